@@ -1,0 +1,192 @@
+"""``brainhub sandbox``: serve emulators, print their record counts, change their data.
+
+A thin layer over :mod:`brainhub.sandbox`; every verb takes a service name
+(``brainhub sandbox serve clickup``) and refuses unknown ones with the valid list.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import threading
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+
+from brainhub.errors import EmulatorError
+from brainhub.sandbox import state
+from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.faults import FAULT_KINDS
+from brainhub.sandbox.registry import emulator_class, services
+from brainhub.sandbox.server import serve as serve_emulator
+
+
+class ServiceType(click.ParamType):
+    """A service that has an emulator; the error lists the valid ones."""
+
+    name = "service"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        known = services()
+        if value not in known:
+            self.fail(f"{value!r} has no emulator; valid services are {', '.join(known)}")
+        return str(value)
+
+
+SERVICE = click.argument("service", type=ServiceType())
+SEED = click.option("--seed", type=int, default=1, show_default=True, help="Data seed.")
+SIZE = click.option(
+    "--size", default="demo", show_default=True, help="Named dataset size (tiny, demo, large)."
+)
+
+
+def _build(service: str, **options: Any) -> Emulator:
+    try:
+        return emulator_class(service)(**options)
+    except EmulatorError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data))
+
+
+@click.group()
+def sandbox() -> None:
+    """Offline emulators of vendor APIs: serve them, count their data, change it."""
+
+
+@sandbox.command("serve")
+@SERVICE
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=0,
+    show_default=True,
+    help="Port on 127.0.0.1 (0 picks a free one).",
+)
+@SEED
+@SIZE
+@click.option("--generation", type=click.IntRange(min=0), help="Data generation [stored one].")
+@click.option("--latency-ms", type=click.IntRange(min=0), default=0, help="Delay per request.")
+@click.option(
+    "--fault-rate", type=click.FloatRange(0, 1), default=0.0, help="Share of faulty requests."
+)
+@click.option("--faults", help=f"Fault kinds, comma-separated: {','.join(FAULT_KINDS)} [all].")
+@click.option("--fault-seed", type=int, default=0, help="Seed of the fault sequence.")
+@click.option("--stall-s", type=click.FloatRange(min=0), default=3.0, help="Timeout fault stall.")
+@click.option(
+    "--rate-limit",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Requests per minute per credential (0 = the vendor's documented limit).",
+)
+@click.option(
+    "--request-log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Append every request as a JSON line to this file.",
+)
+def serve_command(
+    service: str,
+    port: int,
+    seed: int,
+    size: str,
+    generation: int | None,
+    latency_ms: int,
+    fault_rate: float,
+    faults: str | None,
+    fault_seed: int,
+    stall_s: float,
+    rate_limit: int,
+    request_log: Path | None,
+) -> None:
+    """Serve SERVICE on 127.0.0.1 until interrupted; first prints one JSON line."""
+    emulator = _build(
+        service,
+        seed=seed,
+        size=size,
+        generation=generation,
+        rate_limit=rate_limit,
+        latency_ms=latency_ms,
+        fault_rate=fault_rate,
+        faults=faults,
+        fault_seed=fault_seed,
+        stall_s=stall_s,
+        request_log_path=request_log,
+    )
+    try:
+        served = serve_emulator(emulator, port=port)
+    except EmulatorError as exc:
+        raise click.ClickException(str(exc)) from None
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    _echo_json(
+        {
+            "service": service,
+            "base_url": served.base_url,
+            "credentials": served.credentials,
+            "seed": seed,
+            "size": size,
+            "generation": emulator.generation,
+            "rate_limit": emulator.rate_limiter.limit,
+        }
+    )
+    click.get_text_stream("stdout").flush()
+    try:
+        while not stop.wait(0.2):
+            pass
+    finally:
+        served.stop()
+
+
+@sandbox.command("counts")
+@SERVICE
+@SEED
+@SIZE
+@click.option("--generation", type=click.IntRange(min=0), help="Data generation [stored one].")
+def counts_command(service: str, seed: int, size: str, generation: int | None) -> None:
+    """Print the records per stream a default sync of SERVICE extracts, as JSON."""
+    _echo_json(_build(service, seed=seed, size=size, generation=generation).counts())
+
+
+@sandbox.command("mutate")
+@SERVICE
+@click.option("--steps", type=click.IntRange(min=1), default=1, show_default=True)
+@SEED
+@SIZE
+def mutate_command(service: str, steps: int, seed: int, size: str) -> None:
+    """Advance SERVICE's stored data generation, so the next sync has new work."""
+    previous = _read_generation(service)
+    emulator = _build(service, seed=seed, size=size, generation=previous + steps)
+    state.write_generation(service, emulator.generation)
+    _echo_json(
+        {
+            "service": service,
+            "previous_generation": previous,
+            "generation": emulator.generation,
+            "changes": emulator.changes(previous),
+        }
+    )
+
+
+@sandbox.command("reset")
+@SERVICE
+def reset_command(service: str) -> None:
+    """Put SERVICE's stored data back to generation 0."""
+    previous = _read_generation(service)
+    state.write_generation(service, 0)
+    _echo_json({"service": service, "previous_generation": previous, "generation": 0})
+
+
+def _read_generation(service: str) -> int:
+    try:
+        return state.read_generation(service)
+    except EmulatorError as exc:
+        raise click.ClickException(str(exc)) from None
