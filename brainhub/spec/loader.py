@@ -1,0 +1,229 @@
+"""Load a connector spec: read → validate against the format's JSON Schema → build → check.
+
+Every error is a :class:`~brainhub.errors.SpecError` that names the file, the line, the path
+inside the spec, the bad value and what would be valid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from brainhub.errors import SpecError
+from brainhub.spec.model import (
+    ENGINE_SETTINGS,
+    ConnectorSpec,
+    Incremental,
+    ParentLink,
+    Setting,
+    StreamSpec,
+    Variant,
+)
+from brainhub.spec.placeholders import placeholders_in
+from brainhub.spec.schemas import load_stream_schema, schema_fields
+from brainhub.spec.validation import spec_problems
+from brainhub.spec.yamlsource import LineMap, load_with_lines
+
+MAX_LISTED_PROBLEMS = 10
+
+
+def load_spec(path: str | Path) -> ConnectorSpec:
+    """Load and fully check the spec at ``path``."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SpecError(f"cannot read spec: {exc.strerror}", file=str(path)) from None
+    return parse_spec(text, path)
+
+
+def parse_spec(text: str, source: Path) -> ConnectorSpec:
+    """Build a spec from YAML text; ``source`` locates schema files and names the file in errors."""
+    where = str(source)
+    try:
+        data, lines = load_with_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise SpecError(f"{line}invalid YAML: {problem}", file=where) from None
+    if not isinstance(data, dict):
+        raise SpecError("a spec is a mapping with name, base_url and streams", file=where)
+    problems = spec_problems(data, lines)
+    if problems:
+        raise SpecError(_listing(problems), file=where)
+    spec = _build(data, source)
+    _check(spec, lines)
+    return spec
+
+
+def _listing(problems: list[tuple[int | None, str, str]]) -> str:
+    shown = [
+        f"line {line}: {path}: {message}" if path else f"line {line}: {message}"
+        for line, path, message in problems[:MAX_LISTED_PROBLEMS]
+    ]
+    more = len(problems) - MAX_LISTED_PROBLEMS
+    if more > 0:
+        shown.append(f"… and {more} more")
+    return "\n  ".join(shown) if len(shown) == 1 else "\n  " + "\n  ".join(shown)
+
+
+def _build(data: dict[str, Any], source: Path) -> ConnectorSpec:
+    defaults = data.get("defaults", {})
+    streams = {
+        name: _build_stream(name, {**defaults, **raw}, source.parent)
+        for name, raw in data["streams"].items()
+    }
+    settings = {
+        name: Setting(
+            name=name,
+            type=raw["type"],
+            required=raw.get("required", False),
+            secret=raw.get("secret", False),
+            description=raw.get("description", ""),
+            default=raw.get("default"),
+            enum=tuple(raw["enum"]) if "enum" in raw else None,
+            items=raw.get("items"),
+        )
+        for name, raw in data.get("settings", {}).items()
+    }
+    auth = data.get("auth", "none")
+    return ConnectorSpec(
+        name=data["name"],
+        title=data.get("title", data["name"]),
+        description=data.get("description", ""),
+        docs_url=data.get("docs_url", ""),
+        base_url=data["base_url"],
+        settings=settings,
+        auth={"type": auth} if isinstance(auth, str) else dict(auth),
+        headers=dict(data.get("headers", {})),
+        http=data.get("http"),
+        errors=tuple(data.get("errors", ())),
+        streams=streams,
+        source=source,
+    )
+
+
+def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
+    parent = raw.get("parent")
+    if isinstance(parent, list):
+        parents = tuple(ParentLink(p["stream"], p["path"]) for p in parent)
+        path = raw.get("path", parents[0].path)
+    else:
+        path = raw["path"]
+        parents = (ParentLink(parent, path),) if parent else ()
+    paginator = raw.get("paginator", "none")
+    key = raw.get("primary_key", ())
+    incremental = raw.get("incremental")
+    return StreamSpec(
+        name=name,
+        path=path,
+        schema_file=spec_dir / raw.get("schema", f"schemas/{name}.json"),
+        description=raw.get("description", ""),
+        method=raw.get("method", "GET"),
+        params=dict(raw.get("params", {})),
+        body=raw.get("body"),
+        records=raw.get("records", "$[*]"),
+        primary_key=(key,) if isinstance(key, str) else tuple(key),
+        paginator={"type": paginator} if isinstance(paginator, str) else dict(paginator),
+        incremental=Incremental(**incremental) if incremental else None,
+        parents=parents,
+        add_fields=dict(raw.get("add_fields", {})),
+        filter=raw.get("filter"),
+        variants=tuple(Variant(**v) for v in raw.get("variants", ())),
+        selected_by_default=raw.get("selected_by_default", True),
+        skip_on=tuple(raw.get("skip_on", ())),
+    )
+
+
+def _check(spec: ConnectorSpec, lines: LineMap) -> None:
+    """Checks the JSON Schema cannot express: references between parts of the spec."""
+    problems: list[tuple[int | None, str, str]] = []
+
+    def problem(path: tuple[str | int, ...], message: str) -> None:
+        dotted = ".".join(str(p) for p in path)
+        problems.append((lines.line_of(path), dotted, message))
+
+    known_settings = set(spec.settings) | set(ENGINE_SETTINGS)
+    for scope, name in placeholders_in([spec.auth, spec.headers, spec.base_url]):
+        if scope != "config":
+            problem(("auth",), f"{{{scope}}} is only valid inside streams")
+        elif (name or "").split(".")[0] not in known_settings:
+            problem(("auth",), _unknown_setting(name, known_settings))
+    for stream in spec.streams.values():
+        base = ("streams", stream.name)
+        for parent in stream.parent_names:
+            if parent not in spec.streams:
+                problem(
+                    (*base, "parent"),
+                    f"unknown parent stream {parent!r} "
+                    f"(streams: {', '.join(sorted(spec.streams))})",
+                )
+        parts = [
+            stream.path,
+            stream.params,
+            stream.body,
+            stream.add_fields,
+            [p.path for p in stream.parents],
+            stream.filter,
+            [v.params for v in stream.variants],
+            [v.when for v in stream.variants],
+        ]
+        for scope, name in placeholders_in(parts):
+            if scope == "config" and (name or "").split(".")[0] not in known_settings:
+                problem(base, _unknown_setting(name, known_settings))
+            elif scope == "parent" and not stream.parents:
+                problem(base, f"{{parent.{name}}} used but the stream has no parent")
+            elif scope == "cursor" and stream.incremental is None:
+                problem(base, "{cursor} used but the stream has no incremental block")
+        _check_schema(spec, stream, problem)
+    _check_cycles(spec, problem)
+    if problems:
+        raise SpecError(_listing(problems), file=str(spec.source))
+
+
+def _check_schema(spec: ConnectorSpec, stream: StreamSpec, problem: Any) -> None:
+    base = ("streams", stream.name)
+    if not stream.schema_file.is_file():
+        relative = stream.schema_file.relative_to(spec.source.parent)
+        problem((*base, "schema"), f"schema file {str(relative)!r} does not exist")
+        return
+    try:
+        fields = schema_fields(load_stream_schema(stream.schema_file))
+    except SpecError as exc:
+        problem((*base, "schema"), str(exc))
+        return
+    named = [("primary_key", k) for k in stream.primary_key]
+    if stream.incremental:
+        named.append(("incremental", stream.incremental.cursor))
+    named += [("add_fields", k) for k in stream.add_fields]
+    for key, field in named:
+        if field not in fields:
+            problem(
+                (*base, key),
+                f"field {field!r} is not in the stream's schema "
+                f"(fields: {', '.join(sorted(fields))})",
+            )
+
+
+def _check_cycles(spec: ConnectorSpec, problem: Any) -> None:
+    for start in spec.streams:
+        seen = [start]
+        frontier = list(spec.streams[start].parent_names)
+        while frontier:
+            current = frontier.pop()
+            if current == start:
+                problem(
+                    ("streams", start, "parent"), f"parent cycle: {' -> '.join([*seen, start])}"
+                )
+                break
+            if current in seen or current not in spec.streams:
+                continue
+            seen.append(current)
+            frontier.extend(spec.streams[current].parent_names)
+
+
+def _unknown_setting(name: str | None, known: set[str]) -> str:
+    return f"{{config.{name}}} names no setting (settings: {', '.join(sorted(known))})"

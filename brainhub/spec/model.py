@@ -1,0 +1,102 @@
+"""The typed model of a connector spec: what the loader builds and the engine reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Settings the engine adds to every tap (besides HTTP overrides); specs may use them.
+ENGINE_SETTINGS = ("base_url", "start_date", "max_workers")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One tap setting, as declared in the spec's ``settings`` block."""
+
+    name: str
+    type: str
+    required: bool = False
+    secret: bool = False
+    description: str = ""
+    default: Any = None
+    enum: tuple[Any, ...] | None = None
+    items: str | None = None
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    """A parent stream and the path requested once per parent record."""
+
+    stream: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Incremental:
+    """Incremental sync on a cursor field."""
+
+    cursor: str
+    format: str = "iso8601"
+    param: str | None = None
+    param_format: str | None = None
+    client_filter: bool = False
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One pass of a stream's requests with extra params, enabled by a boolean setting."""
+
+    params: dict[str, Any]
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """One stream of a connector."""
+
+    name: str
+    path: str
+    schema_file: Path
+    description: str = ""
+    method: str = "GET"
+    params: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+    records: str = "$[*]"
+    primary_key: tuple[str, ...] = ()
+    paginator: dict[str, Any] = field(default_factory=lambda: {"type": "none"})
+    incremental: Incremental | None = None
+    parents: tuple[ParentLink, ...] = ()
+    add_fields: dict[str, str] = field(default_factory=dict)
+    filter: dict[str, str] | None = None
+    variants: tuple[Variant, ...] = ()
+    selected_by_default: bool = True
+    skip_on: tuple[int, ...] = ()
+
+    @property
+    def parent_names(self) -> tuple[str, ...]:
+        """Names of the streams this one is read for."""
+        return tuple(link.stream for link in self.parents)
+
+
+@dataclass(frozen=True)
+class ConnectorSpec:
+    """A whole connector: settings, how to talk to the API, and its streams."""
+
+    name: str
+    base_url: str
+    streams: dict[str, StreamSpec]
+    source: Path
+    title: str = ""
+    description: str = ""
+    docs_url: str = ""
+    settings: dict[str, Setting] = field(default_factory=dict)
+    auth: dict[str, Any] = field(default_factory=lambda: {"type": "none"})
+    headers: dict[str, str] = field(default_factory=dict)
+    http: dict[str, Any] | None = None
+    errors: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def secret_settings(self) -> tuple[str, ...]:
+        """Names of the settings that must never be shown."""
+        return tuple(name for name, s in self.settings.items() if s.secret)

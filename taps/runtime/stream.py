@@ -1,0 +1,318 @@
+"""One Singer SDK stream class per spec stream: requests, paging, records, incremental state.
+
+The class is made by :func:`stream_class`; everything it knows comes from the spec. Child
+streams read their parent's key from the context, which the parent builds as
+``{<parent singular>_<field>: value}`` (``{"list_id": "901"}``); that key is also added to
+each child record, so tasks carry ``list_id`` and comments ``task_id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import requests
+from singer_sdk.streams import RESTStream
+
+from brainhub.http import ENDPOINT_HEADER, RequestStats, skip_verdict
+from brainhub.spec.model import ConnectorSpec, ParentLink, StreamSpec
+from brainhub.spec.placeholders import dig, format_time, parse_time, placeholders_in, render
+from brainhub.spec.schemas import load_stream_schema
+from taps.runtime.paging import new_paginator
+from taps.runtime.records import record_extractor, response_json
+
+if TYPE_CHECKING:
+    from taps.runtime.tap import SpecTap
+
+
+def singular(stream_name: str) -> str:
+    """``lists`` → ``list``, ``time_entries`` → ``time_entry``: the prefix of context keys."""
+    if stream_name.endswith("ies"):
+        return stream_name[:-3] + "y"
+    return stream_name[:-1] if stream_name.endswith("s") else stream_name
+
+
+def context_key(parent: str, field: str) -> str:
+    return f"{singular(parent)}_{field.replace('.', '_')}"
+
+
+class SpecStream(RESTStream[Any]):
+    """A REST stream whose every detail comes from a :class:`StreamSpec`."""
+
+    spec: ClassVar[StreamSpec]
+    connector: ClassVar[ConnectorSpec]
+    #: Fields of this stream's records that its children need (``{parent.x}``).
+    child_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, tap: SpecTap) -> None:
+        spec = self.spec
+        schema = load_stream_schema(spec.schema_file)
+        for link in spec.parents:
+            for field in self._parent_fields(link):
+                key = context_key(link.stream, field)
+                schema["properties"].setdefault(key, {"type": ["string", "null"]})
+        super().__init__(tap=tap, name=spec.name, schema=schema, path=spec.path)
+        self.tap_runtime = tap
+        self.primary_keys = list(spec.primary_key)
+        self.replication_key = spec.incremental.cursor if spec.incremental else None
+        if not spec.incremental:
+            # Full-table children keep no per-parent state: it would only grow.
+            self.state_partitioning_keys = []
+        self.selected_by_default = spec.selected_by_default
+        self._extract = record_extractor(spec.records)
+        self._pending_children: list[dict[str, Any]] = []
+        self._prefetched: dict[tuple[tuple[str, Any], ...], Future[list[dict[str, Any]]]] = {}
+        self.http_stats = RequestStats()
+        self._session: requests.Session | None = None
+
+    # ---- what the SDK asks of a REST stream -------------------------------------------------
+
+    @property
+    def url_base(self) -> str:
+        return str(self.config["base_url"]).rstrip("/")
+
+    @property
+    def http_headers(self) -> dict[str, str]:
+        headers = render(self.connector.headers, {"config": self.config})
+        return {"User-Agent": self.user_agent, **headers}
+
+    @property
+    def authenticator(self) -> Any:
+        return self.tap_runtime.authenticator
+
+    @property
+    def requests_session(self) -> requests.Session:
+        if self._session is None:
+            self._session = self.tap_runtime.session_for(self, self.http_stats)
+        return self._session
+
+    def log_sync_costs(self) -> None:
+        """One summary line per stream at the end of a run (called by the SDK)."""
+        self.http_stats.log_summary(self.name, self.logger)
+
+    def get_child_context(self, record: dict[str, Any], context: Any) -> dict[str, Any]:
+        return {context_key(self.name, field): dig(record, field) for field in self.child_fields}
+
+    def generate_child_contexts(
+        self, record: dict[str, Any], context: Any
+    ) -> Iterable[dict[str, Any]]:
+        child_context = self.get_child_context(record, context)
+        if self.tap_runtime.max_workers <= 1:
+            yield child_context
+            return
+        # Children are fetched together, in parallel, when this partition ends (or the window
+        # fills): see _flush_children. Records of each child partition stay in order.
+        self._pending_children.append(child_context)
+
+    def get_replication_key_signpost(self, context: Any = None) -> Any:
+        incremental = self.spec.incremental
+        if incremental is None:
+            return None
+        return self._write_cursor(self.tap_runtime.sync_started)
+
+    def compare_start_date(self, value: str, start_date_value: str) -> str:
+        return max(value, self._write_cursor(start_date_value), key=parse_time)
+
+    def get_records(self, context: Any) -> Iterator[dict[str, Any]]:
+        future = self._prefetched.pop(_freeze(context), None)
+        records = future.result() if future else self._fetch(context, self.starting_cursor(context))
+        window = self.tap_runtime.prefetch_window
+        stats = self.http_stats
+        for record in records:
+            stats.add_records()
+            yield record
+            if len(self._pending_children) >= window:
+                self._flush_children()
+        self._flush_children()
+
+    # ---- requests ---------------------------------------------------------------------------
+
+    def prefetch(self, contexts: list[dict[str, Any]]) -> None:
+        """Start fetching these partitions on the tap's worker pool (bookmarks read now)."""
+        for context in contexts:
+            start = self.starting_cursor(context)
+            future = self.tap_runtime.pool.submit(
+                lambda c=context, s=start: list(self._fetch(c, s))
+            )
+            self._prefetched[_freeze(context)] = future
+
+    def starting_cursor(self, context: Any) -> str | None:
+        """The bookmark for this partition, or the start_date setting, in the cursor's format."""
+        incremental = self.spec.incremental
+        if incremental is None:
+            return None
+        bookmark = self.get_context_state(context).get("replication_key_value")
+        start_date = self.config.get("start_date")
+        candidates = [v for v in (bookmark, start_date) if v]
+        if not candidates:
+            return None
+        return self._write_cursor(max(candidates, key=parse_time))
+
+    def _fetch(self, context: Any, starting: str | None) -> Iterator[dict[str, Any]]:
+        spec = self.spec
+        link, parent = self._parent_of(context)
+        scopes = {
+            "config": self.config,
+            "parent": parent,
+            "cursor": starting,
+            "sync": {"now": self.tap_runtime.sync_started},
+        }
+        keep = self._keep_filter()
+        added = {**(context or {}), **render(spec.add_fields, scopes)}
+        path = render(link.path if link else spec.path, scopes)
+        for variant in self._variants():
+            paginator = new_paginator(spec.paginator)
+            page = paginator.first_request()
+            while True:
+                params = {**render(spec.params, scopes), **render(variant, scopes), **page.params}
+                if spec.incremental and spec.incremental.param and starting:
+                    params[spec.incremental.param] = self._write_param(starting)
+                body = render(spec.body, scopes) if spec.body is not None else None
+                if page.body:
+                    body = {**(body or {}), **page.body}
+                response = self._send(page.url or self.url_base + path, params, body)
+                if response is None:
+                    break
+                records = self._extract(response_json(response))
+                paginator.observe(records)
+                for record in records:
+                    if keep(record) and self._is_new(record, starting):
+                        record.update(added)
+                        yield record
+                paginator.advance(response)
+                if paginator.finished:
+                    break
+                page = paginator.request_for(paginator.current_value)
+
+    def _send(self, url: str, params: dict[str, Any], body: Any) -> requests.Response | None:
+        """One request through the tap's HTTP policy; None when the spec says "nothing here"."""
+        params = {k: _param(v) for k, v in params.items() if v is not None and v != ""}
+        headers = {**self.http_headers, ENDPOINT_HEADER: self.spec.path}
+        request = requests.Request(
+            self.spec.method,
+            url,
+            params=params,
+            json=body,
+            headers=headers,
+            auth=self.authenticator,
+        )
+        session = self.requests_session
+        response = session.send(session.prepare_request(request))
+        return None if skip_verdict(response) else response
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def _flush_children(self) -> None:
+        pending, self._pending_children = self._pending_children, []
+        if not pending:
+            return
+        children = [c for c in self.child_streams if c.selected or c.has_selected_descendents]
+        for child in children:
+            if isinstance(child, SpecStream):
+                child.prefetch(pending)
+        for context in pending:
+            for child in children:
+                child.sync(context=dict(context))
+
+    def _parent_of(self, context: Any) -> tuple[ParentLink | None, dict[str, Any]]:
+        if not self.spec.parents:
+            return None, {}
+        context = context or {}
+        for link in self.spec.parents:
+            fields = self._parent_fields(link)
+            keys = {context_key(link.stream, f): f for f in fields}
+            if keys and all(k in context for k in keys):
+                parent: dict[str, Any] = {}
+                for key, field in keys.items():
+                    _assign(parent, field, context[key])
+                return link, parent
+        return self.spec.parents[0], {}
+
+    @staticmethod
+    def _parent_fields(link: ParentLink) -> list[str]:
+        return sorted(
+            {name for scope, name in placeholders_in(link.path) if scope == "parent" and name}
+        )
+
+    def _variants(self) -> list[dict[str, Any]]:
+        if not self.spec.variants:
+            return [{}]
+        chosen = []
+        for variant in self.spec.variants:
+            enabled = render(variant.when, {"config": self.config}) if variant.when else True
+            if enabled in (True, "true", "True", 1):
+                chosen.append(variant.params)
+        return chosen
+
+    def _keep_filter(self) -> Any:
+        spec_filter = self.spec.filter
+        if not spec_filter:
+            return lambda record: True
+        allowed = render(spec_filter["in"], {"config": self.config})
+        if not allowed:
+            return lambda record: True
+        wanted = {str(v) for v in allowed}
+        field = spec_filter["field"]
+        return lambda record: str(dig(record, field)) in wanted
+
+    def _is_new(self, record: dict[str, Any], starting: str | None) -> bool:
+        incremental = self.spec.incremental
+        if not (incremental and incremental.client_filter and starting):
+            return True
+        value = record.get(incremental.cursor)
+        return value is None or parse_time(value) >= parse_time(starting)
+
+    def _write_cursor(self, value: Any) -> str:
+        incremental = self.spec.incremental
+        assert incremental is not None
+        return format_time(value, incremental.format)
+
+    def _write_param(self, cursor: str) -> str:
+        incremental = self.spec.incremental
+        assert incremental is not None
+        if incremental.param_format:
+            return parse_time(cursor).strftime(incremental.param_format)
+        return cursor
+
+
+def _freeze(context: Any) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((context or {}).items()))
+
+
+def _assign(target: dict[str, Any], dotted: str, value: Any) -> None:
+    *heads, last = dotted.split(".")
+    for head in heads:
+        target = target.setdefault(head, {})
+    target[last] = value
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def stream_class(connector: ConnectorSpec, spec: StreamSpec) -> type[SpecStream]:
+    """A new stream class for one spec stream."""
+    children = [s for s in connector.streams.values() if spec.name in s.parent_names]
+    fields = sorted(
+        {
+            field
+            for child in children
+            for link in child.parents
+            if link.stream == spec.name
+            for field in SpecStream._parent_fields(link)
+        }
+    )
+    name = "".join(part.title() for part in f"{connector.name}_{spec.name}".split("_")) + "Stream"
+    return type(
+        name,
+        (SpecStream,),
+        {
+            "spec": spec,
+            "connector": connector,
+            "child_fields": tuple(fields),
+            "__module__": __name__,
+        },
+    )

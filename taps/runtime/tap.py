@@ -1,0 +1,165 @@
+"""A Singer tap class built from a connector spec.
+
+``tap_class(spec)`` returns a ``singer_sdk.Tap`` subclass named ``tap-<service>`` whose
+streams, settings and HTTP policy all come from the spec. A ``base_url`` of
+``sandbox://<service>?size=…&seed=…`` starts the service's emulator on a loopback port for the
+run and fills in the credentials it accepts, unless given.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import Any
+
+import requests
+from singer_sdk import Tap
+from singer_sdk.contrib.msgspec import MsgSpecWriter
+from singer_sdk.streams import Stream
+
+from brainhub.http import HttpPolicy, PolicyAdapter, RequestStats, credential_fingerprint
+from brainhub.spec.model import ConnectorSpec
+from taps.runtime.auth import build_authenticator
+from taps.runtime.redaction import install_secret_redaction
+from taps.runtime.settings import DEFAULT_MAX_WORKERS, check_config, config_schema
+from taps.runtime.stream import SpecStream, stream_class
+
+SANDBOX_SCHEME = "sandbox://"
+
+
+class SpecTap(Tap):
+    """Base of every spec-built tap; subclasses only set ``connector``."""
+
+    connector: ConnectorSpec
+    message_writer_class = MsgSpecWriter
+
+    def __init__(self, *, config: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        config = dict(config or {})
+        self.sync_started = datetime.now(tz=UTC)
+        self._sandbox = None
+        if str(config.get("base_url", "")).startswith(SANDBOX_SCHEME):
+            config = self._start_sandbox(config)
+        install_secret_redaction(config.get(name) for name in self.connector.secret_settings)
+        check_config(self.connector, _without_env_only(config))
+        super().__init__(config=config, **kwargs)
+
+    # ---- the SDK's questions ---------------------------------------------------------------
+
+    def discover_streams(self) -> list[Stream]:
+        return [cls(self) for cls in self.stream_classes]
+
+    def load_streams(self) -> list[Stream]:
+        streams: list[SpecStream] = list(self.discover_streams())  # type: ignore[arg-type]
+        by_name = {stream.name: stream for stream in streams}
+        for stream in streams:
+            for parent in stream.spec.parent_names:
+                by_name[parent].child_streams.append(stream)
+        return sorted(streams, key=lambda s: s.name)
+
+    # ---- what streams share ----------------------------------------------------------------
+
+    @property
+    def max_workers(self) -> int:
+        return int(self.config.get("max_workers") or DEFAULT_MAX_WORKERS)
+
+    @property
+    def prefetch_window(self) -> int:
+        """How many child partitions are fetched together at most."""
+        return self.max_workers * 4
+
+    @cached_property
+    def pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(self.max_workers, thread_name_prefix=f"{self.name}-fetch")
+
+    @cached_property
+    def authenticator(self) -> Any:
+        config = dict(self.config)
+        return build_authenticator(self.connector.auth, config, config["base_url"])
+
+    @cached_property
+    def http_policy(self) -> HttpPolicy:
+        spec = self.connector
+        return HttpPolicy.from_spec(spec.http, list(spec.errors)).with_overrides(dict(self.config))
+
+    def session_for(self, stream: SpecStream, stats: RequestStats) -> requests.Session:
+        """A session whose every request goes through the connector's HTTP policy."""
+        spec = self.connector
+        rules = [{"when": {"status": s}, "action": "skip"} for s in stream.spec.skip_on]
+        policy = (
+            HttpPolicy.from_spec(spec.http, rules + list(spec.errors)).with_overrides(
+                dict(self.config)
+            )
+            if rules
+            else self.http_policy
+        )
+        adapter = PolicyAdapter(
+            policy,
+            spec.name,
+            credential_fingerprint(self._credential_text()),
+            auth_hint=self._auth_hint(),
+            stats=stats,
+        )
+        session = requests.Session()
+        session.mount("https://", adapter)
+        session.mount("http://", adapter)
+        return session
+
+    def _credential_text(self) -> str:
+        names = sorted(self.connector.secret_settings)
+        return "\x1f".join(str(self.config.get(name, "")) for name in names)
+
+    def _auth_hint(self) -> str:
+        secrets = self.connector.secret_settings
+        if not secrets:
+            return ""
+        listed = ", ".join(secrets)
+        return f"check the {listed} setting{'s' if len(secrets) > 1 else ''}"
+
+    def _start_sandbox(self, config: dict[str, Any]) -> dict[str, Any]:
+        from brainhub.sandbox.server import start_for_url
+
+        served = start_for_url(config["base_url"])
+        self._sandbox = served
+        config["base_url"] = served.base_url
+        for name, value in served.emulator.credentials.items():
+            config.setdefault(name, value)
+        return config
+
+    @cached_property
+    def stream_classes(self) -> list[type[SpecStream]]:
+        classes = {
+            name: stream_class(self.connector, s) for name, s in self.connector.streams.items()
+        }
+        for cls in classes.values():
+            if cls.spec.parents:
+                cls.parent_stream_type = classes[cls.spec.parents[0].stream]
+        return list(classes.values())
+
+
+def tap_class(connector: ConnectorSpec) -> type[SpecTap]:
+    """A new tap class for a connector spec."""
+    name = "".join(part.title() for part in connector.name.split("_"))
+    return type(
+        f"Tap{name}",
+        (SpecTap,),
+        {
+            "name": f"tap-{connector.name}",
+            "connector": connector,
+            "config_jsonschema": config_schema(connector),
+            "__module__": __name__,
+        },
+    )
+
+
+def _without_env_only(config: dict[str, Any]) -> dict[str, Any]:
+    """The config minus the Singer SDK's own settings, which it checks itself."""
+    sdk_own = {
+        "stream_maps",
+        "stream_map_config",
+        "flattening_enabled",
+        "flattening_max_depth",
+        "batch_config",
+        "faker_config",
+    }
+    return {k: v for k, v in config.items() if k not in sdk_own}
