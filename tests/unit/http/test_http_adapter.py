@@ -1,0 +1,313 @@
+"""PolicyAdapter against a scripted server on 127.0.0.1, with a fake clock for every wait."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import pytest
+import requests
+
+from brainhub.errors import AuthError, CircuitOpenError, FatalAPIError
+from brainhub.http import (
+    ENDPOINT_HEADER,
+    HttpPolicy,
+    PolicyAdapter,
+    RequestStats,
+    endpoint,
+    skip_verdict,
+)
+
+NO_JITTER = {"backoff": {"initial": 1, "factor": 2, "max": 60, "jitter": "none"}}
+SLACK_RULES = [
+    {
+        "when": {"status": 200, "body": {"path": "error", "equals": "ratelimited"}},
+        "action": "throttle",
+    },
+    {
+        "when": {"status": 200, "body": {"path": "ok", "equals": False}},
+        "action": "fail",
+        "message": "slack error: {body.error}",
+    },
+]
+
+
+def make_session(
+    clock: Any,
+    http: dict[str, Any] | None = None,
+    errors: list[Any] | None = None,
+    connector: str = "clickup",
+) -> tuple[requests.Session, PolicyAdapter, RequestStats]:
+    spec = {"retry": dict(NO_JITTER), **(http or {})}
+    policy = HttpPolicy.from_spec(spec, errors)
+    stats = RequestStats()
+    adapter = PolicyAdapter(
+        policy,
+        connector,
+        "fingerprint-1",
+        auth_hint="check the api_token setting",
+        stats=stats,
+        clock=clock,
+        sleep=clock.sleep,
+        rng=lambda: 0.5,
+    )
+    session = requests.Session()
+    session.mount("http://", adapter)
+    return session, adapter, stats
+
+
+def metric_points(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
+    points = []
+    for record in caplog.records:
+        message = record.getMessage()
+        if record.name == "brainhub.metrics" and message.startswith("METRIC: "):
+            points.append(json.loads(message.removeprefix("METRIC: ")))
+    return points
+
+
+def test_503_twice_then_200_succeeds_after_exponential_backoff(server, clock, caplog):
+    caplog.set_level(logging.INFO, logger="brainhub.metrics")
+    server.add("/list/1/task", 503, {"err": "down"})
+    server.add("/list/1/task", 503, {"err": "down"})
+    server.add("/list/1/task", 200, {"tasks": [{"id": "a"}]})
+    session, _, stats = make_session(clock)
+
+    response = session.get(
+        f"{server.url}/list/1/task", headers={ENDPOINT_HEADER: "/list/{list_id}/task"}
+    )
+
+    assert response.status_code == 200
+    assert response.brainhub_json == {"tasks": [{"id": "a"}]}
+    assert clock.sleeps == [1.0, 2.0]
+    snapshot = stats.snapshot()
+    assert (snapshot.requests, snapshot.retries, snapshot.waited) == (3, 2, 3.0)
+    points = metric_points(caplog)
+    assert [p["tags"]["attempt"] for p in points] == [1, 2, 3]
+    assert [p["tags"]["http_status_code"] for p in points] == [503, 503, 200]
+    assert [p["tags"]["status"] for p in points] == ["failed", "failed", "succeeded"]
+    assert {p["tags"]["endpoint"] for p in points} == {"/list/{list_id}/task"}
+    assert {p["metric"] for p in points} == {"http_request_duration"}
+    assert all(p["type"] == "timer" and p["value"] >= 0 for p in points)
+    assert all(ENDPOINT_HEADER not in headers for headers in server.request_headers)
+
+
+def test_endpoint_named_by_context_or_falls_back_to_path(server, clock, caplog):
+    caplog.set_level(logging.INFO, logger="brainhub.metrics")
+    server.add("/team/9/space", 200, {"spaces": []})
+    session, _, _ = make_session(clock)
+    with endpoint("/team/{team_id}/space"):
+        session.get(f"{server.url}/team/9/space")
+    session.get(f"{server.url}/team/9/space?archived=false")
+    assert [p["tags"]["endpoint"] for p in metric_points(caplog)] == [
+        "/team/{team_id}/space",
+        "/team/9/space",
+    ]
+
+
+def test_retry_after_seconds_is_waited_exactly(server, clock):
+    server.add("/search", 429, {"message": "slow down"}, headers={"Retry-After": "7"})
+    server.add("/search", 200, {"issues": []})
+    session, _, stats = make_session(clock)
+    assert session.get(f"{server.url}/search").status_code == 200
+    assert clock.sleeps == [7.0]
+    assert stats.snapshot().throttled == 1
+
+
+def test_clickup_429_waits_until_epoch_reset(server, clock):
+    reset = int(clock.now) + 13
+    headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}
+    server.add("/team", 429, {"err": "Rate limit reached", "ECODE": "APP_002"}, headers=headers)
+    server.add("/team", 200, {"teams": []})
+    session, _, _ = make_session(clock)
+    assert session.get(f"{server.url}/team").status_code == 200
+    assert sum(clock.sleeps) == pytest.approx(13.0)
+
+
+def test_github_403_with_remaining_zero_waits_until_reset_and_does_not_fail(server, clock):
+    reset = int(clock.now) + 42
+    headers = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)}
+    body = {"message": "API rate limit exceeded for user ID 1."}
+    server.add("/repos/o/r/issues", 403, body, headers=headers)
+    server.add("/repos/o/r/issues", 200, [{"id": 1}])
+    session, _, stats = make_session(clock, connector="github")
+    response = session.get(f"{server.url}/repos/o/r/issues")
+    assert response.json() == [{"id": 1}]
+    assert clock.sleeps == [42.0]
+    assert stats.snapshot().throttled == 1
+
+
+def test_plain_403_is_fatal_with_status_method_path_and_body(server, clock):
+    server.add("/repos/o/r", 403, {"message": "Resource not accessible by integration"})
+    session, _, _ = make_session(clock, connector="github")
+    with pytest.raises(FatalAPIError) as caught:
+        session.get(f"{server.url}/repos/o/r")
+    message = str(caught.value)
+    assert "github: GET /repos/o/r failed with HTTP 403 Forbidden" in message
+    assert "Resource not accessible by integration" in message
+    assert clock.sleeps == []
+
+
+def test_slack_ratelimited_in_a_200_body_is_throttling(server, clock):
+    server.add("/conversations.list", 200, {"ok": False, "error": "ratelimited"})
+    server.add("/conversations.list", 200, {"ok": True, "channels": []})
+    session, _, stats = make_session(clock, errors=SLACK_RULES, connector="slack")
+    response = session.get(f"{server.url}/conversations.list")
+    assert response.brainhub_json == {"ok": True, "channels": []}
+    assert clock.sleeps == [1.0]
+    assert stats.snapshot().throttled == 1
+
+
+def test_slack_error_in_a_200_body_is_raised_not_loaded(server, clock):
+    server.add("/conversations.list", 200, {"ok": False, "error": "invalid_auth"})
+    session, _, _ = make_session(clock, errors=SLACK_RULES, connector="slack")
+    with pytest.raises(FatalAPIError, match="slack: slack error: invalid_auth") as caught:
+        session.get(f"{server.url}/conversations.list")
+    assert "HTTP 200 OK on GET /conversations.list" in str(caught.value)
+
+
+def test_401_is_an_auth_error_naming_connector_and_setting(server, clock):
+    server.add("/team", 401, {"err": "Token invalid", "ECODE": "OAUTH_025"})
+    session, _, _ = make_session(clock)
+    with pytest.raises(AuthError) as caught:
+        session.get(f"{server.url}/team")
+    message = str(caught.value)
+    assert message.startswith("clickup: the API rejected the credentials")
+    assert "401 Unauthorized on GET /team" in message
+    assert "check the api_token setting" in message
+    assert "OAUTH_025" in message
+
+
+def test_404_skipped_by_rule_is_returned_and_marked(server, clock):
+    server.add("/task/9hx/comment", 404, {"err": "Task not found", "ECODE": "ITEM_013"})
+    rules = [{"when": {"status": 404}, "action": "skip", "message": "task gone: {body.err}"}]
+    session, _, _ = make_session(clock, errors=rules)
+    response = session.get(f"{server.url}/task/9hx/comment")
+    verdict = skip_verdict(response)
+    assert verdict is not None
+    assert verdict.message == "task gone: Task not found"
+    assert clock.sleeps == []
+
+
+def test_body_cut_short_is_retried(server, clock):
+    server.add("/list/1/task", 200, {"tasks": [{"id": "a"}]}, mode="truncate")
+    server.add("/list/1/task", 200, {"tasks": [{"id": "a"}]})
+    session, _, stats = make_session(clock)
+    assert session.get(f"{server.url}/list/1/task").brainhub_json == {"tasks": [{"id": "a"}]}
+    assert stats.snapshot().retries == 1
+
+
+def test_invalid_json_body_is_retried(server, clock):
+    server.add(
+        "/list/1/task", 200, b'{"tasks": [{"id": "a"', headers={"Content-Type": "application/json"}
+    )
+    server.add("/list/1/task", 200, {"tasks": []})
+    session, _, stats = make_session(clock)
+    assert session.get(f"{server.url}/list/1/task").brainhub_json == {"tasks": []}
+    assert stats.snapshot().retries == 1
+
+
+def test_connection_reset_is_retried(server, clock):
+    server.add("/team", mode="reset")
+    server.add("/team", 200, {"teams": []})
+    session, _, stats = make_session(clock)
+    assert session.get(f"{server.url}/team").status_code == 200
+    assert stats.snapshot().requests == 2
+
+
+def test_read_timeout_is_retried(server, clock):
+    server.add("/team", 200, {"teams": []}, mode="slow", delay=0.6)
+    server.add("/team", 200, {"teams": ["t"]})
+    session, _, stats = make_session(clock, {"timeout": {"connect": 2, "read": 0.15}})
+    assert session.get(f"{server.url}/team").brainhub_json == {"teams": ["t"]}
+    assert stats.snapshot().retries == 1
+
+
+def test_failing_endpoint_opens_the_circuit_then_calls_fail_fast(server, clock):
+    server.add("/list/1/task", 503, "Service Unavailable")
+    http = {
+        "retry": {**NO_JITTER, "max_tries": 10},
+        "circuit_breaker": {"failures": 3, "cooldown": 30},
+    }
+    session, _, stats = make_session(clock, http)
+    url = f"{server.url}/list/1/task"
+    with pytest.raises(CircuitOpenError) as caught:
+        session.get(url, headers={ENDPOINT_HEADER: "/list/{list_id}/task"})
+    assert str(caught.value) == (
+        "circuit open for clickup after 3 failures; last: 503 Service Unavailable on "
+        "GET /list/{list_id}/task; retrying in 30 s"
+    )
+    assert len(server.requests) == 3
+    clock.advance(3)
+    with pytest.raises(CircuitOpenError, match="retrying in 27 s"):
+        session.get(url)
+    assert len(server.requests) == 3  # failed fast, nothing sent
+    assert stats.snapshot().circuit_openings == 1
+
+    clock.advance(27)
+    server.add("/list/1/task", 200, {"tasks": []})
+    assert session.get(url).status_code == 200  # the probe closes the circuit
+
+
+def test_max_tries_exhausted_says_attempts_and_last_status(server, clock):
+    server.add("/team", 502, "Bad Gateway")
+    http = {"retry": {**NO_JITTER, "max_tries": 3}, "circuit_breaker": {"failures": 50}}
+    session, _, _ = make_session(clock, http)
+    with pytest.raises(FatalAPIError) as caught:
+        session.get(f"{server.url}/team")
+    message = str(caught.value)
+    assert "clickup: GET /team failed after 3 attempts" in message
+    assert "last: 502 Bad Gateway" in message
+    assert "max_tries" in message
+    assert clock.sleeps == [1.0, 2.0]
+
+
+def test_wait_beyond_max_time_fails_at_once_and_names_the_setting(server, clock):
+    server.add("/team", 429, "slow down", headers={"Retry-After": "900"})
+    session, _, _ = make_session(clock, {"retry": {**NO_JITTER, "max_time": 600}})
+    with pytest.raises(FatalAPIError, match="max_retry_time"):
+        session.get(f"{server.url}/team")
+    assert clock.sleeps == []
+
+
+def test_declared_rate_limit_paces_requests(server, clock):
+    server.add("/team", 200, {"teams": []})
+    session, _, stats = make_session(clock, {"rate_limit": {"requests": 2, "per": "second"}})
+    for _ in range(5):
+        session.get(f"{server.url}/team")
+    assert clock.sleeps == [1.0, 1.0]
+    assert stats.snapshot().waited == pytest.approx(2.0)
+
+
+def test_secrets_never_reach_logs_or_errors(server, clock, caplog):
+    caplog.set_level(logging.DEBUG)
+    secret, token = "SuperSecretKey123", "tok_VerySecretToken"
+    server.add("/team", mode="reset")
+    server.add("/team", 503, f"upstream rejected key={secret}")
+    server.add("/team", 400, {"error": f"bad api_key {secret}", "auth": f"Bearer {token}"})
+    session, _, _ = make_session(clock)
+    with pytest.raises(FatalAPIError) as caught:
+        session.get(
+            f"{server.url}/team",
+            params={"api_key": secret},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    texts = [str(caught.value), repr(caught.value.__cause__), repr(caught.value.__context__)]
+    texts += [record.getMessage() for record in caplog.records]
+    assert any("GET /team" in text for text in texts)
+    for text in texts:
+        assert secret not in text
+        assert token not in text
+    assert "bad api_key <redacted>" in str(caught.value)
+
+
+def test_summary_line_after_a_run(server, clock):
+    server.add("/team", 429, "", headers={"Retry-After": "2"})
+    server.add("/team", 200, {"teams": []})
+    session, _, stats = make_session(clock)
+    session.get(f"{server.url}/team")
+    stats.add_records(7)
+    assert stats.summary_line("teams") == (
+        "brainhub summary: stream=teams records=7 requests=2 retries=1 throttled=1 "
+        "waited=2.0s circuit_openings=0"
+    )
