@@ -31,7 +31,10 @@ def _validator() -> Draft202012Validator:
 def spec_problems(data: Any, lines: LineMap) -> list[tuple[int | None, str, str]]:
     """Every schema violation as ``(line, dotted path, message)``, in document order."""
     problems = [_describe(error) for error in _validator().iter_errors(data)]
-    located = [(lines.line_of(path), _dotted(path), message) for path, message in problems]
+    located = []
+    for path, message in problems:
+        shown = path[:-1] if message.startswith("unknown key") else path
+        located.append((lines.line_of(path), _dotted(shown), message))
     return sorted(located, key=lambda p: (p[0] or 0, p[1]))
 
 
