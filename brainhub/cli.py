@@ -1,10 +1,16 @@
-"""The ``brainhub`` command: connectors, sandbox, demo. A thin layer over the library."""
+"""The ``brainhub`` command: connectors, the sandbox, the warehouse, docs. A thin layer over the library."""
 
 from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
 
 import click
 
 from brainhub.sandbox.cli import sandbox
+
+DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
 
 
 @click.group()
@@ -14,3 +20,68 @@ def main() -> None:
 
 
 main.add_command(sandbox)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per connector.")
+def connectors(as_json: bool) -> None:
+    """List connectors with their streams and capabilities."""
+    from brainhub.catalog import connector_summaries
+
+    summaries = connector_summaries()
+    if as_json:
+        for summary in summaries:
+            click.echo(json.dumps(summary))
+        return
+    for s in summaries:
+        click.echo(f"{s['executable']:<16} {s['title']}: {', '.join(s['capabilities'])}")
+        for stream in s["streams"]:
+            mode = f"incremental on {stream['cursor']}" if stream["cursor"] else "full table"
+            parent = f", per {stream['parent']}" if stream["parent"] else ""
+            click.echo(f"  {stream['name']:<18} {mode}{parent}")
+
+
+@main.command()
+@click.option(
+    "--path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=DEFAULT_WAREHOUSE,
+    show_default=True,
+    help="The DuckDB warehouse file.",
+)
+def tables(path: Path) -> None:
+    """Print every table of the warehouse with its row count."""
+    import duckdb
+
+    if not path.exists():
+        raise click.ClickException(f"no warehouse at {path}; run a pipeline first (make demo)")
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables "
+            "WHERE table_schema NOT IN ('information_schema', 'pg_catalog') "
+            "ORDER BY table_schema, table_name"
+        ).fetchall()
+        width = max((len(f"{s}.{t}") for s, t in rows), default=10)
+        click.echo(f"{'table':<{width}}  rows")
+        for schema, table in rows:
+            (count,) = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone() or (0,)
+            click.echo(f"{schema + '.' + table:<{width}}  {count:>6}")
+
+
+@main.command()
+@click.option("--write", is_flag=True, help="Rewrite the generated files.")
+def docs(write: bool) -> None:
+    """Check (or with --write regenerate) the docs generated from code."""
+    from brainhub.docs import generated_docs
+
+    stale = []
+    for path, text in generated_docs().items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current != text:
+            stale.append(path)
+            if write:
+                path.write_text(text, encoding="utf-8")
+    for path in stale:
+        click.echo(f"{'wrote' if write else 'stale'}: {path}")
+    if stale and not write:
+        sys.exit(1)

@@ -13,8 +13,11 @@ from brainhub.spec.loader import load_spec
 
 SCHEMA = {
     "type": "object",
-    "properties": {"id": {"type": "string"}, "updated_at": {"type": "string"},
-                   "name": {"type": ["string", "null"]}},
+    "properties": {
+        "id": {"type": "string"},
+        "updated_at": {"type": "string"},
+        "name": {"type": ["string", "null"]},
+    },
 }
 
 VALID_BASE = """
@@ -50,16 +53,20 @@ VALID = {
         streams:
           items: {path: /items, paginator: link_header, primary_key: id}
     """,
-    "child with two parents": VALID_BASE + """
+    "child with two parents": VALID_BASE
+    + """
   children:
     parent:
       - {stream: items, path: "/items/{parent.id}/children"}
       - {stream: items, path: "/other/{parent.id}/children"}
 """,
-    "incremental with page numbers": VALID_BASE.replace("    records: $.items[*]\n", """    records: $.items[*]
+    "incremental with page numbers": VALID_BASE.replace(
+        "    records: $.items[*]\n",
+        """    records: $.items[*]
     paginator: {type: page_number, start: 0, stop: {when_true: last_page}}
     incremental: {cursor: updated_at, format: epoch_millis, param: updated_gt}
-"""),
+""",
+    ),
 }
 
 INVALID = {
@@ -68,15 +75,22 @@ INVALID = {
         "line 13: unknown key 'streamz' (valid keys: auth, base_url, defaults, description",
     ),
     "misspelt paginator type": (
-        VALID_BASE.replace("    records: $.items[*]\n", "    records: $.items[*]\n    paginator: {type: pagenumber}\n"),
+        VALID_BASE.replace(
+            "    records: $.items[*]\n",
+            "    records: $.items[*]\n    paginator: {type: pagenumber}\n",
+        ),
         "line 13: streams.items.paginator: unknown type 'pagenumber' (valid types: cursor, last_record, link_header, next_url, none, offset, page_number)",
     ),
     "auth missing its token": (
-        VALID_BASE.replace('auth: {type: bearer, token: "{config.api_token}"}', "auth: {type: bearer}"),
+        VALID_BASE.replace(
+            'auth: {type: bearer, token: "{config.api_token}"}', "auth: {type: bearer}"
+        ),
         "line 6: auth: missing required key 'token'",
     ),
     "wrong type": (
-        VALID_BASE.replace("settings:\n  api_token: {type: string", "settings:\n  api_token: {type: text"),
+        VALID_BASE.replace(
+            "settings:\n  api_token: {type: string", "settings:\n  api_token: {type: text"
+        ),
         "line 5: settings.api_token.type: 'text' is not valid here (valid: string, integer, number, boolean, date_time, array, object)",
     ),
     "unknown parent": (
@@ -132,7 +146,9 @@ def test_invalid_specs_say_what_and_where(tmp_path: Path, text: str, expected: s
 
 
 def test_defaults_apply_and_streams_override(tmp_path: Path) -> None:
-    spec = load_spec(write_spec(tmp_path, VALID_BASE + "  children: {path: /c, primary_key: name}\n"))
+    spec = load_spec(
+        write_spec(tmp_path, VALID_BASE + "  children: {path: /c, primary_key: name}\n")
+    )
     assert spec.streams["items"].primary_key == ("id",)
     assert spec.streams["children"].primary_key == ("name",)
 
@@ -140,9 +156,14 @@ def test_defaults_apply_and_streams_override(tmp_path: Path) -> None:
 def test_shared_schema_fragments_are_inlined(tmp_path: Path) -> None:
     path = write_spec(tmp_path, VALID_BASE)
     (tmp_path / "schemas" / "shared.json").write_text(
-        json.dumps({"$defs": {"user": {"type": "object", "properties": {"login": {"type": "string"}}}}})
+        json.dumps(
+            {"$defs": {"user": {"type": "object", "properties": {"login": {"type": "string"}}}}}
+        )
     )
-    schema = {**SCHEMA, "properties": {**SCHEMA["properties"], "owner": {"$ref": "shared.json#/$defs/user"}}}
+    schema = {
+        **SCHEMA,
+        "properties": {**SCHEMA["properties"], "owner": {"$ref": "shared.json#/$defs/user"}},
+    }
     (tmp_path / "schemas" / "items.json").write_text(json.dumps(schema))
     spec = load_spec(path)
     from brainhub.spec.schemas import load_stream_schema

@@ -1,0 +1,19 @@
+"""Every file generated from code, by path; ``brainhub docs`` writes or checks them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def generated_docs() -> dict[Path, str]:
+    """The generated documents and their current text."""
+    from brainhub.spec.reference import render_reference
+    from taps.runtime.readme import render_readme
+    from taps.runtime.registry import load_connector, services, spec_path
+
+    docs = {REPO / "docs" / "connector-spec.md": render_reference()}
+    for service in services():
+        docs[spec_path(service).parent / "README.md"] = render_readme(load_connector(service))
+    return docs
