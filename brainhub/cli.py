@@ -53,6 +53,8 @@ def tables(path: Path) -> None:
     """Print every table of the warehouse with its row count."""
     import duckdb
 
+    from transforms.engine.quoting import quote_identifier
+
     if not path.exists():
         raise click.ClickException(f"no warehouse at {path}; run a pipeline first (make demo)")
     with duckdb.connect(str(path), read_only=True) as con:
@@ -64,7 +66,8 @@ def tables(path: Path) -> None:
         width = max((len(f"{s}.{t}") for s, t in rows), default=10)
         click.echo(f"{'table':<{width}}  rows")
         for schema, table in rows:
-            (count,) = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone() or (0,)
+            name = f"{quote_identifier(schema)}.{quote_identifier(table)}"
+            (count,) = con.execute(f"SELECT count(*) FROM {name}").fetchone() or (0,)  # noqa: S608
             click.echo(f"{schema + '.' + table:<{width}}  {count:>6}")
 
 
