@@ -8,7 +8,8 @@ pipeline; a subclass supplies the vendor's knowledge through class attributes an
 ``service``                our service name (``"clickup"``); the registry key
 ``base_path``              the API prefix every route sits under (``"/api/v2"``)
 ``routes``                 werkzeug ``Rule`` objects; each ``endpoint`` names a method
-                           ``(self, request, **url_values) -> Response | dict | list``
+                           ``(self, request, **url_values) -> Response | dict | list``;
+                           a handler may also ``werkzeug.exceptions.abort(response)``
 ``size_names``             the named dataset sizes (``tiny``, ``demo``, ``large``)
 ``default_rate_limit``     the vendor's documented requests per window (0 = unlimited)
 ``rate_limit_window_s``    the window length in seconds
@@ -304,7 +305,10 @@ class Emulator:
             return response
         if fault in ("500", "502", "503"):
             return self.server_error_response(int(fault))
-        result = getattr(self, endpoint)(request, **values)
+        try:
+            result = getattr(self, endpoint)(request, **values)
+        except HTTPException as exc:
+            result = exc.get_response(request.environ)
         response = result if isinstance(result, Response) else self.json_response(result)
         if fault == "truncate" and response.status_code == 200:
             truncate_response(response)
