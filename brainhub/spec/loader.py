@@ -170,6 +170,7 @@ def _check(spec: ConnectorSpec, lines: LineMap) -> None:
             stream.filter,
             [v.params for v in stream.variants],
             [v.when for v in stream.variants],
+            stream.incremental.body if stream.incremental else None,
         ]
         for scope, name in placeholders_in(parts):
             if scope == "config" and (name or "").split(".")[0] not in known_settings:
@@ -178,6 +179,13 @@ def _check(spec: ConnectorSpec, lines: LineMap) -> None:
                 problem(base, f"{{parent.{name}}} used but the stream has no parent")
             elif scope == "cursor" and stream.incremental is None:
                 problem(base, "{cursor} used but the stream has no incremental block")
+        outside_add_fields = [stream.path, stream.params, stream.body, stream.filter]
+        for scope, name in placeholders_in(outside_add_fields):
+            if scope == "record":
+                problem(base, f"{{record.{name}}} is only valid in add_fields")
+        incremental = stream.incremental
+        if incremental and incremental.param_template and not incremental.param:
+            problem((*base, "incremental"), "param_template needs param (the parameter it fills)")
         _check_schema(spec, stream, problem)
     _check_cycles(spec, problem)
     if problems:

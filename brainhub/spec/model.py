@@ -40,7 +40,11 @@ class Incremental:
     format: str = "iso8601"
     param: str | None = None
     param_format: str | None = None
+    #: Query text the filter value is written into (``{cursor}``), e.g. a JQL clause.
+    param_template: str | None = None
     client_filter: bool = False
+    #: Merged into a POST body only when there is a starting cursor (``{cursor}`` inside).
+    body: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,9 @@ class NoPaginator(_SpecPaginator):
     def has_more(self, response: requests.Response) -> bool:
         return False
 
+    def get_next(self, response: requests.Response) -> Any:
+        return None
+
 
 PAGINATORS: dict[str, type[_SpecPaginator]] = {
     "none": NoPaginator,

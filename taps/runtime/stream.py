@@ -61,6 +61,12 @@ class SpecStream(RESTStream[Any]):
             self.state_partitioning_keys = []
         self.selected_by_default = spec.selected_by_default
         self._extract = record_extractor(spec.records)
+        #: ``add_fields`` read from the record itself (``{record.x}``), filled before filters.
+        self._record_fields = {
+            name: value
+            for name, value in spec.add_fields.items()
+            if any(scope == "record" for scope, _ in placeholders_in(value))
+        }
         self._pending_children: list[dict[str, Any]] = []
         self._prefetched: dict[tuple[tuple[str, Any], ...], Future[list[dict[str, Any]]]] = {}
         self.http_stats = RequestStats()
@@ -70,7 +76,7 @@ class SpecStream(RESTStream[Any]):
 
     @property
     def url_base(self) -> str:
-        return str(self.config["base_url"]).rstrip("/")
+        return str(render(str(self.config["base_url"]), {"config": self.config})).rstrip("/")
 
     @property
     def http_headers(self) -> dict[str, str]:
@@ -159,7 +165,9 @@ class SpecStream(RESTStream[Any]):
             "sync": {"now": self.tap_runtime.sync_started},
         }
         keep = self._keep_filter()
-        added = {**(context or {}), **render(spec.add_fields, scopes)}
+        from_record = self._record_fields
+        constant = {k: v for k, v in spec.add_fields.items() if k not in from_record}
+        added = {**(context or {}), **render(constant, scopes)}
         path = render(link.path if link else spec.path, scopes)
         for variant in self._variants():
             paginator = new_paginator(spec.paginator)
@@ -169,6 +177,8 @@ class SpecStream(RESTStream[Any]):
                 if spec.incremental and spec.incremental.param and starting:
                     params[spec.incremental.param] = self._write_param(starting)
                 body = render(spec.body, scopes) if spec.body is not None else None
+                if spec.incremental and spec.incremental.body and starting:
+                    body = {**(body or {}), **render(spec.incremental.body, scopes)}
                 if page.body:
                     body = {**(body or {}), **page.body}
                 response = self._send(page.url or self.url_base + path, params, body)
@@ -177,6 +187,8 @@ class SpecStream(RESTStream[Any]):
                 records = self._extract(response_json(response))
                 paginator.observe(records)
                 for record in records:
+                    if from_record:
+                        record.update(render(from_record, {"record": record}))
                     if keep(record) and self._is_new(record, starting):
                         record.update(added)
                         yield record
@@ -249,6 +261,9 @@ class SpecStream(RESTStream[Any]):
         spec_filter = self.spec.filter
         if not spec_filter:
             return lambda record: True
+        if "exists" in spec_filter:
+            present, path = bool(spec_filter["exists"]), spec_filter["field"]
+            return lambda record: (dig(record, path) is not None) is present
         allowed = render(spec_filter["in"], {"config": self.config})
         if not allowed:
             return lambda record: True
@@ -271,9 +286,14 @@ class SpecStream(RESTStream[Any]):
     def _write_param(self, cursor: str) -> str:
         incremental = self.spec.incremental
         assert incremental is not None
-        if incremental.param_format:
-            return parse_time(cursor).strftime(incremental.param_format)
-        return cursor
+        value = (
+            parse_time(cursor).strftime(incremental.param_format)
+            if incremental.param_format
+            else cursor
+        )
+        if incremental.param_template:
+            return str(render(incremental.param_template, {"cursor": value}))
+        return value
 
 
 def _freeze(context: Any) -> tuple[tuple[str, Any], ...]:
