@@ -183,6 +183,8 @@ def _check(spec: ConnectorSpec, lines: LineMap) -> None:
         for scope, name in placeholders_in(outside_add_fields):
             if scope == "record":
                 problem(base, f"{{record.{name}}} is only valid in add_fields")
+        if stream.filter is not None and ("in" in stream.filter) == ("exists" in stream.filter):
+            problem((*base, "filter"), "a filter needs exactly one of in or exists")
         incremental = stream.incremental
         if incremental and incremental.param_template and not incremental.param:
             problem((*base, "incremental"), "param_template needs param (the parameter it fills)")

@@ -1,7 +1,8 @@
 """Placeholders in specs: find them and fill them in.
 
 ``{config.x}`` is a setting, ``{parent.x}`` a field of the parent record, ``{cursor}`` the
-incremental bookmark and ``{sync.now}`` the time the sync started. A ``|format`` suffix writes a
+incremental bookmark, ``{sync.now}`` the time the sync started and ``{record.x}`` (in
+``add_fields`` only) a field of the record being read. A ``|format`` suffix writes a
 time as ``iso8601``, ``epoch_seconds``, ``epoch_millis`` or ``date``:
 ``{config.start_date|epoch_millis}``. There is no template language: a string that is exactly
 one placeholder takes the value's own type (a list stays a list).
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 PLACEHOLDER = re.compile(
-    r"\{(config|parent|cursor|sync)(?:\.([A-Za-z_][A-Za-z0-9_.]*))?(?:\|([a-z0-9_]+))?\}"
+    r"\{(config|parent|cursor|sync|record)(?:\.([A-Za-z_][A-Za-z0-9_.]*))?(?:\|([a-z0-9_]+))?\}"
 )
 TIME_FORMATS = ("iso8601", "epoch_seconds", "epoch_millis", "date")
 
