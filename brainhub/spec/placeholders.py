@@ -3,7 +3,8 @@
 ``{config.x}`` is a setting, ``{parent.x}`` a field of the parent record, ``{cursor}`` the
 incremental bookmark, ``{sync.now}`` the time the sync started and ``{record.x}`` (in
 ``add_fields`` only) a field of the record being read. A ``|format`` suffix writes a
-time as ``iso8601``, ``epoch_seconds``, ``epoch_millis`` or ``date``:
+time as ``iso8601``, ``epoch_seconds``, ``epoch_millis``, ``epoch_decimal`` (Unix seconds with a
+six-digit fraction, Slack's ``ts``: ``1512085950.000216``) or ``date``:
 ``{config.start_date|epoch_millis}``. There is no template language: a string that is exactly
 one placeholder takes the value's own type (a list stays a list).
 """
@@ -12,13 +13,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 PLACEHOLDER = re.compile(
     r"\{(config|parent|cursor|sync|record)(?:\.([A-Za-z_][A-Za-z0-9_.]*))?(?:\|([a-z0-9_]+))?\}"
 )
-TIME_FORMATS = ("iso8601", "epoch_seconds", "epoch_millis", "date")
+TIME_FORMATS = ("iso8601", "epoch_seconds", "epoch_millis", "epoch_decimal", "date")
+_DECIMAL_EPOCH = re.compile(r"^(-?\d+)\.(\d+)$")
 
 
 def placeholders_in(value: Any) -> Iterator[tuple[str, str | None]]:
@@ -70,16 +72,29 @@ def format_time(value: Any, fmt: str) -> str:
         return str(int(moment.timestamp() * 1000))
     if fmt == "epoch_seconds":
         return str(int(moment.timestamp()))
+    if fmt == "epoch_decimal":
+        whole = moment.replace(microsecond=0)
+        return f"{int(whole.timestamp())}.{moment.microsecond:06d}"
     if fmt == "date":
         return moment.date().isoformat()
     return moment.isoformat().replace("+00:00", "Z")
 
 
 def parse_time(value: Any) -> datetime:
-    """A timezone-aware datetime from a datetime, ISO 8601 text or epoch seconds/millis."""
+    """A timezone-aware datetime from a datetime, ISO 8601 text or epoch seconds/millis.
+
+    Epoch seconds may carry a decimal fraction (``1512085950.000216``); it is read exactly,
+    to the microsecond.
+    """
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
     text = str(value).strip()
+    decimal = _DECIMAL_EPOCH.match(text)
+    if decimal:
+        whole, fraction = decimal.groups()
+        micros = int((fraction + "000000")[:6])
+        moment = datetime.fromtimestamp(int(whole), tz=UTC)
+        return moment + timedelta(microseconds=-micros if whole.startswith("-") else micros)
     if text.lstrip("-").isdigit():
         number = int(text)
         # 10^11 s is the year 5138: anything larger is milliseconds.
