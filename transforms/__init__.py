@@ -1,0 +1,1 @@
+"""The transform stage: mapping files per service, and the engine that runs them."""

@@ -1,0 +1,105 @@
+"""Plain ``.sql`` models, for what the mapping format cannot say.
+
+A model file holds one SELECT (or WITH … SELECT). Its output table is named by a header
+comment ``-- output: schema.table`` or, without one, by the file name
+(``mart_clickup.overdue_tasks.sql``). Its dependencies are read from the statement itself
+by DuckDB's parser: every table it reads that another output builds runs first.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from transforms.engine.errors import Location, MappingError
+from transforms.engine.model import SqlModel
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
+_HEADER = re.compile(r"^\s*--\s*output\s*:\s*(?P<name>\S+)\s*$", re.IGNORECASE)
+_LINE_IN_ERROR = re.compile(r"LINE (\d+):")
+
+
+def load_sql_model(path: Path, display_name: str | None = None) -> SqlModel:
+    """Load one ``.sql`` model; errors name the file and line."""
+    file = display_name or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise MappingError(f"cannot read SQL model: {error.strerror}", Location(file)) from None
+    return parse_sql_model(text, file, default_name=path.name.removesuffix(".sql"))
+
+
+def parse_sql_model(text: str, file: str, default_name: str) -> SqlModel:
+    """Parse a model's text: its output name, its SELECT and what it reads."""
+    name, line = default_name, 1
+    for number, raw in enumerate(text.splitlines(), start=1):
+        match = _HEADER.match(raw)
+        if match:
+            name, line = match["name"], number
+            break
+    if not _NAME.match(name):
+        raise MappingError(
+            f"SQL model output name {name!r} must be schema.table; add a header line "
+            "'-- output: schema.table' or name the file schema.table.sql",
+            Location(file, line),
+        )
+    sql = text.strip().rstrip(";").strip()
+    tree = _parse(sql, file)
+    statements = tree.get("statements", [])
+    if len(statements) != 1 or statements[0].get("node", {}).get("type") not in (
+        "SELECT_NODE",
+        "SET_OPERATION_NODE",
+        "CTE_NODE",
+    ):
+        raise MappingError(
+            "a SQL model must be exactly one SELECT statement (no ';'-separated statements, "
+            "no DDL); transform-duckdb creates the table",
+            Location(file, 1),
+        )
+    tables = sorted(_referenced_tables(statements[0]) - _cte_names(statements[0]))
+    return SqlModel(name=name, sql=sql, location=Location(file, line), depends_on=tuple(tables))
+
+
+def _parse(sql: str, file: str) -> dict[str, Any]:
+    with duckdb.connect() as connection:
+        row = connection.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
+    tree = json.loads(row[0][0]) if row else {"error": True, "error_message": "empty"}
+    if tree.get("error"):
+        message = str(tree.get("error_message", "cannot parse"))
+        match = _LINE_IN_ERROR.search(message)
+        line = int(match.group(1)) if match else 1
+        first = message.splitlines()[0] if message else "cannot parse"
+        raise MappingError(f"SQL model does not parse: {first}", Location(file, line))
+    return tree
+
+
+def _referenced_tables(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        if node.get("type") == "BASE_TABLE" and node.get("table_name"):
+            schema = node.get("schema_name") or ""
+            found.add(f"{schema}.{node['table_name']}" if schema else node["table_name"])
+        for value in node.values():
+            found |= _referenced_tables(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _referenced_tables(value)
+    return found
+
+
+def _cte_names(node: Any) -> set[str]:
+    names: set[str] = set()
+    if isinstance(node, dict):
+        for entry in (node.get("cte_map") or {}).get("map", []) or []:
+            if isinstance(entry, dict) and "key" in entry:
+                names.add(str(entry["key"]))
+        for value in node.values():
+            names |= _cte_names(value)
+    elif isinstance(node, list):
+        for value in node:
+            names |= _cte_names(value)
+    return names

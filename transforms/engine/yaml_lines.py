@@ -1,0 +1,76 @@
+"""Load YAML while remembering the line of every mapping, list and key.
+
+Mappings load as :class:`LineDict` and lists as :class:`LineList`: ordinary ``dict`` and
+``list`` objects (so JSON Schema validation works on them unchanged) that also carry
+``line`` (where the node starts) and ``key_lines`` / ``item_lines`` (where each entry
+starts). Lines are 1-based.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+
+class LineDict(dict[str, Any]):
+    """A YAML mapping with the line it starts on and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key``, or of the mapping itself when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list[Any]):
+    """A YAML sequence with the line it starts on and the line of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        """The line of item ``index``, or of the sequence itself when out of range."""
+        return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader that builds :class:`LineDict` / :class:`LineList` nodes."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key) if not isinstance(key, bool) else str(key).lower()
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def load_yaml_with_lines(text: str) -> Any:
+    """Parse one YAML document; mappings and lists remember their lines.
+
+    Raises ``yaml.YAMLError`` (with a ``problem_mark``) on malformed YAML.
+    """
+    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
