@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import threading
 from pathlib import Path
 from types import FrameType
@@ -138,7 +139,7 @@ def serve_command(
             "rate_limit": emulator.rate_limiter.limit,
         }
     )
-    click.get_text_stream("stdout").flush()
+    sys.stdout.flush()
     try:
         while not stop.wait(0.2):
             pass

@@ -70,7 +70,7 @@ import json
 import random
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -286,7 +286,7 @@ class Emulator:
         request: Request,
         fault: str | None,
         endpoint: str,
-        values: dict[str, Any],
+        values: Mapping[str, Any],
         decision: RateLimitDecision,
     ) -> Response:
         if fault == "reset":
