@@ -1,0 +1,7 @@
+"""target-duckdb: loads Singer streams into brainhub's embedded DuckDB warehouse.
+
+Modules: ``target`` (settings and wiring), ``reader`` (line-numbered message reading),
+``sink`` (staging and batches), ``loader`` (DuckDB transactions), ``pipeline`` (background
+loads), ``layout`` / ``types`` / ``naming`` (tables, columns, types), ``validate`` /
+``locate`` (bad records), ``errors``.
+"""

@@ -1,0 +1,92 @@
+"""Where and how one stream lands: table name, columns, their types and their sources."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from targets.duckdb.errors import InputError
+from targets.duckdb.naming import quote, resolve_names
+from targets.duckdb.types import BIGINT, TIMESTAMPTZ, VARCHAR, SqlType, from_json_schema, struct
+
+#: Metadata columns and their types. ``_sdc_deleted_at`` and ``_sdc_table_version`` are
+#: always present (hard deletes and ACTIVATE_VERSION need them); the others only with
+#: ``add_record_metadata``.
+METADATA_COLUMNS: dict[str, SqlType] = {
+    "_sdc_extracted_at": TIMESTAMPTZ,
+    "_sdc_received_at": TIMESTAMPTZ,
+    "_sdc_batched_at": TIMESTAMPTZ,
+    "_sdc_deleted_at": TIMESTAMPTZ,
+    "_sdc_sequence": BIGINT,
+    "_sdc_table_version": BIGINT,
+}
+ALWAYS_PRESENT = ("_sdc_deleted_at", "_sdc_table_version")
+
+#: The staging column that carries each record's input line number.
+LINE_COLUMN = "__bh_line"
+
+
+@dataclass
+class TableLayout:
+    """The table of one stream, as its current SCHEMA message describes it."""
+
+    schema_name: str
+    table_name: str
+    columns: dict[str, SqlType]
+    """Column → type wanted by the schema (data columns first, then metadata)."""
+    sources: dict[str, str]
+    """Data column → the record property it holds."""
+    keys: list[str]
+    """Key columns, in key-property order."""
+    record_type: SqlType
+    """The STRUCT type DuckDB reads each record as."""
+    metadata: list[str] = field(default_factory=list)
+
+    @property
+    def qualified(self) -> str:
+        """The quoted ``"schema"."table"`` name."""
+        return f"{quote(self.schema_name)}.{quote(self.table_name)}"
+
+    @classmethod
+    def from_schema(
+        cls,
+        *,
+        schema_name: str,
+        table_name: str,
+        json_schema: dict[str, Any],
+        key_properties: Sequence[str],
+        add_metadata: bool,
+    ) -> TableLayout:
+        """Build the layout of a stream from its JSON schema and key properties."""
+        properties: dict[str, Any] = dict(json_schema.get("properties") or {})
+        missing = [k for k in key_properties if k not in properties]
+        if missing:
+            known = ", ".join(sorted(properties)) or "none"
+            raise InputError(
+                f"key property {missing[0]!r} is not in the schema's properties "
+                f"(properties: {known})"
+            )
+        metadata = list(METADATA_COLUMNS) if add_metadata else list(ALWAYS_PRESENT)
+        data_properties = [p for p in properties if p not in METADATA_COLUMNS]
+        names = resolve_names(data_properties, reserved=METADATA_COLUMNS)
+        columns: dict[str, SqlType] = {}
+        sources: dict[str, str] = {}
+        for prop in data_properties:
+            column = names[prop]
+            columns[column] = from_json_schema(properties[prop])
+            sources[column] = prop
+        for column in metadata:
+            columns[column] = METADATA_COLUMNS[column]
+        read_fields = [(p, from_json_schema(s)) for p, s in properties.items()]
+        if "_sdc_deleted_at" not in properties:
+            read_fields.append(("_sdc_deleted_at", VARCHAR))
+        return cls(
+            schema_name=schema_name,
+            table_name=table_name,
+            columns=columns,
+            sources=sources,
+            keys=[names[k] for k in key_properties],
+            record_type=struct(read_fields),
+            metadata=metadata,
+        )

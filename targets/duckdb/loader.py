@@ -1,0 +1,373 @@
+"""Loads staged batches into DuckDB: one transaction per batch, through DuckDB's own readers.
+
+A batch is a file DuckDB reads directly: newline-delimited Singer RECORD messages staged by
+the sink (each tagged with its input line number), or a BATCH message's JSONL / Parquet
+files. One transaction then
+
+1. stages the batch into a temporary table, typed by the table's columns, keeping only the
+   last record of each key (upsert);
+2. checks that no key is null;
+3. deletes the rows whose keys were re-sent (upsert), or every row (first batch of an
+   ``overwrite`` run), and, with ``hard_delete``, the rows of records marked deleted;
+4. inserts the staged rows by column name.
+
+Nothing is committed unless every step succeeds.
+"""
+
+# SQL here is composed from identifiers passed through naming.quote and literals through
+# naming.literal; values from records are never spliced into SQL text.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+
+from targets.duckdb.errors import MissingKeyError
+from targets.duckdb.layout import LINE_COLUMN, METADATA_COLUMNS, TableLayout
+from targets.duckdb.naming import literal, quote
+from targets.duckdb.types import SqlType, from_duckdb, struct, widen
+
+STAGE = "__bh_stage"
+KEYS = "__bh_keys"
+SKIP = "__bh_skip"
+_MAX_OBJECT_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Source:
+    """A batch to load: files in one format, plus facts the metadata columns need."""
+
+    files: Sequence[str]
+    format: str
+    """``messages`` (staged Singer RECORD lines), ``jsonl`` or ``parquet`` (BATCH files)."""
+    received_at: datetime.datetime
+    sequence_base: int = 0
+    lines: str = ""
+    """The range of input lines the batch holds, for error messages."""
+
+
+@dataclass
+class LoadResult:
+    """What one batch did to its table."""
+
+    inserted: int = 0
+    deleted: int = 0
+
+
+class Warehouse:
+    """A DuckDB database file and the operations target-duckdb runs against it."""
+
+    def __init__(self, path: str, *, memory_limit: str | None = None) -> None:
+        self.path = path
+        self.conn = duckdb.connect(path)
+        self.conn.execute("SET TimeZone = 'UTC'")
+        self.conn.execute("SET preserve_insertion_order = false")
+        if memory_limit:
+            self.conn.execute(f"SET memory_limit = {literal(memory_limit)}")
+
+    def close(self) -> None:
+        """Close the connection (committed data is already durable)."""
+        self.conn.close()
+
+    # -- tables ---------------------------------------------------------------------------
+
+    def table_types(self, layout: TableLayout) -> dict[str, SqlType] | None:
+        """The columns of the stream's table as they are now, or ``None`` if it is absent."""
+        found = self.conn.execute(
+            "SELECT count(*) FROM information_schema.tables "
+            "WHERE table_schema = ? AND table_name = ?",
+            [layout.schema_name, layout.table_name],
+        ).fetchone()
+        if not found or not found[0]:
+            return None
+        relation = self.conn.table(layout.qualified)
+        return {
+            name: from_duckdb(duck_type)
+            for name, duck_type in zip(relation.columns, relation.types, strict=True)
+        }
+
+    def ensure_table(self, layout: TableLayout) -> dict[str, SqlType]:
+        """Create the table, or evolve it to hold the layout; return its column types.
+
+        New columns are added, columns whose type cannot hold the new values are widened
+        (see :func:`targets.duckdb.types.widen`), and columns the schema no longer lists
+        are kept as they are. Nothing is ever dropped or narrowed.
+        """
+        self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(layout.schema_name)}")
+        existing = self.table_types(layout)
+        if existing is None:
+            columns = ", ".join(f"{quote(c)} {t.sql()}" for c, t in layout.columns.items())
+            self.conn.execute(f"CREATE TABLE {layout.qualified} ({columns})")
+            return dict(layout.columns)
+        lowered = {name.lower(): name for name in existing}
+        for column, wanted in layout.columns.items():
+            current_name = lowered.get(column.lower())
+            if current_name is None:
+                self.conn.execute(
+                    f"ALTER TABLE {layout.qualified} ADD COLUMN {quote(column)} {wanted.sql()}"
+                )
+                existing[column] = wanted
+                continue
+            current = existing[current_name]
+            widened = widen(current, wanted)
+            if widened != current:
+                self.conn.execute(
+                    f"ALTER TABLE {layout.qualified} ALTER COLUMN {quote(current_name)} "
+                    f"TYPE {widened.sql()}"
+                )
+                existing[current_name] = widened
+        return existing
+
+    def is_empty(self, layout: TableLayout) -> bool:
+        """Whether the stream's table has no rows."""
+        row = self.conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {layout.qualified})")
+        result = row.fetchone()
+        return bool(result and result[0])
+
+    # -- loading --------------------------------------------------------------------------
+
+    def stage_sql(
+        self,
+        layout: TableLayout,
+        table: dict[str, SqlType],
+        source: Source,
+        *,
+        dedupe: bool,
+        exclude_lines: str | None = None,
+    ) -> str:
+        """The SELECT that reads a batch into rows shaped like the table."""
+        lowered = {name.lower(): name for name in table}
+        files = "[" + ", ".join(literal(f) for f in source.files) + "]"
+        if source.format == "messages":
+            columns = {
+                LINE_COLUMN: "BIGINT",
+                "record": layout.record_type.sql(),
+                "time_extracted": "VARCHAR",
+                "version": "BIGINT",
+            }
+            spec = "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in columns.items()) + "}"
+            reader = (
+                f"read_json({files}, format = 'newline_delimited', columns = {spec}, "
+                f"maximum_object_size = {_MAX_OBJECT_BYTES})"
+            )
+            prefix = "record."
+            line = quote(LINE_COLUMN)
+            extracted = "TRY_CAST(time_extracted AS TIMESTAMPTZ)"
+            version = "version"
+        elif source.format == "jsonl":
+            fields = dict(layout.record_type.fields)
+            spec = "{" + ", ".join(f"{literal(k)}: {literal(v.sql())}" for k, v in fields.items())
+            reader = (
+                f"read_json({files}, format = 'newline_delimited', columns = {spec}}}, "
+                f"maximum_object_size = {_MAX_OBJECT_BYTES})"
+            )
+            prefix, line, extracted, version = "", "row_number() OVER ()", "NULL", "NULL"
+        else:
+            reader = f"read_parquet({files}, union_by_name = true)"
+            prefix, line, extracted, version = "", "row_number() OVER ()", "NULL", "NULL"
+        available = self._parquet_columns(reader) if source.format == "parquet" else None
+
+        def field(prop: str) -> str:
+            if available is not None and prop not in available:
+                return "NULL"
+            return prefix + quote(prop)
+
+        select = [f"{line} AS {quote(LINE_COLUMN)}"]
+        for column, prop in layout.sources.items():
+            target_type = table[lowered[column.lower()]]
+            select.append(f"CAST({field(prop)} AS {target_type.sql()}) AS {quote(column)}")
+        received = literal(source.received_at.isoformat())
+        batched = literal(datetime.datetime.now(datetime.UTC).isoformat())
+        metadata = {
+            "_sdc_extracted_at": extracted,
+            "_sdc_received_at": f"CAST({received} AS TIMESTAMPTZ)",
+            "_sdc_batched_at": f"CAST({batched} AS TIMESTAMPTZ)",
+            "_sdc_deleted_at": f"TRY_CAST({field('_sdc_deleted_at')} AS TIMESTAMPTZ)",
+            "_sdc_sequence": f"{source.sequence_base} + {line}",
+            "_sdc_table_version": version,
+        }
+        for column in layout.metadata:
+            select.append(
+                f"CAST({metadata[column]} AS {METADATA_COLUMNS[column].sql()}) AS {quote(column)}"
+            )
+        sql = f"SELECT {', '.join(select)} FROM {reader}"
+        if exclude_lines:
+            sql = f"SELECT * FROM ({sql}) WHERE {quote(LINE_COLUMN)} NOT IN ({exclude_lines})"
+        if dedupe and layout.keys:
+            keys = ", ".join(quote(k) for k in layout.keys)
+            sql = (
+                f"SELECT * FROM ({sql}) QUALIFY row_number() OVER "
+                f"(PARTITION BY {keys} ORDER BY {quote(LINE_COLUMN)} DESC) = 1"
+            )
+        return sql
+
+    def _parquet_columns(self, reader: str) -> set[str]:
+        return set(self.conn.sql(f"SELECT * FROM {reader} LIMIT 0").columns)
+
+    def load(
+        self,
+        layout: TableLayout,
+        table: dict[str, SqlType],
+        source: Source,
+        *,
+        method: str,
+        hard_delete: bool,
+        truncate: bool,
+        exclude_lines: str | None = None,
+        rejects: Sequence[tuple[str, int | None, str, str]] = (),
+    ) -> LoadResult:
+        """Load one batch in one transaction (see the module docstring)."""
+        upsert = method == "upsert" and bool(layout.keys)
+        conn = self.conn
+        result = LoadResult()
+        target = layout.qualified
+        line = quote(LINE_COLUMN)
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            if source.format == "messages":
+                rows = self.stage_sql(
+                    layout, table, source, dedupe=False, exclude_lines=exclude_lines
+                )
+                keys_sql = self._keys_sql(layout, table, source, exclude_lines)
+            else:
+                staged = self.stage_sql(layout, table, source, dedupe=False)
+                conn.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS {staged}")
+                rows = f"SELECT * FROM {STAGE}"
+                keys_sql = rows
+            skip = False
+            if layout.keys:
+                conn.execute(f"CREATE OR REPLACE TEMP TABLE {KEYS} AS {keys_sql}")
+                self._check_keys(layout)
+                dropped = []
+                if upsert:
+                    partition = ", ".join(quote(k) for k in layout.keys)
+                    dropped.append(
+                        f"SELECT {line} FROM {KEYS} QUALIFY row_number() OVER "
+                        f"(PARTITION BY {partition} ORDER BY {line} DESC) > 1"
+                    )
+                if hard_delete:
+                    dropped.append(f"SELECT {line} FROM {KEYS} WHERE _sdc_deleted_at IS NOT NULL")
+                if dropped:
+                    conn.execute(
+                        f"CREATE OR REPLACE TEMP TABLE {SKIP} AS {' UNION ALL '.join(dropped)}"
+                    )
+                    skip = _count(conn.execute(f"SELECT count(*) FROM {SKIP}")) > 0
+            if truncate:
+                result.deleted += _count(conn.execute(f"DELETE FROM {target}"))
+            elif (upsert or hard_delete) and layout.keys and not self.is_empty(layout):
+                only_deleted = "" if upsert else f" AND {KEYS}._sdc_deleted_at IS NOT NULL"
+                result.deleted += _count(
+                    conn.execute(
+                        f"DELETE FROM {target} USING {KEYS} "
+                        f"WHERE {_key_match(layout, target)}{only_deleted}"
+                    )
+                )
+            if skip:
+                rows = f"SELECT * FROM ({rows}) WHERE {line} NOT IN (SELECT {line} FROM {SKIP})"
+            result.inserted = _count(
+                conn.execute(
+                    f"INSERT INTO {target} BY NAME SELECT * EXCLUDE ({line}) FROM ({rows})"
+                )
+            )
+            if rejects:
+                self.write_rejects(layout.schema_name, rejects)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        finally:
+            for temp in (STAGE, KEYS, SKIP):
+                conn.execute(f"DROP TABLE IF EXISTS {temp}")
+        return result
+
+    def _keys_sql(
+        self,
+        layout: TableLayout,
+        table: dict[str, SqlType],
+        source: Source,
+        exclude_lines: str | None,
+    ) -> str:
+        """A cheap second read of a staged batch: line numbers, keys and deletion marks."""
+        wanted = {layout.sources[k] for k in layout.keys} | {"_sdc_deleted_at"}
+        narrow = TableLayout(
+            schema_name=layout.schema_name,
+            table_name=layout.table_name,
+            columns={k: layout.columns[k] for k in layout.keys},
+            sources={k: layout.sources[k] for k in layout.keys},
+            keys=layout.keys,
+            record_type=struct([f for f in layout.record_type.fields if f[0] in wanted]),
+            metadata=["_sdc_deleted_at"],
+        )
+        return self.stage_sql(narrow, table, source, dedupe=False, exclude_lines=exclude_lines)
+
+    def _check_keys(self, layout: TableLayout) -> None:
+        if not layout.keys:
+            return
+        condition = " OR ".join(f"{quote(k)} IS NULL" for k in layout.keys)
+        row = self.conn.execute(
+            f"SELECT {quote(LINE_COLUMN)}, {', '.join(quote(k) for k in layout.keys)} "
+            f"FROM {KEYS} WHERE {condition} ORDER BY 1 LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return
+        key = next(k for k, v in zip(layout.keys, row[1:], strict=True) if v is None)
+        prop = layout.sources.get(key, key)
+        raise MissingKeyError(f"key property {prop!r} is missing or null", line=row[0])
+
+    def truncate(self, layout: TableLayout) -> None:
+        """Delete every row of the stream's table (an ``overwrite`` run with no records)."""
+        self.conn.execute(f"DELETE FROM {layout.qualified}")
+
+    def activate_version(self, layout: TableLayout, version: int, *, hard_delete: bool) -> int:
+        """Retire the rows of versions older than ``version``; return how many."""
+        older = "(_sdc_table_version IS NULL OR _sdc_table_version < ?)"
+        if hard_delete:
+            sql = f"DELETE FROM {layout.qualified} WHERE {older}"
+            return _count(self.conn.execute(sql, [version]))
+        sql = (
+            f"UPDATE {layout.qualified} SET _sdc_deleted_at = now() "
+            f"WHERE {older} AND _sdc_deleted_at IS NULL"
+        )
+        return _count(self.conn.execute(sql, [version]))
+
+    # -- rejected records -----------------------------------------------------------------
+
+    def write_rejects_committed(
+        self, schema_name: str, rejects: Sequence[tuple[str, int | None, str, str]]
+    ) -> None:
+        """Write rejected records in a transaction of their own."""
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            self.write_rejects(schema_name, rejects)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def write_rejects(
+        self, schema_name: str, rejects: Sequence[tuple[str, int | None, str, str]]
+    ) -> None:
+        """Append ``(stream, line, reason, message)`` rows to the schema's ``_rejected``."""
+        table = f"{quote(schema_name)}._rejected"
+        self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema_name)}")
+        self.conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} (stream VARCHAR, line BIGINT, "
+            "reason VARCHAR, message VARCHAR, rejected_at TIMESTAMPTZ DEFAULT now())"
+        )
+        self.conn.executemany(
+            f"INSERT INTO {table} (stream, line, reason, message) VALUES (?, ?, ?, ?)",
+            [list(r) for r in rejects],
+        )
+
+
+def _key_match(layout: TableLayout, target: str) -> str:
+    return " AND ".join(f"{target}.{quote(k)} = {KEYS}.{quote(k)}" for k in layout.keys)
+
+
+def _count(cursor: duckdb.DuckDBPyConnection) -> int:
+    row = cursor.fetchone()
+    return int(row[0]) if row else 0

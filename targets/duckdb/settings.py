@@ -1,0 +1,113 @@
+"""The settings of target-duckdb (the SDK adds its built-in ones: stream maps, flattening,
+``batch_config``)."""
+
+from __future__ import annotations
+
+from singer_sdk import typing as th
+
+DEFAULT_PATH = "data/warehouse.duckdb"
+DEFAULT_SCHEMA = "raw"
+DEFAULT_BATCH_ROWS = 100_000
+DEFAULT_BATCH_BYTES = 256 * 1024 * 1024
+
+CONFIG_SCHEMA = th.PropertiesList(
+    th.Property(
+        "path",
+        th.StringType,
+        default=DEFAULT_PATH,
+        title="Database file",
+        description="The DuckDB database file to load into; created if absent.",
+    ),
+    th.Property(
+        "default_target_schema",
+        th.StringType,
+        default=DEFAULT_SCHEMA,
+        title="Target schema",
+        description="The DuckDB schema every stream's table is created in, e.g. `raw_clickup`.",
+    ),
+    th.Property(
+        "load_method",
+        th.StringType,
+        default="upsert",
+        allowed_values=["upsert", "append-only", "overwrite"],
+        title="Load method",
+        description=(
+            "`upsert`: replace rows whose key properties match, insert the rest (streams "
+            "without key properties are appended); `append-only`: insert every record; "
+            "`overwrite`: empty each table at the first batch of a run, then insert."
+        ),
+    ),
+    th.Property(
+        "hard_delete",
+        th.BooleanType,
+        default=False,
+        title="Hard delete",
+        description=(
+            "Delete rows whose record carries `_sdc_deleted_at` (and rows retired by "
+            "ACTIVATE_VERSION) instead of keeping them with `_sdc_deleted_at` set."
+        ),
+    ),
+    th.Property(
+        "batch_size_rows",
+        th.IntegerType,
+        default=DEFAULT_BATCH_ROWS,
+        title="Batch size (rows)",
+        description="Records per load transaction; bounds memory together with bytes.",
+    ),
+    th.Property(
+        "batch_size_bytes",
+        th.IntegerType,
+        default=DEFAULT_BATCH_BYTES,
+        title="Batch size (bytes)",
+        description="Staged bytes per load transaction.",
+    ),
+    th.Property(
+        "on_invalid_record",
+        th.StringType,
+        default="fail",
+        allowed_values=["fail", "reject"],
+        title="On invalid record",
+        description=(
+            "`fail`: stop at the first record that violates its schema or lacks a key "
+            "property, keeping every batch committed before it; `reject`: write it to the "
+            "schema's `_rejected` table with the reason and carry on."
+        ),
+    ),
+    th.Property(
+        "add_record_metadata",
+        th.BooleanType,
+        default=True,
+        title="Add record metadata",
+        description=(
+            "Add `_sdc_extracted_at`, `_sdc_received_at`, `_sdc_batched_at`, "
+            "`_sdc_sequence` columns (`_sdc_deleted_at` and `_sdc_table_version` are always "
+            "present)."
+        ),
+    ),
+    th.Property(
+        "validate_records",
+        th.BooleanType,
+        default=True,
+        title="Validate records",
+        description=(
+            "Check each record's types, nullability and required properties against its "
+            "schema before staging. When off, DuckDB's typed reader still refuses values "
+            "it cannot convert."
+        ),
+    ),
+    th.Property(
+        "memory_limit",
+        th.StringType,
+        title="DuckDB memory limit",
+        description="DuckDB's `memory_limit`, e.g. `1GB`; DuckDB's default when unset.",
+    ),
+    th.Property(
+        "staging_dir",
+        th.StringType,
+        title="Staging directory",
+        description=(
+            "Where batches are staged before DuckDB reads them; `/dev/shm` when available, "
+            "else the system temporary directory."
+        ),
+    ),
+).to_dict()

@@ -1,0 +1,243 @@
+"""``target-duckdb``: the Singer target that loads brainhub's embedded DuckDB warehouse.
+
+Wiring only: settings, the fast record path, and the order of drains. Messages arrive
+through :class:`~targets.duckdb.reader.SingerLineReader`; records of streams without stream
+maps are staged as received by :class:`~targets.duckdb.sink.DuckDBSink`, others go through
+the SDK's mapper first. STATE is emitted by the SDK's ``drain_all`` only after every sink
+has committed, and a full sink triggers ``drain_all`` so that state keeps flowing.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import sys
+import tempfile
+import typing as t
+import weakref
+from collections import Counter
+
+import duckdb
+import msgspec
+from singer_sdk import Target
+from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabilities
+from singer_sdk.mapper import SameRecordTransform
+
+from targets.duckdb.errors import InputError, RecordBeforeSchemaError, TargetDuckDBError
+from targets.duckdb.loader import Warehouse
+from targets.duckdb.naming import resolve_names, sanitize
+from targets.duckdb.pipeline import LoadPipeline
+from targets.duckdb.reader import SingerLineReader
+from targets.duckdb.settings import CONFIG_SCHEMA, DEFAULT_PATH, DEFAULT_SCHEMA
+from targets.duckdb.sink import DuckDBSink, sequence_base
+
+_AGE_CHECK_EVERY = 10_000
+
+
+class TargetDuckDB(Target):
+    """Loads Singer streams into DuckDB tables: upsert, append or overwrite."""
+
+    name = "target-duckdb"
+    package_name = "brainhub"
+    default_sink_class = DuckDBSink
+    message_reader_class = SingerLineReader
+    config_jsonschema = CONFIG_SCHEMA
+    capabilities: t.ClassVar[list] = [
+        PluginCapabilities.ABOUT,
+        PluginCapabilities.STREAM_MAPS,
+        PluginCapabilities.FLATTENING,
+        PluginCapabilities.STRUCTURED_LOGGING,
+        PluginCapabilities.ACTIVATE_VERSION,
+        PluginCapabilities.BATCH,
+        TargetCapabilities.VALIDATE_RECORDS,
+        TargetCapabilities.TARGET_SCHEMA,
+        TargetCapabilities.HARD_DELETE,
+    ]
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_parallelism = 1
+        self.schema_name = sanitize(self.config.get("default_target_schema") or DEFAULT_SCHEMA)
+        self.sequence_base = sequence_base()
+        self.loaded: Counter[str] = Counter()
+        self.rejected: Counter[str] = Counter()
+        self.overwritten: set[str] = set()
+        self._tables: dict[str, str] = {}
+        self._fast_sinks: dict[str, DuckDBSink] = {}
+        self._since_age_check = 0
+        self._warehouse: Warehouse | None = None
+        self.loads = LoadPipeline()
+        self.staging_dir = tempfile.mkdtemp(prefix="target-duckdb-", dir=_staging_root(self.config))
+        weakref.finalize(self, shutil.rmtree, self.staging_dir, True)
+        reader = self.message_reader
+        if isinstance(reader, SingerLineReader):
+            reader.raw_record_handler = self._process_raw_record
+
+    # -- resources ------------------------------------------------------------------------
+
+    @property
+    def warehouse(self) -> Warehouse:
+        """The open DuckDB database (opened on first use)."""
+        if self._warehouse is None:
+            path = self.config.get("path") or DEFAULT_PATH
+            if os.path.dirname(path):
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+            try:
+                self._warehouse = Warehouse(path, memory_limit=self.config.get("memory_limit"))
+            except duckdb.Error as exc:
+                reason = str(exc).splitlines()[0]
+                raise TargetDuckDBError(f"cannot open database {path!r}: {reason}") from None
+        return self._warehouse
+
+    def table_name_for(self, stream_name: str) -> str:
+        """The table of a stream: its sanitised name, unique within the run."""
+        if stream_name not in self._tables:
+            taken = set(self._tables.values())
+            self._tables[stream_name] = resolve_names([stream_name], reserved=taken)[stream_name]
+        return self._tables[stream_name]
+
+    # -- messages -------------------------------------------------------------------------
+
+    def _process_raw_record(
+        self, stream: str, line: bytes, raw_record: msgspec.Raw, number: int
+    ) -> None:
+        sink = self._fast_sinks.get(stream)
+        if sink is None:
+            maps = self.mapper.stream_maps.get(stream)
+            if not maps:
+                raise RecordBeforeSchemaError("RECORD before its SCHEMA", stream=stream)
+            only = maps[0]
+            if len(maps) > 1 or type(only) is not SameRecordTransform or only.flattening_enabled:
+                self._process_record_message(msgspec.json.decode(line))
+                return
+            sink = t.cast(DuckDBSink, self._sinks_active[stream])
+            self._fast_sinks[stream] = sink
+        sink.stage(line, raw_record, number)
+        if sink.is_full:
+            self.drain_all()
+        self._since_age_check += 1
+        if self._since_age_check >= _AGE_CHECK_EVERY:
+            self._since_age_check = 0
+            self._handle_max_record_age()
+
+    def _process_record_message(self, message_dict: dict) -> None:
+        """Stage a record that goes through stream maps or flattening first."""
+        self._assert_line_requires(message_dict, requires={"stream", "record"})
+        stream = message_dict["stream"]
+        maps = self.mapper.stream_maps.get(stream)
+        if not maps:
+            raise RecordBeforeSchemaError("RECORD before its SCHEMA", stream=stream)
+        number = getattr(self.message_reader, "line_number", 0)
+        for stream_map in maps:
+            record = stream_map.transform(copy.copy(message_dict["record"]))
+            if record is None:
+                continue
+            sink = t.cast(DuckDBSink, self._sinks_active[stream_map.stream_alias])
+            sink.stage_message({**message_dict, "record": record}, number)
+            if sink.is_full:
+                self.drain_all()
+
+    def _process_schema_message(self, message_dict: dict) -> None:
+        """Register a schema; drain the stream's pending records first if it changed."""
+        self._assert_line_requires(message_dict, requires={"stream", "schema"})
+        stream = message_dict["stream"]
+        schema = message_dict["schema"]
+        keys = message_dict.get("key_properties")
+        if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+            raise InputError("SCHEMA message has no 'properties' object", stream=stream)
+        if keys is not None and not (
+            isinstance(keys, list) and all(isinstance(k, str) for k in keys)
+        ):
+            raise InputError("'key_properties' must be a list of names", stream=stream)
+        for stream_map in self.mapper.stream_maps.get(stream, []):
+            sink = self._sinks_active.get(stream_map.stream_alias)
+            if sink is not None and (
+                stream_map.raw_schema != schema or stream_map.raw_key_properties != keys
+            ):
+                self.drain_one(sink)
+        self._fast_sinks.pop(stream, None)
+        try:
+            super()._process_schema_message(message_dict)
+        except TargetDuckDBError as exc:
+            exc.stream = exc.stream or stream
+            raise
+
+    def _sinks_of(self, message_dict: dict, kind: str) -> list[DuckDBSink]:
+        stream = message_dict.get("stream")
+        maps = self.mapper.stream_maps.get(stream) if isinstance(stream, str) else None
+        if not maps:
+            raise RecordBeforeSchemaError(f"{kind} before its SCHEMA", stream=stream)
+        return [t.cast(DuckDBSink, self._sinks_active[m.stream_alias]) for m in maps]
+
+    def _process_activate_version_message(self, message_dict: dict) -> None:
+        """Commit the stream's pending records, then retire rows of older versions."""
+        self._assert_line_requires(message_dict, requires={"stream", "version"})
+        sinks = self._sinks_of(message_dict, "ACTIVATE_VERSION")
+        if not self.config.get("process_activate_version_messages", True):
+            self.logger.info("Ignoring ACTIVATE_VERSION (process_activate_version_messages off)")
+            return
+        for sink in sinks:
+            self.drain_one(sink)
+            sink.activate_version(int(message_dict["version"]))
+
+    def _process_batch_message(self, message_dict: dict) -> None:
+        """Commit the stream's pending records, then load the BATCH files."""
+        self._assert_line_requires(message_dict, requires={"stream", "encoding", "manifest"})
+        for sink in self._sinks_of(message_dict, "BATCH"):
+            self.drain_one(sink)
+        super()._process_batch_message(message_dict)
+
+    def _write_state_message(self, state: dict) -> None:
+        """Emit STATE, but only once every batch received before it has committed."""
+        self.loads.wait()
+        super()._write_state_message(state)
+
+    def process_endofpipe(self) -> None:
+        """Commit everything, emit the final state, report counts and close the database."""
+        super().process_endofpipe()
+        self.loads.close()
+        for stream in sorted(set(self.loaded) | set(self.rejected)):
+            self.logger.info(
+                "Stream '%s': %d rows loaded, %d records rejected",
+                stream,
+                self.loaded[stream],
+                self.rejected[stream],
+            )
+        if self._warehouse is not None:
+            self._warehouse.close()
+            self._warehouse = None
+        self._sinks_active.clear()
+        self._fast_sinks.clear()
+
+    # -- command line ---------------------------------------------------------------------
+
+    @classmethod
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: t.Any = None,
+        file_input: t.IO[str] | None = None,
+    ) -> None:
+        """Run the target; bad input ends with one line on stderr and exit code 1."""
+        try:
+            super().invoke(
+                about=about, about_format=about_format, config=config, file_input=file_input
+            )
+        except TargetDuckDBError as exc:
+            sys.stdout.flush()
+            print(f"target-duckdb: {exc}", file=sys.stderr)
+            sys.exit(1)
+
+
+def _staging_root(config: t.Mapping[str, t.Any]) -> str | None:
+    configured = config.get("staging_dir")
+    if configured:
+        os.makedirs(configured, exist_ok=True)
+        return str(configured)
+    shm = "/dev/shm"  # noqa: S108 - tmpfs; mkdtemp below makes a private directory in it
+    if os.path.isdir(shm) and os.access(shm, os.W_OK):
+        return shm
+    return None
