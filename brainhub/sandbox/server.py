@@ -15,6 +15,7 @@ listed in ``URL_OPTIONS`` (plus ``port``); anything else is an error naming the 
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -57,7 +58,7 @@ class ServedEmulator:
         self.emulator = emulator
         self._server = server
         self.host = HOST
-        self.port: int = server.server_port
+        self.port: int = server.socket.getsockname()[1]
         self._thread = threading.Thread(
             target=server.serve_forever,
             kwargs={"poll_interval": 0.1},
@@ -102,12 +103,25 @@ class ServedEmulator:
 
 def serve(emulator: Emulator, port: int = 0) -> ServedEmulator:
     """Start serving ``emulator`` on 127.0.0.1 (``port=0`` picks a free port)."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((HOST, port))
+        listener.listen(128)
+        # werkzeug adopts a duplicate of the bound socket (so it never exits the process
+        # on a busy port); the original is closed right after.
         server = make_server(
-            HOST, port, emulator, threaded=True, request_handler=_QuietRequestHandler
+            HOST,
+            listener.getsockname()[1],
+            emulator,
+            threaded=True,
+            request_handler=_QuietRequestHandler,
+            fd=listener.fileno(),
         )
     except OSError as exc:
         raise EmulatorError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc}") from exc
+    finally:
+        listener.close()
     return ServedEmulator(emulator, server)
 
 

@@ -1,0 +1,1 @@
+"""One package per emulated service; each exposes its emulator class as ``EMULATOR``."""
