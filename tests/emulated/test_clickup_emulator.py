@@ -486,3 +486,21 @@ def test_served_from_a_sandbox_url_with_a_request_log():
         assert entry.headers["Authorization"] == token
     finally:
         served.stop()
+
+
+def test_a_served_emulator_follows_mutate(tmp_path):
+    from brainhub.sandbox import state
+
+    emulator = ClickUpEmulator(size="tiny", state_dir=tmp_path, rate_limit=100_000)
+    assert emulator.generation == 0
+    get = api(emulator)
+    task_list = emulator.data.tree.lists[0]
+    params = {"include_closed": "true", "subtasks": "true", "date_updated_gt": now_ms(0) + 1}
+    assert get(f"/list/{task_list.id}/task", **params).json["tasks"] == []
+    state.write_generation("clickup", 3, tmp_path)
+    changed = []
+    for tl in emulator.data.tree.lists:
+        changed += get(f"/list/{tl.id}/task", **params).json["tasks"]
+    assert emulator.generation == 3
+    expected = ClickUpEmulator(size="tiny", generation=3).changes(0)
+    assert len(changed) == expected["tasks_updated"] + expected["tasks_created"]

@@ -119,3 +119,18 @@ def test_explicit_generation_ignores_the_state_file(tmp_path, toy_headers):
 def test_bad_options_are_clear_errors(options, message):
     with pytest.raises(EmulatorError, match=message):
         ToyEmulator(**options)
+
+
+def test_the_module_docstring_example_runs():
+    import textwrap
+
+    import brainhub.sandbox.emulator as module
+
+    example = module.__doc__.split("Writing an emulator::")[1].split("Put it in")[0]
+    namespace: dict[str, object] = {}
+    exec(textwrap.dedent(example), namespace)  # noqa: S102 - our own documentation
+    emulator = namespace["PetsEmulator"](generation=0)
+    response = Client(emulator).get("/v1/pets", headers={"X-Api-Key": "key-1"})
+    assert len(response.json["pets"]) == 5
+    assert emulator.counts() == {"pets": 5}
+    assert Client(emulator).get("/v1/pets").status_code == 401
