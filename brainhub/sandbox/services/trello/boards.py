@@ -23,6 +23,12 @@ LAST = ("Okafor", "Lindqvist", "Moreau", "Tanaka", "Silva", "Novak", "Haddad", "
 BOARDS = ("Product roadmap", "Sprint board", "Marketing", "Support queue", "Hiring")
 LISTS = ("To do", "Doing", "Review", "Done", "Icebox")
 VERBS = ("Fix", "Ship", "Write", "Plan", "Review", "Design", "Test")
+COMMENT_LIMITS = {
+    "reactions": {
+        "perAction": {"status": "ok", "disableAt": 900, "warnAt": 720},
+        "uniquePerAction": {"status": "ok", "disableAt": 17, "warnAt": 14},
+    }
+}
 THINGS = ("login flow", "invoice export", "onboarding email", "pricing page", "search bar")
 
 
@@ -150,12 +156,12 @@ class AccountBuilder:
             "appCreator": None,
             "type": kind,
             "date": iso(when),
-            "limits": None,
+            "limits": COMMENT_LIMITS if kind == "commentCard" else {},
             "memberCreator": {
                 "id": creator["id"],
                 "activityBlocked": False,
-                "avatarHash": None,
-                "avatarUrl": None,
+                "avatarHash": creator["id"][::-1][:32],
+                "avatarUrl": f"https://trello-members.s3.amazonaws.com/{creator['id']}",
                 "fullName": creator["fullName"],
                 "idMemberReferrer": None,
                 "initials": "".join(part[0] for part in creator["fullName"].split()),
