@@ -137,7 +137,6 @@ class Warehouse:
         source: Source,
         *,
         dedupe: bool,
-        exclude_lines: str | None = None,
     ) -> str:
         """The SELECT that reads a batch into rows shaped like the table."""
         lowered = {name.lower(): name for name in table}
@@ -195,8 +194,6 @@ class Warehouse:
                 f"CAST({metadata[column]} AS {METADATA_COLUMNS[column].sql()}) AS {quote(column)}"
             )
         sql = f"SELECT {', '.join(select)} FROM {reader}"
-        if exclude_lines:
-            sql = f"SELECT * FROM ({sql}) WHERE {quote(LINE_COLUMN)} NOT IN ({exclude_lines})"
         if dedupe and layout.keys:
             keys = ", ".join(quote(k) for k in layout.keys)
             sql = (
@@ -217,7 +214,6 @@ class Warehouse:
         method: str,
         hard_delete: bool,
         truncate: bool,
-        exclude_lines: str | None = None,
         rejects: Sequence[tuple[str, int | None, str, str]] = (),
     ) -> LoadResult:
         """Load one batch in one transaction (see the module docstring)."""
@@ -229,10 +225,8 @@ class Warehouse:
         conn.execute("BEGIN TRANSACTION")
         try:
             if source.format == "messages":
-                rows = self.stage_sql(
-                    layout, table, source, dedupe=False, exclude_lines=exclude_lines
-                )
-                keys_sql = self._keys_sql(layout, table, source, exclude_lines)
+                rows = self.stage_sql(layout, table, source, dedupe=False)
+                keys_sql = self._keys_sql(layout, table, source)
             else:
                 staged = self.stage_sql(layout, table, source, dedupe=False)
                 conn.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS {staged}")
@@ -289,7 +283,6 @@ class Warehouse:
         layout: TableLayout,
         table: dict[str, SqlType],
         source: Source,
-        exclude_lines: str | None,
     ) -> str:
         """A cheap second read of a staged batch: line numbers, keys and deletion marks."""
         wanted = {layout.sources[k] for k in layout.keys} | {"_sdc_deleted_at"}
@@ -302,7 +295,7 @@ class Warehouse:
             record_type=struct([f for f in layout.record_type.fields if f[0] in wanted]),
             metadata=["_sdc_deleted_at"],
         )
-        return self.stage_sql(narrow, table, source, dedupe=False, exclude_lines=exclude_lines)
+        return self.stage_sql(narrow, table, source, dedupe=False)
 
     def _check_keys(self, layout: TableLayout) -> None:
         if not layout.keys:

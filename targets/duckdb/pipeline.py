@@ -50,6 +50,14 @@ class LoadPipeline:
                 self._executor.shutdown(wait=True)
                 self._executor = None
 
+    def abandon(self) -> None:
+        """Stop after the running load without raising (cleanup after an error)."""
+        self._failed = True
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        self._pending.clear()
+
     def _run(self, load: Callable[[], None]) -> None:
         if self._failed:
             return

@@ -162,7 +162,6 @@ class DuckDBSink(BatchSink):
 
     def _load(self, source: Source, rejects: list[tuple[str, int | None, str, str]]) -> None:
         warehouse = self._target.warehouse
-        exclude: str | None = None
         for _attempt in range(2):
             try:
                 result = warehouse.load(
@@ -172,7 +171,6 @@ class DuckDBSink(BatchSink):
                     method=self.load_method,
                     hard_delete=self.hard_delete,
                     truncate=self._needs_truncate(),
-                    exclude_lines=exclude,
                     rejects=rejects,
                 )
             except (duckdb.Error, InvalidRecordError) as exc:
@@ -183,7 +181,7 @@ class DuckDBSink(BatchSink):
                         raise exc from None
                     reason = str(exc).splitlines()[0]
                     raise LoadError(
-                        f"DuckDB could not load the batch of {source.files[0]!r}: {reason}",
+                        f"DuckDB could not load the batch of lines {source.lines}: {reason}",
                         stream=self.stream_name,
                     ) from None
                 if not self.reject_invalid:
@@ -191,7 +189,7 @@ class DuckDBSink(BatchSink):
                     raise error(bad[0].reason, line=bad[0].line, stream=self.stream_name) from None
                 rejects = rejects + [(self.stream_name, b.line, b.reason, b.message) for b in bad]
                 self._target.rejected[self.stream_name] += len(bad)
-                exclude = ", ".join(str(b.line) for b in bad)
+                _drop_lines(source.files[0], {b.line for b in bad})
                 continue
             self._target.overwritten.add(self.stream_name)
             self._target.loaded[self.stream_name] += result.inserted
@@ -256,6 +254,17 @@ class DuckDBSink(BatchSink):
             self._file = None
             os.remove(self._path)
         super().clean_up()
+
+
+def _drop_lines(path: str, lines: set[int]) -> None:
+    """Rewrite a staged batch without the records of the given input lines."""
+    kept = []
+    with open(path, "rb") as handle:
+        for raw in handle:
+            if msgspec.json.decode(raw).get(LINE_COLUMN) not in lines:
+                kept.append(raw)
+    with open(path, "wb") as handle:
+        handle.writelines(kept)
 
 
 def sequence_base() -> int:

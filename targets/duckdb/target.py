@@ -23,6 +23,7 @@ import msgspec
 from singer_sdk import Target
 from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabilities
 from singer_sdk.mapper import SameRecordTransform
+from singer_sdk.plugin_base import _ConfigInput
 
 from targets.duckdb.errors import InputError, RecordBeforeSchemaError, TargetDuckDBError
 from targets.duckdb.loader import Warehouse
@@ -68,6 +69,7 @@ class TargetDuckDB(Target):
         self._since_age_check = 0
         self._warehouse: Warehouse | None = None
         self.loads = LoadPipeline()
+        self._emitted_state: dict | None = None
         self.staging_dir = tempfile.mkdtemp(prefix="target-duckdb-", dir=_staging_root(self.config))
         weakref.finalize(self, shutil.rmtree, self.staging_dir, True)
         reader = self.message_reader
@@ -188,10 +190,23 @@ class TargetDuckDB(Target):
             self.drain_one(sink)
         super()._process_batch_message(message_dict)
 
+    def _process_state_message(self, message_dict: dict) -> None:
+        """Keep the state; emit it at once if every record before it is already staged out."""
+        super()._process_state_message(message_dict)
+        if self._latest_state and not any(s.current_size for s in self._sinks_active.values()):
+            self._write_state_message(copy.deepcopy(self._latest_state))
+
     def _write_state_message(self, state: dict) -> None:
-        """Emit STATE, but only once every batch received before it has committed."""
-        self.loads.wait()
-        super()._write_state_message(state)
+        """Emit STATE once every batch received before it has committed.
+
+        The write is queued behind those batches' loads, so reading goes on meanwhile; if
+        a load fails, the state is never written.
+        """
+        if state == self._emitted_state:
+            return
+        self._emitted_state = state
+        write = super()._write_state_message
+        self.loads.submit(lambda: write(state))
 
     def process_endofpipe(self) -> None:
         """Commit everything, emit the final state, report counts and close the database."""
@@ -204,11 +219,17 @@ class TargetDuckDB(Target):
                 self.loaded[stream],
                 self.rejected[stream],
             )
+        self.close()
+
+    def close(self) -> None:
+        """Release the database and the staging files (after an error too)."""
+        self.loads.abandon()
         if self._warehouse is not None:
             self._warehouse.close()
             self._warehouse = None
         self._sinks_active.clear()
         self._fast_sinks.clear()
+        shutil.rmtree(self.staging_dir, ignore_errors=True)
 
     # -- command line ---------------------------------------------------------------------
 
@@ -222,14 +243,30 @@ class TargetDuckDB(Target):
         file_input: t.IO[str] | None = None,
     ) -> None:
         """Run the target; bad input ends with one line on stderr and exit code 1."""
+        # The plugin-level part of the SDK's Target.invoke (``--about``); the rest is below,
+        # so that the database is closed whatever happens.
+        super(Target, cls).invoke(about=about, about_format=about_format)
+        cls.print_version(print_fn=cls.logger.info)
+        config = config or _ConfigInput()
+        target: TargetDuckDB | None = None
         try:
-            super().invoke(
-                about=about, about_format=about_format, config=config, file_input=file_input
+            target = cls(
+                config=config.config, validate_config=True, parse_env_config=config.parse_env
             )
+            target.listen(file_input)
         except TargetDuckDBError as exc:
+            error = exc
+            if target is not None:
+                try:  # batches read before the error still commit, and their state is emitted
+                    target.loads.close()
+                except TargetDuckDBError as earlier:
+                    error = earlier
             sys.stdout.flush()
-            print(f"target-duckdb: {exc}", file=sys.stderr)
+            print(f"target-duckdb: {error}", file=sys.stderr)
             sys.exit(1)
+        finally:
+            if target is not None:
+                target.close()
 
 
 def _staging_root(config: t.Mapping[str, t.Any]) -> str | None:
