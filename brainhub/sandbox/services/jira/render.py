@@ -1,0 +1,251 @@
+"""Jira Cloud response objects, shaped like the schemas of Atlassian's OpenAPI documents
+(``User``, ``Project``, ``IssueBean``, ``Comment``, ``Worklog``; agile boards and sprints).
+
+``self`` links point at the site (``https://<site>``) as the real API's do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from brainhub.sandbox.services.jira.dataset import (
+    ISSUE_TYPES,
+    PRIORITIES,
+    STATUSES,
+    Comment,
+    Issue,
+    JiraDataset,
+    Project,
+    Sprint,
+    User,
+    Worklog,
+)
+from brainhub.sandbox.services.jira.sizes import jira_time
+
+SITE = "https://octo-sandbox.atlassian.net"
+API = f"{SITE}/rest/api/3"
+AGILE = f"{SITE}/rest/agile/1.0"
+CATEGORY_COLORS = {"new": "blue-gray", "indeterminate": "yellow", "done": "green"}
+CATEGORY_IDS = {"new": 2, "indeterminate": 4, "done": 3}
+CATEGORY_NAMES = {"new": "To Do", "indeterminate": "In Progress", "done": "Done"}
+
+
+def adf(text: str) -> dict[str, Any]:
+    """A one-paragraph Atlassian Document Format body."""
+    paragraph = {"type": "paragraph", "content": [{"type": "text", "text": text}]}
+    return {"type": "doc", "version": 1, "content": [paragraph]}
+
+
+def _avatars(key: str) -> dict[str, str]:
+    base = f"https://avatar-management.services.atlassian.com/{key}"
+    return {size: f"{base}?s={size.split('x')[0]}" for size in ("48x48", "24x24", "16x16", "32x32")}
+
+
+def user(person: User, *, full: bool = False) -> dict[str, Any]:
+    """A user as embedded in issues (``full`` adds the fields users/search returns)."""
+    data: dict[str, Any] = {
+        "self": f"{API}/user?accountId={person.account_id}",
+        "accountId": person.account_id,
+        "displayName": person.display_name,
+        "active": True,
+        "avatarUrls": _avatars(person.account_id),
+        "timeZone": "Etc/UTC",
+        "accountType": person.account_type,
+    }
+    if person.email:
+        data["emailAddress"] = person.email
+    if full:
+        data["locale"] = "en_US"
+    return data
+
+
+def project(item: Project, *, short: bool = False) -> dict[str, Any]:
+    """A project as project/search returns it (``short``: as embedded in an issue)."""
+    data: dict[str, Any] = {
+        "self": f"{API}/project/{item.id}",
+        "id": str(item.id),
+        "key": item.key,
+        "name": item.name,
+        "projectTypeKey": "software",
+        "simplified": False,
+        "avatarUrls": _avatars(item.key),
+    }
+    if not short:
+        data.update(
+            expand="description,lead,issueTypes,url,projectKeys,permissions,insight",
+            style="classic",
+            isPrivate=False,
+            properties={},
+            entityId=f"{item.id:08x}-0000-4000-8000-000000000000",
+            uuid=f"{item.id:08x}-0000-4000-8000-000000000000",
+        )
+    return data
+
+
+def status(index: int) -> dict[str, Any]:
+    status_id, name, category = STATUSES[index]
+    return {
+        "self": f"{API}/status/{status_id}",
+        "description": "",
+        "iconUrl": f"{SITE}/images/icons/statuses/generic.png",
+        "name": name,
+        "id": status_id,
+        "statusCategory": {
+            "self": f"{API}/statuscategory/{CATEGORY_IDS[category]}",
+            "id": CATEGORY_IDS[category],
+            "key": category,
+            "colorName": CATEGORY_COLORS[category],
+            "name": CATEGORY_NAMES[category],
+        },
+    }
+
+
+def comment(issue: Issue, item: Comment, data: JiraDataset) -> dict[str, Any]:
+    """A ``Comment`` with an ADF body."""
+    author = user(data.users[item.author])
+    return {
+        "self": f"{API}/issue/{issue.id}/comment/{item.id}",
+        "id": str(item.id),
+        "author": author,
+        "body": adf(item.text),
+        "updateAuthor": author,
+        "created": jira_time(item.created),
+        "updated": jira_time(item.updated),
+        "jsdPublic": True,
+    }
+
+
+def worklog(issue: Issue, item: Worklog, data: JiraDataset) -> dict[str, Any]:
+    """A ``Worklog`` with an ADF comment."""
+    author = user(data.users[item.author])
+    hours, rest = divmod(item.seconds, 3600)
+    spent = " ".join(
+        p for p in (f"{hours}h" if hours else "", f"{rest // 60}m" if rest else "") if p
+    )
+    return {
+        "self": f"{API}/issue/{issue.id}/worklog/{item.id}",
+        "author": author,
+        "updateAuthor": author,
+        "comment": adf(item.text),
+        "created": jira_time(item.created),
+        "updated": jira_time(item.updated),
+        "started": jira_time(item.started),
+        "timeSpent": spent,
+        "timeSpentSeconds": item.seconds,
+        "id": str(item.id),
+        "issueId": str(issue.id),
+    }
+
+
+def issue_fields(item: Issue, owner: Project, data: JiraDataset) -> dict[str, Any]:
+    """Every field of an issue (``*all``), including the first comments and worklogs."""
+    type_id, type_name = ISSUE_TYPES[item.issue_type]
+    priority_id, priority_name = PRIORITIES[item.priority]
+    resolved = item.resolved
+    return {
+        "summary": item.summary,
+        "issuetype": {
+            "self": f"{API}/issuetype/{type_id}",
+            "id": type_id,
+            "description": "",
+            "iconUrl": f"{SITE}/images/icons/issuetypes/{type_name.lower()}.svg",
+            "name": type_name,
+            "subtask": False,
+            "hierarchyLevel": 0,
+        },
+        "project": project(owner, short=True),
+        "status": status(item.status),
+        "priority": {
+            "self": f"{API}/priority/{priority_id}",
+            "iconUrl": f"{SITE}/images/icons/priorities/{priority_name.lower()}.svg",
+            "name": priority_name,
+            "id": priority_id,
+        },
+        "reporter": user(data.users[item.reporter]),
+        "creator": user(data.users[item.reporter]),
+        "assignee": user(data.users[item.assignee]) if item.assignee is not None else None,
+        "labels": list(item.labels),
+        "description": adf(f"What to do for {item.key}: {item.summary.lower()}."),
+        "created": jira_time(item.created),
+        "updated": jira_time(item.updated),
+        "resolutiondate": jira_time(resolved) if resolved else None,
+        "resolution": {"id": "10000", "name": "Done"} if resolved else None,
+        "duedate": None,
+        "timespent": sum(w.seconds for w in item.worklogs) or None,
+        "comment": {
+            "comments": [comment(item, c, data) for c in item.comments[:20]],
+            "self": f"{API}/issue/{item.id}/comment",
+            "maxResults": 20,
+            "total": len(item.comments),
+            "startAt": 0,
+        },
+        "worklog": {
+            "startAt": 0,
+            "maxResults": 20,
+            "total": len(item.worklogs),
+            "worklogs": [worklog(item, w, data) for w in item.worklogs[:20]],
+        },
+    }
+
+
+def issue(item: Issue, owner: Project, data: JiraDataset, fields: list[str]) -> dict[str, Any]:
+    """An ``IssueBean`` with the fields asked for (``*all``/``*navigable`` or names)."""
+    bean: dict[str, Any] = {
+        "expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
+        "id": str(item.id),
+        "self": f"{API}/issue/{item.id}",
+        "key": item.key,
+    }
+    if not fields:
+        return {"id": bean["id"]}
+    every = issue_fields(item, owner, data)
+    if "*all" in fields or "*navigable" in fields:
+        chosen = dict(every)
+        if "*all" not in fields:
+            chosen.pop("comment")
+            chosen.pop("worklog")
+    else:
+        chosen = {name: every[name] for name in fields if name in every}
+    bean["fields"] = chosen
+    return bean
+
+
+def board(item: Project) -> dict[str, Any]:
+    """An agile board located in its project."""
+    return {
+        "id": item.board_id,
+        "self": f"{AGILE}/board/{item.board_id}",
+        "name": f"{item.key} board",
+        "type": "scrum" if item.scrum else "kanban",
+        "location": {
+            "projectId": item.id,
+            "displayName": f"{item.name} ({item.key})",
+            "projectName": item.name,
+            "projectKey": item.key,
+            "projectTypeKey": "software",
+            "avatarURI": f"/secure/projectavatar?size=small&s=small&pid={item.id}",
+            "name": f"{item.name} ({item.key})",
+        },
+        "isPrivate": False,
+    }
+
+
+def sprint(item: Sprint) -> dict[str, Any]:
+    """A sprint; only closed sprints have a completeDate, future ones no dates."""
+    data: dict[str, Any] = {
+        "id": item.id,
+        "self": f"{AGILE}/sprint/{item.id}",
+        "state": item.state,
+        "name": item.name,
+        "originBoardId": item.board,
+        "goal": item.goal,
+    }
+    if item.state != "future":
+        data.update(
+            startDate=jira_time(item.start).replace("+0000", "Z"),
+            endDate=jira_time(item.end).replace("+0000", "Z"),
+            createdDate=jira_time(item.start - 86_400).replace("+0000", "Z"),
+        )
+    if item.state == "closed":
+        data["completeDate"] = jira_time(item.end).replace("+0000", "Z")
+    return data
