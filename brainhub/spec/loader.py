@@ -135,6 +135,7 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         variants=tuple(Variant(**v) for v in raw.get("variants", ())),
         selected_by_default=raw.get("selected_by_default", True),
         skip_on=tuple(raw.get("skip_on", ())),
+        parent_filter=raw.get("parent_filter"),
     )
 
 
@@ -154,6 +155,8 @@ def _check(spec: ConnectorSpec, lines: LineMap) -> None:
             problem(("auth",), _unknown_setting(name, known_settings))
     for stream in spec.streams.values():
         base = ("streams", stream.name)
+        if stream.parent_filter is not None and not stream.parents:
+            problem((*base, "parent_filter"), "parent_filter needs a parent stream")
         for parent in stream.parent_names:
             if parent not in spec.streams:
                 problem(

@@ -76,6 +76,8 @@ class StreamSpec:
     variants: tuple[Variant, ...] = ()
     selected_by_default: bool = True
     skip_on: tuple[int, ...] = ()
+    #: Read only for parent records passing this test (``field`` + ``equals`` | ``exists``).
+    parent_filter: dict[str, Any] | None = None
 
     @property
     def parent_names(self) -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from brainhub.http import ENDPOINT_HEADER, RequestStats, skip_verdict
 from brainhub.spec.model import ConnectorSpec, ParentLink, StreamSpec
 from brainhub.spec.placeholders import dig, format_time, parse_time, placeholders_in, render
 from brainhub.spec.schemas import load_stream_schema
+from taps.runtime.conditions import passes
 from taps.runtime.paging import new_paginator
 from taps.runtime.records import record_extractor, response_json
 
@@ -67,7 +68,7 @@ class SpecStream(RESTStream[Any]):
             for name, value in spec.add_fields.items()
             if any(scope == "record" for scope, _ in placeholders_in(value))
         }
-        self._pending_children: list[dict[str, Any]] = []
+        self._pending_children: list[tuple[dict[str, Any], dict[str, Any]]] = []
         self._prefetched: dict[tuple[tuple[str, Any], ...], Future[list[dict[str, Any]]]] = {}
         self.http_stats = RequestStats()
         self._session: requests.Session | None = None
@@ -104,12 +105,18 @@ class SpecStream(RESTStream[Any]):
         self, record: dict[str, Any], context: Any
     ) -> Iterable[dict[str, Any]]:
         child_context = self.get_child_context(record, context)
-        if self.tap_runtime.max_workers <= 1:
+        if self.tap_runtime.max_workers <= 1 and not self._children_filter_parents():
             yield child_context
             return
         # Children are fetched together, in parallel, when this partition ends (or the window
-        # fills): see _flush_children. Records of each child partition stay in order.
-        self._pending_children.append(child_context)
+        # fills): see _flush_children. Records of each child partition stay in order. The
+        # record is kept for children whose parent_filter must see it.
+        self._pending_children.append((child_context, record))
+
+    def accepts_parent(self, record: dict[str, Any]) -> bool:
+        """Whether this (child) stream is read for a parent record (its ``parent_filter``)."""
+        condition = self.spec.parent_filter
+        return condition is None or passes(condition, record)
 
     def get_replication_key_signpost(self, context: Any = None) -> Any:
         incremental = self.spec.incremental
@@ -222,10 +229,17 @@ class SpecStream(RESTStream[Any]):
         children = [c for c in self.child_streams if c.selected or c.has_selected_descendents]
         for child in children:
             if isinstance(child, SpecStream):
-                child.prefetch(pending)
-        for context in pending:
+                child.prefetch([c for c, record in pending if child.accepts_parent(record)])
+        for context, record in pending:
             for child in children:
-                child.sync(context=dict(context))
+                if not isinstance(child, SpecStream) or child.accepts_parent(record):
+                    child.sync(context=dict(context))
+
+    def _children_filter_parents(self) -> bool:
+        return any(
+            isinstance(child, SpecStream) and child.spec.parent_filter is not None
+            for child in self.child_streams
+        )
 
     def _parent_of(self, context: Any) -> tuple[ParentLink | None, dict[str, Any]]:
         if not self.spec.parents:
