@@ -278,7 +278,9 @@ class AsanaEmulator(Emulator):
         if raw == "now":
             return [t for t in tasks if not t["completed"]]
         since = self._time_param(request, "completed_since")
-        return [t for t in tasks if not t["completed"] or _parse(t["completed_at"]) > (since or 0)]
+        if since is None:
+            return tasks
+        return [t for t in tasks if not t["completed"] or _parse(t["completed_at"]) > since]
 
     def _time_param(self, request: Request, name: str) -> datetime | None:
         raw = request.args.get(name)
