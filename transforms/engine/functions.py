@@ -347,21 +347,29 @@ def _to_bool(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Compil
 def _micros_to_timestamp(micros_sql: str) -> str:
     return (
         f"CASE WHEN {micros_sql} BETWEEN {MIN_MICROS} AND {MAX_MICROS} "
-        f"THEN make_timestamp(CAST(round({micros_sql}) AS BIGINT)) END"
+        f"THEN make_timestamp(CAST({micros_sql} AS BIGINT)) END"
     )
+
+
+def _epoch_micros(value: Compiled, unit: int, name: str) -> str:
+    """SQL of the epoch value in microseconds as HUGEINT: exact for integers and their text."""
+    if value.kind == k.INTEGER:
+        return f"(CAST({value.sql} AS HUGEINT) * {unit})"
+    if value.kind in (k.FLOAT, k.BOOLEAN):
+        return f"TRY_CAST(round(CAST({value.sql} AS DOUBLE) * {unit}) AS HUGEINT)"
+    if value.kind in (k.TEXT, k.UNKNOWN, k.JSON, k.OTHER):
+        text = as_text(value)
+        exact = f"CAST({int_from_text(text)} AS HUGEINT) * {unit}"
+        approximate = f"TRY_CAST(round({float_from_text(text)} * {unit}) AS HUGEINT)"
+        return f"COALESCE({exact}, {approximate})"
+    raise FunctionArgumentError(f"{name} with an epoch unit needs a number, gets a {value.kind}")
 
 
 def timestamp_sql(value: Compiled, fmt: Scalar, name: str) -> str:
     """SQL converting ``value`` to a UTC TIMESTAMP following ``fmt`` (see module docs)."""
     _require_scalar(name, value)
     if isinstance(fmt, str) and fmt in EPOCH_UNITS:
-        if value.kind in k.NUMERIC:
-            number = f"CAST({value.sql} AS DOUBLE)"
-        elif value.kind in (k.TEXT, k.UNKNOWN, k.JSON, k.OTHER):
-            number = float_from_text(as_text(value))
-        else:
-            raise FunctionArgumentError(f"{name}({fmt}) needs a number, gets a {value.kind}")
-        return _micros_to_timestamp(f"({number} * {EPOCH_UNITS[fmt]})")
+        return _micros_to_timestamp(_epoch_micros(value, EPOCH_UNITS[fmt], name))
     if value.kind == k.TIMESTAMP:
         return f"CAST({value.sql} AS TIMESTAMP)"
     if value.kind == k.DATE:
