@@ -1,0 +1,168 @@
+"""tap-notion against the Notion emulator: records, state, the request log, a second run."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.wrappers import Request
+
+from brainhub.sandbox import serve
+from brainhub.sandbox.services.notion import NotionEmulator
+from taps.runtime.registry import load_connector
+from taps.runtime.tap import tap_class
+
+TAP = str(Path(sys.executable).parent / "tap-notion")
+
+
+class RecordingNotion(NotionEmulator):
+    """The emulator, also keeping the JSON body of every POST (the request log has none)."""
+
+    def load(self) -> None:
+        super().load()
+        self.bodies: list[tuple[str, dict[str, Any]]] = getattr(self, "bodies", [])
+
+    def query_database(self, request: Request, database_id: str) -> Any:
+        self.bodies.append((database_id, request.get_json()))
+        return super().query_database(request, database_id)
+
+
+def run_tap(
+    tmp_path: Path, config: dict[str, Any], state: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], str, int]:
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config))
+    args = [TAP, "--config", str(config_file)]
+    if state is not None:
+        state_file = tmp_path / "state.json"
+        state_file.write_text(json.dumps(state))
+        args += ["--state", str(state_file)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    messages = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    return messages, done.stderr, done.returncode
+
+
+def moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def records(messages: list[dict[str, Any]], stream: str | None = None) -> list[dict[str, Any]]:
+    return [
+        m["record"]
+        for m in messages
+        if m["type"] == "RECORD" and (stream is None or m["stream"] == stream)
+    ]
+
+
+def final_state(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    return [m for m in messages if m["type"] == "STATE"][-1]["value"]
+
+
+def page_bookmarks(state: dict[str, Any]) -> dict[str, str]:
+    return {
+        p["context"]["database_id"]: p["replication_key_value"]
+        for p in state["bookmarks"]["pages"]["partitions"]
+    }
+
+
+@pytest.fixture
+def served() -> Any:
+    with serve(RecordingNotion(size="tiny", generation=0)) as running:
+        yield running
+
+
+def test_first_and_incremental_second_run(served: Any, tmp_path: Path) -> None:
+    emulator: RecordingNotion = served.emulator
+    token = emulator.credentials["api_token"]
+    config = {"base_url": served.base_url, "api_token": token, "page_size": 2}
+
+    messages, stderr, code = run_tap(tmp_path, config)
+    assert code == 0, stderr
+    counts = Counter(m["stream"] for m in messages if m["type"] == "RECORD")
+    assert dict(counts) == emulator.counts()
+    assert token not in stderr
+    assert all(
+        page["database_id"] == page["parent"]["database_id"] for page in records(messages, "pages")
+    )
+    assert {b["page_id"] for b in records(messages, "blocks")} == {
+        p["id"] for p in records(messages, "pages")
+    }
+
+    bookmarks = page_bookmarks(final_state(messages))
+    for database in emulator.workspace.live_databases():
+        live = [p["last_edited_time"] for p in database.pages if not p["archived"]]
+        assert bookmarks[database.id] == max(live)
+
+    log = emulator.request_log
+    assert all(entry.headers["Authorization"] == f"Bearer {token}" for entry in log)
+    assert all(entry.headers["Notion-Version"] == "2022-06-28" for entry in log)
+    users = [e for e in log if e.path == "/v1/users"]
+    assert [e.query.get("start_cursor") for e in users] == [
+        None,
+        [emulator.workspace.users[2]["id"]],
+    ]
+    assert all(e.query["page_size"] == ["2"] for e in users)
+    first_bodies = [body for _, body in emulator.bodies]
+    assert all("filter" not in body for body in first_bodies), "no start_date, no bookmark"
+    assert any("start_cursor" in body for body in first_bodies), "queries paged in the body"
+    assert all(body["page_size"] == 2 for body in first_bodies)
+    assert len(log) < 90, "well within Notion's limit"
+
+    # second run after one generation: only pages edited since the bookmark come back
+    emulator.set_generation(1)
+    emulator.clear_request_log()
+    emulator.bodies.clear()
+    messages, stderr, code = run_tap(tmp_path, config, final_state(messages))
+    assert code == 0, stderr
+    assert emulator.bodies
+    for database_id, body in emulator.bodies:
+        assert body["filter"]["timestamp"] == "last_edited_time"
+        sent = body["filter"]["last_edited_time"]["on_or_after"]
+        assert moment(sent) == moment(bookmarks[database_id])
+    expected = {
+        p["id"]
+        for db in emulator.workspace.live_databases()
+        for p in db.pages
+        if not p["archived"] and p["last_edited_time"] >= bookmarks[db.id]
+    }
+    second = {p["id"] for p in records(messages, "pages")}
+    assert second == expected
+    assert len(second) < emulator.counts()["pages"]
+    changed = emulator.changes(0)
+    assert len(second) >= changed["pages_updated"] + changed["pages_created"]
+    block_requests = {e.path.split("/")[3] for e in emulator.request_log if "/blocks/" in e.path}
+    assert block_requests == second, "blocks are re-read only for pages read again"
+    new_bookmarks = page_bookmarks(final_state(messages))
+    assert all(new_bookmarks[k] >= v for k, v in bookmarks.items())
+    assert max(new_bookmarks.values()) > max(bookmarks.values())
+
+
+def test_a_bad_token_fails_with_a_clear_message_and_no_secret(served: Any, tmp_path: Path) -> None:
+    wrong = "secret_wrongwrongwrong0123456789"
+    config = {"base_url": served.base_url, "api_token": wrong}
+    messages, stderr, code = run_tap(tmp_path, config)
+    assert code != 0
+    assert "check the api_token setting" in stderr
+    assert wrong not in stderr
+    assert "Traceback" not in stderr
+    assert records(messages) == []
+
+
+def test_demo_sync_stays_within_the_rate_limit(capsys: pytest.CaptureFixture[str]) -> None:
+    emulator = NotionEmulator(size="demo", generation=0)
+    with serve(emulator) as running:
+        config = {"base_url": running.base_url, "api_token": emulator.credentials["api_token"]}
+        tap_class(load_connector("notion"))(config=config).sync_all()
+    out = capsys.readouterr().out
+    messages = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+    assert dict(Counter(m["stream"] for m in messages if m["type"] == "RECORD")) == (
+        emulator.counts()
+    )
+    assert len(emulator.request_log) < 90
+    assert all(entry.status == 200 for entry in emulator.request_log)
