@@ -1,0 +1,177 @@
+"""tap-slack against the Slack emulator: records, state, the request log, a second run.
+
+The emulator is served on a loopback port (so its request log can be read) and the tap runs
+as a subprocess, as Meltano runs it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brainhub.sandbox import serve
+from brainhub.sandbox.services.slack import SlackEmulator
+from brainhub.sandbox.services.slack.tiers import TIER_LIMITS, tier_of
+
+TAP = str(Path(sys.executable).parent / "tap-slack")
+START = "2020-01-01T00:00:00Z"
+
+
+def run_tap(
+    tmp_path: Path, config: dict[str, Any], state: dict[str, Any] | None = None
+) -> tuple[list[dict[str, Any]], str, int]:
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config))
+    args = [TAP, "--config", str(config_file)]
+    if state is not None:
+        state_file = tmp_path / "state.json"
+        state_file.write_text(json.dumps(state))
+        args += ["--state", str(state_file)]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
+    messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    return messages, done.stderr, done.returncode
+
+
+def records(messages: list[dict[str, Any]], stream: str) -> list[dict[str, Any]]:
+    return [m["record"] for m in messages if m["type"] == "RECORD" and m["stream"] == stream]
+
+
+def final_state(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    return [m for m in messages if m["type"] == "STATE"][-1]["value"]
+
+
+def config_for(served: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "base_url": served.base_url,
+        "api_token": served.credentials["api_token"],
+        "start_date": START,
+        "rate_limit_requests": 10_000,
+        **extra,
+    }
+
+
+@pytest.fixture
+def emulator() -> SlackEmulator:
+    return SlackEmulator(size="tiny", generation=0, rate_limit=10_000)
+
+
+def test_first_run_reads_every_record_pages_and_bookmarks(
+    tmp_path: Path, emulator: SlackEmulator
+) -> None:
+    with serve(emulator) as served:
+        messages, stderr, code = run_tap(tmp_path, config_for(served, page_size=3))
+    assert code == 0, stderr[-2000:]
+    counts = Counter(m["stream"] for m in messages if m["type"] == "RECORD")
+    assert dict(counts) == emulator.counts()
+    # Paging: limit on every call, a cursor on the follow-up pages.
+    log = emulator.request_log
+    assert all(entry.query.get("limit") == ["3"] for entry in log)
+    history = [e for e in log if e.path == "/api/conversations.history"]
+    assert any("cursor" in e.query for e in history), "6+ messages per channel at 3 a page"
+    listing = [e for e in log if e.path == "/api/conversations.list"]
+    assert len(listing) == 2
+    assert listing[0].query["types"] == ["public_channel,private_channel"]
+    assert listing[1].query["cursor"]
+    # Auth: the bot token as a Bearer header, never in the query string.
+    token = emulator.credentials["api_token"]
+    assert {e.headers.get("Authorization") for e in log} == {f"Bearer {token}"}
+    assert not any("token" in e.query for e in log)
+    # History only of channels the app is in; replies only for thread parents.
+    members = {c.id for c in emulator.workspace.visible_channels() if c.readable}
+    assert {e.query["channel"][0] for e in history} == members
+    assert all(e.query["oldest"] == ["1577836800.000000"] for e in history), "start_date"
+    replies = [e for e in log if e.path == "/api/conversations.replies"]
+    threads = {(c.id, ts) for c in emulator.workspace.channels if c.readable for ts in c.replies}
+    assert {(e.query["channel"][0], e.query["ts"][0]) for e in replies} == threads
+    # Records: replies leave the parent out; messages carry their conversation.
+    reply_records = records(messages, "thread_replies")
+    assert all(r["ts"] != r["thread_ts"] for r in reply_records)
+    assert all(r["conversation_id"] in members for r in records(messages, "messages"))
+    # State: one bookmark per member channel, its newest ts.
+    partitions = final_state(messages)["bookmarks"]["messages"]["partitions"]
+    newest = {
+        c.id: max(m["ts"] for m in c.messages)
+        for c in emulator.workspace.channels
+        if c.id in members
+    }
+    assert {p["context"]["conversation_id"]: p["replication_key_value"] for p in partitions} == (
+        newest
+    )
+    assert token not in stderr
+
+
+def test_second_run_after_a_mutation_reads_only_new_messages(
+    tmp_path: Path, emulator: SlackEmulator
+) -> None:
+    with serve(emulator) as served:
+        first, stderr, code = run_tap(tmp_path, config_for(served))
+        assert code == 0, stderr[-2000:]
+        state = final_state(first)
+        bookmarks = {
+            p["context"]["conversation_id"]: p["replication_key_value"]
+            for p in state["bookmarks"]["messages"]["partitions"]
+        }
+        old = {(c.id, m["ts"]) for c in emulator.workspace.channels for m in c.messages}
+        emulator.set_generation(1)
+        emulator.clear_request_log()
+        second, stderr, code = run_tap(tmp_path, config_for(served), state)
+    assert code == 0, stderr[-2000:]
+    history = [e for e in emulator.request_log if e.path == "/api/conversations.history"]
+    for entry in history:
+        channel = entry.query["channel"][0]
+        expected = bookmarks.get(channel, "1577836800.000000")  # a new channel starts over
+        assert entry.query["oldest"] == [expected]
+    read = {(m["conversation_id"], m["ts"]) for m in records(second, "messages")}
+    now = {(c.id, m["ts"]) for c in emulator.workspace.channels if c.readable for m in c.messages}
+    assert read == now - old, "exactly the messages posted since the first run"
+    assert emulator.changes(0)["messages"] == len(read)
+    new_replies = records(second, "thread_replies")
+    assert len(new_replies) == emulator.changes(0)["thread_replies"]
+    assert all((r["conversation_id"], r["thread_ts"]) in read for r in new_replies)
+
+
+def test_slack_errors_in_200_answers_stop_the_run_without_the_token(
+    tmp_path: Path, emulator: SlackEmulator
+) -> None:
+    wrong = "xoxb-0000000000-0000000000000-notTheRightTokenAtAll"
+    with serve(emulator) as served:
+        messages, stderr, code = run_tap(tmp_path, {**config_for(served), "api_token": wrong})
+    assert code != 0
+    assert "invalid_auth" in stderr
+    assert "check the api_token setting" in stderr
+    assert wrong not in stderr
+    assert not [m for m in messages if m["type"] == "RECORD"], "an ok:false body is no data"
+    assert "Traceback" not in stderr
+
+
+def test_ratelimited_answers_are_waited_out(tmp_path: Path) -> None:
+    emulator = SlackEmulator(
+        size="tiny", generation=0, rate_limit=10_000, fault_rate=0.2, faults="429", fault_seed=3
+    )
+    with serve(emulator) as served:
+        messages, stderr, code = run_tap(tmp_path, config_for(served))
+    assert code == 0, stderr[-2000:]
+    throttled = [e for e in emulator.request_log if e.status == 429]
+    assert throttled, "the fault seed injects at least one 429"
+    counts = Counter(m["stream"] for m in messages if m["type"] == "RECORD")
+    assert dict(counts) == emulator.counts()
+
+
+def test_a_default_demo_sync_stays_within_each_tier(tmp_path: Path) -> None:
+    emulator = SlackEmulator(size="demo", generation=0)
+    with serve(emulator) as served:
+        config = {"base_url": served.base_url, "api_token": served.credentials["api_token"]}
+        messages, stderr, code = run_tap(tmp_path, config)
+    assert code == 0, stderr[-2000:]
+    assert not [e for e in emulator.request_log if e.status == 429]
+    per_tier = Counter(tier_of(e.path.rsplit("/", 1)[-1]) for e in emulator.request_log)
+    for tier, used in per_tier.items():
+        assert used < 0.8 * TIER_LIMITS[tier], f"tier {tier}: {used} requests in one run"
+    counts = Counter(m["stream"] for m in messages if m["type"] == "RECORD")
+    assert dict(counts) == emulator.counts()
