@@ -174,7 +174,7 @@ class _OutputCompiler:
         try:
             return scope.compile(path)
         except PathError as error:
-            raise self.fail(f"{context}: {error}", location) from None
+            raise MappingError(f"{self.where}, {context}: {error}", location) from None
 
     # --- the row-level select ---------------------------------------------------------
 
@@ -263,7 +263,7 @@ class _OutputCompiler:
             try:
                 result = functions.apply_function(value, call, coalesce_path)
             except FunctionArgumentError as error:
-                raise self.fail(f"{context}: {error}", call.location) from None
+                raise MappingError(f"{self.where}, {context}: {error}", call.location) from None
             spec = functions.SPECS[call.name]
             if spec.converts and self.output.on_conversion_error != "null" and result is not value:
                 shown = f"left({as_text(value)}, {_REASON_VALUE_CHARS})"

@@ -71,26 +71,44 @@ def load_mapping_text(text: str, file: str) -> list[Output]:
 
 def _validate_against_schema(document: LineDict, file: str) -> None:
     validator = jsonschema.Draft202012Validator(mapping_schema())
-    errors = sorted(validator.iter_errors(document), key=lambda e: _line_of(document, e.path))
+    errors = list(validator.iter_errors(document))
     if not errors:
         return
-    error = errors[0]
-    best = jsonschema.exceptions.best_match([error]) or error
-    where = ".".join(str(part) for part in best.absolute_path) or "(top level)"
-    message = _schema_message(best)
-    raise MappingError(f"at {where}: {message}", Location(file, _line_of(document, best.path)))
-
-
-def _schema_message(error: jsonschema.ValidationError) -> str:
+    error = min(errors, key=lambda e: _line_of(document, e.absolute_path))
+    error = _deepest(error)
+    where = ".".join(str(part) for part in error.absolute_path) or "(top level)"
+    line = _line_of(document, error.absolute_path)
+    message = error.message
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = sorted((error.schema.get("properties") or {}).keys())
         extra = sorted(set(error.instance) - set(allowed))
-        if extra and allowed:
-            return f"unknown key {extra[0]!r}{suggest(extra[0], allowed)} (valid: {', '.join(allowed)})"
-    if error.validator == "oneOf" and error.context:
-        deepest = max(error.context, key=lambda e: len(e.absolute_path))
-        return _schema_message(deepest)
-    return error.message
+        if extra:
+            key = extra[0]
+            line = error.instance.line_of(key) if isinstance(error.instance, LineDict) else line
+            message = f"unknown key {key!r}{suggest(key, allowed)} (valid: {', '.join(allowed)})"
+    elif error.validator == "pattern" and error.schema.get("description"):
+        message = f"{error.instance!r} is not valid: {error.schema['description']}"
+        parent = _node_at(document, list(error.absolute_path))
+        if isinstance(parent, LineDict) and error.instance in parent:
+            line = parent.line_of(error.instance)
+    raise MappingError(f"at {where}: {message}", Location(file, line))
+
+
+def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """For oneOf/anyOf failures, the alternative that got furthest, else the error itself."""
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        error = max(error.context, key=lambda e: (len(e.absolute_path), e.validator != "type"))
+    return error
+
+
+def _node_at(document: Any, path: list[Any]) -> Any:
+    node = document
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
 
 
 def _line_of(document: Any, path: Any) -> int:
@@ -148,7 +166,7 @@ class _FileReader:
             unnest=self.unnest(node["unnest"], node.line_of("unnest")) if "unnest" in node else None,
             group_by=tuple(self.group_key(g, node["group_by"].line_of(i)) for i, g in enumerate(node.get("group_by") or [])),
             measures=tuple(self.measure(m, node["measures"][m], node["measures"].line_of(m)) for m in node.get("measures") or {}),
-            on_conversion_error=self.setting(node, "on_conversion_error", "reject"),
+            on_conversion_error=self.setting(node, "on_conversion_error", "reject") or "null",
             on_rule_failure=self.setting(node, "on_rule_failure", "reject"),
         )  # fmt: skip
         self.check_output(output)

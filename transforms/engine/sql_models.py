@@ -20,7 +20,6 @@ from transforms.engine.model import SqlModel
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 _HEADER = re.compile(r"^\s*--\s*output\s*:\s*(?P<name>\S+)\s*$", re.IGNORECASE)
-_LINE_IN_ERROR = re.compile(r"LINE (\d+):")
 
 
 def load_sql_model(path: Path, display_name: str | None = None) -> SqlModel:
@@ -48,7 +47,8 @@ def parse_sql_model(text: str, file: str, default_name: str) -> SqlModel:
             Location(file, line),
         )
     sql = text.strip().rstrip(";").strip()
-    tree = _parse(sql, file)
+    first_line = text[: text.find(sql)].count("\n") + 1 if sql else 1
+    tree = _parse(sql, file, first_line)
     statements = tree.get("statements", [])
     if len(statements) != 1 or statements[0].get("node", {}).get("type") not in (
         "SELECT_NODE",
@@ -64,14 +64,16 @@ def parse_sql_model(text: str, file: str, default_name: str) -> SqlModel:
     return SqlModel(name=name, sql=sql, location=Location(file, line), depends_on=tuple(tables))
 
 
-def _parse(sql: str, file: str) -> dict[str, Any]:
+def _parse(sql: str, file: str, first_line: int) -> dict[str, Any]:
     with duckdb.connect() as connection:
         row = connection.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()
     tree = json.loads(row[0][0]) if row else {"error": True, "error_message": "empty"}
     if tree.get("error"):
         message = str(tree.get("error_message", "cannot parse"))
-        match = _LINE_IN_ERROR.search(message)
-        line = int(match.group(1)) if match else 1
+        if "Only SELECT statements" in message:
+            return {"statements": [{"node": {"type": "NOT_A_SELECT"}}]}
+        position = int(tree.get("position") or 0)
+        line = first_line + sql[:position].count("\n")
         first = message.splitlines()[0] if message else "cannot parse"
         raise MappingError(f"SQL model does not parse: {first}", Location(file, line))
     return tree

@@ -8,6 +8,7 @@ starts). Lines are 1-based.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -36,7 +37,16 @@ class LineList(list[Any]):
 
 
 class _LineLoader(yaml.SafeLoader):
-    """A safe loader that builds :class:`LineDict` / :class:`LineList` nodes."""
+    """A safe loader that builds :class:`LineDict` / :class:`LineList` nodes.
+
+    Booleans follow YAML 1.2: only ``true`` / ``false``, so keys and values such as ``on``,
+    ``yes`` and ``no`` stay text (a join's ``on:`` key, accepted values like ``no``).
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -64,6 +74,9 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return result
 
 
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
