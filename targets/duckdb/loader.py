@@ -29,7 +29,7 @@ import duckdb
 from targets.duckdb.errors import MissingKeyError
 from targets.duckdb.layout import LINE_COLUMN, METADATA_COLUMNS, TableLayout
 from targets.duckdb.naming import literal, quote
-from targets.duckdb.types import SqlType, from_duckdb, struct, widen
+from targets.duckdb.types import JSON, SqlType, from_duckdb, struct, widen
 
 STAGE = "__bh_stage"
 KEYS = "__bh_keys"
@@ -115,9 +115,12 @@ class Warehouse:
             current = existing[current_name]
             widened = widen(current, wanted)
             if widened != current:
+                using = ""
+                if widened == JSON:  # a plain string is not JSON text: encode every value
+                    using = f" USING to_json({quote(current_name)})"
                 self.conn.execute(
                     f"ALTER TABLE {layout.qualified} ALTER COLUMN {quote(current_name)} "
-                    f"TYPE {widened.sql()}"
+                    f"TYPE {widened.sql()}{using}"
                 )
                 existing[current_name] = widened
         return existing
@@ -176,9 +179,13 @@ class Warehouse:
             return prefix + quote(prop)
 
         select = [f"{line} AS {quote(LINE_COLUMN)}"]
+        read_types = dict(layout.record_type.fields)
         for column, prop in layout.sources.items():
             target_type = table[lowered[column.lower()]]
-            select.append(f"CAST({field(prop)} AS {target_type.sql()}) AS {quote(column)}")
+            value = field(prop)
+            if target_type == JSON and read_types.get(prop) != JSON:
+                value = f"to_json({value})"
+            select.append(f"CAST({value} AS {target_type.sql()}) AS {quote(column)}")
         received = literal(source.received_at.isoformat())
         batched = literal(datetime.datetime.now(datetime.UTC).isoformat())
         metadata = {
