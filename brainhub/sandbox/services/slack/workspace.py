@@ -263,7 +263,7 @@ class WorkspaceBuilder:
         size = self.size
         people = [u for u in ws.users[2:] if not u["deleted"]]
         layout = [("member", name) for name in range(size.member_channels)]
-        layout += [("outsider", 0), ("private", 0), ("hidden", 0), ("archived", 0)]
+        layout += [("archived", 0), ("outsider", 0), ("private", 0), ("hidden", 0)]
         for no, (kind, index) in enumerate(layout):
             rng = self.rng("channel", no)
             name = {
@@ -368,7 +368,8 @@ class WorkspaceBuilder:
         rng = self.rng("step", step)
         day = BASE_TS + (step - 1) * DAY_S + 9 * 3_600
         people = [u for u in ws.users[2:] if not u["deleted"]]
-        for offset, index in enumerate((step % len(people), (step + 3) % len(people))):
+        edited = (step % len(people), (step + 1) % len(people))
+        for offset, index in enumerate(edited):
             user = people[index]
             user["profile"]["title"] = TITLES[(step + offset) % len(TITLES)] + " (updated)"
             user["updated"] = day + offset
