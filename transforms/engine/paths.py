@@ -18,7 +18,7 @@ from transforms.engine.functions import Compiled
 from transforms.engine.quoting import quote_identifier, quote_string
 from transforms.engine.types import UNKNOWN_TYPE, ColumnType
 
-_SEGMENT = re.compile(r"^(?P<name>.+?)(?P<each>\[\])?$")
+_SEGMENT = re.compile(r"\A(?P<name>.+?)(?P<each>\[\])?\Z", re.DOTALL)
 UNNEST_TABLE = "__bh_unnest"
 
 

@@ -65,6 +65,8 @@ def _children(duck_type: object) -> list[tuple[str, object]]:
 def kind_of_sql(type_id: str, sql: str = "") -> str:
     """The kind of a scalar DuckDB type name such as ``BIGINT`` or ``TIMESTAMP WITH TIME ZONE``."""
     name = type_id.upper()
+    if sql.upper() == "JSON":
+        return JSON
     if name in ("VARCHAR", "STRING", "TEXT", "UUID", "ENUM"):
         return TEXT
     if name in _INTEGER_TYPES:

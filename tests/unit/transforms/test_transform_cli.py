@@ -1,0 +1,152 @@
+"""The transform-duckdb command: run, validate, preview, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from transforms.engine.cli import main
+
+MAPPING = """\
+version: 1
+outputs:
+  stg.posts:
+    from: raw.posts
+    fields:
+      external_id: {from: id, apply: [to_string]}
+      subject: {from: title, apply: [uppercase]}
+      content: {from: body, apply: [trim]}
+      author_id: {from: userId, apply: [to_int]}
+  mart.posts_per_author:
+    from: stg.posts
+    group_by: [author_id]
+    measures: {posts: count}
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "transforms" / "demo").mkdir(parents=True)
+    (tmp_path / "transforms" / "demo" / "posts.yaml").write_text(MAPPING, encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    with duckdb.connect(str(tmp_path / "data" / "warehouse.duckdb")) as connection:
+        connection.execute("CREATE SCHEMA raw")
+        connection.execute(
+            """CREATE TABLE raw.posts AS SELECT * FROM (VALUES
+               (1, 'first', ' a ', '7'), (2, 'second', 'b', '7'), (3, 'third', 'c', 'x')
+            ) AS t(id, title, body, "userId")"""
+        )
+    return tmp_path
+
+
+def invoke(project: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(
+        main, [*args, "--project-dir", str(project)], env={"TRANSFORM_DUCKDB_PATH": ""}
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_run_builds_everything_and_reports(project: Path) -> None:
+    code, out, _ = invoke(project, "run")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("built stg.posts: 2 rows, 1 rejected (")
+    assert lines[1].startswith("built mart.posts_per_author: 1 rows (")
+    assert lines[2].startswith("done: 2 output(s) built in ")
+    with duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True) as connection:
+        assert connection.execute("SELECT * FROM mart.posts_per_author").fetchall() == [(7, 2)]
+
+
+def test_run_with_select_and_unknown_select(project: Path) -> None:
+    code, out, _ = invoke(project, "run", "--select", "stg.*")
+    assert code == 0
+    assert "mart.posts_per_author" not in out
+    code, out, err = invoke(project, "run", "--select", "stg.nope")
+    assert code == 1
+    assert err == (
+        "transform-duckdb: error: --select 'stg.nope' matches no output "
+        "(outputs: mart.posts_per_author, stg.posts)\n"
+    )
+
+
+def test_validate_passes_then_names_file_and_line_of_a_bad_column(project: Path) -> None:
+    code, out, _ = invoke(project, "validate")
+    assert (code, out) == (
+        0,
+        f"ok: 2 output(s) match the warehouse {project / 'data' / 'warehouse.duckdb'}\n",
+    )
+    mapping = project / "transforms" / "demo" / "posts.yaml"
+    mapping.write_text(MAPPING.replace("from: body", "from: bodi"), encoding="utf-8")
+    code, out, err = invoke(project, "validate")
+    assert code == 1
+    assert err.splitlines() == [
+        "transforms/demo/posts.yaml:8: output 'stg.posts', field 'content': path 'bodi': posts has "
+        "no column 'bodi' (did you mean 'body'?) (columns: id, title, body, userId)",
+        "transforms/demo/posts.yaml:10: output 'mart.posts_per_author': not checked, it reads "
+        "'stg.posts' which has errors",
+        "transform-duckdb: 2 error(s) in the mappings",
+    ]
+
+
+def test_validate_catches_a_type_error_and_changes_nothing(project: Path) -> None:
+    mapping = project / "transforms" / "demo" / "posts.yaml"
+    mapping.write_text(
+        MAPPING.replace("group_by: [author_id]", "group_by: [{field: subject, bucket: day}]"),
+        encoding="utf-8",
+    )
+    code, _, err = invoke(project, "validate")
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "transforms/demo/posts.yaml:12: output 'mart.posts_per_author': group_by 'subject': "
+        "bucket 'day' needs a timestamp or date, got a text"
+    )
+    with duckdb.connect(str(project / "data" / "warehouse.duckdb"), read_only=True) as connection:
+        schemas = connection.execute(
+            "SELECT schema_name FROM information_schema.schemata ORDER BY 1"
+        ).fetchall()
+    assert ("stg",) not in schemas
+
+
+def test_preview_prints_rows_without_building(project: Path) -> None:
+    code, out, _ = invoke(project, "preview", "stg.posts", "--limit", "1", "--format", "jsonl")
+    assert code == 0
+    assert [json.loads(line) for line in out.splitlines()] == [
+        {"external_id": "1", "subject": "FIRST", "content": "a", "author_id": 7}
+    ]
+    code, out, _ = invoke(project, "preview", "stg.posts")
+    assert code == 0
+    assert "SECOND" in out
+    assert "external_id" in out
+    code, _, err = invoke(project, "preview", "mart.posts_per_author")
+    assert code == 1
+    assert "source 'stg.posts' does not exist" in err
+
+
+def test_errors_are_one_line_without_traceback(project: Path, tmp_path: Path) -> None:
+    code, _, err = invoke(project, "run", "--path", str(tmp_path / "missing.duckdb"))
+    assert code == 1
+    assert err.startswith("transform-duckdb: error: warehouse ")
+    assert "does not exist" in err
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1
+    (project / "transforms" / "demo" / "posts.yaml").write_text(
+        "version: 1\noutputs: [", encoding="utf-8"
+    )
+    code, _, err = invoke(project, "validate")
+    assert code == 1
+    assert err.startswith("transform-duckdb: error: transforms/demo/posts.yaml:2: invalid YAML")
+    code, _, err = invoke(project, "preview", "nope.nothing")
+    assert code == 1
+    assert "Traceback" not in err
+
+
+def test_every_command_is_documented_in_its_help() -> None:
+    for command in ("run", "validate", "preview"):
+        result = CliRunner().invoke(main, [command, "--help"])
+        assert result.exit_code == 0
+        assert "--project-dir" in result.stdout
+        assert "--path" in result.stdout
