@@ -249,6 +249,9 @@ class PolicyAdapter(HTTPAdapter):
             verdict = self.classifier.classify(response, self._clock())
         else:
             verdict = self.classifier.classify(response, self._clock(), body=parsed)
+        if verdict.message:
+            secrets = request_secrets(response.request)
+            verdict = Verdict(verdict.action, redact(verdict.message, secrets), verdict.wait)
         description = status_text(response)
         if verdict.message:
             description = f"{description} ({verdict.message})"
@@ -280,8 +283,7 @@ class PolicyAdapter(HTTPAdapter):
             )
         if outcome.verdict.message:
             return FatalAPIError(
-                f"{self.connector}: {redact(outcome.verdict.message, secrets)} "
-                f"(HTTP {status} on {target})"
+                f"{self.connector}: {outcome.verdict.message} (HTTP {status} on {target})"
             )
         return FatalAPIError(f"{self.connector}: {target} failed with HTTP {status}{tail}")
 

@@ -15,6 +15,7 @@ import requests
 
 EXCERPT_CHARS = 200
 _SECRET_HEADER_WORDS = ("auth", "token", "key", "secret", "cookie", "session", "signature")
+_AUTH_SCHEMES = {"basic", "bearer", "digest", "token", "apikey"}
 _QUERY_IN_TEXT = re.compile(r"\?[^\s'\"()<>]*")
 _MIN_SECRET_CHARS = 4
 REDACTED = "<redacted>"
@@ -41,7 +42,8 @@ def request_secrets(request: requests.PreparedRequest) -> list[str]:
     for name, value in (request.headers or {}).items():
         if any(word in name.lower() for word in _SECRET_HEADER_WORDS):
             secrets.append(str(value))
-            secrets.extend(str(value).split())  # "Bearer <token>" → "<token>"
+            words = str(value).split()  # "Bearer <token>" → "<token>"
+            secrets.extend(w for w in words if w.lower() not in _AUTH_SCHEMES)
     return [s for s in secrets if len(s) >= _MIN_SECRET_CHARS]
 
 

@@ -138,7 +138,8 @@ class HttpPolicy:
         except SpecError as exc:
             if file is None:
                 raise
-            raise SpecError(str(exc), file=file) from None
+            message = str(exc).removeprefix(f"{exc.path}: ") if exc.path else str(exc)
+            raise SpecError(message, file=file, path=exc.path) from None
 
     @classmethod
     def _from_spec(cls, http: dict[str, Any] | None, errors: list[Any] | None) -> HttpPolicy:

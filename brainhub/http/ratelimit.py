@@ -8,7 +8,9 @@ A :class:`RateLimitBucket` combines three rules; a request leaves only when all 
    (hence no fixed window of the server, wherever its boundaries fall) ever holds more than
    ``requests`` of our requests, whatever the latency.
 2. **Token bucket** (``burst``, refilled at ``requests / per`` per second): smooths bursts when
-   ``burst`` is smaller than ``requests``.
+   ``burst`` is smaller than ``requests``. It is kept as a "theoretical arrival time" (the
+   generic cell rate algorithm), so every wait is a difference of two moments and a fake
+   clock lands exactly on it.
 3. **What the server reports**: ``observe(remaining, reset_at)`` lowers our budget to the
    server's and, when it reaches 0, holds every request until the reset; ``block_until()``
    holds every request after a 429 until the moment the server asked for.
@@ -78,8 +80,7 @@ class RateLimitBucket:
         self._sleep = sleep
         self._lock = threading.Lock()
         now = clock()
-        self._tokens = float(limit.bucket_size) if limit else 0.0
-        self._refilled_at = now
+        self._next_token_at = now  # when the bucket will be full again (minus the burst)
         self._completed: deque[float] = deque()  # completion times still inside the window
         self._in_flight = 0
         self._blocked_until = 0.0
@@ -137,25 +138,22 @@ class RateLimitBucket:
         limit = self.limit
         if limit is None:
             return 0.0
-        while self._completed and self._completed[0] <= now - limit.per:
+        while self._completed and now >= self._completed[0] + limit.per:
             self._completed.popleft()
         if self._in_flight + len(self._completed) >= limit.requests:
             if self._completed:
                 return self._completed[0] + limit.per - now
             return IN_FLIGHT_POLL_SECONDS
-        self._tokens = min(
-            float(limit.bucket_size),
-            self._tokens + (now - self._refilled_at) * limit.requests / limit.per,
-        )
-        self._refilled_at = now
-        if self._tokens < 1.0:
-            return (1.0 - self._tokens) * limit.per / limit.requests
+        allowed_at = self._next_token_at - (limit.bucket_size - 1) * limit.per / limit.requests
+        if now < allowed_at:
+            return allowed_at - now
         return 0.0
 
     def _take(self, now: float) -> None:
         self._in_flight += 1
         if self.limit is not None:
-            self._tokens -= 1.0
+            interval = self.limit.per / self.limit.requests
+            self._next_token_at = max(self._next_token_at, now) + interval
         if self._server_remaining is not None:
             self._server_remaining -= 1
 

@@ -216,11 +216,12 @@ def test_connection_reset_is_retried(server, clock):
 
 
 def test_read_timeout_is_retried(server, clock):
-    server.add("/team", 200, {"teams": []}, mode="slow", delay=0.6)
+    server.add("/team", 200, {"teams": []}, mode="slow", delay=1.0)
     server.add("/team", 200, {"teams": ["t"]})
-    session, _, stats = make_session(clock, {"timeout": {"connect": 2, "read": 0.15}})
+    session, _, stats = make_session(clock, {"timeout": {"connect": 2, "read": 0.3}})
     assert session.get(f"{server.url}/team").brainhub_json == {"teams": ["t"]}
-    assert stats.snapshot().retries == 1
+    # the slow answer was abandoned (a loaded machine may time out once more, never less)
+    assert stats.snapshot().retries >= 1
 
 
 def test_failing_endpoint_opens_the_circuit_then_calls_fail_fast(server, clock):
@@ -299,6 +300,22 @@ def test_secrets_never_reach_logs_or_errors(server, clock, caplog):
         assert secret not in text
         assert token not in text
     assert "bad api_key <redacted>" in str(caught.value)
+
+
+def test_rule_messages_echoing_a_secret_are_redacted(server, clock):
+    secret = "SuperSecretKey123"
+    server.add("/items", 404, {"error": f"no item for key {secret}"})
+    server.add("/other", 400, {"error": f"bad key {secret}"})
+    rules = [
+        {"when": {"status": 404}, "action": "skip", "message": "{body.error}"},
+        {"when": {"status": 400}, "action": "fail", "message": "{body.error}"},
+    ]
+    session, _, _ = make_session(clock, errors=rules)
+    response = session.get(f"{server.url}/items", params={"key": secret})
+    assert skip_verdict(response).message == "no item for key <redacted>"
+    with pytest.raises(FatalAPIError) as caught:
+        session.get(f"{server.url}/other", params={"key": secret})
+    assert str(caught.value) == "clickup: bad key <redacted> (HTTP 400 Bad Request on GET /other)"
 
 
 def test_summary_line_after_a_run(server, clock):
