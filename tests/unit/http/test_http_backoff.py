@@ -41,7 +41,7 @@ def test_huge_retry_numbers_do_not_overflow():
 
 @given(
     retry=st.integers(min_value=1, max_value=200),
-    initial=st.floats(min_value=0, max_value=100),
+    initial=st.one_of(st.just(0.0), st.floats(min_value=1e-3, max_value=100)),
     factor=st.floats(min_value=1, max_value=10),
     cap=st.floats(min_value=0, max_value=1000),
     draw=st.floats(min_value=0, max_value=1, exclude_max=True),
