@@ -96,6 +96,11 @@ def test_first_and_incremental_second_run(served: Any, tmp_path: Path) -> None:
     assert {b["page_id"] for b in records(messages, "blocks")} == {
         p["id"] for p in records(messages, "pages")
     }
+    nesting = {b["id"] for b in records(messages, "blocks") if b["has_children"]}
+    assert {c["block_id"] for c in records(messages, "block_children")} == nesting
+    children_calls = {e.path.split("/")[3] for e in emulator.request_log if "/blocks/" in e.path}
+    leaves = {b["id"] for b in records(messages, "blocks")} - nesting
+    assert not children_calls & leaves, "no request for blocks without children"
 
     database_ids = [db.id for db in emulator.workspace.live_databases()]
     bookmarks = page_bookmarks(final_state(messages), database_ids)
@@ -143,7 +148,13 @@ def test_first_and_incremental_second_run(served: Any, tmp_path: Path) -> None:
     changed = emulator.changes(0)
     assert len(second) >= changed["pages_updated"] + changed["pages_created"]
     block_requests = {e.path.split("/")[3] for e in emulator.request_log if "/blocks/" in e.path}
-    assert block_requests == second, "blocks are re-read only for pages read again"
+    toggles = {
+        b["id"]
+        for page_id in second
+        for b in emulator.workspace.blocks[page_id]
+        if b["has_children"]
+    }
+    assert block_requests == second | toggles, "blocks are re-read only for pages read again"
     new_bookmarks = page_bookmarks(final_state(messages), database_ids)
     assert all(moment(new_bookmarks[k]) >= moment(v) for k, v in bookmarks.items())
     assert max(map(moment, new_bookmarks.values())) > max(map(moment, bookmarks.values()))

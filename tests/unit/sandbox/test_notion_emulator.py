@@ -147,6 +147,24 @@ def test_query_validation_errors(notion: Any, body: dict[str, Any], message: str
     }
 
 
+def test_toggles_have_children_one_level_deep(notion: Any) -> None:
+    emulator, client, headers = notion
+    toggles = [
+        block
+        for page in emulator.workspace.live_pages()
+        for block in emulator.workspace.blocks[page["id"]]
+        if block["has_children"]
+    ]
+    assert toggles, "the tiny dataset nests some blocks"
+    assert {t["type"] for t in toggles} == {"toggle"}
+    answer = client.get(f"/v1/blocks/{toggles[0]['id']}/children", headers=headers).json
+    assert [c["parent"] for c in answer["results"]] == [
+        {"type": "block_id", "block_id": toggles[0]["id"]}
+    ] * 2
+    assert not any(c["has_children"] for c in answer["results"])
+    assert emulator.counts()["block_children"] == 2 * len(toggles)
+
+
 def test_trashed_and_unknown_objects_are_not_found(notion: Any) -> None:
     emulator, client, headers = notion
     trashed = next(db for db in emulator.workspace.databases if not db.live)
@@ -252,7 +270,14 @@ def test_a_generation_edits_and_creates_pages_after_the_base_time() -> None:
     after = NotionEmulator(size="tiny", generation=1)
     assert after.changes(0) == {"pages_updated": 2, "pages_created": 2}
     assert after.counts()["pages"] == before.counts()["pages"] + 2
-    assert after.counts()["blocks"] == before.counts()["blocks"] + 2 + 2 * 3
+    new_pages = [
+        p
+        for p in after.workspace.live_pages()
+        if p["id"] not in {q["id"] for q in before.workspace.live_pages()}
+    ]
+    new_blocks = sum(len(after.workspace.blocks[p["id"]]) for p in new_pages)
+    assert new_blocks >= 2 * 3
+    assert after.counts()["blocks"] == before.counts()["blocks"] + 2 + new_blocks
     old = {p["id"]: p for p in before.workspace.live_pages()}
     base = iso(BASE)
     changed = [p for p in after.workspace.live_pages() if p["last_edited_time"] > base]

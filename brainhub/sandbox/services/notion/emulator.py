@@ -74,6 +74,7 @@ class NotionEmulator(Emulator):
             "databases": len(self.workspace.live_databases()),
             "pages": len(pages),
             "blocks": sum(len(self._live_blocks(p["id"])) for p in pages),
+            "block_children": sum(len(self._live_blocks(b)) for b in self._nesting_blocks()),
         }
 
     def changes(self, since_generation: int) -> dict[str, int]:
@@ -183,6 +184,15 @@ class NotionEmulator(Emulator):
 
     def _live_blocks(self, block_id: str) -> list[dict[str, Any]]:
         return [b for b in self.workspace.blocks.get(block_id, []) if not b["archived"]]
+
+    def _nesting_blocks(self) -> list[str]:
+        """Ids of the top-level blocks of live pages that have children."""
+        return [
+            block["id"]
+            for page in self.workspace.live_pages()
+            for block in self._live_blocks(page["id"])
+            if block["has_children"]
+        ]
 
     def _listed(self, call: Any) -> Any:
         try:
@@ -296,7 +306,7 @@ class NotionEmulator(Emulator):
         checked = self._uuid(block_id, "block_id")
         if isinstance(checked, Response):
             return checked
-        live_ids = {p["id"] for p in self.workspace.live_pages()}
+        live_ids = {p["id"] for p in self.workspace.live_pages()} | set(self._nesting_blocks())
         if checked not in live_ids:
             return self._not_found("block", checked)
         return self._listed(

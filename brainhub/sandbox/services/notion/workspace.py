@@ -159,7 +159,7 @@ class WorkspaceBuilder:
                     index % self.size.trashed_page_every == self.size.trashed_page_every - 1
                 )
                 database.pages.append(page)
-                workspace.blocks[page["id"]] = self._blocks(rng, page)
+                self._blocks(workspace, rng, page)
         for step in range(1, generation + 1):
             self._mutate(workspace, step)
         return workspace
@@ -277,12 +277,24 @@ class WorkspaceBuilder:
             "public_url": None,
         }
 
-    def _blocks(self, rng: random.Random, page: dict[str, Any]) -> list[dict[str, Any]]:
+    def _blocks(self, workspace: Workspace, rng: random.Random, page: dict[str, Any]) -> None:
+        """The page's content; about half the pages end with a toggle holding two blocks."""
         kinds = ("heading_2", "paragraph", "to_do", "bulleted_list_item", "paragraph")
-        return [
-            self._block(rng, page, kinds[n % len(kinds)], page["created_time"])
+        when = page["created_time"]
+        blocks = [
+            self._block(rng, page, kinds[n % len(kinds)], when)
             for n in range(self.size.blocks_per_page)
         ]
+        if rng.random() < 0.5:
+            toggle = self._block(rng, page, "toggle", when)
+            toggle["has_children"] = True
+            parent = {"type": "block_id", "block_id": toggle["id"]}
+            children = [self._block(rng, page, kind, when) for kind in ("paragraph", "to_do")]
+            for child in children:
+                child["parent"] = parent
+            workspace.blocks[toggle["id"]] = children
+            blocks.append(toggle)
+        workspace.blocks[page["id"]] = blocks
 
     def _block(
         self, rng: random.Random, page: dict[str, Any], kind: str, when: str
@@ -332,5 +344,5 @@ class WorkspaceBuilder:
             created = moment()
             page = self._page(rng, database, created, created)
             database.pages.append(page)
-            workspace.blocks[page["id"]] = self._blocks(rng, page)
+            self._blocks(workspace, rng, page)
             workspace.pages_created += 1
