@@ -1,0 +1,233 @@
+"""Row-level mappings applied to a Singer stream in flight, in micro-batches through DuckDB.
+
+The raw RECORD lines of a stream are buffered as they arrive; a batch is read by DuckDB's
+own JSON reader into a table typed from the stream's SCHEMA, the compiled output queries
+run on it, and the results leave as ready-made RECORD lines (one ``to_json`` per row).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import duckdb
+
+from transforms.engine import types as k
+from transforms.engine.compiler import Catalog, compile_output
+from transforms.engine.errors import MappingError, TransformRunError
+from transforms.engine.model import Output
+from transforms.engine.quoting import quote_identifier, quote_string
+from transforms.engine.runner import FAILURES_TABLE, record_failures
+from transforms.engine.stream_types import duckdb_type, json_schema
+from transforms.engine.types import ColumnType, column_type
+from transforms.engine.warehouse import first_line
+
+REJECTS_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "_rule": {"type": ["string", "null"]},
+        "_field": {"type": ["string", "null"]},
+        "_reason": {"type": ["string", "null"]},
+        "_record": {"type": ["string", "null"]},
+    },
+}
+_TIMESTAMP_FORMAT = quote_string("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def check_row_level(output: Output) -> None:
+    """Refuse what only works after load, naming the file and line."""
+    if output.is_aggregation or output.group_by:
+        what = "aggregates (group_by / measures)"
+    elif output.joins:
+        what = "joins other sources"
+    else:
+        return
+    raise MappingError(
+        f"output {output.name!r} {what}: aggregations and joins are post-load only; "
+        "run them with transform-duckdb after target-duckdb, and give mapper-duckdb "
+        "only row-level mappings (fields, rules, filter, unnest)",
+        output.location,
+    )
+
+
+def record_line(stream: str, record_json: str) -> str:
+    """A RECORD message line from a record already encoded as JSON."""
+    return f'{{"type":"RECORD","stream":{json.dumps(stream)},"record":{record_json}}}\n'
+
+
+class InflightOutput:
+    """One output compiled against one stream's input table."""
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        output: Output,
+        input_table: str,
+        columns: dict[str, ColumnType],
+        key_properties: list[str],
+    ) -> None:
+        check_row_level(output)
+        self.output = output
+        self.stream = output.name.split(".")[-1]
+        self.rejects_stream = f"{self.stream}__rejected"
+        catalog = Catalog(
+            tables={output.source: columns},
+            relations={output.source: quote_identifier(input_table)},
+            strict=True,
+        )
+        self.compiled = compile_output(output, catalog)
+        try:
+            relation = connection.sql(self.compiled.select_all)
+        except duckdb.Error as error:
+            raise MappingError(
+                f"output {output.name!r}: {first_line(error)}", output.location
+            ) from None
+        types = {
+            name: column_type(dtype)
+            for name, dtype in zip(relation.columns, relation.dtypes, strict=True)
+        }
+        self.schema = {
+            "type": "object",
+            "properties": {n: json_schema(t) for n, t in types.items()},
+        }
+        renamed = {m.source: m.name for m in output.fields if m.source and not m.functions}
+        if not output.fields or output.keep_unmapped:
+            renamed.update({name: name for name in types if name not in renamed})
+        mapped_keys = [renamed.get(key) for key in key_properties]
+        self.key_properties = [key for key in mapped_keys if key] if all(mapped_keys) else []
+        self.json_projection = ", ".join(
+            _as_json_ready(name, ctype) for name, ctype in types.items()
+        )
+
+    def records(self, connection: duckdb.DuckDBPyConnection, select: str) -> list[str]:
+        """The output's records of the current batch, each as a JSON object text."""
+        sql = f"SELECT CAST(to_json(o) AS VARCHAR) FROM (SELECT {self.json_projection} FROM ({select}) AS s) AS o"  # noqa: S608
+        return [row[0] for row in connection.execute(sql).fetchall()]
+
+
+def _as_json_ready(name: str, ctype: ColumnType) -> str:
+    column = f"s.{quote_identifier(name)}"
+    if ctype.kind == k.TIMESTAMP:
+        if "TIME ZONE" in ctype.sql.upper():
+            column = f"timezone('UTC', {column})"
+        column = f"strftime({column}, {_TIMESTAMP_FORMAT})"
+    return f"{column} AS {quote_identifier(name)}"
+
+
+class StreamBatcher:
+    """Buffers one stream's RECORD lines and maps them batch by batch."""
+
+    def __init__(
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        stream: str,
+        schema: dict[str, Any],
+        key_properties: list[str],
+        outputs: list[Output],
+        number: int,
+    ) -> None:
+        self.connection = connection
+        self.stream = stream
+        self.table = f"__bh_in_{number}"
+        properties = schema.get("properties") or {}
+        self.column_types = {name: duckdb_type(prop) for name, prop in properties.items()}
+        self.record_type = (
+            "STRUCT("
+            + ", ".join(f"{quote_identifier(n)} {t}" for n, t in self.column_types.items())
+            + ")"
+            if self.column_types
+            else "JSON"
+        )
+        columns_sql = ", ".join(f"{quote_identifier(n)} {t}" for n, t in self.column_types.items())
+        table = quote_identifier(self.table)
+        self.create_table = f"CREATE OR REPLACE TABLE {table} ({columns_sql or 'record JSON'})"
+        connection.execute(self.create_table)
+        relation = connection.table(quote_identifier(self.table))
+        columns = {
+            c: column_type(t) for c, t in zip(relation.columns, relation.dtypes, strict=True)
+        }
+        self.outputs = [
+            InflightOutput(connection, o, self.table, columns, key_properties) for o in outputs
+        ]
+        self.lines: list[str] = []
+
+    def add(self, line: str) -> None:
+        """Buffer one raw RECORD line."""
+        self.lines.append(line if line.endswith("\n") else line + "\n")
+
+    def flush(self, emit: Callable[[str], None]) -> int:
+        """Map the buffered records; ``emit`` receives output lines. Returns records read."""
+        if not self.lines:
+            return 0
+        lines, self.lines = self.lines, []
+        bad = self._load(lines)
+        for output in self.outputs:
+            for reason, line in bad:
+                record = json.dumps(json.loads(line).get("record"))
+                emit(record_line(output.rejects_stream, _reject_json("schema", "", reason, record)))
+            self._map(output, emit)
+        return len(lines)
+
+    def _load(self, lines: list[str]) -> list[tuple[str, str]]:
+        """Load lines into the input table; returns (reason, line) of records that do not fit."""
+        try:
+            self._read(lines)
+            return []
+        except duckdb.Error:
+            pass
+        good, bad = [], []
+        for line in lines:
+            try:
+                self._read([line])
+                good.append(line)
+            except duckdb.Error as error:
+                problem = re.sub(r"^.*in line \d+: ", "", first_line(error))
+                bad.append((f"record does not match the stream schema: {problem}", line))
+        self._read(good)
+        return bad
+
+    def _read(self, lines: list[str]) -> None:
+        self.connection.execute(self.create_table)
+        if not lines:
+            return
+        data = io.BytesIO("".join(lines).encode("utf-8"))
+        relation = self.connection.read_json(
+            data, columns={"record": self.record_type}, format="newline_delimited"
+        )
+        relation.project("record.*" if self.column_types else "record").insert_into(self.table)
+
+    def _map(self, output: InflightOutput, emit: Callable[[str], None]) -> None:
+        compiled = output.compiled
+        select = compiled.select_all
+        if compiled.failures is not None:
+            try:
+                rejected = record_failures(self.connection, compiled)
+            except TransformRunError as error:
+                raise TransformRunError(f"stream {self.stream!r}: {error}") from None
+            if rejected:
+                rows = self.connection.execute(compiled.rejects(FAILURES_TABLE)).fetchall()
+                for rule, field, reason, record in rows:
+                    emit(
+                        record_line(
+                            output.rejects_stream, _reject_json(rule, field, reason, record)
+                        )
+                    )
+                select = compiled.select_valid
+        for record in output.records(self.connection, select):
+            emit(record_line(output.stream, record))
+
+
+def _reject_json(rule: str, field: str, reason: str, record: str) -> str:
+    return json.dumps(
+        {"_rule": rule, "_field": field, "_reason": reason, "_record": record.rstrip("\n")}
+    )
+
+
+def batches_for(stream_outputs: dict[str, list[Output]], stream: str) -> Iterator[Output]:
+    """The outputs that read ``stream``: by full source name or by its table part."""
+    for source, outputs in stream_outputs.items():
+        if source == stream or source.split(".")[-1] == stream:
+            yield from outputs
