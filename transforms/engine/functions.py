@@ -216,10 +216,13 @@ _ARG_CHECKS: dict[str, Callable[[tuple[Scalar, ...]], None]] = {
 
 
 def as_text(value: Compiled) -> str:
-    """SQL giving ``value`` as VARCHAR: objects and lists as JSON text."""
+    """SQL giving ``value`` as VARCHAR: objects and lists as JSON text, a JSON string as
+    its text (``"abc"`` → ``abc``)."""
     if value.kind == k.TEXT:
         return value.sql
-    if value.kind in (k.STRUCT, k.LIST, k.JSON):
+    if value.kind == k.JSON:
+        return f"json_extract_string({value.sql}, '$')"
+    if value.kind in (k.STRUCT, k.LIST):
         return f"CAST(to_json({value.sql}) AS VARCHAR)"
     return f"CAST({value.sql} AS VARCHAR)"
 
