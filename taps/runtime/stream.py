@@ -8,11 +8,17 @@ each child record, so tasks carry ``list_id`` and comments ``task_id``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
+from datetime import UTC, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
+from singer_sdk.helpers.conform import TypeConformanceLevel
+from singer_sdk.mapper import SameRecordTransform
+from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams import RESTStream
 
 from brainhub.http import ENDPOINT_HEADER, RequestStats, skip_verdict
@@ -25,6 +31,10 @@ from taps.runtime.records import record_extractor, response_json
 
 if TYPE_CHECKING:
     from taps.runtime.tap import SpecTap
+
+
+#: Seconds between STATE messages while a sync runs (plus one at its end).
+STATE_INTERVAL_S = 1.0
 
 
 def singular(stream_name: str) -> str:
@@ -43,6 +53,8 @@ class SpecStream(RESTStream[Any]):
 
     spec: ClassVar[StreamSpec]
     connector: ClassVar[ConnectorSpec]
+    #: Records come from JSON already; only top-level fields the schema lacks are dropped.
+    TYPE_CONFORMANCE_LEVEL = TypeConformanceLevel.ROOT_ONLY
     #: Fields of this stream's records that its children need (``{parent.x}``).
     child_fields: ClassVar[tuple[str, ...]] = ()
 
@@ -60,6 +72,11 @@ class SpecStream(RESTStream[Any]):
         if not spec.incremental:
             # Full-table children keep no per-parent state: it would only grow.
             self.state_partitioning_keys = []
+        # Incremental children keep a bookmark per parent (per list, per channel): a parent
+        # that appears later (a new or unarchived list) is read from start_date, not from
+        # another parent's bookmark.
+        self._context_states: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
+        self._last_state_write = 0.0
         self.selected_by_default = spec.selected_by_default
         self._extract = record_extractor(spec.records)
         #: ``add_fields`` read from the record itself (``{record.x}``), filled before filters.
@@ -71,6 +88,8 @@ class SpecStream(RESTStream[Any]):
         self._pending_children: list[tuple[dict[str, Any], dict[str, Any]]] = []
         self._prefetched: dict[tuple[tuple[str, Any], ...], Future[list[dict[str, Any]]]] = {}
         self.http_stats = RequestStats()
+        self._schema_written = False
+        self._finalizing = False
         self._session: requests.Session | None = None
 
     # ---- what the SDK asks of a REST stream -------------------------------------------------
@@ -93,6 +112,65 @@ class SpecStream(RESTStream[Any]):
         if self._session is None:
             self._session = self.tap_runtime.session_for(self, self.http_stats)
         return self._session
+
+    def _generate_record_messages(self, record: dict[str, Any]) -> Iterator[RecordMessage]:
+        # The SDK's path walks every record against its schema and selection mask and copies
+        # it; records here come straight from JSON, so when nothing is deselected, mapped or
+        # flattened, dropping top-level fields the schema lacks is all that is needed.
+        if not self._plain_records:
+            yield from super()._generate_record_messages(record)
+            return
+        if not record.keys() <= self._schema_fields:
+            record = {k: v for k, v in record.items() if k in self._schema_fields}
+        yield RecordMessage(self.name, record, self._stream_version, datetime.now(tz=UTC))
+
+    @cached_property
+    def _plain_records(self) -> bool:
+        maps = self.stream_maps
+        plain_map = len(maps) == 1 and type(maps[0]) is SameRecordTransform
+        flattening = bool(maps and maps[0].flattening_enabled)
+        mask = self.mask
+        return plain_map and not flattening and all(mask.values())
+
+    @cached_property
+    def _schema_fields(self) -> frozenset[str]:
+        return frozenset(self.schema.get("properties", {}))
+
+    def finalize_state_progress_markers(self, state: dict[str, Any] | None = None) -> None:
+        # The SDK finalizes only children that are themselves selected; a selected grandchild
+        # under an unselected parent (tasks under lists) would never get its bookmark.
+        if state is None or state == {}:
+            for child in self.child_streams:
+                if not child.selected and child.has_selected_descendents:
+                    child.finalize_state_progress_markers()
+        self._finalizing = True
+        super().finalize_state_progress_markers(state)
+
+    def get_context_state(self, context: Any) -> dict[str, Any]:
+        # The SDK finds a partition's state by scanning every partition, once per record;
+        # with a thousand lists that scan dominated a sync. Partition dicts are stable, so
+        # each is looked up once.
+        key = _freeze(context)
+        state = self._context_states.get(key)
+        if state is None:
+            state = self._context_states[key] = super().get_context_state(context)
+        return state
+
+    def _write_state_message(self) -> None:
+        # The SDK writes the whole tap state after every partition; with per-parent
+        # bookmarks that is quadratic. At most one STATE per interval while partitions
+        # finish; the SDK's final write at the end of the run always goes out.
+        now = time.monotonic()
+        if self._finalizing or now - self._last_state_write >= STATE_INTERVAL_S:
+            self._last_state_write = now
+            super()._write_state_message()
+
+    def _write_schema_message(self) -> None:
+        # The SDK writes SCHEMA at every partition's start; for a child stream that is one per
+        # parent record (one per task for comments). Once per run is what targets need.
+        if not self._schema_written:
+            self._schema_written = True
+            super()._write_schema_message()
 
     def log_sync_costs(self) -> None:
         """One summary line per stream at the end of a run (called by the SDK)."""

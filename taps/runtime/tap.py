@@ -15,7 +15,6 @@ from typing import Any
 
 import requests
 from singer_sdk import Tap
-from singer_sdk.contrib.msgspec import MsgSpecWriter
 from singer_sdk.streams import Stream
 
 from brainhub.http import HttpPolicy, PolicyAdapter, RequestStats, credential_fingerprint
@@ -24,6 +23,7 @@ from taps.runtime.auth import build_authenticator
 from taps.runtime.redaction import install_secret_redaction
 from taps.runtime.settings import DEFAULT_MAX_WORKERS, check_config, config_schema
 from taps.runtime.stream import SpecStream, stream_class
+from taps.runtime.writer import BufferedSingerWriter
 
 SANDBOX_SCHEME = "sandbox://"
 
@@ -32,7 +32,7 @@ class SpecTap(Tap):
     """Base of every spec-built tap; subclasses only set ``connector``."""
 
     connector: ConnectorSpec
-    message_writer_class = MsgSpecWriter
+    message_writer_class = BufferedSingerWriter
 
     def __init__(self, *, config: dict[str, Any] | None = None, **kwargs: Any) -> None:
         config = dict(config or {})
