@@ -8,6 +8,7 @@ run and fills in the credentials it accepts, unless given.
 
 from __future__ import annotations
 
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import cached_property
@@ -121,6 +122,7 @@ class SpecTap(Tap):
 
         served = start_for_url(config["base_url"])
         self._sandbox = served
+        weakref.finalize(self, served.stop)
         config["base_url"] = served.base_url
         for name, value in served.emulator.credentials.items():
             config.setdefault(name, value)
