@@ -1,15 +1,18 @@
 """Loads staged batches into DuckDB: one transaction per batch, through DuckDB's own readers.
 
 A batch is a file DuckDB reads directly: newline-delimited Singer RECORD messages staged by
-the sink (each tagged with its input line number), or a BATCH message's JSONL / Parquet
-files. One transaction then
+the sink exactly as received, or a BATCH message's JSONL / Parquet files.
 
-1. stages the batch into a temporary table, typed by the table's columns, keeping only the
-   last record of each key (upsert);
-2. checks that no key is null;
-3. deletes the rows whose keys were re-sent (upsert), or every row (first batch of an
-   ``overwrite`` run), and, with ``hard_delete``, the rows of records marked deleted;
-4. inserts the staged rows by column name.
+Staged messages come with the key of every record, read by the sink while staging, and a
+staged batch never holds a key twice. Their transaction
+
+1. deletes the rows whose keys the batch re-sends (upsert), or every row (first batch of an
+   ``overwrite`` run), or, with ``hard_delete``, the rows of records marked deleted;
+2. inserts the batch straight from DuckDB's typed JSON reader, by column name (records
+   marked deleted are left out with ``hard_delete``).
+
+BATCH files are staged into a temporary table first, where null keys are refused and the
+last record of each key is kept, then deleted and inserted the same way.
 
 Nothing is committed unless every step succeeds.
 """
@@ -23,13 +26,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from targets.duckdb.errors import MissingKeyError
 from targets.duckdb.layout import LINE_COLUMN, METADATA_COLUMNS, TableLayout
 from targets.duckdb.naming import literal, quote
-from targets.duckdb.types import JSON, SqlType, from_duckdb, struct, widen
+from targets.duckdb.types import JSON, SqlType, from_duckdb, widen
 
 STAGE = "__bh_stage"
 KEYS = "__bh_keys"
@@ -46,8 +51,14 @@ class Source:
     """``messages`` (staged Singer RECORD lines), ``jsonl`` or ``parquet`` (BATCH files)."""
     received_at: datetime.datetime
     sequence_base: int = 0
+    """``_sdc_sequence`` of the batch's rows (plus the row number in BATCH files)."""
     lines: str = ""
     """The range of input lines the batch holds, for error messages."""
+    keys: Sequence[Any] | None = None
+    """The key of every staged record, when the sink read them (tuples for composite keys);
+    a staged batch never holds a key twice."""
+    deleted: Sequence[Any] = ()
+    """Keys of the staged records marked deleted."""
 
 
 @dataclass
@@ -81,8 +92,8 @@ class Warehouse:
             "SELECT count(*) FROM information_schema.tables "
             "WHERE table_schema = ? AND table_name = ?",
             [layout.schema_name, layout.table_name],
-        ).fetchone()
-        if not found or not found[0]:
+        ).fetchall()
+        if not found[0][0]:
             return None
         relation = self.conn.table(layout.qualified)
         return {
@@ -127,9 +138,8 @@ class Warehouse:
 
     def is_empty(self, layout: TableLayout) -> bool:
         """Whether the stream's table has no rows."""
-        row = self.conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {layout.qualified})")
-        result = row.fetchone()
-        return bool(result and result[0])
+        rows = self.conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {layout.qualified})")
+        return bool(rows.fetchall()[0][0])
 
     # -- loading --------------------------------------------------------------------------
 
@@ -146,7 +156,6 @@ class Warehouse:
         files = "[" + ", ".join(literal(f) for f in source.files) + "]"
         if source.format == "messages":
             columns = {
-                LINE_COLUMN: "BIGINT",
                 "record": layout.record_type.sql(),
                 "time_extracted": "VARCHAR",
                 "version": "BIGINT",
@@ -157,7 +166,7 @@ class Warehouse:
                 f"maximum_object_size = {_MAX_OBJECT_BYTES})"
             )
             prefix = "record."
-            line = quote(LINE_COLUMN)
+            line = "CAST(NULL AS BIGINT)"
             extracted = "TRY_CAST(time_extracted AS TIMESTAMPTZ)"
             version = "version"
         elif source.format == "jsonl":
@@ -193,7 +202,7 @@ class Warehouse:
             "_sdc_received_at": f"CAST({received} AS TIMESTAMPTZ)",
             "_sdc_batched_at": f"CAST({batched} AS TIMESTAMPTZ)",
             "_sdc_deleted_at": f"TRY_CAST({field('_sdc_deleted_at')} AS TIMESTAMPTZ)",
-            "_sdc_sequence": f"{source.sequence_base} + {line}",
+            "_sdc_sequence": f"{source.sequence_base} + coalesce({line}, 0)",
             "_sdc_table_version": version,
         }
         for column in layout.metadata:
@@ -226,54 +235,12 @@ class Warehouse:
         """Load one batch in one transaction (see the module docstring)."""
         upsert = method == "upsert" and bool(layout.keys)
         conn = self.conn
-        result = LoadResult()
-        target = layout.qualified
-        line = quote(LINE_COLUMN)
         conn.execute("BEGIN TRANSACTION")
         try:
-            if source.format == "messages":
-                rows = self.stage_sql(layout, table, source, dedupe=False)
-                keys_sql = self._keys_sql(layout, table, source)
+            if source.keys is not None or not layout.keys:
+                result = self._load_known_keys(layout, table, source, upsert, hard_delete, truncate)
             else:
-                staged = self.stage_sql(layout, table, source, dedupe=False)
-                conn.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS {staged}")
-                rows = f"SELECT * FROM {STAGE}"
-                keys_sql = rows
-            skip = False
-            if layout.keys:
-                conn.execute(f"CREATE OR REPLACE TEMP TABLE {KEYS} AS {keys_sql}")
-                self._check_keys(layout)
-                dropped = []
-                if upsert:
-                    partition = ", ".join(quote(k) for k in layout.keys)
-                    dropped.append(
-                        f"SELECT {line} FROM {KEYS} QUALIFY row_number() OVER "
-                        f"(PARTITION BY {partition} ORDER BY {line} DESC) > 1"
-                    )
-                if hard_delete:
-                    dropped.append(f"SELECT {line} FROM {KEYS} WHERE _sdc_deleted_at IS NOT NULL")
-                if dropped:
-                    conn.execute(
-                        f"CREATE OR REPLACE TEMP TABLE {SKIP} AS {' UNION ALL '.join(dropped)}"
-                    )
-                    skip = _count(conn.execute(f"SELECT count(*) FROM {SKIP}")) > 0
-            if truncate:
-                result.deleted += _count(conn.execute(f"DELETE FROM {target}"))
-            elif (upsert or hard_delete) and layout.keys and not self.is_empty(layout):
-                only_deleted = "" if upsert else f" AND {KEYS}._sdc_deleted_at IS NOT NULL"
-                result.deleted += _count(
-                    conn.execute(
-                        f"DELETE FROM {target} USING {KEYS} "
-                        f"WHERE {_key_match(layout, target)}{only_deleted}"
-                    )
-                )
-            if skip:
-                rows = f"SELECT * FROM ({rows}) WHERE {line} NOT IN (SELECT {line} FROM {SKIP})"
-            result.inserted = _count(
-                conn.execute(
-                    f"INSERT INTO {target} BY NAME SELECT * EXCLUDE ({line}) FROM ({rows})"
-                )
-            )
+                result = self._load_staged(layout, table, source, upsert, hard_delete, truncate)
             if rejects:
                 self.write_rejects(layout.schema_name, rejects)
             conn.execute("COMMIT")
@@ -285,35 +252,118 @@ class Warehouse:
                 conn.execute(f"DROP TABLE IF EXISTS {temp}")
         return result
 
-    def _keys_sql(
+    def _load_known_keys(
         self,
         layout: TableLayout,
         table: dict[str, SqlType],
         source: Source,
-    ) -> str:
-        """A cheap second read of a staged batch: line numbers, keys and deletion marks."""
-        wanted = {layout.sources[k] for k in layout.keys} | {"_sdc_deleted_at"}
-        narrow = TableLayout(
-            schema_name=layout.schema_name,
-            table_name=layout.table_name,
-            columns={k: layout.columns[k] for k in layout.keys},
-            sources={k: layout.sources[k] for k in layout.keys},
-            keys=layout.keys,
-            record_type=struct([f for f in layout.record_type.fields if f[0] in wanted]),
-            metadata=["_sdc_deleted_at"],
+        upsert: bool,
+        hard_delete: bool,
+        truncate: bool,
+    ) -> LoadResult:
+        """Staged messages whose keys the sink read: delete by key, insert straight from the
+        file (no duplicate keys in a batch, so no deduplication pass)."""
+        result = LoadResult()
+        target = layout.qualified
+        if truncate:
+            result.deleted += _count(self.conn.execute(f"DELETE FROM {target}"))
+        elif layout.keys and (upsert or (hard_delete and source.deleted)):
+            doomed = source.keys if upsert else source.deleted
+            if doomed and not self.is_empty(layout):
+                result.deleted += self._delete_keys(layout, table, doomed or ())
+        rows = self.stage_sql(layout, table, source, dedupe=False)
+        if hard_delete and layout.keys:
+            rows = f"SELECT * FROM ({rows}) WHERE _sdc_deleted_at IS NULL"
+        line = quote(LINE_COLUMN)
+        result.inserted = _count(
+            self.conn.execute(
+                f"INSERT INTO {target} BY NAME SELECT * EXCLUDE ({line}) FROM ({rows})"
+            )
         )
-        return self.stage_sql(narrow, table, source, dedupe=False)
+        return result
+
+    def _delete_keys(
+        self, layout: TableLayout, table: dict[str, SqlType], keys: Sequence[Any]
+    ) -> int:
+        if len(layout.keys) == 1:
+            columns = {layout.keys[0]: list(keys)}
+        else:
+            columns = {k: [key[i] for key in keys] for i, k in enumerate(layout.keys)}
+        view = "__bh_doomed"
+        self.conn.register(view, pa.table(columns))
+        try:
+            lowered = {name.lower(): name for name in table}
+            match = " AND ".join(
+                f"{layout.qualified}.{quote(k)} = "
+                f"CAST({view}.{quote(k)} AS {table[lowered[k.lower()]].sql()})"
+                for k in layout.keys
+            )
+            return _count(
+                self.conn.execute(f"DELETE FROM {layout.qualified} USING {view} WHERE {match}")
+            )
+        finally:
+            self.conn.unregister(view)
+
+    def _load_staged(
+        self,
+        layout: TableLayout,
+        table: dict[str, SqlType],
+        source: Source,
+        upsert: bool,
+        hard_delete: bool,
+        truncate: bool,
+    ) -> LoadResult:
+        """BATCH files: stage into a temporary table, check and deduplicate keys there."""
+        conn = self.conn
+        result = LoadResult()
+        target = layout.qualified
+        line = quote(LINE_COLUMN)
+        staged = self.stage_sql(layout, table, source, dedupe=False)
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS {staged}")
+        rows = f"SELECT * FROM {STAGE}"
+        conn.execute(f"CREATE OR REPLACE TEMP TABLE {KEYS} AS {rows}")
+        self._check_keys(layout)
+        dropped = []
+        if upsert:
+            partition = ", ".join(quote(k) for k in layout.keys)
+            dropped.append(
+                f"SELECT {line} FROM {KEYS} QUALIFY row_number() OVER "
+                f"(PARTITION BY {partition} ORDER BY {line} DESC) > 1"
+            )
+        if hard_delete:
+            dropped.append(f"SELECT {line} FROM {KEYS} WHERE _sdc_deleted_at IS NOT NULL")
+        skip = False
+        if dropped:
+            conn.execute(f"CREATE OR REPLACE TEMP TABLE {SKIP} AS {' UNION ALL '.join(dropped)}")
+            skip = _count(conn.execute(f"SELECT count(*) FROM {SKIP}")) > 0
+        if truncate:
+            result.deleted += _count(conn.execute(f"DELETE FROM {target}"))
+        elif (upsert or hard_delete) and not self.is_empty(layout):
+            only_deleted = "" if upsert else f" AND {KEYS}._sdc_deleted_at IS NOT NULL"
+            result.deleted += _count(
+                conn.execute(
+                    f"DELETE FROM {target} USING {KEYS} "
+                    f"WHERE {_key_match(layout, target)}{only_deleted}"
+                )
+            )
+        if skip:
+            rows = f"SELECT * FROM ({rows}) WHERE {line} NOT IN (SELECT {line} FROM {SKIP})"
+        result.inserted = _count(
+            conn.execute(f"INSERT INTO {target} BY NAME SELECT * EXCLUDE ({line}) FROM ({rows})")
+        )
+        return result
 
     def _check_keys(self, layout: TableLayout) -> None:
         if not layout.keys:
             return
         condition = " OR ".join(f"{quote(k)} IS NULL" for k in layout.keys)
-        row = self.conn.execute(
+        rows = self.conn.execute(
             f"SELECT {quote(LINE_COLUMN)}, {', '.join(quote(k) for k in layout.keys)} "
             f"FROM {KEYS} WHERE {condition} ORDER BY 1 LIMIT 1"
-        ).fetchone()
-        if row is None:
+        ).fetchall()
+        if not rows:
             return
+        row = rows[0]
         key = next(k for k, v in zip(layout.keys, row[1:], strict=True) if v is None)
         prop = layout.sources.get(key, key)
         raise MissingKeyError(f"key property {prop!r} is missing or null", line=row[0])
@@ -369,5 +419,5 @@ def _key_match(layout: TableLayout, target: str) -> str:
 
 
 def _count(cursor: duckdb.DuckDBPyConnection) -> int:
-    row = cursor.fetchone()
-    return int(row[0]) if row else 0
+    rows = cursor.fetchall()  # fetch to the end: DuckDB refuses new work on an open result
+    return int(rows[0][0]) if rows else 0

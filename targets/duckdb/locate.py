@@ -13,14 +13,13 @@ reason each.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 import msgspec
 
-from targets.duckdb.layout import LINE_COLUMN
 from targets.duckdb.types import json_types, schema_branch
 from targets.duckdb.validate import RecordValidator, show
 
@@ -31,36 +30,45 @@ _FORMAT_TYPES = {"date-time": "TIMESTAMPTZ", "date": "DATE", "time": "TIME"}
 class BadRecord:
     """One record that cannot be loaded."""
 
+    row: int
+    """Position in the staging file."""
     line: int
+    """Input line number."""
     reason: str
     message: str
     missing_key: bool = False
 
 
 def find_bad_records(
-    conn: duckdb.DuckDBPyConnection, staged_file: str, validator: RecordValidator
+    conn: duckdb.DuckDBPyConnection,
+    staged_file: str,
+    lines: Sequence[int],
+    validator: RecordValidator,
 ) -> list[BadRecord]:
-    """Return the records of ``staged_file`` that violate the stream's schema, by line."""
+    """Return the records of ``staged_file`` that violate the stream's schema, in order.
+
+    ``lines`` gives the input line number of each row of the file.
+    """
     bad: dict[int, BadRecord] = {}
-    formatted: list[tuple[int, str, str, str]] = []  # line, path, value, duckdb type
+    messages: list[str] = []
+    formatted: list[tuple[int, str, str, str]] = []  # row, path, value, duckdb type
     with open(staged_file, "rb") as handle:
-        for raw in handle:
-            message = msgspec.json.decode(raw)
-            line = int(message.pop(LINE_COLUMN))
-            text = msgspec.json.encode(message).decode()
-            record = message.get("record")
+        for row, raw in enumerate(handle):
+            text = raw.decode().rstrip()
+            messages.append(text)
+            record = msgspec.json.decode(raw).get("record")
             violation = validator.check(msgspec.json.encode(record))
             if violation is not None:
-                bad[line] = BadRecord(line, violation.reason, text, violation.missing_key)
+                bad[row] = BadRecord(row, lines[row], violation.reason, text, violation.missing_key)
                 continue
             for path, value, duck_type in _formatted_values(validator.schema, record, ""):
-                formatted.append((line, path, value, duck_type))
-    for line, path, value, duck_type in _failed_casts(conn, formatted):
-        if line not in bad:
+                formatted.append((row, path, value, duck_type))
+    for row, path, value, duck_type in _failed_casts(conn, formatted):
+        if row not in bad:
             fmt = next(k for k, v in _FORMAT_TYPES.items() if v == duck_type)
             reason = f"record violates schema: {path!r} is not a valid {fmt} (got {show(value)})"
-            bad[line] = BadRecord(line, reason, _message_at(staged_file, line))
-    return [bad[line] for line in sorted(bad)]
+            bad[row] = BadRecord(row, lines[row], reason, messages[row])
+    return [bad[row] for row in sorted(bad)]
 
 
 def _formatted_values(schema: Any, value: Any, path: str) -> Iterator[tuple[str, str, str]]:
@@ -97,12 +105,3 @@ def _failed_casts(
         ).fetchall()
         failed.extend(subset[i] for (i,) in rows)
     return sorted(failed)
-
-
-def _message_at(staged_file: str, line: int) -> str:
-    with open(staged_file, "rb") as handle:
-        for raw in handle:
-            message = msgspec.json.decode(raw)
-            if message.pop(LINE_COLUMN) == line:
-                return msgspec.json.encode(message).decode()
-    return ""

@@ -13,10 +13,12 @@ from singer_sdk.helpers._batch import BaseBatchFileEncoding
 from singer_sdk.sinks import BatchSink
 
 from targets.duckdb.errors import InputError, InvalidRecordError, LoadError, MissingKeyError
-from targets.duckdb.layout import LINE_COLUMN, TableLayout
+from targets.duckdb.layout import TableLayout
 from targets.duckdb.loader import Source
 from targets.duckdb.locate import find_bad_records
 from targets.duckdb.naming import sanitize
+from targets.duckdb.settings import DEFAULT_BATCH_ROWS
+from targets.duckdb.staging import StagedBatch
 from targets.duckdb.validate import RecordValidator, Violation
 
 if t.TYPE_CHECKING:
@@ -49,19 +51,17 @@ class DuckDBSink(BatchSink):
             key_properties=list(key_properties or []),
             add_metadata=bool(config.get("add_record_metadata", True)),
         )
-        self.validator: RecordValidator | None = None
-        if config.get("validate_records", True) or self.reject_invalid:
-            self.validator = RecordValidator(self.original_schema, self.key_properties)
+        validate = bool(config.get("validate_records", True)) or self.reject_invalid
+        self.validator = RecordValidator(
+            self.original_schema, self.key_properties, validate=validate
+        )
         self._explainer = RecordValidator(self.original_schema, self.key_properties)
-        self._file: t.BinaryIO | None = None
+        self._upsert = self.load_method == "upsert" and bool(self.key_properties)
+        self._composite_key = len(self.key_properties) > 1
         self._path_prefix = os.path.join(target.staging_dir, f"{sanitize(stream_name)}-{id(self)}")
-        self._path = ""
         self._batches = 0
-        self._bytes = 0
-        self._first_line: int | None = None
-        self._last_line = 0
-        self._received_at: datetime.datetime | None = None
-        self._rejects: list[tuple[str, int | None, str, str]] = []
+        self._batch = self._new_batch()
+        self._max_rows = self.batch_size_rows or DEFAULT_BATCH_ROWS
         self.table_types: dict = {}
 
     def get_validator(self) -> None:
@@ -76,93 +76,122 @@ class DuckDBSink(BatchSink):
         self.table_types = self._target.warehouse.ensure_table(self.layout)
 
     @property
+    def current_size(self) -> int:
+        """Records in the batch being staged, rejected ones included."""
+        return len(self._batch) + len(self._batch.rejects)
+
+    @property
     def is_full(self) -> bool:
         """True once the batch reaches ``batch_size_rows`` or ``batch_size_bytes``."""
-        return self.current_size >= self.max_size or self._bytes >= self.batch_size_bytes
+        return self.current_size >= self._max_rows or self._batch.bytes >= self.batch_size_bytes
 
     @property
     def max_size(self) -> int:
         """Rows per batch: ``batch_size_rows``, 100,000 by default."""
-        return self.batch_size_rows or 100_000
+        return self._max_rows
 
     # -- staging --------------------------------------------------------------------------
 
-    def stage(self, line: bytes, raw_record: bytes | msgspec.Raw, number: int) -> None:
-        """Stage one RECORD message line (as received) for the next batch."""
-        if self.validator is not None:
-            violation = self.validator.check(raw_record)
-            if violation is not None:
-                self._invalid(violation, number, line)
-                return
-        handle = self._file
-        if handle is None:
-            handle = self._open()
-        stripped = line.rstrip()
-        handle.write(stripped[:-1])
-        suffix = b',"%s":%d}\n' % (LINE_COLUMN.encode(), number)
-        handle.write(suffix)
-        self._bytes += len(stripped) + len(suffix)
-        self._last_line = number
-        if self._first_line is None:
-            self._first_line = number
-        self.tally_record_read()
+    def stage(self, line: bytes, raw_record: bytes | msgspec.Raw, number: int) -> bool:
+        """Stage one RECORD message line (as received); return whether the batch is full.
 
-    def stage_message(self, message: dict, number: int) -> None:
+        A record whose key is already in the batch (upsert) first sends the batch on its
+        way, so that a batch never holds one key twice and the last record wins.
+        """
+        validator = self.validator
+        try:
+            decoded = validator.decode(raw_record)
+        except msgspec.ValidationError:
+            decoded = None
+        key = None if decoded is None else validator.key_of(decoded)
+        if key is None or (self._composite_key and None in key):
+            found = validator.inspect(raw_record)
+            assert isinstance(found, Violation)
+            self._invalid(found, number, line)
+            return self.is_full
+        batch = self._batch
+        if self._upsert and key in batch.seen:
+            self._target.drain_one(self)
+            batch = self._batch
+        batch.write(line, number, key, deleted=validator.deleted_of(decoded) is not None)
+        return len(batch) >= self._max_rows or batch.bytes >= self.batch_size_bytes
+
+    def stage_if_mine(self, line: bytes, number: int) -> bool | None:
+        """Stage ``line`` if it is a valid RECORD of this stream (one decode); return whether
+        the batch is full, or ``None`` if the line must take the general path."""
+        validator = self.validator
+        try:
+            message = validator.decode_message(line)
+        except msgspec.DecodeError:  # not a valid record of this stream, or not a record
+            return None
+        if message.type != "RECORD" or message.stream != self.stream_name:
+            return None
+        record = message.record
+        key = validator.key_of(record)
+        if key is None or (self._composite_key and None in key):
+            return None
+        batch = self._batch
+        if self._upsert and key in batch.seen:
+            self._target.drain_one(self)
+            batch = self._batch
+        batch.write(line, number, key, deleted=validator.deleted_of(record) is not None)
+        return len(batch) >= self._max_rows or batch.bytes >= self.batch_size_bytes
+
+    def stage_message(self, message: dict, number: int) -> bool:
         """Stage a RECORD message given as a dict (after stream maps)."""
-        encoded = _encode(message)
-        self.stage(encoded, _encode(message.get("record")), number)
+        return self.stage(_encode(message), _encode(message.get("record")), number)
 
-    def _open(self) -> t.BinaryIO:
+    def _new_batch(self) -> StagedBatch:
         self._batches += 1
-        self._path = f"{self._path_prefix}-{self._batches}.jsonl"
-        self._file = open(self._path, "wb", buffering=1024 * 1024)  # noqa: SIM115
-        self._received_at = datetime.datetime.now(datetime.UTC)
-        self._first_line = None
-        return self._file
+        return StagedBatch(f"{self._path_prefix}-{self._batches}.jsonl")
 
     def _invalid(self, violation: Violation, number: int, line: bytes) -> None:
         if not self.reject_invalid:
             error = MissingKeyError if violation.missing_key else InvalidRecordError
             raise error(violation.reason, line=number, stream=self.stream_name)
-        self._rejects.append((self.stream_name, number, violation.reason, line.decode().rstrip()))
+        reject = (self.stream_name, number, violation.reason, line.decode().rstrip())
+        self._batch.rejects.append(reject)
         self._target.rejected[self.stream_name] += 1
-        self.tally_record_read()
 
     # -- loading --------------------------------------------------------------------------
 
     def process_batch(self, context: dict) -> None:
-        """Load the staged batch in one transaction."""
-        handle, self._file = self._file, None
-        rejects, self._rejects = self._rejects, []
-        self._bytes = 0
+        """Send the staged batch to the background loader (one transaction)."""
+        batch, self._batch = self._batch, self._new_batch()
+        batch.close()
+        self.tally_record_read(len(batch) + len(batch.rejects))
         warehouse = self._target.warehouse
-        if handle is None:
-            if rejects:
+        if not len(batch):
+            if batch.rejects:
+                rejects = list(batch.rejects)
                 self._target.loads.submit(
                     lambda: warehouse.write_rejects_committed(self.layout.schema_name, rejects)
                 )
+            batch.discard()
             return
-        handle.close()
-        source = Source(
-            files=[self._path],
-            format="messages",
-            received_at=self._received_at or datetime.datetime.now(datetime.UTC),
-            sequence_base=self._target.sequence_base,
-            lines=f"{self._first_line}-{self._last_line}",
-        )
-        self._target.loads.submit(lambda: self._load_and_remove(source, rejects))
+        self._target.loads.submit(lambda: self._load_and_discard(batch))
 
-    def _load_and_remove(
-        self, source: Source, rejects: list[tuple[str, int | None, str, str]]
-    ) -> None:
+    def _load_and_discard(self, batch: StagedBatch) -> None:
         try:
-            self._load(source, rejects)
+            self._load(batch)
         finally:
-            os.remove(source.files[0])
+            batch.discard()
 
-    def _load(self, source: Source, rejects: list[tuple[str, int | None, str, str]]) -> None:
+    def _source(self, batch: StagedBatch) -> Source:
+        return Source(
+            files=[batch.path],
+            format="messages",
+            received_at=batch.received_at,
+            sequence_base=batch.sequence_base,
+            lines=batch.line_range,
+            keys=batch.keys if self.key_properties else None,
+            deleted=batch.deleted,
+        )
+
+    def _load(self, batch: StagedBatch) -> None:
         warehouse = self._target.warehouse
         for _attempt in range(2):
+            source = self._source(batch)
             try:
                 result = warehouse.load(
                     self.layout,
@@ -171,14 +200,11 @@ class DuckDBSink(BatchSink):
                     method=self.load_method,
                     hard_delete=self.hard_delete,
                     truncate=self._needs_truncate(),
-                    rejects=rejects,
+                    rejects=batch.rejects,
                 )
-            except (duckdb.Error, InvalidRecordError) as exc:
-                bad = find_bad_records(warehouse.conn, source.files[0], self._explainer)
+            except duckdb.Error as exc:
+                bad = find_bad_records(warehouse.conn, batch.path, batch.lines, self._explainer)
                 if not bad:
-                    if isinstance(exc, InvalidRecordError):
-                        exc.stream = self.stream_name
-                        raise exc from None
                     reason = str(exc).splitlines()[0]
                     raise LoadError(
                         f"DuckDB could not load the batch of lines {source.lines}: {reason}",
@@ -187,9 +213,9 @@ class DuckDBSink(BatchSink):
                 if not self.reject_invalid:
                     error = MissingKeyError if bad[0].missing_key else InvalidRecordError
                     raise error(bad[0].reason, line=bad[0].line, stream=self.stream_name) from None
-                rejects = rejects + [(self.stream_name, b.line, b.reason, b.message) for b in bad]
+                batch.rejects.extend((self.stream_name, b.line, b.reason, b.message) for b in bad)
                 self._target.rejected[self.stream_name] += len(bad)
-                _drop_lines(source.files[0], {b.line for b in bad})
+                batch.drop_rows({b.row for b in bad})
                 continue
             self._target.overwritten.add(self.stream_name)
             self._target.loaded[self.stream_name] += result.inserted
@@ -249,22 +275,8 @@ class DuckDBSink(BatchSink):
         if self._needs_truncate():
             self._target.warehouse.truncate(self.layout)
             self._target.overwritten.add(self.stream_name)
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-            os.remove(self._path)
+        self._batch.discard()
         super().clean_up()
-
-
-def _drop_lines(path: str, lines: set[int]) -> None:
-    """Rewrite a staged batch without the records of the given input lines."""
-    kept = []
-    with open(path, "rb") as handle:
-        for raw in handle:
-            if msgspec.json.decode(raw).get(LINE_COLUMN) not in lines:
-                kept.append(raw)
-    with open(path, "wb") as handle:
-        handle.writelines(kept)
 
 
 def sequence_base() -> int:

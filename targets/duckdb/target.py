@@ -72,9 +72,11 @@ class TargetDuckDB(Target):
         self._emitted_state: dict | None = None
         self.staging_dir = tempfile.mkdtemp(prefix="target-duckdb-", dir=_staging_root(self.config))
         weakref.finalize(self, shutil.rmtree, self.staging_dir, True)
+        self._recent_sink: DuckDBSink | None = None
         reader = self.message_reader
         if isinstance(reader, SingerLineReader):
             reader.raw_record_handler = self._process_raw_record
+            reader.speculative_handler = self._stage_if_recent_stream
 
     # -- resources ------------------------------------------------------------------------
 
@@ -115,13 +117,29 @@ class TargetDuckDB(Target):
                 return
             sink = t.cast(DuckDBSink, self._sinks_active[stream])
             self._fast_sinks[stream] = sink
-        sink.stage(line, raw_record, number)
-        if sink.is_full:
+        self._recent_sink = sink
+        if sink.stage(line, raw_record, number):
             self.drain_all()
         self._since_age_check += 1
         if self._since_age_check >= _AGE_CHECK_EVERY:
             self._since_age_check = 0
             self._handle_max_record_age()
+
+    def _stage_if_recent_stream(self, line: bytes, number: int) -> bool:
+        """The fast path: most RECORD lines belong to the stream of the record before."""
+        sink = self._recent_sink
+        if sink is None:
+            return False
+        full = sink.stage_if_mine(line, number)
+        if full is None:
+            return False
+        if full:
+            self.drain_all()
+        self._since_age_check += 1
+        if self._since_age_check >= _AGE_CHECK_EVERY:
+            self._since_age_check = 0
+            self._handle_max_record_age()
+        return True
 
     def _process_record_message(self, message_dict: dict) -> None:
         """Stage a record that goes through stream maps or flattening first."""
@@ -136,8 +154,7 @@ class TargetDuckDB(Target):
             if record is None:
                 continue
             sink = t.cast(DuckDBSink, self._sinks_active[stream_map.stream_alias])
-            sink.stage_message({**message_dict, "record": record}, number)
-            if sink.is_full:
+            if sink.stage_message({**message_dict, "record": record}, number):
                 self.drain_all()
 
     def _process_schema_message(self, message_dict: dict) -> None:
@@ -159,6 +176,7 @@ class TargetDuckDB(Target):
             ):
                 self.drain_one(sink)
         self._fast_sinks.pop(stream, None)
+        self._recent_sink = None
         try:
             super()._process_schema_message(message_dict)
         except TargetDuckDBError as exc:
@@ -229,6 +247,7 @@ class TargetDuckDB(Target):
             self._warehouse = None
         self._sinks_active.clear()
         self._fast_sinks.clear()
+        self._recent_sink = None
         shutil.rmtree(self.staging_dir, ignore_errors=True)
 
     # -- command line ---------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""Cheap record validation: a msgspec decoder compiled once per schema, run in C.
+"""Cheap record checks: a msgspec decoder compiled once per schema, run in C.
 
-The compiled decoder checks JSON types, nullability, required properties and key
-properties. Only when it rejects a record does :func:`explain` run the full JSON Schema
-validator to word the error the way people expect, e.g.
+Every staged record is decoded once by :meth:`RecordValidator.inspect`, which returns its
+key and whether it is marked deleted (``_sdc_deleted_at``). With validation on, the same
+decoder checks JSON types, nullability, required properties and key properties; with it
+off, it only reads the key. Only when it rejects a record does :meth:`explain` run the full
+JSON Schema validator to word the error the way people expect, e.g.
 ``record violates schema: 'priority' is not of type 'integer' (got "high")``.
 String formats (``date-time``, ``date``, ``time``) are checked by DuckDB's typed reader when
 the batch is loaded (see :mod:`targets.duckdb.locate`).
@@ -11,7 +13,8 @@ the batch is loaded (see :mod:`targets.duckdb.locate`).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -31,24 +34,65 @@ class Violation:
     missing_key: bool = False
 
 
-class RecordValidator:
-    """Validates raw JSON records of one stream against its schema."""
+@dataclass(frozen=True)
+class Inspection:
+    """What staging needs to know about a valid record."""
 
-    def __init__(self, schema: dict[str, Any], key_properties: Sequence[str] = ()) -> None:
+    key: Any
+    """The key property value (a tuple when the key has several properties)."""
+    deleted: bool
+    """Whether the record carries a non-null ``_sdc_deleted_at``."""
+
+
+class RecordValidator:
+    """Validates raw JSON records of one stream against its schema and reads their keys."""
+
+    def __init__(
+        self, schema: dict[str, Any], key_properties: Sequence[str] = (), *, validate: bool = True
+    ) -> None:
         self.schema = schema
         self.key_properties = list(key_properties)
         self._counter = 0
-        record_type = self._object_type(schema, required_extra=self.key_properties)
+        self._attributes: dict[str, str] = {}
+        if validate:
+            record_type = self._object_type(schema, required_extra=self.key_properties, top=True)
+        else:
+            shape = {"properties": {k: {} for k in self.key_properties}}
+            record_type = self._object_type(shape, required_extra=self.key_properties, top=True)
         self._decoder = msgspec.json.Decoder(record_type)
+        self.decode = self._decoder.decode
+        message_type = msgspec.defstruct(
+            "RecordMessage", [("type", str), ("stream", str), ("record", record_type)]
+        )
+        self.decode_message = msgspec.json.Decoder(message_type).decode
+        """Decode a whole RECORD message line whose record is valid, or raise."""
+        """Decode a raw record (raises ``msgspec.ValidationError`` if it is invalid)."""
+        key_attributes = [self._attributes[k] for k in self.key_properties]
+        self.key_of: Callable[[Any], Any] = (
+            operator.attrgetter(*key_attributes) if key_attributes else _no_key
+        )
+        """The key of a decoded record (a tuple when the key has several properties)."""
+        self.deleted_of: Callable[[Any], Any] = operator.attrgetter(
+            self._attributes["_sdc_deleted_at"]
+        )
+        """The ``_sdc_deleted_at`` of a decoded record."""
         self._explainer: Any = None
+
+    def inspect(self, raw: bytes | msgspec.Raw) -> Inspection | Violation:
+        """Decode ``raw`` once: its key and deletion mark, or why it is invalid."""
+        try:
+            decoded = self.decode(raw)
+        except msgspec.ValidationError as exc:
+            return self.explain(msgspec.json.decode(raw), str(exc))
+        key = self.key_of(decoded)
+        if key is None or (isinstance(key, tuple) and None in key):
+            return self.explain(msgspec.json.decode(raw), "key property is null")
+        return Inspection(key, self.deleted_of(decoded) is not None)
 
     def check(self, raw: bytes | msgspec.Raw) -> Violation | None:
         """Return ``None`` if ``raw`` is a valid record, else why it is not."""
-        try:
-            self._decoder.decode(raw)
-        except msgspec.ValidationError as exc:
-            return self.explain(msgspec.json.decode(raw), str(exc))
-        return None
+        result = self.inspect(raw)
+        return result if isinstance(result, Violation) else None
 
     def explain(self, record: Any, fallback: str) -> Violation:
         """Word why ``record`` violates the schema (``fallback`` if no rule explains it)."""
@@ -79,8 +123,12 @@ class RecordValidator:
         prefix = f"{where!r}: " if where else ""
         return Violation(f"record violates schema: {prefix}{error.message}")
 
-    def _object_type(self, schema: dict[str, Any], required_extra: Sequence[str] = ()) -> Any:
-        properties = schema.get("properties") or {}
+    def _object_type(
+        self, schema: dict[str, Any], required_extra: Sequence[str] = (), *, top: bool = False
+    ) -> Any:
+        properties = dict(schema.get("properties") or {})
+        if top:
+            properties.setdefault("_sdc_deleted_at", {})
         if not properties:
             return dict
         required = set(schema.get("required") or ()) | set(required_extra)
@@ -89,6 +137,8 @@ class RecordValidator:
         for index, (name, sub) in enumerate(properties.items()):
             attribute = f"f{index}"
             rename[attribute] = name
+            if top:
+                self._attributes[name] = attribute
             field_type = self._type(sub)
             if name in required:
                 fields.append((attribute, field_type))
@@ -126,6 +176,10 @@ class RecordValidator:
         except TypeError:
             return Any  # a union msgspec cannot check (e.g. two object shapes): accept any
         return union
+
+
+def _no_key(_decoded: Any) -> tuple[()]:
+    return ()
 
 
 def show(value: Any, limit: int = 80) -> str:

@@ -223,7 +223,9 @@ def test_metadata_columns(run, query):
     assert rows[0][1] == datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.UTC)
     assert rows[1][1] is None
     assert all(r[2] and r[3] for r in rows)
-    assert rows[0][4] < rows[1][4]
+    run([schema("tasks", TASK), record("tasks", {"id": "b"})])
+    later = query("SELECT _sdc_sequence FROM raw_test.tasks WHERE id = 'b'")[0][0]
+    assert later > rows[1][4]  # a later batch sorts after an earlier one
 
 
 def test_without_record_metadata_only_delete_and_version_columns_remain(run, query):
