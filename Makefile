@@ -12,7 +12,9 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 .PHONY: demo test setup services lint typecheck bench docs clean
 
 demo: setup  ## set everything up, run the sandbox ClickUp → DuckDB pipeline, show what was loaded
-	$(BIN)/brainhub demo
+	$(BIN)/meltano run clickup-to-duckdb
+	@echo
+	@$(BIN)/brainhub tables
 
 test: setup services  ## set everything up and run the whole test suite
 	$(BIN)/pytest -n 2 --dist loadgroup
