@@ -7,10 +7,10 @@ run on it, and the results leave as ready-made RECORD lines (one ``to_json`` per
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -18,7 +18,7 @@ import duckdb
 from transforms.engine import types as k
 from transforms.engine.compiler import Catalog, compile_output
 from transforms.engine.errors import MappingError, TransformRunError
-from transforms.engine.model import Output
+from transforms.engine.model import BoolOp, FieldRef, Filter, Output
 from transforms.engine.quoting import quote_identifier, quote_string
 from transforms.engine.runner import FAILURES_TABLE, record_failures
 from transforms.engine.stream_types import duckdb_type, json_schema
@@ -51,6 +51,46 @@ def check_row_level(output: Output) -> None:
         "only row-level mappings (fields, rules, filter, unnest)",
         output.location,
     )
+
+
+def referenced_columns(output: Output) -> set[str] | None:
+    """The top-level source columns ``output`` reads, or ``None`` when it needs them all."""
+    if not output.fields or output.keep_unmapped:
+        return None
+    paths: list[str] = []
+    for mapping in output.fields:
+        if mapping.source:
+            paths.append(mapping.source)
+        for call in mapping.functions:
+            if call.name == "coalesce":
+                paths.extend(str(arg) for arg in call.args)
+    paths += [
+        rule.field for rule in output.rules if rule.field not in {m.name for m in output.fields}
+    ]
+    if output.unnest is not None:
+        paths.append(output.unnest.path)
+    if output.filter is not None:
+        paths += _filter_paths(output.filter)
+    local = {output.unnest.alias} if output.unnest is not None else set()
+    columns = set()
+    for path in paths:
+        parts = path.split(".")
+        first = parts[0].removesuffix("[]")
+        if first in local:
+            continue
+        if first == output.alias and len(parts) > 1:
+            first = parts[1].removesuffix("[]")
+        columns.add(first)
+    return columns
+
+
+def _filter_paths(node: Filter) -> list[str]:
+    if isinstance(node, BoolOp):
+        return [path for part in node.parts for path in _filter_paths(part)]
+    found = [node.field]
+    if isinstance(node.value, FieldRef):
+        found.append(node.value.path)
+    return found
 
 
 def record_line(stream: str, record_json: str) -> str:
@@ -128,12 +168,21 @@ class StreamBatcher:
         key_properties: list[str],
         outputs: list[Output],
         number: int,
+        work_dir: Path,
     ) -> None:
         self.connection = connection
         self.stream = stream
         self.table = f"__bh_in_{number}"
         properties = schema.get("properties") or {}
-        self.column_types = {name: duckdb_type(prop) for name, prop in properties.items()}
+        wanted: set[str] | None = set()
+        for output in outputs:
+            needed = referenced_columns(output)
+            wanted = None if needed is None or wanted is None else wanted | needed
+        self.column_types = {
+            name: duckdb_type(prop)
+            for name, prop in properties.items()
+            if wanted is None or name in wanted
+        }
         self.record_type = (
             "STRUCT("
             + ", ".join(f"{quote_identifier(n)} {t}" for n, t in self.column_types.items())
@@ -153,6 +202,15 @@ class StreamBatcher:
             InflightOutput(connection, o, self.table, columns, key_properties) for o in outputs
         ]
         self.lines: list[str] = []
+        self.loaded: list[str] = []
+        self.batch_file = work_dir / f"{self.table}.jsonl"
+        spec = "{'record': " + quote_string(self.record_type) + "}"
+        reader = (
+            f"read_json({quote_string(str(self.batch_file))}, format = 'newline_delimited', "
+            f"columns = {spec}, records = true, maximum_object_size = 1073741824)"
+        )
+        projection = "record.*" if self.column_types else "record"
+        self.insert_batch = f"INSERT INTO {table} SELECT {projection} FROM {reader}"  # noqa: S608
 
     def add(self, line: str) -> None:
         """Buffer one raw RECORD line."""
@@ -166,7 +224,7 @@ class StreamBatcher:
         bad = self._load(lines)
         for output in self.outputs:
             for reason, line in bad:
-                record = json.dumps(json.loads(line).get("record"))
+                record = _record_text(line)
                 emit(record_line(output.rejects_stream, _reject_json("schema", "", reason, record)))
             self._map(output, emit)
         return len(lines)
@@ -190,14 +248,13 @@ class StreamBatcher:
         return bad
 
     def _read(self, lines: list[str]) -> None:
+        self.loaded = lines
         self.connection.execute(self.create_table)
         if not lines:
             return
-        data = io.BytesIO("".join(lines).encode("utf-8"))
-        relation = self.connection.read_json(
-            data, columns={"record": self.record_type}, format="newline_delimited"
-        )
-        relation.project("record.*" if self.column_types else "record").insert_into(self.table)
+        with self.batch_file.open("w", encoding="utf-8") as batch:
+            batch.writelines(lines)
+        self.connection.execute(self.insert_batch)
 
     def _map(self, output: InflightOutput, emit: Callable[[str], None]) -> None:
         compiled = output.compiled
@@ -208,8 +265,12 @@ class StreamBatcher:
             except TransformRunError as error:
                 raise TransformRunError(f"stream {self.stream!r}: {error}") from None
             if rejected:
-                rows = self.connection.execute(compiled.rejects(FAILURES_TABLE)).fetchall()
-                for rule, field, reason, record in rows:
+                rows = self.connection.execute(
+                    f"SELECT __bh_rowid, _rule, _field, _reason FROM {FAILURES_TABLE} "  # noqa: S608
+                    "ORDER BY __bh_rowid"
+                ).fetchall()
+                for rowid, rule, field, reason in rows:
+                    record = _record_text(self.loaded[rowid])
                     emit(
                         record_line(
                             output.rejects_stream, _reject_json(rule, field, reason, record)
@@ -218,6 +279,11 @@ class StreamBatcher:
                 select = compiled.select_valid
         for record in output.records(self.connection, select):
             emit(record_line(output.stream, record))
+
+
+def _record_text(line: str) -> str:
+    """The record of a RECORD message line, as compact JSON text."""
+    return json.dumps(json.loads(line).get("record"), separators=(",", ":"), ensure_ascii=False)
 
 
 def _reject_json(rule: str, field: str, reason: str, record: str) -> str:

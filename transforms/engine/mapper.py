@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import typing as t
 from pathlib import Path
 
@@ -107,6 +108,11 @@ class MapperDuckDB(InlineMapper):
         self.passthrough: set[str] = set()
         self.batch_size = int(self.config.get("batch_size") or DEFAULT_BATCH_SIZE)
         self._pending: list[str] = []
+        shm = Path("/dev/shm")  # noqa: S108 - a private TemporaryDirectory inside it
+        self._work = tempfile.TemporaryDirectory(
+            prefix="mapper-duckdb-", dir=shm if shm.is_dir() else None
+        )
+        self.work_dir = Path(self._work.name)
 
     def _load_outputs(self) -> list[Output]:
         root = Path(os.environ.get("MELTANO_PROJECT_ROOT") or Path.cwd())
@@ -171,6 +177,7 @@ class MapperDuckDB(InlineMapper):
         batcher = StreamBatcher(
             self.connection, stream, message_dict.get("schema") or {},
             list(message_dict.get("key_properties") or []), outputs, len(self.batchers) + 1,
+            self.work_dir,
         )  # fmt: skip
         self.batchers[stream] = batcher
         messages: list[singer.Message] = []
@@ -223,6 +230,7 @@ class MapperDuckDB(InlineMapper):
         """Map what is still buffered."""
         self._flush()
         self.connection.close()
+        self._work.cleanup()
 
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:  # type: ignore[override]
