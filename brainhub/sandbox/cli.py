@@ -80,9 +80,9 @@ def sandbox() -> None:
 @click.option("--stall-s", type=click.FloatRange(min=0), default=3.0, help="Timeout fault stall.")
 @click.option(
     "--rate-limit",
-    type=click.IntRange(min=0),
-    default=0,
-    help="Requests per minute per credential (0 = the vendor's documented limit).",
+    default="0",
+    help="Requests per credential and window: N (the vendor's window), N/s, N/min, N/h or "
+    "N/<seconds>s, e.g. 10000/min (0 = the vendor's documented limit).",
 )
 @click.option(
     "--request-log",
@@ -100,7 +100,7 @@ def serve_command(
     faults: str | None,
     fault_seed: int,
     stall_s: float,
-    rate_limit: int,
+    rate_limit: str,
     request_log: Path | None,
 ) -> None:
     """Serve SERVICE on 127.0.0.1 until interrupted; first prints one JSON line."""

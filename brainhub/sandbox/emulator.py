@@ -88,7 +88,7 @@ from brainhub.sandbox.faults import (
     reset_connection,
     truncate_response,
 )
-from brainhub.sandbox.ratelimit import Clock, FixedWindowRateLimiter, RateLimitDecision
+from brainhub.sandbox.ratelimit import Clock, FixedWindowRateLimiter, RateLimitDecision, parse_rate
 
 #: Seconds a client is told to wait after an injected 429 fault.
 FAULT_RETRY_AFTER_S = 1
@@ -127,7 +127,7 @@ class Emulator:
         seed: int = 1,
         size: str = "demo",
         generation: int | None = None,
-        rate_limit: int | None = None,
+        rate_limit: int | str | None = None,
         latency_ms: int = 0,
         fault_rate: float = 0.0,
         faults: str | Iterable[str] | None = None,
@@ -157,8 +157,9 @@ class Emulator:
             state.read_generation(self.service, state_dir) if generation is None else generation
         )
         try:
+            requests, window_s = parse_rate(rate_limit or 0)
             self.rate_limiter = FixedWindowRateLimiter(
-                rate_limit or self.default_rate_limit, self.rate_limit_window_s, clock
+                requests or self.default_rate_limit, window_s or self.rate_limit_window_s, clock
             )
             self.fault_policy = FaultPolicy(
                 fault_rate, parse_fault_kinds(faults), fault_seed, stall_s

@@ -99,3 +99,40 @@ class FixedWindowRateLimiter:
             start, used = now, 0
         remaining = max(0, self.limit - used)
         return RateLimitDecision(True, self.limit, remaining, start + self.window_s, 0.0)
+
+
+_UNITS = {
+    "s": 1.0,
+    "sec": 1.0,
+    "second": 1.0,
+    "min": 60.0,
+    "minute": 60.0,
+    "h": 3600.0,
+    "hour": 3600.0,
+}
+
+
+def parse_rate(text: str | int) -> tuple[int, float | None]:
+    """``"10000/min"`` → ``(10000, 60.0)``; ``"20/2s"`` → ``(20, 2.0)``; ``"100"`` → ``(100, None)``.
+
+    A bare number keeps the vendor's window. Raises ValueError with the valid forms.
+    """
+    raw = str(text).strip()
+    count, _, per = raw.partition("/")
+    try:
+        requests = int(count)
+        if requests < 0:
+            raise ValueError
+        if not per:
+            return requests, None
+        number = per.rstrip("abcdefghijklmnopqrstuvwxyz") or "1"
+        unit = per[len(number) :] if per[: len(number)] == number else per
+        window = float(number) * _UNITS[unit or "s"]
+    except (ValueError, KeyError):
+        raise ValueError(
+            f"rate limit {raw!r} is not valid; use N, N/s, N/min, N/h or N/<seconds>s "
+            "(for example 10000/min or 20/2s)"
+        ) from None
+    if window <= 0:
+        raise ValueError(f"rate limit {raw!r}: the window must be longer than 0 s")
+    return requests, window

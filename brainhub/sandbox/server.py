@@ -35,7 +35,7 @@ URL_OPTIONS: dict[str, Callable[[str], Any]] = {
     "seed": int,
     "size": str,
     "generation": int,
-    "rate_limit": int,
+    "rate_limit": str,
     "latency_ms": int,
     "fault_rate": float,
     "faults": str,
