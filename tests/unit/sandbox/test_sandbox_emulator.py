@@ -112,7 +112,7 @@ def test_explicit_generation_ignores_the_state_file(tmp_path, toy_headers):
         ({"generation": -1}, "generation must be >= 0"),
         ({"faults": "429,boom"}, "unknown fault kind 'boom'"),
         ({"fault_rate": 2.0}, "fault rate must be between 0 and 1"),
-        ({"rate_limit": -5}, "rate limit must be >= 0"),
+        ({"rate_limit": -5}, "rate limit .-5. is not valid"),
         ({"latency_ms": -1}, "latency_ms must be >= 0"),
     ],
 )

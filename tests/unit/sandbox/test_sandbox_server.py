@@ -17,7 +17,7 @@ def test_sandbox_urls_carry_emulator_options():
     assert options == {
         "size": "tiny",
         "seed": 4,
-        "rate_limit": 10000,
+        "rate_limit": "10000",
         "faults": "429,500",
         "fault_rate": 0.1,
     }
