@@ -1,0 +1,122 @@
+"""Syncs that survive the network: injected faults, kills, permanent failures (Meltano + DuckDB)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+
+import pytest
+
+from tests.pipeline.conftest import BIN, MeltanoProject
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.slow, pytest.mark.xdist_group("pipeline")]
+
+TINY = "sandbox://clickup?size=tiny&seed=1"
+
+
+def table_rows(project: MeltanoProject) -> dict[str, list[tuple]]:
+    """Every raw_clickup table's rows (metadata columns left out), sorted."""
+    rows = {}
+    for table in project.counts("raw_clickup"):
+        data = project.query(
+            f"SELECT COLUMNS(lambda c: NOT starts_with(c, '_sdc_')) FROM raw_clickup.{table}"  # noqa: S608
+        )
+        rows[table] = sorted(map(repr, data))
+    return rows
+
+
+def emulator_counts(project: MeltanoProject) -> dict[str, int]:
+    return json.loads(project.brainhub("sandbox", "counts", "clickup", "--size", "tiny").stdout)
+
+
+def test_faults_on_a_fifth_of_requests_change_nothing(
+    meltano_project: MeltanoProject, tmp_path
+) -> None:
+    meltano_project.run("run", "tap-clickup", "target-duckdb", TAP_CLICKUP_BASE_URL=TINY)
+    clean = table_rows(meltano_project)
+
+    faulty = meltano_project
+    faulty.warehouse.unlink()
+    (faulty.root / ".meltano" / "meltano.db").unlink()
+    faults = f"{TINY}&fault_rate=0.2&fault_seed=11&stall_s=1.5"
+    result = faulty.run(
+        "run",
+        "tap-clickup",
+        "target-duckdb",
+        TAP_CLICKUP_BASE_URL=faults,
+        TAP_CLICKUP_REQUEST_TIMEOUT="0.5",
+    )
+    assert "retries=0 " not in result.stderr.split("summary: stream=tasks")[1].split("\n")[0]
+    assert table_rows(faulty) == clean
+
+
+def test_a_killed_run_resumes_to_exactly_the_source(meltano_project: MeltanoProject) -> None:
+    slow = f"{TINY}&latency_ms=25"
+    rng = random.Random(5)
+    env = meltano_project.env(TAP_CLICKUP_BASE_URL=slow)
+    for _ in range(3):
+        process = subprocess.Popen(
+            # --force: a killed run leaves its job marked running until Meltano's heartbeat
+            # check expires it; the next run takes over, as an operator would.
+            [str(BIN / "meltano"), "run", "--force", "tap-clickup", "target-duckdb"],
+            cwd=meltano_project.root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        time.sleep(rng.uniform(2.5, 6.0))
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    meltano_project.run("run", "--force", "tap-clickup", "target-duckdb", TAP_CLICKUP_BASE_URL=slow)
+    assert meltano_project.counts("raw_clickup") == emulator_counts(meltano_project)
+    duplicates = meltano_project.query(
+        "SELECT count(*) FROM (SELECT id FROM raw_clickup.tasks GROUP BY id HAVING count(*) > 1)"
+    )
+    assert duplicates == [(0,)]
+
+
+def test_a_rejected_token_fails_clearly_and_keeps_what_was_loaded(
+    meltano_project: MeltanoProject,
+) -> None:
+    meltano_project.run("run", "tap-clickup", "target-duckdb", TAP_CLICKUP_BASE_URL=TINY)
+    before = meltano_project.counts("raw_clickup")
+    secret = "pk_4242_NOTAVALIDTOKEN"
+    result = meltano_project.run(
+        "run",
+        "tap-clickup",
+        "target-duckdb",
+        check=False,
+        TAP_CLICKUP_BASE_URL=TINY,
+        TAP_CLICKUP_API_TOKEN=secret,
+    )
+    assert result.returncode != 0
+    assert "check the api_token setting" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert secret not in result.stderr
+    assert meltano_project.counts("raw_clickup") == before
+
+
+def test_an_endpoint_that_always_fails_stops_the_run_and_keeps_what_was_loaded(
+    meltano_project: MeltanoProject,
+) -> None:
+    meltano_project.run("run", "tap-clickup", "target-duckdb", TAP_CLICKUP_BASE_URL=TINY)
+    before = meltano_project.counts("raw_clickup")
+    broken = f"{TINY}&fault_rate=1&faults=500"
+    result = meltano_project.run(
+        "run",
+        "tap-clickup",
+        "target-duckdb",
+        check=False,
+        TAP_CLICKUP_BASE_URL=broken,
+        TAP_CLICKUP_MAX_TRIES="3",
+    )
+    assert result.returncode != 0
+    assert "500" in result.stderr
+    assert "Traceback" not in result.stderr.split("tap-clickup: ")[-1]
+    assert meltano_project.counts("raw_clickup") == before
