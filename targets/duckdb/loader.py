@@ -34,12 +34,12 @@ import pyarrow as pa
 from targets.duckdb.errors import MissingKeyError
 from targets.duckdb.layout import LINE_COLUMN, METADATA_COLUMNS, TableLayout
 from targets.duckdb.naming import literal, quote
-from targets.duckdb.types import JSON, SqlType, from_duckdb, widen
+from targets.duckdb.types import JSON, SqlType, from_duckdb, struct, widen
 
 STAGE = "__bh_stage"
 KEYS = "__bh_keys"
 SKIP = "__bh_skip"
-_MAX_OBJECT_BYTES = 256 * 1024 * 1024
+_MAX_OBJECT_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,9 @@ class Source:
     a staged batch never holds a key twice."""
     deleted: Sequence[Any] = ()
     """Keys of the staged records marked deleted."""
+    numbered: bool = False
+    """Staged messages that carry their input line number (``__bh_line``) instead of known
+    keys: keys are then read, checked and deduplicated by DuckDB."""
 
 
 @dataclass
@@ -160,13 +163,15 @@ class Warehouse:
                 "time_extracted": "VARCHAR",
                 "version": "BIGINT",
             }
+            if source.numbered:
+                columns[LINE_COLUMN] = "BIGINT"
             spec = "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in columns.items()) + "}"
             reader = (
                 f"read_json({files}, format = 'newline_delimited', columns = {spec}, "
                 f"maximum_object_size = {_MAX_OBJECT_BYTES})"
             )
             prefix = "record."
-            line = "CAST(NULL AS BIGINT)"
+            line = quote(LINE_COLUMN) if source.numbered else "CAST(NULL AS BIGINT)"
             extracted = "TRY_CAST(time_extracted AS TIMESTAMPTZ)"
             version = "version"
         elif source.format == "jsonl":
@@ -237,10 +242,12 @@ class Warehouse:
         conn = self.conn
         conn.execute("BEGIN TRANSACTION")
         try:
-            if source.keys is not None or not layout.keys:
-                result = self._load_known_keys(layout, table, source, upsert, hard_delete, truncate)
-            else:
+            if source.format != "messages":
                 result = self._load_staged(layout, table, source, upsert, hard_delete, truncate)
+            elif source.numbered and layout.keys:
+                result = self._load_numbered(layout, table, source, upsert, hard_delete, truncate)
+            else:
+                result = self._load_known_keys(layout, table, source, upsert, hard_delete, truncate)
             if rejects:
                 self.write_rejects(layout.schema_name, rejects)
             conn.execute("COMMIT")
@@ -304,6 +311,30 @@ class Warehouse:
         finally:
             self.conn.unregister(view)
 
+    def _load_numbered(
+        self,
+        layout: TableLayout,
+        table: dict[str, SqlType],
+        source: Source,
+        upsert: bool,
+        hard_delete: bool,
+        truncate: bool,
+    ) -> LoadResult:
+        """Staged messages with line numbers: a narrow read gives keys, then one insert."""
+        wanted = {layout.sources[k] for k in layout.keys} | {"_sdc_deleted_at"}
+        narrow = TableLayout(
+            schema_name=layout.schema_name,
+            table_name=layout.table_name,
+            columns={k: layout.columns[k] for k in layout.keys},
+            sources={k: layout.sources[k] for k in layout.keys},
+            keys=layout.keys,
+            record_type=struct([f for f in layout.record_type.fields if f[0] in wanted]),
+            metadata=["_sdc_deleted_at"],
+        )
+        keys_sql = self.stage_sql(narrow, table, source, dedupe=False)
+        rows = self.stage_sql(layout, table, source, dedupe=False)
+        return self._replace_rows(layout, rows, keys_sql, upsert, hard_delete, truncate)
+
     def _load_staged(
         self,
         layout: TableLayout,
@@ -314,31 +345,46 @@ class Warehouse:
         truncate: bool,
     ) -> LoadResult:
         """BATCH files: stage into a temporary table, check and deduplicate keys there."""
+        staged = self.stage_sql(layout, table, source, dedupe=False)
+        self.conn.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS {staged}")
+        rows = f"SELECT * FROM {STAGE}"
+        return self._replace_rows(layout, rows, rows, upsert, hard_delete, truncate)
+
+    def _replace_rows(
+        self,
+        layout: TableLayout,
+        rows: str,
+        keys_sql: str,
+        upsert: bool,
+        hard_delete: bool,
+        truncate: bool,
+    ) -> LoadResult:
+        """Check and deduplicate keys (last line wins), delete what they replace, insert."""
         conn = self.conn
         result = LoadResult()
         target = layout.qualified
         line = quote(LINE_COLUMN)
-        staged = self.stage_sql(layout, table, source, dedupe=False)
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS {staged}")
-        rows = f"SELECT * FROM {STAGE}"
-        conn.execute(f"CREATE OR REPLACE TEMP TABLE {KEYS} AS {rows}")
-        self._check_keys(layout)
-        dropped = []
-        if upsert:
-            partition = ", ".join(quote(k) for k in layout.keys)
-            dropped.append(
-                f"SELECT {line} FROM {KEYS} QUALIFY row_number() OVER "
-                f"(PARTITION BY {partition} ORDER BY {line} DESC) > 1"
-            )
-        if hard_delete:
-            dropped.append(f"SELECT {line} FROM {KEYS} WHERE _sdc_deleted_at IS NOT NULL")
         skip = False
-        if dropped:
-            conn.execute(f"CREATE OR REPLACE TEMP TABLE {SKIP} AS {' UNION ALL '.join(dropped)}")
-            skip = _count(conn.execute(f"SELECT count(*) FROM {SKIP}")) > 0
+        if layout.keys:
+            conn.execute(f"CREATE OR REPLACE TEMP TABLE {KEYS} AS {keys_sql}")
+            self._check_keys(layout)
+            dropped = []
+            if upsert:
+                partition = ", ".join(quote(k) for k in layout.keys)
+                dropped.append(
+                    f"SELECT {line} FROM {KEYS} QUALIFY row_number() OVER "
+                    f"(PARTITION BY {partition} ORDER BY {line} DESC) > 1"
+                )
+            if hard_delete:
+                dropped.append(f"SELECT {line} FROM {KEYS} WHERE _sdc_deleted_at IS NOT NULL")
+            if dropped:
+                conn.execute(
+                    f"CREATE OR REPLACE TEMP TABLE {SKIP} AS {' UNION ALL '.join(dropped)}"
+                )
+                skip = _count(conn.execute(f"SELECT count(*) FROM {SKIP}")) > 0
         if truncate:
             result.deleted += _count(conn.execute(f"DELETE FROM {target}"))
-        elif (upsert or hard_delete) and not self.is_empty(layout):
+        elif layout.keys and (upsert or hard_delete) and not self.is_empty(layout):
             only_deleted = "" if upsert else f" AND {KEYS}._sdc_deleted_at IS NOT NULL"
             result.deleted += _count(
                 conn.execute(

@@ -20,6 +20,7 @@ from typing import Any
 import duckdb
 import msgspec
 
+from targets.duckdb.layout import LINE_COLUMN
 from targets.duckdb.types import json_types, schema_branch
 from targets.duckdb.validate import RecordValidator, show
 
@@ -37,6 +38,8 @@ class BadRecord:
     reason: str
     message: str
     missing_key: bool = False
+    malformed: bool = False
+    """The line is not JSON at all (staged unread because validation was off)."""
 
 
 def find_bad_records(
@@ -54,9 +57,17 @@ def find_bad_records(
     formatted: list[tuple[int, str, str, str]] = []  # row, path, value, duckdb type
     with open(staged_file, "rb") as handle:
         for row, raw in enumerate(handle):
-            text = raw.decode().rstrip()
+            text = raw.decode(errors="replace").rstrip()
             messages.append(text)
-            record = msgspec.json.decode(raw).get("record")
+            try:
+                message = msgspec.json.decode(raw)
+            except msgspec.DecodeError as exc:
+                reason = f"malformed JSON ({str(exc).splitlines()[0]})"
+                bad[row] = BadRecord(row, lines[row], reason, text, malformed=True)
+                break  # nothing after a broken line is trusted
+            message.pop(LINE_COLUMN, None)
+            text = messages[-1] = msgspec.json.encode(message).decode()
+            record = message.get("record")
             violation = validator.check(msgspec.json.encode(record))
             if violation is not None:
                 bad[row] = BadRecord(row, lines[row], violation.reason, text, violation.missing_key)
@@ -94,7 +105,7 @@ def _formatted_values(schema: Any, value: Any, path: str) -> Iterator[tuple[str,
 def _failed_casts(
     conn: duckdb.DuckDBPyConnection, values: list[tuple[int, str, str, str]]
 ) -> list[tuple[int, str, str, str]]:
-    failed = []
+    failed: list[tuple[int, str, str, str]] = []
     for duck_type in {v[3] for v in values}:
         subset = [v for v in values if v[3] == duck_type]
         texts = [v[2] for v in subset]

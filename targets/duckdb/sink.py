@@ -17,7 +17,7 @@ from targets.duckdb.layout import TableLayout
 from targets.duckdb.loader import Source
 from targets.duckdb.locate import find_bad_records
 from targets.duckdb.naming import sanitize
-from targets.duckdb.settings import DEFAULT_BATCH_ROWS
+from targets.duckdb.settings import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS
 from targets.duckdb.staging import StagedBatch
 from targets.duckdb.validate import RecordValidator, Violation
 
@@ -43,7 +43,7 @@ class DuckDBSink(BatchSink):
         self.load_method = config.get("load_method") or "upsert"
         self.hard_delete = bool(config.get("hard_delete", False))
         self.reject_invalid = config.get("on_invalid_record", "fail") == "reject"
-        self.batch_size_bytes = int(config.get("batch_size_bytes") or 256 * 1024 * 1024)
+        self.batch_size_bytes = int(config.get("batch_size_bytes") or DEFAULT_BATCH_BYTES)
         self.layout = TableLayout.from_schema(
             schema_name=target.schema_name,
             table_name=target.table_name_for(stream_name),
@@ -51,11 +51,16 @@ class DuckDBSink(BatchSink):
             key_properties=list(key_properties or []),
             add_metadata=bool(config.get("add_record_metadata", True)),
         )
-        validate = bool(config.get("validate_records", True)) or self.reject_invalid
+        validate = bool(config.get("validate_records", True))
         self.validator = RecordValidator(
             self.original_schema, self.key_properties, validate=validate
         )
         self._explainer = RecordValidator(self.original_schema, self.key_properties)
+        self._numbered = not validate
+        """Validation off: records are staged without being decoded at all; DuckDB reads,
+        checks and deduplicates their keys (see ``Warehouse._load_numbered``)."""
+        self.record_prefix: bytes | None = None
+        """The bytes every RECORD line of this stream starts with (learnt from the first)."""
         self._upsert = self.load_method == "upsert" and bool(self.key_properties)
         self._composite_key = len(self.key_properties) > 1
         self._path_prefix = os.path.join(target.staging_dir, f"{sanitize(stream_name)}-{id(self)}")
@@ -87,7 +92,7 @@ class DuckDBSink(BatchSink):
 
     @property
     def max_size(self) -> int:
-        """Rows per batch: ``batch_size_rows``, 100,000 by default."""
+        """Rows per batch: ``batch_size_rows``, 50,000 by default."""
         return self._max_rows
 
     # -- staging --------------------------------------------------------------------------
@@ -98,6 +103,12 @@ class DuckDBSink(BatchSink):
         A record whose key is already in the batch (upsert) first sends the batch on its
         way, so that a batch never holds one key twice and the last record wins.
         """
+        if self._numbered:
+            if self.record_prefix is None:
+                self.record_prefix = _record_prefix(line, self.stream_name)
+            batch = self._batch
+            batch.write_numbered(line, number)
+            return len(batch) >= self._max_rows or batch.bytes >= self.batch_size_bytes
         validator = self.validator
         try:
             decoded = validator.decode(raw_record)
@@ -118,7 +129,17 @@ class DuckDBSink(BatchSink):
 
     def stage_if_mine(self, line: bytes, number: int) -> bool | None:
         """Stage ``line`` if it is a valid RECORD of this stream (one decode); return whether
-        the batch is full, or ``None`` if the line must take the general path."""
+        the batch is full, or ``None`` if the line must take the general path.
+
+        With validation off, a line starting with this stream's RECORD prefix is staged
+        without decoding it; DuckDB's reader checks it when the batch loads."""
+        if self._numbered:
+            prefix = self.record_prefix
+            if prefix is None or not line.startswith(prefix):
+                return None
+            batch = self._batch
+            batch.write_numbered(line, number)
+            return len(batch) >= self._max_rows or batch.bytes >= self.batch_size_bytes
         validator = self.validator
         try:
             message = validator.decode_message(line)
@@ -184,8 +205,9 @@ class DuckDBSink(BatchSink):
             received_at=batch.received_at,
             sequence_base=batch.sequence_base,
             lines=batch.line_range,
-            keys=batch.keys if self.key_properties else None,
+            keys=None if batch.numbered or not self.key_properties else batch.keys,
             deleted=batch.deleted,
+            numbered=batch.numbered,
         )
 
     def _load(self, batch: StagedBatch) -> None:
@@ -202,8 +224,13 @@ class DuckDBSink(BatchSink):
                     truncate=self._needs_truncate(),
                     rejects=batch.rejects,
                 )
-            except duckdb.Error as exc:
+            except (duckdb.Error, InvalidRecordError) as exc:
                 bad = find_bad_records(warehouse.conn, batch.path, batch.lines, self._explainer)
+                if bad and bad[0].malformed:
+                    raise InputError(bad[0].reason, line=bad[0].line) from None
+                if not bad and isinstance(exc, InvalidRecordError):
+                    exc.stream = self.stream_name
+                    raise exc from None
                 if not bad:
                     reason = str(exc).splitlines()[0]
                     raise LoadError(
@@ -277,6 +304,18 @@ class DuckDBSink(BatchSink):
             self._target.overwritten.add(self.stream_name)
         self._batch.discard()
         super().clean_up()
+
+
+def _record_prefix(line: bytes, stream: str) -> bytes | None:
+    """The bytes before the record's value, if they name the type and this stream."""
+    end = line.find(b'"record"')
+    if end < 0:
+        return None
+    prefix = line[: end + len(b'"record"')]
+    named = msgspec.json.encode(stream)
+    if b'"RECORD"' not in prefix or named not in prefix or b'"stream"' not in prefix:
+        return None
+    return prefix
 
 
 def sequence_base() -> int:

@@ -30,7 +30,12 @@ from targets.duckdb.loader import Warehouse
 from targets.duckdb.naming import resolve_names, sanitize
 from targets.duckdb.pipeline import LoadPipeline
 from targets.duckdb.reader import SingerLineReader
-from targets.duckdb.settings import CONFIG_SCHEMA, DEFAULT_PATH, DEFAULT_SCHEMA
+from targets.duckdb.settings import (
+    CONFIG_SCHEMA,
+    DEFAULT_MEMORY_LIMIT,
+    DEFAULT_PATH,
+    DEFAULT_SCHEMA,
+)
 from targets.duckdb.sink import DuckDBSink, sequence_base
 
 _AGE_CHECK_EVERY = 10_000
@@ -88,7 +93,8 @@ class TargetDuckDB(Target):
             if os.path.dirname(path):
                 os.makedirs(os.path.dirname(path), exist_ok=True)
             try:
-                self._warehouse = Warehouse(path, memory_limit=self.config.get("memory_limit"))
+                memory_limit = self.config.get("memory_limit") or DEFAULT_MEMORY_LIMIT
+                self._warehouse = Warehouse(path, memory_limit=memory_limit)
             except duckdb.Error as exc:
                 reason = str(exc).splitlines()[0]
                 raise TargetDuckDBError(f"cannot open database {path!r}: {reason}") from None

@@ -57,14 +57,14 @@ class RecordValidator:
         if validate:
             record_type = self._object_type(schema, required_extra=self.key_properties, top=True)
         else:
-            shape = {"properties": {k: {} for k in self.key_properties}}
+            shape: dict[str, Any] = {"properties": {k: {} for k in self.key_properties}}
             record_type = self._object_type(shape, required_extra=self.key_properties, top=True)
         self._decoder = msgspec.json.Decoder(record_type)
         self.decode = self._decoder.decode
         message_type = msgspec.defstruct(
             "RecordMessage", [("type", str), ("stream", str), ("record", record_type)]
         )
-        self.decode_message = msgspec.json.Decoder(message_type).decode
+        self.decode_message: Callable[[bytes], Any] = msgspec.json.Decoder(message_type).decode
         """Decode a whole RECORD message line whose record is valid, or raise."""
         """Decode a raw record (raises ``msgspec.ValidationError`` if it is invalid)."""
         key_attributes = [self._attributes[k] for k in self.key_properties]
@@ -165,7 +165,8 @@ class RecordValidator:
                 members.append(self._object_type(part))
             elif kind == "array":
                 items = part.get("items")
-                members.append(list[self._type(items)] if isinstance(items, dict) else list)
+                item_type = self._type(items) if isinstance(items, dict) else Any
+                members.append(list.__class_getitem__(item_type))
             else:
                 return Any
         if "integer" in kinds and "number" in kinds:

@@ -78,10 +78,14 @@ def _invoke(config: dict, messages: list, tmp_path: Path):
     )
 
 
+@pytest.mark.parametrize("validate", [True, False], ids=["validated", "duckdb-checked"])
 @pytest.mark.parametrize("case", list(CASES))
-def test_bad_input_fails_clearly_and_keeps_committed_batches(case, config, query, tmp_path):
+def test_bad_input_fails_clearly_and_keeps_committed_batches(
+    case, validate, config, query, tmp_path
+):
     bad_line, expected = CASES[case]
-    result = _invoke({**config, "batch_size_rows": 2}, [*GOOD, bad_line], tmp_path)
+    settings = {**config, "batch_size_rows": 2, "validate_records": validate}
+    result = _invoke(settings, [*GOOD, bad_line], tmp_path)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1].startswith(expected)
     assert "Traceback" not in result.stderr
@@ -102,7 +106,8 @@ def test_type_errors_are_caught_by_duckdb_when_validation_is_off(config, query, 
     assert query("SELECT count(*) FROM raw_test.tasks") == [(2,)]
 
 
-def test_reject_mode_keeps_going_and_records_reasons(config, query, tmp_path, caplog):
+@pytest.mark.parametrize("validate", [True, False], ids=["validated", "duckdb-checked"])
+def test_reject_mode_keeps_going_and_records_reasons(validate, config, query, tmp_path, caplog):
     messages = [
         *GOOD,
         record("tasks", {"id": "c", "priority": "high"}),
@@ -110,7 +115,8 @@ def test_reject_mode_keeps_going_and_records_reasons(config, query, tmp_path, ca
         record("tasks", {"id": "d", "due": "yesterday"}),
         record("tasks", {"id": "e", "priority": 5}),
     ]
-    result = _invoke({**config, "on_invalid_record": "reject"}, messages, tmp_path)
+    settings = {**config, "on_invalid_record": "reject", "validate_records": validate}
+    result = _invoke(settings, messages, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert query("SELECT id FROM raw_test.tasks ORDER BY id") == [("a",), ("b",), ("e",)]
     rejected = query("SELECT stream, line, reason, message FROM raw_test._rejected ORDER BY line")

@@ -79,8 +79,9 @@ def start_and_kill(config_file: Path, after_states: int) -> tuple[dict | None, b
 
 
 @pytest.mark.slow
-def test_killed_and_resumed_load_equals_uninterrupted_load(run, config, tmp_path):
-    settings = {**config, "batch_size_rows": 120}
+@pytest.mark.parametrize("validate", [True, False], ids=["validated", "duckdb-checked"])
+def test_killed_and_resumed_load_equals_uninterrupted_load(run, config, tmp_path, validate):
+    settings = {**config, "batch_size_rows": 120, "validate_records": validate}
     run(tap(), batch_size_rows=120)
     expected = table(Path(config["path"]))
     assert len(expected) == KEYS

@@ -9,11 +9,24 @@ import json
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from singer_sdk import Target
 
 from targets.duckdb.target import TargetDuckDB
 
 from .conftest import record, schema, state
+
+
+@pytest.fixture(params=[True, False], ids=["validated", "duckdb-checked"])
+def config(request, db_path, tmp_path):
+    """Every test here runs with Python-side validation and with DuckDB-only checks."""
+    return {
+        "path": str(db_path),
+        "default_target_schema": "raw_test",
+        "staging_dir": str(tmp_path),
+        "validate_records": request.param,
+    }
+
 
 TASK = {
     "id": {"type": "string"},
