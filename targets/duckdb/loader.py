@@ -157,9 +157,12 @@ class Warehouse:
         """The SELECT that reads a batch into rows shaped like the table."""
         lowered = {name.lower(): name for name in table}
         files = "[" + ", ".join(literal(f) for f in source.files) + "]"
+        names = [name.lower() for name, _ in layout.record_type.fields]
+        clash = len(set(names)) != len(names)  # DuckDB STRUCT fields are case-insensitive
+        read_types = dict(layout.record_type.fields)
         if source.format == "messages":
             columns = {
-                "record": layout.record_type.sql(),
+                "record": "JSON" if clash else layout.record_type.sql(),
                 "time_extracted": "VARCHAR",
                 "version": "BIGINT",
             }
@@ -190,10 +193,11 @@ class Warehouse:
         def field(prop: str) -> str:
             if available is not None and prop not in available:
                 return "NULL"
+            if clash and source.format == "messages":
+                return _json_field("record", prop, read_types.get(prop, JSON))
             return prefix + quote(prop)
 
         select = [f"{line} AS {quote(LINE_COLUMN)}"]
-        read_types = dict(layout.record_type.fields)
         for column, prop in layout.sources.items():
             target_type = table[lowered[column.lower()]]
             value = field(prop)
@@ -458,6 +462,16 @@ class Warehouse:
             f"INSERT INTO {table} (stream, line, reason, message) VALUES (?, ?, ?, ?)",
             [list(r) for r in rejects],
         )
+
+
+def _json_field(column: str, prop: str, read_type: SqlType) -> str:
+    """Extract a property from a JSON column as ``read_type`` would have read it."""
+    path = literal("$." + '"' + prop.replace('"', '\\"') + '"')
+    if read_type.name in {"STRUCT", "LIST"}:
+        return f"CAST(json_extract({column}, {path}) AS {read_type.sql()})"
+    if read_type == JSON:
+        return f"json_extract({column}, {path})"
+    return f"CAST(json_extract_string({column}, {path}) AS {read_type.sql()})"
 
 
 def _key_match(layout: TableLayout, target: str) -> str:

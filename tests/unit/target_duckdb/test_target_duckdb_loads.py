@@ -300,3 +300,17 @@ def test_state_is_emitted_only_after_preceding_records_are_committed(config, mon
     assert seen, "no state was emitted"
     assert all(count >= n for n, count in seen)
     assert seen[-1] == (40, 40)
+
+
+def test_names_are_sanitised_and_collisions_resolved(run, query):
+    properties = {
+        "id": {"type": "integer"},
+        "Name": {"type": "string"},
+        "name": {"type": "string"},
+        "a-b": {"type": "string"},
+        "a_b": {"type": "integer"},
+    }
+    data = {"id": 1, "Name": "Upper", "name": "lower", "a-b": "dash", "a_b": 2}
+    run([schema("Weird Stream!", properties), record("Weird Stream!", data)])
+    rows = query('SELECT id, "Name", name_2, a_b, a_b_2 FROM raw_test."Weird_Stream_"')
+    assert rows == [(1, "Upper", "lower", 2, "dash")]
