@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from targets.duckdb.errors import MissingKeyError
 from targets.duckdb.layout import LINE_COLUMN, METADATA_COLUMNS, TableLayout
@@ -296,6 +295,8 @@ class Warehouse:
     def _delete_keys(
         self, layout: TableLayout, table: dict[str, SqlType], keys: Sequence[Any]
     ) -> int:
+        import pyarrow as pa  # only upserts into non-empty tables need it: import lazily
+
         if len(layout.keys) == 1:
             columns = {layout.keys[0]: list(keys)}
         else:
