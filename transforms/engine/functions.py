@@ -9,7 +9,7 @@ rejects the row, nulls the value or fails the run (``on_conversion_error``).
 The exact semantics, which ``tests/unit/transforms`` checks against Python references:
 
 - ``uppercase`` / ``lowercase``: per-character case mapping of the value as text.
-- ``trim``: strip spaces, tabs, newlines, carriage returns and form feeds at both ends.
+- ``trim``: strip whitespace at both ends (Unicode whitespace, as Python's ``str.strip()``).
 - ``to_int``: text must be an optionally signed run of ASCII digits, optionally followed by
   ``.`` and zeros, with optional surrounding whitespace, and fit in 64 bits; floats must be
   whole; booleans give 1/0.
@@ -23,6 +23,7 @@ The exact semantics, which ``tests/unit/transforms`` checks against Python refer
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ from transforms.engine.model import FunctionCall, Scalar
 from transforms.engine.quoting import quote_literal, quote_string
 
 WHITESPACE = " \t\n\r\f"
+UNICODE_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_NON_SPACE_WHITESPACE = tuple(c for c in UNICODE_WHITESPACE if unicodedata.category(c) != "Zs")
 _WS = "[ \\t\\n\\r\\f]*"
 INT_PATTERN = f"^{_WS}([+-]?[0-9]+)(\\.0*)?{_WS}$"
 FLOAT_PATTERN = f"^{_WS}([+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?){_WS}$"
@@ -244,6 +247,16 @@ def _text_function(template: str) -> Callable[[Compiled, FunctionCall, PathCompi
     return build
 
 
+def _trim(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Compiled:
+    _require_scalar(call.name, value)
+    text = as_text(value)
+    # DuckDB's plain trim() strips the Unicode space separators and is fast; text holding
+    # any other whitespace takes the general form.
+    other = _contains_any(text, _NON_SPACE_WHITESPACE)
+    general = f"trim({text}, {quote_string(UNICODE_WHITESPACE)})"
+    return Compiled(f"CASE WHEN {other} THEN {general} ELSE trim({text}) END", k.TEXT)
+
+
 def _regex_extract(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Compiled:
     _require_scalar(call.name, value)
     text = as_text(value)
@@ -296,14 +309,42 @@ def _to_string(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Comp
     return Compiled(as_text(value), k.TEXT)
 
 
+# Characters that DuckDB's own casts accept beyond the strict grammars above (hex, binary,
+# digit separators, exponents in integers, vertical tab, doubled signs). Text without them
+# takes the fast path, DuckDB's TRY_CAST, which then agrees with the strict grammar; text
+# with them takes the strict (regular expression) path.
+_INT_SUSPECTS = (".", "e", "E", "x", "X", "b", "B", "_", "\x0b")
+_FLOAT_SUSPECTS = ("_", "\x0b", "x", "X", "+-", "-+", "--", "++")
+
+
+def _contains_any(text_sql: str, needles: tuple[str, ...]) -> str:
+    # LIKE '%x%' is DuckDB's fastest substring test; needles holding LIKE's own wildcards
+    # use contains() instead of an ESCAPE clause (which DuckDB does not optimise).
+    tests = [
+        f"contains({text_sql}, {quote_string(n)})"
+        if "_" in n or "%" in n
+        else f"{text_sql} LIKE {quote_string('%' + n + '%')}"
+        for n in needles
+    ]
+    return "(" + " OR ".join(tests) + ")"
+
+
 def int_from_text(text_sql: str) -> str:
     """SQL parsing integer text strictly (see module docs); NULL when it is not one."""
-    return f"TRY_CAST(regexp_extract({text_sql}, {quote_string(INT_PATTERN)}, 1) AS BIGINT)"
+    strict = f"TRY_CAST(regexp_extract({text_sql}, {quote_string(INT_PATTERN)}, 1) AS BIGINT)"
+    return (
+        f"CASE WHEN {_contains_any(text_sql, _INT_SUSPECTS)} THEN {strict} "
+        f"ELSE TRY_CAST({text_sql} AS BIGINT) END"
+    )
 
 
 def float_from_text(text_sql: str) -> str:
     """SQL parsing decimal or scientific text to a finite DOUBLE; NULL when it is not one."""
-    parsed = f"TRY_CAST(regexp_extract({text_sql}, {quote_string(FLOAT_PATTERN)}, 1) AS DOUBLE)"
+    strict = f"TRY_CAST(regexp_extract({text_sql}, {quote_string(FLOAT_PATTERN)}, 1) AS DOUBLE)"
+    parsed = (
+        f"CASE WHEN {_contains_any(text_sql, _FLOAT_SUSPECTS)} THEN {strict} "
+        f"ELSE TRY_CAST({text_sql} AS DOUBLE) END"
+    )
     return f"CASE WHEN isfinite({parsed}) THEN {parsed} END"
 
 
@@ -347,24 +388,36 @@ def _to_bool(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Compil
     return Compiled(f"CASE {word} {branches} END", k.BOOLEAN)
 
 
-def _micros_to_timestamp(micros_sql: str) -> str:
+def _whole_epoch(number_sql: str, unit: int) -> str:
+    """A BIGINT epoch in ``unit`` (µs per unit) to TIMESTAMP, NULL outside years 1-9999."""
+    low, high = -(-MIN_MICROS // unit), MAX_MICROS // unit
+    return f"CASE WHEN {number_sql} BETWEEN {low} AND {high} THEN make_timestamp({number_sql} * {unit}) END"
+
+
+def _fractional_epoch(number_sql: str, unit: int) -> str:
+    """A DOUBLE epoch in ``unit`` to TIMESTAMP (to the microsecond), NULL outside years 1-9999."""
+    micros = f"({number_sql} * {unit})"
     return (
-        f"CASE WHEN {micros_sql} BETWEEN {MIN_MICROS} AND {MAX_MICROS} "
-        f"THEN make_timestamp(CAST({micros_sql} AS BIGINT)) END"
+        f"CASE WHEN {micros} BETWEEN {MIN_MICROS} AND {MAX_MICROS} "
+        f"THEN make_timestamp(CAST(round({micros}) AS BIGINT)) END"
     )
 
 
-def _epoch_micros(value: Compiled, unit: int, name: str) -> str:
-    """SQL of the epoch value in microseconds as HUGEINT: exact for integers and their text."""
+def _epoch_timestamp(value: Compiled, unit: int, name: str) -> str:
+    """SQL of an epoch value (number or numeric text) as TIMESTAMP; exact for integers."""
     if value.kind == k.INTEGER:
-        return f"(CAST({value.sql} AS HUGEINT) * {unit})"
+        return _whole_epoch(f"CAST({value.sql} AS BIGINT)", unit)
     if value.kind in (k.FLOAT, k.BOOLEAN):
-        return f"TRY_CAST(round(CAST({value.sql} AS DOUBLE) * {unit}) AS HUGEINT)"
+        return _fractional_epoch(f"CAST({value.sql} AS DOUBLE)", unit)
     if value.kind in (k.TEXT, k.UNKNOWN, k.JSON, k.OTHER):
         text = as_text(value)
-        exact = f"CAST({int_from_text(text)} AS HUGEINT) * {unit}"
-        approximate = f"TRY_CAST(round({float_from_text(text)} * {unit}) AS HUGEINT)"
-        return f"COALESCE({exact}, {approximate})"
+        strict_int = f"TRY_CAST(regexp_extract({text}, {quote_string(INT_PATTERN)}, 1) AS BIGINT)"
+        fast = _whole_epoch(f"TRY_CAST({text} AS BIGINT)", unit)
+        slow = (
+            f"COALESCE({_whole_epoch(strict_int, unit)}, "
+            f"{_fractional_epoch(float_from_text(text), unit)})"
+        )
+        return f"CASE WHEN {_contains_any(text, _INT_SUSPECTS)} THEN {slow} ELSE {fast} END"
     raise FunctionArgumentError(f"{name} with an epoch unit needs a number, gets a {value.kind}")
 
 
@@ -372,7 +425,7 @@ def timestamp_sql(value: Compiled, fmt: Scalar, name: str) -> str:
     """SQL converting ``value`` to a UTC TIMESTAMP following ``fmt`` (see module docs)."""
     _require_scalar(name, value)
     if isinstance(fmt, str) and fmt in EPOCH_UNITS:
-        return _micros_to_timestamp(_epoch_micros(value, EPOCH_UNITS[fmt], name))
+        return _epoch_timestamp(value, EPOCH_UNITS[fmt], name)
     if value.kind == k.TIMESTAMP:
         return f"CAST({value.sql} AS TIMESTAMP)"
     if value.kind == k.DATE:
@@ -405,7 +458,7 @@ def _to_date(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Compil
 BUILDERS: dict[str, Callable[[Compiled, FunctionCall, PathCompiler], Compiled]] = {
     "uppercase": _text_function("upper({0})"),
     "lowercase": _text_function("lower({0})"),
-    "trim": _text_function(f"trim({{0}}, {quote_string(WHITESPACE)})"),
+    "trim": _trim,
     "replace": _text_function("replace({0}, {1}, {2})"),
     "format": _text_function("replace({1}, '{{}}', {0})"),
     "regex_extract": _regex_extract,

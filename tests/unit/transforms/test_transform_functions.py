@@ -60,7 +60,7 @@ def float_reference(text: str | None) -> float | None:
 
 @given(NULLABLE_TEXT)
 def test_trim_matches_python_strip(values: list[str | None]) -> None:
-    expected = [None if v is None else v.strip(" \t\n\r\f") for v in values]
+    expected = [None if v is None else v.strip() for v in values]
     assert evaluate(values, "VARCHAR", ["trim"]) == expected
 
 
