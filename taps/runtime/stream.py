@@ -183,13 +183,18 @@ class SpecStream(RESTStream[Any]):
         self, record: dict[str, Any], context: Any
     ) -> Iterable[dict[str, Any]]:
         child_context = self.get_child_context(record, context)
-        if self.tap_runtime.max_workers <= 1 and not self._children_filter_parents():
+        concurrent = self.tap_runtime.max_workers > 1
+        if not concurrent and not self._children_filter_parents():
             yield child_context
             return
-        # Children are fetched together, in parallel, when this partition ends (or the window
-        # fills): see _flush_children. Records of each child partition stay in order. The
-        # record is kept for children whose parent_filter must see it.
+        # Children are fetched on the worker pool from now on, and synced (emitted) in order
+        # when the window fills or the root stream ends: see _flush_children. Records of each
+        # child partition stay in order. The record is kept for children's parent_filter.
         self._pending_children.append((child_context, record))
+        if concurrent:
+            for child in self._active_children():
+                if child.accepts_parent(record):
+                    child.prefetch(child_context)
 
     def accepts_parent(self, record: dict[str, Any]) -> bool:
         """Whether this (child) stream is read for a parent record (its ``parent_filter``)."""
@@ -215,18 +220,18 @@ class SpecStream(RESTStream[Any]):
             yield record
             if len(self._pending_children) >= window:
                 self._flush_children()
-        self._flush_children()
+        if not self.spec.parents:
+            # A root stream drains every level below it before its sync ends.
+            self._flush_children()
 
     # ---- requests ---------------------------------------------------------------------------
 
-    def prefetch(self, contexts: list[dict[str, Any]]) -> None:
-        """Start fetching these partitions on the tap's worker pool (bookmarks read now)."""
-        for context in contexts:
-            start = self.starting_cursor(context)
-            future = self.tap_runtime.pool.submit(
-                lambda c=context, s=start: list(self._fetch(c, s))
-            )
-            self._prefetched[_freeze(context)] = future
+    def prefetch(self, context: dict[str, Any]) -> None:
+        """Start fetching one partition on the tap's worker pool (its bookmark is read now)."""
+        start = self.starting_cursor(context)
+        self._prefetched[_freeze(context)] = self.tap_runtime.pool.submit(
+            lambda: list(self._fetch(context, start))
+        )
 
     def starting_cursor(self, context: Any) -> str | None:
         """The bookmark for this partition, or the start_date setting, in the cursor's format."""
@@ -301,17 +306,22 @@ class SpecStream(RESTStream[Any]):
     # ---- helpers ----------------------------------------------------------------------------
 
     def _flush_children(self) -> None:
+        """Sync the pending child partitions in order, then drain the levels below them."""
         pending, self._pending_children = self._pending_children, []
-        if not pending:
-            return
-        children = [c for c in self.child_streams if c.selected or c.has_selected_descendents]
-        for child in children:
-            if isinstance(child, SpecStream):
-                child.prefetch([c for c, record in pending if child.accepts_parent(record)])
+        children = self._active_children()
         for context, record in pending:
             for child in children:
-                if not isinstance(child, SpecStream) or child.accepts_parent(record):
+                if child.accepts_parent(record):
                     child.sync(context=dict(context))
+        for child in children:
+            child._flush_children()
+
+    def _active_children(self) -> list[SpecStream]:
+        return [
+            c
+            for c in self.child_streams
+            if isinstance(c, SpecStream) and (c.selected or c.has_selected_descendents)
+        ]
 
     def _children_filter_parents(self) -> bool:
         return any(
