@@ -8,7 +8,7 @@ import pytest
 
 from tests.pipeline.conftest import MeltanoProject
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("pipeline")]
+pytestmark = [pytest.mark.pipeline]
 
 
 def emulator_counts(project: MeltanoProject) -> dict[str, int]:

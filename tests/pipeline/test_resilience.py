@@ -13,7 +13,7 @@ import pytest
 
 from tests.pipeline.conftest import BIN, MeltanoProject
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.slow, pytest.mark.xdist_group("pipeline")]
+pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 
 TINY = "sandbox://clickup?size=tiny&seed=1"
 

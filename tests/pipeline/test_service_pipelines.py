@@ -1,0 +1,36 @@
+"""`meltano run tap-<service> target-duckdb` for every connector in the default, offline
+environment: DuckDB's row counts equal what the emulator holds, before and after a change."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import yaml
+
+from tests.pipeline.conftest import REPO, MeltanoProject
+
+pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
+
+
+def _extractors() -> list[str]:
+    project = yaml.safe_load((REPO / "meltano.yml").read_text(encoding="utf-8"))
+    return [
+        p["name"].removeprefix("tap-")
+        for p in project["plugins"]["extractors"]
+        if p["name"] != "tap-clickup"
+    ]  # ClickUp has its own, fuller pipeline tests
+
+
+@pytest.mark.parametrize("service", _extractors())
+def test_sandbox_pipeline_loads_what_the_emulator_holds(
+    meltano_project: MeltanoProject, service: str
+) -> None:
+    meltano_project.run("run", f"tap-{service}", "target-duckdb")
+    expected = json.loads(meltano_project.brainhub("sandbox", "counts", service).stdout)
+    assert meltano_project.counts(f"raw_{service}") == expected
+
+    meltano_project.brainhub("sandbox", "mutate", service)
+    meltano_project.run("run", f"tap-{service}", "target-duckdb")
+    changed = json.loads(meltano_project.brainhub("sandbox", "counts", service).stdout)
+    assert meltano_project.counts(f"raw_{service}") == changed
