@@ -42,7 +42,7 @@ def test_connection_to_the_real_api(service: str) -> None:
             + ", ".join(f"TAP_{service.upper()}_{n.upper()}" for n in missing)
         )
     result = subprocess.run(
-        [str(BIN / f"tap-{service}"), "--test"],
+        [str(BIN / f"tap-{service}"), "--config", "ENV", "--test"],
         capture_output=True,
         text=True,
         timeout=300,
