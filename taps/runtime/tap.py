@@ -146,7 +146,9 @@ def tap_class(connector: ConnectorSpec) -> type[SpecTap]:
         f"Tap{name}",
         (SpecTap,),
         {
+            "__doc__": " ".join((connector.description or connector.title).split()),
             "name": f"tap-{connector.name}",
+            "package_name": "brainhub",
             "connector": connector,
             "config_jsonschema": config_schema(connector),
             "__module__": __name__,
