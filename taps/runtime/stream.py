@@ -271,6 +271,8 @@ class SpecStream(RESTStream[Any]):
                     body = {**(body or {}), **render(spec.incremental.body, scopes)}
                 if page.body:
                     body = {**(body or {}), **page.body}
+                if body is None and spec.method == "POST":
+                    body = {}  # a JSON query with no conditions is still a JSON body
                 response = self._send(page.url or self.url_base + path, params, body)
                 if response is None:
                     break
