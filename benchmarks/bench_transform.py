@@ -334,9 +334,9 @@ def in_flight(records: int, rounds: int) -> None:
         json.dumps({"path": str(WORK / "target.duckdb"), "default_target_schema": "raw_clickup"})
     )
     (WORK / "staging.json").write_text(
-        json.dumps({"mappings": [str(REPO / "transforms" / "clickup" / "staging.yaml")]})
+        json.dumps({"mapping_files": [str(REPO / "transforms" / "clickup" / "staging.yaml")]})
     )
-    (WORK / "seed.json").write_text(json.dumps({"mappings": [SEED_MAPPING]}))
+    (WORK / "seed.json").write_text(json.dumps({"mapping_files": [SEED_MAPPING]}))
     runs: dict[str, list[float]] = {
         "target-duckdb": [],
         "mapper (staging.yaml)": [],

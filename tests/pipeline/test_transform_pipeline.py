@@ -18,12 +18,15 @@ MAPPER = {
     "namespace": "mapper_duckdb",
     "executable": ".venv/bin/mapper-duckdb",
     "settings": [
-        {"name": "mappings", "kind": "array"},
+        {"name": "mapping_files", "kind": "array"},
         {"name": "batch_size", "kind": "integer", "value": 10000},
         {"name": "unmatched_streams", "kind": "string", "value": "pass"},
     ],
     "mappings": [
-        {"name": "clickup-staging", "config": {"mappings": ["transforms/clickup/staging.yaml"]}}
+        {
+            "name": "clickup-staging",
+            "config": {"mapping_files": ["transforms/clickup/staging.yaml"]},
+        }
     ],
 }
 
@@ -102,7 +105,10 @@ def test_mapper_in_flight_gives_the_rows_of_the_post_load_run(
         "run", "tap-clickup", "clickup-staging", "target-duckdb",
         TARGET_DUCKDB_DEFAULT_TARGET_SCHEMA="stg_inflight",
     )  # fmt: skip
-    meltano_project.run("run", "tap-clickup", "target-duckdb", "transform-duckdb:run")
+    # Same state id as the run above (Meltano keys state by tap and target), so start afresh.
+    meltano_project.run(
+        "run", "--full-refresh", "tap-clickup", "target-duckdb", "transform-duckdb:run"
+    )  # fmt: skip
 
     in_flight = meltano_project.query(STG_TASKS.format(schema="stg_inflight"))
     post_load = meltano_project.query(STG_TASKS.format(schema="stg_clickup"))

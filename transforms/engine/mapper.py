@@ -70,13 +70,21 @@ class MapperDuckDB(InlineMapper):
     capabilities: t.ClassVar[list] = [PluginCapabilities.ABOUT]
     config_jsonschema = th.PropertiesList(
         th.Property(
-            "mappings",
+            "mapping_files",
             th.ArrayType(th.StringType),
-            required=True,
-            title="Mappings",
+            title="Mapping files",
             description=(
                 "Mapping files or folders (relative to the project root), or inline mapping "
                 "YAML documents. Only row-level outputs (fields, rules, filter, unnest)."
+            ),
+        ),
+        th.Property(
+            "mappings",
+            th.ArrayType(th.StringType),
+            title="Mappings (alias)",
+            description=(
+                "Same as `mapping_files`, for standalone use; in meltano.yml use "
+                "`mapping_files`, since Meltano reserves `mappings` for a mapper's named mappings."
             ),
         ),
         th.Property(
@@ -116,14 +124,14 @@ class MapperDuckDB(InlineMapper):
 
     def _load_outputs(self) -> list[Output]:
         root = Path(os.environ.get("MELTANO_PROJECT_ROOT") or Path.cwd())
-        entries = self.config.get("mappings") or []
+        entries = self.config.get("mapping_files") or self.config.get("mappings") or []
         if isinstance(entries, str):
             entries = [entries]
         outputs: list[Output] = []
         paths = []
         for number, entry in enumerate(entries, start=1):
             if "\n" in entry:
-                outputs.extend(load_mapping_text(entry, f"<mappings item {number}>"))
+                outputs.extend(load_mapping_text(entry, f"<mapping_files item {number}>"))
             else:
                 path = Path(entry).expanduser()
                 paths.append(path if path.is_absolute() else root / path)
@@ -138,7 +146,7 @@ class MapperDuckDB(InlineMapper):
                 )
         if not outputs:
             raise MappingError(
-                "setting 'mappings' names no output; give mapping files or inline YAML"
+                "setting 'mapping_files' names no output; give mapping files or inline YAML"
             )
         return outputs
 

@@ -56,7 +56,7 @@ def post(number: int, user: Any = 1, title: str | None = "hello") -> dict:
 
 
 def run(messages: list[dict], capsys: pytest.CaptureFixture[str], **config: Any) -> list[dict]:
-    mapper = MapperDuckDB(config={"mappings": [SEED], **config})
+    mapper = MapperDuckDB(config={"mapping_files": [SEED], **config})
     mapper.listen(io.StringIO("".join(json.dumps(m) + "\n" for m in messages)))
     mapper.process_endofpipe()
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -172,7 +172,7 @@ def test_record_that_breaks_its_schema_is_rejected_not_fatal(
 def test_aggregations_and_joins_are_refused_in_flight() -> None:
     aggregate = "version: 1\noutputs:\n  m.x:\n    from: posts\n    measures: {n: count}\n"
     with pytest.raises(
-        MappingError, match=r"^<mappings item 1>:3: output 'm.x' aggregates .* post-load only"
+        MappingError, match=r"^<mapping_files item 1>:3: output 'm.x' aggregates .* post-load only"
     ):
         MapperDuckDB(config={"mappings": [aggregate]})
     join = (
@@ -188,7 +188,7 @@ def test_command_line_error_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "m.yaml").write_text(
         "version: 1\noutputs:\n  m.x:\n    from: posts\n    measures: {n: count}\n"
     )
-    (tmp_path / "config.json").write_text(json.dumps({"mappings": ["m.yaml"]}))
+    (tmp_path / "config.json").write_text(json.dumps({"mapping_files": ["m.yaml"]}))
     result = subprocess.run(
         [str(Path(sys.executable).parent / "mapper-duckdb"), "--config", "config.json"],
         cwd=tmp_path, input="", capture_output=True, text=True, timeout=60, check=False,
