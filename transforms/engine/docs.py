@@ -36,6 +36,40 @@ outputs:
     measures: {posts: count}
 """
 
+_RUNNING = """
+## Running mappings
+
+After a load, as a Meltano utility or on its own:
+
+```
+transform-duckdb run [--select NAME ...] [--path DB] [--project-dir DIR] [--mappings PATH ...]
+transform-duckdb validate    # check every output against the warehouse's columns and types
+transform-duckdb preview NAME [--limit 10] [--format table|jsonl]
+meltano run tap-clickup target-duckdb transform-duckdb:run
+```
+
+`--select` takes output names, globs (`stg_clickup.*`), `+name` (with what it reads) and
+`name+` (with what reads it). The warehouse is `--path`, else `$TRANSFORM_DUCKDB_PATH`,
+else `$TARGET_DUCKDB_PATH`, else `data/warehouse.duckdb` under the project. Each output is
+built in its own transaction; its rejected rows land in `<output>__rejected` with `_rule`,
+`_field`, `_reason` and `_record` (the source row as JSON).
+
+In flight, as a Singer mapper between a tap and a target:
+
+```
+tap-x | mapper-duckdb --config config.json | target-y
+meltano run tap-clickup clickup-staging target-duckdb
+```
+
+Settings: `mapping_files` (files, folders or inline YAML; `mappings` is accepted as an
+alias outside Meltano), `batch_size` (default 10000), `unmatched_streams` (`pass` or
+`drop`). An output reading stream `tasks` (`from: raw_clickup.tasks` or `from: tasks`)
+becomes stream `tasks` (its table part) with a SCHEMA derived from the mapped types;
+rejected rows go to stream `tasks__rejected`. Records are mapped in micro-batches, and a
+STATE message is passed on only after every record before it. In flight, `unique` holds
+within each micro-batch; aggregations, joins and SQL models are post-load only.
+"""
+
 _SECTIONS = [
     ("output", "Output"),
     ("field", "Field mapping"),

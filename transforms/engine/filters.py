@@ -60,4 +60,4 @@ def _value(node: Condition, paths: Callable[[str, Condition], Compiled]) -> str:
         return NOW_SQL
     if node.op in ("contains", "starts_with", "ends_with", "matches"):
         return quote_string(str(value))
-    return quote_literal(value)  # type: ignore[arg-type]
+    return quote_literal(value)

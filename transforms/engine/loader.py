@@ -61,7 +61,7 @@ def load_mapping_text(text: str, file: str) -> list[Output]:
         line = mark.line + 1 if mark is not None else 0
         problem = getattr(error, "problem", None) or str(error)
         raise MappingError(f"invalid YAML: {problem}", Location(file, line)) from None
-    if not isinstance(document, dict):
+    if not isinstance(document, LineDict):
         raise MappingError(
             "a mapping file must be a YAML mapping with 'version' and 'outputs'", Location(file, 1)
         )

@@ -241,7 +241,7 @@ class MapperDuckDB(InlineMapper):
         self._work.cleanup()
 
     @classmethod
-    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:  # type: ignore[override]
+    def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
         """Run the mapper; a mapping or data error prints one line and exits 1."""
         try:
             super().invoke(*args, **kwargs)

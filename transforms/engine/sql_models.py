@@ -72,7 +72,7 @@ def _parse(sql: str, file: str, first_line: int) -> dict[str, Any]:
         message = str(tree.get("error_message", "cannot parse"))
         if "Only SELECT statements" in message:
             return {"statements": [{"node": {"type": "NOT_A_SELECT"}}]}
-        position = int(tree.get("position") or 0)
+        position = int(str(tree.get("position") or 0))
         line = first_line + sql[:position].count("\n")
         first = message.splitlines()[0] if message else "cannot parse"
         raise MappingError(f"SQL model does not parse: {first}", Location(file, line))
