@@ -23,7 +23,6 @@ Nothing is committed unless every step succeeds.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -31,36 +30,14 @@ from typing import Any
 import duckdb
 
 from targets.duckdb.errors import MissingKeyError
-from targets.duckdb.layout import LINE_COLUMN, METADATA_COLUMNS, TableLayout
+from targets.duckdb.layout import LINE_COLUMN, TableLayout
 from targets.duckdb.naming import literal, quote
+from targets.duckdb.reading import Source, batch_select
 from targets.duckdb.types import JSON, SqlType, from_duckdb, struct, widen
 
 STAGE = "__bh_stage"
 KEYS = "__bh_keys"
 SKIP = "__bh_skip"
-_MAX_OBJECT_BYTES = 16 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Source:
-    """A batch to load: files in one format, plus facts the metadata columns need."""
-
-    files: Sequence[str]
-    format: str
-    """``messages`` (staged Singer RECORD lines), ``jsonl`` or ``parquet`` (BATCH files)."""
-    received_at: datetime.datetime
-    sequence_base: int = 0
-    """``_sdc_sequence`` of the batch's rows (plus the row number in BATCH files)."""
-    lines: str = ""
-    """The range of input lines the batch holds, for error messages."""
-    keys: Sequence[Any] | None = None
-    """The key of every staged record, when the sink read them (tuples for composite keys);
-    a staged batch never holds a key twice."""
-    deleted: Sequence[Any] = ()
-    """Keys of the staged records marked deleted."""
-    numbered: bool = False
-    """Staged messages that carry their input line number (``__bh_line``) instead of known
-    keys: keys are then read, checked and deduplicated by DuckDB."""
 
 
 @dataclass
@@ -145,90 +122,6 @@ class Warehouse:
 
     # -- loading --------------------------------------------------------------------------
 
-    def stage_sql(
-        self,
-        layout: TableLayout,
-        table: dict[str, SqlType],
-        source: Source,
-        *,
-        dedupe: bool,
-    ) -> str:
-        """The SELECT that reads a batch into rows shaped like the table."""
-        lowered = {name.lower(): name for name in table}
-        files = "[" + ", ".join(literal(f) for f in source.files) + "]"
-        names = [name.lower() for name, _ in layout.record_type.fields]
-        clash = len(set(names)) != len(names)  # DuckDB STRUCT fields are case-insensitive
-        read_types = dict(layout.record_type.fields)
-        if source.format == "messages":
-            columns = {
-                "record": "JSON" if clash else layout.record_type.sql(),
-                "time_extracted": "VARCHAR",
-                "version": "BIGINT",
-            }
-            if source.numbered:
-                columns[LINE_COLUMN] = "BIGINT"
-            spec = "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in columns.items()) + "}"
-            reader = (
-                f"read_json({files}, format = 'newline_delimited', columns = {spec}, "
-                f"maximum_object_size = {_MAX_OBJECT_BYTES})"
-            )
-            prefix = "record."
-            line = quote(LINE_COLUMN) if source.numbered else "CAST(NULL AS BIGINT)"
-            extracted = "TRY_CAST(time_extracted AS TIMESTAMPTZ)"
-            version = "version"
-        elif source.format == "jsonl":
-            fields = dict(layout.record_type.fields)
-            spec = "{" + ", ".join(f"{literal(k)}: {literal(v.sql())}" for k, v in fields.items())
-            reader = (
-                f"read_json({files}, format = 'newline_delimited', columns = {spec}}}, "
-                f"maximum_object_size = {_MAX_OBJECT_BYTES})"
-            )
-            prefix, line, extracted, version = "", "row_number() OVER ()", "NULL", "NULL"
-        else:
-            reader = f"read_parquet({files}, union_by_name = true)"
-            prefix, line, extracted, version = "", "row_number() OVER ()", "NULL", "NULL"
-        available = self._parquet_columns(reader) if source.format == "parquet" else None
-
-        def field(prop: str) -> str:
-            if available is not None and prop not in available:
-                return "NULL"
-            if clash and source.format == "messages":
-                return _json_field("record", prop, read_types.get(prop, JSON))
-            return prefix + quote(prop)
-
-        select = [f"{line} AS {quote(LINE_COLUMN)}"]
-        for column, prop in layout.sources.items():
-            target_type = table[lowered[column.lower()]]
-            value = field(prop)
-            if target_type == JSON and read_types.get(prop) != JSON:
-                value = f"to_json({value})"
-            select.append(f"CAST({value} AS {target_type.sql()}) AS {quote(column)}")
-        received = literal(source.received_at.isoformat())
-        batched = literal(datetime.datetime.now(datetime.UTC).isoformat())
-        metadata = {
-            "_sdc_extracted_at": extracted,
-            "_sdc_received_at": f"CAST({received} AS TIMESTAMPTZ)",
-            "_sdc_batched_at": f"CAST({batched} AS TIMESTAMPTZ)",
-            "_sdc_deleted_at": f"TRY_CAST({field('_sdc_deleted_at')} AS TIMESTAMPTZ)",
-            "_sdc_sequence": f"{source.sequence_base} + coalesce({line}, 0)",
-            "_sdc_table_version": version,
-        }
-        for column in layout.metadata:
-            select.append(
-                f"CAST({metadata[column]} AS {METADATA_COLUMNS[column].sql()}) AS {quote(column)}"
-            )
-        sql = f"SELECT {', '.join(select)} FROM {reader}"
-        if dedupe and layout.keys:
-            keys = ", ".join(quote(k) for k in layout.keys)
-            sql = (
-                f"SELECT * FROM ({sql}) QUALIFY row_number() OVER "
-                f"(PARTITION BY {keys} ORDER BY {quote(LINE_COLUMN)} DESC) = 1"
-            )
-        return sql
-
-    def _parquet_columns(self, reader: str) -> set[str]:
-        return set(self.conn.sql(f"SELECT * FROM {reader} LIMIT 0").columns)
-
     def load(
         self,
         layout: TableLayout,
@@ -281,7 +174,7 @@ class Warehouse:
             doomed = source.keys if upsert else source.deleted
             if doomed and not self.is_empty(layout):
                 result.deleted += self._delete_keys(layout, table, doomed or ())
-        rows = self.stage_sql(layout, table, source, dedupe=False)
+        rows = batch_select(self.conn, layout, table, source)
         if hard_delete and layout.keys:
             rows = f"SELECT * FROM ({rows}) WHERE _sdc_deleted_at IS NULL"
         line = quote(LINE_COLUMN)
@@ -336,8 +229,8 @@ class Warehouse:
             record_type=struct([f for f in layout.record_type.fields if f[0] in wanted]),
             metadata=["_sdc_deleted_at"],
         )
-        keys_sql = self.stage_sql(narrow, table, source, dedupe=False)
-        rows = self.stage_sql(layout, table, source, dedupe=False)
+        keys_sql = batch_select(self.conn, narrow, table, source)
+        rows = batch_select(self.conn, layout, table, source)
         return self._replace_rows(layout, rows, keys_sql, upsert, hard_delete, truncate)
 
     def _load_staged(
@@ -350,7 +243,7 @@ class Warehouse:
         truncate: bool,
     ) -> LoadResult:
         """BATCH files: stage into a temporary table, check and deduplicate keys there."""
-        staged = self.stage_sql(layout, table, source, dedupe=False)
+        staged = batch_select(self.conn, layout, table, source)
         self.conn.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS {staged}")
         rows = f"SELECT * FROM {STAGE}"
         return self._replace_rows(layout, rows, rows, upsert, hard_delete, truncate)
@@ -463,16 +356,6 @@ class Warehouse:
             f"INSERT INTO {table} (stream, line, reason, message) VALUES (?, ?, ?, ?)",
             [list(r) for r in rejects],
         )
-
-
-def _json_field(column: str, prop: str, read_type: SqlType) -> str:
-    """Extract a property from a JSON column as ``read_type`` would have read it."""
-    path = literal("$." + '"' + prop.replace('"', '\\"') + '"')
-    if read_type.name in {"STRUCT", "LIST"}:
-        return f"CAST(json_extract({column}, {path}) AS {read_type.sql()})"
-    if read_type == JSON:
-        return f"json_extract({column}, {path})"
-    return f"CAST(json_extract_string({column}, {path}) AS {read_type.sql()})"
 
 
 def _key_match(layout: TableLayout, target: str) -> str:

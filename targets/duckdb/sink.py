@@ -14,9 +14,9 @@ from singer_sdk.sinks import BatchSink
 
 from targets.duckdb.errors import InputError, InvalidRecordError, LoadError, MissingKeyError
 from targets.duckdb.layout import TableLayout
-from targets.duckdb.loader import Source
 from targets.duckdb.locate import find_bad_records
 from targets.duckdb.naming import sanitize
+from targets.duckdb.reading import Source
 from targets.duckdb.settings import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS
 from targets.duckdb.staging import StagedBatch
 from targets.duckdb.validate import RecordValidator, Violation
