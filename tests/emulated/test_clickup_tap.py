@@ -6,41 +6,18 @@ as a subprocess, as Meltano runs it.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from brainhub.sandbox import serve
 from brainhub.sandbox.registry import emulator_class
+from tests.support.taps import final_state, record_counts
+from tests.support.taps import run_tap as run_service_tap
 
-TAP = str(Path(sys.executable).parent / "tap-clickup")
+run_tap = partial(run_service_tap, "clickup")
 START = "2020-01-01T00:00:00Z"
-
-
-def run_tap(
-    tmp_path: Path, config: dict[str, Any], state: dict[str, Any] | None = None
-) -> tuple[list[dict[str, Any]], str, int]:
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    args = [TAP, "--config", str(config_file)]
-    if state is not None:
-        state_file = tmp_path / "state.json"
-        state_file.write_text(json.dumps(state))
-        args += ["--state", str(state_file)]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=180, check=False)
-    messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    return messages, done.stderr, done.returncode
-
-
-def counts(messages: list[dict[str, Any]]) -> dict[str, int]:
-    return dict(Counter(m["stream"] for m in messages if m["type"] == "RECORD"))
-
-
-def final_state(messages: list[dict[str, Any]]) -> dict[str, Any]:
-    return [m for m in messages if m["type"] == "STATE"][-1]["value"]
 
 
 def emulator(tmp_path: Path, **options: Any) -> Any:
@@ -53,7 +30,7 @@ def test_first_run_reads_everything_and_the_second_only_changes(tmp_path: Path) 
         config = {"base_url": served.base_url, **served.credentials, "start_date": START}
         first, stderr, code = run_tap(tmp_path, config)
         assert code == 0, stderr
-        assert counts(first) == source.counts()
+        assert record_counts(first) == source.counts()
         token = served.credentials["api_token"]
         assert token not in stderr
         log = list(source.request_log)
@@ -109,7 +86,7 @@ def test_full_concurrency_within_the_declared_limit_draws_no_429(tmp_path: Path)
     statuses = Counter(entry.status for entry in source.request_log)
     assert statuses[429] == 0, statuses
     assert len(source.request_log) > 40  # more than two windows' worth: the limit was reached
-    assert counts(messages) == source.counts()
+    assert record_counts(messages) == source.counts()
 
 
 def test_children_of_a_partition_arrive_in_order(tmp_path: Path) -> None:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import Counter
-from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +15,10 @@ from brainhub.sandbox import serve
 from brainhub.sandbox.services.notion import NotionEmulator
 from taps.runtime.registry import load_connector
 from taps.runtime.tap import tap_class
+from tests.support.taps import final_state, moment, records
+from tests.support.taps import run_tap as run_service_tap
 
-TAP = str(Path(sys.executable).parent / "tap-notion")
+run_tap = partial(run_service_tap, "notion")
 
 
 class RecordingNotion(NotionEmulator):
@@ -31,37 +31,6 @@ class RecordingNotion(NotionEmulator):
     def query_database(self, request: Request, database_id: str) -> Any:
         self.bodies.append((database_id, request.get_json()))
         return super().query_database(request, database_id)
-
-
-def run_tap(
-    tmp_path: Path, config: dict[str, Any], state: dict[str, Any] | None = None
-) -> tuple[list[dict[str, Any]], str, int]:
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    args = [TAP, "--config", str(config_file)]
-    if state is not None:
-        state_file = tmp_path / "state.json"
-        state_file.write_text(json.dumps(state))
-        args += ["--state", str(state_file)]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
-    messages = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
-    return messages, done.stderr, done.returncode
-
-
-def moment(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def records(messages: list[dict[str, Any]], stream: str | None = None) -> list[dict[str, Any]]:
-    return [
-        m["record"]
-        for m in messages
-        if m["type"] == "RECORD" and (stream is None or m["stream"] == stream)
-    ]
-
-
-def final_state(messages: list[dict[str, Any]]) -> dict[str, Any]:
-    return [m for m in messages if m["type"] == "STATE"][-1]["value"]
 
 
 def page_bookmarks(state: dict[str, Any], database_ids: list[str]) -> dict[str, str]:

@@ -6,10 +6,8 @@ as a subprocess, as Meltano runs it.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,32 +16,11 @@ import pytest
 from brainhub.sandbox import serve
 from brainhub.sandbox.services.slack import SlackEmulator
 from brainhub.sandbox.services.slack.tiers import TIER_LIMITS, tier_of
+from tests.support.taps import final_state, records
+from tests.support.taps import run_tap as run_service_tap
 
-TAP = str(Path(sys.executable).parent / "tap-slack")
+run_tap = partial(run_service_tap, "slack")
 START = "2020-01-01T00:00:00Z"
-
-
-def run_tap(
-    tmp_path: Path, config: dict[str, Any], state: dict[str, Any] | None = None
-) -> tuple[list[dict[str, Any]], str, int]:
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    args = [TAP, "--config", str(config_file)]
-    if state is not None:
-        state_file = tmp_path / "state.json"
-        state_file.write_text(json.dumps(state))
-        args += ["--state", str(state_file)]
-    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False)
-    messages = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
-    return messages, done.stderr, done.returncode
-
-
-def records(messages: list[dict[str, Any]], stream: str) -> list[dict[str, Any]]:
-    return [m["record"] for m in messages if m["type"] == "RECORD" and m["stream"] == stream]
-
-
-def final_state(messages: list[dict[str, Any]]) -> dict[str, Any]:
-    return [m for m in messages if m["type"] == "STATE"][-1]["value"]
 
 
 def bookmark(stream_state: dict[str, Any], channel: str) -> str | None:
