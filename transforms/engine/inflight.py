@@ -137,7 +137,9 @@ class InflightOutput:
         if not output.fields or output.keep_unmapped:
             renamed.update({name: name for name in types if name not in renamed})
         mapped_keys = [renamed.get(key) for key in key_properties]
-        self.key_properties = [key for key in mapped_keys if key] if all(mapped_keys) else []
+        # Unnesting makes several rows per record: the stream's key no longer identifies one.
+        keyed = all(mapped_keys) and output.unnest is None
+        self.key_properties = [key for key in mapped_keys if key] if keyed else []
         self.json_projection = ", ".join(
             _as_json_ready(name, ctype) for name, ctype in types.items()
         )

@@ -199,3 +199,29 @@ def test_command_line_error_is_one_line(tmp_path: Path) -> None:
     assert result.stderr.splitlines()[-1].startswith(
         "mapper-duckdb: error: m.yaml:3: output 'm.x' aggregates"
     )
+
+
+def test_unnested_outputs_have_no_key(capsys: pytest.CaptureFixture[str]) -> None:
+    mapping = (
+        "version: 1\noutputs:\n  s.words:\n    from: posts\n"
+        "    unnest: {field: words, as: word}\n"
+        "    fields:\n      id: id\n      word: word\n"
+    )
+    schema = {
+        "type": "SCHEMA",
+        "stream": "posts",
+        "key_properties": ["id"],
+        "schema": {
+            "properties": {
+                "id": {"type": "integer"},
+                "words": {"type": "array", "items": {"type": "string"}},
+            }
+        },
+    }
+    record = {"type": "RECORD", "stream": "posts", "record": {"id": 1, "words": ["a", "b"]}}
+    mapper = MapperDuckDB(config={"mapping_files": [mapping]})
+    mapper.listen(io.StringIO(json.dumps(schema) + "\n" + json.dumps(record) + "\n"))
+    mapper.process_endofpipe()
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert out[0]["key_properties"] == []
+    assert [m["record"] for m in out[1:]] == [{"id": 1, "word": "a"}, {"id": 1, "word": "b"}]
