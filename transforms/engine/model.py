@@ -156,6 +156,8 @@ class SqlModel:
     sql: str
     location: Location
     depends_on: tuple[str, ...] = field(default=())
+    first_line: int = 1
+    """The file line the SQL text starts on."""
 
 
 Model = Output | SqlModel

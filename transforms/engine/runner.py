@@ -195,10 +195,18 @@ def _stand_in(connection: duckdb.DuckDBPyConnection, model: Model) -> None:
 
 
 def _where(model: Model, error: duckdb.Error) -> Location:
-    if isinstance(model, SqlModel):
-        match = re.search(r"LINE (\d+):", str(error))
-        if match:
-            return Location(model.location.file, int(match.group(1)))
+    """For a SQL model, the line DuckDB names, else the first line using a name it quotes."""
+    if not isinstance(model, SqlModel):
+        return model.location
+    message = str(error)
+    match = re.search(r"LINE (\d+):", message)
+    if match:
+        return Location(model.location.file, model.first_line + int(match.group(1)) - 1)
+    for name in re.findall(r'"([^"]+)"', message):
+        found = re.search(rf"\b{re.escape(name)}\b", model.sql)
+        if found:
+            line = model.first_line + model.sql[: found.start()].count("\n")
+            return Location(model.location.file, line)
     return model.location
 
 

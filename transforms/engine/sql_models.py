@@ -61,7 +61,13 @@ def parse_sql_model(text: str, file: str, default_name: str) -> SqlModel:
             Location(file, 1),
         )
     tables = sorted(_referenced_tables(statements[0]) - _cte_names(statements[0]))
-    return SqlModel(name=name, sql=sql, location=Location(file, line), depends_on=tuple(tables))
+    return SqlModel(
+        name=name,
+        sql=sql,
+        location=Location(file, line),
+        depends_on=tuple(tables),
+        first_line=first_line,
+    )
 
 
 def _parse(sql: str, file: str, first_line: int) -> dict[str, Any]:

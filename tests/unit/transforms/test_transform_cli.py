@@ -150,3 +150,17 @@ def test_every_command_is_documented_in_its_help() -> None:
         assert result.exit_code == 0
         assert "--project-dir" in result.stdout
         assert "--path" in result.stdout
+
+
+def test_validate_points_into_a_sql_model(project: Path) -> None:
+    (project / "transforms" / "demo" / "mart.top.sql").write_text(
+        "-- output: mart.top_posts\nSELECT external_id,\n       nonexistent\nFROM stg.posts\n",
+        encoding="utf-8",
+    )
+    code, _, err = invoke(project, "validate")
+    assert code == 1
+    first = err.splitlines()[0]
+    assert first.startswith(
+        "transforms/demo/mart.top.sql:3: output 'mart.top_posts': DuckDB rejects"
+    )
+    assert "nonexistent" in first
