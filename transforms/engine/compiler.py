@@ -58,14 +58,26 @@ class Catalog:
 
 @dataclass(frozen=True)
 class Check:
-    """A per-row check: a SQL condition that is true when the row fails."""
+    """A per-row check: a SQL condition that is true when the row fails.
+
+    ``value`` is the SQL of the value shown in the reason (as text) and ``count`` an extra
+    number some reasons show; ``reason`` builds the reason's SQL from the names of the
+    columns those are computed into, so each expression is written once.
+    """
 
     condition: str
     rule: str
     field: str
-    reason: str
+    reason: Callable[[str, str], str]
     action: str
+    value: str = "NULL"
+    count: str = "NULL"
     uses_window: bool = False
+
+
+def _shown(value_column: str) -> str:
+    quote = "''''"  # SQL for a text holding one single quote
+    return f"{quote} || left({value_column}, {_REASON_VALUE_CHARS}) || {quote}"
 
 
 @dataclass(frozen=True)
@@ -266,14 +278,15 @@ class _OutputCompiler:
                 raise MappingError(f"{self.where}, {context}: {error}", call.location) from None
             spec = functions.SPECS[call.name]
             if spec.converts and self.output.on_conversion_error != "null" and result is not value:
-                shown = f"left({as_text(value)}, {_REASON_VALUE_CHARS})"
+                prefix = quote_string(call.name + " could not convert ")
                 self.checks.append(
                     Check(
                         condition=f"({value.sql} IS NOT NULL AND {result.sql} IS NULL)",
                         rule=call.name,
                         field=mapping.name,
-                        reason=f"{quote_string(call.name + ' could not convert ')} || '''' || {shown} || ''''",
+                        reason=lambda shown, _, prefix=prefix: f"{prefix} || {_shown(shown)}",
                         action="fail" if self.output.on_conversion_error == "fail" else "reject",
+                        value=as_text(value),
                     )
                 )
             value = result
@@ -321,43 +334,64 @@ class _OutputCompiler:
 
     def rule_check(self, rule: Rule, value: Compiled) -> Check:
         action = "fail" if self.output.on_rule_failure == "fail" else "reject"
-        shown = f"'''' || left({as_text(value)}, {_REASON_VALUE_CHARS}) || ''''"
-        sql = value.sql
+        sql, text = value.sql, as_text(value)
+
+        def saying(suffix: str) -> Callable[[str, str], str]:
+            return lambda shown, _: f"'value ' || {_shown(shown)} || {quote_string(suffix)}"
+
         if rule.kind == "not_null":
-            return Check(
-                f"({sql} IS NULL)", rule.kind, rule.field, quote_string("value is null"), action
-            )
+            null = quote_string("value is null")
+            return Check(f"({sql} IS NULL)", rule.kind, rule.field, lambda *_: null, action)
         if rule.kind == "unique":
             count = f"count(*) OVER (PARTITION BY {sql})"
-            reason = f"'value ' || {shown} || ' appears ' || CAST({count} AS VARCHAR) || ' times'"
             return Check(
-                f"({sql} IS NOT NULL AND {count} > 1)", rule.kind, rule.field, reason, action, True
+                f"({sql} IS NOT NULL AND {count} > 1)",
+                rule.kind,
+                rule.field,
+                lambda shown, n: (
+                    f"'value ' || {_shown(shown)} || ' appears ' || CAST({n} AS VARCHAR) || ' times'"
+                ),
+                action,
+                value=text,
+                count=count,
+                uses_window=True,
             )
         if rule.kind == "accepted_values":
             listed = ", ".join(quote_literal(v) for v in rule.values)
             valid = ", ".join(str(v) for v in rule.values)
-            reason = f"'value ' || {shown} || {quote_string(' is not one of: ' + valid)}"
-            return Check(f"({sql} NOT IN ({listed}))", rule.kind, rule.field, reason, action)
-        if rule.kind == "regex":
-            pattern = quote_string(rule.pattern or "")
-            reason = (
-                f"'value ' || {shown} || {quote_string(' does not match ' + (rule.pattern or ''))}"
-            )
             return Check(
-                f"(NOT regexp_matches({as_text(value)}, {pattern}))",
+                f"({sql} NOT IN ({listed}))",
                 rule.kind,
                 rule.field,
-                reason,
+                saying(" is not one of: " + valid),
                 action,
+                value=text,
+            )
+        if rule.kind == "regex":
+            pattern = rule.pattern or ""
+            return Check(
+                f"(NOT regexp_matches({text}, {quote_string(pattern)}))",
+                rule.kind,
+                rule.field,
+                saying(" does not match " + pattern),
+                action,
+                value=text,
             )
         bounds = []
         if rule.minimum is not None:
             bounds.append(f"{sql} < {quote_literal(rule.minimum)}")
         if rule.maximum is not None:
             bounds.append(f"{sql} > {quote_literal(rule.maximum)}")
-        text = f" is outside [{'' if rule.minimum is None else rule.minimum}, {'' if rule.maximum is None else rule.maximum}]"
-        reason = f"'value ' || {shown} || {quote_string(text)}"
-        return Check(f"({' OR '.join(bounds)})", rule.kind, rule.field, reason, action)  # fmt: skip
+        low = "" if rule.minimum is None else rule.minimum
+        high = "" if rule.maximum is None else rule.maximum
+        return Check(
+            f"({' OR '.join(bounds)})",
+            rule.kind,
+            rule.field,
+            saying(f" is outside [{low}, {high}]"),
+            action,
+            value=text,
+        )
 
     # --- failures and rejects -----------------------------------------------------------
 
@@ -367,25 +401,29 @@ class _OutputCompiler:
         if not self.checks:
             return None, None
 
-        def case(attribute: Callable[[Check], str]) -> str:
+        alias = quote_identifier(self.output.alias)
+        inner_items = [f"{alias}.rowid AS __bh_rowid"]
+        for number, check in enumerate(self.checks):
+            inner_items.append(f"COALESCE({check.condition}, FALSE) AS __bh_c{number}")
+            inner_items.append(f"{check.value} AS __bh_v{number}")
+            inner_items.append(f"{check.count} AS __bh_n{number}")
+        inner = f"SELECT {', '.join(inner_items)} {body}"
+
+        def case(attribute: Callable[[int, Check], str]) -> str:
             branches = " ".join(
-                f"WHEN COALESCE({c.condition}, FALSE) THEN {attribute(c)}" for c in self.checks
+                f"WHEN __bh_c{n} THEN {attribute(n, c)}" for n, c in enumerate(self.checks)
             )
             return f"CASE {branches} END"
 
-        alias = quote_identifier(self.output.alias)
         items = [
-            f"{alias}.rowid AS __bh_rowid",
-            f"{case(lambda c: quote_string(c.rule))} AS _rule",
-            f"{case(lambda c: quote_string(c.field))} AS _field",
-            f"{case(lambda c: c.reason)} AS _reason",
-            f"{case(lambda c: quote_string(c.action))} AS _action",
+            "__bh_rowid",
+            f"{case(lambda n, c: quote_string(c.rule))} AS _rule",
+            f"{case(lambda n, c: quote_string(c.field))} AS _field",
+            f"{case(lambda n, c: c.reason(f'__bh_v{n}', f'__bh_n{n}'))} AS _reason",
+            f"{case(lambda n, c: quote_string(c.action))} AS _action",
         ]
-        failures = f"SELECT {', '.join(items)} {body}"
-        if windowed:
-            failures += f" QUALIFY {any_failure}"
-        else:
-            failures += f" {'AND' if has_where else 'WHERE'} ({any_failure})"
+        failing = " OR ".join(f"__bh_c{n}" for n in range(len(self.checks)))
+        failures = f"SELECT {', '.join(items)} FROM ({inner}) AS __bh_checks WHERE {failing}"  # noqa: S608
         rejects = self.catalog.relation(self.output.source)
         return failures, rejects  # fmt: skip
 

@@ -144,10 +144,13 @@ class InflightOutput:
             _as_json_ready(name, ctype) for name, ctype in types.items()
         )
 
-    def records(self, connection: duckdb.DuckDBPyConnection, select: str) -> list[str]:
-        """The output's records of the current batch, each as a JSON object text."""
-        sql = f"SELECT CAST(to_json(o) AS VARCHAR) FROM (SELECT {self.json_projection} FROM ({select}) AS s) AS o"  # noqa: S608
-        return [row[0] for row in connection.execute(sql).fetchall()]
+    def record_lines(self, connection: duckdb.DuckDBPyConnection, select: str) -> str:
+        """The output's RECORD message lines for the current batch, built by DuckDB."""
+        prefix = quote_string(record_line(self.stream, "")[:-2])
+        line = f"{prefix} || CAST(to_json(o) AS VARCHAR) || '}}'"
+        rows = f"SELECT {self.json_projection} FROM ({select}) AS s"  # noqa: S608
+        result = connection.execute(f"SELECT {line} FROM ({rows}) AS o").fetchall()  # noqa: S608
+        return "".join(row[0] + "\n" for row in result)
 
 
 def _as_json_ready(name: str, ctype: ColumnType) -> str:
@@ -279,8 +282,7 @@ class StreamBatcher:
                         )
                     )
                 select = compiled.select_valid
-        for record in output.records(self.connection, select):
-            emit(record_line(output.stream, record))
+        emit(output.record_lines(self.connection, select))
 
 
 def _record_text(line: str) -> str:
