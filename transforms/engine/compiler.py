@@ -75,6 +75,11 @@ class Check:
     uses_window: bool = False
 
 
+def _prefixed(prefix: str) -> Callable[[str, str], str]:
+    """A reason builder: ``prefix`` followed by the shown value in quotes."""
+    return lambda shown, _count: f"{prefix} || {_shown(shown)}"
+
+
 def _shown(value_column: str) -> str:
     quote = "''''"  # SQL for a text holding one single quote
     return f"{quote} || left({value_column}, {_REASON_VALUE_CHARS}) || {quote}"
@@ -284,7 +289,7 @@ class _OutputCompiler:
                         condition=f"({value.sql} IS NOT NULL AND {result.sql} IS NULL)",
                         rule=call.name,
                         field=mapping.name,
-                        reason=lambda shown, _, prefix=prefix: f"{prefix} || {_shown(shown)}",
+                        reason=_prefixed(prefix),
                         action="fail" if self.output.on_conversion_error == "fail" else "reject",
                         value=as_text(value),
                     )
