@@ -19,7 +19,7 @@ MAPPER = {
     "executable": ".venv/bin/mapper-duckdb",
     "settings": [
         {"name": "mapping_files", "kind": "array"},
-        {"name": "batch_size", "kind": "integer", "value": 10000},
+        {"name": "batch_size", "kind": "integer", "value": 50000},
         {"name": "unmatched_streams", "kind": "string", "value": "pass"},
     ],
     "mappings": [

@@ -62,7 +62,7 @@ meltano run tap-clickup clickup-staging target-duckdb
 ```
 
 Settings: `mapping_files` (files, folders or inline YAML; `mappings` is accepted as an
-alias outside Meltano), `batch_size` (default 10000), `unmatched_streams` (`pass` or
+alias outside Meltano), `batch_size` (default 50000), `unmatched_streams` (`pass` or
 `drop`). An output reading stream `tasks` (`from: raw_clickup.tasks` or `from: tasks`)
 becomes stream `tasks` (its table part) with a SCHEMA derived from the mapped types;
 rejected rows go to stream `tasks__rejected`. Records are mapped in micro-batches, and a

@@ -35,7 +35,7 @@ from transforms.engine.model import Output
 from transforms.engine.project import Project
 
 RAW_LINE = "__bh_raw_line"
-DEFAULT_BATCH_SIZE = 10_000
+DEFAULT_BATCH_SIZE = 50_000
 
 
 class _Envelope(msgspec.Struct):
