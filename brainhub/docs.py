@@ -13,7 +13,12 @@ def generated_docs() -> dict[Path, str]:
     from taps.runtime.readme import render_readme
     from taps.runtime.registry import load_connector, services, spec_path
 
-    docs = {REPO / "docs" / "connector-spec.md": render_reference()}
+    from transforms.engine.docs import render_mapping_reference
+
+    docs = {
+        REPO / "docs" / "connector-spec.md": render_reference(),
+        REPO / "docs" / "mapping-reference.md": render_mapping_reference(),
+    }
     for service in services():
         docs[spec_path(service).parent / "README.md"] = render_readme(load_connector(service))
     return docs

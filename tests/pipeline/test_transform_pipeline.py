@@ -6,29 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import yaml
 
 from tests.pipeline.conftest import MeltanoProject
 
-pytestmark = [pytest.mark.pipeline, pytest.mark.xdist_group("pipeline")]
+pytestmark = [pytest.mark.pipeline]
 
 EPOCH = datetime(1970, 1, 1)
-MAPPER = {
-    "name": "mapper-duckdb",
-    "namespace": "mapper_duckdb",
-    "executable": ".venv/bin/mapper-duckdb",
-    "settings": [
-        {"name": "mapping_files", "kind": "array"},
-        {"name": "batch_size", "kind": "integer", "value": 50000},
-        {"name": "unmatched_streams", "kind": "string", "value": "pass"},
-    ],
-    "mappings": [
-        {
-            "name": "clickup-staging",
-            "config": {"mapping_files": ["transforms/clickup/staging.yaml"]},
-        }
-    ],
-}
+
 
 
 def expected_task(row: tuple) -> tuple:
@@ -96,11 +80,6 @@ def test_load_then_transform_through_meltano(meltano_project: MeltanoProject) ->
 def test_mapper_in_flight_gives_the_rows_of_the_post_load_run(
     meltano_project: MeltanoProject,
 ) -> None:
-    config_path = meltano_project.root / "meltano.yml"
-    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-    config["plugins"]["mappers"] = [MAPPER]
-    config_path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-
     meltano_project.run(
         "run", "tap-clickup", "clickup-staging", "target-duckdb",
         TARGET_DUCKDB_DEFAULT_TARGET_SCHEMA="stg_inflight",
