@@ -285,14 +285,20 @@ def main() -> None:
     with_community = args.community == "yes" or (args.community == "auto" and n <= 100_000)
     results: dict[str, list[tuple[float, float]]] = {
         "yardstick": [],
+        "yardstick small": [],
         "ours": [],
         "update": [],
         "unchecked": [],
         "unchecked update": [],
         "community": [],
     }
+    # The update pass is measured against DuckDB loading as many records as it changes.
+    small = max(n // 10, 1)
+    small_paths = generate(small) if n > 100_000 else paths
     for _ in range(args.rounds):
         results["yardstick"].append(run_yardstick(paths, n))
+        if n > 100_000:
+            results["yardstick small"].append(run_yardstick(small_paths, small))
         load, update = run_ours(paths, n, args.batch_size)
         results["ours"].append(load)
         results["update"].append(update)
@@ -331,9 +337,15 @@ def main() -> None:
     print(f"\nours / yardstick load time: {ours / yard[0]:.2f} (goal <= 1.5)")
     unchecked = median("unchecked")[0]
     print(f"ours (validate_records off) / yardstick: {unchecked / yard[0]:.2f} (goal <= 1.5)")
+    if n > 100_000:
+        reference, label = median("yardstick small")[0], f"yardstick load of {small:,}"
+        print(f"yardstick load of {small:,} records: {reference:.2f} s")
+    else:
+        reference, label = yard[0], f"yardstick load of {n:,}"
+    update = median("update")[0]
     print(
-        f"update pass / yardstick load time: {median('update')[0] / yard[0]:.2f} "
-        "(goal at 100,000 records: <= 1.0)"
+        f"update pass ({n // 10:,} changed records) / {label}: {update / reference:.2f} "
+        "(goal <= 1.0)"
     )
     if with_community:
         print(f"community / ours: {median('community')[0] / ours:.1f}x slower (goal >= 6)")
