@@ -10,6 +10,7 @@ has committed, and a full sink triggers ``drain_all`` so that state keeps flowin
 from __future__ import annotations
 
 import copy
+import glob
 import os
 import shutil
 import sys
@@ -75,7 +76,9 @@ class TargetDuckDB(Target):
         self._warehouse: Warehouse | None = None
         self.loads = LoadPipeline()
         self._emitted_state: dict | None = None
-        self.staging_dir = tempfile.mkdtemp(prefix="target-duckdb-", dir=_staging_root(self.config))
+        root = _staging_root(self.config)
+        _sweep_stale_staging(root or tempfile.gettempdir())
+        self.staging_dir = tempfile.mkdtemp(prefix=f"target-duckdb-{os.getpid()}-", dir=root)
         weakref.finalize(self, shutil.rmtree, self.staging_dir, True)
         self._recent_sink: DuckDBSink | None = None
         reader = self.message_reader
@@ -292,6 +295,20 @@ class TargetDuckDB(Target):
         finally:
             if target is not None:
                 target.close()
+
+
+def _sweep_stale_staging(root: str) -> None:
+    """Remove staging directories left by target processes that were killed."""
+    for entry in glob.glob(os.path.join(root, "target-duckdb-*-*")):
+        pid = os.path.basename(entry).split("-")[2]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(entry, ignore_errors=True)
+        except PermissionError:
+            continue  # alive, another user's
 
 
 def _staging_root(config: t.Mapping[str, t.Any]) -> str | None:

@@ -115,3 +115,18 @@ def test_killed_and_resumed_load_equals_uninterrupted_load(run, config, tmp_path
         assert loaded >= resume_from - 1
         run(tap(resume_from), **{k: v for k, v in cfg.items() if k != "default_target_schema"})
         assert table(Path(cfg["path"])) == expected
+
+
+def test_staging_left_by_a_killed_target_is_swept(run, config, tmp_path):
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    leftover = tmp_path / f"target-duckdb-{dead.stdout.strip()}-abc"
+    leftover.mkdir()
+    (leftover / "tasks-1-1.jsonl").write_text("{}\n")
+    run([schema("items", PROPERTIES), record("items", {"id": "a", "value": 1, "note": ""})])
+    assert not leftover.exists()
+    assert not list(tmp_path.glob("target-duckdb-*"))  # its own staging is gone too
