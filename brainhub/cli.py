@@ -53,7 +53,7 @@ def tables(path: Path) -> None:
     """Print every table of the warehouse with its row count."""
     import duckdb
 
-    from transforms.engine.quoting import quote_identifier
+    from brainhub.sql import quote_identifier
 
     if not path.exists():
         raise click.ClickException(f"no warehouse at {path}; run a pipeline first (make demo)")

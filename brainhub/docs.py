@@ -12,7 +12,6 @@ def generated_docs() -> dict[Path, str]:
     from brainhub.spec.reference import render_reference
     from taps.runtime.readme import render_readme
     from taps.runtime.registry import load_connector, services, spec_path
-
     from transforms.engine.docs import render_mapping_reference
 
     docs = {

@@ -24,7 +24,7 @@ from brainhub.spec.model import (
 from brainhub.spec.placeholders import placeholders_in
 from brainhub.spec.schemas import load_stream_schema, schema_fields
 from brainhub.spec.validation import spec_problems
-from brainhub.spec.yamlsource import LineMap, load_with_lines
+from brainhub.yaml_lines import line_at, load_yaml_with_lines
 
 MAX_LISTED_PROBLEMS = 10
 
@@ -43,7 +43,7 @@ def parse_spec(text: str, source: Path) -> ConnectorSpec:
     """Build a spec from YAML text; ``source`` locates schema files and names the file in errors."""
     where = str(source)
     try:
-        data, lines = load_with_lines(text)
+        data = load_yaml_with_lines(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark else ""
@@ -51,11 +51,11 @@ def parse_spec(text: str, source: Path) -> ConnectorSpec:
         raise SpecError(f"{line}invalid YAML: {problem}", file=where) from None
     if not isinstance(data, dict):
         raise SpecError("a spec is a mapping with name, base_url and streams", file=where)
-    problems = spec_problems(data, lines)
+    problems = spec_problems(data)
     if problems:
         raise SpecError(_listing(problems), file=where)
     spec = _build(data, source)
-    _check(spec, lines)
+    _check(spec, data)
     return spec
 
 
@@ -139,13 +139,13 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
     )
 
 
-def _check(spec: ConnectorSpec, lines: LineMap) -> None:
+def _check(spec: ConnectorSpec, document: Any) -> None:
     """Checks the JSON Schema cannot express: references between parts of the spec."""
     problems: list[tuple[int | None, str, str]] = []
 
     def problem(path: tuple[str | int, ...], message: str) -> None:
         dotted = ".".join(str(p) for p in path)
-        problems.append((lines.line_of(path), dotted, message))
+        problems.append((line_at(document, path), dotted, message))
 
     known_settings = set(spec.settings) | set(ENGINE_SETTINGS)
     for scope, name in placeholders_in([spec.auth, spec.headers, spec.base_url]):

@@ -11,7 +11,9 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from brainhub.spec.yamlsource import LineMap, Path
+from brainhub.yaml_lines import line_at
+
+Path = tuple[str | int, ...]
 
 SCHEMA_FILE = "connector-spec.schema.json"
 
@@ -28,13 +30,13 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(spec_schema())
 
 
-def spec_problems(data: Any, lines: LineMap) -> list[tuple[int | None, str, str]]:
+def spec_problems(data: Any) -> list[tuple[int | None, str, str]]:
     """Every schema violation as ``(line, dotted path, message)``, in document order."""
     problems = [_describe(error) for error in _validator().iter_errors(data)]
     located = []
     for path, message in problems:
         shown = path[:-1] if message.startswith("unknown key") else path
-        located.append((lines.line_of(path), _dotted(shown), message))
+        located.append((line_at(data, path), _dotted(shown), message))
     return sorted(located, key=lambda p: (p[0] or 0, p[1]))
 
 

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from brainhub.sql import quote_identifier
 from targets.duckdb.errors import InputError
-from targets.duckdb.naming import quote, resolve_names
+from targets.duckdb.naming import resolve_names
 from targets.duckdb.types import BIGINT, TIMESTAMPTZ, VARCHAR, SqlType, from_json_schema, struct
 
 #: Metadata columns and their types. ``_sdc_deleted_at`` and ``_sdc_table_version`` are
@@ -46,7 +47,7 @@ class TableLayout:
     @property
     def qualified(self) -> str:
         """The quoted ``"schema"."table"`` name."""
-        return f"{quote(self.schema_name)}.{quote(self.table_name)}"
+        return f"{quote_identifier(self.schema_name)}.{quote_identifier(self.table_name)}"
 
     @classmethod
     def from_schema(

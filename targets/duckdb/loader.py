@@ -17,8 +17,8 @@ last record of each key is kept, then deleted and inserted the same way.
 Nothing is committed unless every step succeeds.
 """
 
-# SQL here is composed from identifiers passed through naming.quote and literals through
-# naming.literal; values from records are never spliced into SQL text.
+# SQL here is composed from identifiers passed through brainhub.sql.quote_identifier and literals through
+# brainhub.sql.quote_string; values from records are never spliced into SQL text.
 # ruff: noqa: S608
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from typing import Any
 
 import duckdb
 
+from brainhub.sql import quote_identifier, quote_string
 from targets.duckdb.errors import MissingKeyError
 from targets.duckdb.layout import LINE_COLUMN, TableLayout
-from targets.duckdb.naming import literal, quote
 from targets.duckdb.reading import Source, batch_select
 from targets.duckdb.types import JSON, SqlType, from_duckdb, struct, widen
 
@@ -57,7 +57,7 @@ class Warehouse:
         self.conn.execute("SET TimeZone = 'UTC'")
         self.conn.execute("SET preserve_insertion_order = false")
         if memory_limit:
-            self.conn.execute(f"SET memory_limit = {literal(memory_limit)}")
+            self.conn.execute(f"SET memory_limit = {quote_string(memory_limit)}")
 
     def close(self) -> None:
         """Close the connection (committed data is already durable)."""
@@ -87,10 +87,12 @@ class Warehouse:
         (see :func:`targets.duckdb.types.widen`), and columns the schema no longer lists
         are kept as they are. Nothing is ever dropped or narrowed.
         """
-        self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(layout.schema_name)}")
+        self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(layout.schema_name)}")
         existing = self.table_types(layout)
         if existing is None:
-            columns = ", ".join(f"{quote(c)} {t.sql()}" for c, t in layout.columns.items())
+            columns = ", ".join(
+                f"{quote_identifier(c)} {t.sql()}" for c, t in layout.columns.items()
+            )
             self.conn.execute(f"CREATE TABLE {layout.qualified} ({columns})")
             return dict(layout.columns)
         lowered = {name.lower(): name for name in existing}
@@ -98,7 +100,7 @@ class Warehouse:
             current_name = lowered.get(column.lower())
             if current_name is None:
                 self.conn.execute(
-                    f"ALTER TABLE {layout.qualified} ADD COLUMN {quote(column)} {wanted.sql()}"
+                    f"ALTER TABLE {layout.qualified} ADD COLUMN {quote_identifier(column)} {wanted.sql()}"
                 )
                 existing[column] = wanted
                 continue
@@ -107,9 +109,9 @@ class Warehouse:
             if widened != current:
                 using = ""
                 if widened == JSON:  # a plain string is not JSON text: encode every value
-                    using = f" USING to_json({quote(current_name)})"
+                    using = f" USING to_json({quote_identifier(current_name)})"
                 self.conn.execute(
-                    f"ALTER TABLE {layout.qualified} ALTER COLUMN {quote(current_name)} "
+                    f"ALTER TABLE {layout.qualified} ALTER COLUMN {quote_identifier(current_name)} "
                     f"TYPE {widened.sql()}{using}"
                 )
                 existing[current_name] = widened
@@ -177,7 +179,7 @@ class Warehouse:
         rows = batch_select(self.conn, layout, table, source)
         if hard_delete and layout.keys:
             rows = f"SELECT * FROM ({rows}) WHERE _sdc_deleted_at IS NULL"
-        line = quote(LINE_COLUMN)
+        line = quote_identifier(LINE_COLUMN)
         result.inserted = _count(
             self.conn.execute(
                 f"INSERT INTO {target} BY NAME SELECT * EXCLUDE ({line}) FROM ({rows})"
@@ -199,8 +201,8 @@ class Warehouse:
         try:
             lowered = {name.lower(): name for name in table}
             match = " AND ".join(
-                f"{layout.qualified}.{quote(k)} = "
-                f"CAST({view}.{quote(k)} AS {table[lowered[k.lower()]].sql()})"
+                f"{layout.qualified}.{quote_identifier(k)} = "
+                f"CAST({view}.{quote_identifier(k)} AS {table[lowered[k.lower()]].sql()})"
                 for k in layout.keys
             )
             return _count(
@@ -261,14 +263,14 @@ class Warehouse:
         conn = self.conn
         result = LoadResult()
         target = layout.qualified
-        line = quote(LINE_COLUMN)
+        line = quote_identifier(LINE_COLUMN)
         skip = False
         if layout.keys:
             conn.execute(f"CREATE OR REPLACE TEMP TABLE {KEYS} AS {keys_sql}")
             self._check_keys(layout)
             dropped = []
             if upsert:
-                partition = ", ".join(quote(k) for k in layout.keys)
+                partition = ", ".join(quote_identifier(k) for k in layout.keys)
                 dropped.append(
                     f"SELECT {line} FROM {KEYS} QUALIFY row_number() OVER "
                     f"(PARTITION BY {partition} ORDER BY {line} DESC) > 1"
@@ -300,9 +302,9 @@ class Warehouse:
     def _check_keys(self, layout: TableLayout) -> None:
         if not layout.keys:
             return
-        condition = " OR ".join(f"{quote(k)} IS NULL" for k in layout.keys)
+        condition = " OR ".join(f"{quote_identifier(k)} IS NULL" for k in layout.keys)
         rows = self.conn.execute(
-            f"SELECT {quote(LINE_COLUMN)}, {', '.join(quote(k) for k in layout.keys)} "
+            f"SELECT {quote_identifier(LINE_COLUMN)}, {', '.join(quote_identifier(k) for k in layout.keys)} "
             f"FROM {KEYS} WHERE {condition} ORDER BY 1 LIMIT 1"
         ).fetchall()
         if not rows:
@@ -346,8 +348,8 @@ class Warehouse:
         self, schema_name: str, rejects: Sequence[tuple[str, int | None, str, str]]
     ) -> None:
         """Append ``(stream, line, reason, message)`` rows to the schema's ``_rejected``."""
-        table = f"{quote(schema_name)}._rejected"
-        self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote(schema_name)}")
+        table = f"{quote_identifier(schema_name)}._rejected"
+        self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(schema_name)}")
         self.conn.execute(
             f"CREATE TABLE IF NOT EXISTS {table} (stream VARCHAR, line BIGINT, "
             "reason VARCHAR, message VARCHAR, rejected_at TIMESTAMPTZ DEFAULT now())"
@@ -359,7 +361,9 @@ class Warehouse:
 
 
 def _key_match(layout: TableLayout, target: str) -> str:
-    return " AND ".join(f"{target}.{quote(k)} = {KEYS}.{quote(k)}" for k in layout.keys)
+    return " AND ".join(
+        f"{target}.{quote_identifier(k)} = {KEYS}.{quote_identifier(k)}" for k in layout.keys
+    )
 
 
 def _count(cursor: duckdb.DuckDBPyConnection) -> int:

@@ -7,8 +7,8 @@ checks each record (key properties, JSON types, then every ``date-time`` / ``dat
 reason each.
 """
 
-# SQL here is composed from identifiers passed through naming.quote and literals through
-# naming.literal; values from records are never spliced into SQL text.
+# SQL here is composed from identifiers passed through brainhub.sql.quote_identifier and literals through
+# brainhub.sql.quote_string; values from records are never spliced into SQL text.
 # ruff: noqa: S608
 
 from __future__ import annotations

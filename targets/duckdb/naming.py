@@ -25,16 +25,6 @@ def sanitize(name: str) -> str:
     return clean
 
 
-def quote(identifier: str) -> str:
-    """Quote an identifier for DuckDB SQL (double quotes, inner quotes doubled)."""
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def literal(text: str) -> str:
-    """Quote a string literal for DuckDB SQL."""
-    return "'" + text.replace("'", "''") + "'"
-
-
 def resolve_names(originals: Iterable[str], reserved: Iterable[str] = ()) -> dict[str, str]:
     """Map each original name to a unique sanitised name.
 

@@ -5,8 +5,8 @@ the stream's schema) or over a BATCH message's JSONL files, ``read_parquet`` ove
 files; each property cast to its table column's type, the metadata columns computed.
 """
 
-# SQL here is composed from identifiers passed through naming.quote and literals through
-# naming.literal; values from records are never spliced into SQL text.
+# SQL here is composed from identifiers passed through brainhub.sql.quote_identifier and literals through
+# brainhub.sql.quote_string; values from records are never spliced into SQL text.
 # ruff: noqa: S608
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from typing import Any
 
 import duckdb
 
+from brainhub.sql import quote_identifier, quote_string
 from targets.duckdb.layout import LINE_COLUMN, METADATA_COLUMNS, TableLayout
-from targets.duckdb.naming import literal, quote
 from targets.duckdb.types import JSON, SqlType
 
 _MAX_OBJECT_BYTES = 16 * 1024 * 1024
@@ -59,7 +59,7 @@ def batch_select(
     messages that carry it, the row number in BATCH files, NULL otherwise.
     """
     lowered = {name.lower(): name for name in table}
-    files = "[" + ", ".join(literal(f) for f in source.files) + "]"
+    files = "[" + ", ".join(quote_string(f) for f in source.files) + "]"
     names = [name.lower() for name, _ in layout.record_type.fields]
     clash = len(set(names)) != len(names)  # DuckDB STRUCT fields are case-insensitive
     read_types = dict(layout.record_type.fields)
@@ -71,18 +71,24 @@ def batch_select(
         }
         if source.numbered:
             columns[LINE_COLUMN] = "BIGINT"
-        spec = "{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in columns.items()) + "}"
+        spec = (
+            "{"
+            + ", ".join(f"{quote_string(k)}: {quote_string(v)}" for k, v in columns.items())
+            + "}"
+        )
         reader = (
             f"read_json({files}, format = 'newline_delimited', columns = {spec}, "
             f"maximum_object_size = {_MAX_OBJECT_BYTES})"
         )
         prefix = "record."
-        line = quote(LINE_COLUMN) if source.numbered else "CAST(NULL AS BIGINT)"
+        line = quote_identifier(LINE_COLUMN) if source.numbered else "CAST(NULL AS BIGINT)"
         extracted = "TRY_CAST(time_extracted AS TIMESTAMPTZ)"
         version = "version"
     elif source.format == "jsonl":
         fields = dict(layout.record_type.fields)
-        spec = "{" + ", ".join(f"{literal(k)}: {literal(v.sql())}" for k, v in fields.items())
+        spec = "{" + ", ".join(
+            f"{quote_string(k)}: {quote_string(v.sql())}" for k, v in fields.items()
+        )
         reader = (
             f"read_json({files}, format = 'newline_delimited', columns = {spec}}}, "
             f"maximum_object_size = {_MAX_OBJECT_BYTES})"
@@ -98,17 +104,17 @@ def batch_select(
             return "NULL"
         if clash and source.format == "messages":
             return _json_field("record", prop, read_types.get(prop, JSON))
-        return prefix + quote(prop)
+        return prefix + quote_identifier(prop)
 
-    select = [f"{line} AS {quote(LINE_COLUMN)}"]
+    select = [f"{line} AS {quote_identifier(LINE_COLUMN)}"]
     for column, prop in layout.sources.items():
         target_type = table[lowered[column.lower()]]
         value = field(prop)
         if target_type == JSON and read_types.get(prop) != JSON:
             value = f"to_json({value})"
-        select.append(f"CAST({value} AS {target_type.sql()}) AS {quote(column)}")
-    received = literal(source.received_at.isoformat())
-    batched = literal(datetime.datetime.now(datetime.UTC).isoformat())
+        select.append(f"CAST({value} AS {target_type.sql()}) AS {quote_identifier(column)}")
+    received = quote_string(source.received_at.isoformat())
+    batched = quote_string(datetime.datetime.now(datetime.UTC).isoformat())
     metadata = {
         "_sdc_extracted_at": extracted,
         "_sdc_received_at": f"CAST({received} AS TIMESTAMPTZ)",
@@ -119,7 +125,7 @@ def batch_select(
     }
     for column in layout.metadata:
         select.append(
-            f"CAST({metadata[column]} AS {METADATA_COLUMNS[column].sql()}) AS {quote(column)}"
+            f"CAST({metadata[column]} AS {METADATA_COLUMNS[column].sql()}) AS {quote_identifier(column)}"
         )
     return f"SELECT {', '.join(select)} FROM {reader}"
 
@@ -130,7 +136,7 @@ def _parquet_columns(conn: duckdb.DuckDBPyConnection, reader: str) -> set[str]:
 
 def _json_field(column: str, prop: str, read_type: SqlType) -> str:
     """Extract a property from a JSON column as ``read_type`` would have read it."""
-    path = literal("$." + '"' + prop.replace('"', '\\"') + '"')
+    path = quote_string("$." + '"' + prop.replace('"', '\\"') + '"')
     if read_type.name in {"STRUCT", "LIST"}:
         return f"CAST(json_extract({column}, {path}) AS {read_type.sql()})"
     if read_type == JSON:

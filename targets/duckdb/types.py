@@ -29,7 +29,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from targets.duckdb.naming import quote
+from brainhub.sql import quote_identifier
 
 _NESTED = {"STRUCT", "LIST", "JSON"}
 _NUMERIC_RANK = {"BIGINT": 0, "DECIMAL": 1, "DOUBLE": 2}
@@ -49,7 +49,7 @@ class SqlType:
     def sql(self) -> str:
         """Render the type as DuckDB SQL."""
         if self.name == "STRUCT":
-            inner = ", ".join(f"{quote(n)} {t.sql()}" for n, t in self.fields)
+            inner = ", ".join(f"{quote_identifier(n)} {t.sql()}" for n, t in self.fields)
             return f"STRUCT({inner})"
         if self.name == "LIST":
             assert self.item is not None

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from brainhub.sql import quote_identifier, quote_literal, quote_qualified, quote_string
 from transforms.engine import functions
 from transforms.engine import types as k
 from transforms.engine.errors import Location, MappingError
@@ -25,7 +26,6 @@ from transforms.engine.filters import compile_filter
 from transforms.engine.functions import Compiled, FunctionArgumentError, as_text
 from transforms.engine.model import Condition, FieldMapping, Output, Rule
 from transforms.engine.paths import UNNEST_TABLE, PathError, Scope
-from transforms.engine.quoting import quote_identifier, quote_literal, quote_qualified, quote_string
 from transforms.engine.types import UNKNOWN_TYPE, ColumnType
 
 REJECT_COLUMNS = ("_rule", "_field", "_reason", "_record")

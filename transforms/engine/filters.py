@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from brainhub.sql import quote_literal, quote_string
 from transforms.engine.functions import Compiled, as_text
 from transforms.engine.model import BoolOp, Condition, FieldRef, Filter, Now
-from transforms.engine.quoting import quote_literal, quote_string
 
 COMPARISONS = {"eq": "=", "ne": "<>", "lt": "<", "le": "<=", "gt": ">", "ge": ">="}
 NOW_SQL = "CAST(timezone('UTC', now()) AS TIMESTAMP)"

@@ -27,9 +27,9 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from brainhub.sql import quote_literal, quote_string
 from transforms.engine import types as k
 from transforms.engine.model import FunctionCall, Scalar
-from transforms.engine.quoting import quote_literal, quote_string
 
 WHITESPACE = " \t\n\r\f"
 UNICODE_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())

@@ -15,11 +15,11 @@ from typing import Any
 
 import duckdb
 
+from brainhub.sql import quote_identifier, quote_string
 from transforms.engine import types as k
 from transforms.engine.compiler import Catalog, compile_output
 from transforms.engine.errors import MappingError, TransformRunError
 from transforms.engine.model import BoolOp, FieldRef, Filter, Output
-from transforms.engine.quoting import quote_identifier, quote_string
 from transforms.engine.runner import FAILURES_TABLE, record_failures
 from transforms.engine.stream_types import duckdb_type, json_schema
 from transforms.engine.types import ColumnType, column_type

@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from brainhub.yaml_lines import LineDict, LineList, load_yaml_with_lines
 from transforms.engine import functions
 from transforms.engine.errors import Location, MappingError, suggest
 from transforms.engine.model import (
@@ -32,7 +33,6 @@ from transforms.engine.model import (
     Rule,
     Unnest,
 )
-from transforms.engine.yaml_lines import LineDict, LineList, load_yaml_with_lines
 
 
 @cache

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from brainhub.sql import quote_identifier, quote_string
 from transforms.engine import types as k
 from transforms.engine.errors import suggest
 from transforms.engine.functions import Compiled
-from transforms.engine.quoting import quote_identifier, quote_string
 from transforms.engine.types import UNKNOWN_TYPE, ColumnType
 
 _SEGMENT = re.compile(r"\A(?P<name>.+?)(?P<each>\[\])?\Z", re.DOTALL)

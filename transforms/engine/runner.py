@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import duckdb
 
+from brainhub.sql import quote_identifier, quote_qualified
 from transforms.engine.compiler import CompiledOutput, compile_output
 from transforms.engine.errors import Location, MappingError, TransformRunError
 from transforms.engine.model import Model, Output, SqlModel
-from transforms.engine.quoting import quote_identifier, quote_qualified
 from transforms.engine.warehouse import catalog_for, first_line
 
 FAILURES_TABLE = quote_identifier("__bh_failures")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from brainhub.sql import quote_identifier
 from transforms.engine import types as k
-from transforms.engine.quoting import quote_identifier
 from transforms.engine.types import ColumnType
 
 _SCALARS = {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE", "boolean": "BOOLEAN"}

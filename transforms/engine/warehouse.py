@@ -7,10 +7,10 @@ from pathlib import Path
 
 import duckdb
 
+from brainhub.sql import quote_identifier
 from transforms.engine.compiler import Catalog
 from transforms.engine.errors import WarehouseError
 from transforms.engine.model import Model
-from transforms.engine.quoting import quote_identifier
 from transforms.engine.types import ColumnType, column_type
 
 DEFAULT_PATH = "data/warehouse.duckdb"

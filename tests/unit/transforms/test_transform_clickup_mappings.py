@@ -11,9 +11,9 @@ import duckdb
 import jsonschema
 import pytest
 
+from brainhub.yaml_lines import load_yaml_with_lines
 from transforms.engine import Project, mapping_schema, run_models, validate_models
 from transforms.engine.project import discover
-from transforms.engine.yaml_lines import load_yaml_with_lines
 
 REPO = Path(__file__).resolve().parents[3]
 TRANSFORMS = REPO / "transforms"

@@ -6,8 +6,8 @@ import duckdb
 import pytest
 import yaml
 
+from brainhub.sql import quote_identifier, quote_literal, quote_string
 from transforms.engine import MappingError, load_mapping_text, run_models
-from transforms.engine.quoting import quote_identifier, quote_literal, quote_string
 
 HOSTILE = [
     'x"; DROP TABLE raw.posts; --',

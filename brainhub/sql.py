@@ -1,9 +1,9 @@
-"""The only two ways the compiler puts user text into SQL.
+"""The only two ways user text enters DuckDB SQL anywhere in brainhub.
 
 Every identifier (schema, table, column, alias, struct field) goes through
 :func:`quote_identifier`; every literal value goes through :func:`quote_literal`.
-Nothing a mapping file says is ever pasted into SQL any other way, so a hostile field
-name or value cannot change the meaning of a statement.
+Nothing a mapping file, a stream schema or a record says is ever pasted into SQL any other
+way, so a hostile field name or value cannot change the meaning of a statement.
 """
 
 from __future__ import annotations

@@ -87,3 +87,16 @@ def load_yaml_with_lines(text: str) -> Any:
     Raises ``yaml.YAMLError`` (with a ``problem_mark``) on malformed YAML.
     """
     return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+
+
+def line_at(document: Any, path: tuple[str | int, ...]) -> int | None:
+    """The line of the node at ``path`` (keys and indexes), or of its nearest ancestor."""
+    node, line = document, getattr(document, "line", None)
+    for part in path:
+        if isinstance(node, LineDict) and part in node:
+            line, node = node.line_of(str(part)), node[part]
+        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+            line, node = node.line_of(part), node[part]
+        else:
+            break
+    return line
