@@ -19,9 +19,9 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, WORK, served_emulator, timed_subprocess  # noqa: E402
+from common import BIN, WORK, served_emulator, timed_subprocess
 
-from taps.runtime.settings import DEFAULT_MAX_WORKERS  # noqa: E402
+from taps.runtime.settings import DEFAULT_MAX_WORKERS
 
 
 def catalog_without_comments(config: Path) -> Path:
