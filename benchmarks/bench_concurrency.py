@@ -25,8 +25,12 @@ from taps.runtime.settings import DEFAULT_MAX_WORKERS
 
 
 def catalog_without_comments(config: Path) -> Path:
-    out = subprocess.run([str(BIN / "tap-clickup"), "--config", str(config), "--discover"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [str(BIN / "tap-clickup"), "--config", str(config), "--discover"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     catalog = json.loads(out)
     for stream in catalog["streams"]:
         for entry in stream["metadata"]:
@@ -50,11 +54,17 @@ def main() -> None:
         configs = {}
         for workers in (DEFAULT_MAX_WORKERS, 1):
             config = WORK / f"concurrency-{workers}.json"
-            config.write_text(json.dumps({
-                "base_url": served["base_url"], **served["credentials"],
-                "start_date": "2020-01-01T00:00:00Z", "rate_limit_requests": 10000,
-                "max_workers": workers,
-            }))
+            config.write_text(
+                json.dumps(
+                    {
+                        "base_url": served["base_url"],
+                        **served["credentials"],
+                        "start_date": "2020-01-01T00:00:00Z",
+                        "rate_limit_requests": 10000,
+                        "max_workers": workers,
+                    }
+                )
+            )
             configs[workers] = config
         catalog = catalog_without_comments(configs[1])
         times: dict[int, list[float]] = {w: [] for w in configs}
@@ -65,7 +75,8 @@ def main() -> None:
                 seen = sum(1 for _ in log.open()) if log.exists() else 0
                 seconds, _ = timed_subprocess(
                     [str(BIN / "tap-clickup"), "--config", str(config), "--catalog", str(catalog)],
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
                 )
                 times[workers].append(seconds)
                 entries = [json.loads(line) for line in log.open()][seen:]

@@ -14,7 +14,6 @@ pytestmark = [pytest.mark.pipeline]
 EPOCH = datetime(1970, 1, 1)
 
 
-
 def expected_task(row: tuple) -> tuple:
     """What stg_clickup.tasks must hold for one raw task, computed in Python."""
     task_id, name, status, status_type, priority_id, list_id, assignees, tags, created = row
