@@ -93,9 +93,9 @@ def line_at(document: Any, path: tuple[str | int, ...]) -> int | None:
     """The line of the node at ``path`` (keys and indexes), or of its nearest ancestor."""
     node, line = document, getattr(document, "line", None)
     for part in path:
-        if isinstance(node, LineDict) and part in node:
-            line, node = node.line_of(str(part)), node[part]
-        elif isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+        if (isinstance(node, LineDict) and isinstance(part, str) and part in node) or (
+            isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node)
+        ):
             line, node = node.line_of(part), node[part]
         else:
             break

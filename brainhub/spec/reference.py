@@ -58,8 +58,8 @@ def _variants(branches: list[dict[str, Any]]) -> str:
             out.append(f"- {kinds}: a bare string for the kind with its defaults.\n")
             continue
         type_schema = branch.get("properties", {}).get("type", {})
-        kinds = [type_schema["const"]] if "const" in type_schema else type_schema.get("enum", [])
-        title = ", ".join(f"`{k}`" for k in kinds)
+        names = [type_schema["const"]] if "const" in type_schema else type_schema.get("enum", [])
+        title = ", ".join(f"`{k}`" for k in names)
         out.append(f"\n### {title}\n\n{branch.get('description', '')}\n\n")
         props = {k: v for k, v in branch.get("properties", {}).items() if k != "type"}
         out.append(_table(props, set(branch.get("required", ())) - {"type"}))

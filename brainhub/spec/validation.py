@@ -22,7 +22,7 @@ SCHEMA_FILE = "connector-spec.schema.json"
 def spec_schema() -> dict[str, Any]:
     """The JSON Schema of the connector spec format (shipped beside this module)."""
     text = resources.files("brainhub.spec").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    return json.loads(text)  # type: ignore[no-any-return]
+    return json.loads(text)
 
 
 @cache

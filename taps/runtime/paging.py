@@ -6,6 +6,7 @@ it into query parameters, a JSON body field, or a whole next URL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
@@ -198,7 +199,7 @@ class NoPaginator(_SpecPaginator):
         return None
 
 
-PAGINATORS: dict[str, type[_SpecPaginator]] = {
+PAGINATORS: dict[str, Callable[[dict[str, Any]], _SpecPaginator]] = {
     "none": NoPaginator,
     "page_number": PageNumberPaginator,
     "offset": OffsetPaginator,

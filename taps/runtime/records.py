@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlparse
 
 import msgspec
 import requests
@@ -33,7 +34,7 @@ def response_json(response: requests.Response) -> Any:
     except msgspec.DecodeError:
         raise RetriableError(
             f"invalid JSON body ({len(content)} bytes) from {response.request.method} "
-            f"{requests.utils.urlparse(response.url).path}"
+            f"{urlparse(response.url).path}"
         ) from None
     response.brainhub_json = cached  # type: ignore[attr-defined]
     return cached

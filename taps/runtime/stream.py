@@ -9,7 +9,7 @@ each child record, so tasks carry ``list_id`` and comments ``task_id``.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from functools import cached_property
@@ -113,7 +113,9 @@ class SpecStream(RESTStream[Any]):
             self._session = self.tap_runtime.session_for(self, self.http_stats)
         return self._session
 
-    def _generate_record_messages(self, record: dict[str, Any]) -> Iterator[RecordMessage]:
+    def _generate_record_messages(
+        self, record: dict[str, Any]
+    ) -> Generator[RecordMessage, None, None]:
         # The SDK's path walks every record against its schema and selection mask and copies
         # it; records here come straight from JSON, so when nothing is deselected, mapped or
         # flattened, dropping top-level fields the schema lacks is all that is needed.

@@ -12,7 +12,7 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from singer_sdk import Tap
@@ -26,6 +26,9 @@ from taps.runtime.settings import DEFAULT_MAX_WORKERS, check_config, config_sche
 from taps.runtime.stream import SpecStream, stream_class
 from taps.runtime.writer import BufferedSingerWriter
 
+if TYPE_CHECKING:
+    from brainhub.sandbox.server import ServedEmulator
+
 SANDBOX_SCHEME = "sandbox://"
 
 
@@ -38,7 +41,7 @@ class SpecTap(Tap):
     def __init__(self, *, config: dict[str, Any] | None = None, **kwargs: Any) -> None:
         config = dict(config or {})
         self.sync_started = datetime.now(tz=UTC)
-        self._sandbox = None
+        self._sandbox: ServedEmulator | None = None
         if str(config.get("base_url", "")).startswith(SANDBOX_SCHEME):
             config = self._start_sandbox(config)
         install_secret_redaction(config.get(name) for name in self.connector.secret_settings)
@@ -48,15 +51,15 @@ class SpecTap(Tap):
     # ---- the SDK's questions ---------------------------------------------------------------
 
     def discover_streams(self) -> list[Stream]:
-        return [cls(self) for cls in self.stream_classes]
-
-    def load_streams(self) -> list[Stream]:
-        streams: list[SpecStream] = list(self.discover_streams())  # type: ignore[arg-type]
+        streams = [cls(self) for cls in self.stream_classes]
+        # The SDK links each stream to the parent named by its class; a stream read for
+        # several parents (ClickUp lists: in folders and folderless in spaces) is linked to
+        # the others here.
         by_name = {stream.name: stream for stream in streams}
         for stream in streams:
-            for parent in stream.spec.parent_names:
+            for parent in stream.spec.parent_names[1:]:
                 by_name[parent].child_streams.append(stream)
-        return sorted(streams, key=lambda s: s.name)
+        return list(streams)
 
     # ---- what streams share ----------------------------------------------------------------
 

@@ -9,7 +9,9 @@ next page; ``page_size`` is 1 to 100 (default 100). Database queries filter on t
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -174,10 +176,10 @@ def sort_pages(
                     f"{shown(sort['timestamp'])}."
                 )
             name = sort["timestamp"]
-            ordered.sort(key=lambda p, n=name: p[n], reverse=reverse)
+            ordered.sort(key=operator.itemgetter(name), reverse=reverse)
         elif sort.get("property") in known_properties:
             name = sort["property"]
-            ordered.sort(key=lambda p, n=name: _property_key(p, n), reverse=reverse)
+            ordered.sort(key=functools.partial(_property_key, name=name), reverse=reverse)
         else:
             raise NotionValidationError(
                 f"Could not find sort property with name or id: {sort.get('property')}"
