@@ -76,7 +76,6 @@ def project(item: Project, *, short: bool = False) -> dict[str, Any]:
             style="classic",
             isPrivate=False,
             properties={},
-            entityId=f"{item.id:08x}-0000-4000-8000-000000000000",
             uuid=f"{item.id:08x}-0000-4000-8000-000000000000",
         )
     return data
