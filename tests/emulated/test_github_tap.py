@@ -1,0 +1,170 @@
+"""tap-github against the GitHub emulator: records, state and the request log, twice."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any, ClassVar
+
+import pytest
+
+from brainhub.sandbox import serve
+from brainhub.sandbox.services.github import GitHubEmulator
+from taps.runtime.registry import load_connector
+from taps.runtime.tap import tap_class
+
+INCREMENTAL = {
+    "issues": "updated_at",
+    "pull_requests": "updated_at",
+    "issue_comments": "updated_at",
+    "commits": "commit_timestamp",
+}
+
+
+class Run:
+    """What one sync wrote: records by stream and the last state."""
+
+    def __init__(self, output: str) -> None:
+        self.records: dict[str, list[dict[str, Any]]] = {}
+        self.state: dict[str, Any] = {}
+        for line in output.splitlines():
+            if not line.startswith("{"):
+                continue
+            message = json.loads(line)
+            if message["type"] == "RECORD":
+                self.records.setdefault(message["stream"], []).append(message["record"])
+            elif message["type"] == "STATE":
+                self.state = message["value"]
+
+    def counts(self) -> dict[str, int]:
+        return {stream: len(records) for stream, records in self.records.items()}
+
+    def bookmarks(self, stream: str) -> dict[str, str]:
+        partitions = self.state["bookmarks"][stream]["partitions"]
+        return {
+            p["context"]["repository_full_name"]: p["replication_key_value"] for p in partitions
+        }
+
+
+def _sync(emulator: GitHubEmulator, capsys: Any, state: dict[str, Any] | None = None) -> Run:
+    with serve(emulator) as served:
+        config = {"base_url": served.base_url, **served.credentials}
+        tap_class(load_connector("github"))(config=config, state=state).sync_all()
+    return Run(capsys.readouterr().out)
+
+
+@pytest.fixture
+def emulator() -> GitHubEmulator:
+    return GitHubEmulator(size="tiny", seed=1, generation=0)
+
+
+def test_first_run_reads_every_record_and_bookmarks_each_repository(
+    emulator: GitHubEmulator, capsys: Any
+) -> None:
+    run = _sync(emulator, capsys)
+    assert run.counts() == emulator.counts()
+    assert not any("pull_request" in issue for issue in run.records["issues"])
+    for stream, cursor in INCREMENTAL.items():
+        bookmarks = run.bookmarks(stream)
+        for repo in {r["full_name"] for r in run.records["repositories"]}:
+            newest = max(
+                r[cursor] for r in run.records[stream] if r["repository_full_name"] == repo
+            )
+            assert bookmarks[repo] == newest, f"{stream} bookmark of {repo}"
+    commit = run.records["commits"][0]
+    assert commit["commit_timestamp"] == commit["commit"]["committer"]["date"]
+
+
+def test_first_run_request_log_shows_auth_paging_and_filters(
+    emulator: GitHubEmulator, capsys: Any
+) -> None:
+    _sync(emulator, capsys)
+    log = emulator.request_log
+    token = emulator.credentials["api_token"]
+    assert {entry.headers["Authorization"] for entry in log} == {f"Bearer {token}"}
+    assert {entry.headers["X-Github-Api-Version"] for entry in log} == {"2022-11-28"}
+    assert all(entry.query.get("per_page") == ["100"] for entry in log)
+    commits = [e for e in log if e.path == "/repos/octo-sandbox/api/commits"]
+    assert [e.query.get("page") for e in commits] == [None, ["2"]], "Link header followed"
+    issues = [e for e in log if e.path.endswith("/issues")]
+    assert all(e.query["state"] == ["all"] and "since" not in e.query for e in issues)
+    assert {e.status for e in log} == {200}
+
+
+def test_second_run_sends_the_bookmarks_and_reads_only_changes(
+    emulator: GitHubEmulator, capsys: Any
+) -> None:
+    first = _sync(emulator, capsys)
+    emulator.set_generation(1)
+    emulator.clear_request_log()
+    second = _sync(emulator, capsys, state=copy.deepcopy(first.state))
+
+    since = {
+        e.path.split("/")[3]: e.query["since"][0]
+        for e in emulator.request_log
+        if e.path.endswith("/issues")
+    }
+    bookmarks = first.bookmarks("issues")
+    assert since == {repo.split("/")[1]: value for repo, value in bookmarks.items()}
+
+    expected = {
+        (f"octo-sandbox/{repo.name}", issue.number)
+        for repo in emulator.data.repos
+        for issue in repo.issues
+        if not issue.is_pull and _iso(issue.updated_at) >= bookmarks[f"octo-sandbox/{repo.name}"]
+    }
+    got = {(r["repository_full_name"], r["number"]) for r in second.records["issues"]}
+    assert got == expected
+    assert len(got) < emulator.counts()["issues"], "not a full re-read"
+    first_seen = {(r["repository_full_name"], r["number"]): r for r in first.records["issues"]}
+    news = [
+        r
+        for r in second.records["issues"]
+        if r != first_seen.get((r["repository_full_name"], r["number"]))
+    ]
+    assert news, "the generation's new and changed issues are read"
+    assert len(second.records["commits"]) < emulator.counts()["commits"]
+    pulls = second.records.get("pull_requests", [])
+    pull_marks = first.bookmarks("pull_requests")
+    assert all(p["updated_at"] >= pull_marks[p["repository_full_name"]] for p in pulls)
+
+
+def _iso(epoch_s: int) -> str:
+    from brainhub.sandbox.services.github.sizes import iso
+
+    return iso(epoch_s)
+
+
+class QuickResetGitHub(GitHubEmulator):
+    """GitHub with a one-second rate-limit window, so waiting for the reset is quick."""
+
+    rate_limit_window_s: ClassVar[float] = 1.0  # type: ignore[misc]
+
+
+def test_an_exhausted_budget_is_waited_out_not_failed(capsys: Any) -> None:
+    emulator = QuickResetGitHub(size="tiny", generation=0, rate_limit=12)
+    run = _sync(emulator, capsys)
+    assert run.counts() == emulator.counts()
+    throttled = {e.status for e in emulator.request_log} - {200}
+    assert throttled, "the limit was hit"
+    assert throttled <= {403, 429}
+
+
+def test_the_token_never_reaches_the_logs(
+    emulator: GitHubEmulator, capsys: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    with serve(emulator) as served:
+        config = {"base_url": served.base_url, **served.credentials}
+        tap_class(load_connector("github"))(config=config).sync_all()
+    captured = capsys.readouterr()
+    token = emulator.credentials["api_token"]
+    assert token not in captured.err
+    assert token not in caplog.text
+    assert token not in captured.out
+
+
+def test_a_demo_sync_stays_far_inside_the_rate_limit(capsys: Any) -> None:
+    emulator = GitHubEmulator(size="demo", generation=0)
+    run = _sync(emulator, capsys)
+    assert run.counts() == emulator.counts()
+    assert len(emulator.request_log) < 90
