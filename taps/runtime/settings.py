@@ -79,6 +79,21 @@ def config_schema(spec: ConnectorSpec) -> dict[str, Any]:
     }
 
 
+def coerce_numbers(spec: ConnectorSpec, config: dict[str, Any]) -> dict[str, Any]:
+    """Numeric settings given as text (from environment variables) become numbers."""
+    properties = config_schema(spec)["properties"]
+    coerced = dict(config)
+    for name, value in config.items():
+        kind = properties.get(name, {}).get("type")
+        if isinstance(value, str) and kind in ("number", "integer"):
+            try:
+                number = float(value)
+            except ValueError:
+                continue  # left as it is: check_config names it
+            coerced[name] = int(number) if kind == "integer" and number.is_integer() else number
+    return coerced
+
+
 def check_config(spec: ConnectorSpec, config: dict[str, Any]) -> None:
     """Raise one SettingsError naming every bad setting, without showing secret values."""
     schema = config_schema(spec)

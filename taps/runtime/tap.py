@@ -22,7 +22,7 @@ from brainhub.http import HttpPolicy, PolicyAdapter, RequestStats, credential_fi
 from brainhub.spec.model import ConnectorSpec
 from taps.runtime.auth import build_authenticator
 from taps.runtime.redaction import install_secret_redaction
-from taps.runtime.settings import DEFAULT_MAX_WORKERS, check_config, config_schema
+from taps.runtime.settings import DEFAULT_MAX_WORKERS, check_config, coerce_numbers, config_schema
 from taps.runtime.stream import SpecStream, stream_class
 from taps.runtime.writer import BufferedSingerWriter
 
@@ -44,6 +44,7 @@ class SpecTap(Tap):
         self._sandbox: ServedEmulator | None = None
         if str(config.get("base_url", "")).startswith(SANDBOX_SCHEME):
             config = self._start_sandbox(config)
+        config = coerce_numbers(self.connector, config)
         install_secret_redaction(config.get(name) for name in self.connector.secret_settings)
         check_config(self.connector, _without_env_only(config))
         super().__init__(config=config, **kwargs)

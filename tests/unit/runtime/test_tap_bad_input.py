@@ -58,6 +58,21 @@ def test_bad_config_is_one_clear_line(tmp_path: Path, config: str, message: str)
     assert "12345678" not in result.stderr
 
 
+def test_numbers_from_the_environment_are_numbers(tmp_path: Path) -> None:
+    config = json.dumps(
+        {
+            "base_url": "sandbox://clickup?size=tiny",
+            "request_timeout": "2.5",
+            "max_tries": "3",
+            "start_date": "2020-01-01T00:00:00Z",
+        }
+    )
+    assert run(tmp_path, "--config", "config.json", "--discover", config=config).returncode == 0
+    config = json.dumps({"base_url": "sandbox://clickup?size=tiny", "max_tries": "three"})
+    result = run(tmp_path, "--config", "config.json", "--discover", config=config)
+    assert "setting 'max_tries': 'three' is not valid (expected integer)" in result.stderr
+
+
 def test_missing_config_file(tmp_path: Path) -> None:
     result = run(tmp_path, "--config", "nowhere.json", "--discover")
     assert result.returncode != 0

@@ -1,0 +1,51 @@
+"""meltano.yml agrees with the code: every tap declares exactly its settings, secrets are
+sensitive, and every plugin's executable exists in the project environment."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from taps.runtime.registry import load_connector
+from taps.runtime.settings import ENGINE_SETTINGS
+
+REPO = Path(__file__).resolve().parents[2]
+PROJECT = yaml.safe_load((REPO / "meltano.yml").read_text(encoding="utf-8"))
+EXTRACTORS = {p["name"]: p for p in PROJECT["plugins"]["extractors"]}
+ALLOWED_KEYS = {"name", "kind", "label", "sensitive", "value", "description", "options", "env"}
+
+
+@pytest.mark.parametrize("name", sorted(EXTRACTORS))
+def test_extractor_declares_its_settings(name: str) -> None:
+    spec = load_connector(name.removeprefix("tap-"))
+    declared = {s["name"]: s for s in EXTRACTORS[name]["settings"]}
+    assert set(declared) == set(spec.settings) | set(ENGINE_SETTINGS)
+    for setting_name, setting in spec.settings.items():
+        assert bool(declared[setting_name].get("sensitive")) == setting.secret, setting_name
+    assert EXTRACTORS[name]["load_schema"] == f"raw_{spec.name}"
+
+
+def test_setting_entries_have_no_stray_keys() -> None:
+    for plugins in PROJECT["plugins"].values():
+        for plugin in plugins:
+            for setting in plugin.get("settings", []):
+                assert set(setting) <= ALLOWED_KEYS, (plugin["name"], setting)
+
+
+def test_every_executable_is_installed() -> None:
+    for plugins in PROJECT["plugins"].values():
+        for plugin in plugins:
+            executable = Path(sys.executable).parent / Path(plugin["executable"]).name
+            assert executable.exists(), plugin["name"]
+
+
+def test_sandbox_environment_covers_every_extractor_and_dev_has_no_secrets() -> None:
+    environments = {e["name"]: e for e in PROJECT["environments"]}
+    sandbox = {p["name"] for p in environments["sandbox"]["config"]["plugins"]["extractors"]}
+    assert sandbox == set(EXTRACTORS)
+    for plugin in environments["dev"]["config"]["plugins"]["extractors"]:
+        spec = load_connector(plugin["name"].removeprefix("tap-"))
+        assert not set(plugin.get("config", {})) & set(spec.secret_settings)
