@@ -16,7 +16,10 @@ demo: setup  ## set everything up, run the sandbox ClickUp → DuckDB pipeline, 
 	@echo
 	@$(BIN)/brainhub tables
 
-test: setup services  ## set everything up and run the whole test suite
+test: setup services  ## set everything up, check lint and types, run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 setup: $(VENV)/.synced

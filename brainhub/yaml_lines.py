@@ -93,10 +93,16 @@ def line_at(document: Any, path: tuple[str | int, ...]) -> int | None:
     """The line of the node at ``path`` (keys and indexes), or of its nearest ancestor."""
     node, line = document, getattr(document, "line", None)
     for part in path:
-        if (isinstance(node, LineDict) and isinstance(part, str) and part in node) or (
-            isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node)
-        ):
-            line, node = node.line_of(part), node[part]
-        else:
+        step = _step(node, part)
+        if step is None:
             break
+        line, node = step
     return line
+
+
+def _step(node: Any, part: str | int) -> tuple[int, Any] | None:
+    if isinstance(node, LineDict) and isinstance(part, str) and part in node:
+        return node.line_of(part), node[part]
+    if isinstance(node, LineList) and isinstance(part, int) and 0 <= part < len(node):
+        return node.line_of(part), node[part]
+    return None

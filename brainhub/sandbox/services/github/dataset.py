@@ -171,7 +171,7 @@ class GitHubDataset:
     # ----------------------------------------------------------------- generation 0
 
     def _rng(self, *scope: object) -> random.Random:
-        return self._rng_for(*scope)  # type: ignore[operator,no-any-return]
+        return self._rng_for(*scope)  # type: ignore[operator]
 
     def _id(self) -> int:
         self._next_id += 1

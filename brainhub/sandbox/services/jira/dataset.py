@@ -35,8 +35,8 @@ PROJECT_NAMES = (
     "Finance",
     "People",
 )
-NAMES = ("Ada Okafor", "Bruno Lindqvist", "Chen Moreau", "Dana Tanaka", "Emeka Silva")
-NAMES += ("Farah Novak", "Goran Haddad", "Hana Kim", "Ivo Okafor", "Jia Lindqvist")
+NAMES: tuple[str, ...] = ("Ada Okafor", "Bruno Lindqvist", "Chen Moreau", "Dana Tanaka")
+NAMES += ("Emeka Silva", "Farah Novak", "Goran Haddad", "Hana Kim", "Ivo Okafor", "Jia Lindqvist")
 VERBS = ("Fix", "Add", "Remove", "Speed up", "Document", "Refactor", "Test", "Support")
 TOPICS = ("login", "paging", "cache", "webhooks", "exports", "search", "retries", "settings")
 #: (id, name, status category key) of the workflow every project uses.
