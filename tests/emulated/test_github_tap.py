@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import copy
-import json
 from typing import Any, ClassVar
 
 import pytest
 from werkzeug.test import Client
 
-from brainhub.http import forget_breakers, forget_buckets
 from brainhub.sandbox import serve
 from brainhub.sandbox.services.github import GitHubEmulator
 from taps.runtime.registry import load_connector
 from taps.runtime.tap import tap_class
+from tests.support.taps import SyncOutput as Run
 
 INCREMENTAL = {
     "issues": "updated_at",
@@ -23,46 +22,11 @@ INCREMENTAL = {
 }
 
 
-class Run:
-    """What one sync wrote: records by stream and the last state."""
-
-    def __init__(self, output: str) -> None:
-        self.records: dict[str, list[dict[str, Any]]] = {}
-        self.state: dict[str, Any] = {}
-        for line in output.splitlines():
-            if not line.startswith("{"):
-                continue
-            message = json.loads(line)
-            if message["type"] == "RECORD":
-                self.records.setdefault(message["stream"], []).append(message["record"])
-            elif message["type"] == "STATE":
-                self.state = message["value"]
-
-    def counts(self) -> dict[str, int]:
-        return {stream: len(records) for stream, records in self.records.items()}
-
-    def bookmarks(self, stream: str) -> dict[str, str]:
-        partitions = self.state["bookmarks"][stream]["partitions"]
-        return {
-            p["context"]["repository_full_name"]: p["replication_key_value"] for p in partitions
-        }
-
-
 def _sync(emulator: GitHubEmulator, capsys: Any, state: dict[str, Any] | None = None) -> Run:
     with serve(emulator) as served:
         config = {"base_url": served.base_url, **served.credentials}
         tap_class(load_connector("github"))(config=config, state=state).sync_all()
     return Run(capsys.readouterr().out)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit_buckets() -> Any:
-    """Buckets are shared per credential in a process: start each sync with an empty one."""
-    forget_buckets()
-    forget_breakers()
-    yield
-    forget_buckets()
-    forget_breakers()
 
 
 @pytest.fixture
@@ -77,7 +41,7 @@ def test_first_run_reads_every_record_and_bookmarks_each_repository(
     assert run.counts() == emulator.counts()
     assert not any("pull_request" in issue for issue in run.records["issues"])
     for stream, cursor in INCREMENTAL.items():
-        bookmarks = run.bookmarks(stream)
+        bookmarks = run.bookmarks(stream, "repository_full_name")
         for repo in {r["full_name"] for r in run.records["repositories"]}:
             newest = max(
                 r[cursor] for r in run.records[stream] if r["repository_full_name"] == repo
@@ -116,7 +80,7 @@ def test_second_run_sends_the_bookmarks_and_reads_only_changes(
         for e in emulator.request_log
         if e.path.endswith("/issues")
     }
-    bookmarks = first.bookmarks("issues")
+    bookmarks = first.bookmarks("issues", "repository_full_name")
     assert since == {repo.split("/")[1]: value for repo, value in bookmarks.items()}
 
     expected = {
@@ -137,7 +101,7 @@ def test_second_run_sends_the_bookmarks_and_reads_only_changes(
     assert news, "the generation's new and changed issues are read"
     assert len(second.records["commits"]) < emulator.counts()["commits"]
     pulls = second.records.get("pull_requests", [])
-    pull_marks = first.bookmarks("pull_requests")
+    pull_marks = first.bookmarks("pull_requests", "repository_full_name")
     assert all(p["updated_at"] >= pull_marks[p["repository_full_name"]] for p in pulls)
 
 

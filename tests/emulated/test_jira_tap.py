@@ -4,38 +4,18 @@ from __future__ import annotations
 
 import base64
 import copy
-import json
 from typing import Any, ClassVar
 
 import pytest
 
-from brainhub.http import forget_breakers, forget_buckets
 from brainhub.sandbox import serve
 from brainhub.sandbox.services.jira import JiraEmulator
 from brainhub.sandbox.services.jira.sizes import jira_time
 from taps.runtime.registry import load_connector
 from taps.runtime.tap import tap_class
+from tests.support.taps import SyncOutput as Run
 
 SEARCH = "/rest/api/3/search/jql"
-
-
-class Run:
-    """What one sync wrote: records by stream and the last state."""
-
-    def __init__(self, output: str) -> None:
-        self.records: dict[str, list[dict[str, Any]]] = {}
-        self.state: dict[str, Any] = {}
-        for line in output.splitlines():
-            if not line.startswith("{"):
-                continue
-            message = json.loads(line)
-            if message["type"] == "RECORD":
-                self.records.setdefault(message["stream"], []).append(message["record"])
-            elif message["type"] == "STATE":
-                self.state = message["value"]
-
-    def counts(self) -> dict[str, int]:
-        return {stream: len(records) for stream, records in self.records.items()}
 
 
 def _config(served: Any) -> dict[str, Any]:
@@ -47,16 +27,6 @@ def _sync(emulator: JiraEmulator, capsys: Any, state: dict[str, Any] | None = No
     with serve(emulator) as served:
         tap_class(load_connector("jira"))(config=_config(served), state=state).sync_all()
     return Run(capsys.readouterr().out)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limit_buckets() -> Any:
-    """Buckets are shared per credential in a process: start each sync with an empty one."""
-    forget_buckets()
-    forget_breakers()
-    yield
-    forget_buckets()
-    forget_breakers()
 
 
 @pytest.fixture

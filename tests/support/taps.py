@@ -57,3 +57,27 @@ def final_state(messages: Messages) -> dict[str, Any]:
 def moment(text: str) -> datetime:
     """An ISO 8601 timestamp (``Z`` allowed) as a datetime."""
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+class SyncOutput:
+    """What one in-process sync wrote: records by stream and the last state."""
+
+    def __init__(self, output: str) -> None:
+        self.records: dict[str, list[dict[str, Any]]] = {}
+        self.state: dict[str, Any] = {}
+        for line in output.splitlines():
+            if not line.startswith("{"):
+                continue
+            message = json.loads(line)
+            if message["type"] == "RECORD":
+                self.records.setdefault(message["stream"], []).append(message["record"])
+            elif message["type"] == "STATE":
+                self.state = message["value"]
+
+    def counts(self) -> dict[str, int]:
+        return {stream: len(records) for stream, records in self.records.items()}
+
+    def bookmarks(self, stream: str, key: str) -> dict[str, str]:
+        """Each partition's bookmark of ``stream``, by the context value ``key``."""
+        partitions = self.state["bookmarks"][stream]["partitions"]
+        return {p["context"][key]: p["replication_key_value"] for p in partitions}
