@@ -19,26 +19,9 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, WORK, served_emulator, timed_subprocess
+from common import BIN, WORK, selected_catalog, served_emulator, timed_subprocess
 
 from taps.runtime.settings import DEFAULT_MAX_WORKERS
-
-
-def catalog_without_comments(config: Path) -> Path:
-    out = subprocess.run(
-        [str(BIN / "tap-clickup"), "--config", str(config), "--discover"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    catalog = json.loads(out)
-    for stream in catalog["streams"]:
-        for entry in stream["metadata"]:
-            if entry["breadcrumb"] == []:
-                entry["metadata"]["selected"] = stream["tap_stream_id"] != "task_comments"
-    path = WORK / "tap-clickup-no-comments.json"
-    path.write_text(json.dumps(catalog))
-    return path
 
 
 def main() -> None:
@@ -66,7 +49,7 @@ def main() -> None:
                 )
             )
             configs[workers] = config
-        catalog = catalog_without_comments(configs[1])
+        catalog = selected_catalog("clickup", configs[1], lambda name: name != "task_comments")
         times: dict[int, list[float]] = {w: [] for w in configs}
         throttled: Counter[int] = Counter()
         requests: Counter[int] = Counter()

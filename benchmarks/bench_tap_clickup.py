@@ -21,27 +21,9 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BIN, WORK, served_emulator, timed_subprocess
+from common import BIN, WORK, selected_catalog, served_emulator, timed_subprocess
 
 RECORD_ARRAYS = ("tasks", "teams", "spaces", "folders", "lists")
-
-
-def tap_catalog(config: Path) -> Path:
-    """The tap's catalog with only `tasks` selected."""
-    out = subprocess.run(
-        [str(BIN / "tap-clickup"), "--config", str(config), "--discover"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    catalog = json.loads(out)
-    for stream in catalog["streams"]:
-        for entry in stream["metadata"]:
-            if entry["breadcrumb"] == []:
-                entry["metadata"]["selected"] = stream["tap_stream_id"] == "tasks"
-    path = WORK / "tap-clickup-catalog.json"
-    path.write_text(json.dumps(catalog))
-    return path
 
 
 def run_tap(config: Path, catalog: Path, sink: Path) -> tuple[float, int, int]:
@@ -100,7 +82,9 @@ def main() -> None:
                 )
             )
             configs[workers] = config
-        catalog = tap_catalog(next(iter(configs.values())))
+        catalog = selected_catalog(
+            "clickup", next(iter(configs.values())), lambda name: name == "tasks"
+        )
         sink = Path("/dev/null")
         # One warm-up sync also records the pages the floor replays.
         _, _, records = run_tap(next(iter(configs.values())), catalog, WORK / "warmup.jsonl")

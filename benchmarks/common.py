@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -55,3 +55,21 @@ def timed_subprocess(args: list[str], **kwargs: Any) -> tuple[float, int]:
 def peak_rss_kib() -> int:
     """Peak RSS of this process so far, in KiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def selected_catalog(service: str, config: Path, select: Callable[[str], bool]) -> Path:
+    """The tap's discovered catalog with only the streams ``select`` accepts selected."""
+    out = subprocess.run(
+        [str(BIN / f"tap-{service}"), "--config", str(config), "--discover"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    catalog = json.loads(out)
+    for stream in catalog["streams"]:
+        for entry in stream["metadata"]:
+            if entry["breadcrumb"] == []:
+                entry["metadata"]["selected"] = select(stream["tap_stream_id"])
+    path = WORK / f"tap-{service}-catalog.json"
+    path.write_text(json.dumps(catalog))
+    return path
