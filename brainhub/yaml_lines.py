@@ -4,6 +4,10 @@ Mappings load as :class:`LineDict` and lists as :class:`LineList`: ordinary ``di
 ``list`` objects (so JSON Schema validation works on them unchanged) that also carry
 ``line`` (where the node starts) and ``key_lines`` / ``item_lines`` (where each entry
 starts). Lines are 1-based.
+
+Two limits keep hostile files cheap: nesting deeper than :data:`MAX_DEPTH` and aliases that
+would expand the document beyond :data:`MAX_NODES` nodes (a "billion laughs" alias bomb) are
+YAML errors with the line where they happen, found before anything walks the document.
 """
 
 from __future__ import annotations
@@ -12,6 +16,12 @@ import re
 from typing import Any
 
 import yaml
+from yaml.composer import ComposerError
+
+#: Deepest nesting of mappings and lists accepted (a spec needs fewer than ten levels).
+MAX_DEPTH = 64
+#: Most nodes a document may hold once every alias is expanded.
+MAX_NODES = 100_000
 
 
 class LineDict(dict[str, Any]):
@@ -47,6 +57,64 @@ class _LineLoader(yaml.SafeLoader):
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise ComposerError(
+                    None,
+                    None,
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def get_single_node(self) -> yaml.Node | None:
+        node = super().get_single_node()
+        if node is not None:
+            _check_expansion(node)
+        return node
+
+
+def _check_expansion(root: yaml.Node) -> None:
+    """Raise a ComposerError if aliases expand ``root`` beyond MAX_NODES or into a loop.
+
+    Sizes are counted once per node (aliases share nodes), so this is linear in the file.
+    """
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise ComposerError(None, None, "an alias refers to its own anchor", node.start_mark)
+        open_nodes.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            total += sum(size(child) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in node.value)
+        open_nodes.discard(key)
+        if total > MAX_NODES:
+            raise ComposerError(
+                None,
+                None,
+                f"aliases expand the document beyond {MAX_NODES} nodes",
+                node.start_mark,
+            )
+        sizes[key] = total
+        return total
+
+    size(root)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:

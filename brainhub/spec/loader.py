@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from brainhub.errors import SpecError
+from brainhub.spec.jsonpaths import jsonpath_problem, path_problem
 from brainhub.spec.model import (
     ENGINE_SETTINGS,
     ConnectorSpec,
@@ -21,7 +22,7 @@ from brainhub.spec.model import (
     StreamSpec,
     Variant,
 )
-from brainhub.spec.placeholders import placeholders_in
+from brainhub.spec.placeholders import placeholder_problems, placeholders_in
 from brainhub.spec.schemas import load_stream_schema, schema_fields
 from brainhub.spec.validation import spec_problems
 from brainhub.yaml_lines import line_at, load_yaml_with_lines
@@ -36,6 +37,14 @@ def load_spec(path: str | Path) -> ConnectorSpec:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SpecError(f"cannot read spec: {exc.strerror}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raw = path.read_bytes()
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise SpecError(
+            f"line {line}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
+            "save the spec as UTF-8",
+            file=str(path),
+        ) from None
     return parse_spec(text, path)
 
 
@@ -148,6 +157,9 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
         problems.append((line_at(document, path), dotted, message))
 
     known_settings = set(spec.settings) | set(ENGINE_SETTINGS)
+    for key, part in (("auth", spec.auth), ("headers", spec.headers), ("base_url", spec.base_url)):
+        for message in placeholder_problems(part):
+            problem((key,), message)
     for scope, name in placeholders_in([spec.auth, spec.headers, spec.base_url]):
         if scope != "config":
             problem(("auth",), f"{{{scope}}} is only valid inside streams")
@@ -166,15 +178,14 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
                 )
         parts = [
             stream.path,
-            stream.params,
-            stream.body,
-            stream.add_fields,
             [p.path for p in stream.parents],
             stream.filter,
-            [v.params for v in stream.variants],
             [v.when for v in stream.variants],
-            stream.incremental.body if stream.incremental else None,
+            stream.incremental.param_template if stream.incremental else None,
+            stream.request_parts(),
         ]
+        for message in placeholder_problems(parts):
+            problem(base, message)
         for scope, name in placeholders_in(parts):
             if scope == "config" and (name or "").split(".")[0] not in known_settings:
                 problem(base, _unknown_setting(name, known_settings))
@@ -186,6 +197,7 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
         for scope, name in placeholders_in(outside_add_fields):
             if scope == "record":
                 problem(base, f"{{record.{name}}} is only valid in add_fields")
+        _check_paths(stream, problem)
         if stream.filter is not None and ("in" in stream.filter) == ("exists" in stream.filter):
             problem((*base, "filter"), "a filter needs exactly one of in or exists")
         incremental = stream.incremental
@@ -193,6 +205,7 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
             problem((*base, "incremental"), "param_template needs param (the parameter it fills)")
         _check_schema(spec, stream, problem)
     _check_cycles(spec, problem)
+    _check_parent_fields(spec, problem)
     if problems:
         raise SpecError(_listing(problems), file=str(spec.source))
 
@@ -219,6 +232,43 @@ def _check_schema(spec: ConnectorSpec, stream: StreamSpec, problem: Any) -> None
                 f"field {field!r} is not in the stream's schema "
                 f"(fields: {', '.join(sorted(fields))})",
             )
+
+
+def _check_paths(stream: StreamSpec, problem: Any) -> None:
+    """The records JSONPath and the paginator's body paths must parse."""
+    base = ("streams", stream.name)
+    records_problem = jsonpath_problem(stream.records)
+    if records_problem:
+        problem((*base, "records"), records_problem)
+    paginator = stream.paginator
+    body_paths = [("from_body", paginator.get("from_body"))]
+    stop = paginator.get("stop") or {}
+    body_paths += [(key, stop.get(key)) for key in ("when_true", "when_false", "total")]
+    for key, path in body_paths:
+        message = path_problem(path) if isinstance(path, str) else None
+        if message:
+            where = ("paginator", key) if key == "from_body" else ("paginator", "stop", key)
+            problem((*base, *where), message)
+
+
+def _check_parent_fields(spec: ConnectorSpec, problem: Any) -> None:
+    """Every ``{parent.x}`` names a field of the parent stream's schema."""
+    for stream in spec.streams.values():
+        for link in stream.parents:
+            parent = spec.streams.get(link.stream)
+            if parent is None or not parent.schema_file.is_file():
+                continue  # reported already
+            try:
+                fields = schema_fields(load_stream_schema(parent.schema_file))
+            except SpecError:
+                continue  # reported already
+            for field in stream.parent_fields(link):
+                if field.split(".")[0] not in fields:
+                    problem(
+                        ("streams", stream.name, "parent"),
+                        f"{{parent.{field}}}: the {link.stream} stream has no field "
+                        f"{field.split('.')[0]!r} (fields: {', '.join(sorted(fields))})",
+                    )
 
 
 def _check_cycles(spec: ConnectorSpec, problem: Any) -> None:

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from brainhub.spec.placeholders import placeholders_in as _placeholders
+
 #: Settings the engine adds to every tap (besides HTTP overrides); specs may use them.
 ENGINE_SETTINGS = ("base_url", "start_date", "max_workers")
 
@@ -83,6 +85,21 @@ class StreamSpec:
     def parent_names(self) -> tuple[str, ...]:
         """Names of the streams this one is read for."""
         return tuple(link.stream for link in self.parents)
+
+    def request_parts(self) -> list[Any]:
+        """Every templated part of a request besides the path: params, body, added fields."""
+        return [
+            self.params,
+            self.body,
+            self.add_fields,
+            [v.params for v in self.variants],
+            self.incremental.body if self.incremental else None,
+        ]
+
+    def parent_fields(self, link: ParentLink) -> list[str]:
+        """Fields of the parent record (``{parent.x}``) a request for ``link`` needs."""
+        parts = [link.path, self.request_parts()]
+        return sorted({name for scope, name in _placeholders(parts) if scope == "parent" and name})
 
 
 @dataclass(frozen=True)

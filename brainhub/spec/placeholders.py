@@ -7,6 +7,13 @@ time as ``iso8601``, ``epoch_seconds``, ``epoch_millis``, ``epoch_decimal`` (Uni
 six-digit fraction, Slack's ``ts``: ``1512085950.000216``) or ``date``:
 ``{config.start_date|epoch_millis}``. There is no template language: a string that is exactly
 one placeholder takes the value's own type (a list stays a list).
+
+A placeholder never silently becomes empty text: :func:`render` raises :class:`MissingValueError`
+when a ``{parent.x}`` has no value, or when any placeholder inside longer text
+(``/repos/{parent.full_name}/labels``) has none. A string that is exactly one ``{config.x}``
+or ``{cursor}`` placeholder renders as None when unset, which callers read as "leave this
+parameter out". :func:`placeholder_problems` finds text that looks like a placeholder but is
+not one (``{parnet.id}``, ``{config.x|bogus}``), for the spec loader to reject.
 """
 
 from __future__ import annotations
@@ -21,6 +28,22 @@ PLACEHOLDER = re.compile(
 )
 TIME_FORMATS = ("iso8601", "epoch_seconds", "epoch_millis", "epoch_decimal", "date")
 _DECIMAL_EPOCH = re.compile(r"^(-?\d+)\.(\d+)$")
+#: Anything written like a placeholder: braces around a name, maybe dotted, maybe ``|format``.
+_PLACEHOLDER_LIKE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.]*(?:\|[^{}\s]*)?\}")
+#: Scopes that always name a field (``{parent}`` alone means nothing).
+_NAMED_SCOPES = ("config", "parent", "record")
+_SYNC_NAMES = ("now",)
+VALID_FORMS = "{config.x}, {parent.x}, {cursor}, {sync.now}, {record.x}"
+
+
+class MissingValueError(LookupError):
+    """A placeholder has no value to fill in (the parent record or setting lacks it)."""
+
+    def __init__(self, scope: str, name: str | None) -> None:
+        self.scope = scope
+        self.name = name
+        self.placeholder = f"{{{scope}.{name}}}" if name else f"{{{scope}}}"
+        super().__init__(f"{self.placeholder} has no value")
 
 
 def placeholders_in(value: Any) -> Iterator[tuple[str, str | None]]:
@@ -34,6 +57,39 @@ def placeholders_in(value: Any) -> Iterator[tuple[str, str | None]]:
     elif isinstance(value, list | tuple):
         for item in value:
             yield from placeholders_in(item)
+
+
+def placeholder_problems(value: Any) -> Iterator[str]:
+    """What is wrong with each placeholder-like text in a (nested) value."""
+    if isinstance(value, Mapping):
+        for item in value.values():
+            yield from placeholder_problems(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from placeholder_problems(item)
+    elif isinstance(value, str):
+        for match in _PLACEHOLDER_LIKE.finditer(value):
+            problem = _placeholder_problem(match.group(0))
+            if problem:
+                yield problem
+
+
+def _placeholder_problem(text: str) -> str | None:
+    match = PLACEHOLDER.fullmatch(text)
+    if not match:
+        return f"{text} is not a placeholder (valid: {VALID_FORMS}, with an optional |format)"
+    scope, name, fmt = match.groups()
+    if fmt is not None and fmt not in TIME_FORMATS:
+        return f"{text}: unknown format {fmt!r} (valid: {', '.join(TIME_FORMATS)})"
+    if scope in _NAMED_SCOPES and not name:
+        return f"{text} names no field (write {{{scope}.<field>}})"
+    if scope == "cursor" and name:
+        return f"{text}: the cursor has no fields (write {{cursor}})"
+    if scope == "sync" and name not in _SYNC_NAMES:
+        return f"{text}: unknown sync value (valid: {{sync.now}})"
+    if name and any(not part for part in name.split(".")):
+        return f"{text}: empty part in the dotted name"
+    return None
 
 
 def dig(data: Any, dotted: str) -> Any:
@@ -50,8 +106,11 @@ def render(value: Any, scopes: Mapping[str, Any]) -> Any:
     if isinstance(value, str):
         whole = PLACEHOLDER.fullmatch(value)
         if whole:
-            return _lookup(scopes, *whole.groups())
-        return PLACEHOLDER.sub(lambda m: _text(_lookup(scopes, *m.groups())), value)
+            found = _lookup(scopes, *whole.groups())
+            if whole.group(1) == "parent" and found in (None, ""):
+                raise MissingValueError("parent", whole.group(2))
+            return found
+        return PLACEHOLDER.sub(lambda m: _text(_required(scopes, *m.groups())), value)
     if isinstance(value, Mapping):
         return {key: render(item, scopes) for key, item in value.items()}
     if isinstance(value, list):
@@ -63,6 +122,13 @@ def _lookup(scopes: Mapping[str, Any], scope: str, name: str | None, fmt: str | 
     root = scopes.get(scope)
     value = root if name is None else dig(root, name)
     return value if fmt is None or value is None else format_time(value, fmt)
+
+
+def _required(scopes: Mapping[str, Any], scope: str, name: str | None, fmt: str | None) -> Any:
+    value = _lookup(scopes, scope, name, fmt)
+    if value is None or value == "":
+        raise MissingValueError(scope, name)
+    return value
 
 
 def format_time(value: Any, fmt: str) -> str:
@@ -105,8 +171,6 @@ def parse_time(value: Any) -> datetime:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

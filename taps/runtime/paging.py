@@ -13,6 +13,7 @@ from urllib.parse import urljoin
 import requests
 from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
 
+from brainhub.spec.jsonpaths import body_value
 from brainhub.spec.placeholders import dig
 from taps.runtime.records import response_json
 
@@ -59,9 +60,9 @@ class _SpecPaginator(BaseAPIPaginator[Any]):
     def _stopped(self, response: requests.Response) -> bool:
         stop = self.config.get("stop") or {}
         body = response_json(response)
-        if "when_true" in stop and bool(dig(body, stop["when_true"])):
+        if "when_true" in stop and bool(body_value(body, stop["when_true"])):
             return True
-        if "when_false" in stop and not dig(body, stop["when_false"]):
+        if "when_false" in stop and not body_value(body, stop["when_false"]):
             return True
         size = self.config.get("size")
         return bool(stop.get("short_page") and size and len(self.last_records) < size)
@@ -82,7 +83,9 @@ class PageNumberPaginator(_SpecPaginator):
         if not self.last_records or self._stopped(response):
             return False
         total_path = (self.config.get("stop") or {}).get("total")
-        return not (total_path and self.seen >= int(dig(response_json(response), total_path) or 0))
+        return not (
+            total_path and self.seen >= int(body_value(response_json(response), total_path) or 0)
+        )
 
     def get_next(self, response: requests.Response) -> Any:
         return self.current_value + 1
@@ -109,7 +112,7 @@ class OffsetPaginator(_SpecPaginator):
         if total_path:
             return bool(
                 self.current_value + self.config["size"]
-                < int(dig(response_json(response), total_path) or 0)
+                < int(body_value(response_json(response), total_path) or 0)
             )
         return True
 
@@ -137,7 +140,8 @@ class CursorPaginator(_SpecPaginator):
         if "from_header" in self.config:
             return response.headers.get(self.config["from_header"]) or None
         return (
-            dig(response_json(response), self.config.get("from_body", self.config["param"])) or None
+            body_value(response_json(response), self.config.get("from_body", self.config["param"]))
+            or None
         )
 
 
@@ -151,7 +155,7 @@ class NextUrlPaginator(_SpecPaginator):
         return PageRequest(url=value) if value else PageRequest()
 
     def get_next(self, response: requests.Response) -> Any:
-        link = dig(response_json(response), self.config["from_body"])
+        link = body_value(response_json(response), self.config["from_body"])
         return urljoin(response.url, link) if link else None
 
 

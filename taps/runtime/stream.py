@@ -21,9 +21,17 @@ from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams import RESTStream
 
+from brainhub.errors import SettingsError
 from brainhub.http import ENDPOINT_HEADER, RequestStats, skip_verdict
 from brainhub.spec.model import ConnectorSpec, ParentLink, StreamSpec
-from brainhub.spec.placeholders import dig, format_time, parse_time, placeholders_in, render
+from brainhub.spec.placeholders import (
+    MissingValueError,
+    dig,
+    format_time,
+    parse_time,
+    placeholders_in,
+    render,
+)
 from brainhub.spec.schemas import load_stream_schema
 from taps.runtime.conditions import passes
 from taps.runtime.paging import new_paginator
@@ -100,8 +108,13 @@ class SpecStream(RESTStream[Any]):
 
     @property
     def http_headers(self) -> dict[str, str]:
-        headers = render(self.connector.headers, {"config": self.config})
-        return {"User-Agent": self.user_agent, **headers}
+        try:
+            headers = render(self.connector.headers, {"config": self.config})
+        except MissingValueError as missing:
+            raise self._unset_setting(missing) from None
+        # An unset optional setting leaves its header out, as it leaves a parameter out.
+        present = {k: v for k, v in headers.items() if v is not None}
+        return {"User-Agent": self.user_agent, **present}
 
     @property
     def authenticator(self) -> Any:
@@ -259,30 +272,33 @@ class SpecStream(RESTStream[Any]):
         keep = self._keep_filter()
         from_record = self._record_fields
         constant = {k: v for k, v in spec.add_fields.items() if k not in from_record}
-        added = {**(context or {}), **render(constant, scopes)}
-        path = render(link.path if link else spec.path, scopes)
-        for variant in self._variants():
+        try:
+            added = {**(context or {}), **render(constant, scopes)}
+            path = render(link.path if link else spec.path, scopes)
+            requests_ = [self._request_parts(variant, scopes) for variant in self._variants()]
+        except MissingValueError as missing:
+            self._skip_partition(missing, link, context)
+            return
+        for params, body in requests_:
             paginator = new_paginator(spec.paginator)
             page = paginator.first_request()
             while True:
-                params = {**render(spec.params, scopes), **render(variant, scopes), **page.params}
-                if spec.incremental and spec.incremental.param and starting:
-                    params[spec.incremental.param] = self._write_param(starting)
-                body = render(spec.body, scopes) if spec.body is not None else None
-                if spec.incremental and spec.incremental.body and starting:
-                    body = {**(body or {}), **render(spec.incremental.body, scopes)}
-                if page.body:
-                    body = {**(body or {}), **page.body}
-                if body is None and spec.method == "POST":
-                    body = {}  # a JSON query with no conditions is still a JSON body
-                response = self._send(page.url or self.url_base + path, params, body)
+                if page.url and not spec.paginator.get("keep_params"):
+                    # A next-page URL already carries the query it needs.
+                    url, page_params = page.url, dict(page.params)
+                else:
+                    url, page_params = page.url or self.url_base + path, {**params, **page.params}
+                page_body = {**(body or {}), **page.body} if page.body else body
+                if page_body is None and spec.method == "POST":
+                    page_body = {}  # a JSON query with no conditions is still a JSON body
+                response = self._send(url, page_params, page_body)
                 if response is None:
                     break
                 records = self._extract(response_json(response))
                 paginator.observe(records)
                 for record in records:
                     if from_record:
-                        record.update(render(from_record, {"record": record}))
+                        record.update(_record_fields(from_record, record))
                     if keep(record) and self._is_new(record, starting):
                         record.update(added)
                         yield record
@@ -290,6 +306,46 @@ class SpecStream(RESTStream[Any]):
                 if paginator.finished:
                     break
                 page = paginator.request_for(paginator.current_value)
+
+    def _request_parts(
+        self, variant: dict[str, Any], scopes: dict[str, Any]
+    ) -> tuple[dict[str, Any], Any]:
+        """The rendered query params and JSON body of one variant's first request."""
+        spec = self.spec
+        starting = scopes["cursor"]
+        params = {**render(spec.params, scopes), **render(variant, scopes)}
+        if spec.incremental and spec.incremental.param and starting:
+            params[spec.incremental.param] = self._write_param(starting)
+        body = render(spec.body, scopes) if spec.body is not None else None
+        if spec.incremental and spec.incremental.body and starting:
+            body = {**(body or {}), **render(spec.incremental.body, scopes)}
+        return params, body
+
+    def _unset_setting(self, missing: MissingValueError) -> SettingsError:
+        setting = (missing.name or "").split(".")[0]
+        variable = f"{self.tap_runtime.name.upper().replace('-', '_')}_{setting.upper()}"
+        return SettingsError(
+            f"stream {self.name!r} needs {missing.placeholder}, which has no value: "
+            f"set the {setting!r} setting ({variable} in the environment or .env)"
+        )
+
+    def _skip_partition(
+        self, missing: MissingValueError, link: ParentLink | None, context: Any
+    ) -> None:
+        """A parent record lacks a field the request needs: warn and read nothing for it.
+
+        A setting without a value is the user's to fix, so that stops the run instead.
+        """
+        if missing.scope != "parent" or link is None:
+            raise self._unset_setting(missing) from None
+        self.logger.warning(
+            "stream %s: skipped a %s record without %r (%s needs it): %s",
+            self.name,
+            link.stream,
+            missing.name,
+            missing.placeholder,
+            ", ".join(f"{k}={v!r}" for k, v in sorted((context or {}).items())),
+        )
 
     def _send(self, url: str, params: dict[str, Any], body: Any) -> requests.Response | None:
         """One request through the tap's HTTP policy; None when the spec says "nothing here"."""
@@ -347,11 +403,8 @@ class SpecStream(RESTStream[Any]):
                 return link, parent
         return self.spec.parents[0], {}
 
-    @staticmethod
-    def _parent_fields(link: ParentLink) -> list[str]:
-        return sorted(
-            {name for scope, name in placeholders_in(link.path) if scope == "parent" and name}
-        )
+    def _parent_fields(self, link: ParentLink) -> list[str]:
+        return self.spec.parent_fields(link)
 
     def _variants(self) -> list[dict[str, Any]]:
         if not self.spec.variants:
@@ -402,6 +455,17 @@ class SpecStream(RESTStream[Any]):
         return value
 
 
+def _record_fields(fields: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    """``add_fields`` read from the record; one the record cannot fill is null, not ``""``."""
+    added = {}
+    for name, template in fields.items():
+        try:
+            added[name] = render(template, {"record": record})
+        except MissingValueError:
+            added[name] = None
+    return added
+
+
 def _freeze(context: Any) -> tuple[tuple[str, Any], ...]:
     return tuple(sorted((context or {}).items()))
 
@@ -428,7 +492,7 @@ def stream_class(connector: ConnectorSpec, spec: StreamSpec) -> type[SpecStream]
             for child in children
             for link in child.parents
             if link.stream == spec.name
-            for field in SpecStream._parent_fields(link)
+            for field in child.parent_fields(link)
         }
     )
     name = "".join(part.title() for part in f"{connector.name}_{spec.name}".split("_")) + "Stream"
