@@ -94,18 +94,35 @@ def coerce_numbers(spec: ConnectorSpec, config: dict[str, Any]) -> dict[str, Any
     return coerced
 
 
-def check_config(spec: ConnectorSpec, config: dict[str, Any]) -> None:
-    """Raise one SettingsError naming every bad setting, without showing secret values."""
+def env_variable(spec: ConnectorSpec, setting: str) -> str:
+    """The environment variable Meltano and the Singer SDK read a setting from."""
+    return f"TAP_{spec.name.upper()}_{setting.upper()}"
+
+
+def missing_settings(spec: ConnectorSpec, config: dict[str, Any]) -> list[str]:
+    """The required settings without a value, in the spec's order."""
+    return [
+        name
+        for name, setting in spec.settings.items()
+        if setting.required and config.get(name) in (None, "")
+    ]
+
+
+def check_config(spec: ConnectorSpec, config: dict[str, Any], *, require: bool = True) -> None:
+    """Raise one SettingsError naming every bad setting, without showing secret values.
+
+    ``require=False`` (discovery) checks the values given but lets required ones be absent.
+    """
     schema = config_schema(spec)
     problems = []
+    missing = missing_settings(spec, config) if require else []
+    if missing:
+        problems.append(_missing_message(spec, missing))
     for error in Draft202012Validator(schema).iter_errors(config):
         name = error.path[0] if error.path else None
         if error.validator == "required":
-            missing = [k for k in error.validator_value if k not in config]
-            setting = spec.settings.get(missing[0]) if missing else None
-            hint = f": {setting.description}" if setting and setting.description else ""
-            problems.append(f"missing required setting {missing[0]!r}{hint}")
-        elif name is not None:
+            continue  # every missing setting is named above, once
+        if name is not None:
             shown = "(hidden)" if name in spec.secret_settings else repr(error.instance)
             expected = schema["properties"].get(name, {})
             want = expected.get("format") or expected.get("type")
@@ -114,6 +131,20 @@ def check_config(spec: ConnectorSpec, config: dict[str, Any]) -> None:
         _check_time("start_date", config["start_date"], problems)
     if problems:
         raise SettingsError(f"tap-{spec.name}: " + "; ".join(problems))
+
+
+def _missing_message(spec: ConnectorSpec, missing: list[str]) -> str:
+    described = []
+    for name in missing:
+        description = spec.settings[name].description
+        hint = f": {description.rstrip('.')}" if description else ""
+        described.append(f"{name!r} ({env_variable(spec, name)}){hint}")
+    plural = "s" if len(missing) > 1 else ""
+    return (
+        f"missing required setting{plural} " + "; ".join(described) + " — set "
+        f"{'them' if plural else 'it'} in the config file, with `meltano config set tap-{spec.name} "
+        "<setting> <value>`, or as environment variables (a .env file in the project works)"
+    )
 
 
 def _check_time(name: str, value: Any, problems: list[str]) -> None:

@@ -38,7 +38,13 @@ class SpecTap(Tap):
     connector: ConnectorSpec
     message_writer_class = BufferedSingerWriter
 
-    def __init__(self, *, config: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        config: dict[str, Any] | None = None,
+        validate_config: bool = True,
+        **kwargs: Any,
+    ) -> None:
         config = dict(config or {})
         self.sync_started = datetime.now(tz=UTC)
         self._sandbox: ServedEmulator | None = None
@@ -46,8 +52,10 @@ class SpecTap(Tap):
             config = self._start_sandbox(config)
         config = coerce_numbers(self.connector, config)
         install_secret_redaction(config.get(name) for name in self.connector.secret_settings)
-        check_config(self.connector, _without_env_only(config))
-        super().__init__(config=config, **kwargs)
+        # Discovery (validate_config=False, the Singer SDK convention) needs no credentials:
+        # values given are still checked, required ones may be absent.
+        check_config(self.connector, _without_env_only(config), require=validate_config)
+        super().__init__(config=config, validate_config=validate_config, **kwargs)
 
     # ---- the SDK's questions ---------------------------------------------------------------
 

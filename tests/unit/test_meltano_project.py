@@ -28,6 +28,15 @@ def test_extractor_declares_its_settings(name: str) -> None:
     assert EXTRACTORS[name]["load_schema"] == f"raw_{spec.name}"
 
 
+@pytest.mark.parametrize("name", sorted(EXTRACTORS))
+def test_extractor_lists_its_required_settings(name: str) -> None:
+    """Meltano shows the spec's required settings as required (`meltano config … list`)."""
+    spec = load_connector(name.removeprefix("tap-"))
+    required = [s for s, setting in spec.settings.items() if setting.required]
+    groups = EXTRACTORS[name].get("settings_group_validation", [])
+    assert [sorted(group) for group in groups] == ([sorted(required)] if required else [])
+
+
 def test_setting_entries_have_no_stray_keys() -> None:
     for plugins in PROJECT["plugins"].values():
         for plugin in plugins:

@@ -33,7 +33,6 @@ def run(tmp_path: Path, *args: str, config: str | None = None) -> subprocess.Com
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        ("{}", "tap-clickup: missing required setting 'api_token'"),
         (
             json.dumps({"api_token": SECRET, "start_date": "yesterday"}),
             "setting 'start_date': 'yesterday' is not an ISO 8601 date-time",
