@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
+from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage
@@ -33,6 +34,7 @@ from brainhub.spec.placeholders import (
     render,
 )
 from brainhub.spec.schemas import load_stream_schema
+from taps.runtime.batches import SchemaParquetBatcher
 from taps.runtime.conditions import passes
 from taps.runtime.paging import new_paginator
 from taps.runtime.records import record_extractor, response_json
@@ -150,6 +152,19 @@ class SpecStream(RESTStream[Any]):
     @cached_property
     def _schema_fields(self) -> frozenset[str]:
         return frozenset(self.schema.get("properties", {}))
+
+    def get_batches(
+        self, batch_config: BatchConfig, context: Any = None
+    ) -> Iterable[tuple[BaseBatchFileEncoding, list[str]]]:
+        # Parquet files are shaped by the schema: the SDK's batcher infers column types from
+        # the values and fails on fields that legitimately hold several types.
+        if batch_config.encoding.format != "parquet":
+            yield from super().get_batches(batch_config, context)
+            return
+        batcher = SchemaParquetBatcher(self.tap_name, self.name, batch_config, self.schema)
+        records = self._sync_records(context, write_messages=False)
+        for manifest in batcher.get_batches(records):
+            yield batch_config.encoding, manifest
 
     def finalize_state_progress_markers(self, state: dict[str, Any] | None = None) -> None:
         # The SDK finalizes only children that are themselves selected; a selected grandchild
