@@ -145,7 +145,14 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         selected_by_default=raw.get("selected_by_default", True),
         skip_on=tuple(raw.get("skip_on", ())),
         parent_filter=raw.get("parent_filter"),
+        deleted=_conditions(raw.get("deleted")),
     )
+
+
+def _conditions(raw: Any) -> tuple[dict[str, Any], ...]:
+    if raw is None:
+        return ()
+    return tuple(dict(c) for c in raw) if isinstance(raw, list) else (dict(raw),)
 
 
 def _check(spec: ConnectorSpec, document: Any) -> None:
@@ -225,6 +232,7 @@ def _check_schema(spec: ConnectorSpec, stream: StreamSpec, problem: Any) -> None
     if stream.incremental:
         named.append(("incremental", stream.incremental.cursor))
     named += [("add_fields", k) for k in stream.add_fields]
+    named += [("deleted", c["field"].split(".")[0]) for c in stream.deleted]
     for key, field in named:
         if field not in fields:
             problem(

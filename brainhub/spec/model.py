@@ -80,6 +80,8 @@ class StreamSpec:
     skip_on: tuple[int, ...] = ()
     #: Read only for parent records passing this test (``field`` + ``equals`` | ``exists``).
     parent_filter: dict[str, Any] | None = None
+    #: Records passing any of these tests are deleted at the source (``_sdc_deleted_at``).
+    deleted: tuple[dict[str, Any], ...] = ()
 
     @property
     def parent_names(self) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage
+from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 from singer_sdk.streams import RESTStream
 
 from brainhub.errors import SettingsError
@@ -45,6 +46,8 @@ if TYPE_CHECKING:
 
 #: Seconds between STATE messages while a sync runs (plus one at its end).
 STATE_INTERVAL_S = 1.0
+#: The Singer field that marks a record as deleted at the source, and when.
+DELETED_AT = "_sdc_deleted_at"
 
 
 def singular(stream_name: str) -> str:
@@ -75,6 +78,10 @@ class SpecStream(RESTStream[Any]):
             for field in self._parent_fields(link):
                 key = context_key(link.stream, field)
                 schema["properties"].setdefault(key, {"type": ["string", "null"]})
+        if spec.deleted:
+            schema["properties"].setdefault(
+                DELETED_AT, {"type": ["string", "null"], "format": "date-time"}
+            )
         super().__init__(tap=tap, name=spec.name, schema=schema, path=spec.path)
         self.tap_runtime = tap
         self.primary_keys = list(spec.primary_key)
@@ -101,6 +108,10 @@ class SpecStream(RESTStream[Any]):
         self._schema_written = False
         self._finalizing = False
         self._session: requests.Session | None = None
+        self._pending_version: int | None = None
+        self._version_activated = False
+        #: Some partition was skipped (a parent record lacked a field the request needs).
+        self._partial = False
 
     # ---- what the SDK asks of a REST stream -------------------------------------------------
 
@@ -166,6 +177,59 @@ class SpecStream(RESTStream[Any]):
         for manifest in batcher.get_batches(records):
             yield batch_config.encoding, manifest
 
+    # ---- deletes: table versions --------------------------------------------------------------
+
+    @property
+    def emit_activate_version_messages(self) -> bool:
+        """Whether this stream's records carry a table version, activated when it ends.
+
+        Only for a stream read whole in every run: full-table, under full-table parents
+        only (a full-table child of an incremental parent sees only changed parents), and
+        not written as BATCH files (which carry no version). The Singer SDK's
+        ``emit_activate_version_messages`` setting turns it off.
+        """
+        if self.config.get("emit_activate_version_messages") is False:
+            return False
+        if self.config.get("batch_config"):
+            return False
+        return self.replication_method == REPLICATION_FULL_TABLE and self._ancestors_full_table
+
+    @cached_property
+    def _ancestors_full_table(self) -> bool:
+        streams, pending, seen = self.connector.streams, list(self.spec.parent_names), set()
+        while pending:
+            name = pending.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if streams[name].incremental is not None:
+                return False
+            pending.extend(streams[name].parent_names)
+        return True
+
+    def _write_activate_version_message(self, full_table_version: int) -> None:
+        # The SDK writes ACTIVATE_VERSION when each partition starts; a target then drops
+        # every row of older versions before the new ones arrive, and a run that fails
+        # halfway loses them. The version is activated once, when the whole stream has
+        # been read: see _activate_version.
+        self._pending_version = full_table_version
+
+    def _activate_version(self) -> None:
+        """Tell the target that rows of earlier versions are gone at the source."""
+        if self._version_activated or not (self.selected and self.emit_activate_version_messages):
+            return
+        if self._partial:
+            self.logger.warning(
+                "stream %s: not every parent record could be read, so rows missing from "
+                "this run are kept (no ACTIVATE_VERSION)",
+                self.name,
+            )
+            return
+        self._version_activated = True
+        version = self._pending_version or self._initialized_at // 1000
+        self._write_schema_message()  # a stream none of whose parents remain still had one
+        super()._write_activate_version_message(version)
+
     def finalize_state_progress_markers(self, state: dict[str, Any] | None = None) -> None:
         # The SDK finalizes only children that are themselves selected; a selected grandchild
         # under an unselected parent (tasks under lists) would never get its bookmark.
@@ -173,6 +237,7 @@ class SpecStream(RESTStream[Any]):
             for child in self.child_streams:
                 if not child.selected and child.has_selected_descendents:
                     child.finalize_state_progress_markers()
+            self._activate_version()
         self._finalizing = True
         super().finalize_state_progress_markers(state)
 
@@ -316,6 +381,8 @@ class SpecStream(RESTStream[Any]):
                         record.update(_record_fields(from_record, record))
                     if keep(record) and self._is_new(record, starting):
                         record.update(added)
+                        if spec.deleted:
+                            record[DELETED_AT] = self._deleted_at(record)
                         yield record
                 paginator.advance(response)
                 if paginator.finished:
@@ -353,6 +420,7 @@ class SpecStream(RESTStream[Any]):
         """
         if missing.scope != "parent" or link is None:
             raise self._unset_setting(missing) from None
+        self._partial = True
         self.logger.warning(
             "stream %s: skipped a %s record without %r (%s needs it): %s",
             self.name,
@@ -444,6 +512,15 @@ class SpecStream(RESTStream[Any]):
         wanted = {str(v) for v in allowed}
         field = spec_filter["field"]
         return lambda record: str(dig(record, field)) in wanted
+
+    def _deleted_at(self, record: dict[str, Any]) -> str | None:
+        """When the source deleted ``record`` (its cursor, else the sync's start), or None."""
+        if not any(passes(condition, record) for condition in self.spec.deleted):
+            return None
+        incremental = self.spec.incremental
+        changed = record.get(incremental.cursor) if incremental else None
+        moment = parse_time(changed) if changed is not None else self.tap_runtime.sync_started
+        return format_time(moment, "iso8601")
 
     def _is_new(self, record: dict[str, Any], starting: str | None) -> bool:
         incremental = self.spec.incremental
