@@ -23,6 +23,8 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from brainhub.errors import ConfigError
+
 PLACEHOLDER = re.compile(
     r"\{(config|parent|cursor|sync|record)(?:\.([A-Za-z_][A-Za-z0-9_.]*))?(?:\|([a-z0-9_]+))?\}"
 )
@@ -36,8 +38,11 @@ _SYNC_NAMES = ("now",)
 VALID_FORMS = "{config.x}, {parent.x}, {cursor}, {sync.now}, {record.x}"
 
 
-class MissingValueError(LookupError):
-    """A placeholder has no value to fill in (the parent record or setting lacks it)."""
+class MissingValueError(ConfigError):
+    """A placeholder has no value to fill in (the parent record or setting lacks it).
+
+    A ConfigError, so that wherever it escapes the command line shows one line.
+    """
 
     def __init__(self, scope: str, name: str | None) -> None:
         self.scope = scope
