@@ -6,6 +6,7 @@ Non-UTF-8 bytes, nesting deep enough to exhaust a recursive parser, YAML alias b
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from brainhub.errors import SpecError
 from brainhub.spec.loader import load_spec
 from brainhub.yaml_lines import MAX_DEPTH, MAX_NODES
+from taps.runtime import cli, registry
 from tests.unit.spec.test_loader import VALID_BASE, write_spec
 
 
@@ -139,3 +141,19 @@ def test_parent_placeholder_must_name_a_parent_field(tmp_path: Path, child: str)
     assert "{parent.uuid}: the items stream has no field 'uuid' (fields: id, name, updated_at)" in (
         message
     )
+
+
+def test_about_on_an_alias_bomb_spec_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "aliasbomb").mkdir()
+    (tmp_path / "aliasbomb" / "spec.yaml").write_text(VALID_BASE + alias_bomb())
+    monkeypatch.setattr(registry, "TAPS_DIR", tmp_path)
+    monkeypatch.setattr(sys, "argv", ["tap-aliasbomb", "--about"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 1
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("tap-aliasbomb: ")
+    assert "aliases expand the document beyond" in lines[0]
