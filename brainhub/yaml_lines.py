@@ -108,7 +108,7 @@ def _check_expansion(root: yaml.Node) -> None:
             raise ComposerError(
                 None,
                 None,
-                f"aliases expand the document beyond {MAX_NODES} nodes",
+                f"the document holds more than {MAX_NODES} nodes once aliases are expanded",
                 node.start_mark,
             )
         sizes[key] = total
