@@ -519,7 +519,10 @@ class SpecStream(RESTStream[Any]):
             return None
         incremental = self.spec.incremental
         changed = record.get(incremental.cursor) if incremental else None
-        moment = parse_time(changed) if changed is not None else self.tap_runtime.sync_started
+        try:
+            moment = parse_time(changed) if changed is not None else self.tap_runtime.sync_started
+        except (TypeError, ValueError, OverflowError):
+            moment = self.tap_runtime.sync_started  # a cursor that is no time: when we saw it
         return format_time(moment, "iso8601")
 
     def _is_new(self, record: dict[str, Any], starting: str | None) -> bool:
