@@ -13,6 +13,9 @@ from typing import Any
 
 from brainhub.errors import SpecError
 
+#: Deepest nesting of objects and lists accepted in a schema file.
+MAX_SCHEMA_DEPTH = 200
+
 
 def load_stream_schema(path: Path) -> dict[str, Any]:
     """The schema at ``path`` with every ``$ref`` inlined."""
@@ -33,11 +36,20 @@ def _read(path: Path) -> Any:
         raise SpecError(f"cannot read schema: {exc.strerror}", file=str(path)) from None
     except json.JSONDecodeError as exc:
         raise SpecError(f"invalid JSON at line {exc.lineno}: {exc.msg}", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            f"not UTF-8 text (byte at offset {exc.start}); save the schema as UTF-8", file=str(path)
+        ) from None
+    except RecursionError:
+        raise SpecError(f"nested deeper than {MAX_SCHEMA_DEPTH} levels", file=str(path)) from None
 
 
-def _inline(node: Any, path: Path, document: Any, stack: tuple[str, ...]) -> Any:
+def _inline(node: Any, path: Path, document: Any, stack: tuple[str, ...], depth: int = 0) -> Any:
+    if depth > MAX_SCHEMA_DEPTH:
+        raise SpecError(f"nested deeper than {MAX_SCHEMA_DEPTH} levels", file=str(path))
+    deeper = depth + 1
     if isinstance(node, list):
-        return [_inline(item, path, document, stack) for item in node]
+        return [_inline(item, path, document, stack, deeper) for item in node]
     if not isinstance(node, dict):
         return node
     if "$ref" in node:
@@ -45,11 +57,13 @@ def _inline(node: Any, path: Path, document: Any, stack: tuple[str, ...]) -> Any
         key = f"{target_path}#{node['$ref'].partition('#')[2]}"
         if key in stack:
             raise SpecError(f"$ref cycle: {' -> '.join((*stack, key))}", file=str(path))
-        resolved = _inline(target, target_path, target_doc, (*stack, key))
+        resolved = _inline(target, target_path, target_doc, (*stack, key), deeper)
         extra = {k: v for k, v in node.items() if k != "$ref"}
-        return {**resolved, **_inline(extra, path, document, stack)}
+        return {**resolved, **_inline(extra, path, document, stack, deeper)}
     return {
-        key: _inline(value, path, document, stack) for key, value in node.items() if key != "$defs"
+        key: _inline(value, path, document, stack, deeper)
+        for key, value in node.items()
+        if key != "$defs"
     }
 
 

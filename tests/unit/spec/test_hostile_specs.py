@@ -157,3 +157,25 @@ def test_about_on_an_alias_bomb_spec_is_one_line(
     assert len(lines) == 1, lines
     assert lines[0].startswith("tap-aliasbomb: ")
     assert "nodes once aliases are expanded" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'{"properties": {"id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}}", "nested deeper than"),
+        (
+            ('{"properties": {"id": ' + '{"items": ' * 300 + "{}" + "}" * 300 + "}}").encode(),
+            "nested deeper than",
+        ),
+        (b'{"properties": {"id": {"description": "caf\xe9"}}}', "not UTF-8 text"),
+    ],
+    ids=["deep lists", "deep objects", "not utf-8"],
+)
+def test_hostile_schema_files_are_one_clear_error(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = write_spec(tmp_path, VALID_BASE)
+    (tmp_path / "schemas" / "items.json").write_bytes(content)
+    message = _error(path)
+    assert "items.json" in message
+    assert expected in message
