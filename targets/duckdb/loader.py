@@ -23,13 +23,14 @@ Nothing is committed unless every step succeeds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 from brainhub.sql import quote_identifier, quote_string
+from brainhub.warehouse_lock import connect_waiting
 from targets.duckdb.errors import MissingKeyError
 from targets.duckdb.layout import LINE_COLUMN, TableLayout
 from targets.duckdb.reading import Source, batch_select
@@ -51,9 +52,16 @@ class LoadResult:
 class Warehouse:
     """A DuckDB database file and the operations target-duckdb runs against it."""
 
-    def __init__(self, path: str, *, memory_limit: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        memory_limit: str | None = None,
+        lock_timeout: float = 0,
+        on_wait: Callable[[str], None] = lambda line: None,
+    ) -> None:
         self.path = path
-        self.conn = duckdb.connect(path)
+        self.conn = connect_waiting(path, timeout=lock_timeout, on_wait=on_wait)
         self.conn.execute("SET TimeZone = 'UTC'")
         self.conn.execute("SET preserve_insertion_order = false")
         if memory_limit:

@@ -10,6 +10,7 @@ DEFAULT_SCHEMA = "raw"
 DEFAULT_BATCH_ROWS = 50_000
 DEFAULT_BATCH_BYTES = 64 * 1024 * 1024
 DEFAULT_MEMORY_LIMIT = "200MB"
+DEFAULT_LOCK_TIMEOUT = 300
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
@@ -17,7 +18,19 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.StringType,
         default=DEFAULT_PATH,
         title="Database file",
-        description="The DuckDB database file to load into; created if absent.",
+        description=(
+            "The DuckDB database file to load into; created if absent. A relative path is "
+            "relative to the working directory."
+        ),
+    ),
+    th.Property(
+        "filepath",
+        th.StringType,
+        title="Database file (alias)",
+        description=(
+            "Another name for `path`, as the community target-duckdb calls it; giving both "
+            "with different values is an error."
+        ),
     ),
     th.Property(
         "default_target_schema",
@@ -61,6 +74,17 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=DEFAULT_BATCH_BYTES,
         title="Batch size (bytes)",
         description="Staged bytes per load transaction.",
+    ),
+    th.Property(
+        "lock_timeout",
+        th.NumberType,
+        default=DEFAULT_LOCK_TIMEOUT,
+        title="Lock timeout (seconds)",
+        description=(
+            "How long to wait for the database file while another process has it open "
+            "(DuckDB allows one writer, and a read-only connection blocks writers too); the "
+            "holder's PID is logged while waiting. Then the run fails."
+        ),
     ),
     th.Property(
         "on_invalid_record",

@@ -10,6 +10,7 @@ has committed, and a full sink triggers ``drain_all`` so that state keeps flowin
 from __future__ import annotations
 
 import copy
+import difflib
 import glob
 import os
 import shutil
@@ -26,13 +27,20 @@ from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabiliti
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.plugin_base import _ConfigInput
 
-from targets.duckdb.errors import InputError, RecordBeforeSchemaError, TargetDuckDBError
+from brainhub.warehouse_lock import WarehouseLockedError
+from targets.duckdb.errors import (
+    InputError,
+    RecordBeforeSchemaError,
+    TargetDuckDBError,
+    WarehouseError,
+)
 from targets.duckdb.loader import Warehouse
 from targets.duckdb.naming import resolve_names, sanitize
 from targets.duckdb.pipeline import LoadPipeline
 from targets.duckdb.reader import SingerLineReader
 from targets.duckdb.settings import (
     CONFIG_SCHEMA,
+    DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_PATH,
     DEFAULT_SCHEMA,
@@ -86,21 +94,52 @@ class TargetDuckDB(Target):
             reader.raw_record_handler = self._process_raw_record
             reader.speculative_handler = self._stage_if_recent_stream
 
+    # -- settings -------------------------------------------------------------------------
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """Resolve ``filepath`` (an alias of ``path``) and warn of unknown settings, then
+        validate as the SDK does."""
+        config = self._config
+        alias = config.pop("filepath", None)
+        if alias is not None:
+            if config.get("path") not in (None, alias):
+                raise TargetDuckDBError(
+                    f"settings 'path' ({config['path']!r}) and 'filepath' ({alias!r}) disagree; "
+                    "'filepath' is another name for 'path': give one of them"
+                )
+            config["path"] = alias
+        schema = copy.deepcopy(self.config_jsonschema)
+        self.append_builtin_config(schema)
+        known = set(schema.get("properties", {}))
+        for name in sorted(set(config) - known):
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"valid: {', '.join(sorted(known))}"
+            self.logger.warning("Unknown setting %r is ignored (%s)", name, hint)
+        return super()._validate_config(raise_errors=raise_errors)
+
     # -- resources ------------------------------------------------------------------------
 
     @property
     def warehouse(self) -> Warehouse:
-        """The open DuckDB database (opened on first use)."""
+        """The open DuckDB database (opened on first use, waiting for its lock if need be)."""
         if self._warehouse is None:
             path = self.config.get("path") or DEFAULT_PATH
             if os.path.dirname(path):
                 os.makedirs(os.path.dirname(path), exist_ok=True)
+            timeout = self.config.get("lock_timeout")
             try:
-                memory_limit = self.config.get("memory_limit") or DEFAULT_MEMORY_LIMIT
-                self._warehouse = Warehouse(path, memory_limit=memory_limit)
+                self._warehouse = Warehouse(
+                    path,
+                    memory_limit=self.config.get("memory_limit") or DEFAULT_MEMORY_LIMIT,
+                    lock_timeout=DEFAULT_LOCK_TIMEOUT if timeout is None else float(timeout),
+                    on_wait=self.logger.warning,
+                )
+            except WarehouseLockedError as exc:
+                raise WarehouseError(f"cannot open database: {exc}") from None
             except duckdb.Error as exc:
                 reason = str(exc).splitlines()[0]
-                raise TargetDuckDBError(f"cannot open database {path!r}: {reason}") from None
+                raise WarehouseError(f"cannot open database {path!r}: {reason}") from None
+            self.logger.info("Loading into %s", os.path.abspath(path))
         return self._warehouse
 
     def table_name_for(self, stream_name: str) -> str:
