@@ -6,8 +6,8 @@ the sink exactly as received, or a BATCH message's JSONL / Parquet files.
 Staged messages come with the key of every record, read by the sink while staging, and a
 staged batch never holds a key twice. Their transaction
 
-1. deletes the rows whose keys the batch re-sends (upsert), or every row (first batch of an
-   ``overwrite`` run), or, with ``hard_delete``, the rows of records marked deleted;
+1. deletes the rows whose keys the batch re-sends (upsert), or, with ``hard_delete``, the
+   rows of records marked deleted;
 2. inserts the batch straight from DuckDB's typed JSON reader, by column name (records
    marked deleted are left out with ``hard_delete``).
 
@@ -15,6 +15,11 @@ BATCH files are staged into a temporary table first, where null keys are refused
 last record of each key is kept, then deleted and inserted the same way.
 
 Nothing is committed unless every step succeeds.
+
+An ``overwrite`` run loads each stream into a table of its own beside the real one
+(:func:`aside_name`), and :meth:`Warehouse.swap_in` replaces the real tables with them in
+one transaction once the whole run has succeeded; a failed run leaves the real tables as
+they were.
 """
 
 # SQL here is composed from identifiers passed through brainhub.sql.quote_identifier and literals through
@@ -36,9 +41,15 @@ from targets.duckdb.layout import LINE_COLUMN, TableLayout
 from targets.duckdb.reading import Source, batch_select
 from targets.duckdb.types import JSON, SqlType, from_duckdb, struct, widen
 
+OVERWRITE_PREFIX = "__bh_overwrite_"
 STAGE = "__bh_stage"
 KEYS = "__bh_keys"
 SKIP = "__bh_skip"
+
+
+def aside_name(table_name: str) -> str:
+    """The table an ``overwrite`` run loads ``table_name``'s rows into until the swap."""
+    return f"{OVERWRITE_PREFIX}{table_name}"
 
 
 @dataclass
@@ -140,7 +151,6 @@ class Warehouse:
         *,
         method: str,
         hard_delete: bool,
-        truncate: bool,
         rejects: Sequence[tuple[str, int | None, str, str]] = (),
     ) -> LoadResult:
         """Load one batch in one transaction (see the module docstring)."""
@@ -149,11 +159,11 @@ class Warehouse:
         conn.execute("BEGIN TRANSACTION")
         try:
             if source.format != "messages":
-                result = self._load_staged(layout, table, source, upsert, hard_delete, truncate)
+                result = self._load_staged(layout, table, source, upsert, hard_delete)
             elif source.numbered and layout.keys:
-                result = self._load_numbered(layout, table, source, upsert, hard_delete, truncate)
+                result = self._load_numbered(layout, table, source, upsert, hard_delete)
             else:
-                result = self._load_known_keys(layout, table, source, upsert, hard_delete, truncate)
+                result = self._load_known_keys(layout, table, source, upsert, hard_delete)
             if rejects:
                 self.write_rejects(layout.schema_name, rejects)
             conn.execute("COMMIT")
@@ -172,15 +182,12 @@ class Warehouse:
         source: Source,
         upsert: bool,
         hard_delete: bool,
-        truncate: bool,
     ) -> LoadResult:
         """Staged messages whose keys the sink read: delete by key, insert straight from the
         file (no duplicate keys in a batch, so no deduplication pass)."""
         result = LoadResult()
         target = layout.qualified
-        if truncate:
-            result.deleted += _count(self.conn.execute(f"DELETE FROM {target}"))
-        elif layout.keys and (upsert or (hard_delete and source.deleted)):
+        if layout.keys and (upsert or (hard_delete and source.deleted)):
             doomed = source.keys if upsert else source.deleted
             if doomed and not self.is_empty(layout):
                 result.deleted += self._delete_keys(layout, table, doomed or ())
@@ -226,7 +233,6 @@ class Warehouse:
         source: Source,
         upsert: bool,
         hard_delete: bool,
-        truncate: bool,
     ) -> LoadResult:
         """Staged messages with line numbers: a narrow read gives keys, then one insert."""
         wanted = {layout.sources[k] for k in layout.keys} | {"_sdc_deleted_at"}
@@ -241,7 +247,7 @@ class Warehouse:
         )
         keys_sql = batch_select(self.conn, narrow, table, source)
         rows = batch_select(self.conn, layout, table, source)
-        return self._replace_rows(layout, rows, keys_sql, upsert, hard_delete, truncate)
+        return self._replace_rows(layout, rows, keys_sql, upsert, hard_delete)
 
     def _load_staged(
         self,
@@ -250,13 +256,12 @@ class Warehouse:
         source: Source,
         upsert: bool,
         hard_delete: bool,
-        truncate: bool,
     ) -> LoadResult:
         """BATCH files: stage into a temporary table, check and deduplicate keys there."""
         staged = batch_select(self.conn, layout, table, source)
         self.conn.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS {staged}")
         rows = f"SELECT * FROM {STAGE}"
-        return self._replace_rows(layout, rows, rows, upsert, hard_delete, truncate)
+        return self._replace_rows(layout, rows, rows, upsert, hard_delete)
 
     def _replace_rows(
         self,
@@ -265,7 +270,6 @@ class Warehouse:
         keys_sql: str,
         upsert: bool,
         hard_delete: bool,
-        truncate: bool,
     ) -> LoadResult:
         """Check and deduplicate keys (last line wins), delete what they replace, insert."""
         conn = self.conn
@@ -290,9 +294,7 @@ class Warehouse:
                     f"CREATE OR REPLACE TEMP TABLE {SKIP} AS {' UNION ALL '.join(dropped)}"
                 )
                 skip = _count(conn.execute(f"SELECT count(*) FROM {SKIP}")) > 0
-        if truncate:
-            result.deleted += _count(conn.execute(f"DELETE FROM {target}"))
-        elif layout.keys and (upsert or hard_delete) and not self.is_empty(layout):
+        if layout.keys and (upsert or hard_delete) and not self.is_empty(layout):
             only_deleted = "" if upsert else f" AND {KEYS}._sdc_deleted_at IS NOT NULL"
             result.deleted += _count(
                 conn.execute(
@@ -322,9 +324,45 @@ class Warehouse:
         prop = layout.sources.get(key, key)
         raise MissingKeyError(f"key property {prop!r} is missing or null", line=row[0])
 
-    def truncate(self, layout: TableLayout) -> None:
-        """Delete every row of the stream's table (an ``overwrite`` run with no records)."""
-        self.conn.execute(f"DELETE FROM {layout.qualified}")
+    # -- overwrite ------------------------------------------------------------------------
+
+    def create_aside(self, layout: TableLayout) -> dict[str, SqlType]:
+        """Create the empty table an ``overwrite`` run loads into (replacing a stale one)."""
+        self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(layout.schema_name)}")
+        columns = ", ".join(f"{quote_identifier(c)} {t.sql()}" for c, t in layout.columns.items())
+        self.conn.execute(f"CREATE OR REPLACE TABLE {layout.qualified} ({columns})")
+        return dict(layout.columns)
+
+    def swap_in(self, schema_name: str, tables: Sequence[str]) -> None:
+        """Replace each table by the one an ``overwrite`` run loaded, all in one transaction."""
+        schema = quote_identifier(schema_name)
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            for table in tables:
+                aside = f"{schema}.{quote_identifier(aside_name(table))}"
+                self.conn.execute(f"DROP TABLE IF EXISTS {schema}.{quote_identifier(table)}")
+                self.conn.execute(f"ALTER TABLE {aside} RENAME TO {quote_identifier(table)}")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def drop_asides(self, schema_name: str | None = None) -> None:
+        """Drop the tables of ``overwrite`` runs that did not finish (of one schema, or all).
+
+        Only the process holding the database's write lock runs, so any such table
+        belongs to a run that failed or was killed.
+        """
+        found = self.conn.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND starts_with(table_name, ?) "
+            "AND (? IS NULL OR schema_name = ?)",
+            [OVERWRITE_PREFIX, schema_name, schema_name],
+        ).fetchall()
+        for schema, table in found:
+            self.conn.execute(
+                f"DROP TABLE IF EXISTS {quote_identifier(schema)}.{quote_identifier(table)}"
+            )
 
     def activate_version(self, layout: TableLayout, version: int, *, hard_delete: bool) -> int:
         """Retire the rows of versions older than ``version``; return how many."""

@@ -48,7 +48,10 @@ CONFIG_SCHEMA = th.PropertiesList(
         description=(
             "`upsert`: replace rows whose key properties match, insert the rest (streams "
             "without key properties are appended); `append-only`: insert every record; "
-            "`overwrite`: empty each table at the first batch of a run, then insert."
+            "`overwrite`: load each stream into a new table beside the old one and replace "
+            "the old one when the whole run has succeeded (STATE is emitted only then; a "
+            "failed run changes nothing). `overwrite` also rebuilds a table whose key "
+            "properties or column types changed."
         ),
     ),
     th.Property(

@@ -9,6 +9,7 @@ has committed, and a full sink triggers ``drain_all`` so that state keeps flowin
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import difflib
 import glob
@@ -77,7 +78,9 @@ class TargetDuckDB(Target):
         self.sequence_base = sequence_base()
         self.loaded: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
-        self.overwritten: set[str] = set()
+        self.overwrites: dict[str, str] = {}
+        """Stream → table of this run's ``overwrite`` loads, swapped in at the end."""
+        self._held_state: dict | None = None
         self._tables: dict[str, str] = {}
         self._fast_sinks: dict[str, DuckDBSink] = {}
         self._since_age_check = 0
@@ -140,6 +143,7 @@ class TargetDuckDB(Target):
                 reason = str(exc).splitlines()[0]
                 raise WarehouseError(f"cannot open database {path!r}: {reason}") from None
             self.logger.info("Loading into %s", os.path.abspath(path))
+            self._warehouse.drop_asides()
         return self._warehouse
 
     def table_name_for(self, stream_name: str) -> str:
@@ -266,8 +270,13 @@ class TargetDuckDB(Target):
         """Emit STATE once every batch received before it has committed.
 
         The write is queued behind those batches' loads, so reading goes on meanwhile; if
-        a load fails, the state is never written.
+        a load fails, the state is never written. While ``overwrite`` tables wait to be
+        swapped in, the real tables do not hold what the state describes yet: the state is
+        held until the swap at the end of the run.
         """
+        if self.overwrites:
+            self._held_state = state
+            return
         if state == self._emitted_state:
             return
         self._emitted_state = state
@@ -275,8 +284,19 @@ class TargetDuckDB(Target):
         self.loads.submit(lambda: write(state))
 
     def process_endofpipe(self) -> None:
-        """Commit everything, emit the final state, report counts and close the database."""
+        """Commit everything, swap in ``overwrite`` tables, emit the final state, report
+        counts and close the database."""
         super().process_endofpipe()
+        self.loads.wait()
+        if self.overwrites:
+            self.warehouse.swap_in(self.schema_name, sorted(self.overwrites.values()))
+            for stream, table in sorted(self.overwrites.items()):
+                self.logger.info(
+                    "Stream '%s': table %s.%s replaced", stream, self.schema_name, table
+                )
+            self.overwrites.clear()
+            if self._held_state is not None:
+                self._write_state_message(self._held_state)
         self.loads.close()
         for stream in sorted(set(self.loaded) | set(self.rejected)):
             self.logger.info(
@@ -291,6 +311,10 @@ class TargetDuckDB(Target):
         """Release the database and the staging files (after an error too)."""
         self.loads.abandon()
         if self._warehouse is not None:
+            if self.overwrites:  # a failed run: the real tables stay as they were
+                with contextlib.suppress(duckdb.Error):
+                    self._warehouse.drop_asides(self.schema_name)
+                self.overwrites.clear()
             self._warehouse.close()
             self._warehouse = None
         self._sinks_active.clear()
