@@ -37,6 +37,13 @@ import duckdb
 from brainhub.sql import quote_identifier, quote_string
 from brainhub.warehouse_lock import connect_waiting
 from targets.duckdb.errors import MissingKeyError
+from targets.duckdb.evolution import (
+    family_change_error,
+    family_changes,
+    key_change_error,
+    keys_comment,
+    recorded_keys,
+)
 from targets.duckdb.layout import LINE_COLUMN, TableLayout
 from targets.duckdb.reading import Source, batch_select
 from targets.duckdb.types import JSON, SqlType, from_duckdb, struct, widen
@@ -104,7 +111,9 @@ class Warehouse:
 
         New columns are added, columns whose type cannot hold the new values are widened
         (see :func:`targets.duckdb.types.widen`), and columns the schema no longer lists
-        are kept as they are. Nothing is ever dropped or narrowed.
+        are kept as they are. Nothing is ever dropped or narrowed. A table with rows
+        refuses other key properties, and a column (or a field in one) whose values would
+        have to become JSON (see :mod:`targets.duckdb.evolution`).
         """
         self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(layout.schema_name)}")
         existing = self.table_types(layout)
@@ -113,8 +122,24 @@ class Warehouse:
                 f"{quote_identifier(c)} {t.sql()}" for c, t in layout.columns.items()
             )
             self.conn.execute(f"CREATE TABLE {layout.qualified} ({columns})")
+            self._record_keys(layout)
             return dict(layout.columns)
+        shown = f"{layout.schema_name}.{layout.table_name}"
+        has_rows = not self.is_empty(layout)
         lowered = {name.lower(): name for name in existing}
+        changes: list[tuple[str, SqlType, SqlType]] = []
+        for column, wanted in layout.columns.items():
+            current_name = lowered.get(column.lower())
+            if current_name is not None:
+                current = existing[current_name]
+                changes += family_changes(current, widen(current, wanted), current_name)
+        recorded = recorded_keys(self._comment(layout))
+        if has_rows and recorded is not None and recorded != layout.keys:
+            raise key_change_error(shown, recorded, layout.keys)
+        if has_rows and changes:
+            raise family_change_error(shown, *changes[0])
+        if recorded != layout.keys:
+            self._record_keys(layout)
         for column, wanted in layout.columns.items():
             current_name = lowered.get(column.lower())
             if current_name is None:
@@ -135,6 +160,19 @@ class Warehouse:
                 )
                 existing[current_name] = widened
         return existing
+
+    def _comment(self, layout: TableLayout) -> str | None:
+        rows = self.conn.execute(
+            "SELECT comment FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = ?",
+            [layout.schema_name, layout.table_name],
+        ).fetchall()
+        return rows[0][0] if rows else None
+
+    def _record_keys(self, layout: TableLayout) -> None:
+        self.conn.execute(
+            f"COMMENT ON TABLE {layout.qualified} IS {quote_string(keys_comment(layout.keys))}"
+        )
 
     def is_empty(self, layout: TableLayout) -> bool:
         """Whether the stream's table has no rows."""
@@ -331,6 +369,7 @@ class Warehouse:
         self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(layout.schema_name)}")
         columns = ", ".join(f"{quote_identifier(c)} {t.sql()}" for c, t in layout.columns.items())
         self.conn.execute(f"CREATE OR REPLACE TABLE {layout.qualified} ({columns})")
+        self._record_keys(layout)
         return dict(layout.columns)
 
     def swap_in(self, schema_name: str, tables: Sequence[str]) -> None:
