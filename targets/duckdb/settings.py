@@ -10,6 +10,7 @@ DEFAULT_SCHEMA = "raw"
 DEFAULT_BATCH_ROWS = 50_000
 DEFAULT_BATCH_BYTES = 64 * 1024 * 1024
 DEFAULT_MEMORY_LIMIT = "200MB"
+DEFAULT_BATCH_SECONDS = 30
 DEFAULT_LOCK_TIMEOUT = 300
 
 CONFIG_SCHEMA = th.PropertiesList(
@@ -77,6 +78,16 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=DEFAULT_BATCH_BYTES,
         title="Batch size (bytes)",
         description="Staged bytes per load transaction.",
+    ),
+    th.Property(
+        "batch_max_seconds",
+        th.NumberType,
+        default=DEFAULT_BATCH_SECONDS,
+        title="Batch age limit (seconds)",
+        description=(
+            "A batch also closes once its first record is this old (checked as messages "
+            "arrive), so that STATE advances during long, slow syncs."
+        ),
     ),
     th.Property(
         "lock_timeout",

@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import typing as t
 import weakref
 from collections import Counter
@@ -41,14 +42,13 @@ from targets.duckdb.pipeline import LoadPipeline
 from targets.duckdb.reader import SingerLineReader
 from targets.duckdb.settings import (
     CONFIG_SCHEMA,
+    DEFAULT_BATCH_SECONDS,
     DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_PATH,
     DEFAULT_SCHEMA,
 )
 from targets.duckdb.sink import DuckDBSink, sequence_base
-
-_AGE_CHECK_EVERY = 10_000
 
 
 class TargetDuckDB(Target):
@@ -83,7 +83,13 @@ class TargetDuckDB(Target):
         self._held_state: dict | None = None
         self._tables: dict[str, str] = {}
         self._fast_sinks: dict[str, DuckDBSink] = {}
-        self._since_age_check = 0
+        max_seconds = self.config.get("batch_max_seconds")
+        self.batch_max_seconds = float(
+            DEFAULT_BATCH_SECONDS if max_seconds is None else max_seconds
+        )
+        """Pending batches are drained (and STATE emitted) once their first record is this
+        old; checked as messages arrive."""
+        self._drain_due: float | None = None
         self._warehouse: Warehouse | None = None
         self.loads = LoadPipeline()
         self._emitted_state: dict | None = None
@@ -172,10 +178,7 @@ class TargetDuckDB(Target):
         self._recent_sink = sink
         if sink.stage(line, raw_record, number):
             self.drain_all()
-        self._since_age_check += 1
-        if self._since_age_check >= _AGE_CHECK_EVERY:
-            self._since_age_check = 0
-            self._handle_max_record_age()
+        self._drain_if_due()
 
     def _stage_if_recent_stream(self, line: bytes, number: int) -> bool:
         """The fast path: most RECORD lines belong to the stream of the record before."""
@@ -187,11 +190,23 @@ class TargetDuckDB(Target):
             return False
         if full:
             self.drain_all()
-        self._since_age_check += 1
-        if self._since_age_check >= _AGE_CHECK_EVERY:
-            self._since_age_check = 0
-            self._handle_max_record_age()
+        self._drain_if_due()
         return True
+
+    def _drain_if_due(self) -> None:
+        """Drain every sink once the oldest pending record is ``batch_max_seconds`` old, so
+        that STATE advances during a long, slow sync (called after each staged record)."""
+        now = time.monotonic()
+        if self._drain_due is None:
+            self._drain_due = now + self.batch_max_seconds
+        elif now >= self._drain_due:
+            self.logger.debug("Batches reached batch_max_seconds: draining every sink")
+            self.drain_all()
+
+    def _reset_max_record_age(self) -> None:
+        """Called at the end of every ``drain_all``: nothing is pending any more."""
+        super()._reset_max_record_age()
+        self._drain_due = None
 
     def _process_record_message(self, message_dict: dict) -> None:
         """Stage a record that goes through stream maps or flattening first."""
@@ -208,6 +223,7 @@ class TargetDuckDB(Target):
             sink = t.cast(DuckDBSink, self._sinks_active[stream_map.stream_alias])
             if sink.stage_message({**message_dict, "record": record}, number):
                 self.drain_all()
+            self._drain_if_due()
 
     def _process_schema_message(self, message_dict: dict) -> None:
         """Register a schema; drain the stream's pending records first if it changed."""
@@ -261,10 +277,15 @@ class TargetDuckDB(Target):
         super()._process_batch_message(message_dict)
 
     def _process_state_message(self, message_dict: dict) -> None:
-        """Keep the state; emit it at once if every record before it is already staged out."""
+        """Keep the state; emit it at once if every record before it is already staged out,
+        or drain first if the pending records are ``batch_max_seconds`` old."""
         super()._process_state_message(message_dict)
-        if self._latest_state and not any(s.current_size for s in self._sinks_active.values()):
+        if not self._latest_state:
+            return
+        if not any(s.current_size for s in self._sinks_active.values()):
             self._write_state_message(copy.deepcopy(self._latest_state))
+        elif self._drain_due is not None and time.monotonic() >= self._drain_due:
+            self.drain_all()
 
     def _write_state_message(self, state: dict) -> None:
         """Emit STATE once every batch received before it has committed.
