@@ -265,13 +265,20 @@ class DuckDBSink(BatchSink):
         )
 
     def activate_version(self, new_version: int) -> None:
-        """Retire rows of older versions (deleted, or marked with ``_sdc_deleted_at``)."""
+        """Retire rows of versions older than ``new_version``: deleted with ``hard_delete``,
+        else marked with ``_sdc_deleted_at`` (after every batch so far has committed)."""
         self._target.loads.wait()
         count = self._target.warehouse.activate_version(
             self.layout, new_version, hard_delete=self.hard_delete
         )
-        action = "deleted" if self.hard_delete else "marked deleted"
-        self.logger.info("ACTIVATE_VERSION %s: %d older rows %s", new_version, count, action)
+        action = "deleted" if self.hard_delete else "marked deleted (_sdc_deleted_at)"
+        self.logger.info(
+            "Stream '%s': version %s activated, %d rows of older versions %s",
+            self.stream_name,
+            new_version,
+            count,
+            action,
+        )
 
     def process_batch_files(self, encoding: BaseBatchFileEncoding, files: t.Sequence[str]) -> None:
         """Load a BATCH message's local JSONL or Parquet files directly with DuckDB."""
@@ -303,7 +310,11 @@ class DuckDBSink(BatchSink):
         self.record_counter_metric.increment(result.inserted)
 
     def clean_up(self) -> None:
-        """Discard what is left of the staging file."""
+        """At the end of a run: retire rows of versions older than the one the stream
+        activated, if it did; discard what is left of the staging file."""
+        version = self._target.activated_versions.pop(self.stream_name, None)
+        if version is not None:
+            self.activate_version(version)
         self._batch.discard()
         super().clean_up()
 

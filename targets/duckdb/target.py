@@ -78,6 +78,8 @@ class TargetDuckDB(Target):
         self.sequence_base = sequence_base()
         self.loaded: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
+        self.activated_versions: dict[str, int] = {}
+        """Stream → newest version activated in this run, retired below at the end."""
         self.overwrites: dict[str, str] = {}
         """Stream → table of this run's ``overwrite`` loads, swapped in at the end."""
         self._held_state: dict | None = None
@@ -259,15 +261,27 @@ class TargetDuckDB(Target):
         return [t.cast(DuckDBSink, self._sinks_active[m.stream_alias]) for m in maps]
 
     def _process_activate_version_message(self, message_dict: dict) -> None:
-        """Commit the stream's pending records, then retire rows of older versions."""
+        """Note the stream's new version; rows of older versions are retired at the end.
+
+        A full-table stream sends ACTIVATE_VERSION as it starts, and its records carry the
+        version. Retiring older rows only once every record of the run has committed (in
+        :meth:`DuckDBSink.clean_up`) never shows a half-retired table, and a run that fails
+        retires nothing.
+        """
         self._assert_line_requires(message_dict, requires={"stream", "version"})
         sinks = self._sinks_of(message_dict, "ACTIVATE_VERSION")
         if not self.config.get("process_activate_version_messages", True):
             self.logger.info("Ignoring ACTIVATE_VERSION (process_activate_version_messages off)")
             return
+        version = message_dict["version"]
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise InputError(
+                f"ACTIVATE_VERSION 'version' must be an integer (got {version!r})",
+                stream=message_dict["stream"],
+            )
         for sink in sinks:
-            self.drain_one(sink)
-            sink.activate_version(int(message_dict["version"]))
+            known = self.activated_versions.get(sink.stream_name)
+            self.activated_versions[sink.stream_name] = max(version, known or version)
 
     def _process_batch_message(self, message_dict: dict) -> None:
         """Commit the stream's pending records, then load the BATCH files."""
