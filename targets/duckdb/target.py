@@ -4,7 +4,9 @@ Wiring only: settings, the fast record path, and the order of drains. Messages a
 through :class:`~targets.duckdb.reader.SingerLineReader`; records of streams without stream
 maps are staged as received by :class:`~targets.duckdb.sink.DuckDBSink`, others go through
 the SDK's mapper first. STATE is emitted by the SDK's ``drain_all`` only after every sink
-has committed, and a full sink triggers ``drain_all`` so that state keeps flowing.
+has committed, and a full sink, or a batch ``batch_max_seconds`` old, triggers ``drain_all``
+so that state keeps flowing. ``overwrite`` tables are swapped in, and older versions retired,
+only at the end of a successful run.
 """
 
 from __future__ import annotations

@@ -132,3 +132,23 @@ def test_brainhub_tables_reads_once_the_writer_is_gone(db_path):
         out, _ = proc.communicate(timeout=120)
     assert proc.returncode == 0
     assert "main.t" in out
+
+
+def test_transform_duckdb_waits_for_the_lock_too(db_path):
+    existing_database(db_path)
+    mappings = Path(__file__).resolve().parents[3] / "transforms" / "clickup"
+    command = [str(BIN / "transform-duckdb"), "validate", "--path", str(db_path)]
+    command += ["--mappings", str(mappings)]
+    with (
+        lock_held(db_path, "write") as holder,
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        ) as proc,
+    ):
+        assert proc.stderr is not None
+        waiting = proc.stderr.readline()
+        assert f"for the warehouse lock on {db_path} held by PID {holder.pid}" in waiting
+        release(holder)
+        _, err = proc.communicate(timeout=120)
+    assert "locked" not in err
+    assert "Traceback" not in err
