@@ -13,7 +13,9 @@ those they were loaded by), and a change of **type family** (a STRUCT, LIST or s
 column, or a field inside one, that would have to become JSON). The error names the
 stream, the table, the column or keys, the old and new types, and the ways on: rebuild the
 table with ``load_method: overwrite`` and a full sync, or load the changed stream under
-another name. The key properties a table was loaded with are kept in its comment.
+another name. The key properties a table was loaded with are kept in its comment (a table
+without one, created before, takes the stream's current keys), and an empty table takes
+any change.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def key_change_error(table: str, old: list[str], new: list[str]) -> WarehouseErr
     return WarehouseError(
         f"table {table} holds rows loaded with key properties {_show_keys(old)}, but the "
         f"stream's key properties are now {_show_keys(new)}; upserting by other keys would "
-        f"mix the two. Nothing was loaded: {HOW_TO_PROCEED}"
+        f"mix the two. The table is left as it was; {HOW_TO_PROCEED}"
     )
 
 
@@ -83,7 +85,7 @@ def family_change_error(table: str, column: str, old: SqlType, new: SqlType) -> 
     return WarehouseError(
         f"table {table}: column {column!r} holds {old.sql()} values, but the stream's new "
         f"schema needs {new.sql()} there, a different type family; loaded values are not "
-        f"converted to JSON silently. Nothing was loaded: {HOW_TO_PROCEED}"
+        f"converted to JSON silently. The table is left as it was; {HOW_TO_PROCEED}"
     )
 
 

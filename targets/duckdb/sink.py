@@ -309,13 +309,17 @@ class DuckDBSink(BatchSink):
         self._target.loaded[self.stream_name] += result.inserted
         self.record_counter_metric.increment(result.inserted)
 
+    def discard_staged(self) -> None:
+        """Close and delete the batch being staged (the run is over, or failed)."""
+        self._batch.discard()
+
     def clean_up(self) -> None:
         """At the end of a run: retire rows of versions older than the one the stream
         activated, if it did; discard what is left of the staging file."""
         version = self._target.activated_versions.pop(self.stream_name, None)
         if version is not None:
             self.activate_version(version)
-        self._batch.discard()
+        self.discard_staged()
         super().clean_up()
 
 

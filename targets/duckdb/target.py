@@ -354,7 +354,11 @@ class TargetDuckDB(Target):
                 self.overwrites.clear()
             self._warehouse.close()
             self._warehouse = None
+        for sink in [*self._sinks_active.values(), *self._sinks_to_clear]:
+            if isinstance(sink, DuckDBSink):
+                sink.discard_staged()
         self._sinks_active.clear()
+        self._sinks_to_clear.clear()
         self._fast_sinks.clear()
         self._recent_sink = None
         shutil.rmtree(self.staging_dir, ignore_errors=True)
