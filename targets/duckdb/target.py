@@ -386,8 +386,10 @@ class TargetDuckDB(Target):
                 config=config.config, validate_config=True, parse_env_config=config.parse_env
             )
             target.listen(file_input)
-        except TargetDuckDBError as exc:
-            error = exc
+        except (TargetDuckDBError, duckdb.Error) as exc:
+            error: Exception = exc
+            if isinstance(exc, duckdb.Error):  # e.g. the disk is full: DuckDB's first line
+                error = WarehouseError(f"DuckDB failed: {str(exc).splitlines()[0]}")
             if target is not None:
                 try:  # batches read before the error still commit, and their state is emitted
                     target.loads.close()

@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
+from targets.duckdb.loader import Warehouse
 from targets.duckdb.target import TargetDuckDB
 
 from .conftest import encode, record, schema, state
@@ -68,10 +70,52 @@ def test_a_successful_overwrite_swaps_every_stream_in_then_emits_state(
 
 
 def test_a_table_left_by_a_killed_overwrite_is_dropped_by_the_next_run(run, query, db_path):
-    import duckdb
-
     with duckdb.connect(str(db_path)) as con:
         con.execute("CREATE SCHEMA raw_test")
         con.execute("CREATE TABLE raw_test.__bh_overwrite_tasks AS SELECT 'stale' AS id")
     run([schema("tasks", TASK), record("tasks", {"id": "a"})])
     assert tables(query) == ["tasks"]
+
+
+def test_a_database_failure_at_the_swap_is_one_line_and_changes_nothing(
+    run, config, query, tmp_path, monkeypatch
+):
+    run([schema("tasks", TASK), record("tasks", {"id": "old"})])
+    swap_in = Warehouse.swap_in
+
+    def disk_full_after_the_first_rename(self, schema_name, tables):
+        original = self.conn.execute
+
+        def execute(sql, *args):
+            if sql.startswith("COMMIT"):
+                raise duckdb.IOException("IO Error: No space left on device\nmore detail")
+            return original(sql, *args)
+
+        self.conn = _Connection(self.conn, execute)
+        try:
+            swap_in(self, schema_name, tables)
+        finally:
+            self.conn = self.conn.wrapped
+
+    monkeypatch.setattr(Warehouse, "swap_in", disk_full_after_the_first_rename)
+    messages = [schema("tasks", TASK), record("tasks", {"id": "new"}), state({"n": 1})]
+    result = invoke({**config, "load_method": "overwrite"}, messages, tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        "target-duckdb: DuckDB failed: IO Error: No space left on device"
+    )
+    assert "Traceback" not in result.stderr
+    assert result.stdout.strip() == ""
+    assert query("SELECT id FROM raw_test.tasks") == [("old",)]
+    assert tables(query) == ["tasks"]
+
+
+class _Connection:
+    """A DuckDB connection whose ``execute`` is replaced (DuckDB's own class is sealed)."""
+
+    def __init__(self, wrapped, execute):
+        self.wrapped = wrapped
+        self.execute = execute
+
+    def __getattr__(self, name):
+        return getattr(self.wrapped, name)
