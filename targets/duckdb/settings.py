@@ -61,8 +61,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=False,
         title="Hard delete",
         description=(
-            "Delete rows whose record carries `_sdc_deleted_at` (and rows retired by "
-            "ACTIVATE_VERSION) instead of keeping them with `_sdc_deleted_at` set."
+            "Delete rows whose record carries `_sdc_deleted_at`, and the rows of versions "
+            "older than a stream's ACTIVATE_VERSION (retired at the end of a successful "
+            "run), instead of keeping them with `_sdc_deleted_at` set (the default)."
         ),
     ),
     th.Property(
