@@ -60,7 +60,7 @@ class TargetDuckDB(Target):
     package_name = "brainhub"
     default_sink_class = DuckDBSink
     message_reader_class = SingerLineReader
-    config_jsonschema = CONFIG_SCHEMA
+    config_jsonschema = copy.deepcopy(CONFIG_SCHEMA)  # the SDK adds its built-in settings
     capabilities: t.ClassVar[list] = [
         PluginCapabilities.ABOUT,
         PluginCapabilities.STREAM_MAPS,
