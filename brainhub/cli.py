@@ -49,15 +49,32 @@ def connectors(as_json: bool) -> None:
     show_default=True,
     help="The DuckDB warehouse file.",
 )
-def tables(path: Path) -> None:
+@click.option(
+    "--lock-timeout",
+    type=float,
+    default=60,
+    show_default=True,
+    help="Seconds to wait while a sync holds the warehouse (DuckDB allows one writer).",
+)
+def tables(path: Path, lock_timeout: float) -> None:
     """Print every table of the warehouse with its row count."""
     import duckdb
 
     from brainhub.sql import quote_identifier
+    from brainhub.warehouse_lock import WarehouseLockedError, connect_waiting
 
     if not path.exists():
         raise click.ClickException(f"no warehouse at {path}; run a pipeline first (make demo)")
-    with duckdb.connect(str(path), read_only=True) as con:
+    try:
+        con = connect_waiting(
+            str(path),
+            read_only=True,
+            timeout=lock_timeout,
+            on_wait=lambda line: click.echo(line, err=True),
+        )
+    except (WarehouseLockedError, duckdb.Error) as exc:
+        raise click.ClickException(str(exc).splitlines()[0]) from None
+    with con:
         rows = con.execute(
             "SELECT table_schema, table_name FROM information_schema.tables "
             "WHERE table_schema NOT IN ('information_schema', 'pg_catalog') "

@@ -3,5 +3,6 @@
 Modules: ``target`` (settings and wiring), ``reader`` (line-numbered message reading),
 ``sink`` (staging and batches), ``loader`` (DuckDB transactions), ``pipeline`` (background
 loads), ``layout`` / ``types`` / ``naming`` (tables, columns, types), ``validate`` /
-``locate`` (bad records), ``errors``.
+``locate`` (bad records), ``evolution`` (which schema changes a loaded table takes),
+``errors``.
 """

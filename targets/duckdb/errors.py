@@ -9,7 +9,11 @@
     ├── InvalidRecordError     one record is unusable; fatal, or rejected with
     │   │                      ``on_invalid_record: reject``
     │   └── MissingKeyError    a key property is missing or null
-    └── LoadError              DuckDB refused a batch for a reason no single record explains
+    ├── LoadError              DuckDB refused a batch for a reason no single record explains
+    └── WarehouseError         the database cannot be opened (locked by another process for
+                               longer than ``lock_timeout``, unreadable) or a table cannot
+                               take the stream (key properties or a column's type family
+                               changed)
 
 The two leaves also subclass the SDK's ``RecordsWithoutSchemaException`` and
 ``MissingKeyPropertiesError``, so code written against the SDK recognises them.
@@ -67,5 +71,11 @@ class LoadError(TargetDuckDBError):
 
     Its message names the batch's range of input lines, so ``line`` stays unset.
     """
+
+    locatable = False
+
+
+class WarehouseError(TargetDuckDBError):
+    """The database or a stream's table cannot take the load, whatever the input line."""
 
     locatable = False

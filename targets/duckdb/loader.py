@@ -6,8 +6,8 @@ the sink exactly as received, or a BATCH message's JSONL / Parquet files.
 Staged messages come with the key of every record, read by the sink while staging, and a
 staged batch never holds a key twice. Their transaction
 
-1. deletes the rows whose keys the batch re-sends (upsert), or every row (first batch of an
-   ``overwrite`` run), or, with ``hard_delete``, the rows of records marked deleted;
+1. deletes the rows whose keys the batch re-sends (upsert), or, with ``hard_delete``, the
+   rows of records marked deleted;
 2. inserts the batch straight from DuckDB's typed JSON reader, by column name (records
    marked deleted are left out with ``hard_delete``).
 
@@ -15,6 +15,11 @@ BATCH files are staged into a temporary table first, where null keys are refused
 last record of each key is kept, then deleted and inserted the same way.
 
 Nothing is committed unless every step succeeds.
+
+An ``overwrite`` run loads each stream into a table of its own beside the real one
+(:func:`aside_name`), and :meth:`Warehouse.swap_in` replaces the real tables with them in
+one transaction once the whole run has succeeded; a failed run leaves the real tables as
+they were.
 """
 
 # SQL here is composed from identifiers passed through brainhub.sql.quote_identifier and literals through
@@ -23,21 +28,35 @@ Nothing is committed unless every step succeeds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import duckdb
 
 from brainhub.sql import quote_identifier, quote_string
+from brainhub.warehouse_lock import connect_waiting
 from targets.duckdb.errors import MissingKeyError
+from targets.duckdb.evolution import (
+    family_change_error,
+    family_changes,
+    key_change_error,
+    keys_comment,
+    recorded_keys,
+)
 from targets.duckdb.layout import LINE_COLUMN, TableLayout
 from targets.duckdb.reading import Source, batch_select
 from targets.duckdb.types import JSON, SqlType, from_duckdb, struct, widen
 
+OVERWRITE_PREFIX = "__bh_overwrite_"
 STAGE = "__bh_stage"
 KEYS = "__bh_keys"
 SKIP = "__bh_skip"
+
+
+def aside_name(table_name: str) -> str:
+    """The table an ``overwrite`` run loads ``table_name``'s rows into until the swap."""
+    return f"{OVERWRITE_PREFIX}{table_name}"
 
 
 @dataclass
@@ -51,9 +70,16 @@ class LoadResult:
 class Warehouse:
     """A DuckDB database file and the operations target-duckdb runs against it."""
 
-    def __init__(self, path: str, *, memory_limit: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        memory_limit: str | None = None,
+        lock_timeout: float = 0,
+        on_wait: Callable[[str], None] = lambda line: None,
+    ) -> None:
         self.path = path
-        self.conn = duckdb.connect(path)
+        self.conn = connect_waiting(path, timeout=lock_timeout, on_wait=on_wait)
         self.conn.execute("SET TimeZone = 'UTC'")
         self.conn.execute("SET preserve_insertion_order = false")
         if memory_limit:
@@ -85,7 +111,9 @@ class Warehouse:
 
         New columns are added, columns whose type cannot hold the new values are widened
         (see :func:`targets.duckdb.types.widen`), and columns the schema no longer lists
-        are kept as they are. Nothing is ever dropped or narrowed.
+        are kept as they are. Nothing is ever dropped or narrowed. A table with rows
+        refuses other key properties, and a column (or a field in one) whose values would
+        have to become JSON (see :mod:`targets.duckdb.evolution`).
         """
         self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(layout.schema_name)}")
         existing = self.table_types(layout)
@@ -94,8 +122,24 @@ class Warehouse:
                 f"{quote_identifier(c)} {t.sql()}" for c, t in layout.columns.items()
             )
             self.conn.execute(f"CREATE TABLE {layout.qualified} ({columns})")
+            self._record_keys(layout)
             return dict(layout.columns)
+        shown = f"{layout.schema_name}.{layout.table_name}"
+        has_rows = not self.is_empty(layout)
         lowered = {name.lower(): name for name in existing}
+        changes: list[tuple[str, SqlType, SqlType]] = []
+        for column, wanted in layout.columns.items():
+            current_name = lowered.get(column.lower())
+            if current_name is not None:
+                current = existing[current_name]
+                changes += family_changes(current, widen(current, wanted), current_name)
+        recorded = recorded_keys(self._comment(layout))
+        if has_rows and recorded is not None and recorded != layout.keys:
+            raise key_change_error(shown, recorded, layout.keys)
+        if has_rows and changes:
+            raise family_change_error(shown, *changes[0])
+        if recorded != layout.keys:
+            self._record_keys(layout)
         for column, wanted in layout.columns.items():
             current_name = lowered.get(column.lower())
             if current_name is None:
@@ -117,6 +161,19 @@ class Warehouse:
                 existing[current_name] = widened
         return existing
 
+    def _comment(self, layout: TableLayout) -> str | None:
+        rows = self.conn.execute(
+            "SELECT comment FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = ? AND table_name = ?",
+            [layout.schema_name, layout.table_name],
+        ).fetchall()
+        return rows[0][0] if rows else None
+
+    def _record_keys(self, layout: TableLayout) -> None:
+        self.conn.execute(
+            f"COMMENT ON TABLE {layout.qualified} IS {quote_string(keys_comment(layout.keys))}"
+        )
+
     def is_empty(self, layout: TableLayout) -> bool:
         """Whether the stream's table has no rows."""
         rows = self.conn.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {layout.qualified})")
@@ -132,7 +189,6 @@ class Warehouse:
         *,
         method: str,
         hard_delete: bool,
-        truncate: bool,
         rejects: Sequence[tuple[str, int | None, str, str]] = (),
     ) -> LoadResult:
         """Load one batch in one transaction (see the module docstring)."""
@@ -141,11 +197,11 @@ class Warehouse:
         conn.execute("BEGIN TRANSACTION")
         try:
             if source.format != "messages":
-                result = self._load_staged(layout, table, source, upsert, hard_delete, truncate)
+                result = self._load_staged(layout, table, source, upsert, hard_delete)
             elif source.numbered and layout.keys:
-                result = self._load_numbered(layout, table, source, upsert, hard_delete, truncate)
+                result = self._load_numbered(layout, table, source, upsert, hard_delete)
             else:
-                result = self._load_known_keys(layout, table, source, upsert, hard_delete, truncate)
+                result = self._load_known_keys(layout, table, source, upsert, hard_delete)
             if rejects:
                 self.write_rejects(layout.schema_name, rejects)
             conn.execute("COMMIT")
@@ -164,15 +220,12 @@ class Warehouse:
         source: Source,
         upsert: bool,
         hard_delete: bool,
-        truncate: bool,
     ) -> LoadResult:
         """Staged messages whose keys the sink read: delete by key, insert straight from the
         file (no duplicate keys in a batch, so no deduplication pass)."""
         result = LoadResult()
         target = layout.qualified
-        if truncate:
-            result.deleted += _count(self.conn.execute(f"DELETE FROM {target}"))
-        elif layout.keys and (upsert or (hard_delete and source.deleted)):
+        if layout.keys and (upsert or (hard_delete and source.deleted)):
             doomed = source.keys if upsert else source.deleted
             if doomed and not self.is_empty(layout):
                 result.deleted += self._delete_keys(layout, table, doomed or ())
@@ -218,7 +271,6 @@ class Warehouse:
         source: Source,
         upsert: bool,
         hard_delete: bool,
-        truncate: bool,
     ) -> LoadResult:
         """Staged messages with line numbers: a narrow read gives keys, then one insert."""
         wanted = {layout.sources[k] for k in layout.keys} | {"_sdc_deleted_at"}
@@ -233,7 +285,7 @@ class Warehouse:
         )
         keys_sql = batch_select(self.conn, narrow, table, source)
         rows = batch_select(self.conn, layout, table, source)
-        return self._replace_rows(layout, rows, keys_sql, upsert, hard_delete, truncate)
+        return self._replace_rows(layout, rows, keys_sql, upsert, hard_delete)
 
     def _load_staged(
         self,
@@ -242,13 +294,12 @@ class Warehouse:
         source: Source,
         upsert: bool,
         hard_delete: bool,
-        truncate: bool,
     ) -> LoadResult:
         """BATCH files: stage into a temporary table, check and deduplicate keys there."""
         staged = batch_select(self.conn, layout, table, source)
         self.conn.execute(f"CREATE OR REPLACE TEMP TABLE {STAGE} AS {staged}")
         rows = f"SELECT * FROM {STAGE}"
-        return self._replace_rows(layout, rows, rows, upsert, hard_delete, truncate)
+        return self._replace_rows(layout, rows, rows, upsert, hard_delete)
 
     def _replace_rows(
         self,
@@ -257,7 +308,6 @@ class Warehouse:
         keys_sql: str,
         upsert: bool,
         hard_delete: bool,
-        truncate: bool,
     ) -> LoadResult:
         """Check and deduplicate keys (last line wins), delete what they replace, insert."""
         conn = self.conn
@@ -282,9 +332,7 @@ class Warehouse:
                     f"CREATE OR REPLACE TEMP TABLE {SKIP} AS {' UNION ALL '.join(dropped)}"
                 )
                 skip = _count(conn.execute(f"SELECT count(*) FROM {SKIP}")) > 0
-        if truncate:
-            result.deleted += _count(conn.execute(f"DELETE FROM {target}"))
-        elif layout.keys and (upsert or hard_delete) and not self.is_empty(layout):
+        if layout.keys and (upsert or hard_delete) and not self.is_empty(layout):
             only_deleted = "" if upsert else f" AND {KEYS}._sdc_deleted_at IS NOT NULL"
             result.deleted += _count(
                 conn.execute(
@@ -314,9 +362,46 @@ class Warehouse:
         prop = layout.sources.get(key, key)
         raise MissingKeyError(f"key property {prop!r} is missing or null", line=row[0])
 
-    def truncate(self, layout: TableLayout) -> None:
-        """Delete every row of the stream's table (an ``overwrite`` run with no records)."""
-        self.conn.execute(f"DELETE FROM {layout.qualified}")
+    # -- overwrite ------------------------------------------------------------------------
+
+    def create_aside(self, layout: TableLayout) -> dict[str, SqlType]:
+        """Create the empty table an ``overwrite`` run loads into (replacing a stale one)."""
+        self.conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(layout.schema_name)}")
+        columns = ", ".join(f"{quote_identifier(c)} {t.sql()}" for c, t in layout.columns.items())
+        self.conn.execute(f"CREATE OR REPLACE TABLE {layout.qualified} ({columns})")
+        self._record_keys(layout)
+        return dict(layout.columns)
+
+    def swap_in(self, schema_name: str, tables: Sequence[str]) -> None:
+        """Replace each table by the one an ``overwrite`` run loaded, all in one transaction."""
+        schema = quote_identifier(schema_name)
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            for table in tables:
+                aside = f"{schema}.{quote_identifier(aside_name(table))}"
+                self.conn.execute(f"DROP TABLE IF EXISTS {schema}.{quote_identifier(table)}")
+                self.conn.execute(f"ALTER TABLE {aside} RENAME TO {quote_identifier(table)}")
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def drop_asides(self, schema_name: str | None = None) -> None:
+        """Drop the tables of ``overwrite`` runs that did not finish (of one schema, or all).
+
+        Only the process holding the database's write lock runs, so any such table
+        belongs to a run that failed or was killed.
+        """
+        found = self.conn.execute(
+            "SELECT schema_name, table_name FROM duckdb_tables() "
+            "WHERE database_name = current_database() AND starts_with(table_name, ?) "
+            "AND (? IS NULL OR schema_name = ?)",
+            [OVERWRITE_PREFIX, schema_name, schema_name],
+        ).fetchall()
+        for schema, table in found:
+            self.conn.execute(
+                f"DROP TABLE IF EXISTS {quote_identifier(schema)}.{quote_identifier(table)}"
+            )
 
     def activate_version(self, layout: TableLayout, version: int, *, hard_delete: bool) -> int:
         """Retire the rows of versions older than ``version``; return how many."""

@@ -10,6 +10,8 @@ DEFAULT_SCHEMA = "raw"
 DEFAULT_BATCH_ROWS = 50_000
 DEFAULT_BATCH_BYTES = 64 * 1024 * 1024
 DEFAULT_MEMORY_LIMIT = "200MB"
+DEFAULT_BATCH_SECONDS = 30
+DEFAULT_LOCK_TIMEOUT = 300
 
 CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
@@ -17,7 +19,19 @@ CONFIG_SCHEMA = th.PropertiesList(
         th.StringType,
         default=DEFAULT_PATH,
         title="Database file",
-        description="The DuckDB database file to load into; created if absent.",
+        description=(
+            "The DuckDB database file to load into; created if absent. A relative path is "
+            "relative to the working directory."
+        ),
+    ),
+    th.Property(
+        "filepath",
+        th.StringType,
+        title="Database file (alias)",
+        description=(
+            "Another name for `path`, as the community target-duckdb calls it; giving both "
+            "with different values is an error."
+        ),
     ),
     th.Property(
         "default_target_schema",
@@ -35,7 +49,10 @@ CONFIG_SCHEMA = th.PropertiesList(
         description=(
             "`upsert`: replace rows whose key properties match, insert the rest (streams "
             "without key properties are appended); `append-only`: insert every record; "
-            "`overwrite`: empty each table at the first batch of a run, then insert."
+            "`overwrite`: load each stream into a new table beside the old one and replace "
+            "the old one when the whole run has succeeded (STATE is emitted only then; a "
+            "failed run changes nothing). `overwrite` also rebuilds a table whose key "
+            "properties or column types changed."
         ),
     ),
     th.Property(
@@ -44,8 +61,9 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=False,
         title="Hard delete",
         description=(
-            "Delete rows whose record carries `_sdc_deleted_at` (and rows retired by "
-            "ACTIVATE_VERSION) instead of keeping them with `_sdc_deleted_at` set."
+            "Delete rows whose record carries `_sdc_deleted_at`, and the rows of versions "
+            "older than a stream's ACTIVATE_VERSION (retired at the end of a successful "
+            "run), instead of keeping them with `_sdc_deleted_at` set (the default)."
         ),
     ),
     th.Property(
@@ -61,6 +79,27 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=DEFAULT_BATCH_BYTES,
         title="Batch size (bytes)",
         description="Staged bytes per load transaction.",
+    ),
+    th.Property(
+        "batch_max_seconds",
+        th.NumberType,
+        default=DEFAULT_BATCH_SECONDS,
+        title="Batch age limit (seconds)",
+        description=(
+            "A batch also closes once its first record is this old (checked as messages "
+            "arrive), so that STATE advances during long, slow syncs."
+        ),
+    ),
+    th.Property(
+        "lock_timeout",
+        th.NumberType,
+        default=DEFAULT_LOCK_TIMEOUT,
+        title="Lock timeout (seconds)",
+        description=(
+            "How long to wait for the database file while another process has it open "
+            "(DuckDB allows one writer, and a read-only connection blocks writers too); the "
+            "holder's PID is logged while waiting. Then the run fails."
+        ),
     ),
     th.Property(
         "on_invalid_record",

@@ -14,6 +14,7 @@ from singer_sdk.sinks import BatchSink
 
 from targets.duckdb.errors import InputError, InvalidRecordError, LoadError, MissingKeyError
 from targets.duckdb.layout import TableLayout
+from targets.duckdb.loader import aside_name
 from targets.duckdb.locate import find_bad_records
 from targets.duckdb.naming import sanitize
 from targets.duckdb.reading import Source
@@ -44,9 +45,12 @@ class DuckDBSink(BatchSink):
         self.hard_delete = bool(config.get("hard_delete", False))
         self.reject_invalid = config.get("on_invalid_record", "fail") == "reject"
         self.batch_size_bytes = int(config.get("batch_size_bytes") or DEFAULT_BATCH_BYTES)
+        self.table_name = target.table_name_for(stream_name)
+        """The stream's table; an ``overwrite`` run loads into :func:`aside_name` of it."""
+        self.overwrite = self.load_method == "overwrite"
         self.layout = TableLayout.from_schema(
             schema_name=target.schema_name,
-            table_name=target.table_name_for(stream_name),
+            table_name=aside_name(self.table_name) if self.overwrite else self.table_name,
             json_schema=self.original_schema,
             key_properties=list(key_properties or []),
             add_metadata=bool(config.get("add_record_metadata", True)),
@@ -76,9 +80,18 @@ class DuckDBSink(BatchSink):
     # -- lifecycle ------------------------------------------------------------------------
 
     def setup(self) -> None:
-        """Create or evolve the stream's table (after earlier batches have committed)."""
+        """Create or evolve the stream's table (after earlier batches have committed).
+
+        The first sink of an ``overwrite`` stream creates the table it loads into afresh,
+        beside the real one; the target swaps it in at the end of a successful run.
+        """
         self._target.loads.wait()
-        self.table_types = self._target.warehouse.ensure_table(self.layout)
+        warehouse = self._target.warehouse
+        if self.overwrite and self.stream_name not in self._target.overwrites:
+            self.table_types = warehouse.create_aside(self.layout)
+            self._target.overwrites[self.stream_name] = self.table_name
+        else:
+            self.table_types = warehouse.ensure_table(self.layout)
 
     @property
     def current_size(self) -> int:
@@ -221,7 +234,6 @@ class DuckDBSink(BatchSink):
                     source,
                     method=self.load_method,
                     hard_delete=self.hard_delete,
-                    truncate=self._needs_truncate(),
                     rejects=batch.rejects,
                 )
             except (duckdb.Error, InvalidRecordError) as exc:
@@ -244,7 +256,6 @@ class DuckDBSink(BatchSink):
                 self._target.rejected[self.stream_name] += len(bad)
                 batch.drop_rows({b.row for b in bad})
                 continue
-            self._target.overwritten.add(self.stream_name)
             self._target.loaded[self.stream_name] += result.inserted
             self.record_counter_metric.increment(result.inserted)
             return
@@ -253,17 +264,21 @@ class DuckDBSink(BatchSink):
             stream=self.stream_name,
         )
 
-    def _needs_truncate(self) -> bool:
-        return self.load_method == "overwrite" and self.stream_name not in self._target.overwritten
-
     def activate_version(self, new_version: int) -> None:
-        """Retire rows of older versions (deleted, or marked with ``_sdc_deleted_at``)."""
+        """Retire rows of versions older than ``new_version``: deleted with ``hard_delete``,
+        else marked with ``_sdc_deleted_at`` (after every batch so far has committed)."""
         self._target.loads.wait()
         count = self._target.warehouse.activate_version(
             self.layout, new_version, hard_delete=self.hard_delete
         )
-        action = "deleted" if self.hard_delete else "marked deleted"
-        self.logger.info("ACTIVATE_VERSION %s: %d older rows %s", new_version, count, action)
+        action = "deleted" if self.hard_delete else "marked deleted (_sdc_deleted_at)"
+        self.logger.info(
+            "Stream '%s': version %s activated, %d rows of older versions %s",
+            self.stream_name,
+            new_version,
+            count,
+            action,
+        )
 
     def process_batch_files(self, encoding: BaseBatchFileEncoding, files: t.Sequence[str]) -> None:
         """Load a BATCH message's local JSONL or Parquet files directly with DuckDB."""
@@ -287,22 +302,24 @@ class DuckDBSink(BatchSink):
                 source,
                 method=self.load_method,
                 hard_delete=self.hard_delete,
-                truncate=self._needs_truncate(),
             )
         except duckdb.Error as exc:
             reason = str(exc).splitlines()[0]
             raise LoadError(f"DuckDB could not load BATCH files: {reason}") from None
-        self._target.overwritten.add(self.stream_name)
         self._target.loaded[self.stream_name] += result.inserted
         self.record_counter_metric.increment(result.inserted)
 
-    def clean_up(self) -> None:
-        """Finish the stream: an ``overwrite`` run with no records still empties the table."""
-        self._target.loads.wait()
-        if self._needs_truncate():
-            self._target.warehouse.truncate(self.layout)
-            self._target.overwritten.add(self.stream_name)
+    def discard_staged(self) -> None:
+        """Close and delete the batch being staged (the run is over, or failed)."""
         self._batch.discard()
+
+    def clean_up(self) -> None:
+        """At the end of a run: retire rows of versions older than the one the stream
+        activated, if it did; discard what is left of the staging file."""
+        version = self._target.activated_versions.pop(self.stream_name, None)
+        if version is not None:
+            self.activate_version(version)
+        self.discard_staged()
         super().clean_up()
 
 

@@ -4,17 +4,22 @@ Wiring only: settings, the fast record path, and the order of drains. Messages a
 through :class:`~targets.duckdb.reader.SingerLineReader`; records of streams without stream
 maps are staged as received by :class:`~targets.duckdb.sink.DuckDBSink`, others go through
 the SDK's mapper first. STATE is emitted by the SDK's ``drain_all`` only after every sink
-has committed, and a full sink triggers ``drain_all`` so that state keeps flowing.
+has committed, and a full sink, or a batch ``batch_max_seconds`` old, triggers ``drain_all``
+so that state keeps flowing. ``overwrite`` tables are swapped in, and older versions retired,
+only at the end of a successful run.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import difflib
 import glob
 import os
 import shutil
 import sys
 import tempfile
+import time
 import typing as t
 import weakref
 from collections import Counter
@@ -26,20 +31,26 @@ from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabiliti
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.plugin_base import _ConfigInput
 
-from targets.duckdb.errors import InputError, RecordBeforeSchemaError, TargetDuckDBError
+from brainhub.warehouse_lock import WarehouseLockedError
+from targets.duckdb.errors import (
+    InputError,
+    RecordBeforeSchemaError,
+    TargetDuckDBError,
+    WarehouseError,
+)
 from targets.duckdb.loader import Warehouse
 from targets.duckdb.naming import resolve_names, sanitize
 from targets.duckdb.pipeline import LoadPipeline
 from targets.duckdb.reader import SingerLineReader
 from targets.duckdb.settings import (
     CONFIG_SCHEMA,
+    DEFAULT_BATCH_SECONDS,
+    DEFAULT_LOCK_TIMEOUT,
     DEFAULT_MEMORY_LIMIT,
     DEFAULT_PATH,
     DEFAULT_SCHEMA,
 )
 from targets.duckdb.sink import DuckDBSink, sequence_base
-
-_AGE_CHECK_EVERY = 10_000
 
 
 class TargetDuckDB(Target):
@@ -49,7 +60,7 @@ class TargetDuckDB(Target):
     package_name = "brainhub"
     default_sink_class = DuckDBSink
     message_reader_class = SingerLineReader
-    config_jsonschema = CONFIG_SCHEMA
+    config_jsonschema = copy.deepcopy(CONFIG_SCHEMA)  # the SDK adds its built-in settings
     capabilities: t.ClassVar[list] = [
         PluginCapabilities.ABOUT,
         PluginCapabilities.STREAM_MAPS,
@@ -69,10 +80,20 @@ class TargetDuckDB(Target):
         self.sequence_base = sequence_base()
         self.loaded: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
-        self.overwritten: set[str] = set()
+        self.activated_versions: dict[str, int] = {}
+        """Stream → newest version activated in this run, retired below at the end."""
+        self.overwrites: dict[str, str] = {}
+        """Stream → table of this run's ``overwrite`` loads, swapped in at the end."""
+        self._held_state: dict | None = None
         self._tables: dict[str, str] = {}
         self._fast_sinks: dict[str, DuckDBSink] = {}
-        self._since_age_check = 0
+        max_seconds = self.config.get("batch_max_seconds")
+        self.batch_max_seconds = float(
+            DEFAULT_BATCH_SECONDS if max_seconds is None else max_seconds
+        )
+        """Pending batches are drained (and STATE emitted) once their first record is this
+        old; checked as messages arrive."""
+        self._drain_due: float | None = None
         self._warehouse: Warehouse | None = None
         self.loads = LoadPipeline()
         self._emitted_state: dict | None = None
@@ -86,21 +107,53 @@ class TargetDuckDB(Target):
             reader.raw_record_handler = self._process_raw_record
             reader.speculative_handler = self._stage_if_recent_stream
 
+    # -- settings -------------------------------------------------------------------------
+
+    def _validate_config(self, *, raise_errors: bool = True) -> list[str]:
+        """Resolve ``filepath`` (an alias of ``path``) and warn of unknown settings, then
+        validate as the SDK does."""
+        config = self._config
+        alias = config.pop("filepath", None)
+        if alias is not None:
+            if config.get("path") not in (None, alias):
+                raise TargetDuckDBError(
+                    f"settings 'path' ({config['path']!r}) and 'filepath' ({alias!r}) disagree; "
+                    "'filepath' is another name for 'path': give one of them"
+                )
+            config["path"] = alias
+        schema = copy.deepcopy(self.config_jsonschema)
+        self.append_builtin_config(schema)
+        known = set(schema.get("properties", {}))
+        for name in sorted(set(config) - known):
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"valid: {', '.join(sorted(known))}"
+            self.logger.warning("Unknown setting %r is ignored (%s)", name, hint)
+        return super()._validate_config(raise_errors=raise_errors)
+
     # -- resources ------------------------------------------------------------------------
 
     @property
     def warehouse(self) -> Warehouse:
-        """The open DuckDB database (opened on first use)."""
+        """The open DuckDB database (opened on first use, waiting for its lock if need be)."""
         if self._warehouse is None:
             path = self.config.get("path") or DEFAULT_PATH
             if os.path.dirname(path):
                 os.makedirs(os.path.dirname(path), exist_ok=True)
+            timeout = self.config.get("lock_timeout")
             try:
-                memory_limit = self.config.get("memory_limit") or DEFAULT_MEMORY_LIMIT
-                self._warehouse = Warehouse(path, memory_limit=memory_limit)
+                self._warehouse = Warehouse(
+                    path,
+                    memory_limit=self.config.get("memory_limit") or DEFAULT_MEMORY_LIMIT,
+                    lock_timeout=DEFAULT_LOCK_TIMEOUT if timeout is None else float(timeout),
+                    on_wait=self.logger.warning,
+                )
+            except WarehouseLockedError as exc:
+                raise WarehouseError(f"cannot open database: {exc}") from None
             except duckdb.Error as exc:
                 reason = str(exc).splitlines()[0]
-                raise TargetDuckDBError(f"cannot open database {path!r}: {reason}") from None
+                raise WarehouseError(f"cannot open database {path!r}: {reason}") from None
+            self.logger.info("Loading into %s", os.path.abspath(path))
+            self._warehouse.drop_asides()
         return self._warehouse
 
     def table_name_for(self, stream_name: str) -> str:
@@ -129,10 +182,7 @@ class TargetDuckDB(Target):
         self._recent_sink = sink
         if sink.stage(line, raw_record, number):
             self.drain_all()
-        self._since_age_check += 1
-        if self._since_age_check >= _AGE_CHECK_EVERY:
-            self._since_age_check = 0
-            self._handle_max_record_age()
+        self._drain_if_due()
 
     def _stage_if_recent_stream(self, line: bytes, number: int) -> bool:
         """The fast path: most RECORD lines belong to the stream of the record before."""
@@ -144,11 +194,23 @@ class TargetDuckDB(Target):
             return False
         if full:
             self.drain_all()
-        self._since_age_check += 1
-        if self._since_age_check >= _AGE_CHECK_EVERY:
-            self._since_age_check = 0
-            self._handle_max_record_age()
+        self._drain_if_due()
         return True
+
+    def _drain_if_due(self) -> None:
+        """Drain every sink once the oldest pending record is ``batch_max_seconds`` old, so
+        that STATE advances during a long, slow sync (called after each staged record)."""
+        now = time.monotonic()
+        if self._drain_due is None:
+            self._drain_due = now + self.batch_max_seconds
+        elif now >= self._drain_due:
+            self.logger.debug("Batches reached batch_max_seconds: draining every sink")
+            self.drain_all()
+
+    def _reset_max_record_age(self) -> None:
+        """Called at the end of every ``drain_all``: nothing is pending any more."""
+        super()._reset_max_record_age()
+        self._drain_due = None
 
     def _process_record_message(self, message_dict: dict) -> None:
         """Stage a record that goes through stream maps or flattening first."""
@@ -165,6 +227,7 @@ class TargetDuckDB(Target):
             sink = t.cast(DuckDBSink, self._sinks_active[stream_map.stream_alias])
             if sink.stage_message({**message_dict, "record": record}, number):
                 self.drain_all()
+            self._drain_if_due()
 
     def _process_schema_message(self, message_dict: dict) -> None:
         """Register a schema; drain the stream's pending records first if it changed."""
@@ -200,15 +263,27 @@ class TargetDuckDB(Target):
         return [t.cast(DuckDBSink, self._sinks_active[m.stream_alias]) for m in maps]
 
     def _process_activate_version_message(self, message_dict: dict) -> None:
-        """Commit the stream's pending records, then retire rows of older versions."""
+        """Note the stream's new version; rows of older versions are retired at the end.
+
+        A full-table stream sends ACTIVATE_VERSION as it starts, and its records carry the
+        version. Retiring older rows only once every record of the run has committed (in
+        :meth:`DuckDBSink.clean_up`) never shows a half-retired table, and a run that fails
+        retires nothing.
+        """
         self._assert_line_requires(message_dict, requires={"stream", "version"})
         sinks = self._sinks_of(message_dict, "ACTIVATE_VERSION")
         if not self.config.get("process_activate_version_messages", True):
             self.logger.info("Ignoring ACTIVATE_VERSION (process_activate_version_messages off)")
             return
+        version = message_dict["version"]
+        if isinstance(version, bool) or not isinstance(version, int):
+            raise InputError(
+                f"ACTIVATE_VERSION 'version' must be an integer (got {version!r})",
+                stream=message_dict["stream"],
+            )
         for sink in sinks:
-            self.drain_one(sink)
-            sink.activate_version(int(message_dict["version"]))
+            known = self.activated_versions.get(sink.stream_name)
+            self.activated_versions[sink.stream_name] = max(version, known or version)
 
     def _process_batch_message(self, message_dict: dict) -> None:
         """Commit the stream's pending records, then load the BATCH files."""
@@ -218,17 +293,27 @@ class TargetDuckDB(Target):
         super()._process_batch_message(message_dict)
 
     def _process_state_message(self, message_dict: dict) -> None:
-        """Keep the state; emit it at once if every record before it is already staged out."""
+        """Keep the state; emit it at once if every record before it is already staged out,
+        or drain first if the pending records are ``batch_max_seconds`` old."""
         super()._process_state_message(message_dict)
-        if self._latest_state and not any(s.current_size for s in self._sinks_active.values()):
+        if not self._latest_state:
+            return
+        if not any(s.current_size for s in self._sinks_active.values()):
             self._write_state_message(copy.deepcopy(self._latest_state))
+        elif self._drain_due is not None and time.monotonic() >= self._drain_due:
+            self.drain_all()
 
     def _write_state_message(self, state: dict) -> None:
         """Emit STATE once every batch received before it has committed.
 
         The write is queued behind those batches' loads, so reading goes on meanwhile; if
-        a load fails, the state is never written.
+        a load fails, the state is never written. While ``overwrite`` tables wait to be
+        swapped in, the real tables do not hold what the state describes yet: the state is
+        held until the swap at the end of the run.
         """
+        if self.overwrites:
+            self._held_state = state
+            return
         if state == self._emitted_state:
             return
         self._emitted_state = state
@@ -236,8 +321,19 @@ class TargetDuckDB(Target):
         self.loads.submit(lambda: write(state))
 
     def process_endofpipe(self) -> None:
-        """Commit everything, emit the final state, report counts and close the database."""
+        """Commit everything, swap in ``overwrite`` tables, emit the final state, report
+        counts and close the database."""
         super().process_endofpipe()
+        self.loads.wait()
+        if self.overwrites:
+            self.warehouse.swap_in(self.schema_name, sorted(self.overwrites.values()))
+            for stream, table in sorted(self.overwrites.items()):
+                self.logger.info(
+                    "Stream '%s': table %s.%s replaced", stream, self.schema_name, table
+                )
+            self.overwrites.clear()
+            if self._held_state is not None:
+                self._write_state_message(self._held_state)
         self.loads.close()
         for stream in sorted(set(self.loaded) | set(self.rejected)):
             self.logger.info(
@@ -252,9 +348,17 @@ class TargetDuckDB(Target):
         """Release the database and the staging files (after an error too)."""
         self.loads.abandon()
         if self._warehouse is not None:
+            if self.overwrites:  # a failed run: the real tables stay as they were
+                with contextlib.suppress(duckdb.Error):
+                    self._warehouse.drop_asides(self.schema_name)
+                self.overwrites.clear()
             self._warehouse.close()
             self._warehouse = None
+        for sink in [*self._sinks_active.values(), *self._sinks_to_clear]:
+            if isinstance(sink, DuckDBSink):
+                sink.discard_staged()
         self._sinks_active.clear()
+        self._sinks_to_clear.clear()
         self._fast_sinks.clear()
         self._recent_sink = None
         shutil.rmtree(self.staging_dir, ignore_errors=True)
@@ -282,8 +386,10 @@ class TargetDuckDB(Target):
                 config=config.config, validate_config=True, parse_env_config=config.parse_env
             )
             target.listen(file_input)
-        except TargetDuckDBError as exc:
-            error = exc
+        except (TargetDuckDBError, duckdb.Error) as exc:
+            error: Exception = exc
+            if isinstance(exc, duckdb.Error):  # e.g. the disk is full: DuckDB's first line
+                error = WarehouseError(f"DuckDB failed: {str(exc).splitlines()[0]}")
             if target is not None:
                 try:  # batches read before the error still commit, and their state is emitted
                     target.loads.close()

@@ -58,3 +58,15 @@ def test_sandbox_environment_covers_every_extractor_and_dev_has_no_secrets() -> 
     for plugin in environments["dev"]["config"]["plugins"]["extractors"]:
         spec = load_connector(plugin["name"].removeprefix("tap-"))
         assert not set(plugin.get("config", {})) & set(spec.secret_settings)
+
+
+def test_target_duckdb_declares_its_settings_and_defaults() -> None:
+    from targets.duckdb.settings import CONFIG_SCHEMA
+
+    (target,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == "target-duckdb")
+    declared = {s["name"]: s for s in target["settings"]}
+    own = dict(CONFIG_SCHEMA["properties"])
+    own.pop("filepath")  # the community target's alias of path, for configs brought along
+    assert set(declared) == set(own) | {"process_activate_version_messages"}
+    for name, prop in own.items():
+        assert declared[name].get("value") == prop.get("default"), name

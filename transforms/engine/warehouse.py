@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import duckdb
 
 from brainhub.sql import quote_identifier
+from brainhub.warehouse_lock import WarehouseLockedError, connect_waiting
 from transforms.engine.compiler import Catalog
 from transforms.engine.errors import WarehouseError
 from transforms.engine.model import Model
@@ -15,6 +17,8 @@ from transforms.engine.types import ColumnType, column_type
 
 DEFAULT_PATH = "data/warehouse.duckdb"
 PATH_VARIABLES = ("TRANSFORM_DUCKDB_PATH", "TARGET_DUCKDB_PATH")
+LOCK_TIMEOUT = 300
+"""Seconds to wait while another process has the warehouse file open (DuckDB's lock)."""
 
 
 def warehouse_path(explicit: str | None, project_dir: Path) -> Path:
@@ -37,8 +41,15 @@ def connect(
                 f"warehouse {target} does not exist; load data first (e.g. meltano run tap-clickup target-duckdb)"
             )
         file.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        connection = duckdb.connect(target, read_only=read_only)
+    try:  # a sync or a notebook holding the file: wait for it, as target-duckdb does
+        connection = connect_waiting(
+            target,
+            read_only=read_only,
+            timeout=LOCK_TIMEOUT,
+            on_wait=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+    except WarehouseLockedError as error:
+        raise WarehouseError(f"cannot open warehouse: {error}") from None
     except duckdb.Error as error:
         first = str(error).splitlines()[0]
         raise WarehouseError(f"cannot open warehouse {target}: {first}") from None
