@@ -221,6 +221,11 @@ class PolicyAdapter(HTTPAdapter):
         except _TRANSIENT_ERRORS as exc:
             _close(response)
             outcome = _Attempt(Verdict("retry"), _describe_exception(exc, request))
+        except (ValueError, UnicodeError) as exc:  # a header value http.client refuses
+            raise FatalAPIError(
+                f"{self.connector}: {request_target(request)}: the request could not be sent "
+                f"({type(exc).__name__}: {redact(str(exc), request_secrets(request))})"
+            ) from None
         else:
             outcome = self._judge(response, content)
         finally:
