@@ -36,18 +36,24 @@ from urllib.parse import quote, quote_plus
 MIN_SECRET_CHARS = 6
 REDACTED = "<redacted>"
 
-_SECRET_NAME_WORDS = (
+_SECRET_NAME_WORDS = {
     "auth",
+    "authorization",
+    "apikey",
     "token",
     "key",
     "secret",
     "password",
+    "passwd",
     "cookie",
     "session",
     "signature",
-)
-#: Names that contain a secret word but carry none (paging cursors).
-_HARMLESS_NAMES = {"nextpagetoken", "pagetoken", "continuationtoken", "synctoken", "keys"}
+    "credential",
+    "credentials",
+}
+#: Names with a secret word that carry none (paging cursors).
+_HARMLESS_NAMES = {"nextpagetoken", "pagetoken", "continuationtoken", "synctoken"}
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 #: Words that follow a scheme name in prose ("Basic auth failed"), not credentials.
 _PROSE = (
     r"(?:auth|authentication|token|tokens|credentials?|scheme|realm|header|and|or|is|the|an?)\b"
@@ -63,10 +69,9 @@ _AUTHORIZATION_VALUE = re.compile(
 
 def is_secret_name(name: str) -> bool:
     """Whether a header, query parameter or setting name says its value is a credential."""
-    normal = re.sub(r"[^a-z0-9]", "", name.lower())
-    if normal in _HARMLESS_NAMES:
+    if re.sub(r"[^a-z0-9]", "", name.lower()) in _HARMLESS_NAMES:
         return False
-    return any(word in normal for word in _SECRET_NAME_WORDS)
+    return any(word.lower() in _SECRET_NAME_WORDS for word in _NAME_WORDS.findall(name))
 
 
 def control_characters(value: str) -> list[str]:
@@ -139,7 +144,7 @@ class SecretScrubber:
         with self._lock:
             if forms - self._forms:
                 self._forms |= forms
-                self._pattern = _alternation(self._forms)
+                self._pattern = _alternation(frozenset(self._forms))
 
     def __bool__(self) -> bool:
         return bool(self._forms)
@@ -154,7 +159,7 @@ class SecretScrubber:
         pattern = self._pattern
         extra_forms = set().union(*(secret_forms(s) for s in extra if s))
         if extra_forms - self._forms:
-            pattern = _alternation(self._forms | extra_forms)
+            pattern = _alternation(frozenset(self._forms | extra_forms))
         if pattern is not None:
             text = pattern.sub(marker, text)
         return scrub_by_place(text, marker)
@@ -181,7 +186,8 @@ def _query_pattern(marker: str) -> re.Pattern[str]:
     return re.compile(r"\?(?:" + re.escape(marker) + r"|[^\s'\"()<>\[\]{}])+")
 
 
-def _alternation(forms: set[str]) -> re.Pattern[str] | None:
+@functools.lru_cache(maxsize=64)
+def _alternation(forms: frozenset[str]) -> re.Pattern[str] | None:
     if not forms:
         return None
     ordered = sorted(forms, key=len, reverse=True)  # the longest spelling wins at a position

@@ -14,7 +14,7 @@ import requests
 
 from brainhub.errors import SettingsError
 from brainhub.http.messages import body_excerpt, redact, request_secrets
-from brainhub.redaction import MIN_SECRET_CHARS, SecretScrubber, hidden
+from brainhub.redaction import MIN_SECRET_CHARS, SecretScrubber, hidden, is_secret_name
 from taps.runtime import redaction as tap_redaction
 from tests.support.secrets import CONTROL_SECRETS, HOSTILE_SECRETS, leaks
 
@@ -167,3 +167,27 @@ def test_an_uncaught_exception_in_a_process_prints_no_secret() -> None:
     assert done.returncode == 1
     assert "KeyError: '<redacted>'" in done.stderr
     assert leaks(secret, done.stderr) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "secret"),
+    [
+        ("Authorization", True),
+        ("Proxy-Authorization", True),
+        ("X-Api-Key", True),
+        ("apiKey", True),
+        ("key", True),
+        ("token", True),
+        ("access_token", True),
+        ("X-Auth-Token", True),
+        ("client_secret", True),
+        ("Cookie", True),
+        ("author", False),
+        ("nextPageToken", False),
+        ("keys", False),
+        ("X-GitHub-Api-Version", False),
+        ("opt_fields", False),
+    ],
+)
+def test_credential_names_are_told_from_look_alikes(name: str, secret: bool) -> None:
+    assert is_secret_name(name) is secret
