@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import traceback
 from collections.abc import Iterable, Mapping
 from types import TracebackType
@@ -80,9 +81,19 @@ def _scrub_record(record: logging.LogRecord) -> None:
 
 
 def _scrub_uncaught_tracebacks() -> None:
+    """Uncaught exceptions, in the main thread or any other, print scrubbed tracebacks."""
+
     def excepthook(
         kind: type[BaseException], value: BaseException, tb: TracebackType | None
     ) -> None:
         sys.stderr.write(_redact("".join(traceback.format_exception(kind, value, tb))))
 
+    def thread_excepthook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is SystemExit:
+            return
+        name = args.thread.name if args.thread is not None else "a thread"
+        sys.stderr.write(f"Exception in thread {name}:\n")
+        excepthook(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback)
+
     sys.excepthook = excepthook
+    threading.excepthook = thread_excepthook

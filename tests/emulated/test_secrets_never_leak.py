@@ -6,6 +6,7 @@ log — the file and the in-memory entries — for every spelling of each secret
 (see ``tests.support.secrets``). The paths:
 
 - ``served``: the emulator accepts the hostile credentials, the whole sync runs;
+- ``debug``: the same with every logger at DEBUG (urllib3 logs each request line);
 - ``fault``: accepted, but every request draws a 500, and the tap gives up at once;
 - ``refused``: the emulator keeps its own credentials and answers 401;
 - ``unreachable``: nothing listens at the base URL (the request's URL is in the error).
@@ -16,6 +17,7 @@ Secrets holding control characters are refused before any request.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -33,7 +35,7 @@ SERVICES = ("clickup", "github", "jira", "slack", "asana", "notion", "trello")
 BIN = Path(sys.executable).parent
 #: Which path each hostile value takes (all four for the one with every special character).
 CASES = [
-    *(("specials", path) for path in ("served", "fault", "refused", "unreachable")),
+    *(("specials", path) for path in ("served", "debug", "fault", "refused", "unreachable")),
     ("unicode", "served"),
     ("unicode", "refused"),
     ("short", "served"),
@@ -76,13 +78,17 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def run_tap(service: str, config_file: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run_tap(
+    service: str, config_file: Path, *args: str, debug: bool = False
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LOGLEVEL": "DEBUG"} if debug else None
     return subprocess.run(
         [str(BIN / f"tap-{service}"), "--config", str(config_file), *args],
         capture_output=True,
         text=True,
         timeout=90,
         check=False,
+        env=env,
     )
 
 
@@ -110,7 +116,7 @@ def test_no_spelling_of_a_secret_reaches_any_output(
             base_url = f"http://127.0.0.1:{closed_port()}{emulator.base_path}"
         config = {**served.credentials, **secrets, "base_url": base_url, "max_tries": 1}
         config_file.write_text(json.dumps(config))
-        sync = run_tap(service, config_file)
+        sync = run_tap(service, config_file, debug=path == "debug")
         if path == "served":
             discover = run_tap(service, config_file, "--discover")
             assert discover.returncode == 0, discover.stderr[-2000:]
@@ -126,7 +132,7 @@ def test_no_spelling_of_a_secret_reaches_any_output(
     assert "Traceback" not in sync.stderr
     statuses = {entry.status for entry in emulator.request_log}
     last_line = sync.stderr.strip().splitlines()[-1]
-    if path == "served" and HEADER_SAFE.get((service, value), True):
+    if path in ("served", "debug") and HEADER_SAFE.get((service, value), True):
         assert sync.returncode == 0, last_line
         assert 200 in statuses, "the hostile credentials went through and were accepted"
     else:
@@ -134,6 +140,8 @@ def test_no_spelling_of_a_secret_reaches_any_output(
         assert last_line.startswith(f"tap-{service}: "), last_line
     if path == "unreachable":
         assert emulator.request_log == []
+    if path == "debug":
+        assert "| DEBUG    | urllib3.connectionpool" in sync.stderr, "request lines were logged"
 
 
 @pytest.mark.parametrize("value", ["crlf"])

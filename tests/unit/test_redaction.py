@@ -191,3 +191,19 @@ def test_an_uncaught_exception_in_a_process_prints_no_secret() -> None:
 )
 def test_credential_names_are_told_from_look_alikes(name: str, secret: bool) -> None:
     assert is_secret_name(name) is secret
+
+
+def test_an_uncaught_exception_in_a_thread_prints_no_secret() -> None:
+    secret = LONG["specials"] + "-thread"
+    code = (
+        "import threading; from taps.runtime.redaction import install_secret_redaction\n"
+        f"install_secret_redaction([{secret!r}])\n"
+        "def fail(): raise KeyError(" + repr(secret) + ")\n"
+        "worker = threading.Thread(target=fail, name='worker'); worker.start(); worker.join()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "Exception in thread worker:" in done.stderr
+    assert "KeyError: '<redacted>'" in done.stderr
+    assert leaks(secret, done.stderr) == []
