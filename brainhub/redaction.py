@@ -67,6 +67,7 @@ _AUTHORIZATION_VALUE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=1024)
 def is_secret_name(name: str) -> bool:
     """Whether a header, query parameter or setting name says its value is a credential."""
     if re.sub(r"[^a-z0-9]", "", name.lower()) in _HARMLESS_NAMES:
