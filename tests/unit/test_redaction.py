@@ -43,9 +43,9 @@ def _every_spelling(secret: str, user: str = "robot@example.test") -> str:
     )
 
 
-@pytest.mark.parametrize("name", LONG)
+@pytest.mark.parametrize("name", [*LONG, *CONTROL_SECRETS])
 def test_every_spelling_of_a_secret_is_redacted(name: str) -> None:
-    secret = LONG[name]
+    secret = {**LONG, **CONTROL_SECRETS}[name]
     text = SecretScrubber([secret]).scrub(_every_spelling(secret))
     assert leaks(secret, text, basic_user="robot@example.test") == []
     assert leaks(secret, text, basic_user="u") == []
