@@ -81,7 +81,11 @@ def _scrub_record(record: logging.LogRecord) -> None:
 
 
 def _scrub_uncaught_tracebacks() -> None:
-    """Uncaught exceptions, in the main thread or any other, print scrubbed tracebacks."""
+    """Uncaught exceptions, in the main thread or any other, print scrubbed tracebacks.
+
+    Only Python's own hooks are replaced: a host that installed its own (a test runner
+    collecting thread exceptions) keeps it.
+    """
 
     def excepthook(
         kind: type[BaseException], value: BaseException, tb: TracebackType | None
@@ -95,5 +99,7 @@ def _scrub_uncaught_tracebacks() -> None:
         sys.stderr.write(f"Exception in thread {name}:\n")
         excepthook(args.exc_type, args.exc_value or args.exc_type(), args.exc_traceback)
 
-    sys.excepthook = excepthook
-    threading.excepthook = thread_excepthook
+    if sys.excepthook is sys.__excepthook__:
+        sys.excepthook = excepthook
+    if threading.excepthook is threading.__excepthook__:
+        threading.excepthook = thread_excepthook
