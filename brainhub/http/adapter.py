@@ -221,6 +221,17 @@ class PolicyAdapter(HTTPAdapter):
         except _TRANSIENT_ERRORS as exc:
             _close(response)
             outcome = _Attempt(Verdict("retry"), _describe_exception(exc, request))
+        except UnicodeEncodeError:
+            hint = self.auth_hint or "check the settings sent in headers"
+            raise FatalAPIError(
+                f"{self.connector}: {request_target(request)}: a header value holds characters "
+                f"an HTTP header cannot carry (only Latin-1 text); {hint}"
+            ) from None
+        except ValueError as exc:  # a header value http.client refuses
+            raise FatalAPIError(
+                f"{self.connector}: {request_target(request)}: the request could not be sent "
+                f"({type(exc).__name__}: {redact(str(exc), request_secrets(request))})"
+            ) from None
         else:
             outcome = self._judge(response, content)
         finally:

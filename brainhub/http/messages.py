@@ -1,24 +1,24 @@
 """Safe descriptions of requests and responses for errors and logs.
 
 Nothing built here contains a query string, a header or a credential: paths are cut at
-``?``, body excerpts are short and scrubbed of every secret-looking value the request carried.
+``?``; texts (exception messages, body excerpts) are scrubbed of every spelling of the
+credentials the request carried and of the process's registered secrets, and of every
+credential by place (see :mod:`brainhub.redaction`) — then shortened.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable
 from urllib.parse import parse_qsl, urlsplit
 
 import requests
 
+from brainhub import redaction
+from brainhub.redaction import is_secret_name
+
 EXCERPT_CHARS = 200
-_SECRET_HEADER_WORDS = ("auth", "token", "key", "secret", "cookie", "session", "signature")
-_AUTH_SCHEMES = {"basic", "bearer", "digest", "token", "apikey"}
-_QUERY_IN_TEXT = re.compile(r"\?[^\s'\"()<>]*")
-_MIN_SECRET_CHARS = 4
-REDACTED = "<redacted>"
+_AUTH_SCHEMES = {"basic", "bearer", "digest", "token", "apikey", "oauth", "bot"}
 
 
 def path_of(url: str | None) -> str:
@@ -33,37 +33,44 @@ def request_target(request: requests.PreparedRequest) -> str:
 
 def strip_queries(text: str) -> str:
     """Replace every ``?query`` inside free text (e.g. an exception message) by ``?<redacted>``."""
-    return _QUERY_IN_TEXT.sub(f"?{REDACTED}", text)
+    return redaction.strip_queries(text)
 
 
 def request_secrets(request: requests.PreparedRequest) -> list[str]:
-    """Values that may be secret: query parameter values and sensitive header values."""
-    secrets: list[str] = [value for _, value in parse_qsl(urlsplit(request.url or "").query)]
+    """The credentials a request carries: values of secret-named query parameters and headers.
+
+    A header value also gives the credential after its scheme (``Bearer <token>`` → ``<token>``).
+    """
+    query = parse_qsl(urlsplit(request.url or "").query, keep_blank_values=True)
+    secrets = [value for name, value in query if is_secret_name(name)]
     for name, value in (request.headers or {}).items():
-        if any(word in name.lower() for word in _SECRET_HEADER_WORDS):
-            secrets.append(str(value))
-            words = str(value).split()  # "Bearer <token>" → "<token>"
-            secrets.extend(w for w in words if w.lower() not in _AUTH_SCHEMES)
-    return [s for s in secrets if len(s) >= _MIN_SECRET_CHARS]
+        if is_secret_name(name):
+            text = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+            secrets.append(text)
+            scheme, _, credential = text.partition(" ")
+            if credential and scheme.lower() in _AUTH_SCHEMES:
+                secrets.append(credential)
+    return [s for s in secrets if s]
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by ``<redacted>`` and query strings cut."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        text = text.replace(secret, REDACTED)
-    return strip_queries(text)
+    """``text`` without ``secrets`` or the process's secrets (any spelling), queries cut."""
+    return redaction.redact(text, secrets)
 
 
 def body_excerpt(response: requests.Response, secrets: Iterable[str] = ()) -> str:
-    """The first characters of a response body on one line, redacted; ``""`` if empty."""
+    """The first characters of a response body on one line, redacted; ``""`` if empty.
+
+    Redaction comes first, so a secret is never cut in two by the shortening.
+    """
     try:
         text = response.content.decode(response.encoding or "utf-8", errors="replace")
     except (LookupError, requests.RequestException):
         return ""
-    text = " ".join(text.split())
+    text = " ".join(redact(text, secrets).split())
     if len(text) > EXCERPT_CHARS:
         text = text[:EXCERPT_CHARS] + "…"
-    return redact(text, secrets)
+    return text
 
 
 def status_text(response: requests.Response) -> str:
@@ -73,15 +80,15 @@ def status_text(response: requests.Response) -> str:
 
 
 class _QueryRedactingFilter(logging.Filter):
-    """Cuts query strings out of urllib3's debug lines (``"GET /path?token=… HTTP/1.1"``)."""
+    """Cuts query strings and secrets out of urllib3's debug lines (``"GET /path?token=…"``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(
-                strip_queries(arg) if isinstance(arg, str) else arg for arg in record.args
+                redaction.redact(arg) if isinstance(arg, str) else arg for arg in record.args
             )
         elif isinstance(record.msg, str):
-            record.msg = strip_queries(record.msg)
+            record.msg = redaction.redact(record.msg)
         return True
 
 

@@ -27,7 +27,7 @@ pipeline; a subclass supplies the vendor's knowledge through class attributes an
 Pipeline for each request: reload the stored generation if it changed (when following
 the state file) → optional latency → route match (else ``not_found_response``) →
 ``authenticate`` → rate limiter keyed by ``credential_key`` → fault draw → handler →
-rate-limit headers → request log.
+rate-limit headers → request log (credentials hidden: see :mod:`brainhub.sandbox.request_log`).
 
 Writing an emulator::
 
@@ -71,7 +71,6 @@ import random
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -80,6 +79,7 @@ from werkzeug.routing import Map, Rule, Submount
 from werkzeug.wrappers import Request, Response
 
 from brainhub.errors import EmulatorError
+from brainhub.redaction import is_secret_name
 from brainhub.sandbox import state
 from brainhub.sandbox.faults import (
     FaultPolicy,
@@ -89,26 +89,10 @@ from brainhub.sandbox.faults import (
     truncate_response,
 )
 from brainhub.sandbox.ratelimit import Clock, FixedWindowRateLimiter, RateLimitDecision, parse_rate
+from brainhub.sandbox.request_log import LoggedRequest, logged_request
 
 #: Seconds a client is told to wait after an injected 429 fault.
 FAULT_RETRY_AFTER_S = 1
-
-
-@dataclass(frozen=True)
-class LoggedRequest:
-    """One request as the emulator saw it (the ``Authorization`` header included)."""
-
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    status: int | None
-    timestamp: float
-    fault: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        """The entry as plain JSON-ready data."""
-        return asdict(self)
 
 
 class Emulator:
@@ -184,7 +168,11 @@ class Emulator:
 
     @property
     def credentials(self) -> dict[str, str]:
-        """The settings our tap needs to talk to this emulator, keyed by setting name."""
+        """The settings our tap needs to talk to this emulator, keyed by setting name.
+
+        ``authenticate`` accepts exactly these; those named as credentials (``api_token``,
+        ``api_key``…) never appear in clear in the request log.
+        """
         return {}
 
     def counts(self) -> dict[str, int]:
@@ -330,15 +318,8 @@ class Emulator:
                 self.set_generation(generation)
 
     def _log(self, request: Request, status: int | None, fault: str | None) -> None:
-        entry = LoggedRequest(
-            method=request.method,
-            path=request.path,
-            query={key: request.args.getlist(key) for key in request.args},
-            headers=dict(request.headers.items()),
-            status=status,
-            timestamp=self.clock(),
-            fault=fault,
-        )
+        secrets = [v for k, v in self.credentials.items() if is_secret_name(k)]
+        entry = logged_request(request, status, self.clock(), fault, secrets)
         with self._log_lock:
             self.request_log.append(entry)
             if self.request_log_path is not None:

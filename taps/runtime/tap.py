@@ -21,7 +21,7 @@ from singer_sdk.streams import Stream
 from brainhub.http import HttpPolicy, PolicyAdapter, RequestStats, credential_fingerprint
 from brainhub.spec.model import ConnectorSpec
 from taps.runtime.auth import build_authenticator
-from taps.runtime.redaction import install_secret_redaction
+from taps.runtime.redaction import check_secret_settings, install_secret_redaction
 from taps.runtime.settings import DEFAULT_MAX_WORKERS, check_config, coerce_numbers, config_schema
 from taps.runtime.stream import SpecStream, stream_class
 from taps.runtime.writer import BufferedSingerWriter
@@ -52,6 +52,7 @@ class SpecTap(Tap):
             config = self._start_sandbox(config)
         config = coerce_numbers(self.connector, config)
         install_secret_redaction(config.get(name) for name in self.connector.secret_settings)
+        check_secret_settings(self.name, self.connector.secret_settings, config)
         # Discovery (validate_config=False, the Singer SDK convention) needs no credentials:
         # values given are still checked, required ones may be absent.
         check_config(self.connector, _without_env_only(config), require=validate_config)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from brainhub.redaction import hidden
 from brainhub.sandbox import serve
 from brainhub.sandbox.services.asana import AsanaEmulator
 from brainhub.spec.placeholders import parse_time
@@ -62,7 +63,7 @@ def test_first_run_reads_every_record_pages_and_bookmarks(
     assert dict(counts) == emulator.counts()
     log = emulator.request_log
     token = emulator.credentials["access_token"]
-    assert {e.headers.get("Authorization") for e in log} == {f"Bearer {token}"}
+    assert {e.headers.get("Authorization") for e in log} == {f"Bearer {hidden(token)}"}
     assert all(e.query.get("limit") == ["2"] for e in log)
     assert all(e.query.get("opt_fields") for e in log), "compact objects otherwise"
     # Paging: the offset token of next_page is sent back.

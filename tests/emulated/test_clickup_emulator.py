@@ -9,6 +9,7 @@ import pytest
 import requests
 from werkzeug.test import Client
 
+from brainhub.redaction import hidden
 from brainhub.sandbox import start_for_url
 from brainhub.sandbox.services.clickup import ClickUpEmulator
 from brainhub.sandbox.services.clickup.sizes import DAY_MS, now_ms
@@ -483,7 +484,7 @@ def test_served_from_a_sandbox_url_with_a_request_log():
         assert served.base_url.endswith("/api/v2")
         (entry,) = served.emulator.request_log
         assert (entry.method, entry.path, entry.status) == ("GET", "/api/v2/team", 200)
-        assert entry.headers["Authorization"] == token
+        assert entry.headers["Authorization"] == hidden(token)
     finally:
         served.stop()
 

@@ -11,6 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from brainhub.redaction import hidden
 from brainhub.sandbox import serve
 from brainhub.sandbox.registry import emulator_class
 from tests.support.taps import final_state, record_counts
@@ -34,7 +35,7 @@ def test_first_run_reads_everything_and_the_second_only_changes(tmp_path: Path) 
         token = served.credentials["api_token"]
         assert token not in stderr
         log = list(source.request_log)
-        assert {entry.headers.get("Authorization") for entry in log} == {token}
+        assert {entry.headers.get("Authorization") for entry in log} == {hidden(token)}
         task_pages = [e for e in log if e.path.endswith("/task")]
         assert all(e.query["page"] == ["0"] for e in task_pages)
         assert all(e.query["include_closed"] == ["true"] for e in task_pages)

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import pytest
 from werkzeug.test import Client
 
+from brainhub.redaction import hidden
 from brainhub.sandbox import serve
 from brainhub.sandbox.services.github import GitHubEmulator
 from taps.runtime.registry import load_connector
@@ -57,7 +58,7 @@ def test_first_run_request_log_shows_auth_paging_and_filters(
     _sync(emulator, capsys)
     log = emulator.request_log
     token = emulator.credentials["api_token"]
-    assert {entry.headers["Authorization"] for entry in log} == {f"Bearer {token}"}
+    assert {entry.headers["Authorization"] for entry in log} == {f"Bearer {hidden(token)}"}
     assert {entry.headers["X-Github-Api-Version"] for entry in log} == {"2022-11-28"}
     assert all(entry.query.get("per_page") == ["100"] for entry in log)
     commits = [e for e in log if e.path == "/repos/octo-sandbox/api/commits"]

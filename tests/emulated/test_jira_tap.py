@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+from brainhub.redaction import hidden
 from brainhub.sandbox import serve
 from brainhub.sandbox.services.jira import JiraEmulator
 from brainhub.sandbox.services.jira.sizes import jira_time
@@ -58,7 +59,7 @@ def test_first_run_request_log_shows_basic_auth_search_and_start_at_paging(
     log = emulator.request_log
     creds = emulator.credentials
     basic = base64.b64encode(f"{creds['email']}:{creds['api_token']}".encode()).decode()
-    assert {entry.headers["Authorization"] for entry in log} == {f"Basic {basic}"}
+    assert {entry.headers["Authorization"] for entry in log} == {f"Basic {hidden(basic)}"}
     (search,) = [e for e in log if e.path == SEARCH]
     assert search.query["jql"] == ["project IS NOT EMPTY ORDER BY updated ASC"]
     assert search.query["maxResults"] == ["100"]

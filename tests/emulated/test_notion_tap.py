@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from werkzeug.wrappers import Request
 
+from brainhub.redaction import hidden
 from brainhub.sandbox import serve
 from brainhub.sandbox.services.notion import NotionEmulator
 from taps.runtime.registry import load_connector
@@ -80,7 +81,7 @@ def test_first_and_incremental_second_run(served: Any, tmp_path: Path) -> None:
         assert moment(bookmarks[database.id]) == moment(max(live))
 
     log = emulator.request_log
-    assert all(entry.headers["Authorization"] == f"Bearer {token}" for entry in log)
+    assert all(entry.headers["Authorization"] == f"Bearer {hidden(token)}" for entry in log)
     assert all(entry.headers["Notion-Version"] == "2022-06-28" for entry in log)
     users = [e for e in log if e.path == "/v1/users"]
     assert [e.query.get("start_cursor") for e in users] == [

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from brainhub.redaction import hidden
 from brainhub.sandbox import serve
 from brainhub.sandbox.services.slack import SlackEmulator
 from brainhub.sandbox.services.slack.tiers import TIER_LIMITS, tier_of
@@ -67,7 +68,7 @@ def test_first_run_reads_every_record_pages_and_bookmarks(
     assert listing[1].query["cursor"]
     # Auth: the bot token as a Bearer header, never in the query string.
     token = emulator.credentials["api_token"]
-    assert {e.headers.get("Authorization") for e in log} == {f"Bearer {token}"}
+    assert {e.headers.get("Authorization") for e in log} == {f"Bearer {hidden(token)}"}
     assert not any("token" in e.query for e in log)
     # History only of channels the app is in; replies only for thread parents.
     members = {c.id for c in emulator.workspace.visible_channels() if c.readable}

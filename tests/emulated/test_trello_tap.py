@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from brainhub.redaction import hidden
 from brainhub.sandbox import serve
 from brainhub.sandbox.services.trello import TrelloEmulator
 from taps.runtime.registry import load_connector
@@ -60,7 +61,7 @@ def test_first_and_incremental_second_run(served: Any, tmp_path: Path) -> None:
         assert moment(bookmarks[board.id]) == max(moment(a["date"]) for a in actions)
 
     log = emulator.request_log
-    assert all(e.query["key"] == [key] and e.query["token"] == [token] for e in log)
+    assert all(e.query["key"] == [hidden(key)] and e.query["token"] == [hidden(token)] for e in log)
     assert [e.query.get("filter") for e in log if e.path.endswith("/boards")] == [["open"]]
     busy = emulator.account.open_boards()[0]
     pages = [e for e in log if e.path == f"/1/boards/{busy.id}/actions"]

@@ -328,3 +328,27 @@ def test_summary_line_after_a_run(server, clock):
         "brainhub summary: stream=teams records=7 requests=2 retries=1 throttled=1 "
         "waited=2.0s circuit_openings=0"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Bearer tok_Line\r\nX-Injected: yes", "the request could not be sent (ValueError"),
+        ("Bearer ключ-tökën-42", "a header value holds characters an HTTP header cannot carry"),
+    ],
+)
+def test_a_header_http_client_refuses_is_one_redacted_error(server, clock, value, expected):
+    """An authenticator may set headers after requests checked them; http.client refuses."""
+    server.add("/team", 200, {"teams": []})
+    _, adapter, _ = make_session(clock)
+    request = requests.Request("GET", f"{server.url}/team").prepare()
+    request.headers["Authorization"] = value
+    with pytest.raises(FatalAPIError) as caught:
+        adapter.send(request)
+    message = str(caught.value)
+    assert message.startswith("clickup: GET /team: ")
+    assert expected in message
+    assert caught.value.__cause__ is None
+    credential = value.split(" ", 1)[1]
+    for spelling in (credential, repr(credential)[1:-1], repr(credential.encode())[2:-1]):
+        assert spelling not in message

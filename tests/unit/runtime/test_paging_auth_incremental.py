@@ -15,6 +15,7 @@ import pytest
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from brainhub.redaction import hidden
 from brainhub.sandbox import Emulator, serve
 from brainhub.spec.loader import load_spec
 from taps.runtime.tap import tap_class
@@ -200,7 +201,9 @@ def test_authenticators(tmp_path: Path, capsys: Any, kind: str) -> None:
     assert len(_records(capsys)) == len(ITEMS)
     data_requests = [e for e in api.request_log if e.path == "/since"]
     expected = (
-        "Bearer at-1" if kind != "basic" else "Basic " + base64.b64encode(b"me@x.io:pw").decode()
+        f"Bearer {hidden('at-1')}"
+        if kind != "basic"
+        else f"Basic {hidden(base64.b64encode(b'me@x.io:pw').decode())}"
     )
     assert data_requests[0].headers["Authorization"] == expected
 

@@ -12,6 +12,7 @@ import requests
 from click.testing import CliRunner
 
 from brainhub.cli import main
+from brainhub.redaction import hidden
 from brainhub.sandbox import state
 from brainhub.sandbox.cli import sandbox
 from brainhub.sandbox.services.clickup import ClickUpEmulator
@@ -122,7 +123,8 @@ def test_serve_prints_one_json_line_then_serves_until_sigterm(tmp_path):
             ("/api/v2/team", 200),
             ("/api/v2/team", 401),
         ]
-        assert lines[0]["headers"]["Authorization"] == token
+        assert lines[0]["headers"]["Authorization"] == hidden(token)
+        assert token not in log.read_text(), "credentials never in clear in the request log"
     finally:
         process.send_signal(signal.SIGTERM)
         _out, err = process.communicate(timeout=10)

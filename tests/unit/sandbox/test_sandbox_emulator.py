@@ -7,6 +7,7 @@ from conftest import ToyEmulator
 from werkzeug.test import Client
 
 from brainhub.errors import EmulatorError
+from brainhub.redaction import hidden
 from brainhub.sandbox import state
 
 
@@ -26,7 +27,7 @@ def test_request_log_records_what_tests_assert_on(fake_clock, toy_headers):
     assert entry.method == "GET"
     assert entry.path == "/v1/pets"
     assert entry.query == {"tag": ["a", "b"], "page": ["2"]}
-    assert entry.headers["X-Api-Key"] == "key-1"
+    assert entry.headers["X-Api-Key"] == hidden("key-1")
     assert entry.status == 200
     assert entry.timestamp == fake_clock.now
     assert entry.fault is None

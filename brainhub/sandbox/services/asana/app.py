@@ -133,7 +133,7 @@ class AsanaEmulator(Emulator):
         }
 
     def authenticate(self, request: Request) -> Response | None:
-        if request.headers.get("Authorization", "") != f"Bearer {self._token}":
+        if request.headers.get("Authorization", "") != f"Bearer {self.credentials['access_token']}":
             return self.json_response(error_body("Not Authorized"), status=401)
         return None
 

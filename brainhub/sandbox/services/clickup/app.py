@@ -138,7 +138,7 @@ class ClickUpEmulator(Emulator):
         token = request.headers.get("Authorization")
         if not token:
             return errors.error_response(errors.MISSING_AUTH)
-        if token != self._token:
+        if token != self.credentials["api_token"]:
             return errors.error_response(errors.TOKEN_INVALID)
         return None
 

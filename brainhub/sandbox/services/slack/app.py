@@ -145,7 +145,7 @@ class SlackEmulator(Emulator):
         token = self._token_of(request)
         if not token:
             return self._error_response("not_authed")
-        if token != self._token:
+        if token != self.credentials["api_token"]:
             return self._error_response("invalid_auth")
         return None
 

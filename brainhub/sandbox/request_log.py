@@ -1,0 +1,82 @@
+"""The emulator's request log: what each request asked for, with its credentials hidden.
+
+Tests read the log to check paging, filters and auth, so it keeps what they assert on — the
+method, path, query, headers, status and fault — but never a credential in clear:
+
+- a header or query parameter whose name says it is a credential (``Authorization``,
+  ``Cookie``, ``X-Api-Key``, ``key``, ``token``, ``access_token``…) keeps its auth scheme
+  and shows the credential as :func:`brainhub.redaction.hidden` — ``Bearer (hidden 1a2b3c4d)``
+  — so a test still sees *which* scheme and *which* credential were sent::
+
+      assert entry.headers["Authorization"] == f"Bearer {hidden(token)}"
+
+- anywhere else (a path, another header or parameter), every spelling of the emulator's own
+  credentials is replaced by ``<redacted>``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from werkzeug.wrappers import Request
+
+from brainhub.redaction import SecretScrubber, hidden, is_secret_name
+
+
+@dataclass(frozen=True)
+class LoggedRequest:
+    """One request as the emulator saw it, credentials hidden (see the module docstring)."""
+
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    status: int | None
+    timestamp: float
+    fault: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The entry as plain JSON-ready data."""
+        return asdict(self)
+
+
+@functools.lru_cache(maxsize=32)
+def _scrubber(secrets: tuple[str, ...]) -> SecretScrubber:
+    return SecretScrubber(secrets)
+
+
+def hide_credential(value: str) -> str:
+    """``Bearer <token>`` → ``Bearer (hidden …)``; a value without a scheme hidden whole."""
+    if not value:
+        return value
+    scheme, space, credential = value.partition(" ")
+    if space and credential and scheme.isalpha():
+        return f"{scheme} {hidden(credential)}"
+    return hidden(value)
+
+
+def logged_request(
+    request: Request,
+    status: int | None,
+    timestamp: float,
+    fault: str | None,
+    secrets: Iterable[str],
+) -> LoggedRequest:
+    """The log entry of ``request``, hiding credentials and scrubbing ``secrets`` elsewhere."""
+    scrubber = _scrubber(tuple(sorted(secrets)))
+
+    def shown(name: str, value: str) -> str:
+        return hide_credential(value) if is_secret_name(name) else scrubber.scrub_values(value)
+
+    return LoggedRequest(
+        method=request.method,
+        path=scrubber.scrub_values(request.path),
+        query={key: [shown(key, v) for v in request.args.getlist(key)] for key in request.args},
+        headers={name: shown(name, value) for name, value in request.headers.items()},
+        status=status,
+        timestamp=timestamp,
+        fault=fault,
+    )
