@@ -19,7 +19,7 @@ Behaviour worth knowing:
 - Auth: ``Authorization: Bearer xoxb-…`` or a ``token`` field in a POST body.
 - Rate limits per method tier and token, per minute: tier 2 (``conversations.list``,
   ``users.list``) 20, tier 3 (``conversations.history``/``replies``) 50, tier 4
-  (``auth.test``) 100. ``rate_limit=N`` gives every tier N.
+  (``auth.test``) 100. ``rate_limit=N`` (or ``N/min``, ``N/2s``…) gives every tier N per window.
 - Paging: ``limit`` + ``cursor``; the next cursor is ``response_metadata.next_cursor``
   (``""`` on the last page of lists). ``conversations.list`` drops archived channels
   *after* cutting the page when ``exclude_archived=true``, so pages may come back short
@@ -99,13 +99,10 @@ class SlackEmulator(Emulator):
         )
     )
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.rate_limiter = TieredRateLimiter(  # type: ignore[assignment]
-            int(options.get("rate_limit") or 0), self.rate_limit_window_s, self.clock
-        )
-
     # ------------------------------------------------------------------ framework hooks
+
+    def make_rate_limiter(self, requests: int, window_s: float) -> TieredRateLimiter:
+        return TieredRateLimiter(requests, window_s, self.clock)
 
     def load(self) -> None:
         self.workspace: Workspace = WorkspaceBuilder(SIZES[self.size], self.rng).build(
