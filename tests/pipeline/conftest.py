@@ -29,6 +29,11 @@ class MeltanoProject:
 
     @property
     def warehouse(self) -> Path:
+        """The sandbox environment's warehouse (the default environment's)."""
+        return self.root / "data" / "sandbox.duckdb"
+
+    @property
+    def prod_warehouse(self) -> Path:
         return self.root / "data" / "warehouse.duckdb"
 
     def env(self, **extra: str) -> dict[str, str]:
