@@ -58,6 +58,7 @@ class JiraEmulator(Emulator):
         Rule(f"{API}/project/search", endpoint="search_projects", methods=["GET"]),
         Rule(f"{API}/users/search", endpoint="search_users", methods=["GET"]),
         Rule(f"{API}/search/jql", endpoint="search_issues", methods=["GET", "POST"]),
+        Rule(f"{API}/issue/<issue_ref>", endpoint="get_issue", methods=["GET"]),
         Rule(f"{API}/issue/<issue_ref>/comment", endpoint="issue_comments", methods=["GET"]),
         Rule(f"{API}/issue/<issue_ref>/worklog", endpoint="issue_worklogs", methods=["GET"]),
         Rule(f"{AGILE}/board", endpoint="list_boards", methods=["GET"]),
@@ -236,6 +237,13 @@ class JiraEmulator(Emulator):
             body["nextPageToken"] = _make_token(following, str(args.get("jql")))
         body["isLast"] = following >= len(matched)
         return body
+
+    def get_issue(self, request: Request, issue_ref: str) -> Response | dict[str, Any]:
+        found = self._issue(issue_ref)
+        if found is None:
+            return self.error(404, "Issue does not exist or you do not have permission to see it.")
+        issue, project = found
+        return render.issue(issue, project, self.data, _field_list(request.args.get("fields")))
 
     def issue_comments(self, request: Request, issue_ref: str) -> Response | dict[str, Any]:
         found = self._issue(issue_ref)
