@@ -130,12 +130,28 @@ class SlackEmulator(Emulator):
         before = SlackEmulator(seed=self.seed, size=self.size, generation=since_generation)
         old_users = {u["id"]: u for u in before.workspace.users}
         changed_users = sum(1 for u in self.workspace.users if old_users.get(u["id"]) != u)
-        now, then = self.counts(), before.counts()
+        deactivated = sum(
+            1
+            for u in self.workspace.users
+            if u["deleted"] and not old_users.get(u["id"], u)["deleted"]
+        )
+        now, then = self._stream_ids(), before._stream_ids()
         return {
             "users": changed_users,
-            "conversations": now["conversations"] - then["conversations"],
-            "messages": now["messages"] - then["messages"],
-            "thread_replies": now["thread_replies"] - then["thread_replies"],
+            "users_deactivated": deactivated,
+            **{name: len(now[name] - then[name]) for name in now},
+            **{f"{name}_deleted": len(then[name] - now[name]) for name in now},
+        }
+
+    def _stream_ids(self) -> dict[str, set[tuple[str, ...]]]:
+        """What a default sync reads, by key, per stream (users are never removed)."""
+        readable = [c for c in self.workspace.visible_channels() if c.readable]
+        return {
+            "conversations": {(c.id,) for c in self.workspace.visible_channels()},
+            "messages": {(c.id, m["ts"]) for c in readable for m in c.messages},
+            "thread_replies": {
+                (c.id, r["ts"]) for c in readable for replies in c.replies.values() for r in replies
+            },
         }
 
     def authenticate(self, request: Request) -> Response | None:
