@@ -17,7 +17,9 @@ pipeline; a subclass supplies the vendor's knowledge through class attributes an
 ``load()``                 build the dataset for ``(seed, size, generation)``
 ``credentials``            the settings our tap needs, keyed by the tap's setting names
 ``counts()``               records per stream a default sync extracts
-``changes(since)``         what changed between two generations (for ``mutate``)
+``changes(since)``         what changed between two generations (for ``mutate``); every
+                           generation also deletes records the vendor's way, counted as
+                           ``<stream>_deleted``
 ``authenticate()``         ``None`` when the request may proceed, else the vendor's error
 ``rate_limit_headers()``   the headers the vendor sends with a ``RateLimitDecision``
 ``throttled_response()``   the vendor's 429 (or 403…) when a caller is over the limit
@@ -204,7 +206,8 @@ class Emulator:
         return {}
 
     def changes(self, since_generation: int) -> dict[str, int]:
-        """What changed from ``since_generation`` to ``self.generation`` (name → count)."""
+        """What changed from ``since_generation`` to ``self.generation`` (name → count);
+        records a default sync no longer reads are ``<stream>_deleted``."""
         return {}
 
     def authenticate(self, request: Request) -> Response | None:
