@@ -45,6 +45,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.asana.fields import parse_opt_fields, shape
 from brainhub.sandbox.services.asana.workspace import (
@@ -246,9 +247,10 @@ class AsanaEmulator(Emulator):
                     "specifying a workspace)!",
                 )
             return {"data": [shape(item, fields) for item in items]}
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100:
+        limit = whole_number(raw_limit)
+        if limit is None or not 1 <= limit <= 100:
             self._fail(400, f"limit: Not a valid integer between 1 and 100: {raw_limit}")
-        limit = int(raw_limit)
+        assert limit is not None
         start = self._offset(request)
         page = items[start : start + limit]
         next_page = None
@@ -322,7 +324,7 @@ class AsanaEmulator(Emulator):
         return project
 
     def _gid(self, kind: str, value: str) -> str:
-        if not value.isdigit():
+        if whole_number(value, signed=False) is None:
             self._fail(400, f"{kind}: Not a Long: {value}")
         return value
 

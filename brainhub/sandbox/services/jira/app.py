@@ -35,6 +35,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.jira import jql, render
 from brainhub.sandbox.services.jira.dataset import Issue, JiraDataset, Project
@@ -337,4 +338,5 @@ def _read_token(token: Any, query: str) -> int | None:
         return None
     if tag != hashlib.sha256(query.encode()).hexdigest()[:8]:
         return None
-    return int(offset) if offset.isdigit() else None
+    start = whole_number(offset)
+    return start if start is not None and start >= 0 else None

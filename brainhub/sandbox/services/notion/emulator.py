@@ -255,8 +255,13 @@ class NotionEmulator(Emulator):
         wanted = set(SEARCH_OBJECTS)
         search_filter = body.get("filter")
         if search_filter is not None:
-            value = (search_filter or {}).get("value")
-            if (search_filter or {}).get("property") != "object" or value not in wanted:
+            if not isinstance(search_filter, dict):
+                raise NotionValidationError(
+                    "body failed validation: body.filter should be an object or `undefined`, "
+                    f"instead was {shown(search_filter)}."
+                )
+            value = search_filter.get("value")
+            if search_filter.get("property") != "object" or value not in SEARCH_OBJECTS:
                 raise NotionValidationError(
                     'body failed validation: body.filter.value should be `"page"` or '
                     f'`"database"`, instead was {shown(value)}.'

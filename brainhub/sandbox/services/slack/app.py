@@ -39,13 +39,14 @@ import binascii
 import random
 import string
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.params import finite_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.slack.tiers import TieredRateLimiter, tier_of
 from brainhub.sandbox.services.slack.workspace import (
@@ -355,10 +356,9 @@ def _ts(params: dict[str, str], name: str) -> Decimal | None:
         return None
     if raw == "":
         return None
-    try:
-        return Decimal(raw)
-    except InvalidOperation:
-        raise SlackCallError(f"invalid_ts_{name}") from None
+    if finite_number(raw) is None:  # Decimal takes "NaN", which then fails every comparison
+        raise SlackCallError(f"invalid_ts_{name}")
+    return Decimal(raw.strip())
 
 
 def _between(messages: list[dict[str, Any]], params: dict[str, str]) -> list[dict[str, Any]]:
