@@ -9,12 +9,15 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from emulator_samples import auth, fill, path_values, required_query
 from werkzeug.test import Client
 
 from brainhub.cli import main
+from brainhub.sandbox.faults import FAULT_KINDS
 from brainhub.sandbox.ratelimit import RATE_FORMS
 from brainhub.sandbox.registry import emulator_class, services
 
@@ -88,3 +91,44 @@ def test_an_unwritable_request_log_is_refused_at_start(service: str, tmp_path: P
     assert str(log) in lines[0]
     assert "cannot write the request log" in lines[0]
     assert "Traceback" not in result.output
+
+
+def _sample_get(emulator: Any) -> tuple[str, dict[str, str], dict[str, str]]:
+    """A GET every emulator answers 200: its first route, with real ids and credentials."""
+    values, required = path_values(emulator), required_query(emulator)
+    rule = next(r for r in emulator.routes if "GET" in (r.methods or ()))
+    headers, query = auth(emulator)
+    return (
+        emulator.base_path + fill(rule.rule, values),
+        headers,
+        {**query, **required.get(rule.rule, {})},
+    )
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("kind", FAULT_KINDS)
+def test_every_fault_kind_the_help_offers_works_for_every_emulator(service: str, kind: str) -> None:
+    assert kind in _serve_help()
+    emulator = emulator_class(service)(
+        size="tiny", generation=0, faults=kind, fault_rate=1.0, stall_s=0, rate_limit="100000"
+    )
+    path, headers, query = _sample_get(emulator)
+    client = Client(emulator)
+    if kind == "reset":
+        with pytest.raises(ConnectionResetError):
+            client.get(path, headers=headers, query_string=query)
+        return
+    response = client.get(path, headers=headers, query_string=query)
+    if kind == "429":  # GitHub also throttles with 403, as it does for secondary limits
+        assert response.status_code in (403, 429)
+        assert response.headers["Retry-After"] == "1"
+        return
+    expected = {"500": 500, "502": 502, "503": 503, "timeout": 200, "truncate": 200}
+    assert response.status_code == expected[kind]
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body
+    if kind == "truncate":
+        with pytest.raises(json.JSONDecodeError):
+            json.loads(body)
+    elif kind == "timeout":
+        json.loads(body)
