@@ -462,6 +462,11 @@ def test_writes_change_the_dataset():
         ("list", {"name": "x", "status": "nope"}, "INPUT_006"),
         ("list", {"name": "x", "priority": 9}, "INPUT_007"),
         ("comment", {}, "INPUT_008"),
+        ("list", {"name": "x", "due_date": "tomorrow"}, "INPUT_010"),
+        ("list", {"name": "x", "start_date": []}, "INPUT_010"),
+        ("list", {"name": "x", "time_estimate": -5}, "INPUT_011"),
+        ("list", {"name": "x", "points": "NaN"}, "INPUT_011"),
+        ("list", {"name": "x", "assignees": {"add": 5}}, "INPUT_009"),
     ],
 )
 def test_bad_writes_are_400s(path_kind, body, ecode):
@@ -475,6 +480,18 @@ def test_bad_writes_are_400s(path_kind, body, ecode):
     response = Client(emulator).post(url, headers=headers, json=body)
     assert response.status_code == 400
     assert response.json["ECODE"] == ecode
+
+
+def test_a_rejected_update_changes_nothing():
+    emulator = ClickUpEmulator(size="tiny", generation=0)
+    headers = {"Authorization": emulator.credentials["api_token"]}
+    task = emulator.data.list_tasks(emulator.data.tree.lists[0]).tasks[0]
+    before = Client(emulator).get(f"/api/v2/task/{task.id}", headers=headers).json
+    body = {"name": "Renamed", "status": "complete", "due_date": "soon"}
+    response = Client(emulator).put(f"/api/v2/task/{task.id}", headers=headers, json=body)
+    assert (response.status_code, response.json["ECODE"]) == (400, "INPUT_010")
+    after = Client(emulator).get(f"/api/v2/task/{task.id}", headers=headers).json
+    assert after == before
 
 
 # --------------------------------------------------------------------------- served

@@ -55,7 +55,23 @@ ODD_VALUES = (
     "%",
 )
 ODD_IDS = ("0", "-1", "abc", "🦄", "9" * 40, "%00", "..", "1.5")
-ODD_JSON: tuple[Any, ...] = (None, -1, 0, 10**40, 1.5, "", "🦄", "abc", [], {}, True, [None])
+ODD_JSON: tuple[Any, ...] = (
+    None,
+    -1,
+    0,
+    10**40,
+    1.5,
+    "",
+    "🦄",
+    "abc",
+    "1e309",
+    [],
+    {},
+    True,
+    [None],
+    [[]],
+    {"add": 5, "rem": "x"},
+)
 JSON_KEYS = (
     "page_size",
     "start_cursor",
@@ -79,6 +95,17 @@ JSON_KEYS = (
     "inclusive",
     "ts",
     "types",
+    "due_date",
+    "start_date",
+    "time_estimate",
+    "points",
+    "tags",
+    "archived",
+    "parent",
+    "assignee",
+    "description",
+    "markdown_content",
+    "properties",
 )
 #: Paging and filter names fuzzed on every route as well (a handler that copies the query
 #: into a plain dict, as Slack's methods do, is not seen reading them).
@@ -206,3 +233,4 @@ def _fuzz_bodies(fuzzer: Fuzzer, method: str, path: str) -> None:
     for key in JSON_KEYS:
         for value in ODD_JSON:
             fuzzer.send(method, path, [], {key: value})
+            fuzzer.send(method, path, [], {"name": "fuzz", "comment_text": "fuzz", key: value})
