@@ -12,6 +12,7 @@ fails the test. A few thousand in-process requests per service.
 
 from __future__ import annotations
 
+import base64
 from typing import Any, ClassVar
 
 import pytest
@@ -121,6 +122,18 @@ COMMON_PARAMS = {
     "since",
     "offset",
 }
+ODD_AUTHORIZATION = (
+    "",
+    "Bearer",
+    "Bearer ",
+    "Bearer 🦄",
+    "Basic",
+    "Basic !!!",
+    "Basic " + base64.b64encode(b"no-colon").decode(),
+    "Basic " + base64.b64encode(b"\xff\xfe:\x00").decode(),
+    'OAuth oauth_consumer_key="x", oauth_token=""',
+    "token " + "x" * 5000,
+)
 #: Parameters that carry credentials: fuzzing them only exercises authentication.
 CREDENTIAL_PARAMS = {"key", "token"}
 
@@ -160,14 +173,24 @@ class Fuzzer:
         self.failures: list[str] = []
         self.sent = 0
 
-    def send(self, method: str, path: str, query: list[tuple[str, str]], body: Any = None) -> int:
+    def send(
+        self,
+        method: str,
+        path: str,
+        query: list[tuple[str, str]],
+        body: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> int:
         self.sent += 1
         url = self.emulator.base_path + path
         args = [*self.auth_query.items(), *query]
         try:
             if body is None:
                 response = self.client.open(
-                    url, method=method, query_string=args, headers=self.headers
+                    url,
+                    method=method,
+                    query_string=args,
+                    headers={**self.headers, **(headers or {})},
                 )
             elif isinstance(body, bytes):
                 response = self.client.open(
@@ -216,6 +239,12 @@ def test_odd_input_never_gets_a_5xx(service: str, monkeypatch: pytest.MonkeyPatc
                     fuzzer.send(method, path, [*others, (name, value)])
                 fuzzer.send(method, path, [*others, (name, "1"), (name, "abc")])
                 fuzzer.send(method, path, [*others, (name, ""), (name, "-1")])
+            for value in ODD_AUTHORIZATION:
+                fuzzer.send(method, path, list(required.items()), headers={"Authorization": value})
+            for version in ("", "1999-01-01", "🦄"):
+                fuzzer.send(
+                    method, path, list(required.items()), headers={"Notion-Version": version}
+                )
             for variable in rule.arguments:
                 for odd in ODD_IDS:
                     fuzzer.send(method, fill(rule.rule, values, (variable, odd)), [])
