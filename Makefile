@@ -12,9 +12,9 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 .PHONY: demo test setup services lint typecheck bench docs clean
 
 demo: setup  ## set everything up, run the sandbox ClickUp → DuckDB pipeline, show what was loaded
-	$(BIN)/meltano run clickup-to-duckdb
+	$(BIN)/meltano --environment=sandbox run clickup-to-duckdb
 	@echo
-	@$(BIN)/brainhub tables
+	@$(BIN)/brainhub tables --environment=sandbox
 
 test: setup services  ## set everything up, check lint and types, run the whole test suite
 	$(BIN)/ruff check .
@@ -48,5 +48,5 @@ bench: setup
 docs: setup  ## regenerate docs that are generated from code (checked by tests)
 	$(BIN)/brainhub docs --write
 
-clean:
-	rm -rf $(VENV) $(TOOLS) .meltano data/warehouse.duckdb data/sandbox
+clean:  ## remove the environment and everything the sandbox wrote (never the prod warehouse)
+	rm -rf $(VENV) $(TOOLS) .meltano data/sandbox.duckdb data/sandbox.duckdb.wal data/sandbox

@@ -10,8 +10,6 @@ import click
 
 from brainhub.sandbox.cli import sandbox
 
-DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
-
 
 @click.group()
 @click.version_option(package_name="brainhub")
@@ -45,9 +43,13 @@ def connectors(as_json: bool) -> None:
 @click.option(
     "--path",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=DEFAULT_WAREHOUSE,
-    show_default=True,
-    help="The DuckDB warehouse file.",
+    help="The DuckDB warehouse file [the environment's].",
+)
+@click.option(
+    "--environment",
+    "-e",
+    help="The Meltano environment whose warehouse to show "
+    "[$MELTANO_ENVIRONMENT, else meltano.yml's default_environment].",
 )
 @click.option(
     "--lock-timeout",
@@ -56,15 +58,30 @@ def connectors(as_json: bool) -> None:
     show_default=True,
     help="Seconds to wait while a sync holds the warehouse (DuckDB allows one writer).",
 )
-def tables(path: Path, lock_timeout: float) -> None:
+def tables(path: Path | None, environment: str | None, lock_timeout: float) -> None:
     """Print every table of the warehouse with its row count."""
     import duckdb
 
+    from brainhub.environments import warehouse_of
+    from brainhub.errors import ConfigError
     from brainhub.sql import quote_identifier
     from brainhub.warehouse_lock import WarehouseLockedError, connect_waiting
 
+    source = ""
+    if path is None:
+        try:
+            warehouse = warehouse_of(Path.cwd(), environment)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+        path = warehouse.path
+        if path.is_relative_to(Path.cwd()):
+            path = path.relative_to(Path.cwd())
+        source = f" (environment {warehouse.environment})"
     if not path.exists():
-        raise click.ClickException(f"no warehouse at {path}; run a pipeline first (make demo)")
+        raise click.ClickException(
+            f"no warehouse at {path}{source}; run a pipeline first (make demo fills the sandbox's)"
+        )
+    click.echo(f"warehouse {path}{source}")
     try:
         con = connect_waiting(
             str(path),

@@ -20,6 +20,7 @@ from brainhub.errors import EmulatorError
 from brainhub.sandbox import state
 from brainhub.sandbox.emulator import Emulator
 from brainhub.sandbox.faults import FAULT_KINDS
+from brainhub.sandbox.ratelimit import rate_forms_text
 from brainhub.sandbox.registry import emulator_class, services
 from brainhub.sandbox.server import serve as serve_emulator
 
@@ -43,11 +44,17 @@ SIZE = click.option(
 )
 
 
+class BadOptionError(click.ClickException):
+    """An option value the emulator refuses: one ``Error: …`` line, exit status 2."""
+
+    exit_code = 2
+
+
 def _build(service: str, **options: Any) -> Emulator:
     try:
         return emulator_class(service)(**options)
     except EmulatorError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise BadOptionError(str(exc)) from None
 
 
 def _echo_json(data: Any) -> None:
@@ -81,8 +88,8 @@ def sandbox() -> None:
 @click.option(
     "--rate-limit",
     default="0",
-    help="Requests per credential and window: N (the vendor's window), N/s, N/min, N/h or "
-    "N/<seconds>s, e.g. 10000/min (0 = the vendor's documented limit).",
+    help=f"Requests per credential and window: {rate_forms_text()} (N alone keeps the "
+    "vendor's window), e.g. 10000/min (0 = the vendor's documented limit).",
 )
 @click.option(
     "--request-log",
@@ -137,6 +144,7 @@ def serve_command(
             "size": size,
             "generation": emulator.generation,
             "rate_limit": emulator.rate_limiter.limit,
+            "rate_window_s": emulator.rate_limiter.window_s,
         }
     )
     sys.stdout.flush()

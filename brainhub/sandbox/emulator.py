@@ -13,10 +13,13 @@ pipeline; a subclass supplies the vendor's knowledge through class attributes an
 ``size_names``             the named dataset sizes (``tiny``, ``demo``, ``large``)
 ``default_rate_limit``     the vendor's documented requests per window (0 = unlimited)
 ``rate_limit_window_s``    the window length in seconds
+``make_rate_limiter()``    the limiter for ``(requests, window)`` (Slack: one per tier)
 ``load()``                 build the dataset for ``(seed, size, generation)``
 ``credentials``            the settings our tap needs, keyed by the tap's setting names
 ``counts()``               records per stream a default sync extracts
-``changes(since)``         what changed between two generations (for ``mutate``)
+``changes(since)``         what changed between two generations (for ``mutate``); every
+                           generation also deletes records the vendor's way, counted as
+                           ``<stream>_deleted``
 ``authenticate()``         ``None`` when the request may proceed, else the vendor's error
 ``rate_limit_headers()``   the headers the vendor sends with a ``RateLimitDecision``
 ``throttled_response()``   the vendor's 429 (or 403…) when a caller is over the limit
@@ -142,8 +145,8 @@ class Emulator:
         )
         try:
             requests, window_s = parse_rate(rate_limit or 0)
-            self.rate_limiter = FixedWindowRateLimiter(
-                requests or self.default_rate_limit, window_s or self.rate_limit_window_s, clock
+            self.rate_limiter = self.make_rate_limiter(
+                requests, window_s or self.rate_limit_window_s
             )
             self.fault_policy = FaultPolicy(
                 fault_rate, parse_fault_kinds(faults), fault_seed, stall_s
@@ -152,6 +155,8 @@ class Emulator:
             raise EmulatorError(f"{self.service}: {exc}") from exc
         self.request_log: list[LoggedRequest] = []
         self.request_log_path = request_log_path
+        if request_log_path is not None:
+            _check_appendable(self.service, request_log_path)
         self.data_lock = threading.RLock()
         self._log_lock = threading.Lock()
         self._url_map = Map(
@@ -162,6 +167,15 @@ class Emulator:
         self.load()
 
     # ----------------------------------------------------------------- subclass hooks
+
+    def make_rate_limiter(self, requests: int, window_s: float) -> FixedWindowRateLimiter:
+        """The limiter for ``requests`` per ``window_s`` (0 requests: the vendor's limit).
+
+        ``requests`` and ``window_s`` come from ``rate_limit`` in any form
+        :func:`~brainhub.sandbox.ratelimit.parse_rate` accepts; a vendor with several
+        limits (Slack's tiers) overrides this and still honours both.
+        """
+        return FixedWindowRateLimiter(requests or self.default_rate_limit, window_s, self.clock)
 
     def load(self) -> None:
         """Build the dataset for ``(self.seed, self.size, self.generation)``."""
@@ -180,7 +194,8 @@ class Emulator:
         return {}
 
     def changes(self, since_generation: int) -> dict[str, int]:
-        """What changed from ``since_generation`` to ``self.generation`` (name → count)."""
+        """What changed from ``since_generation`` to ``self.generation`` (name → count);
+        records a default sync no longer reads are ``<stream>_deleted``."""
         return {}
 
     def authenticate(self, request: Request) -> Response | None:
@@ -325,3 +340,15 @@ class Emulator:
             if self.request_log_path is not None:
                 with open(self.request_log_path, "a", encoding="utf-8") as handle:
                     handle.write(json.dumps(entry.as_dict()) + "\n")
+
+
+def _check_appendable(service: str, path: Path) -> None:
+    """Fail now, not on every request, when the request log cannot be appended to."""
+    try:
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise EmulatorError(
+            f"{service}: cannot write the request log {path}: {exc.strerror or exc}; "
+            "give a file in an existing, writable directory"
+        ) from None

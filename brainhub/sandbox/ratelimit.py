@@ -112,6 +112,23 @@ _UNITS = {
 }
 
 
+#: Every form ``parse_rate`` accepts, with an example and the window it gives (``None``:
+#: the vendor's own). Help texts and errors list these forms.
+RATE_FORMS: dict[str, tuple[str, float | None]] = {
+    "N": ("100", None),
+    "N/s": ("100/s", 1.0),
+    "N/min": ("100/min", 60.0),
+    "N/h": ("100/h", 3600.0),
+    "N/<seconds>s": ("100/2s", 2.0),
+}
+
+
+def rate_forms_text() -> str:
+    """``"N, N/s, N/min, N/h or N/<seconds>s"``: the forms, for help texts and errors."""
+    forms = list(RATE_FORMS)
+    return f"{', '.join(forms[:-1])} or {forms[-1]}"
+
+
 def parse_rate(text: str | int) -> tuple[int, float | None]:
     """``"10000/min"`` → ``(10000, 60.0)``; ``"20/2s"`` → ``(20, 2.0)``; ``"100"`` → ``(100, None)``.
 
@@ -130,7 +147,7 @@ def parse_rate(text: str | int) -> tuple[int, float | None]:
         window = float(number) * _UNITS[unit or "s"]
     except (ValueError, KeyError):
         raise ValueError(
-            f"rate limit {raw!r} is not valid; use N, N/s, N/min, N/h or N/<seconds>s "
+            f"rate limit {raw!r} is not valid; use {rate_forms_text()} "
             "(for example 10000/min or 20/2s)"
         ) from None
     if window <= 0:

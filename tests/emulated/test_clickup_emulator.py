@@ -378,8 +378,13 @@ def test_generations_update_and_create_tasks_after_everything_before():
     changes = after.changes(0)
     assert changes["tasks_created"] == 3
     assert 1 <= changes["tasks_updated"] <= 4
-    assert after.counts()["tasks"] == before.counts()["tasks"] + 3
-    assert after.counts()["task_comments"] > before.counts()["task_comments"]
+    assert changes["tasks_deleted"] >= 1
+    assert after.counts()["tasks"] == before.counts()["tasks"] + 3 - changes["tasks_deleted"]
+    assert after.counts()["task_comments"] == (
+        before.counts()["task_comments"]
+        + changes["comments_created"]
+        - changes["task_comments_deleted"]
+    )
     get = api(after)
     changed: list[dict[str, Any]] = []
     for tl in after.data.tree.lists:
@@ -403,9 +408,13 @@ def test_generations_are_reproducible_and_cumulative():
     g1 = ClickUpEmulator(size="tiny", generation=1)
     g2 = ClickUpEmulator(size="tiny", generation=2)
     assert g2.counts() == ClickUpEmulator(size="tiny", generation=2).counts()
-    for key in ("tasks_created", "comments_created"):
+    for key in ("tasks_created", "tasks_deleted", "goals_deleted"):
         assert g2.changes(0)[key] == g1.changes(0)[key] + g2.changes(1)[key]
-    assert g2.counts()["tasks"] == g1.counts()["tasks"] + g2.changes(1)["tasks_created"]
+    step = g2.changes(1)
+    assert g2.counts()["tasks"] == (
+        g1.counts()["tasks"] + step["tasks_created"] - step["tasks_deleted"]
+    )
+    assert g2.counts()["goals"] == g1.counts()["goals"] - step["goals_deleted"]
 
 
 # --------------------------------------------------------------------------- writes
@@ -454,6 +463,11 @@ def test_writes_change_the_dataset():
         ("list", {"name": "x", "status": "nope"}, "INPUT_006"),
         ("list", {"name": "x", "priority": 9}, "INPUT_007"),
         ("comment", {}, "INPUT_008"),
+        ("list", {"name": "x", "due_date": "tomorrow"}, "INPUT_010"),
+        ("list", {"name": "x", "start_date": []}, "INPUT_010"),
+        ("list", {"name": "x", "time_estimate": -5}, "INPUT_011"),
+        ("list", {"name": "x", "points": "NaN"}, "INPUT_011"),
+        ("list", {"name": "x", "assignees": {"add": 5}}, "INPUT_009"),
     ],
 )
 def test_bad_writes_are_400s(path_kind, body, ecode):
@@ -467,6 +481,18 @@ def test_bad_writes_are_400s(path_kind, body, ecode):
     response = Client(emulator).post(url, headers=headers, json=body)
     assert response.status_code == 400
     assert response.json["ECODE"] == ecode
+
+
+def test_a_rejected_update_changes_nothing():
+    emulator = ClickUpEmulator(size="tiny", generation=0)
+    headers = {"Authorization": emulator.credentials["api_token"]}
+    task = emulator.data.list_tasks(emulator.data.tree.lists[0]).tasks[0]
+    before = Client(emulator).get(f"/api/v2/task/{task.id}", headers=headers).json
+    body = {"name": "Renamed", "status": "complete", "due_date": "soon"}
+    response = Client(emulator).put(f"/api/v2/task/{task.id}", headers=headers, json=body)
+    assert (response.status_code, response.json["ECODE"]) == (400, "INPUT_010")
+    after = Client(emulator).get(f"/api/v2/task/{task.id}", headers=headers).json
+    assert after == before
 
 
 # --------------------------------------------------------------------------- served
@@ -505,3 +531,46 @@ def test_a_served_emulator_follows_mutate(tmp_path):
     assert emulator.generation == 3
     expected = ClickUpEmulator(size="tiny", generation=3).changes(0)
     assert len(changed) == expected["tasks_updated"] + expected["tasks_created"]
+
+
+def test_generations_delete_tasks_with_their_subtasks_and_comments():
+    before = ClickUpEmulator(size="tiny", generation=0)
+    after = ClickUpEmulator(size="tiny", generation=2)
+    changes = after.changes(0)
+    get_before, get_after = api(before), api(after)
+    ids_before = {t.id for tl in before.data.tree.lists for t in before.data.list_tasks(tl).tasks}
+    ids_after = {t.id for tl in after.data.tree.lists for t in after.data.list_tasks(tl).tasks}
+    deleted = ids_before - ids_after
+    assert len(deleted) == changes["tasks_deleted"] >= 2
+    for task_id in deleted:
+        assert get_before(f"/task/{task_id}").status_code == 200
+        gone = get_after(f"/task/{task_id}")
+        assert (gone.status_code, gone.json) == (
+            404,
+            {"err": "Task not found", "ECODE": "ITEM_017"},
+        )
+        assert get_after(f"/task/{task_id}/comment").status_code == 404
+    listed = set()
+    for tl in after.data.tree.lists:
+        for archived in ("false", "true"):
+            params = {"include_closed": "true", "subtasks": "true", "archived": archived}
+            listed |= {t["id"] for t in get_after(f"/list/{tl.id}/task", **params).json["tasks"]}
+    assert not listed & deleted
+    team = after.data.tree.team_id
+    goals_before = {g["id"] for g in get_before(f"/team/{team}/goal").json["goals"]}
+    goals_after = {g["id"] for g in get_after(f"/team/{team}/goal").json["goals"]}
+    assert goals_after < goals_before
+    assert len(goals_before - goals_after) == changes["goals_deleted"]
+    task_counts = sum(int(tl["task_count"]) for tl in _all_lists(get_after, after))
+    assert task_counts == after.counts()["tasks"]
+
+
+def _all_lists(get: Any, emulator: ClickUpEmulator) -> list[dict[str, Any]]:
+    lists = []
+    for space in emulator.data.tree.spaces:
+        if space.archived:
+            continue
+        lists += get(f"/space/{space.id}/list").json["lists"]
+        for folder in get(f"/space/{space.id}/folder").json["folders"]:
+            lists += folder["lists"]
+    return lists

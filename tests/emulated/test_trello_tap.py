@@ -91,7 +91,9 @@ def test_first_and_incremental_second_run(served: Any, tmp_path: Path) -> None:
     second = {a["id"] for a in records(messages, "actions")}
     assert second == expected
     changed = emulator.changes(0)
-    assert len(second) == 2 * changed["cards_updated"] + changed["cards_created"]
+    assert len(second) == (
+        2 * changed["cards_updated"] + changed["cards_created"] + changed["cards_deleted"]
+    ), "a move and a comment per update, a createCard per new card, a deleteCard per deletion"
     assert len(records(messages, "cards")) == emulator.counts()["cards"]
 
 

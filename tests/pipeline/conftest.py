@@ -29,6 +29,11 @@ class MeltanoProject:
 
     @property
     def warehouse(self) -> Path:
+        """The sandbox environment's warehouse (the default environment's)."""
+        return self.root / "data" / "sandbox.duckdb"
+
+    @property
+    def prod_warehouse(self) -> Path:
         return self.root / "data" / "warehouse.duckdb"
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -94,6 +99,23 @@ class MeltanoProject:
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
             return con.execute(sql).fetchall()
+
+
+def deleted_per_stream(changes: dict[str, int]) -> dict[str, int]:
+    """Records ``brainhub sandbox mutate`` deleted, per stream (its ``<stream>_deleted``)."""
+    return {
+        key.removesuffix("_deleted"): value
+        for key, value in changes.items()
+        if key.endswith("_deleted")
+    }
+
+
+def rows_after_mutate(counts: dict[str, int], changes: dict[str, int]) -> dict[str, int]:
+    """Warehouse rows per table after a sync, ``mutate`` and a second sync: what the
+    emulator holds now plus the deleted records, which stay as rows (marked deleted where
+    the stream is re-read in full; an incremental sync never sees a deletion)."""
+    deleted = deleted_per_stream(changes)
+    return {stream: count + deleted.get(stream, 0) for stream, count in counts.items()}
 
 
 @pytest.fixture

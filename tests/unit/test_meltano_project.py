@@ -51,11 +51,14 @@ def test_every_executable_is_installed() -> None:
             assert executable.exists(), plugin["name"]
 
 
-def test_sandbox_environment_covers_every_extractor_and_dev_has_no_secrets() -> None:
-    environments = {e["name"]: e for e in PROJECT["environments"]}
-    sandbox = {p["name"] for p in environments["sandbox"]["config"]["plugins"]["extractors"]}
+ENVIRONMENTS = {e["name"]: e for e in PROJECT["environments"]}
+WAREHOUSE_WRITERS = (("loaders", "target-duckdb"), ("utilities", "transform-duckdb"))
+
+
+def test_sandbox_environment_covers_every_extractor_and_prod_has_no_secrets() -> None:
+    sandbox = {p["name"] for p in ENVIRONMENTS["sandbox"]["config"]["plugins"]["extractors"]}
     assert sandbox == set(EXTRACTORS)
-    for plugin in environments["dev"]["config"]["plugins"]["extractors"]:
+    for plugin in ENVIRONMENTS["prod"]["config"]["plugins"]["extractors"]:
         spec = load_connector(plugin["name"].removeprefix("tap-"))
         assert not set(plugin.get("config", {})) & set(spec.secret_settings)
 
@@ -70,3 +73,21 @@ def test_target_duckdb_declares_its_settings_and_defaults() -> None:
     assert set(declared) == set(own) | {"process_activate_version_messages"}
     for name, prop in own.items():
         assert declared[name].get("value") == prop.get("default"), name
+
+
+def _environment_path(environment: str, kind: str, name: str) -> str:
+    plugins = ENVIRONMENTS[environment]["config"]["plugins"].get(kind, [])
+    (plugin,) = [p for p in plugins if p["name"] == name]
+    return str(plugin["config"]["path"])
+
+
+def test_the_default_environment_is_the_sandbox_and_it_never_writes_prods_warehouse() -> None:
+    assert PROJECT["default_environment"] == "sandbox"
+    assert set(ENVIRONMENTS) == {"sandbox", "prod"}
+    for kind, name in WAREHOUSE_WRITERS:
+        paths = {env: _environment_path(env, kind, name) for env in ENVIRONMENTS}
+        assert paths["sandbox"].endswith("/data/sandbox.duckdb"), name
+        assert paths["prod"].endswith("/data/warehouse.duckdb"), name
+        assert len(set(paths.values())) == len(paths), f"{name}: environments share a file"
+        base = next(p for p in PROJECT["plugins"][kind] if p["name"] == name)
+        assert "path" not in base.get("config", {}), f"{name}: path is per environment only"

@@ -162,7 +162,30 @@ def test_a_generation_modifies_tasks_after_everything_before() -> None:
     changes = after.changes(0)
     assert changes["tasks"] == len(changed)
     assert changes["users"] == 1
-    assert changes["stories"] == after.counts()["stories"] - before.counts()["stories"]
+    assert changes["users_deleted"] == 1
+    assert changes["stories"] - changes["stories_deleted"] == (
+        after.counts()["stories"] - before.counts()["stories"]
+    )
+
+
+def test_a_generation_deletes_a_task_with_its_stories_and_removes_a_user() -> None:
+    before = AsanaEmulator(size="tiny", generation=0)
+    after = AsanaEmulator(size="tiny", generation=1)
+    old = {t["gid"]: p for p, ts in before.org.tasks.items() for t in ts}
+    now = {t["gid"] for ts in after.org.tasks.values() for t in ts}
+    (deleted,) = set(old) - now
+    assert after.changes(0)["tasks_deleted"] == 1
+    assert get(before, f"/tasks/{deleted}")[1]["data"]["gid"] == deleted
+    missing = {"errors": [{"message": f"task: Unknown object: {deleted}", "help": HELP}]}
+    assert get(after, f"/tasks/{deleted}") == (404, missing)
+    assert get(after, f"/tasks/{deleted}/stories") == (404, missing)
+    _status, listed = get(after, f"/projects/{old[deleted]}/tasks")
+    assert deleted not in {t["gid"] for t in listed["data"]}
+    workspace = after.org.workspace["gid"]
+    users_before = {u["gid"] for u in get(before, f"/workspaces/{workspace}/users")[1]["data"]}
+    users_after = {u["gid"] for u in get(after, f"/workspaces/{workspace}/users")[1]["data"]}
+    assert len(users_before - users_after) == after.changes(0)["users_deleted"] == 1
+    assert after.org.users[0]["gid"] in users_after, "the token's user stays"
 
 
 # ---- the vendor's published schemas ----------------------------------------------------------

@@ -325,3 +325,24 @@ def test_node_ids_decode_like_githubs_legacy_ids() -> None:
     repo = _get(_emulator(), f"/repos/{ORG}/api").get_json()
     padded = repo["node_id"] + "=" * (-len(repo["node_id"]) % 4)
     assert base64.b64decode(padded).decode() == f"010:Repository{repo['id']}"
+
+
+def test_a_generation_deletes_a_release_and_a_comment() -> None:
+    before, after = _emulator(generation=0), _emulator(generation=1)
+    changes = after.changes(0)
+    assert changes["releases_deleted"] == changes["issue_comments_deleted"] == 1
+    for kind, listing in (("releases", "releases"), ("issues/comments", "issues/comments")):
+        gone: list[tuple[str, int]] = []
+        for repo in ("api", "web"):
+            old = {r["id"] for r in _all_pages(before, f"/repos/{ORG}/{repo}/{listing}")}
+            new = {r["id"] for r in _all_pages(after, f"/repos/{ORG}/{repo}/{listing}")}
+            gone += [(repo, i) for i in old - new]
+        (repo, deleted), *others = gone
+        assert not others, f"one {kind} deleted"
+        path = f"/repos/{ORG}/{repo}/{kind}/{deleted}"
+        assert Client(before).get(path, headers=_auth(before)).status_code == 200
+        missing = Client(after).get(path, headers=_auth(after))
+        assert missing.status_code == 404
+        assert missing.json["message"] == "Not Found"
+    counts_before, counts_after = before.counts(), after.counts()
+    assert counts_after["releases"] == counts_before["releases"] - 1

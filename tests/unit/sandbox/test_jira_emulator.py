@@ -238,13 +238,38 @@ def test_determinism_and_generations() -> None:
     before, after = _emulator(), _emulator(generation=1)
     changes = after.changes(0)
     assert changes["issues_created"] == 2
-    assert after.counts()["issues"] == before.counts()["issues"] + 2
+    assert changes["issues_deleted"] == 1
+    assert after.counts()["issues"] == before.counts()["issues"] + 2 - 1
     newest, _ = _search_all(before, "project IS NOT EMPTY ORDER BY updated DESC", fields="updated")
     bookmark = newest[0]["fields"]["updated"]
     minute = bookmark[:10] + " " + bookmark[11:16]
     changed, _ = _search_all(after, f'updated >= "{minute}"', fields="updated")
     fresh = [i for i in changed if i["fields"]["updated"] > bookmark]
     assert len(fresh) >= changes["issues_created"]
+
+
+def test_a_generation_deletes_an_issue_with_its_comments_and_a_future_sprint() -> None:
+    before, after = _emulator(), _emulator(generation=1)
+    changes = after.changes(0)
+    jql = "project IS NOT EMPTY ORDER BY key ASC"
+    keys_before = {i["key"] for i in _search_all(before, jql, fields="key")[0]}
+    keys_after = {i["key"] for i in _search_all(after, jql, fields="key")[0]}
+    (deleted,) = keys_before - keys_after
+    assert changes["issues_deleted"] == 1
+    assert _get(before, f"/rest/api/3/issue/{deleted}").status_code == 200
+    missing = "Issue does not exist or you do not have permission to see it."
+    for path in ("", "/comment", "/worklog"):
+        response = _get(after, f"/rest/api/3/issue/{deleted}{path}")
+        assert response.status_code == 404
+        assert response.json == {"errorMessages": [missing], "errors": {}}
+    counts_before, counts_after = before.counts(), after.counts()
+    assert counts_after["issue_comments"] == (
+        counts_before["issue_comments"] + changes["comments"] - changes["issue_comments_deleted"]
+    )
+    assert counts_after["sprints"] == counts_before["sprints"] - changes["sprints_deleted"] == 2
+    new_keys = keys_after - keys_before
+    assert len(new_keys) == changes["issues_created"]
+    assert not new_keys & keys_before, "a deleted issue's key is never reused"
 
 
 # ---------------------------------------------------------------- vendor schemas

@@ -268,8 +268,10 @@ def test_data_is_a_function_of_seed_size_and_generation() -> None:
 def test_a_generation_edits_and_creates_pages_after_the_base_time() -> None:
     before = NotionEmulator(size="tiny", generation=0)
     after = NotionEmulator(size="tiny", generation=1)
-    assert after.changes(0) == {"pages_updated": 2, "pages_created": 2}
-    assert after.counts()["pages"] == before.counts()["pages"] + 2
+    changes = after.changes(0)
+    assert (changes["pages_updated"], changes["pages_created"]) == (2, 2)
+    assert changes["pages_deleted"] == 1
+    assert after.counts()["pages"] == before.counts()["pages"] + 2 - 1
     new_pages = [
         p
         for p in after.workspace.live_pages()
@@ -277,7 +279,9 @@ def test_a_generation_edits_and_creates_pages_after_the_base_time() -> None:
     ]
     new_blocks = sum(len(after.workspace.blocks[p["id"]]) for p in new_pages)
     assert new_blocks >= 2 * 3
-    assert after.counts()["blocks"] == before.counts()["blocks"] + 2 + new_blocks
+    assert after.counts()["blocks"] == (
+        before.counts()["blocks"] + 2 + new_blocks - changes["blocks_deleted"]
+    )
     old = {p["id"]: p for p in before.workspace.live_pages()}
     base = iso(BASE)
     changed = [p for p in after.workspace.live_pages() if p["last_edited_time"] > base]
@@ -314,3 +318,32 @@ def test_responses_validate_against_notions_published_schemas(notion: Any) -> No
     check("/v1/search", "post", "400", bad.json)
     assert isinstance(bad.json["code"], str)
     assert isinstance(bad.json["status"], int)
+
+
+def test_a_generation_trashes_a_page_and_a_member_leaves() -> None:
+    before = NotionEmulator(size="tiny", generation=0)
+    after = NotionEmulator(size="tiny", generation=1)
+    changes = after.changes(0)
+    live_before = {p["id"] for p in before.workspace.live_pages()}
+    live_after = {p["id"] for p in after.workspace.live_pages()}
+    (trashed,) = live_before - live_after
+    page = next(p for db in after.workspace.databases for p in db.pages if p["id"] == trashed)
+    assert page["archived"] is page["in_trash"] is True
+    assert page["last_edited_time"] > iso(BASE)
+    client, headers = client_for(after)
+    old_client, old_headers = client_for(before)
+    assert old_client.get(f"/v1/pages/{trashed}", headers=old_headers).status_code == 200
+    for path in (f"/v1/pages/{trashed}", f"/v1/blocks/{trashed}/children"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 404
+        assert response.json["code"] == "object_not_found"
+    database = page["parent"]["database_id"]
+    queried = client.post(f"/v1/databases/{database}/query", json={}, headers=headers).json
+    assert trashed not in {p["id"] for p in queried["results"]}
+    users_before = {u["id"] for u in before.workspace.users}
+    users_after = {u["id"] for u in client.get("/v1/users", headers=headers).json["results"]}
+    (departed,) = users_before - users_after
+    assert changes["users_deleted"] == 1
+    assert client.get(f"/v1/users/{departed}", headers=headers).status_code == 404
+    assert changes["pages_deleted"] == 1
+    assert changes["blocks_deleted"] == len(before._live_blocks(trashed))

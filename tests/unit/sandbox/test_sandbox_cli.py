@@ -37,9 +37,11 @@ def test_mutate_advances_the_stored_generation_and_counts_follow():
     assert (report["previous_generation"], report["generation"]) == (0, 2)
     assert report["changes"]["tasks_created"] == 6
     assert report["changes"]["tasks_updated"] > 0
+    assert report["changes"]["tasks_deleted"] >= 2
     assert state.read_generation("clickup") == 2
     after = json.loads(run("counts", "clickup")[1])
-    assert after["tasks"] == before["tasks"] + 6
+    assert after["tasks"] == before["tasks"] + 6 - report["changes"]["tasks_deleted"]
+    assert after["goals"] == before["goals"] - report["changes"]["goals_deleted"]
     code, output = run("mutate", "clickup")
     assert json.loads(output)["generation"] == 3
     code, output = run("reset", "clickup")

@@ -217,10 +217,44 @@ def test_each_generation_adds_later_messages_and_changes_users() -> None:
     assert new
     assert all(ts > newest_before for _, ts in new), "so an oldest= bookmark finds them"
     changes = after.changes(0)
-    assert changes["messages"] == after.counts()["messages"] - before.counts()["messages"]
-    assert changes["users"] == 3, "two profiles edited, one person joined"
-    assert changes["conversations"] == 1
+    assert changes["messages"] - changes["messages_deleted"] == (
+        after.counts()["messages"] - before.counts()["messages"]
+    )
+    assert 3 <= changes["users"] <= 4, "two profiles edited, one joined, one deactivated"
+    assert changes["conversations"] == changes["conversations_deleted"] == 1
     assert changes["thread_replies"] > 0
+
+
+def test_each_generation_deletes_a_message_and_a_channel_and_deactivates_a_user() -> None:
+    before = SlackEmulator(size="tiny", generation=0)
+    after = SlackEmulator(size="tiny", generation=1)
+    changes = after.changes(0)
+    _, listed_before = call(before, "conversations.list", types="public_channel,private_channel")
+    _, listed_after = call(after, "conversations.list", types="public_channel,private_channel")
+    ids_before = {c["id"] for c in listed_before["channels"]}
+    ids_after = {c["id"] for c in listed_after["channels"]}
+    (gone,) = ids_before - ids_after
+    assert call(before, "conversations.history", channel=gone)[1]["ok"] is True
+    assert call(after, "conversations.history", channel=gone)[1] == {
+        "ok": False,
+        "error": "channel_not_found",
+    }
+    kept = {c.id: c for c in after.workspace.channels}
+    deleted_messages = [
+        (c.id, m["ts"])
+        for c in before.workspace.channels
+        if c.id in kept
+        for m in c.messages
+        if m["ts"] not in {n["ts"] for n in kept[c.id].messages}
+    ]
+    assert len(deleted_messages) == 1, "one message deleted from a channel that stays"
+    channel, ts = deleted_messages[0]
+    _, history = call(after, "conversations.history", channel=channel, limit="1000")
+    assert ts not in {m["ts"] for m in history["messages"]}
+    _, users = call(after, "users.list")
+    deactivated = [u for u in users["members"] if u["deleted"]]
+    assert changes["users_deactivated"] == 1
+    assert len(deactivated) == 1 + 1, "still listed, with deleted: true (one was already)"
 
 
 def test_counts_match_what_the_api_serves(slack: SlackEmulator) -> None:

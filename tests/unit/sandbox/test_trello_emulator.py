@@ -165,10 +165,18 @@ def test_data_is_deterministic_and_generations_add_work() -> None:
         TrelloEmulator(size="tiny", generation=0),
         TrelloEmulator(size="tiny", generation=1),
     )
-    assert after.changes(0) == {"cards_updated": 2, "cards_created": 2}
+    changes = after.changes(0)
+    assert changes == {
+        "cards_updated": 2,
+        "cards_created": 2,
+        "cards_deleted": 1,
+        "checklists_deleted": changes["checklists_deleted"],
+    }
     grown = {k: after.counts()[k] - before.counts()[k] for k in before.counts()}
-    assert grown["cards"] == 2
-    assert grown["actions"] == 2 * 2 + 2, "a move and a comment per update, a createCard per new"
+    assert grown["cards"] == 2 - 1
+    assert grown["actions"] == 2 * 2 + 2 + 1, (
+        "a move and a comment per update, a createCard per new, a deleteCard per deletion"
+    )
     base = iso(BASE)
     new_actions = [a for b in after.account.open_boards() for a in b.actions if a["date"] > base]
     assert len(new_actions) == grown["actions"]
@@ -221,3 +229,24 @@ def test_responses_validate_against_trellos_published_schemas(trello: Any) -> No
                     f"{name}.{'.'.join(map(str, error.absolute_path))}: {error.message}"
                 )
     assert hit == set(PUBLISHED_SCHEMA_DEVIATIONS), "every listed deviation is still real"
+
+
+def test_mutate_deletes_cards_as_trello_does() -> None:
+    before = TrelloEmulator(size="tiny", generation=0)
+    after = TrelloEmulator(size="tiny", generation=1)
+    creds = after.credentials
+    auth = {"key": creds["api_key"], "token": creds["api_token"]}
+    client = Client(after)
+    (deleted,) = after.account.deleted_card_ids
+    board = next(b for b in before.account.boards if any(c["id"] == deleted for c in b.cards))
+    assert get(Client(before), f"/cards/{deleted}", auth).json["id"] == deleted
+    gone = get(client, f"/cards/{deleted}", auth)
+    assert (gone.status_code, gone.text) == (404, "The requested resource was not found.")
+    listed = get(client, f"/boards/{board.id}/cards/all", auth).json
+    assert deleted not in {card["id"] for card in listed}
+    checklists = get(client, f"/boards/{board.id}/checklists", auth).json
+    assert deleted not in {checklist["idCard"] for checklist in checklists}
+    actions = get(client, f"/boards/{board.id}/actions", auth, filter="deleteCard").json
+    assert [a["data"]["card"]["id"] for a in actions] == [deleted]
+    shorts = [c["idShort"] for b in after.account.boards for c in b.cards if b.id == board.id]
+    assert len(shorts) == len(set(shorts)), "idShort is never reused after a deletion"

@@ -7,7 +7,8 @@ Reads: ``GET /users/me``, ``/workspaces``, ``/users?workspace=``,
 ``/workspaces/{gid}/users``, ``/projects?workspace=&archived=``,
 ``/workspaces/{gid}/projects``, ``/projects/{gid}/sections``, ``/projects/{gid}/tasks``,
 ``/tasks?project=|section=|assignee=&workspace=`` with ``modified_since`` and
-``completed_since``, ``/tasks/{gid}/stories``.
+``completed_since``, ``/tasks/{gid}`` (a deleted task: 404 ``task: Unknown object``),
+``/tasks/{gid}/stories``.
 
 Behaviour worth knowing:
 
@@ -44,6 +45,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.asana.fields import parse_opt_fields, shape
 from brainhub.sandbox.services.asana.workspace import (
@@ -90,6 +92,7 @@ class AsanaEmulator(Emulator):
         Rule("/projects/<gid>/sections", endpoint="get_sections", methods=["GET"]),
         Rule("/projects/<gid>/tasks", endpoint="get_project_tasks", methods=["GET"]),
         Rule("/tasks", endpoint="get_tasks", methods=["GET"]),
+        Rule("/tasks/<gid>", endpoint="get_task", methods=["GET"]),
         Rule("/tasks/<gid>/stories", endpoint="get_stories", methods=["GET"]),
     )
 
@@ -122,11 +125,18 @@ class AsanaEmulator(Emulator):
         before = AsanaEmulator(seed=self.seed, size=self.size, generation=since_generation)
         old = {t["gid"]: t for ts in before.org.tasks.values() for t in ts}
         tasks = [t for ts in self.org.tasks.values() for t in ts]
+        gone = set(old) - {t["gid"] for t in tasks}
+        users_now = {u["gid"] for u in self.org.users}
+        users_then = {u["gid"] for u in before.org.users}
+        stories_deleted = sum(len(before.org.stories[gid]) for gid in gone)
         now, then = self.counts(), before.counts()
         return {
             "tasks": sum(1 for t in tasks if old.get(t["gid"]) != t),
-            "stories": now["stories"] - then["stories"],
-            "users": now["users"] - then["users"],
+            "tasks_deleted": len(gone),
+            "stories": now["stories"] - then["stories"] + stories_deleted,
+            "stories_deleted": stories_deleted,
+            "users": len(users_now - users_then),
+            "users_deleted": len(users_then - users_now),
             "projects": sum(
                 1 for p, q in zip(self.org.projects, before.org.projects, strict=True) if p != q
             ),
@@ -210,6 +220,13 @@ class AsanaEmulator(Emulator):
             tasks = [t for t in tasks if _parse(t["modified_at"]) > since]
         return self._listing(request, self._completed_since(request, tasks))
 
+    def get_task(self, request: Request, gid: str) -> dict[str, Any]:
+        task = self.org.task(self._gid("task", gid))
+        if task is None:
+            self._fail(404, f"task: Unknown object: {gid}")
+        assert task is not None
+        return {"data": shape(task, parse_opt_fields(request.args.get("opt_fields")))}
+
     def get_stories(self, request: Request, gid: str) -> dict[str, Any]:
         gid = self._gid("task", gid)
         if self.org.task(gid) is None:
@@ -230,9 +247,10 @@ class AsanaEmulator(Emulator):
                     "specifying a workspace)!",
                 )
             return {"data": [shape(item, fields) for item in items]}
-        if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100:
+        limit = whole_number(raw_limit)
+        if limit is None or not 1 <= limit <= 100:
             self._fail(400, f"limit: Not a valid integer between 1 and 100: {raw_limit}")
-        limit = int(raw_limit)
+        assert limit is not None
         start = self._offset(request)
         page = items[start : start + limit]
         next_page = None
@@ -306,7 +324,7 @@ class AsanaEmulator(Emulator):
         return project
 
     def _gid(self, kind: str, value: str) -> str:
-        if not value.isdigit():
+        if whole_number(value, signed=False) is None:
             self._fail(400, f"{kind}: Not a Long: {value}")
         return value
 

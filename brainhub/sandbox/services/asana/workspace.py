@@ -5,7 +5,8 @@ full form (every field a reader may ask for with ``opt_fields``); :mod:`.fields`
 down to what a request asks for. Generation 0 is the state at :data:`BASE` (2024-01-01);
 each later generation ``g`` is day ``g`` after it: a few tasks edited, completed or
 commented on (each such change moves the task's ``modified_at``), one new task, one new
-user, and one project renamed.
+user, one project renamed, one task deleted (gone with its stories, as ``DELETE
+/tasks/{gid}`` does) and one user removed from the organization (gone from its user lists).
 
 Ids are Asana-shaped ``gid`` digit strings; times are ISO 8601 with milliseconds and ``Z``.
 """
@@ -311,3 +312,18 @@ class OrganizationBuilder:
         renamed = live[(step + 1) % len(live)]
         renamed["name"] = renamed["name"].split(" (")[0] + f" (phase {step + 1})"
         renamed["modified_at"] = iso(day + timedelta(hours=3))
+        self._delete_task(org, live[(step + 2) % len(live)], iso(day), rng)
+        if len(org.users) > 2:
+            del org.users[1]  # the oldest member but the token's user leaves
+
+    @staticmethod
+    def _delete_task(
+        org: Organization, project: dict[str, Any], today: str, rng: random.Random
+    ) -> None:
+        """Delete a task untouched today, with its stories."""
+        tasks = org.tasks[project["gid"]]
+        older = [t for t in tasks if t["modified_at"] < today]
+        if older:
+            task = older[rng.randrange(len(older))]
+            tasks.remove(task)
+            del org.stories[task["gid"]]

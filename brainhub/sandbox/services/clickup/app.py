@@ -39,6 +39,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.params import finite_number, whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.clickup import errors
 from brainhub.sandbox.services.clickup.dataset import ClickUpDataset
@@ -82,10 +83,10 @@ def ms_param(request: Request, name: str) -> int | None:
     raw = arg(request, name)
     if raw is None or raw == "":
         return None
-    try:
-        return int(float(raw))
-    except ValueError:
+    value = finite_number(raw)
+    if value is None:
         errors.fail(errors.BAD_TIMESTAMP)
+    return int(value)
 
 
 class ClickUpEmulator(Emulator):
@@ -238,10 +239,9 @@ class ClickUpEmulator(Emulator):
 
     def get_tasks(self, request: Request, list_id: str) -> Response:
         task_list = self._list(list_id)
-        raw_page = arg(request, "page") or "0"
-        if not raw_page.isdigit():
+        page = whole_number(arg(request, "page") or "0")
+        if page is None or page < 0:
             errors.fail(errors.BAD_PAGE)
-        page = int(raw_page)
         selected = self._filter_tasks(request, self.data.list_tasks(task_list).tasks)
         order_by = arg(request, "order_by") or "created"
         selected = _ordered(selected, order_by if order_by in ORDER_KEYS else "created")
@@ -324,9 +324,9 @@ class ClickUpEmulator(Emulator):
         _task_list, task = self._find_task(task_id)
         newest_first = sorted(task.comments, key=lambda c: (c.date_ms, int(c.id)), reverse=True)
         start = ms_param(request, "start")
-        start_id = arg(request, "start_id") or ""
-        if start is not None and start_id.isdigit():
-            anchor = (start, int(start_id))
+        start_id = whole_number(arg(request, "start_id"))
+        if start is not None and start_id is not None:
+            anchor = (start, start_id)
             newest_first = [c for c in newest_first if (c.date_ms, int(c.id)) < anchor]
         tree = self.data.tree
         return {"comments": [comment_json(c, tree) for c in newest_first[:COMMENT_PAGE_SIZE]]}

@@ -41,6 +41,8 @@ class ClickUpDataset:
         rng = random.Random(f"clickup:{seed}:{size_name}:tree")
         self.tree: Hierarchy = build_hierarchy(seed, self.size, rng)
         self.factory = TaskFactory(seed, size_name, self.size, self.tree)
+        self.deleted_goals = deleted_goal_ids(self.tree.goals, generation)
+        self.tree.goals = [g for g in self.tree.goals if g["id"] not in self.deleted_goals]
         self.time_spent: dict[tuple[int, int], int] = {}
         for entry in self.tree.time_entries:
             key = (entry.list_no, entry.task_index)
@@ -115,20 +117,47 @@ class ClickUpDataset:
         }
 
     def changes(self, since_generation: int) -> dict[str, int]:
-        """Tasks updated and created (and comments added) after ``since_generation``."""
+        """Tasks updated, created and deleted (comments added and deleted with their tasks,
+        goals deleted) after ``since_generation``."""
         updated: set[tuple[int, int]] = set()
         created = comments = 0
+        deleted = self.factory.deleted_by(self.generation)
         for step in range(since_generation + 1, self.generation + 1):
             plan = self.factory.plan(step)
             for list_no, updates in plan.updates.items():
                 for index, _status, _when, with_comment in updates:
+                    if (list_no, index) in deleted:
+                        continue  # updated, then deleted: only the deletion is a change
                     updated.add((list_no, index))
                     comments += with_comment
             for events in plan.creates.values():
                 created += len(events)
                 comments += len(events)
+        before = ClickUpDataset(self.seed, self.size_name, since_generation)
+        touched = {
+            list_no
+            for step in range(since_generation + 1, self.generation + 1)
+            for list_no in self.factory.plan(step).deletes
+        }
+        tasks_deleted = comments_deleted = 0
+        for list_no in touched:
+            task_list = self.tree.lists[list_no]
+            now = {task.id for task in self.list_tasks(task_list).tasks}
+            for task in before.list_tasks(before.tree.lists[list_no]).tasks:
+                if task.id not in now:
+                    tasks_deleted += 1
+                    comments_deleted += len(task.comments)
         return {
             "tasks_updated": len(updated),
             "tasks_created": created,
             "comments_created": comments,
+            "tasks_deleted": tasks_deleted,
+            "task_comments_deleted": comments_deleted,
+            "goals_deleted": len(self.deleted_goals - before.deleted_goals),
         }
+
+
+def deleted_goal_ids(goals: list[dict[str, object]], generation: int) -> set[object]:
+    """Goals deleted by generations ``1..generation``: the oldest one per step, while more
+    than one is left (ClickUp's ``DELETE /goal/{id}``)."""
+    return {goal["id"] for goal in goals[: max(0, min(generation, len(goals) - 1))]}

@@ -34,6 +34,8 @@ STATUS_NOT_FOUND = (400, "Status not found", "INPUT_006")
 PRIORITY_INVALID = (400, "Priority invalid", "INPUT_007")
 COMMENT_TEXT_REQUIRED = (400, "Comment text required", "INPUT_008")
 ASSIGNEE_INVALID = (400, "Assignee not found in workspace", "INPUT_009")
+DATE_INVALID = (400, "Dates must be Unix time in milliseconds", "INPUT_010")
+NUMBER_INVALID = (400, "time_estimate and points must be numbers >= 0", "INPUT_011")
 
 
 def error_response(error: tuple[int, str, str]) -> Response:

@@ -45,6 +45,8 @@ class ClickUpSize:
     time_entry_lists: int
     updates_per_step: int
     creates_per_step: int
+    #: Top-level tasks (with their subtasks and comments) deleted per generation step.
+    deletes_per_step: int = 1
 
 
 SIZES: dict[str, ClickUpSize] = {
@@ -110,5 +112,6 @@ SIZES: dict[str, ClickUpSize] = {
         time_entry_lists=20,
         updates_per_step=200,
         creates_per_step=100,
+        deletes_per_step=50,
     ),
 }

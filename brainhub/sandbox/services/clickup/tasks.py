@@ -5,7 +5,9 @@ A list's tasks are a pure function of ``(seed, size, list number, generation)``:
 1. the base tasks (top-level indices ``0..n-1``, subtasks from ``SUBTASK_INDEX``),
 2. then, for each generation step ``1..g``, the step's plan for that list: updates of
    existing tasks (new status and name, ``date_updated`` inside the step, sometimes a new
-   comment) and newly created tasks (indices from ``CREATED_INDEX``, one comment each).
+   comment), newly created tasks (indices from ``CREATED_INDEX``, one comment each) and
+   deleted top-level tasks (gone with their subtasks and comments, as ClickUp deletes them;
+   never a task with tracked time).
 
 Task ids encode the list number and index (``"86" + base36``), so a task is found by id
 without an index of all tasks.
@@ -142,6 +144,7 @@ class StepPlan:
 
     updates: dict[int, list[tuple[int, int, int, bool]]]  # list → (index, status, ms, comment)
     creates: dict[int, list[int]]  # list → event times
+    deletes: dict[int, list[int]] = field(default_factory=dict)  # list → top-level indices
 
 
 class TaskFactory:
@@ -154,6 +157,7 @@ class TaskFactory:
         self.tree = tree
         self.active_lists = [tl for tl in tree.lists if not tl.hidden_by_archive]
         self._plans: dict[int, StepPlan] = {}
+        self._tracked = {(entry.list_no, entry.task_index) for entry in tree.time_entries}
 
     def _rng(self, *scope: object) -> random.Random:
         return random.Random(":".join(map(str, ("clickup", self.seed, self.size_name, *scope))))
@@ -173,11 +177,19 @@ class TaskFactory:
             return plan
         clock = BASE_MS + (step - 1) * STEP_MS
         top = self.size.top_level_tasks_per_list
+        gone = self.deleted_by(step - 1)
         for _ in range(self.size.updates_per_step):
             task_list = rng.choice(self.active_lists)
             index = rng.randrange(top)
-            if is_archived_task(self.size, task_list.no, index):
+            for _tries in range(top):
+                if not (
+                    is_archived_task(self.size, task_list.no, index)
+                    or (task_list.no, index) in gone
+                ):
+                    break
                 index = (index + 1) % top
+            else:
+                continue
             clock += EVENT_SPACING_MS
             status = rng.randrange(4)
             plan.updates.setdefault(task_list.no, []).append(
@@ -187,7 +199,31 @@ class TaskFactory:
             task_list = rng.choice(self.active_lists)
             clock += EVENT_SPACING_MS
             plan.creates.setdefault(task_list.no, []).append(clock)
+        for _ in range(self.size.deletes_per_step):
+            task_list = rng.choice(self.active_lists)
+            updated = {u[0] for u in plan.updates.get(task_list.no, ())}
+            candidates = [
+                index
+                for index in range(top)
+                if not is_archived_task(self.size, task_list.no, index)
+                and (task_list.no, index) not in gone
+                and (task_list.no, index) not in self._tracked
+                and index not in updated
+            ]
+            if candidates:
+                index = rng.choice(candidates)
+                gone.add((task_list.no, index))
+                plan.deletes.setdefault(task_list.no, []).append(index)
         return plan
+
+    def deleted_by(self, generation: int) -> set[tuple[int, int]]:
+        """(list number, top-level index) of every task deleted by ``1..generation``."""
+        return {
+            (list_no, index)
+            for step in range(1, generation + 1)
+            for list_no, indices in self.plan(step).deletes.items()
+            for index in indices
+        }
 
     def created_count(self, list_no: int, generation: int) -> int:
         """Tasks created in list ``list_no`` by generations ``1..generation``."""
@@ -196,10 +232,11 @@ class TaskFactory:
     def counted_tasks(self, task_list: TaskList, generation: int) -> int:
         """Unarchived tasks (with subtasks) of a list, without generating them."""
         top = self.size.top_level_tasks_per_list
+        gone = self.deleted_by(generation)
         base = sum(
             1 + subtask_count(self.size, task_list.no, i)
             for i in range(top)
-            if not is_archived_task(self.size, task_list.no, i)
+            if not is_archived_task(self.size, task_list.no, i) and (task_list.no, i) not in gone
         )
         return base + self.created_count(task_list.no, generation)
 
@@ -230,6 +267,12 @@ class TaskFactory:
                 created += 1
                 tasks.append(task)
                 by_index[task.index] = task
+            deleted = set(plan.deletes.get(task_list.no, ()))
+            if deleted:
+                tasks = [
+                    t for t in tasks if t.index not in deleted and t.parent_index not in deleted
+                ]
+                by_index = {task.index: task for task in tasks}
         return tasks
 
     def _apply_update(

@@ -8,8 +8,10 @@ generation changes.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
+from brainhub.sandbox.params import finite_number, whole_number
 from brainhub.sandbox.services.clickup import errors
 from brainhub.sandbox.services.clickup.dataset import ClickUpDataset
 from brainhub.sandbox.services.clickup.hierarchy import TaskList
@@ -70,11 +72,11 @@ class TaskWriter:
         if "name" in body and (not isinstance(body["name"], str) or not body["name"].strip()):
             errors.fail(errors.TASK_NAME_INVALID)
         now = self.data.next_write_ms()
+        self._apply(task_list, task, body, now)
         if "name" in body:
             task.name = body["name"].strip()
         if "archived" in body:
             task.archived = bool(body["archived"])
-        self._apply(task_list, task, body, now)
         task.updated_ms = now
         task.touch()
 
@@ -99,41 +101,60 @@ class TaskWriter:
         return comment
 
     def _apply(self, task_list: TaskList, task: TaskRecord, body: dict[str, Any], now: int) -> None:
+        """Check every field of ``body`` first (a 400 changes nothing), then apply them."""
+        values = self._checked(task_list, task, body)
         if "description" in body or "markdown_content" in body:
             task.description = str(body.get("markdown_content") or body.get("description") or "")
+        if "status_index" in values:
+            task.status_index = values["status_index"]
+            closed = task_list.space.statuses[task.status_index]["type"] == "closed"
+            task.closed_ms = now if closed else None
+        for attribute in ("priority", "due_ms", "start_ms", "time_estimate", "points"):
+            if attribute in values:
+                setattr(task, attribute, values[attribute])
+        if "tags" in body and isinstance(body["tags"], list):
+            known = {tag["name"] for tag in task_list.space.tags}
+            task.tag_names = sorted({str(t) for t in body["tags"]} & known)
+        if "assignee_indices" in values:
+            task.assignee_indices = values["assignee_indices"]
+
+    def _checked(
+        self, task_list: TaskList, task: TaskRecord, body: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The task attributes ``body`` sets, validated; a 400 for the first bad field."""
+        values: dict[str, Any] = {}
         if "status" in body:
             names = [str(s["status"]).lower() for s in task_list.space.statuses]
             wanted = str(body["status"]).lower()
             if wanted not in names:
                 errors.fail(errors.STATUS_NOT_FOUND)
-            task.status_index = names.index(wanted)
-            closed = task_list.space.statuses[task.status_index]["type"] == "closed"
-            task.closed_ms = now if closed else None
+            values["status_index"] = names.index(wanted)
         if "priority" in body:
             priority = body["priority"]
-            if priority is not None and priority not in (1, 2, 3, 4):
+            if priority is not None and (
+                isinstance(priority, bool) or priority not in (1, 2, 3, 4)
+            ):
                 errors.fail(errors.PRIORITY_INVALID)
-            task.priority = priority or 0
+            values["priority"] = priority or 0
         for key, attribute in (("due_date", "due_ms"), ("start_date", "start_ms")):
             if key in body:
-                setattr(task, attribute, None if body[key] is None else int(body[key]))
+                values[attribute] = _whole(body[key], errors.DATE_INVALID)
         if "time_estimate" in body:
-            task.time_estimate = (
-                None if body["time_estimate"] is None else int(body["time_estimate"])
-            )
+            values["time_estimate"] = _whole(body["time_estimate"], errors.NUMBER_INVALID)
         if "points" in body:
-            task.points = None if body["points"] is None else float(body["points"])
-        if "tags" in body and isinstance(body["tags"], list):
-            known = {tag["name"] for tag in task_list.space.tags}
-            task.tag_names = sorted({str(t) for t in body["tags"]} & known)
+            values["points"] = _points(body["points"])
         assignees = body.get("assignees")
         if isinstance(assignees, list):
-            task.assignee_indices = sorted({self._user_index(a) for a in assignees})
+            values["assignee_indices"] = sorted({self._user_index(a) for a in assignees})
         elif isinstance(assignees, dict):
+            add, rem = assignees.get("add", []), assignees.get("rem", [])
+            if not (isinstance(add, list) and isinstance(rem, list)):
+                errors.fail(errors.ASSIGNEE_INVALID)
             current = set(task.assignee_indices)
-            current |= {self._user_index(a) for a in assignees.get("add", [])}
-            current -= {self._user_index(a) for a in assignees.get("rem", [])}
-            task.assignee_indices = sorted(current)
+            current |= {self._user_index(a) for a in add}
+            current -= {self._user_index(a) for a in rem}
+            values["assignee_indices"] = sorted(current)
+        return values
 
     def _user_index(self, user_id: Any) -> int:
         users = self.data.tree.users
@@ -141,3 +162,25 @@ class TaskWriter:
         if index is None:
             errors.fail(errors.ASSIGNEE_INVALID)
         return index
+
+
+def _whole(value: Any, error: tuple[int, str, str]) -> int | None:
+    """A whole number >= 0 (or digits), ``None`` for null; else ``error``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = whole_number(value, signed=False)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        errors.fail(error)
+    return value
+
+
+def _points(value: Any) -> float | None:
+    """Sprint points: a finite number (or its text), ``None`` for null."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = finite_number(value)
+    if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+        errors.fail(errors.NUMBER_INVALID)
+    return float(value)

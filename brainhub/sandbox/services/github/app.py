@@ -61,6 +61,11 @@ class GitHubEmulator(Emulator):
         Rule("/repos/<owner>/<name>/issues", endpoint="list_issues", methods=["GET"]),
         Rule("/repos/<owner>/<name>/issues/comments", endpoint="repo_comments", methods=["GET"]),
         Rule(
+            "/repos/<owner>/<name>/issues/comments/<int:comment_id>",
+            endpoint="get_comment",
+            methods=["GET"],
+        ),
+        Rule(
             "/repos/<owner>/<name>/issues/<int:number>/comments",
             endpoint="issue_comments",
             methods=["GET"],
@@ -68,6 +73,11 @@ class GitHubEmulator(Emulator):
         Rule("/repos/<owner>/<name>/pulls", endpoint="list_pulls", methods=["GET"]),
         Rule("/repos/<owner>/<name>/commits", endpoint="list_commits", methods=["GET"]),
         Rule("/repos/<owner>/<name>/releases", endpoint="list_releases", methods=["GET"]),
+        Rule(
+            "/repos/<owner>/<name>/releases/<int:release_id>",
+            endpoint="get_release",
+            methods=["GET"],
+        ),
         Rule("/repos/<owner>/<name>/labels", endpoint="list_labels", methods=["GET"]),
         Rule("/repos/<owner>/<name>/milestones", endpoint="list_milestones", methods=["GET"]),
     )
@@ -338,6 +348,20 @@ class GitHubEmulator(Emulator):
         releases = sorted(repo.releases, key=lambda r: r.created_at, reverse=True)
         users = self.data.users
         return self._page(request, releases, lambda r: render.release(repo, r, users))
+
+    def get_release(self, request: Request, owner: str, name: str, release_id: int) -> Any:
+        repo = self._repo(owner, name)
+        found = next((r for r in repo.releases if r.id == release_id), None) if repo else None
+        if repo is None or found is None:
+            return self.error(404, "Not Found")
+        return render.release(repo, found, self.data.users)
+
+    def get_comment(self, request: Request, owner: str, name: str, comment_id: int) -> Any:
+        repo = self._repo(owner, name)
+        found = next((c for c in repo.comments if c.id == comment_id), None) if repo else None
+        if repo is None or found is None:
+            return self.error(404, "Not Found")
+        return render.comment(repo, found, self.data.users)
 
     def list_labels(self, request: Request, owner: str, name: str) -> Response:
         repo = self._repo(owner, name)

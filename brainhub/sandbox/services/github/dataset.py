@@ -5,7 +5,10 @@ labels and milestones.
 Built for ``(seed, size, generation)``: generation 0 from the seed, then each later
 generation applies its own seeded changes (issues and PRs edited, closed or commented on,
 comments edited, new issues, PRs and commits), each stamped inside that generation's time
-window, so an incremental sync after ``mutate`` has exactly those records to read.
+window, so an incremental sync after ``mutate`` has exactly those records to read; and it
+deletes a release and an older issue comment (gone from listings, 404 by id, the issue's
+comment count one lower), as ``DELETE /repos/{owner}/{repo}/releases/{id}`` and
+``…/issues/comments/{id}`` do.
 """
 
 from __future__ import annotations
@@ -313,7 +316,14 @@ class GitHubDataset:
         rng = self._rng("mutate", step)
         size = self.size
         start = now_s(step - 1)
-        counts = {"issues_updated": 0, "issues_created": 0, "comments": 0, "commits": 0}
+        counts = {
+            "issues_updated": 0,
+            "issues_created": 0,
+            "comments": 0,
+            "commits": 0,
+            "releases_deleted": 0,
+            "issue_comments_deleted": 0,
+        }
 
         def moment() -> int:
             return start + rng.randint(1, STEP_S - 1)
@@ -351,7 +361,22 @@ class GitHubDataset:
             counts["commits"] += 1
         for repo in self.repos:
             repo.commits.sort(key=lambda c: c.date)
+        self._delete(rng, start, counts)
         return counts
+
+    def _delete(self, rng: random.Random, start: int, counts: dict[str, int]) -> None:
+        """Delete one release and one comment untouched in this generation."""
+        with_releases = [r for r in self.repos if r.releases]
+        if with_releases:
+            repo = rng.choice(with_releases)
+            repo.releases.remove(rng.choice(repo.releases))
+            counts["releases_deleted"] += 1
+        older = [(r, c) for r in self.repos for c in r.comments if c.updated_at < start]
+        if older:
+            repo, comment = rng.choice(older)
+            repo.comments.remove(comment)
+            repo.issues[comment.issue_number - 1].comments -= 1
+            counts["issue_comments_deleted"] += 1
 
     # ----------------------------------------------------------------- summaries
 

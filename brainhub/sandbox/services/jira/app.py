@@ -35,6 +35,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.jira import jql, render
 from brainhub.sandbox.services.jira.dataset import Issue, JiraDataset, Project
@@ -58,6 +59,7 @@ class JiraEmulator(Emulator):
         Rule(f"{API}/project/search", endpoint="search_projects", methods=["GET"]),
         Rule(f"{API}/users/search", endpoint="search_users", methods=["GET"]),
         Rule(f"{API}/search/jql", endpoint="search_issues", methods=["GET", "POST"]),
+        Rule(f"{API}/issue/<issue_ref>", endpoint="get_issue", methods=["GET"]),
         Rule(f"{API}/issue/<issue_ref>/comment", endpoint="issue_comments", methods=["GET"]),
         Rule(f"{API}/issue/<issue_ref>/worklog", endpoint="issue_worklogs", methods=["GET"]),
         Rule(f"{AGILE}/board", endpoint="list_boards", methods=["GET"]),
@@ -237,6 +239,13 @@ class JiraEmulator(Emulator):
         body["isLast"] = following >= len(matched)
         return body
 
+    def get_issue(self, request: Request, issue_ref: str) -> Response | dict[str, Any]:
+        found = self._issue(issue_ref)
+        if found is None:
+            return self.error(404, "Issue does not exist or you do not have permission to see it.")
+        issue, project = found
+        return render.issue(issue, project, self.data, _field_list(request.args.get("fields")))
+
     def issue_comments(self, request: Request, issue_ref: str) -> Response | dict[str, Any]:
         found = self._issue(issue_ref)
         if found is None:
@@ -329,4 +338,5 @@ def _read_token(token: Any, query: str) -> int | None:
         return None
     if tag != hashlib.sha256(query.encode()).hexdigest()[:8]:
         return None
-    return int(offset) if offset.isdigit() else None
+    start = whole_number(offset)
+    return start if start is not None and start >= 0 else None

@@ -3,7 +3,10 @@ off each issue), and one agile board per project (scrum boards have sprints).
 
 Built for ``(seed, size, generation)``: generation 0 from the seed, then each later
 generation applies its own seeded changes (issues edited or moved on, commented on, worked
-on, and new issues), each stamped inside that generation's window, after its first minute.
+on, and new issues), each stamped inside that generation's window, after its first minute;
+and deletes an older issue (with its comments and worklogs; its key is never reused) and a
+future sprint while a board has one, as ``DELETE /issue/{key}`` and ``DELETE /sprint/{id}``
+do.
 """
 
 from __future__ import annotations
@@ -125,6 +128,8 @@ class Project:
     scrum: bool
     issues: list[Issue] = field(default_factory=list)
     sprints: list[Sprint] = field(default_factory=list)
+    #: Issues ever created (keys are never reused after a deletion).
+    issues_created: int = 0
 
 
 class JiraDataset:
@@ -213,7 +218,8 @@ class JiraDataset:
         return project
 
     def _new_issue(self, project: Project, rng: random.Random, created: int) -> Issue:
-        number = len(project.issues) + 1
+        project.issues_created += 1
+        number = project.issues_created
         issue = Issue(
             id=self._id("issue"),
             key=f"{project.key}-{number}",
@@ -285,7 +291,33 @@ class JiraDataset:
             project = self.projects[(step + n) % len(self.projects)]
             self._new_issue(project, rng, moment())
             counts["issues_created"] += 1
+        counts.update(self._delete(rng, start))
         return counts
+
+    def _delete(self, rng: random.Random, start: int) -> dict[str, int]:
+        """Delete an issue untouched in this generation, and one future sprint."""
+        deleted = dict.fromkeys(
+            (
+                "issues_deleted",
+                "issue_comments_deleted",
+                "issue_worklogs_deleted",
+                "sprints_deleted",
+            ),
+            0,
+        )
+        older = [(p, i) for p in self.projects for i in p.issues if i.updated < start]
+        if older:
+            project, issue = rng.choice(older)
+            project.issues.remove(issue)
+            deleted["issues_deleted"] = 1
+            deleted["issue_comments_deleted"] = len(issue.comments)
+            deleted["issue_worklogs_deleted"] = len(issue.worklogs)
+        future = [(p, s) for p in self.projects for s in p.sprints if s.state == "future"]
+        if future:
+            project, sprint = rng.choice(future)
+            project.sprints.remove(sprint)
+            deleted["sprints_deleted"] = 1
+        return deleted
 
     # ----------------------------------------------------------------- summaries
 

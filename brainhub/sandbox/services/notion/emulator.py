@@ -78,10 +78,26 @@ class NotionEmulator(Emulator):
         }
 
     def changes(self, since_generation: int) -> dict[str, int]:
-        before = WorkspaceBuilder(self.rng, SIZES[self.size], self.seed).build(since_generation)
+        before = NotionEmulator(seed=self.seed, size=self.size, generation=since_generation)
+        ids_now, ids_then = self._stream_ids(), before._stream_ids()
         return {
-            "pages_updated": self.workspace.pages_updated - before.pages_updated,
-            "pages_created": self.workspace.pages_created - before.pages_created,
+            "pages_updated": self.workspace.pages_updated - before.workspace.pages_updated,
+            "pages_created": self.workspace.pages_created - before.workspace.pages_created,
+            **{f"{name}_deleted": len(ids_then[name] - ids_now[name]) for name in ids_then},
+        }
+
+    def _stream_ids(self) -> dict[str, set[str]]:
+        """The ids of what a default sync reads, per stream (trashed pages and what hangs
+        off them, and departed users, are not read)."""
+        pages = self.workspace.live_pages()
+        return {
+            "users": {u["id"] for u in self.workspace.users},
+            "databases": {db.id for db in self.workspace.live_databases()},
+            "pages": {p["id"] for p in pages},
+            "blocks": {b["id"] for p in pages for b in self._live_blocks(p["id"])},
+            "block_children": {
+                b["id"] for parent in self._nesting_blocks() for b in self._live_blocks(parent)
+            },
         }
 
     # --------------------------------------------------------------------- vendor hooks
@@ -239,8 +255,13 @@ class NotionEmulator(Emulator):
         wanted = set(SEARCH_OBJECTS)
         search_filter = body.get("filter")
         if search_filter is not None:
-            value = (search_filter or {}).get("value")
-            if (search_filter or {}).get("property") != "object" or value not in wanted:
+            if not isinstance(search_filter, dict):
+                raise NotionValidationError(
+                    "body failed validation: body.filter should be an object or `undefined`, "
+                    f"instead was {shown(search_filter)}."
+                )
+            value = search_filter.get("value")
+            if search_filter.get("property") != "object" or value not in SEARCH_OBJECTS:
                 raise NotionValidationError(
                     'body failed validation: body.filter.value should be `"page"` or '
                     f'`"database"`, instead was {shown(value)}.'

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from brainhub.sandbox.params import whole_number
+
 MAX_PAGE_SIZE = 100
 TIMESTAMPS = ("created_time", "last_edited_time")
 CONDITIONS: dict[str, Callable[[datetime, datetime], bool]] = {
@@ -40,8 +42,8 @@ def page_size(value: Any, where: str) -> int:
     """The requested page size, or Notion's validation error."""
     if value is None:
         return MAX_PAGE_SIZE
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
+    if isinstance(value, str) and whole_number(value, signed=False) is not None:
+        value = whole_number(value, signed=False)
     if not isinstance(value, int) or isinstance(value, bool):
         raise NotionValidationError(
             f"{where} failed validation: {where}.page_size should be a number, "

@@ -3,8 +3,10 @@
 Deterministic from ``(seed, size, generation)``. Every timestamp derives from ``BASE``
 (2026-03-01T00:00:00Z), never the wall clock, and is rounded to the minute as Notion does
 with ``created_time`` and ``last_edited_time``. Generation ``k`` happens in the ten minutes
-before ``BASE + k * STEP``: some pages are edited (a new status, an appended paragraph) and
-some are created, so an incremental sync after ``mutate`` has work to do.
+before ``BASE + k * STEP``: some pages are edited (a new status, an appended paragraph),
+some are created, an older one is moved to the trash (``archived``/``in_trash``: gone from
+queries and listings, 404 by id, its blocks with it) and a member leaves the workspace (gone
+from ``/users``, 404 by id), so an incremental sync after ``mutate`` has work to do.
 """
 
 from __future__ import annotations
@@ -346,3 +348,12 @@ class WorkspaceBuilder:
             database.pages.append(page)
             self._blocks(workspace, rng, page)
             workspace.pages_created += 1
+        untouched = [p for p in workspace.live_pages() if p["last_edited_time"] < iso(BASE)]
+        if untouched:
+            trashed = rng.choice(untouched)
+            trashed["archived"] = trashed["in_trash"] = True
+            trashed["last_edited_time"] = iso(moment())
+        people = [u for u in workspace.users if u["type"] == "person"]
+        if len(people) > 1:
+            workspace.users.remove(people[-1])  # a member leaves the workspace
+            self.people = [u for u in self.people if u != people[-1]["id"]]

@@ -19,7 +19,7 @@ Behaviour worth knowing:
 - Auth: ``Authorization: Bearer xoxb-…`` or a ``token`` field in a POST body.
 - Rate limits per method tier and token, per minute: tier 2 (``conversations.list``,
   ``users.list``) 20, tier 3 (``conversations.history``/``replies``) 50, tier 4
-  (``auth.test``) 100. ``rate_limit=N`` gives every tier N.
+  (``auth.test``) 100. ``rate_limit=N`` (or ``N/min``, ``N/2s``…) gives every tier N per window.
 - Paging: ``limit`` + ``cursor``; the next cursor is ``response_metadata.next_cursor``
   (``""`` on the last page of lists). ``conversations.list`` drops archived channels
   *after* cutting the page when ``exclude_archived=true``, so pages may come back short
@@ -39,13 +39,14 @@ import binascii
 import random
 import string
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.params import finite_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.slack.tiers import TieredRateLimiter, tier_of
 from brainhub.sandbox.services.slack.workspace import (
@@ -99,13 +100,10 @@ class SlackEmulator(Emulator):
         )
     )
 
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.rate_limiter = TieredRateLimiter(  # type: ignore[assignment]
-            int(options.get("rate_limit") or 0), self.rate_limit_window_s, self.clock
-        )
-
     # ------------------------------------------------------------------ framework hooks
+
+    def make_rate_limiter(self, requests: int, window_s: float) -> TieredRateLimiter:
+        return TieredRateLimiter(requests, window_s, self.clock)
 
     def load(self) -> None:
         self.workspace: Workspace = WorkspaceBuilder(SIZES[self.size], self.rng).build(
@@ -133,12 +131,28 @@ class SlackEmulator(Emulator):
         before = SlackEmulator(seed=self.seed, size=self.size, generation=since_generation)
         old_users = {u["id"]: u for u in before.workspace.users}
         changed_users = sum(1 for u in self.workspace.users if old_users.get(u["id"]) != u)
-        now, then = self.counts(), before.counts()
+        deactivated = sum(
+            1
+            for u in self.workspace.users
+            if u["deleted"] and not old_users.get(u["id"], u)["deleted"]
+        )
+        now, then = self._stream_ids(), before._stream_ids()
         return {
             "users": changed_users,
-            "conversations": now["conversations"] - then["conversations"],
-            "messages": now["messages"] - then["messages"],
-            "thread_replies": now["thread_replies"] - then["thread_replies"],
+            "users_deactivated": deactivated,
+            **{name: len(now[name] - then[name]) for name in now},
+            **{f"{name}_deleted": len(then[name] - now[name]) for name in now},
+        }
+
+    def _stream_ids(self) -> dict[str, set[tuple[str, ...]]]:
+        """What a default sync reads, by key, per stream (users are never removed)."""
+        readable = [c for c in self.workspace.visible_channels() if c.readable]
+        return {
+            "conversations": {(c.id,) for c in self.workspace.visible_channels()},
+            "messages": {(c.id, m["ts"]) for c in readable for m in c.messages},
+            "thread_replies": {
+                (c.id, r["ts"]) for c in readable for replies in c.replies.values() for r in replies
+            },
         }
 
     def authenticate(self, request: Request) -> Response | None:
@@ -342,10 +356,9 @@ def _ts(params: dict[str, str], name: str) -> Decimal | None:
         return None
     if raw == "":
         return None
-    try:
-        return Decimal(raw)
-    except InvalidOperation:
-        raise SlackCallError(f"invalid_ts_{name}") from None
+    if finite_number(raw) is None:  # Decimal takes "NaN", which then fails every comparison
+        raise SlackCallError(f"invalid_ts_{name}")
+    return Decimal(raw.strip())
 
 
 def _between(messages: list[dict[str, Any]], params: dict[str, str]) -> list[dict[str, Any]]:

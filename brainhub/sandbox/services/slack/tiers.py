@@ -20,20 +20,18 @@ METHOD_TIERS = {
 }
 
 
-class TieredRateLimiter:
-    """Per-minute windows per tier and token; ``override`` gives every tier one limit."""
+class TieredRateLimiter(FixedWindowRateLimiter):
+    """Windows per tier and token; ``override`` gives every tier one limit.
+
+    ``limit`` is the tier-3 limit (the methods a sync calls most).
+    """
 
     def __init__(self, override: int, window_s: float, clock: Clock) -> None:
-        self.window_s = window_s
         self._tiers = {
             tier: FixedWindowRateLimiter(override or limit, window_s, clock)
             for tier, limit in TIER_LIMITS.items()
         }
-
-    @property
-    def limit(self) -> int:
-        """The tier-3 limit (the methods a sync calls most)."""
-        return self._tiers[3].limit
+        super().__init__(self._tiers[3].limit, window_s, clock)
 
     def limit_of(self, method: str) -> int:
         """Requests per window allowed for one Web API method."""

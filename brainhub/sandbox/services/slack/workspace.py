@@ -3,7 +3,9 @@
 Everything is a pure function of ``(seed, size, generation)``. Generation 0 holds 90 days of
 history ending at :data:`BASE_TS` (2024-01-01T00:00:00Z); every later generation ``g`` adds
 what happened on day ``g`` after it: new messages (one of them starting a thread), a new
-channel, a new user and edits to two user profiles, and a new topic on one channel.
+channel, a new user and edits to two user profiles, and a new topic on one channel; and
+deletions: an older message, an archived (or earlier project) channel with its history, and
+a deactivated account (still listed with ``deleted: true``).
 
 Ids follow Slack's shapes: ``T``/``U``/``C``/``B`` plus ten upper-case letters and digits;
 message ids are ``ts`` strings (``"1703980800.000100"``), unique within a channel.
@@ -393,6 +395,7 @@ class WorkspaceBuilder:
         topical = readable[(step + 1) % len(readable)]
         topical.data["topic"] = {"value": f"Focus of day {step}", "creator": people[0]["id"]}
         topical.data["topic"]["last_set"] = day
+        self._delete(ws, rng, day, people)
         new_rng = self.rng("new-channel", step)
         data = _channel_json(ws, slack_id(new_rng, "C"), f"project-{step}", day, people[0]["id"])
         data.update(is_private=False, is_member=True, is_archived=False, is_general=False)
@@ -400,6 +403,32 @@ class WorkspaceBuilder:
         channel = Channel(data)
         self._history(ws, channel, new_rng, people, day + 60, 3_600, 3)
         ws.channels.append(channel)
+
+    @staticmethod
+    def _delete(ws: Workspace, rng: random.Random, day: int, people: list[dict[str, Any]]) -> None:
+        """Slack's deletions: an older plain message (``chat.delete``), an archived or
+        project channel (``admin.conversations.delete``: gone with its history) and a
+        deactivated account (still listed, ``deleted: true``)."""
+        cutoff = ts_text(day - DAY_S, 0)
+        readable = [c for c in ws.channels if c.readable and not c.data["is_archived"]]
+        plain = [
+            (c, m)
+            for c in readable
+            for m in c.messages
+            if m["ts"] < cutoff and "subtype" not in m and "thread_ts" not in m
+        ]
+        if plain:
+            channel, message = plain[rng.randrange(len(plain))]
+            channel.messages.remove(message)
+        doomed = [
+            c for c in ws.channels if c.data["is_archived"] or c.data["name"].startswith("project-")
+        ]
+        if doomed:
+            ws.channels.remove(doomed[0])
+        leaving = people[len(people) // 2]
+        if len(people) > 3 and not leaving.get("is_bot"):
+            leaving["deleted"] = True
+            leaving["updated"] = day + 7
 
 
 def _channel_name(index: int) -> str:

@@ -4,8 +4,9 @@ Deterministic from ``(seed, size, generation)``. Trello ids are 24-hex Mongo obj
 first 8 hex digits are the creation time in Unix seconds, so ids sort by creation time (the
 ``before``/``since`` parameters of actions accept ids as well as dates). Timestamps derive
 from ``BASE`` (2026-03-01T00:00:00Z); generation ``k`` happens in the ten minutes before
-``BASE + k * STEP``: cards are moved, renamed and commented on, and new cards are created,
-each with the action Trello records for it.
+``BASE + k * STEP``: cards are moved, renamed and commented on, new cards are created and
+some cards are deleted (gone from every listing, their checklists with them), each with the
+action Trello records for it (``deleteCard`` for a deletion).
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class TrelloSize:
     busy_board_actions: int
     updates_per_step: int
     creates_per_step: int
+    deletes_per_step: int = 1
 
 
 SIZES: dict[str, TrelloSize] = {
@@ -54,7 +56,7 @@ SIZES: dict[str, TrelloSize] = {
     # the demo: a default sync needs ~20 requests (Trello allows 100 per 10 s per token)
     "demo": TrelloSize(6, 3, 1, 4, 5, 6, 3, 40, 4, 3),
     # benchmarks
-    "large": TrelloSize(30, 20, 2, 6, 200, 20, 5, 2000, 200, 100),
+    "large": TrelloSize(30, 20, 2, 6, 200, 20, 5, 2000, 200, 100, 20),
 }
 
 
@@ -93,6 +95,8 @@ class Board:
     cards: list[dict[str, Any]] = field(default_factory=list)
     checklists: list[dict[str, Any]] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
+    #: Cards ever created on the board (idShort is never reused after a deletion).
+    cards_created: int = 0
 
     @property
     def id(self) -> str:
@@ -108,6 +112,9 @@ class Account:
     boards: list[Board]
     cards_updated: int = 0
     cards_created: int = 0
+    cards_deleted: int = 0
+    checklists_deleted: int = 0
+    deleted_card_ids: list[str] = field(default_factory=list)
 
     def open_boards(self) -> list[Board]:
         return [b for b in self.boards if not b.json["closed"]]
@@ -246,7 +253,8 @@ class AccountBuilder:
         when: datetime,
     ) -> dict[str, Any]:
         card_id = self.ids.at(when)
-        number = len(board.cards) + 1
+        board.cards_created += 1
+        number = board.cards_created
         name = f"{rng.choice(VERBS)} {rng.choice(THINGS)}"
         short = f"c{number:03d}{card_id[-4:]}"
         chosen = rng.sample(labels, rng.randrange(0, 3))
@@ -376,8 +384,28 @@ class AccountBuilder:
             target = rng.choice([x for x in board.lists if not x["closed"]])
             self._card(rng, board, target, board.labels, moment())
             account.cards_created += 1
+        created_by_step = iso(end - STEP)
+        for _ in range(self.size.deletes_per_step):
+            board = rng.choice(boards)
+            older = [c for c in board.cards if iso(created_at(c["id"])) < created_by_step]
+            if older:
+                self._delete_card(account, board, rng.choice(older), moment())
         for board in boards:
             board.actions.sort(key=lambda action: action["id"])
+
+    def _delete_card(
+        self, account: Account, board: Board, card: dict[str, Any], when: datetime
+    ) -> None:
+        """Delete ``card`` and its checklists; Trello records a ``deleteCard`` action."""
+        board.cards.remove(card)
+        gone = [c for c in board.checklists if c["idCard"] == card["id"]]
+        board.checklists[:] = [c for c in board.checklists if c["idCard"] != card["id"]]
+        trello_list = next(x for x in board.lists if x["id"] == card["idList"])
+        data = {"card": {"id": card["id"], "idShort": card["idShort"]}, "list": _ref(trello_list)}
+        self.action(board, "deleteCard", when, board.members[0], data)
+        account.cards_deleted += 1
+        account.checklists_deleted += len(gone)
+        account.deleted_card_ids.append(card["id"])
 
 
 def _ref(trello_list: dict[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 Routes: ``GET /members/{id|me|username}``, ``/members/{id}/boards``, ``/boards/{id}``,
 ``/boards/{id}/lists``, ``/boards/{id}/cards`` (and ``/cards/{filter}``),
-``/boards/{id}/checklists``, ``/boards/{id}/members`` and ``/boards/{id}/actions``. Every
+``/boards/{id}/checklists``, ``/boards/{id}/members``, ``/boards/{id}/actions`` and
+``/cards/{id}`` (a deleted card: 404 ``The requested resource was not found.``). Every
 list is a bare JSON array. Auth is ``key`` and ``token`` in the query string (or an
 ``Authorization: OAuth oauth_consumer_key="…", oauth_token="…"`` header); failures are
 Trello's plain-text 401s (``invalid key``, ``invalid token``, ``unauthorized permission
@@ -53,6 +54,7 @@ class TrelloEmulator(Emulator):
         Rule("/boards/<board_id>/checklists", endpoint="board_checklists", methods=["GET"]),
         Rule("/boards/<board_id>/members", endpoint="board_members", methods=["GET"]),
         Rule("/boards/<board_id>/actions", endpoint="board_actions", methods=["GET"]),
+        Rule("/cards/<card_id>", endpoint="get_card", methods=["GET"]),
     )
 
     def load(self) -> None:
@@ -83,6 +85,8 @@ class TrelloEmulator(Emulator):
         return {
             "cards_updated": self.account.cards_updated - before.cards_updated,
             "cards_created": self.account.cards_created - before.cards_created,
+            "cards_deleted": self.account.cards_deleted - before.cards_deleted,
+            "checklists_deleted": self.account.checklists_deleted - before.checklists_deleted,
         }
 
     # --------------------------------------------------------------------- vendor hooks
@@ -204,6 +208,16 @@ class TrelloEmulator(Emulator):
             return self.text("invalid value for filter", 400)
         chosen = {"open"} if value == "visible" else {value}
         return [card for card in board.cards if _passes(card["closed"], chosen)]
+
+    def get_card(self, request: Request, card_id: str) -> Any:
+        if not OBJECT_ID.match(card_id):
+            return self.text("invalid id", 400)
+        wanted = card_id.lower()
+        for board in self.account.boards:
+            for card in board.cards:
+                if card["id"] == wanted:
+                    return card
+        return self.text("The requested resource was not found.", 404)
 
     def board_checklists(self, request: Request, board_id: str) -> Any:
         board = self._board(board_id)

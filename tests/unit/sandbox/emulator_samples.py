@@ -1,0 +1,127 @@
+"""Valid sample requests for every emulator: credentials, a real id for every URL variable,
+and the query parameters a route needs to answer 200 (shared by the emulator-wide tests)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def auth(emulator: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """(headers, query) that authenticate with ``emulator``."""
+    creds = emulator.credentials
+    service = emulator.service
+    if service == "clickup":
+        return {"Authorization": creds["api_token"]}, {}
+    if service == "jira":
+        return {"Authorization": _basic(creds["email"], creds["api_token"])}, {}
+    if service == "trello":
+        return {}, {"key": creds["api_key"], "token": creds["api_token"]}
+    token = creds.get("api_token") or creds["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    if service == "notion":
+        headers["Notion-Version"] = "2022-06-28"
+    return headers, {}
+
+
+def path_values(emulator: Any) -> dict[str, Any]:
+    """A valid value for every URL variable (by name, or by name and the segment before)."""
+    service = emulator.service
+    if service == "clickup":
+        tree = emulator.data.tree
+        space = next(s for s in tree.spaces if not s.archived and s.folders)
+        task_list = space.folders[0].lists[0]
+        task = emulator.data.list_tasks(task_list).tasks[0]
+        return {
+            "team_id": tree.team_id,
+            "space_id": space.id,
+            "folder_id": space.folders[0].id,
+            "list_id": task_list.id,
+            "task_id": task.id,
+        }
+    if service == "github":
+        repo = next(r for r in emulator.data.repos if r.releases and r.comments)
+        return {
+            "org": "octo-sandbox",
+            "username": "octo-sandbox",
+            "owner": "octo-sandbox",
+            "name": repo.name,
+            "number": 1,
+            "comment_id": repo.comments[0].id,
+            "release_id": repo.releases[0].id,
+        }
+    if service == "jira":
+        project = next(p for p in emulator.data.projects if p.scrum)
+        return {"issue_ref": project.issues[0].key, "board_id": project.board_id}
+    if service == "asana":
+        org = emulator.org
+        project = org.projects[0]
+        return {
+            "gid": {
+                "workspaces": org.workspace["gid"],
+                "projects": project["gid"],
+                "tasks": org.tasks[project["gid"]][0]["gid"],
+            }
+        }
+    if service == "notion":
+        page = emulator.workspace.live_pages()[0]
+        return {
+            "user_id": emulator.workspace.users[0]["id"],
+            "database_id": emulator.workspace.live_databases()[0].id,
+            "page_id": page["id"],
+            "block_id": page["id"],
+        }
+    if service == "trello":
+        board = emulator.account.open_boards()[0]
+        return {
+            "member": "me",
+            "board_id": board.id,
+            "card_filter": "all",
+            "card_id": board.cards[0]["id"],
+        }
+    return {}
+
+
+def required_query(emulator: Any) -> dict[str, dict[str, str]]:
+    """Query parameters some routes need to answer 200 at all (by rule)."""
+    service = emulator.service
+    if service == "asana":
+        workspace = emulator.org.workspace["gid"]
+        project = emulator.org.projects[0]["gid"]
+        return {
+            "/users": {"workspace": workspace},
+            "/projects": {"workspace": workspace},
+            "/tasks": {"project": project},
+        }
+    if service == "jira":
+        return {"/rest/api/3/search/jql": {"jql": "project IS NOT EMPTY ORDER BY key"}}
+    if service == "slack":
+        channel = next(c for c in emulator.workspace.channels if c.readable and c.replies)
+        thread = next(iter(channel.replies))
+        return {
+            "/conversations.history": {"channel": channel.id},
+            "/conversations.replies": {"channel": channel.id, "ts": thread},
+        }
+    return {}
+
+
+def fill(rule: str, values: dict[str, Any], odd: tuple[str, str] | None = None) -> str:
+    """``/team/<team_id>/space`` with each variable replaced (``odd``: one name, one value)."""
+    parts = []
+    previous = ""
+    for segment in rule.split("/"):
+        if segment.startswith("<") and segment.endswith(">"):
+            name = segment[1:-1].split(":")[-1]
+            value = values[name]
+            if isinstance(value, dict):
+                value = value[previous]
+            if odd is not None and odd[0] == name:
+                value = odd[1]
+            segment = str(value)
+        parts.append(segment)
+        previous = segment
+    return "/".join(parts)
