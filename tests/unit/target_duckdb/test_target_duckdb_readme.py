@@ -52,14 +52,16 @@ def test_the_tap_on_its_own_section_runs_as_shown(tmp_path: Path) -> None:
         assert done.returncode == 0, (command, done.stderr[-2000:])
     state = json.loads((tmp_path / "state.json").read_text())
     assert "tasks" in state["bookmarks"]
-    warehouse = tmp_path / "data" / "warehouse.duckdb"
+    assert target["path"] == "data/sandbox.duckdb", "sandbox data never goes to the prod file"
+    warehouse = tmp_path / target["path"]
     with duckdb.connect(str(warehouse), read_only=True) as con:
         (tasks,) = con.execute("SELECT count(*) FROM raw_clickup.tasks").fetchone() or (0,)
     assert tasks > 0
 
     reading = section("Reading the warehouse while syncs run")
     for snippet in blocks(reading, "python"):
-        code = f"import duckdb\n{snippet}"
+        # the snippets read the prod warehouse; here it is the sandbox file loaded above
+        code = f"import duckdb\n{snippet.replace('data/warehouse.duckdb', target['path'])}"
         done = subprocess.run(
             [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
         )
