@@ -16,13 +16,7 @@ from brainhub.sandbox.registry import services
 from taps.runtime.registry import load_connector
 from tests.pipeline.conftest import MeltanoProject, deleted_per_stream
 
-pytestmark = [
-    pytest.mark.pipeline,
-    pytest.mark.slow,
-    pytest.mark.xfail(
-        reason="needs ACTIVATE_VERSION from taps and soft deletes in target-duckdb", strict=True
-    ),
-]
+pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 
 
 def fully_reread_streams(service: str) -> list[str]:
