@@ -11,8 +11,9 @@
     │   │   └── ThrottledError         the API asked us to slow down (429, 403 + remaining 0, …)
     │   ├── FatalAPIError              retrying cannot help (401, 403, 400, retries exhausted)
     │   │   ├── AuthError              credentials rejected: names the setting to fix
-    │   │   └── CircuitOpenError       too many consecutive failures; calls fail fast for a cooldown
+    │   │   └── CircuitOpenError       the API kept failing until the circuit outlasted the retry time
     │   └── SkippableError             the spec says this response means "no data here" (e.g. 404)
+    ├── SyncInterruptedError           SIGINT/SIGTERM asked the run to stop; exit 128 + signal
     └── EmulatorError                  the sandbox was asked for something it cannot do
 
 API errors subclass the Singer SDK's own ``RetriableAPIError`` / ``FatalAPIError`` so that
@@ -20,6 +21,8 @@ the SDK's stream machinery treats them as it treats its own.
 """
 
 from __future__ import annotations
+
+import signal
 
 from singer_sdk.exceptions import FatalAPIError as _SDKFatalAPIError
 from singer_sdk.exceptions import RetriableAPIError as _SDKRetriableAPIError
@@ -75,11 +78,21 @@ class AuthError(FatalAPIError):
 
 
 class CircuitOpenError(FatalAPIError):
-    """The circuit breaker is open: recent calls failed too often in a row."""
+    """The API kept failing: a request's retry budget ran out while the circuit was open."""
 
 
 class SkippableError(APIError):
     """The spec declares this response as "nothing here" (for example 404 on a deleted parent)."""
+
+
+class SyncInterruptedError(BrainhubError):
+    """A signal (SIGINT, SIGTERM) asked the run to stop; ``exit_code`` is 128 + its number."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.exit_code = 128 + signum
+        name = signal.Signals(signum).name if signum in signal.valid_signals() else str(signum)
+        super().__init__(f"stopped by {name}")
 
 
 class EmulatorError(BrainhubError):
