@@ -13,8 +13,11 @@
     │   │   ├── AuthError              credentials rejected: names the setting to fix
     │   │   └── CircuitOpenError       the API kept failing until the circuit outlasted the retry time
     │   └── SkippableError             the spec says this response means "no data here" (e.g. 404)
-    ├── SyncInterruptedError           SIGINT/SIGTERM asked the run to stop; exit 128 + signal
     └── EmulatorError                  the sandbox was asked for something it cannot do
+
+    SyncInterrupted                    SIGINT/SIGTERM asked the run to stop; exit 128 + signal
+                                       (a BaseException, like KeyboardInterrupt: code that
+                                       catches Exception for errors neither logs nor keeps it)
 
 API errors subclass the Singer SDK's own ``RetriableAPIError`` / ``FatalAPIError`` so that
 the SDK's stream machinery treats them as it treats its own.
@@ -85,8 +88,12 @@ class SkippableError(APIError):
     """The spec declares this response as "nothing here" (for example 404 on a deleted parent)."""
 
 
-class SyncInterruptedError(BrainhubError):
-    """A signal (SIGINT, SIGTERM) asked the run to stop; ``exit_code`` is 128 + its number."""
+class SyncInterrupted(BaseException):
+    """A signal (SIGINT, SIGTERM) asked the run to stop; ``exit_code`` is 128 + its number.
+
+    Not an ``Exception``: a stop is no failure of the code it passes through, which must
+    neither log it as one nor swallow it.
+    """
 
     def __init__(self, signum: int) -> None:
         self.signum = signum

@@ -2,7 +2,7 @@
 
 A tap that receives SIGINT or SIGTERM calls :func:`request_stop`; from then on every wait
 that goes through :func:`pause` (rate-limit waits, retry backoff, waits for an open circuit)
-ends at once by raising :class:`~brainhub.errors.SyncInterruptedError`, and :func:`check` raises it
+ends at once by raising :class:`~brainhub.errors.SyncInterrupted`, and :func:`check` raises it
 before a new request leaves. Waiting on an :class:`threading.Event` instead of
 ``time.sleep`` is what lets a worker blocked for minutes in a rate-limit window stop within
 milliseconds.
@@ -13,15 +13,19 @@ from __future__ import annotations
 import signal
 import threading
 
-from brainhub.errors import SyncInterruptedError
+from brainhub.errors import SyncInterrupted
 
 _stop = threading.Event()
 _signal: list[int] = []
 
 
-def request_stop(signum: int = signal.SIGINT) -> None:
-    """Ask every wait and every request of this process to stop (``signum`` says why)."""
-    if not _signal:
+def request_stop(signum: int | None = None) -> None:
+    """Ask every wait and every request of this process to stop.
+
+    ``signum`` is the signal that asked for it; ``None`` when the run failed and its
+    remaining workers must not go on.
+    """
+    if signum is not None and not _signal:
         _signal.append(signum)
     _stop.set()
 
@@ -31,19 +35,19 @@ def stop_requested() -> bool:
     return _stop.is_set()
 
 
-def interrupted() -> SyncInterruptedError:
+def interrupted() -> SyncInterrupted:
     """The error that says the run was stopped, by which signal, with its exit code."""
-    return SyncInterruptedError(_signal[0] if _signal else signal.SIGINT)
+    return SyncInterrupted(_signal[0] if _signal else signal.SIGINT)
 
 
 def check() -> None:
-    """Raise :class:`~brainhub.errors.SyncInterruptedError` if a stop was requested."""
+    """Raise :class:`~brainhub.errors.SyncInterrupted` if a stop was requested."""
     if _stop.is_set():
         raise interrupted()
 
 
 def pause(seconds: float) -> None:
-    """Sleep ``seconds``, or raise :class:`~brainhub.errors.SyncInterruptedError` as soon as a stop is
+    """Sleep ``seconds``, or raise :class:`~brainhub.errors.SyncInterrupted` as soon as a stop is
     requested (the default ``sleep`` of the HTTP layer)."""
     if _stop.wait(max(seconds, 0.0)):
         raise interrupted()

@@ -21,7 +21,7 @@ from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage
 from singer_sdk.streams import RESTStream
 
-from brainhub.http import ENDPOINT_HEADER, RequestStats, skip_verdict
+from brainhub.http import ENDPOINT_HEADER, RequestStats, skip_verdict, stop
 from brainhub.spec.model import ConnectorSpec, ParentLink, StreamSpec
 from brainhub.spec.placeholders import dig, format_time, parse_time, placeholders_in, render
 from brainhub.spec.schemas import load_stream_schema
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 #: Seconds between STATE messages while a sync runs (plus one at its end).
 STATE_INTERVAL_S = 1.0
+#: How often the main thread, waiting for a prefetched partition, looks for a stop request.
+STOP_POLL_S = 0.2
 
 
 def singular(stream_name: str) -> str:
@@ -214,10 +216,13 @@ class SpecStream(RESTStream[Any]):
 
     def get_records(self, context: Any) -> Iterator[dict[str, Any]]:
         future = self._prefetched.pop(_freeze(context), None)
-        records = future.result() if future else self._fetch(context, self.starting_cursor(context))
+        records = (
+            _outcome(future) if future else self._fetch(context, self.starting_cursor(context))
+        )
         window = self.tap_runtime.prefetch_window
         stats = self.http_stats
         for record in records:
+            stop.check()
             stats.add_records()
             yield record
             if len(self._pending_children) >= window:
@@ -234,6 +239,10 @@ class SpecStream(RESTStream[Any]):
         self._prefetched[_freeze(context)] = self.tap_runtime.pool.submit(
             lambda: list(self._fetch(context, start))
         )
+
+    def prefetched_futures(self) -> list[Future[list[dict[str, Any]]]]:
+        """The fetches started on the worker pool and not yet synced."""
+        return list(self._prefetched.values())
 
     def starting_cursor(self, context: Any) -> str | None:
         """The bookmark for this partition, or the start_date setting, in the cursor's format."""
@@ -400,6 +409,15 @@ class SpecStream(RESTStream[Any]):
         if incremental.param_template:
             return str(render(incremental.param_template, {"cursor": value}))
         return value
+
+
+def _outcome(future: Future[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """A prefetched partition's records; a stop request ends the wait for them at once."""
+    while True:
+        try:
+            return future.result(timeout=STOP_POLL_S)
+        except TimeoutError:
+            stop.check()
 
 
 def _freeze(context: Any) -> tuple[tuple[str, Any], ...]:
