@@ -26,6 +26,7 @@ from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabiliti
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.plugin_base import _ConfigInput
 
+from brainhub.errors import SyncInterrupted
 from targets.duckdb.errors import InputError, RecordBeforeSchemaError, TargetDuckDBError
 from targets.duckdb.loader import Warehouse
 from targets.duckdb.naming import resolve_names, sanitize
@@ -38,6 +39,7 @@ from targets.duckdb.settings import (
     DEFAULT_SCHEMA,
 )
 from targets.duckdb.sink import DuckDBSink, sequence_base
+from targets.duckdb.stopping import StoppableInput
 
 _AGE_CHECK_EVERY = 10_000
 
@@ -261,6 +263,12 @@ class TargetDuckDB(Target):
 
     # -- command line ---------------------------------------------------------------------
 
+    def _setup_signal_handlers(self) -> None:
+        # Called by the SDK's constructor. Its own handlers drain the sinks from inside the
+        # signal handler, mid-message, and exit 0; see targets.duckdb.stopping instead.
+        self.stoppable_input = StoppableInput()
+        self.stoppable_input.install()
+
     @classmethod
     def invoke(  # type: ignore[override]
         cls,
@@ -270,7 +278,11 @@ class TargetDuckDB(Target):
         config: t.Any = None,
         file_input: t.IO[str] | None = None,
     ) -> None:
-        """Run the target; bad input ends with one line on stderr and exit code 1."""
+        """Run the target; bad input ends with one line on stderr and exit code 1.
+
+        SIGINT or SIGTERM stops the reading, commits what was read, emits the last STATE
+        received and exits 130 or 143 (see :mod:`targets.duckdb.stopping`).
+        """
         # The plugin-level part of the SDK's Target.invoke (``--about``); the rest is below,
         # so that the database is closed whatever happens.
         super(Target, cls).invoke(about=about, about_format=about_format)
@@ -281,7 +293,18 @@ class TargetDuckDB(Target):
             target = cls(
                 config=config.config, validate_config=True, parse_env_config=config.parse_env
             )
-            target.listen(file_input)
+            try:
+                target.listen(target.stoppable_input.lines(file_input))  # type: ignore[arg-type]
+            except SyncInterrupted:
+                target.process_endofpipe()  # what was read commits; its STATE is emitted
+            if (signum := target.stoppable_input.signum) is not None:
+                sys.stdout.flush()
+                print(
+                    f"target-duckdb: {SyncInterrupted(signum)}; every record read is "
+                    "committed and the last STATE received was emitted",
+                    file=sys.stderr,
+                )
+                sys.exit(128 + signum)
         except TargetDuckDBError as exc:
             error = exc
             if target is not None:
