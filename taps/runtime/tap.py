@@ -8,6 +8,7 @@ run and fills in the credentials it accepts, unless given.
 
 from __future__ import annotations
 
+import contextlib
 import weakref
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from taps.runtime.auth import build_authenticator
 from taps.runtime.redaction import install_secret_redaction
 from taps.runtime.settings import DEFAULT_MAX_WORKERS, check_config, coerce_numbers, config_schema
 from taps.runtime.stopping import (
+    OutputClosed,
     committed_state,
     install_signal_handlers,
     signal_received,
@@ -110,7 +112,9 @@ class SpecTap(Tap):
             self.sync_all()
         except SyncInterrupted:
             self._stop_workers()
-            self.write_message(StateMessage(value=committed_state(dict(self.state))))
+            # A target stopped by the same Ctrl-C may no longer read: the signal is the news.
+            with contextlib.suppress(OutputClosed):
+                self.write_message(StateMessage(value=committed_state(dict(self.state))))
             raise
         except BaseException:
             self._stop_workers()

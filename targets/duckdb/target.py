@@ -264,10 +264,10 @@ class TargetDuckDB(Target):
     # -- command line ---------------------------------------------------------------------
 
     def _setup_signal_handlers(self) -> None:
-        # Called by the SDK's constructor. Its own handlers drain the sinks from inside the
-        # signal handler, mid-message, and exit 0; see targets.duckdb.stopping instead.
-        self.stoppable_input = StoppableInput()
-        self.stoppable_input.install()
+        # Called by the SDK's constructor. Its handlers drain the sinks from inside the
+        # signal handler, mid-message, and exit 0; ``invoke`` installs those of
+        # targets.duckdb.stopping instead.
+        return
 
     @classmethod
     def invoke(  # type: ignore[override]
@@ -286,6 +286,8 @@ class TargetDuckDB(Target):
         # The plugin-level part of the SDK's Target.invoke (``--about``); the rest is below,
         # so that the database is closed whatever happens.
         super(Target, cls).invoke(about=about, about_format=about_format)
+        stoppable = StoppableInput()
+        stoppable.install()
         cls.print_version(print_fn=cls.logger.info)
         config = config or _ConfigInput()
         target: TargetDuckDB | None = None
@@ -294,10 +296,10 @@ class TargetDuckDB(Target):
                 config=config.config, validate_config=True, parse_env_config=config.parse_env
             )
             try:
-                target.listen(target.stoppable_input.lines(file_input))  # type: ignore[arg-type]
+                target.listen(stoppable.lines(file_input))  # type: ignore[arg-type]
             except SyncInterrupted:
                 target.process_endofpipe()  # what was read commits; its STATE is emitted
-            if (signum := target.stoppable_input.signum) is not None:
+            if (signum := stoppable.signum) is not None:
                 sys.stdout.flush()
                 print(
                     f"target-duckdb: {SyncInterrupted(signum)}; every record read is "

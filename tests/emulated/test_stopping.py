@@ -101,3 +101,46 @@ def test_a_tap_whose_target_stops_reading_says_so_in_one_line(
         "tap-clickup: the target stopped reading this tap's output; its error is above or in "
         "its log"
     )
+
+
+def test_ctrl_c_on_a_tap_to_target_pipeline_stops_both_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BRAINHUB_SANDBOX_DIR", str(tmp_path / "sandbox"))
+    target_config = tmp_path / "target.json"
+    warehouse = tmp_path / "warehouse.duckdb"
+    target_config.write_text(json.dumps({"path": str(warehouse), "staging_dir": str(tmp_path)}))
+    tap = start_throttled_tap(tmp_path)
+    assert tap.stdout is not None
+    target = subprocess.Popen(
+        [str(BIN / "target-duckdb"), "--config", str(target_config)],
+        stdin=tap.stdout,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    tap.stdout.close()  # the target holds the pipe now
+    assert tap.stderr is not None
+    assert target.stderr is not None
+    for line in target.stderr:  # logged once its signal handlers are in place
+        if "target-duckdb v" in line:
+            break
+    for line in tap.stderr:  # records are flowing; the tap's budget is nearly spent
+        if "Beginning sync of 'spaces'" in line:
+            break
+    # Ctrl-C in a terminal reaches every process of the pipeline
+    tap.send_signal(signal.SIGINT)
+    target.send_signal(signal.SIGINT)
+    try:
+        _, tap_stderr = tap.communicate(timeout=20)
+        output, target_stderr = target.communicate(timeout=20)
+    finally:
+        tap.kill()
+        target.kill()
+    assert tap.returncode == 130, tap_stderr[-2000:]
+    assert target.returncode == 130, target_stderr[-2000:]
+    assert "Traceback" not in tap_stderr + target_stderr
+    assert "stopped by SIGINT" in tap_stderr.strip().splitlines()[-1]
+    assert "stopped by SIGINT" in target_stderr.strip().splitlines()[-1]
+    for line in output.splitlines():  # whatever state the target emitted is resumable
+        assert "progress_markers" not in line
