@@ -6,8 +6,8 @@ new request leaves, and the main thread unwinds with
 :class:`~brainhub.errors.SyncInterrupted`. The tap then writes a last STATE holding only
 bookmarks of partitions it finished (every record before it is already written, so a
 target that commits it loses nothing) and exits 130 (SIGINT) or 143 (SIGTERM), so an
-orchestrator records the run as interrupted, not as a success. A second signal ends the
-process at once with the same code.
+orchestrator records the run as interrupted, not as a success. The same signal a second
+time ends the process at once with the same code.
 
 **A closed output.** When the target dies its end of the pipe closes and the next write
 fails with ``BrokenPipeError``; :func:`output_closed` turns that into
@@ -49,8 +49,12 @@ def install_signal_handlers() -> None:
 
 
 def _on_signal(signum: int, frame: FrameType | None) -> None:
-    if _received:  # asked twice: stop now
-        os._exit(128 + _received[0])
+    if _received:
+        # The same signal twice is a user insisting: stop now. Another one is the
+        # orchestrator's own follow-up (Meltano sends SIGTERM after a Ctrl-C's SIGINT).
+        if signum == _received[0]:
+            os._exit(128 + signum)
+        return
     _received.append(signum)
     # Setting the stop Event takes a lock that the interrupted code may be holding (the
     # handler runs between two of its bytecodes); a short-lived thread sets it instead.

@@ -5,8 +5,8 @@ reading: at once when the target is waiting for its next line (a tap sitting in 
 rate-limit wait sends nothing for minutes), else as soon as the message being processed
 is done, so a message is never cut in half. The target then commits every record it read
 and emits the last STATE it received (see ``TargetDuckDB.invoke``), and exits 130
-(SIGINT) or 143 (SIGTERM). A second signal exits at once; DuckDB's commits are atomic, so
-the warehouse keeps whatever committed last.
+(SIGINT) or 143 (SIGTERM). The same signal a second time exits at once; DuckDB's commits
+are atomic, so the warehouse keeps whatever committed last.
 """
 
 from __future__ import annotations
@@ -57,8 +57,12 @@ class StoppableInput:
         return line
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        if self.signum is not None:  # asked twice: stop now
-            os._exit(128 + self.signum)
+        if self.signum is not None:
+            # The same signal twice is a user insisting: stop now. Another one is the
+            # orchestrator's own follow-up (Meltano sends SIGTERM after a Ctrl-C's SIGINT).
+            if signum == self.signum:
+                os._exit(128 + signum)
+            return
         self.signum = signum
         if self._waiting:  # blocked on a read: only an exception ends it
             raise SyncInterrupted(signum)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -139,6 +140,41 @@ def test_a_run_that_is_alive_is_not_repaired(meltano_project: MeltanoProject) ->
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         process.stderr.close()  # type: ignore[union-attr]
+
+
+def test_ctrl_c_stops_a_throttled_run_at_once_and_it_is_recorded_as_failed(
+    meltano_project: MeltanoProject,
+) -> None:
+    env = meltano_project.env(
+        TAP_CLICKUP_BASE_URL=TINY,
+        TAP_CLICKUP_RATE_LIMIT_REQUESTS="6",
+        TAP_CLICKUP_RATE_LIMIT_PER="60",
+    )
+    process = subprocess.Popen(
+        [str(BIN / "meltano"), "run", "tap-clickup", "target-duckdb"],
+        cwd=meltano_project.root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:  # the tap is about to wait for its rate-limit window
+        if "Beginning sync of 'spaces'" in line:
+            break
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    try:
+        _, stderr = process.communicate(timeout=60)  # not the minutes of a drained window
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode != 0
+    assert "stopped by SIGINT" in stderr
+    assert [state for _, state, _ in run_states(meltano_project)] == ["FAIL"]
+    # nothing blocks the next run, which resumes and completes
+    meltano_project.run("run", "tap-clickup", "target-duckdb", TAP_CLICKUP_BASE_URL=TINY)
+    assert meltano_project.counts("raw_clickup") == emulator_counts(meltano_project)
 
 
 def test_a_killed_run_resumes_to_exactly_the_source(meltano_project: MeltanoProject) -> None:
