@@ -250,6 +250,14 @@ class TargetDuckDB(Target):
             )
         self.close()
 
+    def commit_what_was_read(self) -> None:
+        """After a stop signal: commit every record read and emit the last STATE received.
+
+        Nothing that belongs to the end of a run happens: the run did not end.
+        """
+        self.drain_all()
+        self.loads.close()
+
     def close(self) -> None:
         """Release the database and the staging files (after an error too)."""
         self.loads.abandon()
@@ -298,7 +306,7 @@ class TargetDuckDB(Target):
             try:
                 target.listen(stoppable.lines(file_input))  # type: ignore[arg-type]
             except SyncInterrupted:
-                target.process_endofpipe()  # what was read commits; its STATE is emitted
+                target.commit_what_was_read()
             if (signum := stoppable.signum) is not None:
                 sys.stdout.flush()
                 print(
