@@ -7,10 +7,10 @@ Mount it on a stream's ``requests.Session``::
     session.mount("https://", adapter)
     session.mount("http://", adapter)
 
-Each ``send()`` runs: a wait while the circuit is open (see :mod:`brainhub.http.breaker`)
-→ shared rate-limit bucket → request with the
-policy's connect/read timeouts (the caller's ``timeout`` argument is ignored) → body read in
-full → bucket adapted from the response headers → classification by the error rules → on
+Each ``send()`` runs: a wait while the circuit is open (see :mod:`brainhub.http.breaker`) →
+shared rate-limit bucket → request with the policy's connect/read timeouts (the caller's
+``timeout`` argument is ignored) → body read in full → bucket adapted from the response
+headers → classification by the error rules → on
 ``retry``/``throttle`` a wait (exactly what ``Retry-After`` or the reset header says, else
 exponential backoff) and another attempt, bounded by ``max_tries`` and ``max_time`` (waits
 for the circuit count against ``max_time``). Every wait ends at once when a stop is
@@ -348,8 +348,8 @@ class PolicyAdapter(HTTPAdapter):
         if elapsed + wait > retry.max_time:
             raise FatalAPIError(
                 f"{self.connector}: {target} {still} after {attempt} attempts in {elapsed:.0f} s; "
-                f"waiting "
-                f"{wait:.0f} s more would pass the retry time limit of {retry.max_time:.0f} s"
+                f"waiting {wait:.0f} s more would pass the retry time limit of "
+                f"{retry.max_time:.0f} s"
                 f"{self._circuit_note()}; last: {outcome.description}. Try again later, or "
                 "raise the max_retry_time setting"
             )
