@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -103,6 +104,51 @@ def tables(path: Path | None, environment: str | None, lock_timeout: float) -> N
             name = f"{quote_identifier(schema)}.{quote_identifier(table)}"
             (count,) = con.execute(f"SELECT count(*) FROM {name}").fetchone() or (0,)  # noqa: S608
             click.echo(f"{schema + '.' + table:<{width}}  {count:>6}")
+
+
+@main.group()
+def runs() -> None:
+    """Meltano runs recorded in the project's system database."""
+
+
+@runs.command("repair")
+@click.option(
+    "--project",
+    "project_root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=".",
+    envvar="MELTANO_PROJECT_ROOT",
+    show_default=True,
+    help="The Meltano project directory.",
+)
+@click.option(
+    "--watch",
+    type=click.FloatRange(min=2),
+    default=3.0,
+    show_default=True,
+    help="Seconds to watch the heartbeat of a running run (a live run moves it every second).",
+)
+def repair_runs_command(project_root: Path, watch: float) -> None:
+    """Mark runs whose process is gone as failed, so the next run of their pipeline starts.
+
+    Meltano refuses to start a pipeline while an earlier run of it looks alive, and a
+    killed run looks alive for five minutes. A live run moves its heartbeat every second:
+    a running run whose heartbeat stands still for --watch seconds is marked failed, as
+    Meltano itself would after five minutes.
+    """
+    import structlog
+
+    from brainhub.runs import repair_runs
+
+    # Meltano's library logs its debug lines through structlog, to stdout by default.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    if not (project_root / "meltano.yml").exists():
+        raise click.ClickException(f"{project_root}: no meltano.yml; pass --project DIR")
+    repaired = repair_runs(project_root.resolve(), watch=watch)
+    for run in repaired:
+        click.echo(run.describe())
+    if not repaired:
+        click.echo("no dead run found")
 
 
 @main.command()

@@ -11,15 +11,21 @@
     │   │   └── ThrottledError         the API asked us to slow down (429, 403 + remaining 0, …)
     │   ├── FatalAPIError              retrying cannot help (401, 403, 400, retries exhausted)
     │   │   ├── AuthError              credentials rejected: names the setting to fix
-    │   │   └── CircuitOpenError       too many consecutive failures; calls fail fast for a cooldown
+    │   │   └── CircuitOpenError       the API kept failing until the circuit outlasted the retry time
     │   └── SkippableError             the spec says this response means "no data here" (e.g. 404)
     └── EmulatorError                  the sandbox was asked for something it cannot do
+
+    SyncInterrupted                    SIGINT/SIGTERM asked the run to stop; exit 128 + signal
+                                       (a BaseException, like KeyboardInterrupt: code that
+                                       catches Exception for errors neither logs nor keeps it)
 
 API errors subclass the Singer SDK's own ``RetriableAPIError`` / ``FatalAPIError`` so that
 the SDK's stream machinery treats them as it treats its own.
 """
 
 from __future__ import annotations
+
+import signal
 
 from singer_sdk.exceptions import FatalAPIError as _SDKFatalAPIError
 from singer_sdk.exceptions import RetriableAPIError as _SDKRetriableAPIError
@@ -75,11 +81,25 @@ class AuthError(FatalAPIError):
 
 
 class CircuitOpenError(FatalAPIError):
-    """The circuit breaker is open: recent calls failed too often in a row."""
+    """The API kept failing: a request's retry budget ran out while the circuit was open."""
 
 
 class SkippableError(APIError):
     """The spec declares this response as "nothing here" (for example 404 on a deleted parent)."""
+
+
+class SyncInterrupted(BaseException):
+    """A signal (SIGINT, SIGTERM) asked the run to stop; ``exit_code`` is 128 + its number.
+
+    Not an ``Exception``: a stop is no failure of the code it passes through, which must
+    neither log it as one nor swallow it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.exit_code = 128 + signum
+        name = signal.Signals(signum).name if signum in signal.valid_signals() else str(signum)
+        super().__init__(f"stopped by {name}")
 
 
 class EmulatorError(BrainhubError):

@@ -7,11 +7,14 @@ Mount it on a stream's ``requests.Session``::
     session.mount("https://", adapter)
     session.mount("http://", adapter)
 
-Each ``send()`` runs: circuit breaker check → shared rate-limit bucket → request with the
-policy's connect/read timeouts (the caller's ``timeout`` argument is ignored) → body read in
-full → bucket adapted from the response headers → classification by the error rules → on
+Each ``send()`` runs: a wait while the circuit is open (see :mod:`brainhub.http.breaker`) →
+shared rate-limit bucket → request with the policy's connect/read timeouts (the caller's
+``timeout`` argument is ignored) → body read in full → bucket adapted from the response
+headers → classification by the error rules → on
 ``retry``/``throttle`` a wait (exactly what ``Retry-After`` or the reset header says, else
-exponential backoff) and another attempt, bounded by ``max_tries`` and ``max_time``.
+exponential backoff) and another attempt, bounded by ``max_tries`` and ``max_time`` (waits
+for the circuit count against ``max_time``). Every wait ends at once when a stop is
+requested (:mod:`brainhub.http.stop`), and no request leaves after it.
 
 Outcomes: data is returned (a JSON body already parsed is on ``response.brainhub_json``); a
 ``skip`` response is returned with ``response.brainhub_skip`` set to its :class:`Verdict`
@@ -40,7 +43,8 @@ import requests
 from requests.adapters import HTTPAdapter
 from singer_sdk import metrics as sdk_metrics
 
-from brainhub.errors import AuthError, FatalAPIError
+from brainhub.errors import AuthError, CircuitOpenError, FatalAPIError
+from brainhub.http import stop
 from brainhub.http.backoff import backoff_delay
 from brainhub.http.breaker import CircuitBreaker, breaker_for
 from brainhub.http.headers import read_rate_limit
@@ -114,7 +118,7 @@ class PolicyAdapter(HTTPAdapter):
         stats: RequestStats | None = None,
         *,
         clock: Callable[[], float] = time.time,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = stop.pause,
         rng: Callable[[], float] = random.random,
         bucket: RateLimitBucket | None = None,
         breaker: CircuitBreaker | None = None,
@@ -152,9 +156,16 @@ class PolicyAdapter(HTTPAdapter):
         started = self._clock()
         attempt = 0
         while True:
+            stop.check()
+            self._wait_for_circuit(target, attempt, started)
             attempt += 1
-            self.breaker.before_call()
-            outcome = self._attempt(request, endpoint_name, attempt, stream, verify, cert, proxies)
+            try:
+                outcome = self._attempt(
+                    request, endpoint_name, attempt, stream, verify, cert, proxies
+                )
+            except BaseException:
+                self.breaker.abandon_probe()
+                raise
             verdict = outcome.verdict
             if verdict.action in ("ok", "skip"):
                 self.breaker.record_success()
@@ -169,8 +180,7 @@ class PolicyAdapter(HTTPAdapter):
                 f"{outcome.description} on {_method(request)} {endpoint_name}"
             ):
                 self.stats.add_circuit_opening()
-                _close(outcome.response)
-                raise self.breaker.open_error()
+                self._log_opening()
             _close(outcome.response)
             wait = self._wait_before_retry(outcome, attempt, target, started)
             LOGGER.info(
@@ -185,6 +195,39 @@ class PolicyAdapter(HTTPAdapter):
             if verdict.action == "throttle":
                 self.bucket.block_until(self._clock() + wait)
             self.stats.add_retry()
+            self.stats.add_wait(wait)
+            self._sleep(wait)
+
+    def _log_opening(self) -> None:
+        retry = self.policy.retry
+        if self.breaker.outage_openings == 1:
+            LOGGER.warning(
+                "%s; each request keeps retrying within its budget (%d attempts, %.0f s)",
+                self.breaker.describe(),
+                retry.max_tries,
+                retry.max_time,
+            )
+        else:
+            LOGGER.info(
+                "%s: the probe failed; the circuit has been open for %.0f s",
+                self.connector,
+                self.breaker.open_for(),
+            )
+
+    def _wait_for_circuit(self, target: str, attempts: int, started: float) -> None:
+        """Wait while the circuit is open, within this request's retry time budget."""
+        max_time = self.policy.retry.max_time
+        while (wait := self.breaker.admit()) > 0:
+            elapsed = self._clock() - started
+            if elapsed + wait > max_time:
+                tried = f"{attempts} attempt{'s' if attempts != 1 else ''}" if attempts else "none"
+                raise CircuitOpenError(
+                    f"{self.connector}: {target} gave up after {elapsed:.0f} s "
+                    f"(attempts: {tried}): {self.breaker.describe()}; it has been open for "
+                    f"{self.breaker.open_for():.0f} s, and waiting {wait:.0f} s more would pass "
+                    f"the retry time limit of {max_time:.0f} s. Try again later, or raise the "
+                    "max_retry_time setting"
+                )
             self.stats.add_wait(wait)
             self._sleep(wait)
 
@@ -307,20 +350,27 @@ class PolicyAdapter(HTTPAdapter):
         if attempt >= retry.max_tries:
             raise FatalAPIError(
                 f"{self.connector}: {target} {still} after {attempt} attempts in "
-                f"{elapsed:.0f} s; last: {outcome.description}. Try again later, or raise "
-                f"the max_tries setting (now {retry.max_tries})"
+                f"{elapsed:.0f} s{self._circuit_note()}; last: {outcome.description}. Try "
+                f"again later, or raise the max_tries setting (now {retry.max_tries})"
             )
         wait = outcome.verdict.wait
         if wait is None:
             wait = backoff_delay(attempt, retry.backoff, self._rng)
         if elapsed + wait > retry.max_time:
             raise FatalAPIError(
-                f"{self.connector}: {target} {still} after {attempt} attempts; waiting "
-                f"{wait:.0f} s more would pass the retry time limit of {retry.max_time:.0f} s; "
-                f"last: {outcome.description}. Try again later, or raise the max_retry_time "
-                "setting"
+                f"{self.connector}: {target} {still} after {attempt} attempts in {elapsed:.0f} s; "
+                f"waiting {wait:.0f} s more would pass the retry time limit of "
+                f"{retry.max_time:.0f} s"
+                f"{self._circuit_note()}; last: {outcome.description}. Try again later, or "
+                "raise the max_retry_time setting"
             )
         return wait
+
+    def _circuit_note(self) -> str:
+        open_for = self.breaker.open_for()
+        if not open_for:
+            return ""
+        return f" (the circuit has been open for {open_for:.0f} s, probing the API)"
 
     def _log_metric(
         self, endpoint_name: str, outcome: _Attempt, attempt: int, duration: float

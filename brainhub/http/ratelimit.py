@@ -16,7 +16,8 @@ A :class:`RateLimitBucket` combines three rules; a request leaves only when all 
    holds every request after a 429 until the moment the server asked for.
 
 Waiting goes through the injected ``sleep`` and time through the injected ``clock`` (epoch
-seconds), so tests run on a fake clock.
+seconds), so tests run on a fake clock. The default ``sleep`` is
+:func:`brainhub.http.stop.pause`, which a stop request (SIGINT, SIGTERM) ends at once.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from brainhub.http import stop
 
 if TYPE_CHECKING:
     from brainhub.http.policy import HttpPolicy, RateLimit
@@ -73,7 +76,7 @@ class RateLimitBucket:
         limit: RateLimit | None,
         *,
         clock: Clock = time.time,
-        sleep: Sleep = time.sleep,
+        sleep: Sleep = stop.pause,
     ) -> None:
         self.limit = limit
         self._clock = clock
@@ -174,7 +177,7 @@ def bucket_for(
     policy: HttpPolicy,
     *,
     clock: Clock = time.time,
-    sleep: Sleep = time.sleep,
+    sleep: Sleep = stop.pause,
 ) -> RateLimitBucket:
     """The process-wide bucket of ``connector`` for this credential (created on first use).
 

@@ -24,7 +24,7 @@ from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 from singer_sdk.streams import RESTStream
 
 from brainhub.errors import SettingsError
-from brainhub.http import ENDPOINT_HEADER, RequestStats, skip_verdict
+from brainhub.http import ENDPOINT_HEADER, RequestStats, skip_verdict, stop
 from brainhub.spec.model import ConnectorSpec, ParentLink, StreamSpec
 from brainhub.spec.placeholders import (
     MissingValueError,
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
 STATE_INTERVAL_S = 1.0
 #: The Singer field that marks a record as deleted at the source, and when.
 DELETED_AT = "_sdc_deleted_at"
+#: How often the main thread, waiting for a prefetched partition, looks for a stop request.
+STOP_POLL_S = 0.2
 
 
 def singular(stream_name: str) -> str:
@@ -307,10 +309,13 @@ class SpecStream(RESTStream[Any]):
 
     def get_records(self, context: Any) -> Iterator[dict[str, Any]]:
         future = self._prefetched.pop(_freeze(context), None)
-        records = future.result() if future else self._fetch(context, self.starting_cursor(context))
+        records = (
+            _outcome(future) if future else self._fetch(context, self.starting_cursor(context))
+        )
         window = self.tap_runtime.prefetch_window
         stats = self.http_stats
         for record in records:
+            stop.check()
             stats.add_records()
             yield record
             if len(self._pending_children) >= window:
@@ -327,6 +332,10 @@ class SpecStream(RESTStream[Any]):
         self._prefetched[_freeze(context)] = self.tap_runtime.pool.submit(
             lambda: list(self._fetch(context, start))
         )
+
+    def prefetched_futures(self) -> list[Future[list[dict[str, Any]]]]:
+        """The fetches started on the worker pool and not yet synced."""
+        return list(self._prefetched.values())
 
     def starting_cursor(self, context: Any) -> str | None:
         """The bookmark for this partition, or the start_date setting, in the cursor's format."""
@@ -559,6 +568,15 @@ def _record_fields(fields: dict[str, Any], record: dict[str, Any]) -> dict[str, 
         except MissingValueError:
             added[name] = None
     return added
+
+
+def _outcome(future: Future[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """A prefetched partition's records; a stop request ends the wait for them at once."""
+    while True:
+        try:
+            return future.result(timeout=STOP_POLL_S)
+        except TimeoutError:
+            stop.check()
 
 
 def _freeze(context: Any) -> tuple[tuple[str, Any], ...]:

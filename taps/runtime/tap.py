@@ -8,21 +8,32 @@ run and fills in the credentials it accepts, unless given.
 
 from __future__ import annotations
 
+import contextlib
 import weakref
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import requests
 from singer_sdk import Tap
+from singer_sdk.helpers._util import load_json
+from singer_sdk.plugin_base import _ConfigInput
+from singer_sdk.singerlib import StateMessage
 from singer_sdk.streams import Stream
 
-from brainhub.http import HttpPolicy, PolicyAdapter, RequestStats, credential_fingerprint
+from brainhub.errors import SyncInterrupted
+from brainhub.http import HttpPolicy, PolicyAdapter, RequestStats, credential_fingerprint, stop
 from brainhub.spec.model import ConnectorSpec
 from taps.runtime.auth import build_authenticator
 from taps.runtime.redaction import check_secret_settings, install_secret_redaction
 from taps.runtime.settings import DEFAULT_MAX_WORKERS, check_config, coerce_numbers, config_schema
+from taps.runtime.stopping import (
+    OutputClosed,
+    committed_state,
+    install_signal_handlers,
+    signal_received,
+)
 from taps.runtime.stream import SpecStream, stream_class
 from taps.runtime.writer import BufferedSingerWriter
 
@@ -30,6 +41,8 @@ if TYPE_CHECKING:
     from brainhub.sandbox.server import ServedEmulator
 
 SANDBOX_SCHEME = "sandbox://"
+#: Seconds a stopping tap waits for requests already on the wire before it exits anyway.
+STOP_GRACE_S = 5.0
 
 
 class SpecTap(Tap):
@@ -70,6 +83,72 @@ class SpecTap(Tap):
             for parent in stream.spec.parent_names[1:]:
                 by_name[parent].child_streams.append(stream)
         return list(streams)
+
+    @classmethod
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: _ConfigInput | None = None,
+        state: IO[str] | None = None,
+        catalog: IO[str] | None = None,
+    ) -> None:
+        """Run a sync from the command line, as the SDK's ``Tap.invoke`` does, but through
+        :meth:`sync_until_stopped`."""
+        super(Tap, cls).invoke(about=about, about_format=about_format)
+        cls.print_version(print_fn=cls.logger.info)
+        config = config or _ConfigInput()
+        tap = cls(
+            config=config.config,
+            state=None if state is None else load_json(state.read()),
+            catalog=None if catalog is None else load_json(catalog.read()),
+            parse_env_config=config.parse_env,
+            validate_config=True,
+        )
+        tap.sync_until_stopped()
+
+    def sync_until_stopped(self) -> None:
+        """Sync every selected stream; on a stop signal, end with the committed state.
+
+        Whatever ends a run early (a signal, a fatal API error, a closed output), the worker
+        pool's queued fetches are cancelled and its running ones wake from any wait, so the
+        process exits at once instead of finishing them.
+        """
+        if signal_received() is None:
+            stop.reset_stop()
+        try:
+            self.sync_all()
+        except SyncInterrupted:
+            self._stop_workers()
+            # A target stopped by the same Ctrl-C may no longer read: the signal is the news.
+            with contextlib.suppress(OutputClosed):
+                self.write_message(StateMessage(value=committed_state(dict(self.state))))
+            raise
+        except BaseException:
+            self._stop_workers()
+            raise
+
+    def _stop_workers(self) -> None:
+        """Cancel queued fetches, wake waiting workers, give running requests a moment."""
+        stop.request_stop()
+        if "pool" not in self.__dict__:
+            return
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        running = [
+            future
+            for stream in self.streams.values()
+            if isinstance(stream, SpecStream)
+            for future in stream.prefetched_futures()
+        ]
+        # A worker in the middle of a request finishes it (its timeouts bound that); its
+        # log lines then come before the run's last line.
+        wait(running, timeout=STOP_GRACE_S)
+
+    def _setup_signal_handlers(self) -> None:
+        # The SDK's handlers write the state from inside the signal handler and exit 0
+        # after the workers drain; see taps.runtime.stopping for what happens instead.
+        install_signal_handlers()
 
     # ---- what streams share ----------------------------------------------------------------
 

@@ -4,7 +4,8 @@ The SDK's writers flush stdout after every message; with 100,000 records that is
 system calls. This writer lets the pipe buffer fill and flushes on every message that is not
 a RECORD, so a STATE message (and everything before it) reaches the target at once. RECORD messages
 are collected into chunks of about a megabyte: records after the last STATE are not
-committed by any target, so holding them back loses nothing.
+committed by any target, so holding them back loses nothing. When the target stops reading
+(a closed pipe), writing raises :class:`~taps.runtime.stopping.OutputClosed`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 import msgspec
 from singer_sdk.singerlib.encoding.base import GenericSingerWriter
 from singer_sdk.singerlib.encoding.simple import Message, RecordMessage
+
+from taps.runtime.stopping import output_closed
 
 
 def _encode_other(value: Any) -> Any:
@@ -48,8 +51,11 @@ class BufferedSingerWriter(GenericSingerWriter[bytes, Message]):
         pending += self.serialize_message(message)
         if len(pending) >= self.CHUNK or not isinstance(message, RecordMessage):
             out = sys.stdout.buffer
-            out.write(pending)
-            out.flush()
+            try:
+                out.write(pending)
+                out.flush()
+            except BrokenPipeError:
+                raise output_closed() from None
             pending.clear()
 
 

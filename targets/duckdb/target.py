@@ -31,6 +31,7 @@ from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabiliti
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.plugin_base import _ConfigInput
 
+from brainhub.errors import SyncInterrupted
 from brainhub.warehouse_lock import WarehouseLockedError
 from targets.duckdb.errors import (
     InputError,
@@ -51,6 +52,7 @@ from targets.duckdb.settings import (
     DEFAULT_SCHEMA,
 )
 from targets.duckdb.sink import DuckDBSink, sequence_base
+from targets.duckdb.stopping import StoppableInput
 
 
 class TargetDuckDB(Target):
@@ -344,6 +346,14 @@ class TargetDuckDB(Target):
             )
         self.close()
 
+    def commit_what_was_read(self) -> None:
+        """After a stop signal: commit every record read and emit the last STATE received.
+
+        Nothing that belongs to the end of a run happens: the run did not end.
+        """
+        self.drain_all()
+        self.loads.close()
+
     def close(self) -> None:
         """Release the database and the staging files (after an error too)."""
         self.loads.abandon()
@@ -365,6 +375,12 @@ class TargetDuckDB(Target):
 
     # -- command line ---------------------------------------------------------------------
 
+    def _setup_signal_handlers(self) -> None:
+        # Called by the SDK's constructor. Its handlers drain the sinks from inside the
+        # signal handler, mid-message, and exit 0; ``invoke`` installs those of
+        # targets.duckdb.stopping instead.
+        return
+
     @classmethod
     def invoke(  # type: ignore[override]
         cls,
@@ -374,10 +390,16 @@ class TargetDuckDB(Target):
         config: t.Any = None,
         file_input: t.IO[str] | None = None,
     ) -> None:
-        """Run the target; bad input ends with one line on stderr and exit code 1."""
+        """Run the target; bad input ends with one line on stderr and exit code 1.
+
+        SIGINT or SIGTERM stops the reading, commits what was read, emits the last STATE
+        received and exits 130 or 143 (see :mod:`targets.duckdb.stopping`).
+        """
         # The plugin-level part of the SDK's Target.invoke (``--about``); the rest is below,
         # so that the database is closed whatever happens.
         super(Target, cls).invoke(about=about, about_format=about_format)
+        stoppable = StoppableInput()
+        stoppable.install()
         cls.print_version(print_fn=cls.logger.info)
         config = config or _ConfigInput()
         target: TargetDuckDB | None = None
@@ -385,7 +407,18 @@ class TargetDuckDB(Target):
             target = cls(
                 config=config.config, validate_config=True, parse_env_config=config.parse_env
             )
-            target.listen(file_input)
+            try:
+                target.listen(stoppable.lines(file_input))  # type: ignore[arg-type]
+            except SyncInterrupted:
+                target.commit_what_was_read()
+            if (signum := stoppable.signum) is not None:
+                sys.stdout.flush()
+                print(
+                    f"target-duckdb: {SyncInterrupted(signum)}; every record read is "
+                    "committed and the last STATE received was emitted",
+                    file=sys.stderr,
+                )
+                sys.exit(128 + signum)
         except (TargetDuckDBError, duckdb.Error) as exc:
             error: Exception = exc
             if isinstance(exc, duckdb.Error):  # e.g. the disk is full: DuckDB's first line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 from typing import Any
 
 import pytest
@@ -224,30 +225,97 @@ def test_read_timeout_is_retried(server, clock):
     assert stats.snapshot().retries >= 1
 
 
-def test_failing_endpoint_opens_the_circuit_then_calls_fail_fast(server, clock):
-    server.add("/list/1/task", 503, "Service Unavailable")
+def test_an_outage_opens_the_circuit_and_the_request_waits_for_the_probe(server, clock):
+    for _ in range(3):
+        server.add("/list/1/task", 503, "Service Unavailable")
+    server.add("/list/1/task", 200, {"tasks": []})
     http = {
         "retry": {**NO_JITTER, "max_tries": 10},
         "circuit_breaker": {"failures": 3, "cooldown": 30},
     }
-    session, _, stats = make_session(clock, http)
+    session, adapter, stats = make_session(clock, http)
     url = f"{server.url}/list/1/task"
-    with pytest.raises(CircuitOpenError) as caught:
-        session.get(url, headers={ENDPOINT_HEADER: "/list/{list_id}/task"})
-    assert str(caught.value) == (
-        "circuit open for clickup after 3 failures; last: 503 Service Unavailable on "
-        "GET /list/{list_id}/task; retrying in 30 s"
-    )
-    assert len(server.requests) == 3
-    clock.advance(3)
-    with pytest.raises(CircuitOpenError, match="retrying in 27 s"):
-        session.get(url)
-    assert len(server.requests) == 3  # failed fast, nothing sent
+    response = session.get(url, headers={ENDPOINT_HEADER: "/list/{list_id}/task"})
+    assert response.brainhub_json == {"tasks": []}
+    # backoff 1 and 2 s; the third failure opens the circuit: backoff 4 s, then the rest
+    # of the 30 s cooldown, then the request goes out as the probe and closes the circuit
+    assert clock.sleeps == [1, 2, 4, 26]
+    assert len(server.requests) == 4
     assert stats.snapshot().circuit_openings == 1
+    assert adapter.breaker.state == "closed"
 
-    clock.advance(27)
-    server.add("/list/1/task", 200, {"tasks": []})
-    assert session.get(url).status_code == 200  # the probe closes the circuit
+
+def test_a_new_request_during_an_outage_waits_for_the_circuit_instead_of_failing(server, clock):
+    server.add("/team", 502, "Bad Gateway")
+    http = {
+        "retry": {**NO_JITTER, "max_tries": 3},
+        "circuit_breaker": {"failures": 3, "cooldown": 30},
+    }
+    session, adapter, _ = make_session(clock, http)
+    with pytest.raises(FatalAPIError, match="after 3 attempts"):
+        session.get(f"{server.url}/team")  # its own budget is spent; the circuit is open
+    assert adapter.breaker.state == "open"
+    server.add("/team", 200, {"teams": []})
+    clock.advance(5)
+    assert session.get(f"{server.url}/team").brainhub_json == {"teams": []}
+    assert clock.sleeps[-1] == 25  # waited for the cooldown, sent nothing meanwhile
+    assert len(server.requests) == 4
+
+
+def test_an_unreachable_host_is_tried_for_the_whole_retry_budget(clock, caplog):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    http = {
+        "retry": {**NO_JITTER, "max_tries": 50, "max_time": 120},
+        "circuit_breaker": {"failures": 3, "cooldown": 30},
+    }
+    session, _, stats = make_session(clock, http)
+    with (
+        caplog.at_level(logging.INFO, logger="brainhub.http"),
+        pytest.raises(FatalAPIError) as caught,
+    ):
+        session.get(f"http://127.0.0.1:{port}/team")
+    message = str(caught.value)
+    # failures at 0, 1 and 3 s open the circuit; probes at 33, 63 and 93 s fail; the next
+    # backoff (32 s) would pass the 120 s budget
+    assert message.startswith(
+        "clickup: GET /team failed after 6 attempts in 93 s; waiting 32 s more "
+    )
+    assert "retry time limit of 120 s (the circuit has been open for 90 s, probing" in message
+    assert "last: ConnectionError" in message
+    assert "raise the max_retry_time setting" in message
+    assert sum(clock.sleeps) == 93
+    assert stats.snapshot().circuit_openings == 4
+    opened = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(opened) == 1  # one warning per outage; failed probes are logged at INFO
+    assert opened[0].startswith(
+        "circuit open for clickup after 3 consecutive failures (last: ConnectionError ("
+    )
+    assert opened[0].endswith(
+        " on GET /team); requests wait, one probe every 30 s; each request keeps retrying "
+        "within its budget (50 attempts, 120 s)"
+    )
+
+
+def test_waiting_for_the_circuit_stops_at_the_retry_time_limit(server, clock):
+    server.add("/team", 503, "Service Unavailable")
+    http = {
+        "retry": {**NO_JITTER, "max_tries": 2, "max_time": 100},
+        "circuit_breaker": {"failures": 2, "cooldown": 300},
+    }
+    session, _, _ = make_session(clock, http)
+    with pytest.raises(FatalAPIError):
+        session.get(f"{server.url}/team")
+    with pytest.raises(CircuitOpenError) as caught:
+        session.get(f"{server.url}/team")
+    assert str(caught.value) == (
+        "clickup: GET /team gave up after 0 s (attempts: none): circuit open for clickup after "
+        "2 consecutive failures (last: 503 Service Unavailable on GET /team); requests wait, "
+        "one probe every 300 s; it has been open for 0 s, and waiting 300 s more would pass "
+        "the retry time limit of 100 s. Try again later, or raise the max_retry_time setting"
+    )
+    assert len(server.requests) == 2
 
 
 def test_max_tries_exhausted_says_attempts_and_last_status(server, clock):

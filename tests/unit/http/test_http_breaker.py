@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
-from brainhub.errors import CircuitOpenError, FatalAPIError
 from brainhub.http import CircuitBreaker, CircuitBreakerPolicy, breaker_for
+from brainhub.http.breaker import PROBE_POLL_SECONDS
 
 LAST = "503 Service Unavailable on GET /list/{id}/task"
 
@@ -17,9 +21,18 @@ def make_breaker(clock, failures=3, cooldown=30) -> CircuitBreaker:
 def fail(breaker: CircuitBreaker, times: int) -> list[bool]:
     opened = []
     for _ in range(times):
-        breaker.before_call()
+        assert breaker.admit() == 0
         opened.append(breaker.record_failure(LAST))
     return opened
+
+
+def run_in_thread(call: Callable[[], Any]) -> Any:
+    """``call()`` from another thread (the probe belongs to the thread that took it)."""
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(call()))
+    thread.start()
+    thread.join()
+    return result[0]
 
 
 def test_opens_after_n_consecutive_failures(clock):
@@ -37,17 +50,16 @@ def test_a_success_resets_the_count(clock):
     assert breaker.state == "closed"
 
 
-def test_while_open_calls_fail_fast_with_an_actionable_message(clock):
+def test_while_open_callers_are_told_to_wait_out_the_cooldown_not_to_fail(clock):
     breaker = make_breaker(clock, failures=5)
     fail(breaker, 5)
     clock.advance(2.5)
-    with pytest.raises(CircuitOpenError) as caught:
-        breaker.before_call()
-    assert str(caught.value) == (
-        "circuit open for clickup after 5 failures; last: 503 Service Unavailable on "
-        "GET /list/{id}/task; retrying in 28 s"
+    assert breaker.admit() == pytest.approx(27.5)
+    assert breaker.describe() == (
+        "circuit open for clickup after 5 consecutive failures (last: 503 Service Unavailable "
+        "on GET /list/{id}/task); requests wait, one probe every 30 s"
     )
-    assert isinstance(caught.value, FatalAPIError)
+    assert breaker.open_for() == pytest.approx(2.5)
 
 
 def test_after_the_cooldown_exactly_one_probe_passes(clock):
@@ -55,28 +67,41 @@ def test_after_the_cooldown_exactly_one_probe_passes(clock):
     fail(breaker, 3)
     clock.advance(30)
     assert breaker.state == "half_open"
-    breaker.before_call()  # the probe
-    with pytest.raises(CircuitOpenError, match="a probe request is in flight"):
-        breaker.before_call()
+    assert breaker.admit() == 0  # the probe
+    others = run_in_thread(breaker.admit)
+    assert others == PROBE_POLL_SECONDS  # wait for the probe's outcome
     breaker.record_success()
     assert breaker.state == "closed"
-    breaker.before_call()
-    breaker.before_call()
+    assert breaker.open_for() == 0
+    assert run_in_thread(breaker.admit) == 0
+
+
+def test_an_abandoned_probe_lets_another_request_probe(clock):
+    breaker = make_breaker(clock)
+    fail(breaker, 3)
+    clock.advance(30)
+    assert breaker.admit() == 0
+    run_in_thread(breaker.abandon_probe)  # not that thread's probe: nothing changes
+    assert run_in_thread(breaker.admit) == PROBE_POLL_SECONDS
+    breaker.abandon_probe()
+    assert run_in_thread(breaker.admit) == 0
 
 
 def test_a_failed_probe_opens_the_circuit_again_for_a_full_cooldown(clock):
     breaker = make_breaker(clock)
     fail(breaker, 3)
     clock.advance(31)
-    breaker.before_call()
+    assert breaker.admit() == 0
     assert breaker.record_failure("ReadTimeout on GET /team") is True
     assert breaker.state == "open"
     assert breaker.openings == 2
+    assert breaker.outage_openings == 2
     clock.advance(29)
-    with pytest.raises(CircuitOpenError, match=r"last: ReadTimeout on GET /team; retrying in 1 s"):
-        breaker.before_call()
+    assert breaker.admit() == pytest.approx(1)
+    assert "last: ReadTimeout on GET /team" in breaker.describe()
+    assert breaker.open_for() == pytest.approx(60)
     clock.advance(1)
-    breaker.before_call()
+    assert breaker.admit() == 0
 
 
 @pytest.mark.parametrize(
@@ -105,15 +130,8 @@ def test_state_table(clock, events, state):
         elif event == "W":
             clock.advance(30)
         elif event == "P":
-            breaker.before_call()
+            assert breaker.admit() == 0
     assert breaker.state == state
-
-
-def test_open_error_reports_the_remaining_cooldown(clock):
-    breaker = make_breaker(clock, failures=1, cooldown=10)
-    fail(breaker, 1)
-    clock.advance(4.2)
-    assert "retrying in 6 s" in str(breaker.open_error())
 
 
 def test_breakers_are_shared_per_connector(clock):
