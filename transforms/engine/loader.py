@@ -33,6 +33,7 @@ from transforms.engine.model import (
     Rule,
     Unnest,
 )
+from transforms.engine.ownership import check_output_name
 
 
 @cache
@@ -146,6 +147,7 @@ class _FileReader:
         return node.get(key, self.defaults.get(key, fallback))
 
     def output(self, name: str, node: LineDict, line: int) -> Output:
+        check_output_name(name, self.at(line))
         source = node["from"]
         alias = node.get("as") or source.split(".")[-1]
         fields = tuple(

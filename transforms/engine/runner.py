@@ -19,6 +19,7 @@ from brainhub.sql import quote_identifier, quote_qualified
 from transforms.engine.compiler import CompiledOutput, compile_output
 from transforms.engine.errors import Location, MappingError, TransformRunError
 from transforms.engine.model import Model, Output, SqlModel
+from transforms.engine.ownership import check_owned, mark_sql, ownership_problem
 from transforms.engine.warehouse import catalog_for, first_line
 
 FAILURES_TABLE = quote_identifier("__bh_failures")
@@ -70,8 +71,14 @@ def count_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
 def build_output(
     connection: duckdb.DuckDBPyConnection, compiled: CompiledOutput
 ) -> tuple[int, int]:
-    """Create the output table (and its rejects table); returns (rows, rejected rows)."""
-    schema = compiled.output.name.split(".")[0]
+    """Create the output table (and its rejects table); returns (rows, rejected rows).
+
+    Raises :class:`TransformRunError` when either table stands in the warehouse but was not
+    built by transform-duckdb (see :mod:`transforms.engine.ownership`).
+    """
+    output = compiled.output
+    check_owned(connection, output.name, _written_tables(output), output.location)
+    schema = output.name.split(".")[0]
     connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(schema)}")
     rejected = 0
     select = compiled.select_all
@@ -80,21 +87,32 @@ def build_output(
         connection.execute(
             f"CREATE OR REPLACE TABLE {compiled.rejects_target} AS {compiled.rejects(FAILURES_TABLE)}"
         )
+        connection.execute(mark_sql(compiled.rejects_target, output.location))
         connection.execute(f"DROP TABLE {FAILURES_TABLE}")
         if rejected:
             select = compiled.select_valid
     else:
         connection.execute(f"DROP TABLE IF EXISTS {compiled.rejects_target}")
     connection.execute(f"CREATE OR REPLACE TABLE {compiled.target} AS {select}")
+    connection.execute(mark_sql(compiled.target, output.location))
     return count_rows(connection, compiled.target), rejected
+
+
+def _written_tables(model: Model) -> list[str]:
+    """The tables building ``model`` creates, replaces or drops."""
+    if isinstance(model, SqlModel):
+        return [model.name]
+    return [model.name, f"{model.name}__rejected"]
 
 
 def build_sql_model(connection: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     """Create a ``.sql`` model's table; returns its row count."""
+    check_owned(connection, model.name, _written_tables(model), model.location)
     schema = model.name.split(".")[0]
     target = quote_qualified(model.name)
     connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(schema)}")
     connection.execute(f"CREATE OR REPLACE TABLE {target} AS {model.sql}")
+    connection.execute(mark_sql(target, model.location))
     return count_rows(connection, target)
 
 
@@ -153,6 +171,11 @@ def validate_models(
                         model.location,
                     )
                 )
+                continue
+            problem = ownership_problem(connection, model.name, _written_tables(model))
+            if problem is not None:
+                broken.add(model.name)
+                errors.append(MappingError(problem, model.location))
                 continue
             try:
                 _stand_in(connection, model)

@@ -17,6 +17,7 @@ import duckdb
 
 from transforms.engine.errors import Location, MappingError
 from transforms.engine.model import SqlModel
+from transforms.engine.ownership import check_output_name
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 _HEADER = re.compile(r"^\s*--\s*output\s*:\s*(?P<name>\S+)\s*$", re.IGNORECASE)
@@ -46,6 +47,7 @@ def parse_sql_model(text: str, file: str, default_name: str) -> SqlModel:
             "'-- output: schema.table' or name the file schema.table.sql",
             Location(file, line),
         )
+    check_output_name(name, Location(file, line))
     sql = text.strip().rstrip(";").strip()
     first_line = text[: text.find(sql)].count("\n") + 1 if sql else 1
     tree = _parse(sql, file, first_line)
