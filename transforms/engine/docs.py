@@ -63,11 +63,16 @@ meltano run tap-clickup clickup-staging target-duckdb
 
 Settings: `mapping_files` (files, folders or inline YAML; `mappings` is accepted as an
 alias outside Meltano), `batch_size` (default 50000), `unmatched_streams` (`pass` or
-`drop`). An output reading stream `tasks` (`from: raw_clickup.tasks` or `from: tasks`)
-becomes stream `tasks` (its table part) with a SCHEMA derived from the mapped types;
-rejected rows go to stream `tasks__rejected`. Records are mapped in micro-batches, and a
-STATE message is passed on only after every record before it. In flight, `unique` holds
-within each micro-batch; aggregations, joins and SQL models are post-load only.
+`drop`). An output reads stream `tasks` when its `from` is `raw_clickup.tasks` or `tasks`;
+output `stg_clickup.tasks` becomes stream `stg_clickup-tasks` with a SCHEMA derived from
+the mapped types, and rejected rows go to stream `stg_clickup-tasks__rejected`. Targets
+following the Singer SDK's `schema-table` convention (target-duckdb does) load them into
+`stg_clickup.tasks` and `stg_clickup.tasks__rejected`, away from the raw tables. Records
+are mapped in micro-batches, and a STATE message is passed on only after every record
+before it. In flight, `unique` holds within each micro-batch; aggregations, joins and SQL
+models are post-load only. A table loaded in flight belongs to the target that loaded it:
+`transform-duckdb run` does not replace it (drop it to build that output after load
+instead).
 """
 
 _SECTIONS = [
@@ -106,6 +111,8 @@ def render_mapping_reference() -> str:
         "```yaml",
         *_EXAMPLE.strip().splitlines(),
         "```",
+        "",
+        *_RUNNING.strip().splitlines(),
         "",
         "## Top level",
         "",

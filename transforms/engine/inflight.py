@@ -93,6 +93,18 @@ def _filter_paths(node: Filter) -> list[str]:
     return found
 
 
+def stream_name(table: str) -> str:
+    """The Singer stream of output table ``schema.table``: ``schema-table``.
+
+    Targets that follow the SDK's convention (target-duckdb among them) load a stream named
+    ``schema-table`` into table ``table`` of schema ``schema``, so mapped streams land in
+    the output's own schema (``stg_clickup.tasks``), never in the schema the tap's raw
+    streams load into.
+    """
+    schema, _, name = table.rpartition(".")
+    return f"{schema}-{name}" if schema else name
+
+
 def record_line(stream: str, record_json: str) -> str:
     """A RECORD message line from a record already encoded as JSON."""
     return f'{{"type":"RECORD","stream":{json.dumps(stream)},"record":{record_json}}}\n'
@@ -111,8 +123,8 @@ class InflightOutput:
     ) -> None:
         check_row_level(output)
         self.output = output
-        self.stream = output.name.split(".")[-1]
-        self.rejects_stream = f"{self.stream}__rejected"
+        self.stream = stream_name(output.name)
+        self.rejects_stream = stream_name(f"{output.name}__rejected")
         catalog = Catalog(
             tables={output.source: columns},
             relations={output.source: quote_identifier(input_table)},

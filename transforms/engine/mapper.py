@@ -3,9 +3,10 @@
 A Singer SDK inline mapper. Each stream that an output of the configured mapping files
 reads (``from: raw_clickup.tasks`` matches stream ``tasks``) is buffered and mapped in
 micro-batches (``batch_size`` records, and at every STATE message, so a STATE is emitted
-only after every record before it). Each output becomes a stream named by its table part
-(``stg_clickup.tasks`` → ``tasks``) with a SCHEMA derived from the mapped types; rejected
-rows go to ``<stream>__rejected`` (``_rule``, ``_field``, ``_reason``, ``_record``).
+only after every record before it). Each output becomes a stream named ``schema-table``
+(``stg_clickup.tasks`` → ``stg_clickup-tasks``, which target-duckdb loads into
+``stg_clickup.tasks``) with a SCHEMA derived from the mapped types; rejected rows go to
+``stg_clickup-tasks__rejected`` (``_rule``, ``_field``, ``_reason``, ``_record``).
 Streams no output reads pass through unchanged (``unmatched_streams: drop`` drops them).
 Aggregations and joins are post-load only and are refused at start.
 """
