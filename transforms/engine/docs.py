@@ -75,6 +75,32 @@ models are post-load only. A table loaded in flight belongs to the target that l
 instead).
 """
 
+_SQL_MODELS = """
+## SQL models
+
+For what the mapping format cannot say, a `.sql` file beside the mapping files holds one
+SELECT (or WITH … SELECT); `transform-duckdb` creates its table. The table is named by a
+leading comment `-- output: schema.table`, or else by the file name
+(`mart_clickup.overdue_tasks.sql`), and follows the same placement rules as outputs. What
+it reads is found by DuckDB's parser, so it runs after the outputs it reads.
+
+A SQL model reads only warehouse tables. It runs with DuckDB's external access switched
+off (`enable_external_access = false`), so reading files (`read_csv`, `read_json`,
+`read_parquet`, `FROM 'file.csv'`, `glob`), writing them (`COPY`), `ATTACH`, URLs and
+installing or loading extensions are refused, by `run`, `validate` and `preview` alike. A
+model that must read outside the warehouse says so among its leading comments:
+
+```sql
+-- output: stg_clickup.holidays
+-- trusted: true
+SELECT * FROM read_csv('reference/holidays.csv')
+```
+
+The switch cannot be turned back on while the warehouse is open, so trusted models (and the
+outputs they read) run before the others; a trusted model therefore cannot read an
+untrusted SQL model. Mark as trusted only models whose every line you have reviewed.
+"""
+
 _SECTIONS = [
     ("output", "Output"),
     ("field", "Field mapping"),
@@ -113,6 +139,8 @@ def render_mapping_reference() -> str:
         "```",
         "",
         *_RUNNING.strip().splitlines(),
+        "",
+        *_SQL_MODELS.strip().splitlines(),
         "",
         "## Top level",
         "",

@@ -16,6 +16,11 @@ from dataclasses import dataclass
 import duckdb
 
 from brainhub.sql import quote_identifier, quote_qualified
+from transforms.engine.access import (
+    is_untrusted_sql,
+    restrict_external_access,
+    trusted_first,
+)
 from transforms.engine.compiler import CompiledOutput, compile_output
 from transforms.engine.errors import Location, MappingError, TransformRunError
 from transforms.engine.model import Model, Output, SqlModel
@@ -23,6 +28,7 @@ from transforms.engine.ownership import check_owned, mark_sql, ownership_problem
 from transforms.engine.warehouse import catalog_for, first_line
 
 FAILURES_TABLE = quote_identifier("__bh_failures")
+PREVIEW_TABLE = quote_identifier("__bh_preview")
 
 
 @dataclass(frozen=True)
@@ -121,9 +127,18 @@ def run_models(
     models: Sequence[Model],
     on_result: Callable[[OutputResult], None] | None = None,
 ) -> list[OutputResult]:
-    """Build ``models`` in order, one transaction each; stops at the first failure."""
+    """Build ``models`` in order, one transaction each; stops at the first failure.
+
+    Trusted SQL models (and what they read) run first; then DuckDB's external access is
+    switched off for good before the first untrusted SQL model (see
+    :mod:`transforms.engine.access`).
+    """
     results = []
-    for model in models:
+    restricted = False
+    for model in trusted_first(models):
+        if is_untrusted_sql(model) and not restricted:
+            restrict_external_access(connection)
+            restricted = True
         started = time.perf_counter()
         connection.execute("BEGIN TRANSACTION")
         try:
@@ -135,7 +150,7 @@ def run_models(
         except duckdb.Error as error:
             connection.execute("ROLLBACK")
             raise TransformRunError(
-                f"{model.location}: output {model.name!r}: {first_line(error)}"
+                f"{_where(model, error)}: output {model.name!r}: {first_line(error)}{_hint(error)}"
             ) from None
         except BaseException:
             connection.execute("ROLLBACK")
@@ -159,9 +174,12 @@ def validate_models(
     """
     errors: list[MappingError] = []
     broken: set[str] = set()
+    ordered = trusted_first(models)
     connection.execute("BEGIN TRANSACTION")
     try:
-        for model in models:
+        for model in ordered:
+            if is_untrusted_sql(model):
+                restrict_external_access(connection)
             blocked = [name for name in model.depends_on if name in broken]
             if blocked:
                 broken.add(model.name)
@@ -203,7 +221,8 @@ def _stand_in(connection: duckdb.DuckDBPyConnection, model: Model) -> None:
             relation = connection.sql(sql)
         except duckdb.Error as error:
             raise MappingError(
-                f"output {model.name!r}: DuckDB rejects the {label} query: {first_line(error)}",
+                f"output {model.name!r}: DuckDB rejects the {label} query: {first_line(error)}"
+                f"{_hint(error)}",
                 _where(model, error),
             ) from None
         main = main or relation
@@ -226,7 +245,7 @@ def _where(model: Model, error: duckdb.Error) -> Location:
     if match:
         return Location(model.location.file, model.first_line + int(match.group(1)) - 1)
     for name in re.findall(r'"([^"]+)"', message):
-        found = re.search(rf"\b{re.escape(name)}\b", model.sql)
+        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", model.sql)
         if found:
             line = model.first_line + model.sql[: found.start()].count("\n")
             return Location(model.location.file, line)
@@ -236,15 +255,35 @@ def _where(model: Model, error: duckdb.Error) -> Location:
 def preview_rows(
     connection: duckdb.DuckDBPyConnection, model: Model, limit: int
 ) -> duckdb.DuckDBPyRelation:
-    """The first ``limit`` rows ``model`` would produce now (rejected rows left out)."""
+    """The first ``limit`` rows ``model`` would produce now (rejected rows left out).
+
+    An untrusted SQL model switches the connection's external access off first.
+    """
     if isinstance(model, SqlModel):
         sql = model.sql
+        if not model.trusted:
+            restrict_external_access(connection)
     else:
         compiled = compile_for(connection, model)
         sql = compiled.select_valid
     try:
-        return connection.sql(f"SELECT * FROM ({sql}) LIMIT {int(limit)}")  # noqa: S608
+        # Materialised here, so an error while computing rows names the model too.
+        connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE {PREVIEW_TABLE} AS "  # noqa: S608
+            f"SELECT * FROM ({sql}) LIMIT {int(limit)}"
+        )
+        return connection.table(PREVIEW_TABLE)
     except duckdb.Error as error:
         raise TransformRunError(
-            f"{model.location}: output {model.name!r}: {first_line(error)}"
+            f"{_where(model, error)}: output {model.name!r}: {first_line(error)}{_hint(error)}"
         ) from None
+
+
+def _hint(error: duckdb.Error) -> str:
+    """What to do when DuckDB refused to reach outside the warehouse."""
+    if isinstance(error, duckdb.PermissionException):
+        return (
+            " (SQL models read only warehouse tables; a model that must read files, URLs or "
+            "other databases needs the header line '-- trusted: true')"
+        )
+    return ""
