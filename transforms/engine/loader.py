@@ -46,11 +46,24 @@ def mapping_schema() -> dict[str, Any]:
 def load_mapping_file(path: Path, display_name: str | None = None) -> list[Output]:
     """Load and check one mapping file; returns its outputs in file order."""
     name = display_name or str(path)
+    return load_mapping_text(read_utf8(path, name, "mapping file"), name)
+
+
+def read_utf8(path: Path, name: str, what: str) -> str:
+    """The text of a mapping file or SQL model; unreadable or non-UTF-8 files raise a
+    :class:`MappingError` naming the file (and the line of the first bad byte)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
-        raise MappingError(f"cannot read mapping file: {error.strerror}", Location(name)) from None
-    return load_mapping_text(text, name)
+        raise MappingError(f"cannot read {what}: {error.strerror}", Location(name)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise MappingError(
+            f"{what} is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
+            Location(name, line),
+        ) from None
 
 
 def load_mapping_text(text: str, file: str) -> list[Output]:

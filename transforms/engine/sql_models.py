@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 
 from transforms.engine.errors import Location, MappingError
+from transforms.engine.loader import read_utf8
 from transforms.engine.model import SqlModel
 from transforms.engine.ownership import check_output_name
 
@@ -32,10 +33,7 @@ _TRUSTED = re.compile(r"^\s*--\s*trusted\s*:\s*(?P<value>.*?)\s*$", re.IGNORECAS
 def load_sql_model(path: Path, display_name: str | None = None) -> SqlModel:
     """Load one ``.sql`` model; errors name the file and line."""
     file = display_name or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise MappingError(f"cannot read SQL model: {error.strerror}", Location(file)) from None
+    text = read_utf8(path, file, "SQL model")
     return parse_sql_model(text, file, default_name=path.name.removesuffix(".sql"))
 
 
