@@ -75,6 +75,11 @@ def load_mapping_text(text: str, file: str) -> list[Output]:
         line = mark.line + 1 if mark is not None else 0
         problem = getattr(error, "problem", None) or str(error)
         raise MappingError(f"invalid YAML: {problem}", Location(file, line)) from None
+    except RecursionError:
+        raise MappingError(
+            "invalid YAML: nested too deeply to read (a mapping file needs a few levels)",
+            Location(file),
+        ) from None
     if not isinstance(document, LineDict):
         raise MappingError(
             "a mapping file must be a YAML mapping with 'version' and 'outputs'", Location(file, 1)
@@ -105,7 +110,16 @@ def _validate_against_schema(document: LineDict, file: str) -> None:
         parent = _node_at(document, list(error.absolute_path))
         if isinstance(parent, LineDict) and error.instance in parent:
             line = parent.line_of(error.instance)
-    raise MappingError(f"at {where}: {message}", Location(file, line))
+    raise MappingError(f"at {_shorten(where)}: {_shorten(message)}", Location(file, line))
+
+
+def _shorten(text: str, limit: int = 300) -> str:
+    """``text`` cut in the middle when longer than ``limit``: JSON Schema messages quote the
+    offending value, which aliases can make enormous."""
+    if len(text) <= limit:
+        return text
+    keep = limit // 2
+    return f"{text[:keep]} … {text[-keep:]}"
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
