@@ -70,9 +70,9 @@ following the Singer SDK's `schema-table` convention (target-duckdb does) load t
 `stg_clickup.tasks` and `stg_clickup.tasks__rejected`, away from the raw tables. Records
 are mapped in micro-batches, and a STATE message is passed on only after every record
 before it. In flight, `unique` holds within each micro-batch; aggregations, joins and SQL
-models are post-load only. A table loaded in flight belongs to the target that loaded it:
-`transform-duckdb run` does not replace it (drop it to build that output after load
-instead).
+models are post-load only. A schema loaded in flight belongs to the target that loaded it:
+`transform-duckdb run` does not write into it (drop the schema, e.g. `DROP SCHEMA
+stg_clickup CASCADE`, to build those outputs after load instead).
 """
 
 _SQL_MODELS = """

@@ -6,9 +6,10 @@ them apart:
 - by name, when a mapping or SQL model is loaded: an output may not live in a load
   schema (``raw`` or ``raw_<service>``, where taps land), nor in the stage's own schemas;
 - by mark, when an output is built: every table ``transform-duckdb`` creates carries the
-  comment ``built by transform-duckdb …``, and a table already standing at an output's
-  name (or at its ``__rejected`` name) without that mark — loaded by a target (it has
-  ``_sdc_`` columns), made by hand, a view — is never replaced or dropped.
+  comment ``built by transform-duckdb …``. An output is not built into a schema holding a
+  table a target loaded (one with ``_sdc_`` columns and no mark), and a table already
+  standing at an output's name (or at its ``__rejected`` name) without the mark — made by
+  hand, a view, re-created by someone else — is never replaced or dropped.
 
 The mark lives on the table itself, so a table dropped and re-created by someone else loses
 it, and a copy of the warehouse keeps it.
@@ -65,30 +66,45 @@ def foreign_reason(connection: duckdb.DuckDBPyConnection, name: str) -> str | No
     if views:
         return "it is a view"
     rows = connection.execute(
-        "SELECT comment, table_oid FROM duckdb_tables() WHERE database_name = current_database() "
+        "SELECT comment FROM duckdb_tables() WHERE database_name = current_database() "
         "AND lower(schema_name) = lower(?) AND lower(table_name) = lower(?)",
         [schema, table],
     ).fetchall()
     if not rows:
         return None
-    comment, oid = rows[0]
+    comment = rows[0][0]
     if isinstance(comment, str) and comment.startswith(MARK):
         return None
-    loaded = connection.execute(
-        "SELECT 1 FROM duckdb_columns() WHERE table_oid = ? AND column_name LIKE '\\_sdc\\_%' "
-        "ESCAPE '\\'",
-        [oid],
-    ).fetchall()
-    if loaded:
-        return "a target loaded it (it has _sdc_ columns)"
     return "transform-duckdb did not build it"
+
+
+def loaded_table_in_schema(connection: duckdb.DuckDBPyConnection, schema: str) -> str | None:
+    """A table of ``schema`` a target loaded (``_sdc_`` columns, no mark), if there is one."""
+    rows = connection.execute(
+        "SELECT t.table_name FROM duckdb_tables() AS t JOIN duckdb_columns() AS c "
+        "ON c.table_oid = t.table_oid WHERE t.database_name = current_database() "
+        "AND lower(t.schema_name) = lower(?) AND c.column_name LIKE '\\_sdc\\_%' ESCAPE '\\' "
+        "AND (t.comment IS NULL OR NOT starts_with(t.comment, ?)) ORDER BY 1 LIMIT 1",
+        [schema, MARK],
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
 
 
 def ownership_problem(
     connection: duckdb.DuckDBPyConnection, output: str, tables: list[str]
 ) -> str | None:
     """What is wrong with writing ``tables`` (created, replaced or dropped when building
-    ``output``), or ``None`` when each is absent or the stage's own."""
+    ``output``), or ``None`` when the schema is no target's and each table is absent or the
+    stage's own."""
+    schema = output.split(".")[0]
+    loaded = loaded_table_in_schema(connection, schema)
+    if loaded is not None:
+        return (
+            f"output {output!r} would write into schema {schema!r}, which a target loads "
+            f"({schema}.{loaded} has _sdc_ columns, e.g. from mapper-duckdb in flight); outputs "
+            f"never write where targets load. {VALID_PLACES[0].upper()}{VALID_PLACES[1:]}, in "
+            "a schema no target loads"
+        )
     for table in tables:
         reason = foreign_reason(connection, table)
         if reason is not None:

@@ -89,27 +89,31 @@ def test_a_sql_model_named_into_a_load_schema_by_its_file_name_is_refused(projec
     assert query(project, "SELECT count(*) FROM raw_demo.tasks") == [(3,)]
 
 
-def test_a_table_a_target_loaded_outside_raw_is_not_replaced(project: Path) -> None:
+@pytest.mark.parametrize("loaded", ["stg_demo.tasks", "stg_demo.other"])
+def test_no_output_is_built_into_a_schema_a_target_loads(project: Path, loaded: str) -> None:
+    # As mapper-duckdb in flight leaves it: target-duckdb loaded stg_demo.* itself.
     with duckdb.connect(str(project / "data" / "warehouse.duckdb")) as connection:
         connection.execute("CREATE SCHEMA stg_demo")
         connection.execute(
-            "CREATE TABLE stg_demo.tasks AS SELECT 42 AS task_id, now() AS _sdc_batched_at"
+            f"CREATE TABLE {loaded} AS SELECT 42 AS task_id, now() AS _sdc_batched_at"
         )
     write(project, "m.yaml", MAPPING)
     code, out, err = invoke(project, "run")
     assert (code, out) == (1, "")
+    table = loaded.split(".")[1]
     assert err == (
-        "transform-duckdb: error: transforms/m.yaml:3: output 'stg_demo.tasks' would replace "
-        "stg_demo.tasks, but a target loaded it (it has _sdc_ columns); transform-duckdb "
-        "replaces only tables it built. Give the output another name (outputs go to a staging "
-        "schema stg_<service> or a mart schema mart_<service> (e.g. stg_clickup.tasks, "
-        "mart_clickup.tasks_by_status)), or drop it first (DROP TABLE stg_demo.tasks) if "
-        "transform-duckdb should own it\n"
+        "transform-duckdb: error: transforms/m.yaml:3: output 'stg_demo.tasks' would write "
+        f"into schema 'stg_demo', which a target loads (stg_demo.{table} has _sdc_ columns, "
+        "e.g. from mapper-duckdb in flight); outputs never write where targets load. Outputs "
+        "go to a staging schema stg_<service> or a mart schema mart_<service> (e.g. "
+        "stg_clickup.tasks, mart_clickup.tasks_by_status), in a schema no target loads\n"
     )
-    assert query(project, "SELECT task_id FROM stg_demo.tasks") == [(42,)]
+    assert query(project, f"SELECT task_id FROM {loaded}") == [(42,)]  # noqa: S608
+    built = query(project, "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'stg_demo'")
+    assert built == [(table,)]
     code, _, err = invoke(project, "validate")
     assert code == 1
-    assert "transforms/m.yaml:3: output 'stg_demo.tasks' would replace stg_demo.tasks" in err
+    assert "transforms/m.yaml:3: output 'stg_demo.tasks' would write into schema 'stg_demo'" in err
 
 
 @pytest.mark.parametrize(
