@@ -18,14 +18,11 @@ import msgspec
 from singer_sdk.io_base import SingerMessageType, SingerReader
 
 from brainhub.errors import BrainhubError
+from transforms.engine.errors import SingerInputError
 
 RAW_LINE = "__bh_raw_line"
 MESSAGE_TYPES = ("SCHEMA", "RECORD", "STATE", "ACTIVATE_VERSION")
 _VALID_TYPES = ", ".join(MESSAGE_TYPES)
-
-
-class SingerInputError(BrainhubError):
-    """A line of the Singer input is malformed; the message starts with ``input line N:``."""
 
 
 class _Envelope(msgspec.Struct):
