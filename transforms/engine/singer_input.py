@@ -87,7 +87,7 @@ def _utf8(line: str | bytes, number: int) -> bytes:
 
 def _not_utf8(error: UnicodeDecodeError) -> str:
     byte = error.object[error.start]
-    return f"not UTF-8 text (byte 0x{byte:02x} at byte {error.start + 1})"
+    return f"not UTF-8 text (byte 0x{byte:02x} at position {error.start + 1} of the line)"
 
 
 def _check_stream(stream: t.Any, kind: str, number: int) -> None:
@@ -132,7 +132,7 @@ def _error(number: int, problem: str) -> SingerInputError:
 
 
 class CheckedSingerReader(SingerReader):
-    """Reads standard input as bytes (or a given text file), checking every line with
+    """Reads standard input (or ``--input``) as bytes, checking every line with
     :func:`parse_line`; an error raised while handling a line is prefixed with its number."""
 
     def process_lines(
@@ -141,7 +141,10 @@ class CheckedSingerReader(SingerReader):
         callbacks: dict[str, Callable[[dict], None]],
     ) -> Counter[str]:
         """Process every line; returns how many messages of each type were read."""
-        lines: Iterable[str | bytes] = file_input if file_input is not None else sys.stdin.buffer
+        source = file_input if file_input is not None else sys.stdin
+        # Read a text file's bytes, so a non-UTF-8 line is reported by number, not decoded
+        # (and failed) by the file object itself.
+        lines: Iterable[str | bytes] = getattr(source, "buffer", source)
         handlers = {_type_name(kind): handler for kind, handler in callbacks.items()}
         stats: Counter[str] = Counter()
         for number, line in enumerate(lines, start=1):

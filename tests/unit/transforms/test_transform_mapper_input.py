@@ -71,7 +71,7 @@ BAD_LINES = [
     (b'"RECORD"\n', "input line 2: a Singer message must be a JSON object with a 'type'"),
     (
         b'{"type": "RECORD", "stream": "posts", "record": {"title": "\xff\xfe"}}\n',
-        "input line 2: not UTF-8 text (byte 0xff at byte 60)",
+        "input line 2: not UTF-8 text (byte 0xff at position 60 of the line)",
     ),
     (
         b'{"type": "FOO"}\n',
@@ -178,6 +178,27 @@ def test_nested_keys_struct_fields_cannot_hold_stay_json(tmp_path: Path) -> None
     )
     assert (code, err) == (0, "")
     assert json.loads(out.splitlines()[-1])["record"] == {"a": {"": 1}}
+
+
+def test_an_input_file_that_is_not_utf8_names_the_line(tmp_path: Path) -> None:
+    stream = tmp_path / "in.jsonl"
+    stream.write_bytes(
+        line(SCHEMA) + b'{"type": "RECORD", "stream": "posts", "record": {"title": "caf\xe9"}}\n'
+    )
+    (tmp_path / "config.json").write_text(json.dumps({"mapping_files": [MAPPING]}), "utf-8")
+    result = subprocess.run(
+        [MAPPER, "--config", "config.json", "--input", str(stream)],
+        capture_output=True,
+        cwd=tmp_path,
+        env={"MELTANO_PROJECT_ROOT": str(tmp_path)},
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.decode().splitlines()[-1] == (
+        "mapper-duckdb: error: input line 2: not UTF-8 text (byte 0xe9 at position 63 of the line)"
+    )
+    assert b"Traceback" not in result.stderr
 
 
 def test_blank_lines_are_skipped_and_good_input_maps(tmp_path: Path) -> None:
