@@ -72,7 +72,10 @@ are mapped in micro-batches, and a STATE message is passed on only after every r
 before it. In flight, `unique` holds within each micro-batch; aggregations, joins and SQL
 models are post-load only. A schema loaded in flight belongs to the target that loaded it:
 `transform-duckdb run` does not write into it (drop the schema, e.g. `DROP SCHEMA
-stg_clickup CASCADE`, to build those outputs after load instead).
+stg_clickup CASCADE`, to build those outputs after load instead). Every input line is
+checked before use; a malformed one (not UTF-8 or JSON, an unknown message type, a RECORD
+before its SCHEMA, a `stream` that is not text…) stops the mapper with one line naming
+the input line, and exit status 1.
 """
 
 _SQL_MODELS = """
