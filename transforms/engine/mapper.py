@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import tempfile
 import typing as t
+import weakref
 from pathlib import Path
 
 import click
@@ -95,11 +97,13 @@ class MapperDuckDB(InlineMapper):
         self.passthrough: set[str] = set()
         self.batch_size = int(self.config.get("batch_size") or DEFAULT_BATCH_SIZE)
         self._pending: list[str] = []
-        shm = Path("/dev/shm")  # noqa: S108 - a private TemporaryDirectory inside it
-        self._work = tempfile.TemporaryDirectory(
-            prefix="mapper-duckdb-", dir=shm if shm.is_dir() else None
+        shm = Path("/dev/shm")  # noqa: S108 - a private directory (mkdtemp, mode 0700) inside it
+        self.work_dir = Path(
+            tempfile.mkdtemp(prefix="mapper-duckdb-", dir=shm if shm.is_dir() else None)
         )
-        self.work_dir = Path(self._work.name)
+        # Removed by close(), or when the mapper is collected or the process exits after an
+        # error stopped the run.
+        self._remove_work_dir = weakref.finalize(self, shutil.rmtree, self.work_dir, True)
 
     def _load_outputs(self) -> list[Output]:
         root = Path(os.environ.get("MELTANO_PROJECT_ROOT") or Path.cwd())
@@ -221,7 +225,7 @@ class MapperDuckDB(InlineMapper):
     def close(self) -> None:
         """Release DuckDB and the batch files (also after a failed run)."""
         self.connection.close()
-        self._work.cleanup()
+        self._remove_work_dir()
 
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
