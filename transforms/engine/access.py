@@ -8,14 +8,14 @@ refused by DuckDB itself, and the setting cannot be switched back on while the d
 open, so no model can undo it.
 
 Because that switch is one-way for the open database, the few models marked
-``-- trusted: true`` (and every output they read) run first; the rest follow with access
-off. Mapping outputs compile to SQL that reads warehouse tables only, so they run in either
-part.
+``-- trusted: true`` (and every output they read) run first; then access is switched off
+and everything else follows, mapping outputs included (they read warehouse tables only, so
+they never need it).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import duckdb
 
@@ -24,13 +24,24 @@ from transforms.engine.graph import upstream_names
 from transforms.engine.model import Model, SqlModel
 
 
+def in_access_order(
+    connection: duckdb.DuckDBPyConnection, models: Sequence[Model]
+) -> Iterator[Model]:
+    """Yield ``models`` trusted part first, switching external access off before the rest."""
+    trusted, rest = split_by_trust(models)
+    yield from trusted
+    restrict_external_access(connection)
+    yield from rest
+
+
 def is_untrusted_sql(model: Model) -> bool:
     """True for a ``.sql`` model not marked ``-- trusted: true``."""
     return isinstance(model, SqlModel) and not model.trusted
 
 
-def trusted_first(models: Sequence[Model]) -> list[Model]:
-    """``models`` (in run order) with trusted SQL models and what they read moved first.
+def split_by_trust(models: Sequence[Model]) -> tuple[list[Model], list[Model]]:
+    """``models`` (in run order) split into what runs with external access on — trusted SQL
+    models and what they read — and everything else, each part in run order.
 
     Raises :class:`MappingError` when a trusted model reads an untrusted SQL model, since
     that one would have to run, sandboxed, before the trusted one could.
@@ -59,7 +70,7 @@ def trusted_first(models: Sequence[Model]) -> list[Model]:
                         model.location,
                     )
                 pending.append(upstream)
-    return [m for m in models if m.name in early] + [m for m in models if m.name not in early]
+    return [m for m in models if m.name in early], [m for m in models if m.name not in early]
 
 
 def _via(trail: dict[str, str], name: str, start: str) -> str:

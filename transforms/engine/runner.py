@@ -16,11 +16,7 @@ from dataclasses import dataclass
 import duckdb
 
 from brainhub.sql import quote_identifier, quote_qualified
-from transforms.engine.access import (
-    is_untrusted_sql,
-    restrict_external_access,
-    trusted_first,
-)
+from transforms.engine.access import in_access_order, restrict_external_access
 from transforms.engine.compiler import CompiledOutput, compile_output
 from transforms.engine.errors import Location, MappingError, TransformRunError
 from transforms.engine.model import Model, Output, SqlModel
@@ -130,15 +126,10 @@ def run_models(
     """Build ``models`` in order, one transaction each; stops at the first failure.
 
     Trusted SQL models (and what they read) run first; then DuckDB's external access is
-    switched off for good before the first untrusted SQL model (see
-    :mod:`transforms.engine.access`).
+    switched off for good and the rest run (see :mod:`transforms.engine.access`).
     """
     results = []
-    restricted = False
-    for model in trusted_first(models):
-        if is_untrusted_sql(model) and not restricted:
-            restrict_external_access(connection)
-            restricted = True
+    for model in in_access_order(connection, models):
         started = time.perf_counter()
         connection.execute("BEGIN TRANSACTION")
         try:
@@ -174,12 +165,9 @@ def validate_models(
     """
     errors: list[MappingError] = []
     broken: set[str] = set()
-    ordered = trusted_first(models)
     connection.execute("BEGIN TRANSACTION")
     try:
-        for model in ordered:
-            if is_untrusted_sql(model):
-                restrict_external_access(connection)
+        for model in in_access_order(connection, models):
             blocked = [name for name in model.depends_on if name in broken]
             if blocked:
                 broken.add(model.name)
@@ -257,12 +245,12 @@ def preview_rows(
 ) -> duckdb.DuckDBPyRelation:
     """The first ``limit`` rows ``model`` would produce now (rejected rows left out).
 
-    An untrusted SQL model switches the connection's external access off first.
+    Anything but a trusted SQL model switches the connection's external access off first.
     """
+    if not (isinstance(model, SqlModel) and model.trusted):
+        restrict_external_access(connection)
     if isinstance(model, SqlModel):
         sql = model.sql
-        if not model.trusted:
-            restrict_external_access(connection)
     else:
         compiled = compile_for(connection, model)
         sql = compiled.select_valid

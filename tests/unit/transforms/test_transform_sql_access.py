@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from transforms.engine import MappingError
+from transforms.engine import MappingError, load_mapping_text, run_models
 from transforms.engine.access import restrict_external_access
 from transforms.engine.cli import main
 from transforms.engine.sql_models import parse_sql_model
@@ -194,3 +194,16 @@ def test_the_switch_refuses_every_way_out(tmp_path: Path, statement: str) -> Non
     connection.close()
     assert not (tmp_path / "out.csv").exists()
     assert not (tmp_path / "other.duckdb").exists()
+
+
+def test_mapping_outputs_also_run_with_external_access_off(tmp_path: Path) -> None:
+    connection = duckdb.connect(str(tmp_path / "w.duckdb"))
+    connection.execute("CREATE SCHEMA raw_demo")
+    connection.execute("CREATE TABLE raw_demo.items AS SELECT 1 AS id")
+    outputs = load_mapping_text(
+        "version: 1\noutputs:\n  stg_demo.items: {from: raw_demo.items}\n", "m.yaml"
+    )
+    assert [r.rows for r in run_models(connection, outputs)] == [1]
+    setting = connection.execute("SELECT current_setting('enable_external_access')").fetchall()
+    assert setting == [(False,)]
+    connection.close()
