@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import duckdb
 import pytest
 
 from tests.pipeline.conftest import MeltanoProject
@@ -76,21 +77,58 @@ def test_load_then_transform_through_meltano(meltano_project: MeltanoProject) ->
     assert "tasks_with_due_date" in preview.stdout
 
 
-def test_mapper_in_flight_gives_the_rows_of_the_post_load_run(
+MAPPED_STREAMS = {"tasks", "time_entries", "lists"}
+STAGED_TABLES = {
+    "tasks",
+    "task_assignees",
+    "task_tags",
+    "task_custom_fields",
+    "time_entries",
+    "lists",
+}
+
+
+def test_mapper_in_flight_lands_in_stg_and_leaves_raw_to_the_tap(
     meltano_project: MeltanoProject,
 ) -> None:
-    meltano_project.run(
-        "run", "tap-clickup", "clickup-staging", "target-duckdb",
-        TARGET_DUCKDB_DEFAULT_TARGET_SCHEMA="stg_inflight",
-    )  # fmt: skip
-    # Same state id as the run above (Meltano keys state by tap and target), so start afresh.
-    meltano_project.run(
-        "run", "--full-refresh", "tap-clickup", "target-duckdb", "transform-duckdb:run"
-    )  # fmt: skip
+    meltano_project.run("run", "tap-clickup", "clickup-staging", "target-duckdb")
 
-    in_flight = meltano_project.query(STG_TASKS.format(schema="stg_inflight"))
-    post_load = meltano_project.query(STG_TASKS.format(schema="stg_clickup"))
+    staged = meltano_project.counts("stg_clickup")
+    assert set(staged) >= STAGED_TABLES, staged
+    assert all(staged[table] > 0 for table in STAGED_TABLES), staged
+    raw = meltano_project.counts("raw_clickup")
+    assert raw["teams"] > 0, "streams no mapping reads pass through to raw_clickup"
+    assert not (MAPPED_STREAMS | STAGED_TABLES) & set(raw), raw
+    assert meltano_project.query(
+        "SELECT count(*) FROM stg_clickup.tasks WHERE task_id IS NULL OR task_id = ''"
+    ) == [(0,)]
+    in_flight = meltano_project.query(STG_TASKS.format(schema="stg_clickup"))
     assert in_flight, "the mapper delivered no tasks"
+
+    # A plain load afterwards works (Meltano keys state by tap and target, so start afresh).
+    meltano_project.run("run", "--full-refresh", "tap-clickup", "target-duckdb")
+    assert meltano_project.query(
+        "SELECT count(*), count(*) FILTER (WHERE id IS NULL OR id = '') FROM raw_clickup.tasks"
+    )[0] == (len(in_flight) + staged_rejects(meltano_project), 0)
+    tags_type = meltano_project.query(
+        "SELECT data_type FROM information_schema.columns "
+        "WHERE table_schema = 'raw_clickup' AND table_name = 'tasks' AND column_name = 'tags'"
+    )
+    assert tags_type[0][0].endswith("[]"), tags_type
+
+    # transform-duckdb does not write into the schema the in-flight load filled, and says why…
+    refused = meltano_project.run("invoke", "transform-duckdb:run", check=False)
+    assert refused.returncode != 0
+    assert (
+        "output 'stg_clickup.tasks' would write into schema 'stg_clickup', which a target loads"
+        in refused.stderr
+    ), refused.stderr[-3000:]
+    assert meltano_project.query(STG_TASKS.format(schema="stg_clickup")) == in_flight
+    # …and once they are dropped, builds from the raw tables the same rows the mapper made.
+    with duckdb.connect(str(meltano_project.warehouse)) as connection:
+        connection.execute("DROP SCHEMA stg_clickup CASCADE")
+    meltano_project.run("invoke", "transform-duckdb:run")
+    post_load = meltano_project.query(STG_TASKS.format(schema="stg_clickup"))
 
     def normalised(rows: list[tuple]) -> list[tuple]:
         out = []
@@ -102,6 +140,10 @@ def test_mapper_in_flight_gives_the_rows_of_the_post_load_run(
         return out
 
     assert normalised(in_flight) == normalised(post_load)
-    counts = meltano_project.counts("stg_inflight")
-    assert counts["task_assignees"] == meltano_project.counts("stg_clickup")["task_assignees"]
-    assert counts["teams"] == meltano_project.counts("raw_clickup")["teams"]
+    counts = meltano_project.counts("stg_clickup")
+    assert counts["task_assignees"] == staged["task_assignees"]
+
+
+def staged_rejects(project: MeltanoProject) -> int:
+    """Tasks the in-flight mapping rejected (they are in raw, not in stg_clickup.tasks)."""
+    return int(project.query("SELECT count(*) FROM stg_clickup.tasks__rejected")[0][0])

@@ -9,7 +9,7 @@ Public API::
     load_mapping_text / load_mapping_file
 
 Errors (see ``transforms.engine.errors``): ``MappingError`` (file:line in the message),
-``MappingCycleError``, ``WarehouseError``, ``TransformRunError``.
+``MappingCycleError``, ``WarehouseError``, ``TransformRunError``, ``SingerInputError``.
 """
 
 from transforms.engine.compiler import Catalog, CompiledOutput, compile_output
@@ -17,6 +17,7 @@ from transforms.engine.errors import (
     Location,
     MappingCycleError,
     MappingError,
+    SingerInputError,
     TransformRunError,
     WarehouseError,
 )
@@ -32,6 +33,7 @@ __all__ = [
     "MappingError",
     "OutputResult",
     "Project",
+    "SingerInputError",
     "TransformRunError",
     "WarehouseError",
     "compile_output",

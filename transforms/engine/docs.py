@@ -63,11 +63,45 @@ meltano run tap-clickup clickup-staging target-duckdb
 
 Settings: `mapping_files` (files, folders or inline YAML; `mappings` is accepted as an
 alias outside Meltano), `batch_size` (default 50000), `unmatched_streams` (`pass` or
-`drop`). An output reading stream `tasks` (`from: raw_clickup.tasks` or `from: tasks`)
-becomes stream `tasks` (its table part) with a SCHEMA derived from the mapped types;
-rejected rows go to stream `tasks__rejected`. Records are mapped in micro-batches, and a
-STATE message is passed on only after every record before it. In flight, `unique` holds
-within each micro-batch; aggregations, joins and SQL models are post-load only.
+`drop`). An output reads stream `tasks` when its `from` is `raw_clickup.tasks` or `tasks`;
+output `stg_clickup.tasks` becomes stream `stg_clickup-tasks` with a SCHEMA derived from
+the mapped types, and rejected rows go to stream `stg_clickup-tasks__rejected`. Targets
+following the Singer SDK's `schema-table` convention (target-duckdb does) load them into
+`stg_clickup.tasks` and `stg_clickup.tasks__rejected`, away from the raw tables. Records
+are mapped in micro-batches, and a STATE message is passed on only after every record
+before it. In flight, `unique` holds within each micro-batch; aggregations, joins and SQL
+models are post-load only. A schema loaded in flight belongs to the target that loaded it:
+`transform-duckdb run` does not write into it (drop the schema, e.g. `DROP SCHEMA
+stg_clickup CASCADE`, to build those outputs after load instead). Every input line is
+checked before use; a malformed one (not UTF-8 or JSON, an unknown message type, a RECORD
+before its SCHEMA, a `stream` that is not text…) stops the mapper with one line naming
+the input line, and exit status 1.
+"""
+
+_SQL_MODELS = """
+## SQL models
+
+For what the mapping format cannot say, a `.sql` file beside the mapping files holds one
+SELECT (or WITH … SELECT); `transform-duckdb` creates its table. The table is named by a
+leading comment `-- output: schema.table`, or else by the file name
+(`mart_clickup.overdue_tasks.sql`), and follows the same placement rules as outputs. What
+it reads is found by DuckDB's parser, so it runs after the outputs it reads.
+
+A SQL model reads only warehouse tables. It runs with DuckDB's external access switched
+off (`enable_external_access = false`), so reading files (`read_csv`, `read_json`,
+`read_parquet`, `FROM 'file.csv'`, `glob`), writing them (`COPY`), `ATTACH`, URLs and
+installing or loading extensions are refused, by `run`, `validate` and `preview` alike. A
+model that must read outside the warehouse says so among its leading comments:
+
+```sql
+-- output: stg_clickup.holidays
+-- trusted: true
+SELECT * FROM read_csv('reference/holidays.csv')
+```
+
+The switch cannot be turned back on while the warehouse is open, so trusted models (and the
+outputs they read) run before the others; a trusted model therefore cannot read an
+untrusted SQL model. Mark as trusted only models whose every line you have reviewed.
 """
 
 _SECTIONS = [
@@ -106,6 +140,10 @@ def render_mapping_reference() -> str:
         "```yaml",
         *_EXAMPLE.strip().splitlines(),
         "```",
+        "",
+        *_RUNNING.strip().splitlines(),
+        "",
+        *_SQL_MODELS.strip().splitlines(),
         "",
         "## Top level",
         "",

@@ -7,8 +7,9 @@
         └── MappingCycleError   outputs depend on each other in a circle
     BrainhubError (brainhub.errors)
     ├── WarehouseError          the warehouse cannot be opened or lacks what a mapping reads
-    └── TransformRunError       a run stopped on purpose: a row failed a rule or a conversion
-                                with the setting ``fail``, or DuckDB refused a statement
+    ├── TransformRunError       a run stopped on purpose: a row failed a rule or a conversion
+    │                           with the setting ``fail``, or DuckDB refused a statement
+    └── SingerInputError        mapper-duckdb's input has a malformed line: names the line
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ class WarehouseError(BrainhubError):
 
 class TransformRunError(BrainhubError):
     """A run stopped: a rule or conversion failed with ``fail``, or DuckDB refused a statement."""
+
+
+class SingerInputError(BrainhubError):
+    """A line of mapper-duckdb's Singer input is malformed; the message starts with
+    ``input line N:``."""
 
 
 def suggest(word: str, valid: list[str] | tuple[str, ...]) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import msgspec
 
 from brainhub.sql import quote_identifier, quote_string
 from transforms.engine import types as k
@@ -93,6 +94,18 @@ def _filter_paths(node: Filter) -> list[str]:
     return found
 
 
+def stream_name(table: str) -> str:
+    """The Singer stream of output table ``schema.table``: ``schema-table``.
+
+    Targets that follow the SDK's convention (target-duckdb among them) load a stream named
+    ``schema-table`` into table ``table`` of schema ``schema``, so mapped streams land in
+    the output's own schema (``stg_clickup.tasks``), never in the schema the tap's raw
+    streams load into.
+    """
+    schema, _, name = table.rpartition(".")
+    return f"{schema}-{name}" if schema else name
+
+
 def record_line(stream: str, record_json: str) -> str:
     """A RECORD message line from a record already encoded as JSON."""
     return f'{{"type":"RECORD","stream":{json.dumps(stream)},"record":{record_json}}}\n'
@@ -111,8 +124,8 @@ class InflightOutput:
     ) -> None:
         check_row_level(output)
         self.output = output
-        self.stream = output.name.split(".")[-1]
-        self.rejects_stream = f"{self.stream}__rejected"
+        self.stream = stream_name(output.name)
+        self.rejects_stream = stream_name(f"{output.name}__rejected")
         catalog = Catalog(
             tables={output.source: columns},
             relations={output.source: quote_identifier(input_table)},
@@ -162,6 +175,36 @@ def _as_json_ready(name: str, ctype: ColumnType) -> str:
     return f"{column} AS {quote_identifier(name)}"
 
 
+def check_column_names(stream: str, names: list[str]) -> None:
+    """Refuse stream properties DuckDB cannot hold as columns of one table."""
+    seen: dict[str, str] = {}
+    for name in names:
+        if not name:
+            raise TransformRunError(f"SCHEMA of stream {stream!r}: a property has an empty name")
+        if "\x00" in name:
+            raise TransformRunError(
+                f"SCHEMA of stream {stream!r}: property {name!r} contains a NUL character"
+            )
+        other = seen.setdefault(name.lower(), name)
+        if other != name:
+            raise TransformRunError(
+                f"SCHEMA of stream {stream!r}: properties {other!r} and {name!r} differ only "
+                "in case, and DuckDB column names ignore case; map the stream with only one "
+                "of them read (name the fields you need in 'fields')"
+            )
+
+
+# DuckDB's message about a bad record may quote it cut mid-character; Python then fails to
+# decode the message itself.
+_READ_ERRORS = (duckdb.Error, UnicodeDecodeError)
+
+
+def _read_problem(error: Exception) -> str:
+    if isinstance(error, UnicodeDecodeError):
+        return "DuckDB's JSON reader refused it"
+    return first_line(error)
+
+
 class StreamBatcher:
     """Buffers one stream's RECORD lines and maps them batch by batch."""
 
@@ -188,6 +231,7 @@ class StreamBatcher:
             for name, prop in properties.items()
             if wanted is None or name in wanted
         }
+        check_column_names(stream, list(self.column_types))
         self.record_type = (
             "STRUCT("
             + ", ".join(f"{quote_identifier(n)} {t}" for n, t in self.column_types.items())
@@ -198,7 +242,12 @@ class StreamBatcher:
         columns_sql = ", ".join(f"{quote_identifier(n)} {t}" for n, t in self.column_types.items())
         table = quote_identifier(self.table)
         self.create_table = f"CREATE OR REPLACE TABLE {table} ({columns_sql or 'record JSON'})"
-        connection.execute(self.create_table)
+        try:
+            connection.execute(self.create_table)
+        except duckdb.Error as error:
+            raise TransformRunError(
+                f"SCHEMA of stream {stream!r} cannot be typed in DuckDB: {first_line(error)}"
+            ) from None
         relation = connection.table(quote_identifier(self.table))
         columns = {
             c: column_type(t) for c, t in zip(relation.columns, relation.dtypes, strict=True)
@@ -239,15 +288,15 @@ class StreamBatcher:
         try:
             self._read(lines)
             return []
-        except duckdb.Error:
+        except _READ_ERRORS:
             pass
         good, bad = [], []
         for line in lines:
             try:
                 self._read([line])
                 good.append(line)
-            except duckdb.Error as error:
-                problem = re.sub(r"^.*in line \d+: ", "", first_line(error))
+            except _READ_ERRORS as error:
+                problem = re.sub(r"^.*in line \d+: ", "", _read_problem(error))
                 bad.append((f"record does not match the stream schema: {problem}", line))
         self._read(good)
         return bad
@@ -287,7 +336,7 @@ class StreamBatcher:
 
 def _record_text(line: str) -> str:
     """The record of a RECORD message line, as compact JSON text."""
-    return json.dumps(json.loads(line).get("record"), separators=(",", ":"), ensure_ascii=False)
+    return msgspec.json.encode(msgspec.json.decode(line).get("record")).decode("utf-8")
 
 
 def _reject_json(rule: str, field: str, reason: str, record: str) -> str:

@@ -33,6 +33,7 @@ from transforms.engine.model import (
     Rule,
     Unnest,
 )
+from transforms.engine.ownership import check_output_name
 
 
 @cache
@@ -45,11 +46,24 @@ def mapping_schema() -> dict[str, Any]:
 def load_mapping_file(path: Path, display_name: str | None = None) -> list[Output]:
     """Load and check one mapping file; returns its outputs in file order."""
     name = display_name or str(path)
+    return load_mapping_text(read_utf8(path, name, "mapping file"), name)
+
+
+def read_utf8(path: Path, name: str, what: str) -> str:
+    """The text of a mapping file or SQL model; unreadable or non-UTF-8 files raise a
+    :class:`MappingError` naming the file (and the line of the first bad byte)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
-        raise MappingError(f"cannot read mapping file: {error.strerror}", Location(name)) from None
-    return load_mapping_text(text, name)
+        raise MappingError(f"cannot read {what}: {error.strerror}", Location(name)) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise MappingError(
+            f"{what} is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
+            Location(name, line),
+        ) from None
 
 
 def load_mapping_text(text: str, file: str) -> list[Output]:
@@ -61,6 +75,11 @@ def load_mapping_text(text: str, file: str) -> list[Output]:
         line = mark.line + 1 if mark is not None else 0
         problem = getattr(error, "problem", None) or str(error)
         raise MappingError(f"invalid YAML: {problem}", Location(file, line)) from None
+    except RecursionError:
+        raise MappingError(
+            "invalid YAML: nested too deeply to read (a mapping file needs a few levels)",
+            Location(file),
+        ) from None
     if not isinstance(document, LineDict):
         raise MappingError(
             "a mapping file must be a YAML mapping with 'version' and 'outputs'", Location(file, 1)
@@ -91,7 +110,16 @@ def _validate_against_schema(document: LineDict, file: str) -> None:
         parent = _node_at(document, list(error.absolute_path))
         if isinstance(parent, LineDict) and error.instance in parent:
             line = parent.line_of(error.instance)
-    raise MappingError(f"at {where}: {message}", Location(file, line))
+    raise MappingError(f"at {_shorten(where)}: {_shorten(message)}", Location(file, line))
+
+
+def _shorten(text: str, limit: int = 300) -> str:
+    """``text`` cut in the middle when longer than ``limit``: JSON Schema messages quote the
+    offending value, which aliases can make enormous."""
+    if len(text) <= limit:
+        return text
+    keep = limit // 2
+    return f"{text[:keep]} … {text[-keep:]}"
 
 
 def _deepest(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
@@ -146,6 +174,7 @@ class _FileReader:
         return node.get(key, self.defaults.get(key, fallback))
 
     def output(self, name: str, node: LineDict, line: int) -> Output:
+        check_output_name(name, self.at(line))
         source = node["from"]
         alias = node.get("as") or source.split(".")[-1]
         fields = tuple(

@@ -3,27 +3,31 @@
 A Singer SDK inline mapper. Each stream that an output of the configured mapping files
 reads (``from: raw_clickup.tasks`` matches stream ``tasks``) is buffered and mapped in
 micro-batches (``batch_size`` records, and at every STATE message, so a STATE is emitted
-only after every record before it). Each output becomes a stream named by its table part
-(``stg_clickup.tasks`` → ``tasks``) with a SCHEMA derived from the mapped types; rejected
-rows go to ``<stream>__rejected`` (``_rule``, ``_field``, ``_reason``, ``_record``).
+only after every record before it). Each output becomes a stream named ``schema-table``
+(``stg_clickup.tasks`` → ``stg_clickup-tasks``, which target-duckdb loads into
+``stg_clickup.tasks``) with a SCHEMA derived from the mapped types; rejected rows go to
+``stg_clickup-tasks__rejected`` (``_rule``, ``_field``, ``_reason``, ``_record``).
 Streams no output reads pass through unchanged (``unmatched_streams: drop`` drops them).
 Aggregations and joins are post-load only and are refused at start.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import sys
 import tempfile
 import typing as t
+import weakref
 from pathlib import Path
 
+import click
 import duckdb
-import msgspec
 from singer_sdk import singerlib as singer
 from singer_sdk import typing as th
+from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers.capabilities import PluginCapabilities
-from singer_sdk.io_base import SingerReader
 from singer_sdk.mapper_base import InlineMapper
 from singer_sdk.singerlib.json import serialize_json
 
@@ -33,32 +37,9 @@ from transforms.engine.inflight import REJECTS_SCHEMA, StreamBatcher, batches_fo
 from transforms.engine.loader import load_mapping_text
 from transforms.engine.model import Output
 from transforms.engine.project import Project
+from transforms.engine.singer_input import RAW_LINE, CheckedSingerReader
 
-RAW_LINE = "__bh_raw_line"
 DEFAULT_BATCH_SIZE = 50_000
-
-
-class _Envelope(msgspec.Struct):
-    type: str
-    stream: str | None = None
-
-
-_ENVELOPE = msgspec.json.Decoder(_Envelope)
-
-
-class EnvelopeReader(SingerReader):
-    """Decodes only the envelope of RECORD lines and keeps the raw line for DuckDB to read;
-    every other message is decoded in full as usual."""
-
-    def deserialize_json(self, line: str) -> dict:
-        """Deserialize a line, cheaply for RECORD messages."""
-        try:
-            envelope = _ENVELOPE.decode(line)
-        except msgspec.DecodeError:
-            return super().deserialize_json(line)
-        if envelope.type == "RECORD":
-            return {"type": "RECORD", "stream": envelope.stream, RAW_LINE: line}
-        return super().deserialize_json(line)
 
 
 class MapperDuckDB(InlineMapper):
@@ -66,7 +47,7 @@ class MapperDuckDB(InlineMapper):
 
     name = "mapper-duckdb"
     package_name = "brainhub"
-    message_reader_class = EnvelopeReader
+    message_reader_class = CheckedSingerReader
     capabilities: t.ClassVar[list] = [PluginCapabilities.ABOUT]
     config_jsonschema = th.PropertiesList(
         th.Property(
@@ -116,11 +97,13 @@ class MapperDuckDB(InlineMapper):
         self.passthrough: set[str] = set()
         self.batch_size = int(self.config.get("batch_size") or DEFAULT_BATCH_SIZE)
         self._pending: list[str] = []
-        shm = Path("/dev/shm")  # noqa: S108 - a private TemporaryDirectory inside it
-        self._work = tempfile.TemporaryDirectory(
-            prefix="mapper-duckdb-", dir=shm if shm.is_dir() else None
+        shm = Path("/dev/shm")  # noqa: S108 - a private directory (mkdtemp, mode 0700) inside it
+        self.work_dir = Path(
+            tempfile.mkdtemp(prefix="mapper-duckdb-", dir=shm if shm.is_dir() else None)
         )
-        self.work_dir = Path(self._work.name)
+        # Removed by close(), or when the mapper is collected or the process exits after an
+        # error stopped the run.
+        self._remove_work_dir = weakref.finalize(self, shutil.rmtree, self.work_dir, True)
 
     def _load_outputs(self) -> list[Output]:
         root = Path(os.environ.get("MELTANO_PROJECT_ROOT") or Path.cwd())
@@ -237,15 +220,55 @@ class MapperDuckDB(InlineMapper):
     def process_endofpipe(self) -> None:
         """Map what is still buffered."""
         self._flush()
+        self.close()
+
+    def close(self) -> None:
+        """Release DuckDB and the batch files (also after a failed run)."""
         self.connection.close()
-        self._work.cleanup()
+        self._remove_work_dir()
 
     @classmethod
     def invoke(cls, *args: t.Any, **kwargs: t.Any) -> None:
-        """Run the mapper; a mapping or data error prints one line and exits 1."""
+        """Run the mapper; bad settings, mappings or input print one line and exit 1."""
         try:
             super().invoke(*args, **kwargs)
+        except ConfigValidationError as error:
+            _fail(f"invalid settings: {'; '.join(error.errors) or error}")
         except BrainhubError as error:
-            sys.stdout.flush()
-            print(f"mapper-duckdb: error: {error}", file=sys.stderr)
-            sys.exit(1)
+            _fail(str(error))
+
+    @classmethod
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> t.Any:
+        """Read ``--config`` files; an unreadable or non-JSON file is one line and exit 1."""
+        for item in value:
+            if item == "ENV":
+                continue
+            problem = config_file_problem(Path(item))
+            if problem is not None:
+                _fail(f"config file {item}: {problem}")
+        return super().cb_config(ctx, param, value)
+
+
+def config_file_problem(path: Path) -> str | None:
+    """What is wrong with a ``--config`` file, or ``None`` when it holds a JSON object."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return f"cannot read it ({error.strerror})"
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        return f"not UTF-8 text (byte {error.start + 1})"
+    except ValueError as error:
+        return f"not valid JSON ({error})"
+    except RecursionError:
+        return "JSON nested too deeply to read"
+    if not isinstance(document, dict):
+        return "must hold one JSON object of settings"
+    return None
+
+
+def _fail(message: str) -> t.NoReturn:
+    sys.stdout.flush()
+    print(f"mapper-duckdb: error: {message}", file=sys.stderr)
+    sys.exit(1)

@@ -158,6 +158,9 @@ class SqlModel:
     depends_on: tuple[str, ...] = field(default=())
     first_line: int = 1
     """The file line the SQL text starts on."""
+    trusted: bool = False
+    """Marked ``-- trusted: true``: may read files, URLs and other databases. Untrusted
+    models run with DuckDB's external access switched off."""
 
 
 Model = Output | SqlModel

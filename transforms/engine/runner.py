@@ -16,12 +16,15 @@ from dataclasses import dataclass
 import duckdb
 
 from brainhub.sql import quote_identifier, quote_qualified
+from transforms.engine.access import in_access_order, restrict_external_access
 from transforms.engine.compiler import CompiledOutput, compile_output
 from transforms.engine.errors import Location, MappingError, TransformRunError
 from transforms.engine.model import Model, Output, SqlModel
+from transforms.engine.ownership import check_owned, mark_sql, ownership_problem
 from transforms.engine.warehouse import catalog_for, first_line
 
 FAILURES_TABLE = quote_identifier("__bh_failures")
+PREVIEW_TABLE = quote_identifier("__bh_preview")
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,14 @@ def count_rows(connection: duckdb.DuckDBPyConnection, table: str) -> int:
 def build_output(
     connection: duckdb.DuckDBPyConnection, compiled: CompiledOutput
 ) -> tuple[int, int]:
-    """Create the output table (and its rejects table); returns (rows, rejected rows)."""
-    schema = compiled.output.name.split(".")[0]
+    """Create the output table (and its rejects table); returns (rows, rejected rows).
+
+    Raises :class:`TransformRunError` when either table stands in the warehouse but was not
+    built by transform-duckdb (see :mod:`transforms.engine.ownership`).
+    """
+    output = compiled.output
+    check_owned(connection, output.name, _written_tables(output), output.location)
+    schema = output.name.split(".")[0]
     connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(schema)}")
     rejected = 0
     select = compiled.select_all
@@ -80,21 +89,32 @@ def build_output(
         connection.execute(
             f"CREATE OR REPLACE TABLE {compiled.rejects_target} AS {compiled.rejects(FAILURES_TABLE)}"
         )
+        connection.execute(mark_sql(compiled.rejects_target, output.location))
         connection.execute(f"DROP TABLE {FAILURES_TABLE}")
         if rejected:
             select = compiled.select_valid
     else:
         connection.execute(f"DROP TABLE IF EXISTS {compiled.rejects_target}")
     connection.execute(f"CREATE OR REPLACE TABLE {compiled.target} AS {select}")
+    connection.execute(mark_sql(compiled.target, output.location))
     return count_rows(connection, compiled.target), rejected
+
+
+def _written_tables(model: Model) -> list[str]:
+    """The tables building ``model`` creates, replaces or drops."""
+    if isinstance(model, SqlModel):
+        return [model.name]
+    return [model.name, f"{model.name}__rejected"]
 
 
 def build_sql_model(connection: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     """Create a ``.sql`` model's table; returns its row count."""
+    check_owned(connection, model.name, _written_tables(model), model.location)
     schema = model.name.split(".")[0]
     target = quote_qualified(model.name)
     connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(schema)}")
     connection.execute(f"CREATE OR REPLACE TABLE {target} AS {model.sql}")
+    connection.execute(mark_sql(target, model.location))
     return count_rows(connection, target)
 
 
@@ -103,9 +123,13 @@ def run_models(
     models: Sequence[Model],
     on_result: Callable[[OutputResult], None] | None = None,
 ) -> list[OutputResult]:
-    """Build ``models`` in order, one transaction each; stops at the first failure."""
+    """Build ``models`` in order, one transaction each; stops at the first failure.
+
+    Trusted SQL models (and what they read) run first; then DuckDB's external access is
+    switched off for good and the rest run (see :mod:`transforms.engine.access`).
+    """
     results = []
-    for model in models:
+    for model in in_access_order(connection, models):
         started = time.perf_counter()
         connection.execute("BEGIN TRANSACTION")
         try:
@@ -117,7 +141,7 @@ def run_models(
         except duckdb.Error as error:
             connection.execute("ROLLBACK")
             raise TransformRunError(
-                f"{model.location}: output {model.name!r}: {first_line(error)}"
+                f"{_where(model, error)}: output {model.name!r}: {first_line(error)}{_hint(error)}"
             ) from None
         except BaseException:
             connection.execute("ROLLBACK")
@@ -143,7 +167,7 @@ def validate_models(
     broken: set[str] = set()
     connection.execute("BEGIN TRANSACTION")
     try:
-        for model in models:
+        for model in in_access_order(connection, models):
             blocked = [name for name in model.depends_on if name in broken]
             if blocked:
                 broken.add(model.name)
@@ -153,6 +177,11 @@ def validate_models(
                         model.location,
                     )
                 )
+                continue
+            problem = ownership_problem(connection, model.name, _written_tables(model))
+            if problem is not None:
+                broken.add(model.name)
+                errors.append(MappingError(problem, model.location))
                 continue
             try:
                 _stand_in(connection, model)
@@ -180,7 +209,8 @@ def _stand_in(connection: duckdb.DuckDBPyConnection, model: Model) -> None:
             relation = connection.sql(sql)
         except duckdb.Error as error:
             raise MappingError(
-                f"output {model.name!r}: DuckDB rejects the {label} query: {first_line(error)}",
+                f"output {model.name!r}: DuckDB rejects the {label} query: {first_line(error)}"
+                f"{_hint(error)}",
                 _where(model, error),
             ) from None
         main = main or relation
@@ -203,7 +233,7 @@ def _where(model: Model, error: duckdb.Error) -> Location:
     if match:
         return Location(model.location.file, model.first_line + int(match.group(1)) - 1)
     for name in re.findall(r'"([^"]+)"', message):
-        found = re.search(rf"\b{re.escape(name)}\b", model.sql)
+        found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", model.sql)
         if found:
             line = model.first_line + model.sql[: found.start()].count("\n")
             return Location(model.location.file, line)
@@ -213,15 +243,35 @@ def _where(model: Model, error: duckdb.Error) -> Location:
 def preview_rows(
     connection: duckdb.DuckDBPyConnection, model: Model, limit: int
 ) -> duckdb.DuckDBPyRelation:
-    """The first ``limit`` rows ``model`` would produce now (rejected rows left out)."""
+    """The first ``limit`` rows ``model`` would produce now (rejected rows left out).
+
+    Anything but a trusted SQL model switches the connection's external access off first.
+    """
+    if not (isinstance(model, SqlModel) and model.trusted):
+        restrict_external_access(connection)
     if isinstance(model, SqlModel):
         sql = model.sql
     else:
         compiled = compile_for(connection, model)
         sql = compiled.select_valid
     try:
-        return connection.sql(f"SELECT * FROM ({sql}) LIMIT {int(limit)}")  # noqa: S608
+        # Materialised here, so an error while computing rows names the model too.
+        connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE {PREVIEW_TABLE} AS "  # noqa: S608
+            f"SELECT * FROM ({sql}) LIMIT {int(limit)}"
+        )
+        return connection.table(PREVIEW_TABLE)
     except duckdb.Error as error:
         raise TransformRunError(
-            f"{model.location}: output {model.name!r}: {first_line(error)}"
+            f"{_where(model, error)}: output {model.name!r}: {first_line(error)}{_hint(error)}"
         ) from None
+
+
+def _hint(error: duckdb.Error) -> str:
+    """What to do when DuckDB refused to reach outside the warehouse."""
+    if isinstance(error, duckdb.PermissionException):
+        return (
+            " (SQL models read only warehouse tables; a model that must read files, URLs or "
+            "other databases needs the header line '-- trusted: true')"
+        )
+    return ""

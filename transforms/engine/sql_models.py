@@ -4,6 +4,11 @@ A model file holds one SELECT (or WITH … SELECT). Its output table is named by
 comment ``-- output: schema.table`` or, without one, by the file name
 (``mart_clickup.overdue_tasks.sql``). Its dependencies are read from the statement itself
 by DuckDB's parser: every table it reads that another output builds runs first.
+
+A model reads only the warehouse: it runs with DuckDB's external access switched off, so
+``read_csv('/etc/passwd')``, ``COPY``, ``ATTACH``, URLs and extensions are refused. A model
+that must read outside (a CSV of targets, say) says so in its leading comments with
+``-- trusted: true``; trusted models run first, before access is switched off.
 """
 
 from __future__ import annotations
@@ -16,19 +21,19 @@ from typing import Any
 import duckdb
 
 from transforms.engine.errors import Location, MappingError
+from transforms.engine.loader import read_utf8
 from transforms.engine.model import SqlModel
+from transforms.engine.ownership import check_output_name
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$")
 _HEADER = re.compile(r"^\s*--\s*output\s*:\s*(?P<name>\S+)\s*$", re.IGNORECASE)
+_TRUSTED = re.compile(r"^\s*--\s*trusted\s*:\s*(?P<value>.*?)\s*$", re.IGNORECASE)
 
 
 def load_sql_model(path: Path, display_name: str | None = None) -> SqlModel:
     """Load one ``.sql`` model; errors name the file and line."""
     file = display_name or str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise MappingError(f"cannot read SQL model: {error.strerror}", Location(file)) from None
+    text = read_utf8(path, file, "SQL model")
     return parse_sql_model(text, file, default_name=path.name.removesuffix(".sql"))
 
 
@@ -46,6 +51,8 @@ def parse_sql_model(text: str, file: str, default_name: str) -> SqlModel:
             "'-- output: schema.table' or name the file schema.table.sql",
             Location(file, line),
         )
+    check_output_name(name, Location(file, line))
+    trusted = _trusted(text, file)
     sql = text.strip().rstrip(";").strip()
     first_line = text[: text.find(sql)].count("\n") + 1 if sql else 1
     tree = _parse(sql, file, first_line)
@@ -67,7 +74,26 @@ def parse_sql_model(text: str, file: str, default_name: str) -> SqlModel:
         location=Location(file, line),
         depends_on=tuple(tables),
         first_line=first_line,
+        trusted=trusted,
     )
+
+
+def _trusted(text: str, file: str) -> bool:
+    """``-- trusted: true`` among the comment lines the file starts with."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if stripped and not stripped.startswith("--"):
+            return False
+        match = _TRUSTED.match(raw)
+        if match:
+            value = match["value"].lower()
+            if value not in ("true", "false"):
+                raise MappingError(
+                    f"'-- trusted:' must be true or false, got {match['value']!r}",
+                    Location(file, number),
+                )
+            return value == "true"
+    return False
 
 
 def _parse(sql: str, file: str, first_line: int) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Singer stream schemas (JSON Schema) ↔ DuckDB column types, for the in-flight mapper.
 
 In flight, a record is typed from its stream's SCHEMA message, the way target-duckdb
-loads it: objects with properties become STRUCT, arrays with items LIST, open objects and
-mixed unions JSON. Strings stay VARCHAR whatever their ``format``, so conversion functions
+loads it: objects with properties become STRUCT, arrays with items LIST, open objects,
+objects whose keys cannot be struct fields (empty, NUL, equal but for case) and mixed
+unions JSON. Strings stay VARCHAR whatever their ``format``, so conversion functions
 (``to_timestamp``) see the text the tap sent. The mapper's own SCHEMA message is derived
 back from the DuckDB types the compiled query produces.
 """
@@ -40,6 +41,8 @@ def duckdb_type(schema: Any) -> str:
         if not properties or schema.get("additionalProperties") not in (None, False):
             return "JSON"
         if len({key.lower() for key in properties}) != len(properties):
+            return "JSON"
+        if any(not key or "\x00" in key for key in properties):
             return "JSON"
         fields = ", ".join(
             f"{quote_identifier(key)} {duckdb_type(value)}" for key, value in properties.items()

@@ -164,3 +164,91 @@ def test_validate_points_into_a_sql_model(project: Path) -> None:
         "transforms/demo/mart.top.sql:3: output 'mart.top_posts': DuckDB rejects"
     )
     assert "nonexistent" in first
+
+
+# One value whose aliases expand to 9**6 strings: a schema error quoting it must stay short.
+BOMB = (
+    "[[&a [x, x, x, x, x, x, x, x, x], "
+    + ", ".join(
+        f"&{name} [{', '.join([f'*{previous}'] * 9)}]"
+        for previous, name in zip("abcde", "bcdef", strict=True)
+    )
+    + "]]"
+)
+BAD_MAPPINGS = [
+    (
+        "latin1.yaml",
+        b"version: 1\ndescription: caf\xe9\noutputs: {}\n",
+        "transforms/demo/latin1.yaml:2: mapping file is not UTF-8 text (byte 0xe9); save it "
+        "as UTF-8",
+    ),
+    (
+        "latin1.sql",
+        b"-- output: mart.latin\nSELECT '\xe9' AS a\n",
+        "transforms/demo/latin1.sql:2: SQL model is not UTF-8 text (byte 0xe9); save it as UTF-8",
+    ),
+    (
+        "deep.yaml",
+        b"version: 1\noutputs:\n  stg.deep:\n    from: raw.posts\n    description: "
+        + b"[" * 20_000
+        + b"]" * 20_000
+        + b"\n",
+        "transforms/demo/deep.yaml",
+    ),
+    (
+        "bomb.yaml",
+        (
+            "version: 1\noutputs:\n  stg.bomb:\n    from: raw.posts\n    rules:\n"
+            f"      - {{rule: accepted_values, field: id, values: {BOMB}}}\n"
+        ).encode(),
+        "transforms/demo/bomb.yaml",
+    ),
+    (
+        "tab.yaml",
+        b"version: 1\noutputs:\n\tstg.p: {from: raw.posts}\n",
+        "transforms/demo/tab.yaml:3: invalid YAML: found character '\\t' that cannot start any "
+        "token",
+    ),
+    (
+        "tag.yaml",
+        b"version: 1\noutputs: !!python/object:os.system {}\n",
+        "transforms/demo/tag.yaml:2: invalid YAML: could not determine a constructor for the tag",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"), BAD_MAPPINGS, ids=[b[0] for b in BAD_MAPPINGS]
+)
+def test_bad_mapping_files_are_one_short_line(
+    project: Path, name: str, content: bytes, expected: str
+) -> None:
+    (project / "transforms" / "demo" / name).write_bytes(content)
+    for command in (("run",), ("validate",), ("preview", "stg.posts")):
+        code, out, err = invoke(project, *command)
+        assert (code, out) == (1, ""), command
+        assert len(err.splitlines()) == 1, err[:2000]
+        assert len(err) < 600, err[:2000]
+        assert err.startswith(f"transform-duckdb: error: {expected}"), err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--path", "data"), "cannot open warehouse "),
+        (("--path", "transforms/demo/posts.yaml"), "cannot open warehouse "),
+        (("--path", "nowhere/else.duckdb"), "does not exist; load data first"),
+        (("--select", ""), "--select '' matches no output (outputs: mart.posts_per_author, "),
+        (("--select", "+"), "--select '+' matches no output"),
+        (("--select", "stg.[post"), "--select 'stg.[post' matches no output"),
+        (("--mappings", "nope"), "no such mapping file or folder"),
+    ],
+)
+def test_bad_command_line_input_is_one_line(
+    project: Path, args: tuple[str, ...], expected: str
+) -> None:
+    code, out, err = invoke(project, "run", *args)
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("transform-duckdb: error: ")
+    assert expected in err

@@ -65,7 +65,7 @@ def run(messages: list[dict], capsys: pytest.CaptureFixture[str], **config: Any)
 def test_seed_mapping_in_flight(capsys: pytest.CaptureFixture[str]) -> None:
     out = run([POSTS_SCHEMA, post(1, user="7"), post(2, user="abc")], capsys)
     schema = out[0]
-    assert schema["stream"] == "posts"
+    assert schema["stream"] == "stg-posts"
     assert schema["schema"]["properties"] == {
         "external_id": {"type": ["string", "null"]},
         "subject": {"type": ["string", "null"]},
@@ -74,12 +74,12 @@ def test_seed_mapping_in_flight(capsys: pytest.CaptureFixture[str]) -> None:
         "published_at": {"type": ["string", "null"], "format": "date-time"},
     }
     assert schema["key_properties"] == []
-    assert out[1]["stream"] == "posts__rejected"
+    assert out[1]["stream"] == "stg-posts__rejected"
     records = [m for m in out if m["type"] == "RECORD"]
     assert records == [
         {
             "type": "RECORD",
-            "stream": "posts__rejected",
+            "stream": "stg-posts__rejected",
             "record": {
                 "_rule": "to_int",
                 "_field": "author_id",
@@ -89,7 +89,7 @@ def test_seed_mapping_in_flight(capsys: pytest.CaptureFixture[str]) -> None:
         },
         {
             "type": "RECORD",
-            "stream": "posts",
+            "stream": "stg-posts",
             "record": {
                 "external_id": "1",
                 "subject": "HELLO",
@@ -132,9 +132,9 @@ def test_keys_follow_renames_filters_and_rules_apply(capsys: pytest.CaptureFixtu
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert out[0]["key_properties"] == ["post_id"]
     records = [(m["stream"], m["record"]) for m in out if m["type"] == "RECORD"]
-    assert records[0][0] == "posts__rejected"
+    assert records[0][0] == "s-posts__rejected"
     assert records[0][1]["_reason"] == "value 'bye' is not one of: hello"
-    assert records[1] == ("posts", {"post_id": 1, "title": "hello"})
+    assert records[1] == ("s-posts", {"post_id": 1, "title": "hello"})
     assert len(records) == 2
 
 
@@ -162,8 +162,11 @@ def test_record_that_breaks_its_schema_is_rejected_not_fatal(
     bad["record"]["id"] = "two"
     out = run([POSTS_SCHEMA, post(1), bad, post(3)], capsys)
     records = [m for m in out if m["type"] == "RECORD"]
-    assert [r["record"].get("external_id") for r in records if r["stream"] == "posts"] == ["1", "3"]
-    (rejected,) = [r["record"] for r in records if r["stream"] == "posts__rejected"]
+    assert [r["record"].get("external_id") for r in records if r["stream"] == "stg-posts"] == [
+        "1",
+        "3",
+    ]
+    (rejected,) = [r["record"] for r in records if r["stream"] == "stg-posts__rejected"]
     assert rejected["_rule"] == "schema"
     assert rejected["_reason"].startswith("record does not match the stream schema: ")
     assert json.loads(rejected["_record"])["id"] == "two"
