@@ -1,6 +1,6 @@
-"""A stream whose keys and column types change (here: mapper-duckdb's staging rows sent into
-the raw schema) is refused by target-duckdb with one clear line, and a full-refresh run with
-``load_method: overwrite`` rebuilds the tables, through Meltano."""
+"""A stream whose keys and column types change (here: the tap's stream maps re-key ClickUp
+tasks and turn their ``tags`` list into text) is refused by target-duckdb with one clear line,
+and a full-refresh run with ``load_method: overwrite`` rebuilds the table, through Meltano."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from tests.pipeline.conftest import MeltanoProject
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
 
 TINY = "sandbox://clickup?size=tiny&seed=1"
+#: Stream maps that change the key of ``tasks`` and the type family of its ``tags`` column.
+REKEYED = '{"tasks": {"__key_properties__": ["custom_id_text"], "custom_id_text": "str(id)", "tags": "str(tags)"}}'
 
 
 def test_changed_keys_are_refused_then_rebuilt_with_overwrite(
@@ -20,8 +22,8 @@ def test_changed_keys_are_refused_then_rebuilt_with_overwrite(
     raw_tasks = meltano_project.query("SELECT count(*) FROM raw_clickup.tasks")
 
     mapped = meltano_project.run(
-        "run", "--full-refresh", "tap-clickup", "clickup-staging", "target-duckdb",
-        check=False, TAP_CLICKUP_BASE_URL=TINY,
+        "run", "--full-refresh", "tap-clickup", "target-duckdb",
+        check=False, TAP_CLICKUP_BASE_URL=TINY, TAP_CLICKUP_STREAM_MAPS=REKEYED,
     )  # fmt: skip
     assert mapped.returncode != 0
     refusal = [line for line in mapped.stderr.splitlines() if "target-duckdb: stream " in line]
@@ -38,10 +40,16 @@ def test_changed_keys_are_refused_then_rebuilt_with_overwrite(
     ) != [("JSON",)]
 
     meltano_project.run(
-        "run", "--full-refresh", "tap-clickup", "clickup-staging", "target-duckdb",
-        TAP_CLICKUP_BASE_URL=TINY, TARGET_DUCKDB_LOAD_METHOD="overwrite",
+        "run", "--full-refresh", "tap-clickup", "target-duckdb",
+        TAP_CLICKUP_BASE_URL=TINY, TAP_CLICKUP_STREAM_MAPS=REKEYED,
+        TARGET_DUCKDB_LOAD_METHOD="overwrite",
     )  # fmt: skip
     rebuilt = meltano_project.query(
-        "SELECT count(*), count(DISTINCT task_id) FROM raw_clickup.tasks"
+        "SELECT count(*), count(DISTINCT custom_id_text) FROM raw_clickup.tasks"
     )
-    assert rebuilt[0][0] == rebuilt[0][1] > 0
+    ((tasks,),) = raw_tasks
+    assert rebuilt == [(tasks, tasks)]  # every task again, keyed by its new key
+    assert meltano_project.query(
+        "SELECT data_type FROM information_schema.columns "
+        "WHERE table_schema = 'raw_clickup' AND table_name = 'tasks' AND column_name = 'tags'"
+    ) == [("VARCHAR",)]

@@ -3,6 +3,8 @@ sensitive, and every plugin's executable exists in the project environment."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +17,14 @@ from taps.runtime.settings import ENGINE_SETTINGS
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = yaml.safe_load((REPO / "meltano.yml").read_text(encoding="utf-8"))
 EXTRACTORS = {p["name"]: p for p in PROJECT["plugins"]["extractors"]}
+#: The Singer SDK's own tap settings that Meltano users set (stream maps, flattening, BATCH).
+SDK_TAP_SETTINGS = {
+    "stream_maps",
+    "stream_map_config",
+    "flattening_enabled",
+    "flattening_max_depth",
+    "batch_config",
+}
 ALLOWED_KEYS = {"name", "kind", "label", "sensitive", "value", "description", "options", "env"}
 
 
@@ -22,10 +32,20 @@ ALLOWED_KEYS = {"name", "kind", "label", "sensitive", "value", "description", "o
 def test_extractor_declares_its_settings(name: str) -> None:
     spec = load_connector(name.removeprefix("tap-"))
     declared = {s["name"]: s for s in EXTRACTORS[name]["settings"]}
-    assert set(declared) == set(spec.settings) | set(ENGINE_SETTINGS)
+    assert set(declared) == set(spec.settings) | set(ENGINE_SETTINGS) | SDK_TAP_SETTINGS
     for setting_name, setting in spec.settings.items():
         assert bool(declared[setting_name].get("sensitive")) == setting.secret, setting_name
     assert EXTRACTORS[name]["load_schema"] == f"raw_{spec.name}"
+
+
+@pytest.mark.parametrize("name", sorted(EXTRACTORS))
+def test_extractor_declares_the_sdk_settings_it_reads(name: str) -> None:
+    """The Singer SDK settings declared in meltano.yml are ones the tap really offers."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / name), "--about", "--format", "json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert set(json.loads(done.stdout)["settings"]["properties"]) >= SDK_TAP_SETTINGS
 
 
 @pytest.mark.parametrize("name", sorted(EXTRACTORS))
