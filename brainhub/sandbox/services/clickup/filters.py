@@ -57,7 +57,7 @@ def ms_param(request: Request, name: str) -> int | None:
 
 
 def task_checks(
-    request: Request, tree: Hierarchy, seed_parent: Callable[[str], Any]
+    request: Request, tree: Hierarchy, find_parent: Callable[[str], Any]
 ) -> list[Check]:
     """The checks a task must pass for ``request``'s filters (``archived`` aside)."""
     checks: list[Check] = []
@@ -65,9 +65,9 @@ def task_checks(
         checks.append(lambda t: t.status_index != CLOSED_STATUS)
     parent = arg(request, "parent")
     if parent:
-        found = seed_parent(parent)
-        index = found.index if found is not None else -1
-        checks.append(lambda t: t.parent_index == index)
+        found = find_parent(parent)
+        where = (found.list_no, found.index) if found is not None else (-1, -1)
+        checks.append(lambda t: (t.list_no, t.parent_index) == where)
     elif not flag(request, "subtasks"):
         checks.append(lambda t: t.parent_index is None)
     statuses = {s.lower() for s in array_param(request, "statuses")}
