@@ -1,4 +1,5 @@
-"""``brainhub sandbox``: serve emulators, print their record counts, change their data.
+"""``brainhub sandbox``: serve emulators, print their record counts and API coverage,
+change their data.
 
 A thin layer over :mod:`brainhub.sandbox`; every verb takes a service name
 (``brainhub sandbox serve clickup``) and refuses unknown ones with the valid list.
@@ -20,6 +21,7 @@ from brainhub.errors import EmulatorError
 from brainhub.sandbox import state
 from brainhub.sandbox.emulator import Emulator
 from brainhub.sandbox.faults import FAULT_KINDS
+from brainhub.sandbox.kit.coverage import coverage
 from brainhub.sandbox.ratelimit import rate_forms_text
 from brainhub.sandbox.registry import emulator_class, services
 from brainhub.sandbox.server import serve as serve_emulator
@@ -163,6 +165,18 @@ def serve_command(
 def counts_command(service: str, seed: int, size: str, generation: int | None) -> None:
     """Print the records per stream a default sync of SERVICE extracts, as JSON."""
     _echo_json(_build(service, seed=seed, size=size, generation=generation).counts())
+
+
+@sandbox.command("coverage")
+@SERVICE
+@click.option("--json", "as_json", is_flag=True, help="Print the report as one JSON object.")
+def coverage_command(service: str, as_json: bool) -> None:
+    """Documented GET operations of SERVICE: served, left out (with reasons), missing."""
+    report = coverage(service, emulator_class(service))
+    if as_json:
+        _echo_json(report.as_dict())
+    else:
+        click.echo(report.text())
 
 
 @sandbox.command("mutate")

@@ -25,12 +25,16 @@ pipeline; a subclass supplies the vendor's knowledge through class attributes an
 ``throttled_response()``   the vendor's 429 (or 403…) when a caller is over the limit
 ``not_found_response()``   the vendor's answer to an unknown route
 ``server_error_response``  the vendor's 500 body (502/503 default to a gateway page)
+``dispatch()``             how a matched route's endpoint is called (the kit adds shaped
+                           operations answered from documented schemas)
+``dress()``                the vendor's HTTP manners on every response (content type, gzip)
 =========================  ===============================================================
 
 Pipeline for each request: reload the stored generation if it changed (when following
 the state file) → optional latency → route match (else ``not_found_response``) →
 ``authenticate`` → rate limiter keyed by ``credential_key`` → fault draw → handler →
-rate-limit headers → request log (credentials hidden: see :mod:`brainhub.sandbox.request_log`).
+rate-limit headers → ``dress`` → request log (credentials hidden: see
+:mod:`brainhub.sandbox.request_log`).
 
 Writing an emulator::
 
@@ -224,6 +228,14 @@ class Emulator:
             return gateway_error_response(status)
         return self.json_response({"error": "Internal Server Error"}, status=status)
 
+    def dispatch(self, endpoint: str, request: Request, values: Mapping[str, Any]) -> Any:
+        """Call the handler a route names (default: the method called ``endpoint``)."""
+        return getattr(self, endpoint)(request, **values)
+
+    def dress(self, request: Request, response: Response) -> Response:
+        """The vendor's finishing touches on every response (headers, compression)."""
+        return response
+
     # ----------------------------------------------------------------------- helpers
 
     def rng(self, *scope: object) -> random.Random:
@@ -262,6 +274,7 @@ class Emulator:
         if self.latency_ms:
             time.sleep(self.latency_ms / 1000)
         response, fault = self._respond(request)
+        response = self.dress(request, response)
         self._log(request, response.status_code, fault)
         return response(environ, start_response)
 
@@ -310,7 +323,7 @@ class Emulator:
         if fault in ("500", "502", "503"):
             return self.server_error_response(int(fault))
         try:
-            result = getattr(self, endpoint)(request, **values)
+            result = self.dispatch(endpoint, request, values)
         except HTTPException as exc:
             result = exc.get_response(request.environ)
         response = result if isinstance(result, Response) else self.json_response(result)

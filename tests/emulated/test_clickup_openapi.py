@@ -2,17 +2,14 @@
 
 The document (ClickUp's own, OpenAPI 3.1 = JSON Schema 2020-12) is vendor reference data
 kept next to the repository; without it these tests skip. Where the document contradicts
-ClickUp's real responses or itself, ``ERRATA`` patches it, each with its reason; the
+ClickUp's real responses or itself, ``ERRATA`` (in tests/support/clickup_reference.py) patches it; the
 recorded real task responses must validate against the patched document too.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -21,112 +18,27 @@ from referencing.jsonschema import DRAFT202012
 from werkzeug.test import Client
 
 from brainhub.sandbox.services.clickup import ClickUpEmulator
-
-REFERENCE_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "apis" / "clickup"
-DOCUMENT = REFERENCE_DIR / "clickup-api-v2-reference.json"
-URI = "urn:clickup:api-v2"
-
-pytestmark = pytest.mark.skipif(
-    not DOCUMENT.exists(),
-    reason="the ClickUp vendor reference (../shared/apis/clickup) is not present",
+from tests.support.clickup_reference import (
+    ABSENT_REASON,
+    DOCUMENT,
+    REFERENCE_DIR,
+    URI,
+    patched_document,
+    pointer_to,
 )
 
-
-def _pointer(path: str, method: str) -> list[str]:
-    return ["paths", path, method, "responses", "200", "content", "application/json", "schema"]
-
-
-def _at(document: dict[str, Any], keys: list[str]) -> Any:
-    node = document
-    for key in keys:
-        node = node[key]
-    return node
-
-
-def _fix_folders(doc: dict[str, Any]) -> None:
-    """GetFolders types ``folders`` as one object and its ``lists`` as strings; the
-    document's own example (and every real response) has an array of folders, each
-    embedding full list objects."""
-    schema = _at(doc, _pointer("/v2/space/{space_id}/folder", "get"))
-    folder = copy.deepcopy(schema["properties"]["folders"])
-    list_item = _at(doc, _pointer("/v2/folder/{folder_id}/list", "get"))["properties"]["lists"]
-    folder["properties"]["lists"] = copy.deepcopy(list_item)
-    schema["properties"]["folders"] = {"type": "array", "items": folder}
-
-
-def _fix_task_arrays(doc: dict[str, Any]) -> None:
-    """GetTasks, CreateTask and UpdateTask type ``assignees``/``watchers``/``tags``/
-    ``checklists`` as string arrays (GetTasks also ``time_estimate`` as a string); GetTask
-    (the same task object) and real responses have objects and a number of ms."""
-    task = _at(doc, _pointer("/v2/task/{task_id}", "get"))
-    listed = _at(doc, _pointer("/v2/list/{list_id}/task", "get"))["properties"]["tasks"]["items"]
-    created = _at(doc, _pointer("/v2/list/{list_id}/task", "post"))
-    updated = _at(doc, _pointer("/v2/task/{task_id}", "put"))
-    for schema in (listed, created, updated):
-        for key in ("assignees", "watchers", "tags", "checklists", "time_estimate"):
-            if key in schema.get("properties", {}):
-                schema["properties"][key] = copy.deepcopy(task["properties"][key])
-
-
-def _fix_one_of_with_empty_schema(node: Any) -> None:
-    """Some ``oneOf`` lists hold an empty schema ``{}`` (list ``status``/``priority``,
-    a field's ``type_config.default``): ``{}`` matches everything, so no documented value
-    could ever match exactly one branch. Read them as ``anyOf``."""
-    if isinstance(node, dict):
-        if "oneOf" in node and {} in node["oneOf"]:
-            node["anyOf"] = node.pop("oneOf")
-        for value in node.values():
-            _fix_one_of_with_empty_schema(value)
-    elif isinstance(node, list):
-        for value in node:
-            _fix_one_of_with_empty_schema(value)
-
-
-def _fix_priority(doc: dict[str, Any]) -> None:
-    """``priority`` says ``nullable: true`` (OpenAPI 3.0), which 3.1 ignores; real tasks
-    without a priority (see the recorded fixtures) carry ``null``."""
-    priority = _at(doc, _pointer("/v2/task/{task_id}", "get"))["properties"]["priority"]
-    priority["type"] = ["object", "null"]
-
-
-def _fix_comment_assignee(doc: dict[str, Any]) -> None:
-    """Comments require ``assignee``/``assigned_by`` objects; unassigned comments (most)
-    carry ``null`` in real responses."""
-    schema = _at(doc, _pointer("/v2/task/{task_id}/comment", "get"))
-    item = schema["properties"]["comments"]["items"]
-    for key in ("assignee", "assigned_by"):
-        item["properties"][key] = {"anyOf": [item["properties"][key], {"type": "null"}]}
-
-
-def _fix_time_entry_custom_id(doc: dict[str, Any]) -> None:
-    """A time entry's task requires a string ``custom_id``; tasks have ``custom_id: null``
-    unless the workspace enabled custom task ids (GetTasks says string or null)."""
-    schema = _at(doc, _pointer("/v2/team/{team_Id}/time_entries", "get"))
-    task = schema["properties"]["data"]["items"]["properties"]["task"]
-    task["properties"]["custom_id"] = {"type": ["string", "null"]}
-
-
-ERRATA: list[Callable[[dict[str, Any]], None]] = [
-    _fix_one_of_with_empty_schema,
-    _fix_folders,
-    _fix_task_arrays,
-    _fix_priority,
-    _fix_comment_assignee,
-    _fix_time_entry_custom_id,
-]
+pytestmark = pytest.mark.skipif(not DOCUMENT.exists(), reason=ABSENT_REASON)
 
 
 @pytest.fixture(scope="module")
 def validator_for() -> Callable[[str, str], Draft202012Validator]:
-    document = json.loads(DOCUMENT.read_text(encoding="utf-8"))
-    for fix in ERRATA:
-        fix(document)
+    document = patched_document()
     resource = Resource.from_contents(document, default_specification=DRAFT202012)
     registry = Registry().with_resource(URI, resource)
 
     def build(path: str, method: str) -> Draft202012Validator:
         pointer = "/".join(
-            key.replace("~", "~0").replace("/", "~1") for key in _pointer(path, method)
+            key.replace("~", "~0").replace("/", "~1") for key in pointer_to(path, method)
         )
         return Draft202012Validator({"$ref": f"{URI}#/{pointer}"}, registry=registry)
 

@@ -36,12 +36,18 @@ def path_values(emulator: Any) -> dict[str, Any]:
         space = next(s for s in tree.spaces if not s.archived and s.folders)
         task_list = space.folders[0].lists[0]
         task = emulator.data.list_tasks(task_list).tasks[0]
+        commented = next(t for t in emulator.data.list_tasks(task_list).tasks if t.comments)
         return {
             "team_id": tree.team_id,
             "space_id": space.id,
             "folder_id": space.folders[0].id,
             "list_id": task_list.id,
             "task_id": task.id,
+            "user_id": tree.users[0].id,
+            "goal_id": tree.goals[0]["id"],
+            "timer_id": tree.time_entries[0].id,
+            "view_id": "3c-1",
+            "comment_id": commented.comments[0].id,
         }
     if service == "github":
         repo = next(r for r in emulator.data.repos if r.releases and r.comments)
@@ -96,6 +102,14 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
             "/users": {"workspace": workspace},
             "/projects": {"workspace": workspace},
             "/tasks": {"project": project},
+        }
+    if service == "clickup":
+        tree = emulator.data.tree
+        task = emulator.data.list_tasks(tree.lists[0]).tasks[0]
+        return {
+            "/task/bulk_time_in_status/task_ids": {"task_ids": task.id},
+            "/group": {"team_id": tree.team_id},
+            "/team/<team_id>/taskTemplate": {"page": "0"},
         }
     if service == "jira":
         return {"/rest/api/3/search/jql": {"jql": "project IS NOT EMPTY ORDER BY key"}}

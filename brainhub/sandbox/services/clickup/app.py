@@ -1,12 +1,10 @@
-"""The ClickUp API v2 emulator: routes, auth, rate limits and handlers.
+"""The ClickUp API v2 emulator: auth, rate limits, HTTP manners and handlers.
 
 Written from ClickUp's OpenAPI v2 document and recorded responses. Base path ``/api/v2``.
-
-Reads: ``GET /team``, ``/team/{id}/space``, ``/space/{id}/folder``, ``/folder/{id}/list``,
-``/space/{id}/list``, ``/list/{id}/task``, ``/task/{id}``, ``/task/{id}/comment``,
-``/list/{id}/field``, ``/space/{id}/tag``, ``/team/{id}/goal``, ``/team/{id}/time_entries``.
-Writes (in memory, until the generation changes): ``POST /list/{id}/task``,
-``PUT /task/{id}``, ``POST /task/{id}/comment``.
+Every documented GET operation is declared in :mod:`.operations` (served by a handler
+here, answered from its documented shape, or left out with a reason); ``brainhub sandbox
+coverage clickup`` lists them. Writes (in memory, until the generation changes):
+``POST /list/{id}/task``, ``PUT /task/{id}``, ``POST /task/{id}/comment``.
 
 Behaviour worth knowing:
 
@@ -15,13 +13,13 @@ Behaviour worth knowing:
 - Rate limit: 100 requests per minute per token (the Free/Unlimited/Business plans;
   ``rate_limit=10000`` acts like Enterprise); ``X-RateLimit-Limit``, ``-Remaining`` and
   ``-Reset`` (Unix seconds) on every authenticated response; 429 ``APP_002`` over it.
+- HTTP: JSON as ``application/json; charset=utf-8``, gzip when asked, ``HEAD`` on every
+  ``GET``, a trailing slash ignored, ``//`` and unknown methods Express's HTML 404.
 - ``archived=true`` lists only archived spaces/folders/lists/tasks; without it only
   unarchived ones.
-- Tasks: 100 per ``page`` (0-based) with ``last_page``; closed tasks only with
-  ``include_closed=true``; subtasks only with ``subtasks=true``; ordered by ``order_by``
-  (``created`` by default; ``updated``, ``id``, ``due_date``) newest first, oldest first
-  with ``reverse=true``. ``date_updated_gt`` is inclusive (≥), as the real API behaves;
-  every other ``_gt``/``_lt`` filter is strict. ``statuses[]`` and ``assignees[]`` filter.
+- Tasks: 100 per ``page`` (0-based) with ``last_page``; filters and orderings in
+  :mod:`.filters`. ``GET /team/{id}/task`` filters the whole workspace (unarchived lists
+  only) by ``space_ids[]``, ``project_ids[]`` (folders), ``list_ids[]`` and the rest.
 - Comments: 25 per page, newest first; the next page is asked with ``start`` (the last
   comment's ``date``) and ``start_id`` (its ``id``).
 - Time entries: the window defaults to the 30 days before the dataset's fixed "now"
@@ -33,17 +31,28 @@ from __future__ import annotations
 
 import random
 import string
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from werkzeug.routing import Rule
+import msgspec
 from werkzeug.wrappers import Request, Response
 
-from brainhub.sandbox.emulator import Emulator
-from brainhub.sandbox.params import finite_number, whole_number
+from brainhub.sandbox.kit import HttpManners, KitEmulator, PagingError
+from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.clickup import errors
 from brainhub.sandbox.services.clickup.dataset import ClickUpDataset
+from brainhub.sandbox.services.clickup.filters import (
+    arg,
+    array_param,
+    flag,
+    ms_param,
+    ordered,
+    task_checks,
+)
 from brainhub.sandbox.services.clickup.hierarchy import Folder, Space, TaskList
+from brainhub.sandbox.services.clickup.operations import OPERATIONS, TASK_PAGES
 from brainhub.sandbox.services.clickup.render import (
     comment_json,
     folder_json,
@@ -52,44 +61,19 @@ from brainhub.sandbox.services.clickup.render import (
     task_bytes,
     task_dict,
     team_json,
+    time_entry_json,
+    time_in_status_json,
 )
 from brainhub.sandbox.services.clickup.sizes import SIZES, TIME_ENTRY_DEFAULT_WINDOW_MS
+from brainhub.sandbox.services.clickup.tasks import TaskRecord
 from brainhub.sandbox.services.clickup.writes import TaskWriter
 
-PAGE_SIZE = 100
 COMMENT_PAGE_SIZE = 25
-ORDER_KEYS = ("created", "updated", "id", "due_date")
+MAX_BULK_TASKS = 100
+TEAM_ID_PARAMETERS = ("team_id", "team_Id")
 
 
-def arg(request: Request, name: str) -> str | None:
-    """A query parameter or ``None`` (checked first: werkzeug's misses are slow)."""
-    args = request.args
-    return args[name] if name in args else None  # noqa: SIM401
-
-
-def flag(request: Request, name: str) -> bool:
-    """A boolean query parameter (``true``/``false``)."""
-    return (arg(request, name) or "").strip().lower() == "true"
-
-
-def array_param(request: Request, name: str) -> list[str]:
-    """``name[]=a&name[]=b`` (or ``name=a``) as a list."""
-    args = request.args
-    return [value for key in (f"{name}[]", name) if key in args for value in args.getlist(key)]
-
-
-def ms_param(request: Request, name: str) -> int | None:
-    """A Unix-milliseconds query parameter; a 400 when it is not a number."""
-    raw = arg(request, name)
-    if raw is None or raw == "":
-        return None
-    value = finite_number(raw)
-    if value is None:
-        errors.fail(errors.BAD_TIMESTAMP)
-    return int(value)
-
-
-class ClickUpEmulator(Emulator):
+class ClickUpEmulator(KitEmulator):
     """ClickUp API v2 with seeded data; see the module docstring for its behaviour."""
 
     service = "clickup"
@@ -97,23 +81,10 @@ class ClickUpEmulator(Emulator):
     size_names = tuple(SIZES)
     default_rate_limit = 100
     rate_limit_window_s = 60.0
-    routes = (
-        Rule("/team", endpoint="get_teams", methods=["GET"]),
-        Rule("/team/<team_id>/space", endpoint="get_spaces", methods=["GET"]),
-        Rule("/space/<space_id>/folder", endpoint="get_folders", methods=["GET"]),
-        Rule("/folder/<folder_id>/list", endpoint="get_folder_lists", methods=["GET"]),
-        Rule("/space/<space_id>/list", endpoint="get_folderless_lists", methods=["GET"]),
-        Rule("/list/<list_id>/task", endpoint="get_tasks", methods=["GET"]),
-        Rule("/list/<list_id>/task", endpoint="create_task", methods=["POST"]),
-        Rule("/task/<task_id>", endpoint="get_task", methods=["GET"]),
-        Rule("/task/<task_id>", endpoint="update_task", methods=["PUT"]),
-        Rule("/task/<task_id>/comment", endpoint="get_comments", methods=["GET"]),
-        Rule("/task/<task_id>/comment", endpoint="create_comment", methods=["POST"]),
-        Rule("/list/<list_id>/field", endpoint="get_fields", methods=["GET"]),
-        Rule("/space/<space_id>/tag", endpoint="get_tags", methods=["GET"]),
-        Rule("/team/<team_id>/goal", endpoint="get_goals", methods=["GET"]),
-        Rule("/team/<team_id>/time_entries", endpoint="get_time_entries", methods=["GET"]),
-    )
+    operations = OPERATIONS
+    surface_file = Path(__file__).with_name("surface.json")
+    manners = HttpManners(json_content_type=errors.JSON_CONTENT_TYPE, gzip_when_asked=True)
+    shape_host = "app.clickup.com"
 
     # ------------------------------------------------------------------ framework hooks
 
@@ -161,6 +132,48 @@ class ClickUpEmulator(Emulator):
             return errors.error_response(errors.SERVER_ERROR)
         return super().server_error_response(status)
 
+    # ------------------------------------------------------------------ kit hooks
+
+    def shape_base_ms(self) -> int:
+        return self.data.now_ms
+
+    def missing_query_response(self, name: str) -> Response:
+        return errors.error_response(errors.QUERY_REQUIRED)
+
+    def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
+        tree = self.data.tree
+        owner = tree.users[0]
+        context: dict[str, Any] = dict(values)
+        for name in (*TEAM_ID_PARAMETERS, "workspace_id", "wid", "team"):
+            context[name] = tree.team_id
+        context["user"] = {**team_json(tree)["members"][0]["user"], **owner.short}
+        context["userid"] = owner.id
+        # objects a shaped answer mentions are real ones of the workspace
+        task_list = next(tl for tl in tree.lists if not tl.hidden_by_archive)
+        task = self.data.list_tasks(task_list).tasks[0]
+        context.setdefault("space_id", task_list.space.id)
+        context.setdefault("folder_id", task_list.folder.id if task_list.folder else None)
+        context.setdefault("list_id", task_list.id)
+        context.setdefault("task_id", task.id)
+        context["status"] = task_list.space.statuses[task.status_index]["status"]
+        return {key: value for key, value in context.items() if value is not None}
+
+    def check_path_ids(self, values: Mapping[str, Any]) -> None:
+        for name in TEAM_ID_PARAMETERS:
+            if name in values:
+                self._check_team(values[name])
+        checks = {
+            "space_id": self._space,
+            "folder_id": self._folder,
+            "list_id": self._list,
+            "task_id": self._find_task,
+            "goal_id": self._goal,
+            "timer_id": self._time_entry,
+        }
+        for name, check in checks.items():
+            if name in values:
+                check(values[name])
+
     # ------------------------------------------------------------------ lookups
 
     def _check_team(self, team_id: str) -> None:
@@ -185,6 +198,24 @@ class ClickUpEmulator(Emulator):
             errors.fail(errors.LIST_NOT_FOUND)
         return task_list
 
+    def _goal(self, goal_id: str) -> dict[str, Any]:
+        goal = next((g for g in self.data.tree.goals if g["id"] == goal_id), None)
+        if goal is None:
+            errors.fail(errors.GOAL_NOT_FOUND)
+        return goal
+
+    def _time_entry(self, timer_id: str) -> Any:
+        entry = next((e for e in self.data.tree.time_entries if e.id == timer_id), None)
+        if entry is None:
+            errors.fail(errors.TIME_ENTRY_NOT_FOUND)
+        return entry
+
+    def _find_task(self, task_id: str) -> tuple[TaskList, TaskRecord]:
+        found = self.data.find_task(task_id)
+        if found is None:
+            errors.fail(errors.TASK_NOT_FOUND)
+        return found
+
     def _lists_json(self, lists: list[TaskList], archived: bool) -> list[dict[str, Any]]:
         factory = self.data.factory
         return [
@@ -193,10 +224,42 @@ class ClickUpEmulator(Emulator):
             if tl.archived == archived
         ]
 
-    # ------------------------------------------------------------------ hierarchy reads
+    def _folder_json(self, folder: Folder) -> dict[str, Any]:
+        lists = self._lists_json(folder.lists, archived=False)
+        factory = self.data.factory
+        count = sum(factory.counted_tasks(tl, self.generation) for tl in folder.lists)
+        return folder_json(folder, lists, count)
+
+    # ------------------------------------------------------------------ workspace reads
+
+    def get_authorized_user(self, request: Request) -> dict[str, Any]:
+        owner = self.data.tree.users[0]
+        return {"user": {**owner.short, "week_start_day": 1, "global_font_support": True}}
 
     def get_teams(self, request: Request) -> dict[str, Any]:
         return {"teams": [team_json(self.data.tree)]}
+
+    def get_user(self, request: Request, team_id: str, user_id: str) -> dict[str, Any]:
+        self._check_team(team_id)
+        members = team_json(self.data.tree)["members"]
+        member = next((m for m in members if str(m["user"]["id"]) == user_id), None)
+        if member is None:
+            errors.fail(errors.USER_NOT_FOUND)
+        owner = self.data.tree.users[0]
+        shared: dict[str, list[str]] = {"tasks": [], "lists": [], "folders": []}
+        return {"member": {"user": member["user"], "invited_by": owner.short, "shared": shared}}
+
+    def get_task_members(self, request: Request, task_id: str) -> dict[str, Any]:
+        _task_list, task = self._find_task(task_id)
+        users = self.data.tree.users
+        indices = sorted({*task.assignee_indices, *task.watcher_indices})
+        return {"members": [users[i].short for i in indices]}
+
+    def get_list_members(self, request: Request, list_id: str) -> dict[str, Any]:
+        self._list(list_id)
+        return {"members": [user.short for user in self.data.tree.users]}
+
+    # ------------------------------------------------------------------ hierarchy reads
 
     def get_spaces(self, request: Request, team_id: str) -> dict[str, Any]:
         self._check_team(team_id)
@@ -204,18 +267,16 @@ class ClickUpEmulator(Emulator):
         tree = self.data.tree
         return {"spaces": [space_json(s, tree) for s in tree.spaces if s.archived == archived]}
 
+    def get_space(self, request: Request, space_id: str) -> dict[str, Any]:
+        return space_json(self._space(space_id), self.data.tree)
+
     def get_folders(self, request: Request, space_id: str) -> dict[str, Any]:
         space = self._space(space_id)
         archived = flag(request, "archived")
-        factory = self.data.factory
-        folders = []
-        for folder in space.folders:
-            if folder.archived != archived:
-                continue
-            lists = self._lists_json(folder.lists, archived=False)
-            count = sum(factory.counted_tasks(tl, self.generation) for tl in folder.lists)
-            folders.append(folder_json(folder, lists, count))
-        return {"folders": folders}
+        return {"folders": [self._folder_json(f) for f in space.folders if f.archived == archived]}
+
+    def get_folder(self, request: Request, folder_id: str) -> dict[str, Any]:
+        return self._folder_json(self._folder(folder_id))
 
     def get_folder_lists(self, request: Request, folder_id: str) -> dict[str, Any]:
         folder = self._folder(folder_id)
@@ -225,8 +286,24 @@ class ClickUpEmulator(Emulator):
         space = self._space(space_id)
         return {"lists": self._lists_json(space.lists, flag(request, "archived"))}
 
+    def get_list(self, request: Request, list_id: str) -> dict[str, Any]:
+        task_list = self._list(list_id)
+        count = self.data.factory.counted_tasks(task_list, self.generation)
+        return {**list_json(task_list, count), "statuses": task_list.space.statuses}
+
     def get_fields(self, request: Request, list_id: str) -> dict[str, Any]:
         return {"fields": [f.as_json for f in self._list(list_id).fields]}
+
+    def get_folder_fields(self, request: Request, folder_id: str) -> dict[str, Any]:
+        folder = self._folder(folder_id)
+        return {"fields": [f.as_json for f in folder.space.fields + folder.fields]}
+
+    def get_space_fields(self, request: Request, space_id: str) -> dict[str, Any]:
+        return {"fields": [f.as_json for f in self._space(space_id).fields]}
+
+    def get_team_fields(self, request: Request, team_id: str) -> dict[str, Any]:
+        self._check_team(team_id)
+        return {"fields": []}  # the seeded workspace creates fields on spaces and folders
 
     def get_tags(self, request: Request, space_id: str) -> dict[str, Any]:
         return {"tags": self._space(space_id).tags}
@@ -235,90 +312,112 @@ class ClickUpEmulator(Emulator):
         self._check_team(team_id)
         return {"goals": self.data.tree.goals, "folders": []}
 
+    def get_goal(self, request: Request, goal_id: str) -> dict[str, Any]:
+        return {"goal": {**self._goal(goal_id), "key_results": [], "history": []}}
+
     # ------------------------------------------------------------------ tasks
 
     def get_tasks(self, request: Request, list_id: str) -> Response:
         task_list = self._list(list_id)
-        page = whole_number(arg(request, "page") or "0")
-        if page is None or page < 0:
-            errors.fail(errors.BAD_PAGE)
-        selected = self._filter_tasks(request, self.data.list_tasks(task_list).tasks)
-        order_by = arg(request, "order_by") or "created"
-        selected = _ordered(selected, order_by if order_by in ORDER_KEYS else "created")
-        if flag(request, "reverse"):
-            selected.reverse()
-        chunk = selected[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
-        last = (page + 1) * PAGE_SIZE >= len(selected)
-        parts = [self._task_bytes(task, task_list) for task in chunk]
-        body = (
-            b'{"tasks":[' + b",".join(parts) + b'],"last_page":' + (b"true}" if last else b"false}")
-        )
-        return self.json_response(body)
-
-    def _filter_tasks(self, request: Request, tasks: list[Any]) -> list[Any]:
         archived = flag(request, "archived")
-        include_closed = flag(request, "include_closed")
-        subtasks = flag(request, "subtasks")
-        statuses = {s.lower() for s in array_param(request, "statuses")}
-        assignees = set(array_param(request, "assignees"))
-        updated_gt = ms_param(request, "date_updated_gt")
-        updated_lt = ms_param(request, "date_updated_lt")
-        created_gt = ms_param(request, "date_created_gt")
-        created_lt = ms_param(request, "date_created_lt")
-        users = self.data.tree.users
-        closed_index = 3
-        out = []
-        for task in tasks:
-            if task.archived != archived:
-                continue
-            if not include_closed and task.status_index == closed_index:
-                continue
-            if not subtasks and task.parent_index is not None:
-                continue
-            if statuses and self._status_name(task) not in statuses:
-                continue
-            if assignees and not {str(users[i].id) for i in task.assignee_indices} & assignees:
-                continue
-            if updated_gt is not None and task.updated_ms < updated_gt:
-                continue
-            if updated_lt is not None and task.updated_ms >= updated_lt:
-                continue
-            if created_gt is not None and task.created_ms <= created_gt:
-                continue
-            if created_lt is not None and task.created_ms >= created_lt:
-                continue
-            out.append(task)
-        return out
+        tasks = [t for t in self.data.list_tasks(task_list).tasks if t.archived == archived]
+        return self._task_page(request, tasks)
 
-    def _status_name(self, task: Any) -> str:
-        space = self.data.tree.lists[task.list_no].space
-        return str(space.statuses[task.status_index]["status"]).lower()
+    def get_team_tasks(self, request: Request, team_id: str) -> Response:
+        self._check_team(team_id)
+        tree = self.data.tree
+        spaces = set(array_param(request, "space_ids"))
+        folders = set(array_param(request, "project_ids"))
+        lists = set(array_param(request, "list_ids"))
+        tasks: list[TaskRecord] = []
+        for task_list in tree.lists:
+            if task_list.hidden_by_archive:
+                continue
+            if spaces and task_list.space.id not in spaces:
+                continue
+            if folders and (task_list.folder is None or task_list.folder.id not in folders):
+                continue
+            if lists and task_list.id not in lists:
+                continue
+            tasks.extend(t for t in self.data.list_tasks(task_list).tasks if not t.archived)
+        return self._task_page(request, tasks)
 
-    def _task_bytes(self, task: Any, task_list: TaskList) -> bytes:
+    def get_view_tasks(self, request: Request, view_id: str) -> Response:
+        """Every view answers as the workspace's "Everything" list view."""
+        tree = self.data.tree
+        tasks = [
+            t
+            for tl in tree.lists
+            if not tl.hidden_by_archive
+            for t in self.data.list_tasks(tl).tasks
+            if not t.archived
+        ]
+        return self._task_page(request, tasks)
+
+    def _task_page(self, request: Request, tasks: list[TaskRecord]) -> Response:
+        checks = task_checks(request, self.data.tree, self._parent_task)
+        selected = [t for t in tasks if all(check(t) for check in checks)]
+        try:
+            page = TASK_PAGES.page(ordered(selected, request), request.args)
+        except PagingError:
+            errors.fail(errors.BAD_PAGE)
+        lists = self.data.tree.lists
+        if flag(request, "include_markdown_description"):
+            parts = [
+                self._encode({**self._task_dict(t), "markdown_description": t.description})
+                for t in page.items
+            ]
+        else:
+            parts = [self._task_bytes(task, lists[task.list_no]) for task in page.items]
+        last = b"false}" if page.has_more else b"true}"
+        return self.json_response(b'{"tasks":[' + b",".join(parts) + b'],"last_page":' + last)
+
+    def _parent_task(self, task_id: str) -> TaskRecord | None:
+        found = self.data.find_task(task_id)
+        return None if found is None else found[1]
+
+    def _task_bytes(self, task: TaskRecord, task_list: TaskList) -> bytes:
         spent = self.data.time_spent.get((task.list_no, task.index))
         return task_bytes(task, task_list, self.data.tree, self.seed, spent)
 
-    def _task_dict(self, task: Any, task_list: TaskList) -> dict[str, Any]:
+    def _task_dict(self, task: TaskRecord) -> dict[str, Any]:
         spent = self.data.time_spent.get((task.list_no, task.index))
+        task_list = self.data.tree.lists[task.list_no]
         return task_dict(task, task_list, self.data.tree, self.seed, spent)
 
-    def _find_task(self, task_id: str) -> tuple[TaskList, Any]:
-        found = self.data.find_task(task_id)
-        if found is None:
-            errors.fail(errors.TASK_NOT_FOUND)
-        return found
+    @staticmethod
+    def _encode(body: dict[str, Any]) -> bytes:
+        return msgspec.json.encode(body)
 
     def get_task(self, request: Request, task_id: str) -> dict[str, Any]:
         task_list, task = self._find_task(task_id)
-        body = self._task_dict(task, task_list)
+        body = self._task_dict(task)
+        if flag(request, "include_markdown_description"):
+            body["markdown_description"] = task.description
         if flag(request, "include_subtasks"):
             children = self.data.list_tasks(task_list).tasks
             body["subtasks"] = [
-                self._task_dict(child, task_list)
+                self._task_dict(child)
                 for child in children
                 if child.parent_index == task.index and child.list_no == task.list_no
             ]
         return body
+
+    def get_bulk_time_in_status(self, request: Request) -> dict[str, Any]:
+        wanted = [i for raw in array_param(request, "task_ids") for i in raw.split(",") if i]
+        if not 0 < len(wanted) <= MAX_BULK_TASKS:
+            errors.fail(errors.TASK_IDS_REQUIRED)
+        out = {}
+        for task_id in wanted:
+            task_list, task = self._find_task(task_id)
+            out[task.id] = time_in_status_json(task, task_list, self.data.now_ms)
+        return out
+
+    def get_task_time_in_status(self, request: Request, task_id: str) -> dict[str, Any]:
+        task_list, task = self._find_task(task_id)
+        return time_in_status_json(task, task_list, self.data.now_ms)
+
+    # ------------------------------------------------------------------ comments
 
     def get_comments(self, request: Request, task_id: str) -> dict[str, Any]:
         _task_list, task = self._find_task(task_id)
@@ -330,6 +429,8 @@ class ClickUpEmulator(Emulator):
             newest_first = [c for c in newest_first if (c.date_ms, int(c.id)) < anchor]
         tree = self.data.tree
         return {"comments": [comment_json(c, tree) for c in newest_first[:COMMENT_PAGE_SIZE]]}
+
+    # ------------------------------------------------------------------ time tracking
 
     def get_time_entries(self, request: Request, team_id: str) -> dict[str, Any]:
         self._check_team(team_id)
@@ -345,48 +446,34 @@ class ClickUpEmulator(Emulator):
                 continue
             if assignees and str(entry.user.id) not in assignees:
                 continue
-            entries.append(self._time_entry_json(entry))
+            entries.append(time_entry_json(entry, self.data))
         return {"data": entries}
 
-    def _time_entry_json(self, entry: Any) -> dict[str, Any]:
-        tree = self.data.tree
-        task_list = tree.lists[entry.list_no]
-        task = self.data.list_tasks(task_list).by_index[entry.task_index]
-        space = task_list.space
-        folder_id = task_list.folder.id if task_list.folder else space.hidden_folder_id
-        folder_name = task_list.folder.name if task_list.folder else "hidden"
-        tags = {tag["name"]: tag for tag in space.tags}
-        end = entry.start_ms + entry.duration_ms
-        return {
-            "id": entry.id,
-            "task": {
-                "id": task.id,
-                "custom_id": None,
-                "name": task.name,
-                "status": space.statuses[task.status_index],
-                "custom_type": None,
-            },
-            "wid": tree.team_id,
-            "user": entry.user.short,
-            "billable": entry.billable,
-            "start": str(entry.start_ms),
-            "end": str(end),
-            "duration": str(entry.duration_ms),
-            "description": entry.description,
-            "tags": [],
-            "source": "clickup",
-            "at": str(end),
-            "task_location": {
-                "list_id": int(task_list.id),
-                "folder_id": int(folder_id),
-                "space_id": int(space.id),
-                "list_name": task_list.name,
-                "folder_name": folder_name,
-                "space_name": space.name,
-            },
-            "task_tags": [tags[name] for name in task.tag_names if name in tags],
-            "task_url": f"https://app.clickup.com/t/{task.id}",
-        }
+    def get_time_entry(self, request: Request, team_id: str, timer_id: str) -> dict[str, Any]:
+        self._check_team(team_id)
+        return {"data": time_entry_json(self._time_entry(timer_id), self.data)}
+
+    def get_tracked_time(self, request: Request, task_id: str) -> dict[str, Any]:
+        task_list, task = self._find_task(task_id)
+        by_user: dict[int, dict[str, Any]] = {}
+        for entry in self.data.tree.time_entries:
+            if (entry.list_no, entry.task_index) != (task_list.no, task.index):
+                continue
+            row = by_user.setdefault(
+                entry.user.id, {"user": entry.user.short, "time": 0, "intervals": []}
+            )
+            row["time"] += entry.duration_ms
+            row["intervals"].append(
+                {
+                    "id": entry.id,
+                    "start": str(entry.start_ms),
+                    "end": str(entry.start_ms + entry.duration_ms),
+                    "time": str(entry.duration_ms),
+                    "source": "clickup",
+                    "date_added": str(entry.start_ms + entry.duration_ms),
+                }
+            )
+        return {"data": list(by_user.values())}
 
     # ------------------------------------------------------------------ writes
 
@@ -394,13 +481,13 @@ class ClickUpEmulator(Emulator):
         task_list = self._list(list_id)
         with self.data_lock:
             task = self.writer.create_task(task_list, _json_body(request))
-            return self._task_dict(task, task_list)
+            return self._task_dict(task)
 
     def update_task(self, request: Request, task_id: str) -> dict[str, Any]:
         task_list, task = self._find_task(task_id)
         with self.data_lock:
             self.writer.update_task(task_list, task, _json_body(request))
-            return self._task_dict(task, task_list)
+            return self._task_dict(task)
 
     def create_comment(self, request: Request, task_id: str) -> dict[str, Any]:
         task_list, task = self._find_task(task_id)
@@ -414,15 +501,3 @@ def _json_body(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         errors.fail(errors.BAD_JSON)
     return body
-
-
-def _ordered(tasks: list[Any], order_by: str) -> list[Any]:
-    """Newest (largest) first, ties broken by id; tasks without a due date last."""
-    if order_by == "updated":
-        return sorted(tasks, key=lambda t: (t.updated_ms, t.id), reverse=True)
-    if order_by == "id":
-        return sorted(tasks, key=lambda t: t.id, reverse=True)
-    if order_by == "due_date":
-        with_due = sorted((t for t in tasks if t.due_ms), key=lambda t: (t.due_ms, t.id))
-        return [*reversed(with_due), *(t for t in tasks if not t.due_ms)]
-    return sorted(tasks, key=lambda t: (t.created_ms, t.id), reverse=True)

@@ -11,7 +11,14 @@ from typing import Any
 
 import msgspec
 
-from brainhub.sandbox.services.clickup.hierarchy import Folder, Hierarchy, Space, TaskList
+from brainhub.sandbox.services.clickup.dataset import ClickUpDataset
+from brainhub.sandbox.services.clickup.hierarchy import (
+    Folder,
+    Hierarchy,
+    Space,
+    TaskList,
+    TimeEntrySpec,
+)
 from brainhub.sandbox.services.clickup.tasks import Comment, TaskRecord, task_id
 
 _encoder = msgspec.json.Encoder()
@@ -237,4 +244,77 @@ def comment_json(comment: Comment, tree: Hierarchy) -> dict[str, Any]:
         "reactions": [],
         "date": str(comment.date_ms),
         "reply_count": "0",
+    }
+
+
+def time_in_status_json(task: TaskRecord, task_list: TaskList, now_ms: int) -> dict[str, Any]:
+    """How long ``task`` has spent in each status (created in the first, moved to its
+    current one when last updated)."""
+    statuses = task_list.space.statuses
+    current = statuses[task.status_index]
+    moved = task.updated_ms if task.status_index else task.created_ms
+
+    def spent(status: dict[str, Any], since: int, until: int) -> dict[str, Any]:
+        total = {"by_minute": max(0, (until - since) // 60_000), "since": str(since)}
+        return {
+            "status": status["status"],
+            "color": status["color"],
+            "type": status["type"],
+            "orderindex": status["orderindex"],
+            "total_time": total,
+        }
+
+    history = [spent(current, moved, now_ms)]
+    if task.status_index:
+        history.insert(0, spent(statuses[0], task.created_ms, moved))
+    now_in = history[-1]
+    return {
+        "current_status": {
+            "status": now_in["status"],
+            "color": now_in["color"],
+            "total_time": now_in["total_time"],
+        },
+        "status_history": history,
+    }
+
+
+def time_entry_json(entry: TimeEntrySpec, data: ClickUpDataset) -> dict[str, Any]:
+    """A time entry as ``GET /team/{id}/time_entries`` lists it."""
+    tree = data.tree
+    task_list = tree.lists[entry.list_no]
+    task = data.list_tasks(task_list).by_index[entry.task_index]
+    space = task_list.space
+    folder_id = task_list.folder.id if task_list.folder else space.hidden_folder_id
+    folder_name = task_list.folder.name if task_list.folder else "hidden"
+    tags = {tag["name"]: tag for tag in space.tags}
+    end = entry.start_ms + entry.duration_ms
+    return {
+        "id": entry.id,
+        "task": {
+            "id": task.id,
+            "custom_id": None,
+            "name": task.name,
+            "status": space.statuses[task.status_index],
+            "custom_type": None,
+        },
+        "wid": tree.team_id,
+        "user": entry.user.short,
+        "billable": entry.billable,
+        "start": str(entry.start_ms),
+        "end": str(end),
+        "duration": str(entry.duration_ms),
+        "description": entry.description,
+        "tags": [],
+        "source": "clickup",
+        "at": str(end),
+        "task_location": {
+            "list_id": int(task_list.id),
+            "folder_id": int(folder_id),
+            "space_id": int(space.id),
+            "list_name": task_list.name,
+            "folder_name": folder_name,
+            "space_name": space.name,
+        },
+        "task_tags": [tags[name] for name in task.tag_names if name in tags],
+        "task_url": f"https://app.clickup.com/t/{task.id}",
     }

@@ -164,7 +164,7 @@ class TaskWriter:
         return index
 
 
-def _whole(value: Any, error: tuple[int, str, str]) -> int | None:
+def _whole(value: Any, error: str) -> int | None:
     """A whole number >= 0 (or digits), ``None`` for null; else ``error``."""
     if value is None:
         return None

@@ -1,0 +1,118 @@
+"""``KitEmulator``: an :class:`~brainhub.sandbox.Emulator` driven by an operation table.
+
+A vendor subclass declares::
+
+    class ClickUpEmulator(KitEmulator):
+        operations = OPERATIONS               # routes are built from the table
+        surface_file = Path(__file__).with_name("surface.json")
+        manners = HttpManners("application/json; charset=utf-8", gzip_when_asked=True)
+
+        def shape_context(self, request, values):   # ids shaped answers should carry
+            return {"team_id": self.data.tree.team_id, "user": owner}
+
+        def check_path_ids(self, values):            # the vendor's 404s for unknown ids
+            ...
+
+Operations with a handler name call that method; a JSON object or array it returns is
+*completed*: every documented field the hand-modelled object lacks is added, shaped
+(``Operation(complete=False)`` opts out; a ready ``Response`` is sent as it is).
+``SHAPED`` operations answer from the documented response shape filled by
+:class:`~brainhub.sandbox.kit.shapes.Shaper`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from werkzeug.wrappers import Request, Response
+
+from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.kit.manners import HttpManners
+from brainhub.sandbox.kit.operations import SHAPED_PREFIX, Operation, OperationTable
+from brainhub.sandbox.kit.shapes import Shaper
+from brainhub.sandbox.kit.surface import DocumentedOperation, load_surface, normalised
+
+
+class KitEmulator(Emulator):
+    """An emulator whose routes come from ``operations``; see the module doc."""
+
+    operations: ClassVar[OperationTable] = OperationTable(served=())
+    surface_file: ClassVar[Path | None] = None
+    manners: ClassVar[HttpManners] = HttpManners()
+    #: Host name in shaped URLs (avatars, links).
+    shape_host: ClassVar[str] = "example.com"
+    _by_endpoint: ClassVar[dict[str, Operation]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.operations.served or cls.operations.extra:
+            cls.routes = tuple(cls.operations.rules())
+        cls._by_endpoint = {op.endpoint: op for op in cls.operations.served}
+
+    # ------------------------------------------------------------------ vendor hooks
+
+    def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Values shaped answers take by field name (path values by default)."""
+        return dict(values)
+
+    def check_path_ids(self, values: Mapping[str, Any]) -> None:
+        """Answer the vendor's error when a path (or a documented query parameter of a
+        shaped operation) names an object that does not exist."""
+
+    def missing_query_response(self, name: str) -> Response:
+        """The vendor's answer when a required query parameter is missing."""
+        return self.json_response({"error": f"{name} is required"}, status=400)
+
+    def shape_base_ms(self) -> int:
+        """The dataset's "now" in epoch ms, for shaped dates."""
+        return 1_772_323_200_000
+
+    # ------------------------------------------------------------------ machinery
+
+    @classmethod
+    def surface(cls) -> dict[str, DocumentedOperation]:
+        """The vendor's documented operations (empty without a surface file)."""
+        return _surface(cls.surface_file) if cls.surface_file is not None else {}
+
+    def dispatch(self, endpoint: str, request: Request, values: Mapping[str, Any]) -> Any:
+        if endpoint.startswith(SHAPED_PREFIX):
+            return self.shaped(request, endpoint[len(SHAPED_PREFIX) :], values)
+        result = super().dispatch(endpoint, request, values)
+        operation = self._by_endpoint.get(endpoint)
+        if operation is None or not operation.complete or isinstance(result, Response):
+            return result
+        documented = self.surface().get(f"{operation.method} {normalised(operation.path)}")
+        if documented is None:
+            return result
+        context = self.shape_context(request, values)
+        seed = "|".join([operation.key, *(f"{k}={v}" for k, v in sorted(values.items()))])
+        shaper = Shaper(self.shape_base_ms(), self.shape_host)
+        return shaper.complete(documented.shape, result, context, seed)
+
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        """The documented answer of operation ``key``, filled for this request."""
+        method, _, path = key.partition(" ")
+        documented = self.surface()[f"{method} {normalised(path)}"]
+        for parameter in documented.query:
+            if parameter["required"] and not request.args.get(parameter["name"]):
+                return self.missing_query_response(parameter["name"])
+        named_in_query = {
+            p["name"]: request.args[p["name"]]
+            for p in documented.query
+            if p["name"] in request.args
+        }
+        self.check_path_ids({**named_in_query, **values})
+        context = self.shape_context(request, values)
+        seed = "|".join([key, *(f"{k}={v}" for k, v in sorted(values.items()))])
+        return Shaper(self.shape_base_ms(), self.shape_host).fill(documented.shape, context, seed)
+
+    def dress(self, request: Request, response: Response) -> Response:
+        return self.manners.apply(request, response)
+
+
+@cache
+def _surface(path: Path) -> dict[str, DocumentedOperation]:
+    return load_surface(path)

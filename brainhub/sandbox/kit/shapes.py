@@ -1,0 +1,175 @@
+"""Responses shaped from a vendor's documented schemas, for objects no store models.
+
+A vendor's derived surface file (see :mod:`.surface`) holds, per documented operation, the
+*shape* of its 200 response: our own compact description of the documented fields and
+types, not the document itself::
+
+    {"o": {"views": {"a": {"o": {"id": {"t": "string"}, "name": {"t": "string"}}}}}}
+
+``o`` is an object (its fields), ``a`` an array (its item), ``t`` a scalar type with an
+optional ``f`` (format) and ``e`` (the documented enum values). :class:`Shaper` fills a
+shape with plausible values that are the same on every call for the same request:
+
+- every documented field is present; arrays hold one item;
+- a field named like a value in the *context* takes it: ``team_id`` → the workspace id,
+  ``id`` inside ``"view"`` → ``view_id`` from the path, so ids resolve to served objects;
+- an object with a ``username`` field is the context's ``user`` (the token's owner);
+- other values follow the field's name (``*_id``, dates in epoch ms, colours, URLs,
+  e-mails) and type, seeded by the operation and the field's path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import Any
+
+Shape = Mapping[str, Any]
+
+_ID_SUFFIXES = ("_id", "id", "Id")
+_DATE_NAMES = ("at", "since", "start", "end", "last_active", "updated", "created", "time")
+
+
+class Shaper:
+    """Fills shapes; ``base_ms`` is the dataset's fixed "now" for dates."""
+
+    def __init__(self, base_ms: int, host: str) -> None:
+        self.base_ms = base_ms
+        self.host = host
+
+    def fill(self, shape: Shape, context: Mapping[str, Any], seed: str) -> Any:
+        """The value of ``shape`` for one request (``seed`` names the request)."""
+        return self._value(shape, "", "", context, seed)
+
+    def complete(self, shape: Shape, body: Any, context: Mapping[str, Any], seed: str) -> Any:
+        """``body`` (a hand-modelled answer) with every documented field it lacks added,
+        shaped as :meth:`fill` would; fields it has are kept as they are."""
+        return self._complete(shape, body, "", context, seed)
+
+    def _complete(
+        self, shape: Shape, body: Any, name: str, context: Mapping[str, Any], path: str
+    ) -> Any:
+        if "o" in shape and isinstance(body, dict):
+            out = dict(body)  # hand-modelled objects are often shared: never change them
+            for key, sub in shape["o"].items():
+                if key in body:
+                    out[key] = self._complete(sub, body[key], key, context, f"{path}.{key}")
+                else:
+                    out[key] = self._value(sub, key, name, context, f"{path}.{key}")
+            return out
+        if "a" in shape and isinstance(body, list):
+            return [self._complete(shape["a"], item, name, context, path + "[]") for item in body]
+        return body
+
+    def _value(
+        self, shape: Shape, name: str, parent: str, context: Mapping[str, Any], path: str
+    ) -> Any:
+        if "o" in shape:
+            return self._object(shape["o"], name, context, path)
+        if "a" in shape:
+            return [self._value(shape["a"], name, parent, context, path + "[]")]
+        return self._scalar(shape, name, parent, context, path)
+
+    def _object(
+        self, fields: Mapping[str, Shape], name: str, context: Mapping[str, Any], path: str
+    ) -> dict[str, Any]:
+        user = context.get("user") if "username" in fields else None
+        out: dict[str, Any] = {}
+        for key, shape in fields.items():
+            if isinstance(user, Mapping) and key in user and _fits(shape, user[key]):
+                out[key] = user[key]
+            else:
+                out[key] = self._value(shape, key, name, context, f"{path}.{key}")
+        return out
+
+    def _scalar(
+        self, shape: Shape, name: str, parent: str, context: Mapping[str, Any], path: str
+    ) -> Any:
+        kind = shape.get("t", "string")
+        if shape.get("e"):
+            return shape["e"][0]
+        known = _from_context(name, parent, context)
+        if known is not None and _fits(shape, known):
+            return known
+        if known is not None and kind == "integer" and str(known).isdigit():
+            return int(known)
+        if known is not None and kind == "string":
+            return str(known)
+        number = _digest(path)
+        lowered = name.lower()
+        if kind == "null":
+            return None
+        if kind == "boolean":
+            return lowered in ("access", "enabled", "active", "public") or lowered.startswith("can")
+        if kind == "integer":
+            if _is_id(name):
+                return 10_000_000 + number % 90_000_000
+            if _is_date(lowered):
+                return self.base_ms - (number % 90) * 86_400_000
+            return number % 10
+        if kind == "number":
+            return float(number % 100)
+        return self._string(shape.get("f"), name, parent, number, context)
+
+    def _string(
+        self, fmt: str | None, name: str, parent: str, number: int, context: Mapping[str, Any]
+    ) -> str:
+        lowered = name.lower()
+        if fmt == "date-time":
+            return "2026-03-01T09:00:00.000Z"
+        if fmt == "email" or "email" in lowered:
+            user = context.get("user")
+            return str(user.get("email")) if isinstance(user, Mapping) else "owner@example.com"
+        if fmt in ("uri", "url") or any(w in lowered for w in ("url", "avatar", "picture")):
+            return f"https://{self.host}/{lowered or 'item'}/{number % 100_000}"
+        if _is_id(name):
+            return str(900_000_000 + number % 100_000_000)
+        if "color" in lowered or lowered.endswith(("_fg", "_bg")):
+            return "#7b68ee"
+        if _is_date(lowered):
+            return str(self.base_ms - (number % 90) * 86_400_000)
+        words = (parent if lowered == "name" and parent else name).replace("_", " ").strip()
+        words = words or "value"
+        return f"{words[0].upper()}{words[1:]} {number % 100}"
+
+
+def _from_context(name: str, parent: str, context: Mapping[str, Any]) -> Any:
+    if name in context and not isinstance(context[name], Mapping):
+        return context[name]
+    if name == "id" and parent:
+        singular = parent[:-1] if parent.endswith("s") and parent != "status" else parent
+        for candidate in (f"{parent}_id", f"{singular}_id"):
+            if candidate in context:
+                return context[candidate]
+    return None
+
+
+def _fits(shape: Shape, value: Any) -> bool:
+    kind = shape.get("t")
+    if kind is None:
+        return False
+    checks = {
+        "string": isinstance(value, str),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "boolean": isinstance(value, bool),
+        "null": value is None,
+    }
+    return checks.get(kind, False)
+
+
+def _is_id(name: str) -> bool:
+    return name.endswith(_ID_SUFFIXES)
+
+
+def _is_date(lowered: str) -> bool:
+    return (
+        lowered in _DATE_NAMES
+        or "date" in lowered
+        or lowered.endswith(("_at", "_on", "_start", "_end"))
+        or lowered.startswith(("start_", "end_"))
+    )
+
+
+def _digest(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big")

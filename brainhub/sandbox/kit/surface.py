@@ -1,0 +1,169 @@
+"""A vendor's documented read surface, derived from its OpenAPI document into our own table.
+
+Vendor documents are reference material we may not redistribute, so the emulator never
+reads them. ``scripts/derive_surface.py`` runs :func:`derive_surface` over a document and
+writes ``surface.json`` beside the vendor's emulator: for each documented GET operation its
+path template, query parameters (name, type, whether required, documented enum values)
+and the shape of its 200 response (see :mod:`.shapes`) — names, types and enums are facts
+about the API; descriptions and examples are left behind.
+
+:func:`normalised` compares paths whatever their parameters are called (ClickUp spells
+one ``{team_Id}``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+_PARAMETER = re.compile(r"\{[^{}/]+\}")
+_MAX_DEPTH = 14
+
+
+@dataclass(frozen=True)
+class DocumentedOperation:
+    """One documented operation of the derived surface."""
+
+    method: str
+    path: str
+    operation_id: str
+    query: tuple[Mapping[str, Any], ...]
+    shape: Mapping[str, Any]
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def normalised(path: str) -> str:
+    """``path`` with every ``{parameter}`` written ``{}``."""
+    return _PARAMETER.sub("{}", path)
+
+
+def load_surface(path: Path) -> dict[str, DocumentedOperation]:
+    """The derived surface in ``path``, by normalised operation key."""
+    rows = json.loads(path.read_text(encoding="utf-8"))
+    operations = {}
+    for row in rows["operations"]:
+        operation = DocumentedOperation(
+            method=row["method"],
+            path=row["path"],
+            operation_id=row["operation_id"],
+            query=tuple(row["query"]),
+            shape=row["shape"],
+        )
+        operations[f"{operation.method} {normalised(operation.path)}"] = operation
+    return operations
+
+
+def derive_surface(document: Mapping[str, Any], prefix: str, methods: tuple[str, ...] = ("get",)):
+    """Our table of ``document``'s operations with ``methods`` under ``prefix``."""
+    rows = []
+    for raw_path, item in document.get("paths", {}).items():
+        if not raw_path.startswith(prefix):
+            continue
+        path = raw_path[len(prefix) :] or "/"
+        shared = item.get("parameters", [])
+        for method in methods:
+            operation = item.get(method)
+            if not isinstance(operation, Mapping):
+                continue
+            query = [
+                _parameter(document, parameter)
+                for parameter in [*shared, *operation.get("parameters", [])]
+            ]
+            rows.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "operation_id": operation.get("operationId", ""),
+                    "query": [q for q in query if q is not None],
+                    "shape": _shape(document, _ok_schema(operation), 0),
+                }
+            )
+    rows.sort(key=lambda row: (row["path"], row["method"]))
+    return {"prefix": prefix, "operations": rows}
+
+
+def _resolve(document: Mapping[str, Any], node: Any) -> Any:
+    seen = 0
+    while isinstance(node, Mapping) and "$ref" in node and seen < 20:
+        target: Any = document
+        for part in node["$ref"].lstrip("#/").split("/"):
+            key = unquote(part).replace("~1", "/").replace("~0", "~")
+            target = target[int(key)] if isinstance(target, list) else target[key]
+        node = target
+        seen += 1
+    return node
+
+
+def _parameter(document: Mapping[str, Any], raw: Any) -> dict[str, Any] | None:
+    parameter = _resolve(document, raw)
+    if not isinstance(parameter, Mapping) or parameter.get("in") != "query":
+        return None
+    schema = _resolve(document, parameter.get("schema", {}))
+    row: dict[str, Any] = {
+        "name": parameter["name"],
+        "required": bool(parameter.get("required")),
+        "type": _first_type(schema) or "string",
+    }
+    if isinstance(schema, Mapping) and schema.get("type") == "array":
+        row["items"] = _first_type(_resolve(document, schema.get("items", {}))) or "string"
+    if isinstance(schema, Mapping) and "enum" in schema:
+        row["enum"] = list(schema["enum"])
+    return row
+
+
+def _ok_schema(operation: Mapping[str, Any]) -> Any:
+    response = operation.get("responses", {}).get("200", {})
+    content = response.get("content", {})
+    for media in ("application/json", *content):
+        if media in content:
+            return content[media].get("schema", {})
+    return {}
+
+
+def _first_type(schema: Any) -> str | None:
+    if not isinstance(schema, Mapping):
+        return None
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kinds = [k for k in kind if k != "null"]
+        return kinds[0] if kinds else "null"
+    return kind if isinstance(kind, str) else None
+
+
+def _shape(document: Mapping[str, Any], raw: Any, depth: int) -> dict[str, Any]:
+    schema = _resolve(document, raw)
+    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
+        return {"t": "string"}
+    for combinator in ("oneOf", "anyOf"):
+        if combinator in schema:
+            branches = [_resolve(document, b) for b in schema[combinator]]
+            usable = [b for b in branches if b and _first_type(b) != "null"]
+            return _shape(document, usable[0] if usable else {}, depth + 1)
+    if "allOf" in schema:
+        merged: dict[str, Any] = {}
+        for branch in schema["allOf"]:
+            part = _shape(document, branch, depth + 1)
+            merged.update(part.get("o", {}))
+        return {"o": merged}
+    kind = _first_type(schema)
+    if kind == "object" or (kind is None and "properties" in schema):
+        properties = schema.get("properties", {})
+        return {"o": {name: _shape(document, sub, depth + 1) for name, sub in properties.items()}}
+    if kind == "array":
+        return {"a": _shape(document, schema.get("items", {}), depth + 1)}
+    shape: dict[str, Any] = {"t": kind or "string"}
+    if "format" in schema:
+        shape["f"] = schema["format"]
+    if "enum" in schema:
+        shape["e"] = list(schema["enum"])
+    elif "const" in schema:
+        shape["e"] = [schema["const"]]
+    return shape

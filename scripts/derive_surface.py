@@ -1,0 +1,40 @@
+"""Derive a vendor's documented read surface (our own table) from its OpenAPI document.
+
+    python scripts/derive_surface.py clickup ../shared/apis/clickup/clickup-api-v2-reference.json
+
+writes ``brainhub/sandbox/services/<service>/surface.json``: paths, query parameters and
+response shapes (names, types, enums) of every documented GET operation. The document
+itself stays outside the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from brainhub.sandbox.kit.surface import derive_surface
+
+PREFIXES = {"clickup": "/v2"}
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[0] not in PREFIXES:
+        print(f"usage: derive_surface.py <{'|'.join(PREFIXES)}> <openapi.json>", file=sys.stderr)
+        return 2
+    service, source = argv
+    try:
+        document = json.loads(Path(source).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"{source}: cannot read an OpenAPI JSON document: {exc}", file=sys.stderr)
+        return 2
+    surface = derive_surface(document, PREFIXES[service])
+    target = Path(__file__).resolve().parents[1] / "brainhub/sandbox/services" / service
+    out = target / "surface.json"
+    out.write_text(json.dumps(surface, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{out}: {len(surface['operations'])} operations")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
