@@ -1,0 +1,131 @@
+"""Hostile input: each ends with one line on stderr naming the input line and what would be
+valid, exit code 1 and no traceback; nothing after the bad line is loaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from targets.duckdb.target import TargetDuckDB
+
+from .conftest import record, schema
+
+TASK = {"id": {"type": "integer"}, "name": {"type": ["string", "null"]}}
+HEAD = [schema("tasks", TASK), record("tasks", {"id": 1})]
+
+# Each case: the bad line 3 (after a SCHEMA and a good RECORD) and the start of the error.
+CASES: dict[str, tuple[bytes | dict | str, str]] = {
+    "bytes that are not UTF-8": (
+        b'{"type": "RECORD", "stream": "tasks", "record": {"id": 2, "name": "\xff\xfe"}}',
+        "line 3: not UTF-8 text (byte 0xff at column 68)",
+    ),
+    "a stream name that is not UTF-8": (
+        b'{"type": "RECORD", "stream": "t\xc3", "record": {"id": 2}}',
+        "line 3: not UTF-8 text (byte 0xc3 at column 32)",
+    ),
+    "JSON nested 1,000 deep": (
+        '{"type": "RECORD", "stream": "tasks", "record": {"id": 2, "name": '
+        + "[" * 1000
+        + "]" * 1000
+        + "}}",
+        "line 3: JSON nested too deeply",
+    ),
+    "a stream that is a list": (
+        {"type": "SCHEMA", "stream": ["tasks"], "schema": {"properties": {}}},
+        "line 3: 'stream' must be a string (got array)",
+    ),
+    "a stream that is a number": (
+        {"type": "RECORD", "stream": 7, "record": {"id": 2}},
+        "line 3: 'stream' must be a string (got number 7)",
+    ),
+    "ACTIVATE_VERSION with a string version": (
+        {"type": "ACTIVATE_VERSION", "stream": "tasks", "version": "abc"},
+        "line 3, stream 'tasks': ACTIVATE_VERSION message's 'version' must be an integer "
+        "(got string 'abc')",
+    ),
+    "ACTIVATE_VERSION without a version": (
+        {"type": "ACTIVATE_VERSION", "stream": "tasks"},
+        "line 3, stream 'tasks': ACTIVATE_VERSION message has no 'version'",
+    ),
+    "STATE whose value is a string": (
+        {"type": "STATE", "value": "abc"},
+        "line 3: STATE message's 'value' must be an object (got string 'abc')",
+    ),
+    "BATCH whose manifest is a string": (
+        {"type": "BATCH", "stream": "tasks", "encoding": {"format": "jsonl"}, "manifest": "f"},
+        "line 3, stream 'tasks': BATCH message's 'manifest' must be a list",
+    ),
+    "SCHEMA whose schema is a list": (
+        {"type": "SCHEMA", "stream": "tasks", "schema": [], "key_properties": []},
+        "line 3, stream 'tasks': SCHEMA message's 'schema' must be an object",
+    ),
+    "a record that is a list": (
+        {"type": "RECORD", "stream": "tasks", "record": [1]},
+        "line 3, stream 'tasks': record violates schema: record is not an object",
+    ),
+    "a key property of object type": (
+        schema("users", {"id": {"type": "object", "properties": {"a": {"type": "integer"}}}}),
+        "line 3, stream 'users': key property 'id' has type STRUCT(\"a\" BIGINT); a key must "
+        "be a number, a string, a boolean or a date/time",
+    ),
+    "a key property naming a metadata column": (
+        schema("users", {"_sdc_deleted_at": {"type": "string"}}, keys=["_sdc_deleted_at"]),
+        "line 3, stream 'users': key property '_sdc_deleted_at' is a metadata column",
+    ),
+    "a key property listed twice": (
+        schema("users", {"id": {"type": "integer"}}, keys=["id", "id"]),
+        "line 3, stream 'users': key_properties name a property twice",
+    ),
+    "a number beyond a double": (
+        '{"type": "RECORD", "stream": "tasks", "record": {"id": 1e400}}',
+        "line 3, stream 'tasks': record violates schema: a number is beyond the range",
+    ),
+    "NaN": (
+        '{"type": "RECORD", "stream": "tasks", "record": {"id": NaN}}',
+        "line 3: malformed JSON",
+    ),
+    "an integer beyond 64 bits": (
+        record("tasks", {"id": 2**64}),
+        "line 3, stream 'tasks': record violates schema: 'id' is not of type 'integer'",
+    ),
+}
+
+
+def _run(config: dict, lines: list, tmp_path: Path):
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps(config))
+    data = b"".join(
+        (
+            line
+            if isinstance(line, bytes)
+            else (line if isinstance(line, str) else json.dumps(line)).encode()
+        )
+        + b"\n"
+        for line in lines
+    )
+    input_file = tmp_path / "input.singer"
+    input_file.write_bytes(data)
+    return CliRunner().invoke(
+        TargetDuckDB.cli, ["--config", str(config_file), "--input", str(input_file)]
+    )
+
+
+@pytest.mark.parametrize("validate", [True, False], ids=["validated", "types-only"])
+@pytest.mark.parametrize("case", list(CASES))
+def test_hostile_line_fails_with_one_clear_line(case, validate, config, tmp_path):
+    bad, expected = CASES[case]
+    result = _run({**config, "validate_records": validate}, [*HEAD, bad], tmp_path)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(f"target-duckdb: {expected}")
+
+
+def test_a_stream_name_longer_than_a_file_name_loads(config, query, tmp_path):
+    long_name = "stream_" + "x" * 300
+    lines = [schema(long_name, TASK), record(long_name, {"id": 1})]
+    result = _run(config, lines, tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert query(f'SELECT id FROM raw_test."{long_name}"') == [(1,)]  # noqa: S608 - a test's own name
