@@ -347,12 +347,13 @@ class Warehouse:
         self._record_keys(layout)
         return dict(layout.columns)
 
-    def swap_in(self, schema_name: str, tables: Sequence[str]) -> None:
-        """Replace each table by the one an ``overwrite`` run loaded, all in one transaction."""
-        schema = quote_identifier(schema_name)
+    def swap_in(self, tables: Sequence[tuple[str, str]]) -> None:
+        """Replace each ``(schema, table)`` by the one an ``overwrite`` run loaded, all in one
+        transaction."""
         self.conn.execute("BEGIN TRANSACTION")
         try:
-            for table in tables:
+            for schema_name, table in tables:
+                schema = quote_identifier(schema_name)
                 aside = f"{schema}.{quote_identifier(aside_name(table))}"
                 self.conn.execute(f"DROP TABLE IF EXISTS {schema}.{quote_identifier(table)}")
                 self.conn.execute(f"ALTER TABLE {aside} RENAME TO {quote_identifier(table)}")

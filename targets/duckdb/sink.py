@@ -45,11 +45,11 @@ class DuckDBSink(BatchSink):
         self.hard_delete = bool(config.get("hard_delete", False))
         self.reject_invalid = config.get("on_invalid_record", "fail") == "reject"
         self.batch_size_bytes = int(config.get("batch_size_bytes") or DEFAULT_BATCH_BYTES)
-        self.table_name = target.table_name_for(stream_name)
+        schema_name, self.table_name = target.table_for(stream_name)
         """The stream's table; an ``overwrite`` run loads into :func:`aside_name` of it."""
         self.overwrite = self.load_method == "overwrite"
         self.layout = TableLayout.from_schema(
-            schema_name=target.schema_name,
+            schema_name=schema_name,
             table_name=aside_name(self.table_name) if self.overwrite else self.table_name,
             json_schema=self.original_schema,
             key_properties=list(key_properties or []),
@@ -85,7 +85,7 @@ class DuckDBSink(BatchSink):
         warehouse = self._target.warehouse
         if self.overwrite and self.stream_name not in self._target.overwrites:
             self.table_types = warehouse.create_aside(self.layout)
-            self._target.overwrites[self.stream_name] = self.table_name
+            self._target.overwrites[self.stream_name] = (self.layout.schema_name, self.table_name)
         else:
             self.table_types = warehouse.ensure_table(self.layout)
 

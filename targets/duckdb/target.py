@@ -40,7 +40,7 @@ from targets.duckdb.errors import (
     WarehouseError,
 )
 from targets.duckdb.loader import Warehouse
-from targets.duckdb.naming import resolve_names, sanitize
+from targets.duckdb.naming import sanitize
 from targets.duckdb.pipeline import LoadPipeline
 from targets.duckdb.reader import SingerLineReader
 from targets.duckdb.settings import (
@@ -53,6 +53,7 @@ from targets.duckdb.settings import (
 )
 from targets.duckdb.sink import DuckDBSink, sequence_base
 from targets.duckdb.stopping import StoppableInput
+from targets.duckdb.streams import table_for
 
 
 class TargetDuckDB(Target):
@@ -84,10 +85,10 @@ class TargetDuckDB(Target):
         self.rejected: Counter[str] = Counter()
         self.activated_versions: dict[str, int] = {}
         """Stream → newest version activated in this run, retired below at the end."""
-        self.overwrites: dict[str, str] = {}
+        self.overwrites: dict[str, tuple[str, str]] = {}
         """Stream → table of this run's ``overwrite`` loads, swapped in at the end."""
         self._held_state: dict | None = None
-        self._tables: dict[str, str] = {}
+        self._tables: dict[str, tuple[str, str]] = {}
         self._fast_sinks: dict[str, DuckDBSink] = {}
         max_seconds = self.config.get("batch_max_seconds")
         self.batch_max_seconds = float(
@@ -158,11 +159,13 @@ class TargetDuckDB(Target):
             self._warehouse.drop_asides()
         return self._warehouse
 
-    def table_name_for(self, stream_name: str) -> str:
-        """The table of a stream: its sanitised name, unique within the run."""
+    def table_for(self, stream_name: str) -> tuple[str, str]:
+        """The ``(schema, table)`` of a stream, the same in every run (see
+        :mod:`targets.duckdb.streams`)."""
         if stream_name not in self._tables:
-            taken = set(self._tables.values())
-            self._tables[stream_name] = resolve_names([stream_name], reserved=taken)[stream_name]
+            self.loads.wait()  # the loader thread shares the connection
+            conn = self.warehouse.conn
+            self._tables[stream_name] = table_for(conn, stream_name, self.schema_name)
         return self._tables[stream_name]
 
     # -- messages -------------------------------------------------------------------------
@@ -328,11 +331,9 @@ class TargetDuckDB(Target):
         super().process_endofpipe()
         self.loads.wait()
         if self.overwrites:
-            self.warehouse.swap_in(self.schema_name, sorted(self.overwrites.values()))
-            for stream, table in sorted(self.overwrites.items()):
-                self.logger.info(
-                    "Stream '%s': table %s.%s replaced", stream, self.schema_name, table
-                )
+            self.warehouse.swap_in(sorted(self.overwrites.values()))
+            for stream, (schema, table) in sorted(self.overwrites.items()):
+                self.logger.info("Stream '%s': table %s.%s replaced", stream, schema, table)
             self.overwrites.clear()
             if self._held_state is not None:
                 self._write_state_message(self._held_state)
@@ -360,7 +361,7 @@ class TargetDuckDB(Target):
         if self._warehouse is not None:
             if self.overwrites:  # a failed run: the real tables stay as they were
                 with contextlib.suppress(duckdb.Error):
-                    self._warehouse.drop_asides(self.schema_name)
+                    self._warehouse.drop_asides()
                 self.overwrites.clear()
             self._warehouse.close()
             self._warehouse = None

@@ -83,7 +83,7 @@ def test_a_database_failure_at_the_swap_is_one_line_and_changes_nothing(
     run([schema("tasks", TASK), record("tasks", {"id": "old"})])
     swap_in = Warehouse.swap_in
 
-    def disk_full_after_the_first_rename(self, schema_name, tables):
+    def disk_full_after_the_first_rename(self, tables):
         original = self.conn.execute
 
         def execute(sql, *args):
@@ -93,7 +93,7 @@ def test_a_database_failure_at_the_swap_is_one_line_and_changes_nothing(
 
         self.conn = _Connection(self.conn, execute)
         try:
-            swap_in(self, schema_name, tables)
+            swap_in(self, tables)
         finally:
             self.conn = self.conn.wrapped
 
