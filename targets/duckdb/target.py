@@ -24,15 +24,18 @@ import typing as t
 import weakref
 from collections import Counter
 
+import click
 import duckdb
 import msgspec
 from singer_sdk import Target
+from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabilities
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.plugin_base import _ConfigInput
 
 from brainhub.errors import SyncInterrupted
 from brainhub.warehouse_lock import WarehouseLockedError
+from targets.duckdb.config_files import ConfigError, read_config_files, usable_directory
 from targets.duckdb.errors import (
     InputError,
     RecordBeforeSchemaError,
@@ -102,7 +105,13 @@ class TargetDuckDB(Target):
         self._emitted_state: dict | None = None
         root = _staging_root(self.config)
         _sweep_stale_staging(root or tempfile.gettempdir())
-        self.staging_dir = tempfile.mkdtemp(prefix=f"target-duckdb-{os.getpid()}-", dir=root)
+        try:
+            self.staging_dir = tempfile.mkdtemp(prefix=f"target-duckdb-{os.getpid()}-", dir=root)
+        except OSError as exc:
+            where = root or tempfile.gettempdir()
+            raise ConfigError(
+                f"setting 'staging_dir': cannot stage batches in {where!r} ({exc.strerror})"
+            ) from None
         weakref.finalize(self, shutil.rmtree, self.staging_dir, True)
         self._recent_sink: DuckDBSink | None = None
         reader = self.message_reader
@@ -141,7 +150,7 @@ class TargetDuckDB(Target):
         if self._warehouse is None:
             path = self.config.get("path") or DEFAULT_PATH
             if os.path.dirname(path):
-                os.makedirs(os.path.dirname(path), exist_ok=True)
+                usable_directory("path", os.path.dirname(path))
             timeout = self.config.get("lock_timeout")
             try:
                 self._warehouse = Warehouse(
@@ -383,6 +392,16 @@ class TargetDuckDB(Target):
         return
 
     @classmethod
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> t.Any:
+        """Read the ``--config`` files; a bad one ends the run with one line, exit code 1."""
+        try:
+            config, parse_env = read_config_files(value)
+        except ConfigError as exc:
+            print(f"target-duckdb: {exc}", file=sys.stderr)
+            ctx.exit(1)
+        return _ConfigInput(config=config, parse_env=parse_env)
+
+    @classmethod
     def invoke(  # type: ignore[override]
         cls,
         *,
@@ -405,9 +424,12 @@ class TargetDuckDB(Target):
         config = config or _ConfigInput()
         target: TargetDuckDB | None = None
         try:
-            target = cls(
-                config=config.config, validate_config=True, parse_env_config=config.parse_env
-            )
+            try:
+                target = cls(
+                    config=config.config, validate_config=True, parse_env_config=config.parse_env
+                )
+            except ConfigValidationError as exc:
+                raise ConfigError(f"invalid settings: {'; '.join(exc.errors)}") from None
             try:
                 target.listen(stoppable.lines(file_input))  # type: ignore[arg-type]
             except SyncInterrupted:
@@ -454,8 +476,7 @@ def _sweep_stale_staging(root: str) -> None:
 def _staging_root(config: t.Mapping[str, t.Any]) -> str | None:
     configured = config.get("staging_dir")
     if configured:
-        os.makedirs(configured, exist_ok=True)
-        return str(configured)
+        return usable_directory("staging_dir", str(configured))
     shm = "/dev/shm"  # noqa: S108 - tmpfs; mkdtemp below makes a private directory in it
     if os.path.isdir(shm) and os.access(shm, os.W_OK):
         return shm

@@ -129,3 +129,45 @@ def test_a_stream_name_longer_than_a_file_name_loads(config, query, tmp_path):
     result = _run(config, lines, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert query(f'SELECT id FROM raw_test."{long_name}"') == [(1,)]  # noqa: S608 - a test's own name
+
+
+CONFIGS: dict[str, tuple[bytes | None, str]] = {
+    "malformed": (b'{"path": ', "config file '{file}', line 1 column 10: not valid JSON"),
+    "missing": (None, "config file '{file}' does not exist"),
+    "not an object": (b"[1, 2]", "config file '{file}' must hold a JSON object of settings"),
+    "not UTF-8": (b'{"path": "\xff"}', "cannot read config file '{file}'"),
+    "a setting of the wrong type": (
+        b'{"batch_size_rows": "many"}',
+        "invalid settings: 'many' is not of type 'integer', 'null' in config['batch_size_rows']",
+    ),
+    "a staging_dir that is a file": (
+        b'{"staging_dir": "{tmp}/config.json"}',
+        "setting 'staging_dir': cannot create directory '{tmp}/config.json' (File exists)",
+    ),
+    "a staging_dir under a file": (
+        b'{"staging_dir": "{tmp}/config.json/staging"}',
+        "setting 'staging_dir': cannot create directory '{tmp}/config.json/staging' "
+        "(Not a directory)",
+    ),
+    "a path under a file": (
+        b'{"path": "{tmp}/config.json/warehouse.duckdb"}',
+        "stream 'tasks': setting 'path': cannot create directory '{tmp}/config.json'",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CONFIGS))
+def test_a_bad_config_fails_with_one_clear_line(case, tmp_path):
+    content, expected = CONFIGS[case]
+    config_file = tmp_path / "config.json"
+    if content is not None:
+        config_file.write_bytes(content.replace(b"{tmp}", str(tmp_path).encode()))
+    input_file = tmp_path / "input.singer"
+    input_file.write_bytes(b"".join(json.dumps(m).encode() + b"\n" for m in HEAD))
+    result = CliRunner().invoke(
+        TargetDuckDB.cli, ["--config", str(config_file), "--input", str(input_file)]
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr
+    line = expected.format(file=config_file, tmp=tmp_path)
+    assert result.stderr.strip().splitlines()[-1].startswith(f"target-duckdb: {line}")
