@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,11 @@ ALWAYS_PRESENT = ("_sdc_deleted_at", "_sdc_table_version")
 
 #: The staging column that carries each record's input line number.
 LINE_COLUMN = "__bh_line"
+#: Names no property's column may take.
+RESERVED_COLUMNS = (*METADATA_COLUMNS, LINE_COLUMN)
+
+ColumnNamer = Callable[[Sequence[str], Sequence[str]], Mapping[str, str]]
+"""``(properties, reserved names) → {property: column}``."""
 
 
 @dataclass
@@ -58,13 +63,17 @@ class TableLayout:
         json_schema: dict[str, Any],
         key_properties: Sequence[str],
         add_metadata: bool,
+        column_names: ColumnNamer = resolve_names,
     ) -> TableLayout:
-        """Build the layout of a stream from its JSON schema and key properties."""
+        """Build the layout of a stream from its JSON schema and key properties.
+
+        ``column_names`` maps the data properties to their columns, never handing out a
+        reserved name (see :func:`targets.duckdb.streams.columns_for`)."""
         properties: dict[str, Any] = dict(json_schema.get("properties") or {})
         _check_keys(properties, key_properties)
         metadata = list(METADATA_COLUMNS) if add_metadata else list(ALWAYS_PRESENT)
         data_properties = [p for p in properties if p not in METADATA_COLUMNS]
-        names = resolve_names(data_properties, reserved=[*METADATA_COLUMNS, LINE_COLUMN])
+        names = column_names(data_properties, RESERVED_COLUMNS)
         columns: dict[str, SqlType] = {}
         sources: dict[str, str] = {}
         for prop in data_properties:

@@ -12,6 +12,7 @@ files; each property cast to its table column's type, the metadata columns compu
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -111,7 +112,7 @@ def batch_select(
     as_json = as_json and source.format != "parquet"
     if as_json:  # one parse per record: every property's JSON value in one list
         positions = {prop: i for i, prop in enumerate(read_types, 1)}
-        pointers = ", ".join(quote_string(_pointer(p)) for p in read_types)
+        pointers = ", ".join(_pointer(p) for p in read_types)
         reader = f"(SELECT *, json_extract({record}, [{pointers}]) AS {_VALUES} FROM {reader})"
 
     def field(prop: str) -> str:
@@ -155,7 +156,8 @@ def reads_as_json(layout: TableLayout) -> bool:
     are case-insensitive and never empty, and a STRUCT of thousands of fields needs more
     memory than a modest ``memory_limit`` allows."""
     names = [name.lower() for name, _ in layout.record_type.fields]
-    return len(set(names)) != len(names) or "" in names or len(names) > WIDE_RECORD
+    unnamed = any(not name or "\x00" in name for name in names)
+    return len(set(names)) != len(names) or unnamed or len(names) > WIDE_RECORD
 
 
 def rows_per_batch(layout: TableLayout, configured: int) -> int:
@@ -166,15 +168,29 @@ def rows_per_batch(layout: TableLayout, configured: int) -> int:
     return max(1, min(configured, _WIDE_BATCH_CELLS // len(layout.columns)))
 
 
+def _structure(sql_type: SqlType) -> Any:
+    """The ``json_transform`` structure of a type."""
+    if sql_type.name == "STRUCT":
+        return {name: _structure(sub) for name, sub in sql_type.fields}
+    if sql_type.name == "LIST":
+        assert sql_type.item is not None
+        return [_structure(sql_type.item)]
+    return sql_type.sql()
+
+
 def _pointer(prop: str) -> str:
-    """The JSON pointer of a top-level property."""
-    return "/" + prop.replace("~", "~0").replace("/", "~1")
+    """The JSON pointer of a top-level property, as a SQL expression (NUL characters, which
+    SQL literals cannot hold, are spliced in with ``chr(0)``)."""
+    pointer = "/" + prop.replace("~", "~0").replace("/", "~1")
+    return " || chr(0) || ".join(quote_string(part) for part in pointer.split("\x00"))
 
 
 def _json_value(value: str, read_type: SqlType) -> str:
-    """Convert a JSON value as ``read_type`` would have read it."""
+    """Convert a JSON value as ``read_type`` would have read it (keys of objects that the
+    type does not list are left out, as DuckDB's typed reader leaves them out)."""
     if read_type.name in {"STRUCT", "LIST"}:
-        return f"CAST({value} AS {read_type.sql()})"
+        structure = quote_string(json.dumps(_structure(read_type)))
+        return f"json_transform({value}, {structure})"
     if read_type == JSON:
         return value
     return f"CAST(({value}) ->> '$' AS {read_type.sql()})"

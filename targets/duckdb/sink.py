@@ -54,6 +54,9 @@ class DuckDBSink(BatchSink):
             json_schema=self.original_schema,
             key_properties=list(key_properties or []),
             add_metadata=bool(config.get("add_record_metadata", True)),
+            column_names=lambda props, reserved: target.columns_for(
+                schema_name, self.table_name, props, reserved
+            ),
         )
         validate = bool(config.get("validate_records", True))
         self.validator = RecordValidator(

@@ -1,31 +1,41 @@
-"""Which table each stream lands in: chosen once, recorded in the warehouse, found again.
+"""Which table each stream lands in, and which column each property: chosen once, recorded
+in the warehouse, found again in every later run.
 
 1. A stream named ``schema-table`` (or ``database-schema-table``) lands in schema
    ``schema`` as table ``table``, the Singer SDK's convention; any other stream lands in
    ``default_target_schema``.
-2. The table's name is the stream's (or its ``table`` part) with every character outside
-   ``[0-9A-Za-z_]`` replaced by ``_`` and a ``_`` before a leading digit.
+2. A table or column name is the stream's (its ``table`` part) or property's name with
+   every character outside ``[0-9A-Za-z_]`` replaced by ``_`` and a ``_`` before a leading
+   digit; the empty name becomes ``_``.
 3. DuckDB names are case-insensitive, so ``Tasks``, ``tasks`` and ``task.s`` / ``task_s``
-   would share a table. The first time a stream is seen, it takes the first of ``name``,
-   ``name_2``, ``name_3``… that no other stream of the schema has taken, that is not
-   ``_rejected`` or ``_streams``, and that is not a table of the schema no stream is
-   recorded for (unless its name is exactly ``name``: tables loaded before the record
-   existed are taken over by their stream).
-4. The choice is recorded in the schema's ``_streams`` table (``stream``, ``table_name``,
-   ``recorded_at``) and read from there in every later run, so a stream keeps its table
-   whatever streams come after it.
+   would share a table (or column). The first time a stream (property) is seen, it takes
+   the first of ``name``, ``name_2``, ``name_3``… that no other stream of the schema
+   (property of the table) has taken, that is not reserved (``_rejected`` and ``_streams``
+   for tables; the ``_sdc_*`` metadata columns and ``__bh_line`` for columns), and that is
+   not a table (column) no name is recorded for, unless it is exactly that name: tables
+   and columns loaded before the record existed are taken over. Among new properties of
+   one SCHEMA message, names needing no change choose first, then the others in
+   lexicographic order.
+4. Choices are recorded in the schema's ``_streams`` (``stream``, ``table_name``) and
+   ``_columns`` (``table_name``, ``property``, ``column_name``) tables and read from there
+   in every later run, so a stream keeps its table and a property its column whatever
+   names come after them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 
 from brainhub.sql import quote_identifier
-from targets.duckdb.naming import sanitize
+from targets.duckdb.naming import resolve_names, sanitize
 
 REGISTRY = "_streams"
 """The table, in each schema, recording which table each stream of the schema has."""
-RESERVED = frozenset({REGISTRY, "_rejected"})
+COLUMNS = "_columns"
+"""The table, in each schema, recording which column each property of each table has."""
+RESERVED = frozenset({REGISTRY, COLUMNS, "_rejected"})
 
 
 def split_stream_name(stream: str, default_schema: str) -> tuple[str, str]:
@@ -52,32 +62,70 @@ def table_for(conn: duckdb.DuckDBPyConnection, stream: str, default_schema: str)
     ).fetchall()
     if found:
         return schema, str(found[0][0])
-    recorded = {
-        str(name).lower()
+    recorded = [
+        str(name)
         for (name,) in conn.execute(f"SELECT table_name FROM {registry}").fetchall()  # noqa: S608
-    }
-    existing = {
+    ]
+    existing = [
         str(name)
         for (name,) in conn.execute(
             "SELECT table_name FROM information_schema.tables WHERE lower(table_schema) = ?",
             [schema.lower()],
         ).fetchall()
-    }
-    unrecorded = {name.lower() for name in existing} - recorded
-    base = sanitize(base_name)
-    candidate, suffix = base, 1
-    while (
-        candidate.lower() in recorded
-        or candidate.lower() in RESERVED
-        or (candidate.lower() in unrecorded and candidate not in existing)
-    ):
-        suffix += 1
-        candidate = f"{base}_{suffix}"
+    ]
+    table = resolve_names(
+        [base_name], reserved=[*recorded, *RESERVED], adoptable=_unrecorded(existing, recorded)
+    )[base_name]
     conn.execute(
         f"INSERT INTO {registry} (stream, table_name) VALUES (?, ?)",  # noqa: S608
-        [stream, candidate],
+        [stream, table],
     )
-    return schema, candidate
+    return schema, table
+
+
+def columns_for(
+    conn: duckdb.DuckDBPyConnection,
+    schema: str,
+    table: str,
+    properties: Sequence[str],
+    reserved: Sequence[str],
+) -> dict[str, str]:
+    """The column of each property of a table: recorded, or chosen now and recorded."""
+    registry = f"{quote_identifier(schema)}.{quote_identifier(COLUMNS)}"
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {registry} (table_name VARCHAR, property VARCHAR, "
+        "column_name VARCHAR NOT NULL, recorded_at TIMESTAMPTZ DEFAULT now(), "
+        "PRIMARY KEY (table_name, property))"
+    )
+    recorded = dict(
+        conn.execute(
+            f"SELECT property, column_name FROM {registry} WHERE table_name = ?",  # noqa: S608
+            [table],
+        ).fetchall()
+    )
+    new = [p for p in properties if p not in recorded]
+    if new:
+        existing = [
+            str(name)
+            for (name,) in conn.execute(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE lower(table_schema) = ? AND table_name = ?",
+                [schema.lower(), table],
+            ).fetchall()
+        ]
+        taken = [*recorded.values(), *reserved]
+        chosen = resolve_names(new, reserved=taken, adoptable=_unrecorded(existing, taken))
+        conn.executemany(
+            f"INSERT INTO {registry} (table_name, property, column_name) VALUES (?, ?, ?)",  # noqa: S608
+            [[table, p, chosen[p]] for p in new],
+        )
+        recorded |= chosen
+    return {p: recorded[p] for p in properties}
+
+
+def _unrecorded(existing: Sequence[str], recorded: Sequence[str]) -> list[str]:
+    taken = {name.lower() for name in recorded}
+    return [name for name in existing if name.lower() not in taken]
 
 
 def _existing_spelling(conn: duckdb.DuckDBPyConnection, schema: str) -> str | None:

@@ -56,7 +56,7 @@ from targets.duckdb.settings import (
 )
 from targets.duckdb.sink import DuckDBSink, sequence_base
 from targets.duckdb.stopping import StoppableInput
-from targets.duckdb.streams import table_for
+from targets.duckdb.streams import columns_for, table_for
 
 
 class TargetDuckDB(Target):
@@ -176,6 +176,13 @@ class TargetDuckDB(Target):
             conn = self.warehouse.conn
             self._tables[stream_name] = table_for(conn, stream_name, self.schema_name)
         return self._tables[stream_name]
+
+    def columns_for(
+        self, schema: str, table: str, properties: t.Sequence[str], reserved: t.Sequence[str]
+    ) -> dict[str, str]:
+        """The column of each property of a table, the same in every run."""
+        self.loads.wait()
+        return columns_for(self.warehouse.conn, schema, table, properties, reserved)
 
     # -- messages -------------------------------------------------------------------------
 

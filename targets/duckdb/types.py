@@ -161,8 +161,10 @@ def _object_type(schema: dict[str, Any]) -> SqlType:
     extra = schema.get("additionalProperties")
     if not properties or extra is True or isinstance(extra, dict) or "patternProperties" in schema:
         return JSON
-    if len({name.lower() for name in properties}) != len(properties) or "" in properties:
-        return JSON  # DuckDB STRUCT fields are case-insensitive and never empty
+    if len({name.lower() for name in properties}) != len(properties) or any(
+        not name or "\x00" in name for name in properties
+    ):
+        return JSON  # DuckDB STRUCT fields are case-insensitive, never empty, never hold NUL
     return struct([(name, from_json_schema(sub)) for name, sub in properties.items()])
 
 

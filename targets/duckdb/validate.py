@@ -25,7 +25,7 @@ from typing import Any
 
 import msgspec
 from jsonschema import validators
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 
 from targets.duckdb.decoding import (
     INT64_MAX,
@@ -36,6 +36,7 @@ from targets.duckdb.decoding import (
     fits_decimal,
     is_multiple,
 )
+from targets.duckdb.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class RecordValidator:
     ) -> None:
         self.schema = schema
         self.key_properties = list(key_properties)
+        _check_schema(schema)
         checked = self._checked = schema if validate else types_only(schema)
         self._explainer: Any = None
         self._checker: Any = None
@@ -237,6 +239,15 @@ def strict_validator(schema: dict[str, Any]) -> Any:
 
     cls = validators.extend(base, {"multipleOf": multiple_of}, type_checker=checker)
     return cls(schema)
+
+
+def _check_schema(schema: dict[str, Any]) -> None:
+    """Refuse a schema that is not valid JSON Schema (e.g. ``"type": "tring"``)."""
+    cls = validators.validator_for(schema, default=validators.Draft7Validator)
+    error = best_match(cls(cls.META_SCHEMA).iter_errors(schema))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "the top"
+        raise InputError(f"the schema is not valid JSON Schema at {where}: {error.message}")
 
 
 def _is_int64(_checker: Any, value: Any) -> bool:

@@ -75,6 +75,11 @@ CASES: dict[str, tuple[bytes | dict | str, str]] = {
         schema("users", {"_sdc_deleted_at": {"type": "string"}}, keys=["_sdc_deleted_at"]),
         "line 3, stream 'users': key property '_sdc_deleted_at' is a metadata column",
     ),
+    "a schema that is not JSON Schema": (
+        schema("users", {"id": {"type": "integer"}, "name": {"type": ["tring", "null"]}}),
+        "line 3, stream 'users': the schema is not valid JSON Schema at properties/name/type/0: "
+        "'tring' is not one of",
+    ),
     "a key property listed twice": (
         schema("users", {"id": {"type": "integer"}}, keys=["id", "id"]),
         "line 3, stream 'users': key_properties name a property twice",

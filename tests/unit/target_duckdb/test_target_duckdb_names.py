@@ -11,6 +11,7 @@ ODD_NAMES = {
     'say "hi"': "say__hi_",
     "back\\slash": "back_slash",
     "line\nbreak": "line_break",
+    "nul\x00": "nul_",
     "": "_",
     "__bh_line": "__bh_line_2",
     "Case": "Case",
@@ -34,6 +35,19 @@ def test_odd_property_names_each_get_a_column(run, query, validate):
     columns = [quote(c) for c in ODD_NAMES.values()]
     [row] = query(f"SELECT {', '.join(columns)} FROM raw_test.odd")  # noqa: S608
     assert row == tuple(f"value of {name!r}" for name in ODD_NAMES)
+
+
+def test_objects_read_as_json_drop_unlisted_keys_like_structs_do(run, query, validate):
+    status = {"type": "object", "properties": {"order": {"type": "integer"}}}
+    properties = {"id": {"type": "integer"}, "": {"type": "string"}, "status": status}
+    run(
+        [
+            schema("odd", properties),  # the "" property makes records read as JSON
+            record("odd", {"id": 1, "": "x", "status": {"order": 2, "unlisted": True}}),
+        ],
+        validate_records=validate,
+    )
+    assert query("SELECT _, status FROM raw_test.odd") == [("x", {"order": 2})]
 
 
 def test_odd_names_inside_objects_are_kept(run, query, validate):
@@ -132,3 +146,51 @@ def test_schema_table_stream_names_land_in_that_schema(run, query):
         "sales-orders": "orders",
         "erp-sales-items": "items",
     }
+
+
+def test_a_property_keeps_its_column_when_other_properties_come_and_go(run, query):
+    both = {"id": {"type": "integer"}, "a_b": {"type": "integer"}, "a.b": {"type": "integer"}}
+    dotted = {"id": {"type": "integer"}, "a.b": {"type": "integer"}}
+    run([schema("t", both), record("t", {"id": 1, "a_b": 10, "a.b": 11})])
+    run([schema("t", dotted), record("t", {"id": 2, "a.b": 21})])
+    run(
+        [
+            schema(
+                "t",
+                {"id": {"type": "integer"}, "a.b": {"type": "integer"}, "A_B": {"type": "integer"}},
+            ),
+            record("t", {"id": 3, "a.b": 31, "A_B": 32}),
+        ]
+    )
+    assert query("SELECT id, a_b, a_b_2, A_B_3 FROM raw_test.t ORDER BY id") == [
+        (1, 10, 11, None),
+        (2, None, 21, None),
+        (3, None, 31, 32),
+    ]
+    recorded = query("SELECT property, column_name FROM raw_test._columns WHERE table_name = 't'")
+    assert dict(recorded) == {"id": "id", "a_b": "a_b", "a.b": "a_b_2", "A_B": "A_B_3"}
+
+
+def test_tables_loaded_before_names_were_recorded_are_taken_over(run, query, db_path):
+    import duckdb
+
+    with duckdb.connect(str(db_path)) as conn:
+        conn.execute("CREATE SCHEMA raw_test")
+        conn.execute("CREATE TABLE raw_test.tasks (id BIGINT, title VARCHAR)")
+        conn.execute("INSERT INTO raw_test.tasks VALUES (1, 'old')")
+        conn.execute('CREATE TABLE raw_test."Users" (id BIGINT)')
+    item = {"id": {"type": "integer"}, "title": {"type": "string"}}
+    run(
+        [
+            schema("tasks", item),
+            record("tasks", {"id": 2, "title": "new"}),
+            schema("users", {"id": {"type": "integer"}}),
+            record("users", {"id": 5}),
+        ]
+    )
+    assert query("SELECT id, title FROM raw_test.tasks ORDER BY id") == [(1, "old"), (2, "new")]
+    assert dict(query("SELECT stream, table_name FROM raw_test._streams")) == {
+        "tasks": "tasks",
+        "users": "users_2",
+    }
+    assert query('SELECT count(*) FROM raw_test."Users"') == [(0,)]
