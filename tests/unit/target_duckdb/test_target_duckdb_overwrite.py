@@ -30,7 +30,11 @@ def invoke(config: dict, messages: list, tmp_path: Path):
 
 
 def tables(query) -> list[str]:
-    rows = query("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw_test'")
+    """The stream tables of the schema (not the _streams and _columns name records)."""
+    rows = query(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw_test' "
+        "AND table_name NOT IN ('_streams', '_columns')"
+    )
     return sorted(r[0] for r in rows)
 
 
