@@ -20,7 +20,7 @@ from targets.duckdb.naming import sanitize
 from targets.duckdb.reading import Source, rows_per_batch
 from targets.duckdb.settings import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS
 from targets.duckdb.staging import StagedBatch
-from targets.duckdb.validate import RecordValidator, Violation
+from targets.duckdb.validate import RecordValidator, Violation, check_jsonl_file
 
 if t.TYPE_CHECKING:
     from targets.duckdb.target import TargetDuckDB
@@ -274,6 +274,8 @@ class DuckDBSink(BatchSink):
                 raise InputError(f"BATCH file {url!r} is not a local file (only file:// is)")
             if not os.path.exists(path):
                 raise InputError(f"BATCH file {path!r} does not exist")
+            if fmt == "jsonl":
+                check_jsonl_file(path, self.validator)
             paths.append(path)
         source = Source(files=paths, format=fmt, received_at=datetime.datetime.now(datetime.UTC))
         self._target.loads.wait()

@@ -17,6 +17,7 @@ the batch is loaded (see :mod:`targets.duckdb.locate`).
 
 from __future__ import annotations
 
+import gzip
 import json
 import operator
 from collections.abc import Callable, Sequence
@@ -36,7 +37,7 @@ from targets.duckdb.decoding import (
     fits_decimal,
     is_multiple,
 )
-from targets.duckdb.errors import InputError
+from targets.duckdb.errors import InputError, InvalidRecordError, MissingKeyError
 
 
 @dataclass(frozen=True)
@@ -194,6 +195,27 @@ class RecordValidator:
             )
         prefix = f"{where!r}: " if where else ""
         return Violation(f"record violates schema: {prefix}{error.message}")
+
+
+def check_jsonl_file(path: str, validator: RecordValidator) -> None:
+    """Check every record of a BATCH message's JSONL file (plain or gzipped) as a RECORD
+    message's would be checked; raise on the first invalid one, naming its row."""
+    opener: Any = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        for row, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            where = f"BATCH file {path!r}, row {row}"
+            try:
+                found = validator.inspect(line)
+            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+                reason = str(exc).splitlines()[0]
+                raise InputError(f"{where}: malformed JSON ({reason})") from None
+            except RecursionError:
+                raise InputError(f"{where}: JSON nested too deeply to load") from None
+            if isinstance(found, Violation):
+                error = MissingKeyError if found.missing_key else InvalidRecordError
+                raise error(f"{where}: {found.reason}")
 
 
 def types_only(schema: Any) -> Any:

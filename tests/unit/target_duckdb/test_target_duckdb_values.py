@@ -207,3 +207,32 @@ def test_without_validation_keywords_are_not_enforced_but_types_are(config, quer
     result = _run({**config, "validate_records": False}, messages, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert query("SELECT id, v FROM raw_test.items") == [(1, "long")]
+
+
+@pytest.mark.parametrize("validate", [True, False], ids=["validated", "types-only"])
+@pytest.mark.parametrize("compressed", [False, True], ids=["jsonl", "jsonl.gz"])
+def test_batch_files_are_checked_like_record_messages(
+    validate, compressed, config, query, tmp_path
+):
+    import gzip
+
+    rows = [{"id": 1, "done": True}, {"id": 2, "done": "yes"}]
+    text = "".join(json.dumps(r) + "\n" for r in rows).encode()
+    path = tmp_path / ("batch.jsonl.gz" if compressed else "batch.jsonl")
+    path.write_bytes(gzip.compress(text) if compressed else text)
+    messages = [
+        schema("items", {"id": {"type": "integer"}, "done": {"type": "boolean"}}),
+        {
+            "type": "BATCH",
+            "stream": "items",
+            "encoding": {"format": "jsonl", "compression": "gzip" if compressed else "none"},
+            "manifest": [f"file://{path}"],
+        },
+    ]
+    result = _run({**config, "validate_records": validate}, messages, tmp_path)
+    assert result.exit_code == 1
+    assert _last_line(result).startswith(
+        f"target-duckdb: line 2, stream 'items': BATCH file '{path}', row 2: record violates "
+        "schema: 'done' is not of type 'boolean'"
+    )
+    assert query("SELECT count(*) FROM raw_test.items") == [(0,)]
