@@ -314,7 +314,10 @@ def _integer_bounds(schema: dict[str, Any]) -> dict[str, Any]:
         le = min(le, math.floor(high))
     if high_x is not None:
         le = min(le, math.ceil(high_x) - 1)
-    meta: dict[str, Any] = {"ge": ge, "le": le}
+    meta: dict[str, Any] = {
+        "ge": min(max(ge, INT64_MIN), INT64_MAX),
+        "le": min(max(le, INT64_MIN), INT64_MAX),
+    }
     step = schema.get("multipleOf")
     if step is not None:
         if not isinstance(step, int) or isinstance(step, bool) or step <= 0:
@@ -326,9 +329,15 @@ def _integer_bounds(schema: dict[str, Any]) -> dict[str, Any]:
 def _number_bounds(schema: dict[str, Any]) -> dict[str, Any]:
     low, high, low_x, high_x = _bounds(schema)
     names = ("ge", "le", "gt", "lt")
-    return {
-        n: float(v) for n, v in zip(names, (low, high, low_x, high_x), strict=True) if v is not None
-    }
+    values = (low, high, low_x, high_x)
+    return {n: _float(v) for n, v in zip(names, values, strict=True) if v is not None}
+
+
+def _float(value: float | int) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond any double: msgspec takes finite bounds only
+        raise Unsupported("a bound beyond any double") from None
 
 
 def _json_kind(value: Any) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 import msgspec
 from jsonschema import validators
 from jsonschema.exceptions import ValidationError, best_match
+from referencing.exceptions import Unresolvable
 
 from targets.duckdb.decoding import (
     INT64_MAX,
@@ -118,7 +119,7 @@ class RecordValidator:
             record = decoder.decode(raw)
             if not isinstance(record, dict):
                 raise msgspec.ValidationError("record is not an object")
-            error = next(checker.iter_errors(record), None)
+            error = first_error(checker, record)
             if error is not None:
                 raise msgspec.ValidationError(error.message)
             return record
@@ -180,7 +181,10 @@ class RecordValidator:
                 return Violation(f"key property {key!r} {state}", missing_key=True)
         if self._explainer is None:
             self._explainer = strict_validator(self._checked)
-        errors = sorted(self._explainer.iter_errors(record), key=lambda e: list(e.path))
+        try:
+            errors = sorted(self._explainer.iter_errors(record), key=lambda e: list(e.path))
+        except Unresolvable as exc:
+            raise _unresolvable(exc) from None
         if not errors:
             return Violation(f"record violates schema: {fallback}")
         error = errors[0]
@@ -263,10 +267,24 @@ def strict_validator(schema: dict[str, Any]) -> Any:
     return cls(schema)
 
 
+def first_error(validator: Any, record: Any) -> Any:
+    """The first way ``record`` violates the validator's schema, or ``None``."""
+    try:
+        return next(validator.iter_errors(record), None)
+    except Unresolvable as exc:
+        raise _unresolvable(exc) from None
+
+
+def _unresolvable(exc: Unresolvable) -> InputError:
+    return InputError(f"the schema refers to {exc.ref!r}, which it does not define")
+
+
 def _check_schema(schema: dict[str, Any]) -> None:
-    """Refuse a schema that is not valid JSON Schema (e.g. ``"type": "tring"``)."""
+    """Refuse a schema that is not valid JSON Schema (e.g. ``"type": "tring"``, a
+    ``pattern`` that is not a regular expression)."""
     cls = validators.validator_for(schema, default=validators.Draft7Validator)
-    error = best_match(cls(cls.META_SCHEMA).iter_errors(schema))
+    meta = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
+    error = best_match(meta.iter_errors(schema))
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "the top"
         raise InputError(f"the schema is not valid JSON Schema at {where}: {error.message}")
