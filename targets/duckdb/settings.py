@@ -36,12 +36,9 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "default_target_schema",
         th.StringType,
+        default=DEFAULT_SCHEMA,
         title="Target schema",
-        description=(
-            "The DuckDB schema every stream's table is created in, e.g. `raw_clickup`. "
-            "Unset, a stream named `schema-table` lands in `schema.table` (the Singer SDK's "
-            "convention) and any other in `raw`."
-        ),
+        description="The DuckDB schema every stream's table is created in, e.g. `raw_clickup`.",
     ),
     th.Property(
         "load_method",

@@ -1,9 +1,9 @@
 """Which table each stream lands in, and which column each property: chosen once, recorded
 in the warehouse, found again in every later run.
 
-1. Every stream lands in ``default_target_schema``. When that is not set, a stream named
-   ``schema-table`` (or ``database-schema-table``) lands in schema ``schema`` as table
-   ``table``, the Singer SDK's convention, and any other stream in ``raw``.
+1. A stream named ``schema-table`` (or ``database-schema-table``) lands in schema
+   ``schema`` as table ``table``, the Singer SDK's convention; any other stream lands in
+   ``default_target_schema``.
 2. A table or column name is the stream's (its ``table`` part) or property's name with
    every character outside ``[0-9A-Za-z_]`` replaced by ``_`` and a ``_`` before a leading
    digit; the empty name becomes ``_``.
@@ -38,23 +38,17 @@ COLUMNS = "_columns"
 RESERVED = frozenset({REGISTRY, COLUMNS, "_rejected"})
 
 
-def split_stream_name(stream: str, default_schema: str, *, schema_in_name: bool) -> tuple[str, str]:
+def split_stream_name(stream: str, default_schema: str) -> tuple[str, str]:
     """``(schema, table base name)`` of a stream, before sanitising the table name."""
     parts = stream.split("-")
-    if schema_in_name and len(parts) in {2, 3} and all(parts):
+    if len(parts) in {2, 3} and all(parts):
         return sanitize(parts[-2]), parts[-1]
     return default_schema, stream
 
 
-def table_for(
-    conn: duckdb.DuckDBPyConnection, stream: str, default_schema: str, *, schema_in_name: bool
-) -> tuple[str, str]:
-    """The ``(schema, table)`` of a stream: recorded, or chosen now and recorded.
-
-    ``schema_in_name``: ``schema-table`` streams land in ``schema``."""
-    wanted_schema, base_name = split_stream_name(
-        stream, default_schema, schema_in_name=schema_in_name
-    )
+def table_for(conn: duckdb.DuckDBPyConnection, stream: str, default_schema: str) -> tuple[str, str]:
+    """The ``(schema, table)`` of a stream: recorded, or chosen now and recorded."""
+    wanted_schema, base_name = split_stream_name(stream, default_schema)
     schema = _existing_spelling(conn, wanted_schema) or wanted_schema
     registry = f"{quote_identifier(schema)}.{quote_identifier(REGISTRY)}"
     conn.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(schema)}")

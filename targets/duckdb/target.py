@@ -82,10 +82,7 @@ class TargetDuckDB(Target):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self.max_parallelism = 1
-        configured_schema = self.config.get("default_target_schema")
-        self.schema_name = sanitize(configured_schema or DEFAULT_SCHEMA)
-        self.schema_in_stream_names = not configured_schema
-        """No ``default_target_schema``: ``schema-table`` streams land in ``schema.table``."""
+        self.schema_name = sanitize(self.config.get("default_target_schema") or DEFAULT_SCHEMA)
         self.sequence_base = sequence_base()
         self.loaded: Counter[str] = Counter()
         self.rejected: Counter[str] = Counter()
@@ -177,9 +174,7 @@ class TargetDuckDB(Target):
         if stream_name not in self._tables:
             self.loads.wait()  # the loader thread shares the connection
             conn = self.warehouse.conn
-            self._tables[stream_name] = table_for(
-                conn, stream_name, self.schema_name, schema_in_name=self.schema_in_stream_names
-            )
+            self._tables[stream_name] = table_for(conn, stream_name, self.schema_name)
         return self._tables[stream_name]
 
     def columns_for(

@@ -201,7 +201,7 @@ def _check_tables(db: Path, runs: list[dict[str, Any]]) -> None:
     with duckdb.connect(str(db), read_only=True) as conn:
         for stream in runs:
             name = stream["stream"]
-            schema_name, _ = split_stream_name(name, SCHEMA_NAME, schema_in_name=False)
+            schema_name, _ = split_stream_name(name, SCHEMA_NAME)
             registry = f"{quote_identifier(schema_name)}._streams"
             [(table,)] = conn.execute(
                 f"SELECT table_name FROM {registry} WHERE stream = ?",  # noqa: S608
