@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,11 @@ ALWAYS_PRESENT = ("_sdc_deleted_at", "_sdc_table_version")
 
 #: The staging column that carries each record's input line number.
 LINE_COLUMN = "__bh_line"
+#: Names no property's column may take.
+RESERVED_COLUMNS = (*METADATA_COLUMNS, LINE_COLUMN)
+
+ColumnNamer = Callable[[Sequence[str], Sequence[str]], Mapping[str, str]]
+"""``(properties, reserved names) → {property: column}``."""
 
 
 @dataclass
@@ -58,19 +63,17 @@ class TableLayout:
         json_schema: dict[str, Any],
         key_properties: Sequence[str],
         add_metadata: bool,
+        column_names: ColumnNamer = resolve_names,
     ) -> TableLayout:
-        """Build the layout of a stream from its JSON schema and key properties."""
+        """Build the layout of a stream from its JSON schema and key properties.
+
+        ``column_names`` maps the data properties to their columns, never handing out a
+        reserved name (see :func:`targets.duckdb.streams.columns_for`)."""
         properties: dict[str, Any] = dict(json_schema.get("properties") or {})
-        missing = [k for k in key_properties if k not in properties]
-        if missing:
-            known = ", ".join(sorted(properties)) or "none"
-            raise InputError(
-                f"key property {missing[0]!r} is not in the schema's properties "
-                f"(properties: {known})"
-            )
+        _check_keys(properties, key_properties)
         metadata = list(METADATA_COLUMNS) if add_metadata else list(ALWAYS_PRESENT)
         data_properties = [p for p in properties if p not in METADATA_COLUMNS]
-        names = resolve_names(data_properties, reserved=METADATA_COLUMNS)
+        names = column_names(data_properties, RESERVED_COLUMNS)
         columns: dict[str, SqlType] = {}
         sources: dict[str, str] = {}
         for prop in data_properties:
@@ -91,3 +94,30 @@ class TableLayout:
             record_type=struct(read_fields),
             metadata=metadata,
         )
+
+
+#: Column types a key property may have: scalars that compare exactly.
+_KEY_TYPES = {"BIGINT", "DECIMAL", "DOUBLE", "VARCHAR", "BOOLEAN", "TIMESTAMPTZ", "DATE", "TIME"}
+
+
+def _check_keys(properties: dict[str, Any], key_properties: Sequence[str]) -> None:
+    """Refuse key properties that are absent, metadata columns, or not scalars."""
+    for key in key_properties:
+        if key in METADATA_COLUMNS:
+            raise InputError(
+                f"key property {key!r} is a metadata column target-duckdb writes itself; "
+                "keys must be properties of the records"
+            )
+        if key not in properties:
+            known = ", ".join(sorted(properties)) or "none"
+            raise InputError(
+                f"key property {key!r} is not in the schema's properties (properties: {known})"
+            )
+        column_type = from_json_schema(properties[key])
+        if column_type.name not in _KEY_TYPES:
+            raise InputError(
+                f"key property {key!r} has type {column_type.sql()}; a key must be a number, "
+                "a string, a boolean or a date/time"
+            )
+    if len(set(key_properties)) != len(key_properties):
+        raise InputError(f"key_properties name a property twice ({list(key_properties)})")

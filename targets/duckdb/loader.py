@@ -46,7 +46,7 @@ from targets.duckdb.evolution import (
 )
 from targets.duckdb.layout import LINE_COLUMN, TableLayout
 from targets.duckdb.reading import Source, batch_select
-from targets.duckdb.types import JSON, SqlType, from_duckdb, struct, widen
+from targets.duckdb.types import JSON, SqlType, from_duckdb, widen
 
 OVERWRITE_PREFIX = "__bh_overwrite_"
 STAGE = "__bh_stage"
@@ -198,8 +198,6 @@ class Warehouse:
         try:
             if source.format != "messages":
                 result = self._load_staged(layout, table, source, upsert, hard_delete)
-            elif source.numbered and layout.keys:
-                result = self._load_numbered(layout, table, source, upsert, hard_delete)
             else:
                 result = self._load_known_keys(layout, table, source, upsert, hard_delete)
             if rejects:
@@ -263,29 +261,6 @@ class Warehouse:
             )
         finally:
             self.conn.unregister(view)
-
-    def _load_numbered(
-        self,
-        layout: TableLayout,
-        table: dict[str, SqlType],
-        source: Source,
-        upsert: bool,
-        hard_delete: bool,
-    ) -> LoadResult:
-        """Staged messages with line numbers: a narrow read gives keys, then one insert."""
-        wanted = {layout.sources[k] for k in layout.keys} | {"_sdc_deleted_at"}
-        narrow = TableLayout(
-            schema_name=layout.schema_name,
-            table_name=layout.table_name,
-            columns={k: layout.columns[k] for k in layout.keys},
-            sources={k: layout.sources[k] for k in layout.keys},
-            keys=layout.keys,
-            record_type=struct([f for f in layout.record_type.fields if f[0] in wanted]),
-            metadata=["_sdc_deleted_at"],
-        )
-        keys_sql = batch_select(self.conn, narrow, table, source)
-        rows = batch_select(self.conn, layout, table, source)
-        return self._replace_rows(layout, rows, keys_sql, upsert, hard_delete)
 
     def _load_staged(
         self,
@@ -372,12 +347,13 @@ class Warehouse:
         self._record_keys(layout)
         return dict(layout.columns)
 
-    def swap_in(self, schema_name: str, tables: Sequence[str]) -> None:
-        """Replace each table by the one an ``overwrite`` run loaded, all in one transaction."""
-        schema = quote_identifier(schema_name)
+    def swap_in(self, tables: Sequence[tuple[str, str]]) -> None:
+        """Replace each ``(schema, table)`` by the one an ``overwrite`` run loaded, all in one
+        transaction."""
         self.conn.execute("BEGIN TRANSACTION")
         try:
-            for table in tables:
+            for schema_name, table in tables:
+                schema = quote_identifier(schema_name)
                 aside = f"{schema}.{quote_identifier(aside_name(table))}"
                 self.conn.execute(f"DROP TABLE IF EXISTS {schema}.{quote_identifier(table)}")
                 self.conn.execute(f"ALTER TABLE {aside} RENAME TO {quote_identifier(table)}")

@@ -1,9 +1,10 @@
-"""Table and column names: sanitised for DuckDB, quoted, collisions resolved deterministically.
+"""Table and column names: sanitised for DuckDB, collisions resolved deterministically.
 
 DuckDB identifiers are case-insensitive, so two properties that differ only in case (or only
 in characters that sanitising replaces) would land in one column. Names are resolved so that
 a property whose name needs no change keeps it; the others, in lexicographic order of their
 original names, take the first free name among ``base``, ``base_2``, ``base_3``…
+:mod:`targets.duckdb.streams` records each choice so that it holds in later runs.
 """
 
 from __future__ import annotations
@@ -25,13 +26,20 @@ def sanitize(name: str) -> str:
     return clean
 
 
-def resolve_names(originals: Iterable[str], reserved: Iterable[str] = ()) -> dict[str, str]:
+def resolve_names(
+    originals: Iterable[str], reserved: Iterable[str] = (), adoptable: Iterable[str] = ()
+) -> dict[str, str]:
     """Map each original name to a unique sanitised name.
 
     ``reserved`` names (compared case-insensitively) are never handed out, e.g. the
-    ``_sdc_*`` metadata columns. The result does not depend on the order of ``originals``.
+    ``_sdc_*`` metadata columns or names already recorded for others. ``adoptable`` names
+    (existing tables or columns no name is recorded for) are handed out only to a name
+    that sanitises to exactly them. The result does not depend on the order of
+    ``originals``.
     """
     taken = {r.lower() for r in reserved}
+    exact = set(adoptable)
+    foreign = {a.lower() for a in exact}
     result: dict[str, str] = {}
     names = sorted(set(originals))
     unchanged = [n for n in names if sanitize(n) == n]
@@ -39,7 +47,9 @@ def resolve_names(originals: Iterable[str], reserved: Iterable[str] = ()) -> dic
     for original in unchanged + changed:
         base = sanitize(original)
         candidate, suffix = base, 1
-        while candidate.lower() in taken:
+        while candidate.lower() in taken or (
+            candidate.lower() in foreign and candidate not in exact
+        ):
             suffix += 1
             candidate = f"{base}_{suffix}"
         taken.add(candidate.lower())

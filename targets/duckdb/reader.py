@@ -18,6 +18,7 @@ from singer_sdk.singerlib.encoding.base import GenericSingerReader
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 
 from targets.duckdb.errors import InputError, TargetDuckDBError
+from targets.duckdb.messages import check_message, json_kind
 
 MESSAGE_TYPES = ("RECORD", "SCHEMA", "STATE", "ACTIVATE_VERSION", "BATCH")
 
@@ -76,6 +77,8 @@ class SingerLineReader(GenericSingerReader[bytes]):
                 line = line.encode()
             stream = None
             try:
+                if not line.isascii():
+                    _check_utf8(line)
                 if speculate(line, number):
                     records += 1
                     continue
@@ -88,6 +91,8 @@ class SingerLineReader(GenericSingerReader[bytes]):
                     raise InputError(reason, line=number) from None
                 kind = head.type
                 stream = head.stream if isinstance(head.stream, str) else None
+                if head.stream is not None and stream is None:
+                    raise InputError(f"'stream' must be a string (got {json_kind(head.stream)})")
                 if kind == "RECORD" and raw_handler is not None and stream is not None:
                     if head.record is _NO_RECORD:
                         raise InputError("RECORD message has no 'record'")
@@ -95,7 +100,9 @@ class SingerLineReader(GenericSingerReader[bytes]):
                     records += 1
                     continue
                 if kind in MESSAGE_TYPES:
-                    callbacks[kind](self.deserialize_json(line))
+                    message = self.deserialize_json(line)
+                    check_message(kind, message)
+                    callbacks[kind](message)
                 elif kind is None:
                     raise InputError("message has no 'type'")
                 else:
@@ -103,6 +110,9 @@ class SingerLineReader(GenericSingerReader[bytes]):
                     raise InputError(f"unknown message type {kind!r} (valid: {valid})")
             except InvalidInputLine as exc:
                 raise InputError(_short(exc), line=number, stream=stream) from None
+            except RecursionError:
+                reason = "JSON nested too deeply to load (a few hundred levels at most)"
+                raise InputError(reason, line=number, stream=stream) from None
             except TargetDuckDBError as exc:
                 if exc.line is None and exc.locatable:
                     exc.line = number
@@ -112,6 +122,15 @@ class SingerLineReader(GenericSingerReader[bytes]):
             stats[kind] += 1
         stats["RECORD"] += records
         return stats
+
+
+def _check_utf8(line: bytes) -> None:
+    try:
+        line.decode()
+    except UnicodeDecodeError as exc:
+        byte = line[exc.start]
+        reason = f"not UTF-8 text (byte 0x{byte:02x} at column {exc.start + 1})"
+        raise InputError(reason) from None
 
 
 def _never(_line: bytes, _number: int) -> bool:

@@ -12,6 +12,7 @@ files; each property cast to its table column's type, the metadata columns compu
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,12 @@ from targets.duckdb.layout import LINE_COLUMN, METADATA_COLUMNS, TableLayout
 from targets.duckdb.types import JSON, SqlType
 
 _MAX_OBJECT_BYTES = 16 * 1024 * 1024
+_VALUES = "__bh_values"
+WIDE_RECORD = 500
+"""Records with more properties than this are read as JSON (see :func:`reads_as_json`)."""
+_WIDE_BATCH_CELLS = 60_000
+"""Values in one batch of a wide table: DuckDB's memory for a load grows with both the
+columns (vectors of 2,048 values each) and the rows, past 200 MB for 3,000 columns by 40 rows."""
 
 
 @dataclass(frozen=True)
@@ -42,9 +49,6 @@ class Source:
     a staged batch never holds a key twice."""
     deleted: Sequence[Any] = ()
     """Keys of the staged records marked deleted."""
-    numbered: bool = False
-    """Staged messages that carry their input line number (``__bh_line``) instead of known
-    keys: keys are then read, checked and deduplicated by DuckDB."""
 
 
 def batch_select(
@@ -55,22 +59,22 @@ def batch_select(
 ) -> str:
     """The SELECT that reads a batch into rows shaped like the table.
 
-    Its first column is the row's line number (``__bh_line``): the input line for staged
-    messages that carry it, the row number in BATCH files, NULL otherwise.
+    Its first column is the row's line number (``__bh_line``): the row number in BATCH
+    files, NULL for staged messages (their line numbers are known to the sink).
     """
     lowered = {name.lower(): name for name in table}
     files = "[" + ", ".join(quote_string(f) for f in source.files) + "]"
-    names = [name.lower() for name, _ in layout.record_type.fields]
-    clash = len(set(names)) != len(names)  # DuckDB STRUCT fields are case-insensitive
+    as_json = reads_as_json(layout)
+    # Each DuckDB thread holds its own vectors of every column: one thread for wide tables.
+    wide = len(layout.record_type.fields) > WIDE_RECORD
+    conn.execute("SET threads = 1" if wide else "RESET threads")
     read_types = dict(layout.record_type.fields)
     if source.format == "messages":
         columns = {
-            "record": "JSON" if clash else layout.record_type.sql(),
+            "record": "JSON" if as_json else layout.record_type.sql(),
             "time_extracted": "VARCHAR",
             "version": "BIGINT",
         }
-        if source.numbered:
-            columns[LINE_COLUMN] = "BIGINT"
         spec = (
             "{"
             + ", ".join(f"{quote_string(k)}: {quote_string(v)}" for k, v in columns.items())
@@ -80,10 +84,17 @@ def batch_select(
             f"read_json({files}, format = 'newline_delimited', columns = {spec}, "
             f"maximum_object_size = {_MAX_OBJECT_BYTES})"
         )
-        prefix = "record."
-        line = quote_identifier(LINE_COLUMN) if source.numbered else "CAST(NULL AS BIGINT)"
+        prefix, record = "record.", "record"
+        line = "CAST(NULL AS BIGINT)"
         extracted = "TRY_CAST(time_extracted AS TIMESTAMPTZ)"
         version = "version"
+    elif source.format == "jsonl" and as_json:
+        reader = (
+            f"read_json_objects({files}, format = 'newline_delimited', "
+            f"maximum_object_size = {_MAX_OBJECT_BYTES})"
+        )
+        prefix, line, extracted, version = "", "row_number() OVER ()", "NULL", "NULL"
+        record = "json"
     elif source.format == "jsonl":
         fields = dict(layout.record_type.fields)
         spec = "{" + ", ".join(
@@ -98,12 +109,18 @@ def batch_select(
         reader = f"read_parquet({files}, union_by_name = true)"
         prefix, line, extracted, version = "", "row_number() OVER ()", "NULL", "NULL"
     available = _parquet_columns(conn, reader) if source.format == "parquet" else None
+    as_json = as_json and source.format != "parquet"
+    if as_json:  # one parse per record: every property's JSON value in one list
+        positions = {prop: i for i, prop in enumerate(read_types, 1)}
+        pointers = ", ".join(_pointer(p) for p in read_types)
+        reader = f"(SELECT *, json_extract({record}, [{pointers}]) AS {_VALUES} FROM {reader})"
 
     def field(prop: str) -> str:
         if available is not None and prop not in available:
             return "NULL"
-        if clash and source.format == "messages":
-            return _json_field("record", prop, read_types.get(prop, JSON))
+        if as_json:
+            value = f"{_VALUES}[{positions[prop]}]"
+            return _json_value(value, read_types.get(prop, JSON))
         return prefix + quote_identifier(prop)
 
     select = [f"{line} AS {quote_identifier(LINE_COLUMN)}"]
@@ -134,11 +151,46 @@ def _parquet_columns(conn: duckdb.DuckDBPyConnection, reader: str) -> set[str]:
     return set(conn.sql(f"SELECT * FROM {reader} LIMIT 0").columns)
 
 
-def _json_field(column: str, prop: str, read_type: SqlType) -> str:
-    """Extract a property from a JSON column as ``read_type`` would have read it."""
-    path = quote_string("$." + '"' + prop.replace('"', '\\"') + '"')
+def reads_as_json(layout: TableLayout) -> bool:
+    """Whether records are read as JSON text rather than as a STRUCT: DuckDB's STRUCT fields
+    are case-insensitive and never empty, and a STRUCT of thousands of fields needs more
+    memory than a modest ``memory_limit`` allows."""
+    names = [name.lower() for name, _ in layout.record_type.fields]
+    unnamed = any(not name or "\x00" in name for name in names)
+    return len(set(names)) != len(names) or unnamed or len(names) > WIDE_RECORD
+
+
+def rows_per_batch(layout: TableLayout, configured: int) -> int:
+    """``batch_size_rows``, lowered for wide tables (see :func:`reads_as_json`) so that a
+    batch fits in a modest ``memory_limit``."""
+    if len(layout.record_type.fields) <= WIDE_RECORD:
+        return configured
+    return max(1, min(configured, _WIDE_BATCH_CELLS // len(layout.columns)))
+
+
+def _structure(sql_type: SqlType) -> Any:
+    """The ``json_transform`` structure of a type."""
+    if sql_type.name == "STRUCT":
+        return {name: _structure(sub) for name, sub in sql_type.fields}
+    if sql_type.name == "LIST":
+        assert sql_type.item is not None
+        return [_structure(sql_type.item)]
+    return sql_type.sql()
+
+
+def _pointer(prop: str) -> str:
+    """The JSON pointer of a top-level property, as a SQL expression (NUL characters, which
+    SQL literals cannot hold, are spliced in with ``chr(0)``)."""
+    pointer = "/" + prop.replace("~", "~0").replace("/", "~1")
+    return " || chr(0) || ".join(quote_string(part) for part in pointer.split("\x00"))
+
+
+def _json_value(value: str, read_type: SqlType) -> str:
+    """Convert a JSON value as ``read_type`` would have read it (keys of objects that the
+    type does not list are left out, as DuckDB's typed reader leaves them out)."""
     if read_type.name in {"STRUCT", "LIST"}:
-        return f"CAST(json_extract({column}, {path}) AS {read_type.sql()})"
+        structure = quote_string(json.dumps(_structure(read_type)))
+        return f"json_transform({value}, {structure})"
     if read_type == JSON:
-        return f"json_extract({column}, {path})"
-    return f"CAST(json_extract_string({column}, {path}) AS {read_type.sql()})"
+        return value
+    return f"CAST(({value}) ->> '$' AS {read_type.sql()})"

@@ -130,9 +130,10 @@ CONFIG_SCHEMA = th.PropertiesList(
         default=True,
         title="Validate records",
         description=(
-            "Check each record's types, nullability and required properties against its "
-            "schema before staging. When off, DuckDB's typed reader still refuses values "
-            "it cannot convert."
+            "Check each record against its schema before staging: types, `required`, "
+            "`enum`, lengths, `pattern`, bounds, `multipleOf` and the rest. When off, only "
+            "JSON types (any value may be null) and `multipleOf` are checked, so that no "
+            "value is ever converted on its way into its column."
         ),
     ),
     th.Property(

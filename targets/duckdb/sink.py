@@ -17,10 +17,10 @@ from targets.duckdb.layout import TableLayout
 from targets.duckdb.loader import aside_name
 from targets.duckdb.locate import find_bad_records
 from targets.duckdb.naming import sanitize
-from targets.duckdb.reading import Source
+from targets.duckdb.reading import Source, rows_per_batch
 from targets.duckdb.settings import DEFAULT_BATCH_BYTES, DEFAULT_BATCH_ROWS
 from targets.duckdb.staging import StagedBatch
-from targets.duckdb.validate import RecordValidator, Violation
+from targets.duckdb.validate import RecordValidator, Violation, check_jsonl_file
 
 if t.TYPE_CHECKING:
     from targets.duckdb.target import TargetDuckDB
@@ -45,32 +45,31 @@ class DuckDBSink(BatchSink):
         self.hard_delete = bool(config.get("hard_delete", False))
         self.reject_invalid = config.get("on_invalid_record", "fail") == "reject"
         self.batch_size_bytes = int(config.get("batch_size_bytes") or DEFAULT_BATCH_BYTES)
-        self.table_name = target.table_name_for(stream_name)
+        schema_name, self.table_name = target.table_for(stream_name)
         """The stream's table; an ``overwrite`` run loads into :func:`aside_name` of it."""
         self.overwrite = self.load_method == "overwrite"
         self.layout = TableLayout.from_schema(
-            schema_name=target.schema_name,
+            schema_name=schema_name,
             table_name=aside_name(self.table_name) if self.overwrite else self.table_name,
             json_schema=self.original_schema,
             key_properties=list(key_properties or []),
             add_metadata=bool(config.get("add_record_metadata", True)),
+            column_names=lambda props, reserved: target.columns_for(
+                schema_name, self.table_name, props, reserved
+            ),
         )
         validate = bool(config.get("validate_records", True))
         self.validator = RecordValidator(
             self.original_schema, self.key_properties, validate=validate
         )
-        self._explainer = RecordValidator(self.original_schema, self.key_properties)
-        self._numbered = not validate
-        """Validation off: records are staged without being decoded at all; DuckDB reads,
-        checks and deduplicates their keys (see ``Warehouse._load_numbered``)."""
-        self.record_prefix: bytes | None = None
-        """The bytes every RECORD line of this stream starts with (learnt from the first)."""
         self._upsert = self.load_method == "upsert" and bool(self.key_properties)
         self._composite_key = len(self.key_properties) > 1
-        self._path_prefix = os.path.join(target.staging_dir, f"{sanitize(stream_name)}-{id(self)}")
+        self._path_prefix = os.path.join(
+            target.staging_dir, f"{sanitize(stream_name)[:64]}-{id(self)}"
+        )
         self._batches = 0
         self._batch = self._new_batch()
-        self._max_rows = self.batch_size_rows or DEFAULT_BATCH_ROWS
+        self._max_rows = rows_per_batch(self.layout, self.batch_size_rows or DEFAULT_BATCH_ROWS)
         self.table_types: dict = {}
 
     def get_validator(self) -> None:
@@ -89,7 +88,7 @@ class DuckDBSink(BatchSink):
         warehouse = self._target.warehouse
         if self.overwrite and self.stream_name not in self._target.overwrites:
             self.table_types = warehouse.create_aside(self.layout)
-            self._target.overwrites[self.stream_name] = self.table_name
+            self._target.overwrites[self.stream_name] = (self.layout.schema_name, self.table_name)
         else:
             self.table_types = warehouse.ensure_table(self.layout)
 
@@ -116,12 +115,6 @@ class DuckDBSink(BatchSink):
         A record whose key is already in the batch (upsert) first sends the batch on its
         way, so that a batch never holds one key twice and the last record wins.
         """
-        if self._numbered:
-            if self.record_prefix is None:
-                self.record_prefix = _record_prefix(line, self.stream_name)
-            batch = self._batch
-            batch.write_numbered(line, number)
-            return len(batch) >= self._max_rows or batch.bytes >= self.batch_size_bytes
         validator = self.validator
         try:
             decoded = validator.decode(raw_record)
@@ -142,17 +135,7 @@ class DuckDBSink(BatchSink):
 
     def stage_if_mine(self, line: bytes, number: int) -> bool | None:
         """Stage ``line`` if it is a valid RECORD of this stream (one decode); return whether
-        the batch is full, or ``None`` if the line must take the general path.
-
-        With validation off, a line starting with this stream's RECORD prefix is staged
-        without decoding it; DuckDB's reader checks it when the batch loads."""
-        if self._numbered:
-            prefix = self.record_prefix
-            if prefix is None or not line.startswith(prefix):
-                return None
-            batch = self._batch
-            batch.write_numbered(line, number)
-            return len(batch) >= self._max_rows or batch.bytes >= self.batch_size_bytes
+        the batch is full, or ``None`` if the line must take the general path."""
         validator = self.validator
         try:
             message = validator.decode_message(line)
@@ -218,9 +201,8 @@ class DuckDBSink(BatchSink):
             received_at=batch.received_at,
             sequence_base=batch.sequence_base,
             lines=batch.line_range,
-            keys=None if batch.numbered or not self.key_properties else batch.keys,
+            keys=batch.keys if self.key_properties else None,
             deleted=batch.deleted,
-            numbered=batch.numbered,
         )
 
     def _load(self, batch: StagedBatch) -> None:
@@ -237,7 +219,7 @@ class DuckDBSink(BatchSink):
                     rejects=batch.rejects,
                 )
             except (duckdb.Error, InvalidRecordError) as exc:
-                bad = find_bad_records(warehouse.conn, batch.path, batch.lines, self._explainer)
+                bad = find_bad_records(warehouse.conn, batch.path, batch.lines, self.validator)
                 if bad and bad[0].malformed:
                     raise InputError(bad[0].reason, line=bad[0].line) from None
                 if not bad and isinstance(exc, InvalidRecordError):
@@ -292,6 +274,8 @@ class DuckDBSink(BatchSink):
                 raise InputError(f"BATCH file {url!r} is not a local file (only file:// is)")
             if not os.path.exists(path):
                 raise InputError(f"BATCH file {path!r} does not exist")
+            if fmt == "jsonl":
+                check_jsonl_file(path, self.validator)
             paths.append(path)
         source = Source(files=paths, format=fmt, received_at=datetime.datetime.now(datetime.UTC))
         self._target.loads.wait()
@@ -321,18 +305,6 @@ class DuckDBSink(BatchSink):
             self.activate_version(version)
         self.discard_staged()
         super().clean_up()
-
-
-def _record_prefix(line: bytes, stream: str) -> bytes | None:
-    """The bytes before the record's value, if they name the type and this stream."""
-    end = line.find(b'"record"')
-    if end < 0:
-        return None
-    prefix = line[: end + len(b'"record"')]
-    named = msgspec.json.encode(stream)
-    if b'"RECORD"' not in prefix or named not in prefix or b'"stream"' not in prefix:
-        return None
-    return prefix
 
 
 def sequence_base() -> int:

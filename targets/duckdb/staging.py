@@ -9,10 +9,6 @@ import time
 import typing as t
 from array import array
 
-from targets.duckdb.layout import LINE_COLUMN
-
-LINE_FIELD = LINE_COLUMN.encode()
-
 Reject = tuple[str, int | None, str, str]
 """A rejected record: (stream, input line, reason, message)."""
 
@@ -32,8 +28,6 @@ class StagedBatch:
         """Keys of rows marked deleted with ``_sdc_deleted_at``."""
         self.rejects: list[Reject] = []
         self.bytes = 0
-        self.numbered = False
-        """Rows carry ``__bh_line`` and their keys were not read (validation off)."""
         self.received_at = datetime.datetime.now(datetime.UTC)
         self.sequence_base = time.time_ns()
 
@@ -54,19 +48,6 @@ class StagedBatch:
         self.seen.add(key)
         if deleted:
             self.deleted.append(key)
-
-    def write_numbered(self, line: bytes, number: int) -> None:
-        """Append one message line tagged with its input line number (key not read)."""
-        handle = self._file
-        if handle is None:
-            handle = self._file = open(self.path, "wb", buffering=1024 * 1024)  # noqa: SIM115
-        end = len(line.rstrip())
-        handle.write(line[: end - 1])
-        tail = b',"' + LINE_FIELD + b'":%d}\n' % number
-        handle.write(tail)
-        self.bytes += end + len(tail)
-        self.lines.append(number)
-        self.numbered = True
 
     def close(self) -> None:
         """Finish writing (the file stays for the loader)."""

@@ -24,15 +24,18 @@ import typing as t
 import weakref
 from collections import Counter
 
+import click
 import duckdb
 import msgspec
 from singer_sdk import Target
+from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabilities
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.plugin_base import _ConfigInput
 
 from brainhub.errors import SyncInterrupted
 from brainhub.warehouse_lock import WarehouseLockedError
+from targets.duckdb.config_files import ConfigError, read_config_files, usable_directory
 from targets.duckdb.errors import (
     InputError,
     RecordBeforeSchemaError,
@@ -40,7 +43,7 @@ from targets.duckdb.errors import (
     WarehouseError,
 )
 from targets.duckdb.loader import Warehouse
-from targets.duckdb.naming import resolve_names, sanitize
+from targets.duckdb.naming import sanitize
 from targets.duckdb.pipeline import LoadPipeline
 from targets.duckdb.reader import SingerLineReader
 from targets.duckdb.settings import (
@@ -53,6 +56,7 @@ from targets.duckdb.settings import (
 )
 from targets.duckdb.sink import DuckDBSink, sequence_base
 from targets.duckdb.stopping import StoppableInput
+from targets.duckdb.streams import columns_for, table_for
 
 
 class TargetDuckDB(Target):
@@ -84,10 +88,10 @@ class TargetDuckDB(Target):
         self.rejected: Counter[str] = Counter()
         self.activated_versions: dict[str, int] = {}
         """Stream → newest version activated in this run, retired below at the end."""
-        self.overwrites: dict[str, str] = {}
+        self.overwrites: dict[str, tuple[str, str]] = {}
         """Stream → table of this run's ``overwrite`` loads, swapped in at the end."""
         self._held_state: dict | None = None
-        self._tables: dict[str, str] = {}
+        self._tables: dict[str, tuple[str, str]] = {}
         self._fast_sinks: dict[str, DuckDBSink] = {}
         max_seconds = self.config.get("batch_max_seconds")
         self.batch_max_seconds = float(
@@ -101,7 +105,13 @@ class TargetDuckDB(Target):
         self._emitted_state: dict | None = None
         root = _staging_root(self.config)
         _sweep_stale_staging(root or tempfile.gettempdir())
-        self.staging_dir = tempfile.mkdtemp(prefix=f"target-duckdb-{os.getpid()}-", dir=root)
+        try:
+            self.staging_dir = tempfile.mkdtemp(prefix=f"target-duckdb-{os.getpid()}-", dir=root)
+        except OSError as exc:
+            where = root or tempfile.gettempdir()
+            raise ConfigError(
+                f"setting 'staging_dir': cannot stage batches in {where!r} ({exc.strerror})"
+            ) from None
         weakref.finalize(self, shutil.rmtree, self.staging_dir, True)
         self._recent_sink: DuckDBSink | None = None
         reader = self.message_reader
@@ -140,7 +150,7 @@ class TargetDuckDB(Target):
         if self._warehouse is None:
             path = self.config.get("path") or DEFAULT_PATH
             if os.path.dirname(path):
-                os.makedirs(os.path.dirname(path), exist_ok=True)
+                usable_directory("path", os.path.dirname(path))
             timeout = self.config.get("lock_timeout")
             try:
                 self._warehouse = Warehouse(
@@ -158,12 +168,21 @@ class TargetDuckDB(Target):
             self._warehouse.drop_asides()
         return self._warehouse
 
-    def table_name_for(self, stream_name: str) -> str:
-        """The table of a stream: its sanitised name, unique within the run."""
+    def table_for(self, stream_name: str) -> tuple[str, str]:
+        """The ``(schema, table)`` of a stream, the same in every run (see
+        :mod:`targets.duckdb.streams`)."""
         if stream_name not in self._tables:
-            taken = set(self._tables.values())
-            self._tables[stream_name] = resolve_names([stream_name], reserved=taken)[stream_name]
+            self.loads.wait()  # the loader thread shares the connection
+            conn = self.warehouse.conn
+            self._tables[stream_name] = table_for(conn, stream_name, self.schema_name)
         return self._tables[stream_name]
+
+    def columns_for(
+        self, schema: str, table: str, properties: t.Sequence[str], reserved: t.Sequence[str]
+    ) -> dict[str, str]:
+        """The column of each property of a table, the same in every run."""
+        self.loads.wait()
+        return columns_for(self.warehouse.conn, schema, table, properties, reserved)
 
     # -- messages -------------------------------------------------------------------------
 
@@ -328,11 +347,9 @@ class TargetDuckDB(Target):
         super().process_endofpipe()
         self.loads.wait()
         if self.overwrites:
-            self.warehouse.swap_in(self.schema_name, sorted(self.overwrites.values()))
-            for stream, table in sorted(self.overwrites.items()):
-                self.logger.info(
-                    "Stream '%s': table %s.%s replaced", stream, self.schema_name, table
-                )
+            self.warehouse.swap_in(sorted(self.overwrites.values()))
+            for stream, (schema, table) in sorted(self.overwrites.items()):
+                self.logger.info("Stream '%s': table %s.%s replaced", stream, schema, table)
             self.overwrites.clear()
             if self._held_state is not None:
                 self._write_state_message(self._held_state)
@@ -360,7 +377,7 @@ class TargetDuckDB(Target):
         if self._warehouse is not None:
             if self.overwrites:  # a failed run: the real tables stay as they were
                 with contextlib.suppress(duckdb.Error):
-                    self._warehouse.drop_asides(self.schema_name)
+                    self._warehouse.drop_asides()
                 self.overwrites.clear()
             self._warehouse.close()
             self._warehouse = None
@@ -380,6 +397,16 @@ class TargetDuckDB(Target):
         # signal handler, mid-message, and exit 0; ``invoke`` installs those of
         # targets.duckdb.stopping instead.
         return
+
+    @classmethod
+    def cb_config(cls, ctx: click.Context, param: click.Option, value: tuple[str, ...]) -> t.Any:
+        """Read the ``--config`` files; a bad one ends the run with one line, exit code 1."""
+        try:
+            config, parse_env = read_config_files(value)
+        except ConfigError as exc:
+            print(f"target-duckdb: {exc}", file=sys.stderr)
+            ctx.exit(1)
+        return _ConfigInput(config=config, parse_env=parse_env)
 
     @classmethod
     def invoke(  # type: ignore[override]
@@ -404,9 +431,12 @@ class TargetDuckDB(Target):
         config = config or _ConfigInput()
         target: TargetDuckDB | None = None
         try:
-            target = cls(
-                config=config.config, validate_config=True, parse_env_config=config.parse_env
-            )
+            try:
+                target = cls(
+                    config=config.config, validate_config=True, parse_env_config=config.parse_env
+                )
+            except ConfigValidationError as exc:
+                raise ConfigError(f"invalid settings: {'; '.join(exc.errors)}") from None
             try:
                 target.listen(stoppable.lines(file_input))  # type: ignore[arg-type]
             except SyncInterrupted:
@@ -453,8 +483,7 @@ def _sweep_stale_staging(root: str) -> None:
 def _staging_root(config: t.Mapping[str, t.Any]) -> str | None:
     configured = config.get("staging_dir")
     if configured:
-        os.makedirs(configured, exist_ok=True)
-        return str(configured)
+        return usable_directory("staging_dir", str(configured))
     shm = "/dev/shm"  # noqa: S108 - tmpfs; mkdtemp below makes a private directory in it
     if os.path.isdir(shm) and os.access(shm, os.W_OK):
         return shm

@@ -111,7 +111,8 @@ def schema_branch(schema: dict[str, Any], json_type: str) -> dict[str, Any]:
     return schema
 
 
-def _decimal_scale(schema: dict[str, Any]) -> int | None:
+def decimal_scale(schema: dict[str, Any]) -> int | None:
+    """The scale ``s`` of a ``number`` whose ``multipleOf`` is ``10^-s`` (a DECIMAL column)."""
     step = schema.get("multipleOf")
     if not isinstance(step, int | float) or step <= 0 or step >= 1:
         return None
@@ -139,7 +140,7 @@ def from_json_schema(schema: dict[str, Any] | bool) -> SqlType:
     if kind == "integer":
         return BIGINT
     if kind == "number":
-        scale = _decimal_scale(part)
+        scale = decimal_scale(part)
         return DOUBLE if scale is None else decimal(scale)
     if kind == "string":
         return SqlType(_FORMATS.get(part.get("format", ""), "VARCHAR"))
@@ -160,8 +161,10 @@ def _object_type(schema: dict[str, Any]) -> SqlType:
     extra = schema.get("additionalProperties")
     if not properties or extra is True or isinstance(extra, dict) or "patternProperties" in schema:
         return JSON
-    if len({name.lower() for name in properties}) != len(properties):
-        return JSON
+    if len({name.lower() for name in properties}) != len(properties) or any(
+        not name or "\x00" in name for name in properties
+    ):
+        return JSON  # DuckDB STRUCT fields are case-insensitive, never empty, never hold NUL
     return struct([(name, from_json_schema(sub)) for name, sub in properties.items()])
 
 

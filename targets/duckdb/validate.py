@@ -1,10 +1,15 @@
-"""Cheap record checks: a msgspec decoder compiled once per schema, run in C.
+"""Record checks: a msgspec decoder compiled once per schema, run in C.
 
 Every staged record is decoded once by :meth:`RecordValidator.inspect`, which returns its
 key and whether it is marked deleted (``_sdc_deleted_at``). With validation on, the same
-decoder checks JSON types, nullability, required properties and key properties; with it
-off, it only reads the key. Only when it rejects a record does :meth:`explain` run the full
-JSON Schema validator to word the error the way people expect, e.g.
+decoder checks what the schema says (see :mod:`targets.duckdb.decoding` for the keywords);
+with it off, it still checks JSON types, 64-bit integers and ``multipleOf``, so that no
+value is ever converted on its way into a column, but not ``required``, ``enum``, lengths,
+patterns or bounds. A schema msgspec cannot check (``allOf``, ``$ref``, odd property
+names…) is checked record by record with :mod:`jsonschema` instead: slower, equally strict.
+
+Only when a record is rejected does :meth:`explain` run the full JSON Schema validator to
+word the error the way people expect, e.g.
 ``record violates schema: 'priority' is not of type 'integer' (got "high")``.
 String formats (``date-time``, ``date``, ``time``) are checked by DuckDB's typed reader when
 the batch is loaded (see :mod:`targets.duckdb.locate`).
@@ -12,18 +17,28 @@ the batch is loaded (see :mod:`targets.duckdb.locate`).
 
 from __future__ import annotations
 
+import gzip
 import json
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import msgspec
 from jsonschema import validators
+from jsonschema.exceptions import ValidationError, best_match
+from referencing.exceptions import Unresolvable
 
-from targets.duckdb.types import json_types, schema_branch
-
-_SCALAR_TYPES: dict[str, Any] = {"integer": int, "number": float, "string": str, "boolean": bool}
+from targets.duckdb.decoding import (
+    INT64_MAX,
+    INT64_MIN,
+    CompiledRecord,
+    Unsupported,
+    compile_record,
+    fits_decimal,
+    is_multiple,
+)
+from targets.duckdb.errors import InputError, InvalidRecordError, MissingKeyError
 
 
 @dataclass(frozen=True)
@@ -52,41 +67,92 @@ class RecordValidator:
     ) -> None:
         self.schema = schema
         self.key_properties = list(key_properties)
-        self._counter = 0
-        self._attributes: dict[str, str] = {}
-        if validate:
-            record_type = self._object_type(schema, required_extra=self.key_properties, top=True)
-        else:
-            shape: dict[str, Any] = {"properties": {k: {} for k in self.key_properties}}
-            record_type = self._object_type(shape, required_extra=self.key_properties, top=True)
-        self._decoder = msgspec.json.Decoder(record_type)
-        self.decode = self._decoder.decode
-        message_type = msgspec.defstruct(
-            "RecordMessage", [("type", str), ("stream", str), ("record", record_type)]
-        )
-        self.decode_message: Callable[[bytes], Any] = msgspec.json.Decoder(message_type).decode
-        """Decode a whole RECORD message line whose record is valid, or raise."""
-        """Decode a raw record (raises ``msgspec.ValidationError`` if it is invalid)."""
-        key_attributes = [self._attributes[k] for k in self.key_properties]
-        self.key_of: Callable[[Any], Any] = (
-            operator.attrgetter(*key_attributes) if key_attributes else _no_key
-        )
-        """The key of a decoded record (a tuple when the key has several properties)."""
-        self.deleted_of: Callable[[Any], Any] = operator.attrgetter(
-            self._attributes["_sdc_deleted_at"]
-        )
-        """The ``_sdc_deleted_at`` of a decoded record."""
+        _check_schema(schema)
+        checked = self._checked = schema if validate else types_only(schema)
         self._explainer: Any = None
+        self._checker: Any = None
+        try:
+            compiled = compile_record(checked, self.key_properties)
+        except Unsupported:
+            compiled = None
+        if compiled is not None:
+            self._init_compiled(compiled)
+        else:
+            self._init_checked(checked)
+
+    def _init_compiled(self, compiled: CompiledRecord) -> None:
+        decoder = msgspec.json.Decoder(compiled.type)
+        message_type = msgspec.defstruct(
+            "RecordMessage", [("type", str), ("stream", str), ("record", compiled.type)]
+        )
+        message_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(message_type)
+        steps = compiled.steps
+        if steps:
+
+            def decode(raw: bytes | msgspec.Raw) -> Any:
+                return _check_steps(decoder.decode(raw), steps)
+
+            def decode_message(line: bytes) -> Any:
+                message = message_decoder.decode(line)
+                _check_steps(message.record, steps)
+                return message
+
+            self.decode: Callable[[bytes | msgspec.Raw], Any] = decode
+            self.decode_message: Callable[[bytes], Any] = decode_message
+        else:
+            self.decode = decoder.decode
+            self.decode_message = message_decoder.decode
+        attributes = [compiled.attributes[k] for k in self.key_properties]
+        self.key_of: Callable[[Any], Any] = (
+            operator.attrgetter(*attributes) if attributes else _no_key
+        )
+        self.deleted_of: Callable[[Any], Any] = operator.attrgetter(
+            compiled.attributes["_sdc_deleted_at"]
+        )
+
+    def _init_checked(self, schema: dict[str, Any]) -> None:
+        """A schema msgspec cannot check: decode untyped, then validate with jsonschema."""
+        checker = self._checker = strict_validator(schema)
+        decoder = msgspec.json.Decoder()
+
+        def decode(raw: bytes | msgspec.Raw) -> Any:
+            record = decoder.decode(raw)
+            if not isinstance(record, dict):
+                raise msgspec.ValidationError("record is not an object")
+            error = first_error(checker, record)
+            if error is not None:
+                raise msgspec.ValidationError(error.message)
+            return record
+
+        message_type = msgspec.defstruct(
+            "RecordMessage", [("type", str), ("stream", str), ("record", msgspec.Raw)]
+        )
+        message_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(message_type)
+
+        def decode_message(line: bytes) -> Any:
+            message = message_decoder.decode(line)
+            return msgspec.structs.replace(message, record=decode(message.record))
+
+        self.decode = decode
+        self.decode_message = decode_message
+        keys = list(self.key_properties)
+        if not keys:
+            self.key_of = _no_key
+        elif len(keys) == 1:
+            self.key_of = lambda record: record.get(keys[0])
+        else:
+            self.key_of = lambda record: tuple(record.get(k) for k in keys)
+        self.deleted_of = lambda record: record.get("_sdc_deleted_at")
 
     def inspect(self, raw: bytes | msgspec.Raw) -> Inspection | Violation:
         """Decode ``raw`` once: its key and deletion mark, or why it is invalid."""
         try:
             decoded = self.decode(raw)
         except msgspec.ValidationError as exc:
-            return self.explain(msgspec.json.decode(raw), str(exc))
+            return self.explain(raw, str(exc))
         key = self.key_of(decoded)
         if key is None or (isinstance(key, tuple) and None in key):
-            return self.explain(msgspec.json.decode(raw), "key property is null")
+            return self.explain(raw, "key property is null")
         return Inspection(key, self.deleted_of(decoded) is not None)
 
     def check(self, raw: bytes | msgspec.Raw) -> Violation | None:
@@ -94,8 +160,17 @@ class RecordValidator:
         result = self.inspect(raw)
         return result if isinstance(result, Violation) else None
 
-    def explain(self, record: Any, fallback: str) -> Violation:
-        """Word why ``record`` violates the schema (``fallback`` if no rule explains it)."""
+    def explain(self, raw: bytes | msgspec.Raw, fallback: str) -> Violation:
+        """Word why the raw record violates the schema (``fallback`` if no rule explains it)."""
+        try:
+            record = msgspec.json.decode(raw)
+        except msgspec.DecodeError as exc:
+            if "out of range" in str(exc):
+                return Violation(
+                    "record violates schema: a number is beyond the range of a double "
+                    "(±1.8e308); JSON numbers must be finite"
+                )
+            return Violation(f"record violates schema: {exc}")
         if not isinstance(record, dict):
             return Violation(
                 f"record violates schema: record is not an object (got {show(record)})"
@@ -105,9 +180,11 @@ class RecordValidator:
                 state = "is null" if key in record else "is missing"
                 return Violation(f"key property {key!r} {state}", missing_key=True)
         if self._explainer is None:
-            cls = validators.validator_for(self.schema, default=validators.Draft7Validator)
-            self._explainer = cls(self.schema)
-        errors = sorted(self._explainer.iter_errors(record), key=lambda e: list(e.path))
+            self._explainer = strict_validator(self._checked)
+        try:
+            errors = sorted(self._explainer.iter_errors(record), key=lambda e: list(e.path))
+        except Unresolvable as exc:
+            raise _unresolvable(exc) from None
         if not errors:
             return Violation(f"record violates schema: {fallback}")
         error = errors[0]
@@ -123,60 +200,116 @@ class RecordValidator:
         prefix = f"{where!r}: " if where else ""
         return Violation(f"record violates schema: {prefix}{error.message}")
 
-    def _object_type(
-        self, schema: dict[str, Any], required_extra: Sequence[str] = (), *, top: bool = False
-    ) -> Any:
-        properties = dict(schema.get("properties") or {})
-        if top:
-            properties.setdefault("_sdc_deleted_at", {})
-        if not properties:
-            return dict
-        required = set(schema.get("required") or ()) | set(required_extra)
-        fields: list[Any] = []
-        rename: dict[str, str] = {}
-        for index, (name, sub) in enumerate(properties.items()):
-            attribute = f"f{index}"
-            rename[attribute] = name
-            if top:
-                self._attributes[name] = attribute
-            field_type = self._type(sub)
-            if name in required:
-                fields.append((attribute, field_type))
-            else:
-                fields.append((attribute, field_type, None))
-        fields.sort(key=lambda f: len(f) == 3)  # required fields first, as msgspec needs
-        self._counter += 1
-        return msgspec.defstruct(f"Record{self._counter}", fields, rename=rename)
 
-    def _type(self, schema: Any) -> Any:
-        if not isinstance(schema, dict):
-            return Any
-        kinds = json_types(schema)
-        if not kinds:
-            return Any
-        members: list[Any] = []
-        for kind in kinds:
-            part = schema_branch(schema, kind)
-            if kind == "null":
-                members.append(None)
-            elif kind in _SCALAR_TYPES:
-                members.append(_SCALAR_TYPES[kind])
-            elif kind == "object":
-                members.append(self._object_type(part))
-            elif kind == "array":
-                items = part.get("items")
-                item_type = self._type(items) if isinstance(items, dict) else Any
-                members.append(list.__class_getitem__(item_type))
-            else:
-                return Any
-        if "integer" in kinds and "number" in kinds:
-            members.remove(int)
-        union = members[0] if len(members) == 1 else Union[tuple(members)]  # noqa: UP007
-        try:
-            msgspec.json.Decoder(union)
-        except TypeError:
-            return Any  # a union msgspec cannot check (e.g. two object shapes): accept any
-        return union
+def check_jsonl_file(path: str, validator: RecordValidator) -> None:
+    """Check every record of a BATCH message's JSONL file (plain or gzipped) as a RECORD
+    message's would be checked; raise on the first invalid one, naming its row."""
+    opener: Any = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        for row, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            where = f"BATCH file {path!r}, row {row}"
+            try:
+                found = validator.inspect(line)
+            except (msgspec.DecodeError, UnicodeDecodeError) as exc:
+                reason = str(exc).splitlines()[0]
+                raise InputError(f"{where}: malformed JSON ({reason})") from None
+            except RecursionError:
+                raise InputError(f"{where}: JSON nested too deeply to load") from None
+            if isinstance(found, Violation):
+                error = MissingKeyError if found.missing_key else InvalidRecordError
+                raise error(f"{where}: {found.reason}")
+
+
+def types_only(schema: Any) -> Any:
+    """The part of a schema that decides how values are stored: types, properties, items,
+    ``anyOf`` / ``oneOf`` branches and ``multipleOf`` (which makes a DECIMAL column); every
+    value may be null."""
+    if not isinstance(schema, dict):
+        return schema
+    kept: dict[str, Any] = {}
+    for word in ("format", "multipleOf"):
+        if word in schema:
+            kept[word] = schema[word]
+    declared = schema.get("type")
+    if isinstance(declared, str | list):
+        kinds = [declared] if isinstance(declared, str) else list(declared)
+        kept["type"] = kinds if "null" in kinds else [*kinds, "null"]
+    if isinstance(schema.get("properties"), dict):
+        kept["properties"] = {k: types_only(v) for k, v in schema["properties"].items()}
+    if "items" in schema:
+        items = schema["items"]
+        kept["items"] = (
+            [types_only(i) for i in items] if isinstance(items, list) else types_only(items)
+        )
+    for word in ("anyOf", "oneOf"):
+        if isinstance(schema.get(word), list):
+            branches = [types_only(b) for b in schema[word]]
+            kept[word] = [b for b in branches if b.get("type") != ["null"]] + [{"type": "null"}]
+    return kept
+
+
+def strict_validator(schema: dict[str, Any]) -> Any:
+    """A jsonschema validator for ``schema`` that agrees with the msgspec decoders: integers
+    are written without a fraction and fit in 64 bits, ``multipleOf`` is exact in decimal."""
+    base = validators.validator_for(schema, default=validators.Draft7Validator)
+    checker = base.TYPE_CHECKER.redefine("integer", _is_int64)
+    multiple = base.VALIDATORS.get("multipleOf")
+
+    def multiple_of(validator: Any, step: Any, instance: Any, _schema: Any) -> Any:
+        if not validator.is_type(instance, "number") or multiple is None:
+            return
+        if not is_multiple(instance, step):
+            yield ValidationError(f"{instance!r} is not a multiple of {step!r}")
+
+    cls = validators.extend(base, {"multipleOf": multiple_of}, type_checker=checker)
+    return cls(schema)
+
+
+def first_error(validator: Any, record: Any) -> Any:
+    """The first way ``record`` violates the validator's schema, or ``None``."""
+    try:
+        return next(validator.iter_errors(record), None)
+    except Unresolvable as exc:
+        raise _unresolvable(exc) from None
+
+
+def _unresolvable(exc: Unresolvable) -> InputError:
+    return InputError(f"the schema refers to {exc.ref!r}, which it does not define")
+
+
+def _check_schema(schema: dict[str, Any]) -> None:
+    """Refuse a schema that is not valid JSON Schema (e.g. ``"type": "tring"``, a
+    ``pattern`` that is not a regular expression)."""
+    cls = validators.validator_for(schema, default=validators.Draft7Validator)
+    meta = cls(cls.META_SCHEMA, format_checker=cls.FORMAT_CHECKER)
+    error = best_match(meta.iter_errors(schema))
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "the top"
+        raise InputError(f"the schema is not valid JSON Schema at {where}: {error.message}")
+
+
+def _is_int64(_checker: Any, value: Any) -> bool:
+    return (
+        isinstance(value, int) and not isinstance(value, bool) and INT64_MIN <= value <= INT64_MAX
+    )
+
+
+def _check_steps(record: Any, steps: Sequence[Any]) -> Any:
+    for step in steps:
+        value = getattr(record, step.attribute)
+        if value is None:
+            continue
+        if not is_multiple(value, step.step):
+            raise msgspec.ValidationError(
+                f"{value!r} is not a multiple of {step.step!r} - at `$.{step.name}`"
+            )
+        if step.scale is not None and not fits_decimal(value, step.scale):
+            raise msgspec.ValidationError(
+                f"{value!r} does not fit the column's DECIMAL(38, {step.scale}) - at `$.{step.name}`"
+            )
+    return record
 
 
 def _no_key(_decoded: Any) -> tuple[()]:

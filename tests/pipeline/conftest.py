@@ -82,12 +82,14 @@ class MeltanoProject:
         return result
 
     def counts(self, schema: str) -> dict[str, int]:
-        """Rows per table of a warehouse schema."""
+        """Rows per table of a warehouse schema (not counting target-duckdb's records of
+        which table and column each stream and property has)."""
         with duckdb.connect(str(self.warehouse), read_only=True) as con:
             tables = [
                 t
                 for (t,) in con.execute(
-                    "SELECT table_name FROM information_schema.tables WHERE table_schema = ?",
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = ? "
+                    "AND table_name NOT IN ('_streams', '_columns')",
                     [schema],
                 ).fetchall()
             ]

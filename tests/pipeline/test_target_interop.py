@@ -150,20 +150,21 @@ def test_tap_postgres_output_loads(tmp_path):
             {"path": str(db), "default_target_schema": "raw_postgres", "batch_size_rows": 100},
             tmp_path,
         )
+    # Streams public-items and public-notes land in schema public (the SDK's schema-table).
     with duckdb.connect(str(db), read_only=True) as conn:
         conn.execute("SET TimeZone = 'UTC'")
         types = dict(
             conn.execute(
                 "SELECT column_name, data_type FROM information_schema.columns "
-                "WHERE table_schema = 'raw_postgres' AND table_name = 'public_items'"
+                "WHERE table_schema = 'public' AND table_name = 'items'"
             ).fetchall()
         )
         items = conn.execute(
             "SELECT id, name, price, strftime(created, '%Y-%m-%dT%H:%M:%S'), day, done, doc, "
-            "tags, big FROM raw_postgres.public_items ORDER BY id"
+            "tags, big FROM public.items ORDER BY id"
         ).fetchall()
         notes = conn.execute(
-            "SELECT count(*), count(DISTINCT id), max(body) FROM raw_postgres.public_notes"
+            "SELECT count(*), count(DISTINCT id), max(body) FROM public.notes"
         ).fetchone()
     assert types["created"] == "TIMESTAMP WITH TIME ZONE"
     assert types["tags"] == "VARCHAR[]"

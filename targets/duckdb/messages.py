@@ -1,0 +1,65 @@
+"""The shape of each Singer message, checked before the SDK's callbacks see it.
+
+A message whose fields have the wrong JSON type (``"stream": ["tasks"]``, ``"version":
+"abc"``) would otherwise surface as a Python error deep inside the SDK; here it becomes one
+:class:`~targets.duckdb.errors.InputError` naming the field and what would be valid. RECORD
+lines on the fast path are checked by the stream's record decoder instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from targets.duckdb.errors import InputError
+
+_OBJECT = (dict, "an object")
+_STRING = (str, "a string")
+_INTEGER = (int, "an integer")
+_LIST = (list, "a list")
+
+#: Per message type: field → (Python type, how to say it), and which fields are required.
+_FIELDS: dict[str, dict[str, tuple[type, str]]] = {
+    "RECORD": {"stream": _STRING, "record": _OBJECT, "version": _INTEGER},
+    "SCHEMA": {"stream": _STRING, "schema": _OBJECT, "key_properties": _LIST},
+    "STATE": {"value": _OBJECT},
+    "ACTIVATE_VERSION": {"stream": _STRING, "version": _INTEGER},
+    "BATCH": {"stream": _STRING, "encoding": _OBJECT, "manifest": _LIST},
+}
+_REQUIRED: dict[str, tuple[str, ...]] = {
+    "RECORD": ("stream", "record"),
+    "SCHEMA": ("stream", "schema"),
+    "STATE": ("value",),
+    "ACTIVATE_VERSION": ("stream", "version"),
+    "BATCH": ("stream", "encoding", "manifest"),
+}
+
+
+def check_message(kind: str, message: Any) -> None:
+    """Raise :class:`InputError` unless ``message`` is a well-formed ``kind`` message."""
+    if not isinstance(message, dict):
+        raise InputError(f"a {kind} message must be a JSON object")
+    for name in _REQUIRED[kind]:
+        if name not in message:
+            raise InputError(f"{kind} message has no {name!r}")
+    for name, (python_type, wanted) in _FIELDS[kind].items():
+        value = message.get(name)
+        if value is None and name not in _REQUIRED[kind]:
+            continue
+        if not isinstance(value, python_type) or isinstance(value, bool):
+            raise InputError(f"{kind} message's {name!r} must be {wanted} (got {json_kind(value)})")
+    if kind == "SCHEMA":
+        keys = message.get("key_properties") or []
+        if not all(isinstance(k, str) for k in keys):
+            raise InputError("SCHEMA message's 'key_properties' must be a list of names")
+    if kind == "BATCH" and not all(isinstance(url, str) for url in message["manifest"]):
+        raise InputError("BATCH message's 'manifest' must be a list of file URLs")
+
+
+def json_kind(value: Any) -> str:
+    """The JSON type name of a decoded value."""
+    names = {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"number {value!r}" if len(repr(value)) < 24 else "number"
+    if isinstance(value, str):
+        return f"string {value[:40]!r}"
+    return names.get(type(value), type(value).__name__)
