@@ -478,11 +478,12 @@ class SpecStream(RESTStream[Any]):
                             record[DELETED_AT] = self._deleted_at(record)
                         yield record
                 paginator.advance(response)
+                # Newest first: a record older than the bookmark means the rest are too.
+                done = paginator.finished or (older and newest_first)
                 if etags and key:
-                    single = paginator.finished
-                    etags.modified(key, response.headers.get("ETag") if single else None)
-                if paginator.finished or (older and newest_first):
-                    # Newest first: a record older than the bookmark means the rest are too.
+                    # An ETag stands for the whole answer only when one page was all of it.
+                    etags.modified(key, response.headers.get("ETag") if done else None)
+                if done:
                     break
                 page = paginator.request_for(paginator.current_value)
 

@@ -59,11 +59,11 @@ class ToyChanges(Emulator):
         self.room_list = [{"id": f"r{n}", "updated": _day(n)} for n in range(1, 4)]
         self.tag_lists = {room["id"]: [{"id": f"{room['id']}-t"}] for room in self.room_list}
 
-    def events(self, request: Request) -> dict[str, Any]:
+    def events(self, request: Request) -> Response:
         newest = sorted(self.event_list, key=lambda e: e["updated"], reverse=True)
         page = int(request.args.get("page", 1))
         chunk = newest[(page - 1) * PAGE : page * PAGE]
-        return {"items": chunk, "last": page * PAGE >= len(newest)}
+        return _conditional(request, {"items": chunk, "last": page * PAGE >= len(newest)})
 
     def rooms(self, request: Request) -> dict[str, Any]:
         return {"items": self.room_list}
@@ -72,11 +72,16 @@ class ToyChanges(Emulator):
         return {"items": [{"id": f"{room}-n", "updated": _day(1)}]}
 
     def tags(self, request: Request, room: str) -> Response:
-        data = json.dumps({"items": self.tag_lists[room]})
-        etag = f'"{hashlib.sha256(data.encode()).hexdigest()[:16]}"'
-        if request.headers.get("If-None-Match") == etag:
-            return Response(status=304, headers={"ETag": etag})
-        return Response(data, content_type="application/json", headers={"ETag": etag})
+        return _conditional(request, {"items": self.tag_lists[room]})
+
+
+def _conditional(request: Request, body: Any) -> Response:
+    """The body with an ETag, or 304 when ``If-None-Match`` names it."""
+    data = json.dumps(body)
+    etag = f'"{hashlib.sha256(data.encode()).hexdigest()[:16]}"'
+    if request.headers.get("If-None-Match") == etag:
+        return Response(status=304, headers={"ETag": etag})
+    return Response(data, content_type="application/json", headers={"ETag": etag})
 
 
 def _spec(tmp_path: Path, streams: str) -> Path:
@@ -304,6 +309,23 @@ def test_a_partition_of_several_pages_is_not_conditional(tmp_path: Path, capsys:
     assert first.state["bookmarks"]["events"]["etags"] == {}
     _sync(api, spec, capsys, first.state)
     assert len(api.request_log) == 3
+
+
+def test_newest_first_stopping_on_the_first_page_makes_it_conditional(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """Any change would show on the first page: its ETag stands for the whole answer."""
+    api = ToyChanges(generation=0)
+    spec = _spec(tmp_path, EVENTS + "  conditional_requests: true\n")
+    first = _sync(api, spec, capsys)
+    assert first.state["bookmarks"]["events"]["etags"] == {}, "three pages: not conditional"
+    api.event_list.append({"id": "e26", "updated": _day(26)})
+    second = _sync(api, spec, capsys, first.state)
+    assert len(api.request_log) == 1
+    assert len(second.state["bookmarks"]["events"]["etags"]) == 1
+    third = _sync(api, spec, capsys, second.state)
+    assert [e.status for e in api.request_log] == [304]
+    assert "events" not in third.records
 
 
 # ---- the request report ------------------------------------------------------------------
