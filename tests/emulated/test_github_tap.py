@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import logging
 from typing import Any, ClassVar
 
 import pytest
@@ -147,6 +148,22 @@ def test_second_run_pulls_stop_at_the_bookmark_and_unchanged_lists_answer_304(
     charged = sum(1 for e in log if e.status != 304)
     assert 304 in {e.status for e in log}
     assert spent == first_requests + charged, "304s do not count against the rate limit"
+
+
+def test_the_second_run_reports_its_requests_against_the_first(
+    emulator: GitHubEmulator, capsys: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = _sync(emulator, capsys)
+    first_requests = len(emulator.request_log)
+    emulator.set_generation(1)
+    emulator.clear_request_log()
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        _sync(emulator, capsys, state=copy.deepcopy(first.state))
+    second_requests = len(emulator.request_log)
+    assert f"tap-github: {second_requests} requests this run, {first_requests} last run" in (
+        caplog.text
+    )
 
 
 def _iso(epoch_s: int) -> str:
