@@ -90,6 +90,13 @@ class FixedWindowRateLimiter:
             self._windows[key] = (start, used)
             return RateLimitDecision(True, self.limit, self.limit - used, reset_at, 0.0)
 
+    def refund(self, key: str) -> None:
+        """Uncount ``key``'s last request (a vendor that does not charge for some answers)."""
+        with self._lock:
+            start, used = self._windows.get(key, (0.0, 0))
+            if used > 0:
+                self._windows[key] = (start, used - 1)
+
     def peek(self, key: str) -> RateLimitDecision:
         """The state of ``key``'s window without counting a request."""
         now = self._clock()

@@ -145,8 +145,15 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         selected_by_default=raw.get("selected_by_default", True),
         skip_on=tuple(raw.get("skip_on", ())),
         parent_filter=raw.get("parent_filter"),
+        only_changed_parents=_changed_parents(raw.get("only_changed_parents", False)),
+        conditional_requests=raw.get("conditional_requests", False),
         deleted=_conditions(raw.get("deleted")),
     )
+
+
+def _changed_parents(raw: Any) -> bool | str:
+    """``true``/``false``, or the field named by ``{field: x}``."""
+    return str(raw["field"]) if isinstance(raw, dict) else bool(raw)
 
 
 def _conditions(raw: Any) -> tuple[dict[str, Any], ...]:
@@ -176,6 +183,17 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
         base = ("streams", stream.name)
         if stream.parent_filter is not None and not stream.parents:
             problem((*base, "parent_filter"), "parent_filter needs a parent stream")
+        _check_changed_parents(spec, stream, problem)
+        if stream.conditional_requests:
+            children = sorted(
+                s.name for s in spec.streams.values() if stream.name in s.parent_names
+            )
+            if children:
+                problem(
+                    (*base, "conditional_requests"),
+                    "conditional_requests is only for streams without children: a 304 has no "
+                    f"records to read {', '.join(children)} for",
+                )
         for parent in stream.parent_names:
             if parent not in spec.streams:
                 problem(
@@ -257,6 +275,25 @@ def _check_paths(stream: StreamSpec, problem: Any) -> None:
         if message:
             where = ("paginator", key) if key == "from_body" else ("paginator", "stop", key)
             problem((*base, *where), message)
+
+
+def _check_changed_parents(spec: ConnectorSpec, stream: StreamSpec, problem: Any) -> None:
+    """``only_changed_parents: true`` needs parents with an incremental cursor to compare."""
+    if stream.only_changed_parents is False:
+        return
+    where = ("streams", stream.name, "only_changed_parents")
+    if not stream.parents:
+        problem(where, "only_changed_parents needs a parent stream")
+    if stream.only_changed_parents is not True:
+        return
+    for name in stream.parent_names:
+        parent = spec.streams.get(name)
+        if parent is not None and parent.incremental is None:
+            problem(
+                where,
+                f"the {name} stream has no incremental cursor to compare; name the parent "
+                "field that grows on every change instead: {field: <field>}",
+            )
 
 
 def _check_parent_fields(spec: ConnectorSpec, problem: Any) -> None:

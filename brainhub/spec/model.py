@@ -47,6 +47,8 @@ class Incremental:
     client_filter: bool = False
     #: Merged into a POST body only when there is a starting cursor (``{cursor}`` inside).
     body: dict[str, Any] | None = None
+    #: Records come newest change first: paging stops at the first record older than the bookmark.
+    newest_first: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,8 +80,12 @@ class StreamSpec:
     variants: tuple[Variant, ...] = ()
     selected_by_default: bool = True
     skip_on: tuple[int, ...] = ()
-    #: Read only for parent records passing this test (``field`` + ``equals`` | ``exists``).
+    #: Read only for parent records passing this test (see :mod:`taps.runtime.conditions`).
     parent_filter: dict[str, Any] | None = None
+    #: Read only for parents whose field (``True``: the parent's cursor) grew since the last run.
+    only_changed_parents: bool | str = False
+    #: Send ``If-None-Match`` with the ETag of a partition's last (single-page) response.
+    conditional_requests: bool = False
     #: Records passing any of these tests are deleted at the source (``_sdc_deleted_at``).
     deleted: tuple[dict[str, Any], ...] = ()
 

@@ -34,6 +34,7 @@ def render_reference() -> str:
         ("Paginators", "paginator"),
         ("Stop rules", "stop"),
         ("Incremental sync", "incremental"),
+        ("Record tests", "condition"),
         ("Authentication", "auth"),
         ("HTTP policy", "http"),
         ("Error rules", "error_rule"),
@@ -43,7 +44,7 @@ def render_reference() -> str:
         node = defs[name]
         if node.get("description"):
             out.append(node["description"] + "\n\n")
-        if "oneOf" in node:
+        if "oneOf" in node and "properties" not in node:
             out.append(_variants(node["oneOf"]))
         else:
             out.append(_table(node.get("properties", {}), set(node.get("required", ()))))
@@ -108,6 +109,7 @@ def _anchor(ref: str) -> str:
         "paginator": "paginators",
         "stop": "stop-rules",
         "incremental": "incremental-sync",
+        "condition": "record-tests",
         "auth": "authentication",
         "http": "http-policy",
         "error_rule": "error-rules",

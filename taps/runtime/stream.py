@@ -36,9 +36,18 @@ from brainhub.spec.placeholders import (
 )
 from brainhub.spec.schemas import load_stream_schema
 from taps.runtime.batches import SchemaParquetBatcher
+from taps.runtime.changes import (
+    CHANGED_SINCE_KEY,
+    ETAGS_KEY,
+    REQUESTS_KEY,
+    ChangedParents,
+    EtagStore,
+    request_key,
+)
 from taps.runtime.conditions import passes
 from taps.runtime.paging import new_paginator
 from taps.runtime.records import record_extractor, response_json
+from taps.runtime.report import request_report
 
 if TYPE_CHECKING:
     from taps.runtime.tap import SpecTap
@@ -114,6 +123,9 @@ class SpecStream(RESTStream[Any]):
         self._version_activated = False
         #: Some partition was skipped (a parent record lacked a field the request needs).
         self._partial = False
+        #: Requests of this run and of the last one (from the state), once the stream ends.
+        self.requests_this_run: int | None = None
+        self.requests_last_run: int | None = None
 
     # ---- what the SDK asks of a REST stream -------------------------------------------------
 
@@ -194,6 +206,8 @@ class SpecStream(RESTStream[Any]):
             return False
         if self.config.get("batch_config"):
             return False
+        if self.spec.only_changed_parents:
+            return False  # unchanged parents are not read again
         return self.replication_method == REPLICATION_FULL_TABLE and self._ancestors_full_table
 
     @cached_property
@@ -227,10 +241,44 @@ class SpecStream(RESTStream[Any]):
                 self.name,
             )
             return
+        if self._unchanged_by_etag():
+            return
         self._version_activated = True
         version = self._pending_version or self._initialized_at // 1000
         self._write_schema_message()  # a stream none of whose parents remain still had one
         super()._write_activate_version_message(version)
+
+    def _unchanged_by_etag(self) -> bool:
+        """Whether 304s left rows unsent, so this run must not retire rows it did not see.
+
+        When only part of the stream answered 304 its ETags are forgotten: the next run reads
+        it whole and retires what was deleted at the source.
+        """
+        etags = self._etags
+        if etags is None or etags.unchanged == 0:
+            return False
+        if etags.partly_unchanged:
+            etags.current.clear()
+            self.logger.info(
+                "stream %s: %d requests answered 304 (unchanged) and %d changed; rows deleted "
+                "at the source are retired by the next run, which reads the stream whole",
+                self.name,
+                etags.unchanged,
+                etags.changed,
+            )
+        return True
+
+    def _remember_between_runs(self) -> None:
+        """Keep ETags, the parents' change mark and this run's request count in the state."""
+        state = self.stream_state
+        if self._etags is not None:
+            state[ETAGS_KEY] = dict(sorted(self._etags.current.items()))
+        if self._changed_parents is not None and self._changed_parents.highest is not None:
+            state[CHANGED_SINCE_KEY] = self._changed_parents.highest
+        previous = state.get(REQUESTS_KEY)
+        self.requests_last_run = previous if isinstance(previous, int) else None
+        self.requests_this_run = self.http_stats.snapshot().requests
+        state[REQUESTS_KEY] = self.requests_this_run
 
     def finalize_state_progress_markers(self, state: dict[str, Any] | None = None) -> None:
         # The SDK finalizes only children that are themselves selected; a selected grandchild
@@ -240,6 +288,8 @@ class SpecStream(RESTStream[Any]):
                 if not child.selected and child.has_selected_descendents:
                     child.finalize_state_progress_markers()
             self._activate_version()
+            if not self._finalizing:
+                self._remember_between_runs()
         self._finalizing = True
         super().finalize_state_progress_markers(state)
 
@@ -270,8 +320,17 @@ class SpecStream(RESTStream[Any]):
             super()._write_schema_message()
 
     def log_sync_costs(self) -> None:
-        """One summary line per stream at the end of a run (called by the SDK)."""
+        """One summary line per stream at the end of a run (called by the SDK).
+
+        After the last stream's, one line for the whole tap: this run's requests against
+        the last run's (:mod:`taps.runtime.report`).
+        """
         self.http_stats.log_summary(self.name, self.logger)
+        streams = list(self.tap_runtime.streams.values())
+        if streams and streams[-1] is self:
+            line = request_report(self.tap_runtime.name, streams)
+            if line:
+                self.tap_runtime.logger.info(line)
 
     def get_child_context(self, record: dict[str, Any], context: Any) -> dict[str, Any]:
         return {context_key(self.name, field): dig(record, field) for field in self.child_fields}
@@ -294,9 +353,33 @@ class SpecStream(RESTStream[Any]):
                     child.prefetch(child_context)
 
     def accepts_parent(self, record: dict[str, Any]) -> bool:
-        """Whether this (child) stream is read for a parent record (its ``parent_filter``)."""
+        """Whether this (child) stream is read for a parent record.
+
+        Its ``parent_filter`` must pass and, with ``only_changed_parents``, the parent must
+        have changed since the last run.
+        """
         condition = self.spec.parent_filter
-        return condition is None or passes(condition, record)
+        if condition is not None and not passes(condition, record):
+            return False
+        changed = self._changed_parents
+        return changed is None or changed.changed(record)
+
+    @cached_property
+    def _changed_parents(self) -> ChangedParents | None:
+        setting = self.spec.only_changed_parents
+        if setting is False:
+            return None
+        if setting is True:
+            parent = self.connector.streams[self.spec.parent_names[0]]
+            assert parent.incremental is not None  # the loader checks it
+            setting = parent.incremental.cursor
+        return ChangedParents(setting, self.stream_state.get(CHANGED_SINCE_KEY))
+
+    @cached_property
+    def _etags(self) -> EtagStore | None:
+        if not self.spec.conditional_requests:
+            return None
+        return EtagStore(self.stream_state.get(ETAGS_KEY))
 
     def get_replication_key_signpost(self, context: Any = None) -> Any:
         incremental = self.spec.incremental
@@ -368,9 +451,10 @@ class SpecStream(RESTStream[Any]):
         except MissingValueError as missing:
             self._skip_partition(missing, link, context)
             return
+        newest_first = bool(spec.incremental and spec.incremental.newest_first)
         for params, body in requests_:
             paginator = new_paginator(spec.paginator)
-            page = paginator.first_request()
+            page = first = paginator.first_request()
             while True:
                 if page.url and not spec.paginator.get("keep_params"):
                     # A next-page URL already carries the query it needs.
@@ -380,21 +464,35 @@ class SpecStream(RESTStream[Any]):
                 page_body = {**(body or {}), **page.body} if page.body else body
                 if page_body is None and spec.method == "POST":
                     page_body = {}  # a JSON query with no conditions is still a JSON body
-                response = self._send(url, page_params, page_body)
+                etags, first_page = self._etags, page is first
+                key = request_key(path, page_params) if etags and first_page else None
+                etag = etags.etag_for(key) if etags and key else None
+                response = self._send(url, page_params, page_body, etag)
                 if response is None:
+                    break
+                if etags and key and response.status_code == 304:
+                    etags.not_modified(key)  # nothing changed: no records
                     break
                 records = self._extract(response_json(response))
                 paginator.observe(records)
+                older = False
                 for record in records:
                     if from_record:
                         record.update(_record_fields(from_record, record))
-                    if keep(record) and self._is_new(record, starting):
+                    if not self._is_new(record, starting):
+                        older = True
+                    elif keep(record):
                         record.update(added)
                         if spec.deleted:
                             record[DELETED_AT] = self._deleted_at(record)
                         yield record
                 paginator.advance(response)
-                if paginator.finished:
+                # Newest first: a record older than the bookmark means the rest are too.
+                done = paginator.finished or (older and newest_first)
+                if etags and key:
+                    # An ETag stands for the whole answer only when one page was all of it.
+                    etags.modified(key, response.headers.get("ETag") if done else None)
+                if done:
                     break
                 page = paginator.request_for(paginator.current_value)
 
@@ -439,10 +537,17 @@ class SpecStream(RESTStream[Any]):
             ", ".join(f"{k}={v!r}" for k, v in sorted((context or {}).items())),
         )
 
-    def _send(self, url: str, params: dict[str, Any], body: Any) -> requests.Response | None:
-        """One request through the tap's HTTP policy; None when the spec says "nothing here"."""
+    def _send(
+        self, url: str, params: dict[str, Any], body: Any, etag: str | None = None
+    ) -> requests.Response | None:
+        """One request through the tap's HTTP policy; None when the spec says "nothing here".
+
+        With ``etag`` the request is conditional (``If-None-Match``): 304 if nothing changed.
+        """
         params = {k: _param(v) for k, v in params.items() if v is not None and v != ""}
         headers = {**self.http_headers, ENDPOINT_HEADER: self.spec.path}
+        if etag:
+            headers["If-None-Match"] = etag
         request = requests.Request(
             self.spec.method,
             url,
@@ -477,7 +582,8 @@ class SpecStream(RESTStream[Any]):
 
     def _children_filter_parents(self) -> bool:
         return any(
-            isinstance(child, SpecStream) and child.spec.parent_filter is not None
+            isinstance(child, SpecStream)
+            and (child.spec.parent_filter is not None or child.spec.only_changed_parents)
             for child in self.child_streams
         )
 
@@ -536,7 +642,9 @@ class SpecStream(RESTStream[Any]):
 
     def _is_new(self, record: dict[str, Any], starting: str | None) -> bool:
         incremental = self.spec.incremental
-        if not (incremental and incremental.client_filter and starting):
+        if incremental is None or not starting:
+            return True
+        if not (incremental.client_filter or incremental.newest_first):
             return True
         value = record.get(incremental.cursor)
         return value is None or parse_time(value) >= parse_time(starting)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import logging
 from typing import Any, ClassVar
 
 import pytest
@@ -11,6 +13,7 @@ from werkzeug.test import Client
 from brainhub.redaction import hidden
 from brainhub.sandbox import serve
 from brainhub.sandbox.services.github import GitHubEmulator
+from brainhub.sandbox.services.github.sizes import SIZES
 from taps.runtime.registry import load_connector
 from taps.runtime.tap import tap_class
 from tests.support.taps import SyncOutput as Run
@@ -104,6 +107,64 @@ def test_second_run_sends_the_bookmarks_and_reads_only_changes(
     pulls = second.records.get("pull_requests", [])
     pull_marks = first.bookmarks("pull_requests", "repository_full_name")
     assert all(p["updated_at"] >= pull_marks[p["repository_full_name"]] for p in pulls)
+
+
+def test_second_run_pulls_stop_at_the_bookmark_and_unchanged_lists_answer_304(
+    capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # three pages of pull requests per repository, so stopping early shows
+    monkeypatch.setitem(SIZES, "tiny", dataclasses.replace(SIZES["tiny"], pulls=250))
+    emulator = GitHubEmulator(size="tiny", seed=1, generation=0)
+    first = _sync(emulator, capsys)
+    first_pulls = [e for e in emulator.request_log if e.path.endswith("/pulls")]
+    assert len(first_pulls) == 2 * 3
+    first_requests = len(emulator.request_log)
+    emulator.set_generation(1)
+    emulator.clear_request_log()
+    second = _sync(emulator, capsys, state=copy.deepcopy(first.state))
+    log = emulator.request_log
+
+    pulls = [e for e in log if e.path.endswith("/pulls")]
+    assert [e.query.get("page") for e in pulls] == [None, None], "page 1 reaches the bookmark"
+    assert all(e.query["direction"] == ["desc"] for e in pulls)
+    marks = first.bookmarks("pull_requests", "repository_full_name")
+    changed = {
+        (f"octo-sandbox/{repo.name}", issue.number)
+        for repo in emulator.data.repos
+        for issue in repo.issues
+        if issue.is_pull and _iso(issue.updated_at) >= marks[f"octo-sandbox/{repo.name}"]
+    }
+    got = {(p["repository_full_name"], p["number"]) for p in second.records["pull_requests"]}
+    assert got == changed
+
+    lists = [e for e in log if e.path.endswith(("/releases", "/labels", "/milestones"))]
+    assert len(lists) == 2 * 3
+    assert all("If-None-Match" in e.headers for e in lists)
+    unchanged = [e for e in log if e.path.endswith(("/releases", "/labels"))]
+    assert {e.status for e in unchanged} == {304}, "releases and labels did not change"
+    assert "releases" not in second.records
+    assert "labels" not in second.records
+    token = emulator.credentials["api_token"]
+    spent = emulator.rate_limiter.limit - emulator.rate_limiter.peek(token).remaining
+    charged = sum(1 for e in log if e.status != 304)
+    assert 304 in {e.status for e in log}
+    assert spent == first_requests + charged, "304s do not count against the rate limit"
+
+
+def test_the_second_run_reports_its_requests_against_the_first(
+    emulator: GitHubEmulator, capsys: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    first = _sync(emulator, capsys)
+    first_requests = len(emulator.request_log)
+    emulator.set_generation(1)
+    emulator.clear_request_log()
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        _sync(emulator, capsys, state=copy.deepcopy(first.state))
+    second_requests = len(emulator.request_log)
+    assert f"tap-github: {second_requests} requests this run, {first_requests} last run" in (
+        caplog.text
+    )
 
 
 def _iso(epoch_s: int) -> str:

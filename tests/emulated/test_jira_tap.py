@@ -46,7 +46,8 @@ def test_first_run_reads_every_record_and_bookmarks_issues(
     assert run.counts() == emulator.counts()
     newest = max(issue["fields"]["updated"] for issue in run.records["issues"])
     bookmark = run.state["bookmarks"]["issues"]
-    assert bookmark == {"replication_key": "updated", "replication_key_value": newest}
+    assert bookmark["replication_key"] == "updated"
+    assert bookmark["replication_key_value"] == newest
     assert all(i["updated"] == i["fields"]["updated"] for i in run.records["issues"])
     issue_ids = {i["id"] for i in run.records["issues"]}
     assert {c["issue_id"] for c in run.records["issue_comments"]} <= issue_ids
@@ -63,7 +64,7 @@ def test_first_run_request_log_shows_basic_auth_search_and_start_at_paging(
     (search,) = [e for e in log if e.path == SEARCH]
     assert search.query["jql"] == ["project IS NOT EMPTY ORDER BY updated ASC"]
     assert search.query["maxResults"] == ["100"]
-    assert search.query["fields"] == ["*navigable"]
+    assert search.query["fields"] == ["*navigable,comment,worklog"], "for the totals"
     long_thread = next(i for i in emulator.data.issues() if i.key == "ENG-1")
     pages = [
         e.query.get("startAt")
@@ -93,10 +94,15 @@ def test_second_run_filters_with_jql_on_the_bookmark_minute(
     assert got == expected
     assert len(got) < emulator.counts()["issues"], "not a full re-read"
     assert len(got) >= emulator.changes(0)["issues_created"]
-    read_for = {e.path.split("/")[5] for e in emulator.request_log if e.path.endswith("/comment")}
-    assert read_for == {i["id"] for i in second.records["issues"]}, (
-        "children only of changed issues"
-    )
+    mark = first.state["bookmarks"]["issue_comments"]["parents_changed_since"]
+    for child, field in (("comment", "comment"), ("worklog", "worklog")):
+        read_for = {e.path.split("/")[5] for e in emulator.request_log if e.path.endswith(child)}
+        changed = {
+            i["id"]
+            for i in second.records["issues"]
+            if i["fields"][field]["total"] > 0 and i["updated"] >= mark
+        }
+        assert read_for == changed, f"{child}s only of changed issues that have some"
     newest = max(i["fields"]["updated"] for i in second.records["issues"])
     assert second.state["bookmarks"]["issues"]["replication_key_value"] == newest
 

@@ -96,6 +96,19 @@ def test_children_are_read_only_for_passing_parents(
     assert len(records) == 5
 
 
+def test_a_numeric_comparison_skips_parents_with_nothing_to_read(
+    tmp_path: Path, capsys: Any
+) -> None:
+    """Jira's comments only for issues whose ``fields.comment.total`` is above 0."""
+    text = SPEC.replace("{field: notes, exists: true}", "{field: notes, greater_than: 0}")
+    emulator = RoomsEmulator(generation=0)
+    with serve(emulator) as served:
+        tap = tap_class(load_spec(_write_spec(tmp_path, text)))
+        tap(config={"base_url": served.base_url}).sync_all()
+    notes = [entry.path for entry in emulator.request_log if entry.path.endswith("/notes")]
+    assert notes == ["/rooms/r1/notes"], "r2's notes are null and r3 has none"
+
+
 @pytest.mark.parametrize(
     ("condition", "record", "expected"),
     [
@@ -104,6 +117,15 @@ def test_children_are_read_only_for_passing_parents(
         ({"field": "a", "exists": False}, {"a": None}, True),
         ({"field": "a", "equals": False}, {"a": 0}, False),
         ({"field": "a", "equals": "open"}, {"a": "open"}, True),
+        ({"field": "a.total", "greater_than": 0}, {"a": {"total": 3}}, True),
+        ({"field": "a.total", "greater_than": 0}, {"a": {"total": 0}}, False),
+        ({"field": "a.total", "greater_than": 0}, {"a": {}}, False),
+        ({"field": "a", "greater_than": 0}, {"a": "3"}, False),
+        ({"field": "a", "greater_than": 0}, {"a": True}, False),
+        ({"field": "a", "greater_than": 0.5}, {"a": 0.75}, True),
+        ({"field": "a", "less_than": 1}, {"a": 0}, True),
+        ({"field": "a", "less_than": 1}, {"a": 1}, False),
+        ({"field": "a", "less_than": 1}, {"a": None}, False),
     ],
 )
 def test_conditions(condition: dict[str, Any], record: dict[str, Any], expected: bool) -> None:
@@ -115,6 +137,11 @@ def test_conditions(condition: dict[str, Any], record: dict[str, Any], expected:
     [
         (("{field: joined, equals: true}", "{field: joined}"), "parent_filter"),
         (("  posts:\n    parent: rooms\n", "  posts:\n"), "parent_filter needs a parent"),
+        (("{field: joined, equals: true}", "{field: joined, greater_than: '0'}"), "parent_filter"),
+        (
+            ("{field: joined, equals: true}", "{field: joined, greater_than: 0, equals: 1}"),
+            "parent_filter",
+        ),
     ],
 )
 def test_loader_rejects_misuse(tmp_path: Path, change: tuple[str, str], message: str) -> None:

@@ -346,3 +346,28 @@ def test_a_generation_deletes_a_release_and_a_comment() -> None:
         assert missing.json["message"] == "Not Found"
     counts_before, counts_after = before.counts(), after.counts()
     assert counts_after["releases"] == counts_before["releases"] - 1
+
+
+def test_if_none_match_with_the_etag_is_an_uncharged_304() -> None:
+    emulator = _emulator()
+    client, headers = Client(emulator), _auth(emulator)
+    first = client.get("/repos/octo-sandbox/api/labels", headers=headers)
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"')
+    assert first.headers["x-ratelimit-remaining"] == "4999"
+    again = client.get("/repos/octo-sandbox/api/labels", headers={**headers, "If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    token = emulator.credentials["api_token"]
+    assert emulator.rate_limiter.peek(token).remaining == 4999, "a 304 is not charged"
+    other = client.get(
+        "/repos/octo-sandbox/api/milestones", headers={**headers, "If-None-Match": etag}
+    )
+    assert other.status_code == 200
+    assert other.headers["ETag"] != etag
+    repo = client.get("/repos/octo-sandbox/api", headers=headers)
+    repeat = client.get(
+        "/repos/octo-sandbox/api", headers={**headers, "If-None-Match": repo.headers["ETag"]}
+    )
+    assert repeat.status_code == 304

@@ -77,6 +77,18 @@ def test_search_returns_only_ids_unless_fields_are_asked_for() -> None:
     assert all(set(i["fields"]) == {"summary", "updated"} for i in some.get_json()["issues"])
 
 
+def test_named_fields_add_to_navigable_ones() -> None:
+    emulator = _emulator()
+    navigable = _get(emulator, "/rest/api/3/search/jql", jql="project = ENG", fields="*navigable")
+    assert not any("comment" in i["fields"] for i in navigable.get_json()["issues"])
+    both = _get(
+        emulator, "/rest/api/3/search/jql", jql="project = ENG", fields="*navigable,comment"
+    ).get_json()["issues"]
+    assert all("summary" in i["fields"] and "worklog" not in i["fields"] for i in both)
+    issues = {str(i.id): i for i in emulator.data.issues()}
+    assert all(i["fields"]["comment"]["total"] == len(issues[i["id"]].comments) for i in both)
+
+
 def test_search_caps_max_results_at_100_with_fields() -> None:
     emulator = JiraEmulator(size="large", generation=0)
     body = _get(

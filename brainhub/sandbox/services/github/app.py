@@ -18,12 +18,17 @@ What it does as GitHub does:
   ``x-ratelimit-limit|remaining|used|reset|resource``; an exhausted budget answers
   **403 and 429 in turn** (GitHub documents both) with ``x-ratelimit-remaining: 0`` and the
   ``API rate limit exceeded`` body; clients must wait until ``x-ratelimit-reset``.
+- **Conditional requests**: every list page and repository carries an ``ETag`` (weak, a
+  hash of the body); a request whose ``If-None-Match`` names it gets ``304 Not Modified``
+  with no body, which does not count against the rate limit.
 - **Errors**: ``{"message": "Not Found", "documentation_url": …, "status": "404"}``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -194,7 +199,21 @@ class GitHubEmulator(Emulator):
             links.append(link(1, "first"))
         if links:
             headers["Link"] = ", ".join(links)
-        return self.json_response([shape(item) for item in chunk], headers=headers)
+        return self._conditional(request, [shape(item) for item in chunk], headers)
+
+    def _conditional(self, request: Request, body: Any, headers: dict[str, str]) -> Response:
+        """200 with an ``ETag``, or 304 (uncharged) when ``If-None-Match`` names that ETag."""
+        data = json.dumps(body, separators=(",", ":"))
+        etag = f'W/"{hashlib.sha256(data.encode()).hexdigest()[:40]}"'
+        headers = {**headers, "ETag": etag}
+        wanted = {
+            t.strip().removeprefix("W/")
+            for t in request.headers.get("If-None-Match", "").split(",")
+        }
+        if etag.removeprefix("W/") in wanted:
+            self.rate_limiter.refund(self.credential_key(request))
+            return Response(status=304, headers=headers)
+        return self.json_response(data.encode(), headers=headers)
 
     # ------------------------------------------------------------------ endpoints
 
@@ -242,7 +261,9 @@ class GitHubEmulator(Emulator):
 
     def get_repo(self, request: Request, owner: str, name: str) -> Response | dict[str, Any]:
         repo = self._repo(owner, name)
-        return render.repository(repo) if repo else self.error(404, "Not Found")
+        if repo is None:
+            return self.error(404, "Not Found")
+        return self._conditional(request, render.repository(repo), self._vendor_headers())
 
     def list_issues(self, request: Request, owner: str, name: str) -> Response:
         repo = self._repo(owner, name)

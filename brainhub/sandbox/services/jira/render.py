@@ -203,6 +203,8 @@ def issue(item: Issue, owner: Project, data: JiraDataset, fields: list[str]) -> 
         if "*all" not in fields:
             chosen.pop("comment")
             chosen.pop("worklog")
+        # named fields add to the set, as in `*navigable,comment`
+        chosen.update({name: every[name] for name in fields if name in every})
     else:
         chosen = {name: every[name] for name in fields if name in every}
     bean["fields"] = chosen
