@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from click.testing import CliRunner, Result
 
 from targets.duckdb.target import TargetDuckDB
 
@@ -37,10 +38,26 @@ def state(value: dict[str, Any]) -> Message:
     return {"type": "STATE", "value": value}
 
 
-def encode(messages: Iterable[Message | str]) -> bytes:
-    """Messages as Singer input (strings are taken as raw lines)."""
-    lines = [m if isinstance(m, str) else json.dumps(m) for m in messages]
-    return ("\n".join(lines) + "\n").encode()
+def encode(messages: Iterable[Message | str | bytes]) -> bytes:
+    """Messages as Singer input (strings and bytes are taken as raw lines)."""
+    return b"".join(
+        (m if isinstance(m, bytes) else (m if isinstance(m, str) else json.dumps(m)).encode())
+        + b"\n"
+        for m in messages
+    )
+
+
+def invoke_cli(
+    config: dict[str, Any], messages: Iterable[Message | str | bytes], tmp_path: Path
+) -> Result:
+    """Run target-duckdb's command line on ``messages`` with ``config``, as Meltano would."""
+    config_file = tmp_path / "target.json"
+    config_file.write_text(json.dumps(config))
+    input_file = tmp_path / "input.singer"
+    input_file.write_bytes(encode(messages))
+    return CliRunner().invoke(
+        TargetDuckDB.cli, ["--config", str(config_file), "--input", str(input_file)]
+    )
 
 
 @pytest.fixture

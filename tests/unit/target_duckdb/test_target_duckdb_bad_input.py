@@ -9,11 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from targets.duckdb.target import TargetDuckDB
-
-from .conftest import encode, record, schema, state
+from .conftest import encode, invoke_cli, record, schema, state
 
 TASK = {
     "id": {"type": "string"},
@@ -68,16 +65,6 @@ CASES = {
 }
 
 
-def _invoke(config: dict, messages: list, tmp_path: Path):
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    input_file = tmp_path / "input.singer"
-    input_file.write_bytes(encode(messages))
-    return CliRunner().invoke(
-        TargetDuckDB.cli, ["--config", str(config_file), "--input", str(input_file)]
-    )
-
-
 @pytest.mark.parametrize("validate", [True, False], ids=["validated", "duckdb-checked"])
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_fails_clearly_and_keeps_committed_batches(
@@ -85,7 +72,7 @@ def test_bad_input_fails_clearly_and_keeps_committed_batches(
 ):
     bad_line, expected = CASES[case]
     settings = {**config, "batch_size_rows": 2, "validate_records": validate}
-    result = _invoke(settings, [*GOOD, bad_line], tmp_path)
+    result = invoke_cli(settings, [*GOOD, bad_line], tmp_path)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1].startswith(expected)
     assert "Traceback" not in result.stderr
@@ -95,7 +82,7 @@ def test_bad_input_fails_clearly_and_keeps_committed_batches(
 
 def test_type_errors_are_caught_by_duckdb_when_validation_is_off(config, query, tmp_path):
     bad = record("tasks", {"id": "c", "priority": "high"})
-    result = _invoke(
+    result = invoke_cli(
         {**config, "batch_size_rows": 2, "validate_records": False}, [*GOOD, bad], tmp_path
     )
     assert result.exit_code == 1
@@ -116,7 +103,7 @@ def test_reject_mode_keeps_going_and_records_reasons(validate, config, query, tm
         record("tasks", {"id": "e", "priority": 5}),
     ]
     settings = {**config, "on_invalid_record": "reject", "validate_records": validate}
-    result = _invoke(settings, messages, tmp_path)
+    result = invoke_cli(settings, messages, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert query("SELECT id FROM raw_test.tasks ORDER BY id") == [("a",), ("b",), ("e",)]
     rejected = query("SELECT stream, line, reason, message FROM raw_test._rejected ORDER BY line")

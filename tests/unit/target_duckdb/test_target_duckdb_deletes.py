@@ -7,14 +7,10 @@ follow the same setting. The input here is hand-written Singer, as a tap sends i
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from targets.duckdb.target import TargetDuckDB
-
-from .conftest import encode
+from .conftest import invoke_cli
 
 LISTS = {"id": {"type": "string"}, "name": {"type": ["string", "null"]}}
 COMMENTS = {
@@ -52,16 +48,6 @@ def comments_sync(*records: dict) -> list[str]:
     return lines
 
 
-def invoke(config: dict, lines: list[str], tmp_path: Path):
-    config_file = tmp_path / "target.json"
-    config_file.write_text(json.dumps(config))
-    input_file = tmp_path / "input.singer"
-    input_file.write_bytes(encode(lines))
-    return CliRunner().invoke(
-        TargetDuckDB.cli, ["--config", str(config_file), "--input", str(input_file)]
-    )
-
-
 @pytest.fixture(params=[True, False], ids=["validated", "duckdb-checked"])
 def settings(request, config):
     return {**config, "validate_records": request.param, "batch_size_rows": 2}
@@ -71,10 +57,10 @@ def test_soft_delete_is_the_default_for_versions_and_deleted_records(
     settings, query, tmp_path, caplog
 ):
     first = full_table_sync(100, ["a", "b", "c"]) + comments_sync({"id": "x", "text": "hi"})
-    assert invoke(settings, first, tmp_path).exit_code == 0
+    assert invoke_cli(settings, first, tmp_path).exit_code == 0
     gone = {"id": "x", "text": None, "_sdc_deleted_at": "2024-06-02T00:00:00Z"}
     second = full_table_sync(200, ["a", "c"]) + comments_sync(gone)
-    result = invoke(settings, second, tmp_path)
+    result = invoke_cli(settings, second, tmp_path)
     assert result.exit_code == 0, result.stderr
     rows = query(
         "SELECT id, _sdc_table_version, _sdc_deleted_at IS NOT NULL FROM raw_test.lists ORDER BY id"
@@ -89,10 +75,10 @@ def test_soft_delete_is_the_default_for_versions_and_deleted_records(
 def test_hard_delete_removes_retired_and_deleted_rows(settings, query, tmp_path):
     settings = {**settings, "hard_delete": True}
     first = full_table_sync(100, ["a", "b", "c"]) + comments_sync({"id": "x"}, {"id": "y"})
-    assert invoke(settings, first, tmp_path).exit_code == 0
+    assert invoke_cli(settings, first, tmp_path).exit_code == 0
     gone = {"id": "x", "_sdc_deleted_at": "2024-06-02T00:00:00Z"}
     second = full_table_sync(200, ["a", "c"]) + comments_sync(gone)
-    assert invoke(settings, second, tmp_path).exit_code == 0
+    assert invoke_cli(settings, second, tmp_path).exit_code == 0
     assert query("SELECT id FROM raw_test.lists ORDER BY id") == [("a",), ("c",)]
     assert query("SELECT id FROM raw_test.comments") == [("y",)]
 
@@ -100,8 +86,8 @@ def test_hard_delete_removes_retired_and_deleted_rows(settings, query, tmp_path)
 @pytest.mark.parametrize("hard_delete", [False, True], ids=["soft", "hard"])
 def test_a_failed_run_retires_nothing(settings, query, tmp_path, hard_delete):
     settings = {**settings, "hard_delete": hard_delete}
-    assert invoke(settings, full_table_sync(100, ["a", "b", "c"]), tmp_path).exit_code == 0
-    failed = invoke(settings, full_table_sync(200, ["a", "c"], bad_record=True), tmp_path)
+    assert invoke_cli(settings, full_table_sync(100, ["a", "b", "c"]), tmp_path).exit_code == 0
+    failed = invoke_cli(settings, full_table_sync(200, ["a", "c"], bad_record=True), tmp_path)
     assert failed.exit_code == 1
     assert "key property 'id' is missing" in failed.stderr.strip().splitlines()[-1]
     rows = query("SELECT id, _sdc_deleted_at IS NULL FROM raw_test.lists ORDER BY id")

@@ -4,14 +4,13 @@ valid, exit code 1 and no traceback; nothing after the bad line is loaded."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from targets.duckdb.target import TargetDuckDB
 
-from .conftest import record, schema
+from .conftest import invoke_cli, record, schema
 
 TASK = {"id": {"type": "integer"}, "name": {"type": ["string", "null"]}}
 HEAD = [schema("tasks", TASK), record("tasks", {"id": 1})]
@@ -135,31 +134,12 @@ def _with_users_record(lines: list) -> list:
     return lines
 
 
-def _run(config: dict, lines: list, tmp_path: Path):
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    data = b"".join(
-        (
-            line
-            if isinstance(line, bytes)
-            else (line if isinstance(line, str) else json.dumps(line)).encode()
-        )
-        + b"\n"
-        for line in lines
-    )
-    input_file = tmp_path / "input.singer"
-    input_file.write_bytes(data)
-    return CliRunner().invoke(
-        TargetDuckDB.cli, ["--config", str(config_file), "--input", str(input_file)]
-    )
-
-
 @pytest.mark.parametrize("validate", [True, False], ids=["validated", "types-only"])
 @pytest.mark.parametrize("case", list(CASES))
 def test_hostile_line_fails_with_one_clear_line(case, validate, config, tmp_path):
     bad, expected = CASES[case]
     lines = _with_users_record([*HEAD, bad])
-    result = _run({**config, "validate_records": validate}, lines, tmp_path)
+    result = invoke_cli({**config, "validate_records": validate}, lines, tmp_path)
     if case in KEYWORD_CASES and not validate:
         assert result.exit_code == 0, result.stderr
         return
@@ -171,7 +151,7 @@ def test_hostile_line_fails_with_one_clear_line(case, validate, config, tmp_path
 def test_a_stream_name_longer_than_a_file_name_loads(config, query, tmp_path):
     long_name = "stream_" + "x" * 300
     lines = [schema(long_name, TASK), record(long_name, {"id": 1})]
-    result = _run(config, lines, tmp_path)
+    result = invoke_cli(config, lines, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert query(f'SELECT id FROM raw_test."{long_name}"') == [(1,)]  # noqa: S608 - a test's own name
 

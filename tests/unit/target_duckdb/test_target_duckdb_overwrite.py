@@ -5,28 +5,15 @@ and the state, as they were."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import duckdb
 import pytest
-from click.testing import CliRunner
 
 from targets.duckdb.loader import Warehouse
-from targets.duckdb.target import TargetDuckDB
 
-from .conftest import encode, record, schema, state
+from .conftest import invoke_cli, record, schema, state
 
 TASK = {"id": {"type": "string"}, "priority": {"type": ["integer", "null"]}}
-
-
-def invoke(config: dict, messages: list, tmp_path: Path):
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    input_file = tmp_path / "input.singer"
-    input_file.write_bytes(encode(messages))
-    return CliRunner().invoke(
-        TargetDuckDB.cli, ["--config", str(config_file), "--input", str(input_file)]
-    )
 
 
 def tables(query) -> list[str]:
@@ -48,7 +35,7 @@ def test_a_failed_overwrite_leaves_the_table_and_state_as_they_were(
         messages += [record("tasks", {"id": f"new{i}"}), state({"n": i})]
     messages.append(record("tasks", {"id": "bad", "priority": "high"}))
     settings = {**config, "load_method": "overwrite", "batch_size_rows": 2}
-    result = invoke({**settings, "validate_records": validate}, messages, tmp_path)
+    result = invoke_cli({**settings, "validate_records": validate}, messages, tmp_path)
     assert result.exit_code == 1
     assert "'priority'" in result.stderr.strip().splitlines()[-1]
     assert result.stdout.strip() == ""  # no state: the table does not hold those records
@@ -65,7 +52,7 @@ def test_a_successful_overwrite_swaps_every_stream_in_then_emits_state(
         messages += [record("tasks", {"id": f"t{i}"}), state({"n": i})]
     messages += [record("lists", {"id": "l0"}), state({"n": "end"})]
     settings = {**config, "load_method": "overwrite", "batch_size_rows": 2}
-    result = invoke(settings, messages, tmp_path)
+    result = invoke_cli(settings, messages, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert [json.loads(line) for line in result.stdout.splitlines()] == [{"n": "end"}]
     assert query("SELECT count(*), min(id) FROM raw_test.tasks") == [(5, "t0")]
@@ -103,7 +90,7 @@ def test_a_database_failure_at_the_swap_is_one_line_and_changes_nothing(
 
     monkeypatch.setattr(Warehouse, "swap_in", disk_full_after_the_first_rename)
     messages = [schema("tasks", TASK), record("tasks", {"id": "new"}), state({"n": 1})]
-    result = invoke({**config, "load_method": "overwrite"}, messages, tmp_path)
+    result = invoke_cli({**config, "load_method": "overwrite"}, messages, tmp_path)
     assert result.exit_code == 1
     assert result.stderr.strip().splitlines()[-1] == (
         "target-duckdb: DuckDB failed: IO Error: No space left on device"

@@ -5,24 +5,10 @@ from __future__ import annotations
 
 import decimal
 import json
-from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from targets.duckdb.target import TargetDuckDB
-
-from .conftest import encode, record, schema
-
-
-def _run(config: dict, messages: list, tmp_path: Path):
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps(config))
-    input_file = tmp_path / "input.singer"
-    input_file.write_bytes(encode(messages))
-    return CliRunner().invoke(
-        TargetDuckDB.cli, ["--config", str(config_file), "--input", str(input_file)]
-    )
+from .conftest import invoke_cli, record, schema
 
 
 def _last_line(result) -> str:
@@ -113,7 +99,7 @@ def test_validation_enforces_the_schema_keywords(keyword, config, query, tmp_pat
         record("items", {"id": 1, "v": good}),
         record("items", {"id": 2, "v": bad}),
     ]
-    result = _run({**config, "on_invalid_record": "reject"}, messages, tmp_path)
+    result = invoke_cli({**config, "on_invalid_record": "reject"}, messages, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert query("SELECT id FROM raw_test.items") == [(1,)]
     [(line, why)] = query("SELECT line, reason FROM raw_test._rejected")
@@ -133,7 +119,7 @@ def test_decimal_values_land_exactly_and_inexact_ones_are_refused(
     messages += [record("prices", {"id": i, "price": n}) for i, n in enumerate(NUMBERS)]
     messages.append(record("prices", {"id": 99, "price": 1.23456}))
     settings = {**config, "validate_records": validate, "batch_size_rows": len(NUMBERS)}
-    result = _run(settings, messages, tmp_path)
+    result = invoke_cli(settings, messages, tmp_path)
     assert result.exit_code == 1
     assert _last_line(result) == (
         "target-duckdb: line 9, stream 'prices': record violates schema: 'price': 1.23456 is "
@@ -192,7 +178,7 @@ def test_values_are_never_converted_even_without_validation(case, config, query,
         record("items", {"id": 0, "v": None}),
         record("items", data),
     ]
-    result = _run({**config, "validate_records": False}, messages, tmp_path)
+    result = invoke_cli({**config, "validate_records": False}, messages, tmp_path)
     assert result.exit_code == 1
     assert _last_line(result).startswith(
         f"target-duckdb: line 3, stream 'items': record violates schema: {reason}"
@@ -204,7 +190,7 @@ def test_without_validation_keywords_are_not_enforced_but_types_are(config, quer
         schema("items", {"id": {"type": "integer"}, "v": {"type": "string", "maxLength": 1}}),
         record("items", {"id": 1, "v": "long"}),
     ]
-    result = _run({**config, "validate_records": False}, messages, tmp_path)
+    result = invoke_cli({**config, "validate_records": False}, messages, tmp_path)
     assert result.exit_code == 0, result.stderr
     assert query("SELECT id, v FROM raw_test.items") == [(1, "long")]
 
@@ -229,7 +215,7 @@ def test_batch_files_are_checked_like_record_messages(
             "manifest": [f"file://{path}"],
         },
     ]
-    result = _run({**config, "validate_records": validate}, messages, tmp_path)
+    result = invoke_cli({**config, "validate_records": validate}, messages, tmp_path)
     assert result.exit_code == 1
     assert _last_line(result).startswith(
         f"target-duckdb: line 2, stream 'items': BATCH file '{path}', row 2: record violates "
