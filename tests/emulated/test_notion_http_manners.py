@@ -114,3 +114,12 @@ def test_the_tap_version_still_sees_databases_with_their_schema(served, http):
     new = http.get(f"{served.base_url}/databases/{found[0]['id']}").json()
     assert "properties" not in new
     assert len(new["data_sources"]) == 1
+
+
+def test_a_block_without_children_has_an_empty_list_of_them(served, http):
+    page = served.emulator.workspace.live_pages()[0]
+    leaf = next(b for b in served.emulator.workspace.blocks[page["id"]] if not b["has_children"])
+    answer = http.get(f"{served.base_url}/blocks/{leaf['id']}/children")
+    assert answer.status_code == 200
+    assert answer.json()["results"] == []
+    assert answer.json()["has_more"] is False

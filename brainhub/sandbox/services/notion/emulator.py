@@ -455,10 +455,7 @@ class NotionEmulator(KitEmulator):
         checked = self._uuid(block_id, "block_id")
         if isinstance(checked, Response):
             return checked
-        live = set(self._live_parents()) | {
-            b["id"] for parent in self._live_parents() for b in self._live_blocks(parent)
-        }
-        if checked not in live:
+        if checked not in self._live_ids():
             return self._not_found("block", checked)
         # the seeded workspace has no discussions: every page and block has no comments
         return self._listed(
@@ -470,6 +467,11 @@ class NotionEmulator(KitEmulator):
             )
         )
 
+    def _live_ids(self) -> set[str]:
+        """Ids of every live page and every live block of theirs, nested ones included."""
+        parents = self._live_parents()
+        return set(parents) | {b["id"] for parent in parents for b in self._live_blocks(parent)}
+
     def _live_parents(self) -> list[str]:
         """Ids of every live page and every block of theirs that has children."""
         return [p["id"] for p in self.workspace.live_pages()] + self._nesting_blocks()
@@ -478,9 +480,9 @@ class NotionEmulator(KitEmulator):
         checked = self._uuid(block_id, "block_id")
         if isinstance(checked, Response):
             return checked
-        live_ids = {p["id"] for p in self.workspace.live_pages()} | set(self._nesting_blocks())
-        if checked not in live_ids:
+        if checked not in self._live_ids():
             return self._not_found("block", checked)
+        # a block without children answers an empty list, as Notion does
         return self._listed(
             lambda: list_page(
                 self._live_blocks(checked),
