@@ -123,3 +123,13 @@ def test_a_block_without_children_has_an_empty_list_of_them(served, http):
     assert answer.status_code == 200
     assert answer.json()["results"] == []
     assert answer.json()["has_more"] is False
+
+
+def test_a_page_read_as_a_block_is_a_child_page(served, http):
+    page = served.emulator.workspace.live_pages()[0]
+    block = http.get(f"{served.base_url}/blocks/{page['id']}").json()
+    assert block["object"] == "block"
+    assert block["type"] == "child_page"
+    title = page["properties"]["Name"]["title"][0]["plain_text"]
+    assert block["child_page"] == {"title": title}
+    assert block["has_children"] is True

@@ -437,6 +437,9 @@ class NotionEmulator(KitEmulator):
         checked = self._uuid(block_id, "block_id")
         if isinstance(checked, Response):
             return checked
+        page = next((p for p in self.workspace.live_pages() if p["id"] == checked), None)
+        if page is not None:
+            return render.page_as_block(page, bool(self._live_blocks(checked)))
         for parent in self._live_parents():
             for block in self._live_blocks(parent):
                 if block["id"] == checked:

@@ -72,6 +72,23 @@ def database_container(database: Database) -> dict[str, Any]:
     return container
 
 
+def page_as_block(page: dict[str, Any], has_children: bool) -> dict[str, Any]:
+    """``page`` as ``GET /blocks/{id}`` answers it: pages are ``child_page`` blocks."""
+    title = "".join(part["plain_text"] for part in page["properties"]["Name"]["title"])
+    return {
+        "object": "block",
+        "id": page["id"],
+        "parent": page["parent"],
+        **{key: page[key] for key in ("created_time", "last_edited_time")},
+        **{key: page[key] for key in ("created_by", "last_edited_by")},
+        "has_children": has_children,
+        "archived": page["archived"],
+        "in_trash": page["in_trash"],
+        "type": "child_page",
+        "child_page": {"title": title},
+    }
+
+
 def find_property(page: dict[str, Any], property_id: str) -> tuple[str, dict[str, Any]] | None:
     """The page property whose id (URL-encoded or not) or name is ``property_id``."""
     wanted = unquote(property_id)
