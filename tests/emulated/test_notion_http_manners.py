@@ -133,3 +133,32 @@ def test_a_page_read_as_a_block_is_a_child_page(served, http):
     title = page["properties"]["Name"]["title"][0]["plain_text"]
     assert block["child_page"] == {"title": title}
     assert block["has_children"] is True
+
+
+def test_comments_on_a_page_page_with_cursors_and_blocks_have_none(served, http):
+    workspace = served.emulator.workspace
+    page = next(p for p in workspace.live_pages() if int(p["id"][-1], 16) % 2 == 0)
+    first = http.get(f"{served.base_url}/comments", params={"block_id": page["id"], "page_size": 1})
+    assert first.json()["has_more"] is True
+    second = http.get(
+        f"{served.base_url}/comments",
+        params={"block_id": page["id"], "start_cursor": first.json()["next_cursor"]},
+    ).json()
+    comments = first.json()["results"] + second["results"]
+    assert second["has_more"] is False
+    assert [c["parent"] for c in comments] == [{"type": "page_id", "page_id": page["id"]}] * 2
+    assert len({c["discussion_id"] for c in comments}) == 1
+    assert {c["created_by"]["id"] for c in comments} == {page["created_by"]["id"]}
+    block = workspace.blocks[page["id"]][0]
+    none = http.get(f"{served.base_url}/comments", params={"block_id": block["id"]}).json()
+    assert none["results"] == []
+    assert none["type"] == "comment"
+
+
+def test_head_answers_like_get_without_a_body(served, http):
+    get = http.get(f"{served.base_url}/users")
+    head = http.head(f"{served.base_url}/users")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["Content-Type"] == JSON
+    assert int(head.headers["Content-Length"]) == len(get.content)

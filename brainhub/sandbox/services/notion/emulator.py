@@ -460,10 +460,11 @@ class NotionEmulator(KitEmulator):
             return checked
         if checked not in self._live_ids():
             return self._not_found("block", checked)
-        # the seeded workspace has no discussions: every page and block has no comments
+        page = next((p for p in self.workspace.live_pages() if p["id"] == checked), None)
+        found = render.comments(page, self.workspace.users) if page is not None else []
         return self._listed(
             lambda: list_page(
-                [],
+                found,
                 request.args.get("start_cursor"),
                 page_size(request.args.get("page_size"), "query"),
                 "comment",

@@ -4,7 +4,9 @@
   container and its data sources): the database's schema and pages under its own id;
 - page *property items* (``GET /pages/{id}/properties/{property_id}``): title, rich text,
   people and relation values are paginated lists of items, the others one item;
-- a page's content as Notion's enhanced Markdown (``GET /pages/{id}/markdown``).
+- a page's content as Notion's enhanced Markdown (``GET /pages/{id}/markdown``);
+- a page's discussion (``GET /comments``): pages whose id ends in an even hex digit have
+  two comments by their author, derived from the page so the seeded data is unchanged.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import uuid
 from typing import Any
 from urllib.parse import unquote
 
-from brainhub.sandbox.services.notion.workspace import Database
+from brainhub.sandbox.services.notion.workspace import Database, rich_text
 
 #: Property types Notion answers as a paginated list of property items.
 LISTED_PROPERTY_TYPES = ("title", "rich_text", "people", "relation")
@@ -137,3 +139,29 @@ def _render(
         if block["has_children"]:
             nested = [b for b in children.get(block["id"], []) if not b["archived"]]
             _render(nested, children, depth + 1, lines)
+
+
+def comments(page: dict[str, Any], users: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The comments on ``page`` (oldest first)."""
+    if int(page["id"][-1], 16) % 2:
+        return []
+    page_uuid = uuid.UUID(page["id"])
+    discussion = str(uuid.uuid5(page_uuid, "discussion"))
+    author = page["created_by"]["id"]
+    name = next((u["name"] for u in users if u["id"] == author), "Former member")
+    texts = ("Can we review this on Monday?", "Done, see the latest version.")
+    return [
+        {
+            "object": "comment",
+            "id": str(uuid.uuid5(page_uuid, f"comment {number}")),
+            "parent": {"type": "page_id", "page_id": page["id"]},
+            "discussion_id": discussion,
+            "created_time": page["created_time"],
+            "last_edited_time": page["created_time"],
+            "created_by": {"object": "user", "id": author},
+            "rich_text": rich_text(text),
+            "attachments": [],
+            "display_name": {"type": "user", "resolved_name": name},
+        }
+        for number, text in enumerate(texts)
+    ]
