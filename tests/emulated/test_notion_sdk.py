@@ -108,3 +108,13 @@ def test_the_sdk_raises_notions_error_for_an_unknown_page(notion):
         notion.pages.retrieve("00000000-0000-4000-8000-000000000000")
     assert raised.value.status == 404
     assert raised.value.code == "object_not_found"
+
+
+def test_the_sdk_lists_page_comments_as_discussions(notion):
+    pages = _all(notion.search, filter={"property": "object", "value": "page"})
+    discussed = 0
+    for page in pages:
+        comments = _all(notion.comments.list, block_id=page["id"])
+        assert {c["parent"]["page_id"] for c in comments} <= {page["id"]}
+        discussed += bool(comments)
+    assert 0 < discussed < len(pages)
