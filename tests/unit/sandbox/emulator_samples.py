@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from brainhub.sandbox.services.notion.render import data_source_id as notion_data_source_id
+
 
 def _basic(user: str, password: str) -> str:
     return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
@@ -75,11 +77,14 @@ def path_values(emulator: Any) -> dict[str, Any]:
         }
     if service == "notion":
         page = emulator.workspace.live_pages()[0]
+        database_id = emulator.workspace.live_databases()[0].id
         return {
             "user_id": emulator.workspace.users[0]["id"],
-            "database_id": emulator.workspace.live_databases()[0].id,
+            "database_id": database_id,
+            "data_source_id": notion_data_source_id(database_id),
             "page_id": page["id"],
             "block_id": page["id"],
+            "property_id": "title",
         }
     if service == "trello":
         board = emulator.account.open_boards()[0]
@@ -111,6 +116,8 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
             "/group": {"team_id": tree.team_id},
             "/team/<team_id>/taskTemplate": {"page": "0"},
         }
+    if service == "notion":
+        return {"/comments": {"block_id": emulator.workspace.live_pages()[0]["id"]}}
     if service == "jira":
         return {"/rest/api/3/search/jql": {"jql": "project IS NOT EMPTY ORDER BY key"}}
     if service == "slack":

@@ -184,7 +184,7 @@ def test_trashed_and_unknown_objects_are_not_found(notion: Any) -> None:
 
 def test_unknown_routes_are_invalid_request_urls(notion: Any) -> None:
     _, client, headers = notion
-    response = client.get("/v1/comments", headers=headers)
+    response = client.get("/v1/comment", headers=headers)
     assert response.status_code == 400
     assert without_request_id(response.json) == {
         "object": "error",

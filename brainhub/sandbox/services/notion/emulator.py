@@ -1,8 +1,12 @@
-"""The Notion API (``Notion-Version: 2022-06-28``) as an emulator.
+"""The Notion API as an emulator, on the emulator kit.
 
-Routes under ``/v1``: ``GET /users`` (and ``/users/me``, ``/users/{id}``), ``POST /search``,
-``GET /databases/{id}``, ``POST /databases/{id}/query``, ``GET /pages/{id}`` and
-``GET /blocks/{id}/children``. Requests need ``Authorization: Bearer <token>`` and a
+Every documented GET operation under ``/v1`` (users, databases, data sources and their
+templates, pages, page properties and Markdown, blocks, block children, comments: see
+``operations.py``), and the reads sent as POST: ``/search``, ``/databases/{id}/query`` and
+``/data_sources/{id}/query``. ``Notion-Version`` 2025-09-03 (the document's, and the
+official SDK's) splits a database into a container and its data sources: ``GET
+/databases/{id}`` lists them and search finds ``data_source`` objects; older versions
+(2022-06-28, the Notion tap's) see databases with their schema. Requests need ``Authorization: Bearer <token>`` and a
 ``Notion-Version`` header. Errors are Notion's JSON error objects
 (``{"object": "error", "status", "code", "message", "request_id"}``): ``unauthorized``
 (401), ``missing_version`` / ``validation_error`` / ``invalid_request_url`` (400),
@@ -16,13 +20,15 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
-from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.kit import HttpManners, KitEmulator
 from brainhub.sandbox.ratelimit import RateLimitDecision
+from brainhub.sandbox.services.notion import render
+from brainhub.sandbox.services.notion.errors import NOTION_ERRORS
 from brainhub.sandbox.services.notion.listing import (
     NotionValidationError,
     list_page,
@@ -31,30 +37,26 @@ from brainhub.sandbox.services.notion.listing import (
     shown,
     sort_pages,
 )
-from brainhub.sandbox.services.notion.workspace import SIZES, WorkspaceBuilder
+from brainhub.sandbox.services.notion.operations import OPERATIONS
+from brainhub.sandbox.services.notion.workspace import SIZES, Database, WorkspaceBuilder
 
-#: Notion-Version values this emulator answers (their shapes are the 2022-06-28 ones).
-SUPPORTED_VERSIONS = ("2022-02-22", "2022-06-28")
-SEARCH_OBJECTS = ("page", "database")
+#: Notion-Version values this emulator answers.
+SUPPORTED_VERSIONS = ("2022-02-22", "2022-06-28", "2025-09-03")
+#: The first version in which databases hold data sources.
+DATA_SOURCE_VERSION = "2025-09-03"
 
 
-class NotionEmulator(Emulator):
+class NotionEmulator(KitEmulator):
     """Notion's public API over one seeded workspace; see the module docstring."""
 
     service = "notion"
     base_path = "/v1"
     default_rate_limit = 90
     rate_limit_window_s = 30.0
-    routes = (
-        Rule("/users", endpoint="list_users", methods=["GET"]),
-        Rule("/users/me", endpoint="get_self", methods=["GET"]),
-        Rule("/users/<user_id>", endpoint="get_user", methods=["GET"]),
-        Rule("/search", endpoint="search", methods=["POST"]),
-        Rule("/databases/<database_id>", endpoint="get_database", methods=["GET"]),
-        Rule("/databases/<database_id>/query", endpoint="query_database", methods=["POST"]),
-        Rule("/pages/<page_id>", endpoint="get_page", methods=["GET"]),
-        Rule("/blocks/<block_id>/children", endpoint="block_children", methods=["GET"]),
-    )
+    operations = OPERATIONS
+    surface_file = Path(__file__).with_name("surface.json")
+    #: Notion answers JSON as ``application/json; charset=utf-8``.
+    manners = HttpManners("application/json; charset=utf-8")
 
     def load(self) -> None:
         builder = WorkspaceBuilder(self.rng, SIZES[self.size], self.seed)
@@ -103,7 +105,10 @@ class NotionEmulator(Emulator):
     # --------------------------------------------------------------------- vendor hooks
 
     def error(self, status: int, code: str, message: str) -> Response:
-        """A Notion error object."""
+        """A Notion error object (``code`` one of :data:`NOTION_ERRORS`, with its status)."""
+        if NOTION_ERRORS.get(code) != status:
+            valid = ", ".join(f"{name} ({answer})" for name, answer in NOTION_ERRORS.items())
+            raise ValueError(f"Notion has no error {code!r} with status {status}; it has {valid}")
         self._request_ids += 1
         request_id = str(uuid.UUID(int=self.seed * 10**9 + self._request_ids, version=4))
         body = {
@@ -235,6 +240,8 @@ class NotionEmulator(Emulator):
             "bot": {
                 "owner": {"type": "workspace", "workspace": True},
                 "workspace_name": f"Acme Workspace {self.seed}",
+                "workspace_id": str(uuid.UUID(int=self.seed, version=4)),
+                "workspace_limits": {"max_file_upload_size_in_bytes": 5_368_709_120},
             },
         }
 
@@ -249,10 +256,12 @@ class NotionEmulator(Emulator):
         body = self._body(request)
         if isinstance(body, Response):
             return body
-        return self._listed(lambda: self._search(body))
+        return self._listed(lambda: self._search(body, _data_sources(request)))
 
-    def _search(self, body: dict[str, Any]) -> dict[str, Any]:
-        wanted = set(SEARCH_OBJECTS)
+    def _search(self, body: dict[str, Any], data_sources: bool) -> dict[str, Any]:
+        container = "data_source" if data_sources else "database"
+        objects = ("page", container)
+        wanted = set(objects)
         search_filter = body.get("filter")
         if search_filter is not None:
             if not isinstance(search_filter, dict):
@@ -261,17 +270,19 @@ class NotionEmulator(Emulator):
                     f"instead was {shown(search_filter)}."
                 )
             value = search_filter.get("value")
-            if search_filter.get("property") != "object" or value not in SEARCH_OBJECTS:
+            if search_filter.get("property") != "object" or value not in objects:
                 raise NotionValidationError(
-                    'body failed validation: body.filter.value should be `"page"` or '
-                    f'`"database"`, instead was {shown(value)}.'
+                    f'body failed validation: body.filter.value should be `"page"` or '
+                    f'`"{container}"`, instead was {shown(value)}.'
                 )
             wanted = {value}
         found: list[dict[str, Any]] = []
-        if "database" in wanted:
-            found += [db.json for db in self.workspace.live_databases()]
+        if container in wanted:
+            live = self.workspace.live_databases()
+            found += [render.data_source(db) if data_sources else db.json for db in live]
         if "page" in wanted:
-            found += self.workspace.live_pages()
+            pages = self.workspace.live_pages()
+            found += [render.page_in_data_source(p) for p in pages] if data_sources else pages
         query = str(body.get("query") or "").lower()
         if query:
             found = [item for item in found if query in _title(item).lower()]
@@ -287,21 +298,38 @@ class NotionEmulator(Emulator):
         return list_page(found, body.get("start_cursor"), size, "page_or_database")
 
     def get_database(self, request: Request, database_id: str) -> Any:
-        checked = self._uuid(database_id, "database_id")
+        database = self._database(database_id, "database_id")
+        if isinstance(database, Response):
+            return database
+        return render.database_container(database) if _data_sources(request) else database.json
+
+    def get_data_source(self, request: Request, data_source_id: str) -> Any:
+        database = self._data_source(data_source_id)
+        return database if isinstance(database, Response) else render.data_source(database)
+
+    def list_templates(self, request: Request, data_source_id: str) -> Any:
+        database = self._data_source(data_source_id)
+        if isinstance(database, Response):
+            return database
+        checked = self._listed(lambda: page_size(request.args.get("page_size"), "query"))
         if isinstance(checked, Response):
             return checked
-        database = self.workspace.find_database(checked)
-        if database is None or not database.live:
-            return self._not_found("database", checked)
-        return database.json
+        cursor = request.args.get("start_cursor")
+        if cursor:  # the workspace has no templates, so no cursor was ever issued
+            return self.error(
+                400, "validation_error", f"start_cursor provided is invalid: {cursor}"
+            )
+        return {"templates": [], "has_more": False, "next_cursor": None}
 
     def query_database(self, request: Request, database_id: str) -> Any:
-        checked = self._uuid(database_id, "database_id")
-        if isinstance(checked, Response):
-            return checked
-        database = self.workspace.find_database(checked)
-        if database is None or not database.live:
-            return self._not_found("database", checked)
+        database = self._database(database_id, "database_id")
+        return database if isinstance(database, Response) else self._query(request, database)
+
+    def query_data_source(self, request: Request, data_source_id: str) -> Any:
+        database = self._data_source(data_source_id)
+        return database if isinstance(database, Response) else self._query(request, database)
+
+    def _query(self, request: Request, database: Database) -> Any:
         body = self._body(request)
         if isinstance(body, Response):
             return body
@@ -312,24 +340,153 @@ class NotionEmulator(Emulator):
             known = set(database.json["properties"])
             ordered = sort_pages(pages, body.get("sorts"), known)
             size = page_size(body.get("page_size"), "body")
-            return list_page(ordered, body.get("start_cursor"), size, "page_or_database")
+            answer = list_page(ordered, body.get("start_cursor"), size, "page_or_database")
+            if _data_sources(request):
+                answer["results"] = [render.page_in_data_source(p) for p in answer["results"]]
+            return answer
 
         return self._listed(run)
 
+    def _database(self, database_id: str, where: str) -> Database | Response:
+        checked = self._uuid(database_id, where)
+        if isinstance(checked, Response):
+            return checked
+        database = self.workspace.find_database(checked)
+        if database is None or not database.live:
+            return self._not_found("database", checked)
+        return database
+
+    def _data_source(self, data_source_id: str) -> Database | Response:
+        checked = self._uuid(data_source_id, "data_source_id")
+        if isinstance(checked, Response):
+            return checked
+        found = next(
+            (
+                db
+                for db in self.workspace.live_databases()
+                if render.data_source_id(db.id) == checked
+            ),
+            None,
+        )
+        return found if found is not None else self._not_found("data source", checked)
+
     def get_page(self, request: Request, page_id: str) -> Any:
+        page = self._page(page_id)
+        if isinstance(page, Response):
+            return page
+        if _data_sources(request):
+            page = render.page_in_data_source(page)
+        wanted = request.args.getlist("filter_properties")
+        if not wanted:
+            return page
+        kept = {
+            name: value
+            for name, value in page["properties"].items()
+            if any(render.find_property({"properties": {name: value}}, w) for w in wanted)
+        }
+        return {**page, "properties": kept}
+
+    def get_page_property(self, request: Request, page_id: str, property_id: str) -> Any:
+        page = self._page(page_id)
+        if isinstance(page, Response):
+            return page
+        found = render.find_property(page, property_id)
+        if found is None:
+            return self._not_found("property", property_id)
+        _name, value = found
+        items = render.property_items(value)
+        if value["type"] not in render.LISTED_PROPERTY_TYPES:
+            return items[0]
+        keyed = [{**item, "id": f"{value['id']}-{n}"} for n, item in enumerate(items)]
+
+        def listed() -> dict[str, Any]:
+            size = page_size(request.args.get("page_size"), "query")
+            answer = list_page(keyed, request.args.get("start_cursor"), size, "property_item")
+            answer["results"] = [{**item, "id": value["id"]} for item in answer["results"]]
+            answer["property_item"] = {
+                "id": value["id"],
+                "next_url": None,
+                "type": value["type"],
+                value["type"]: {},
+            }
+            return answer
+
+        return self._listed(listed)
+
+    def get_page_markdown(self, request: Request, page_id: str) -> Any:
+        page = self._page(page_id)
+        if isinstance(page, Response):
+            return page
+        blocks = self._live_blocks(page["id"])
+        return {
+            "object": "page_markdown",
+            "id": page["id"],
+            "markdown": render.markdown(blocks, self.workspace.blocks),
+            "truncated": False,
+            "unknown_block_ids": [],
+        }
+
+    def _page(self, page_id: str) -> dict[str, Any] | Response:
         checked = self._uuid(page_id, "page_id")
         if isinstance(checked, Response):
             return checked
         page = next((p for p in self.workspace.live_pages() if p["id"] == checked), None)
         return page if page is not None else self._not_found("page", checked)
 
+    def get_block(self, request: Request, block_id: str) -> Any:
+        checked = self._uuid(block_id, "block_id")
+        if isinstance(checked, Response):
+            return checked
+        page = next((p for p in self.workspace.live_pages() if p["id"] == checked), None)
+        if page is not None:
+            return render.page_as_block(page, bool(self._live_blocks(checked)))
+        for parent in self._live_parents():
+            for block in self._live_blocks(parent):
+                if block["id"] == checked:
+                    return block
+        return self._not_found("block", checked)
+
+    def list_comments(self, request: Request) -> Any:
+        block_id = request.args.get("block_id")
+        if not block_id:
+            return self.error(
+                400,
+                "validation_error",
+                "query failed validation: query.block_id should be defined, instead was "
+                "`undefined`.",
+            )
+        checked = self._uuid(block_id, "block_id")
+        if isinstance(checked, Response):
+            return checked
+        if checked not in self._live_ids():
+            return self._not_found("block", checked)
+        page = next((p for p in self.workspace.live_pages() if p["id"] == checked), None)
+        found = render.comments(page, self.workspace.users) if page is not None else []
+        return self._listed(
+            lambda: list_page(
+                found,
+                request.args.get("start_cursor"),
+                page_size(request.args.get("page_size"), "query"),
+                "comment",
+            )
+        )
+
+    def _live_ids(self) -> set[str]:
+        """Ids of every live page and every live block of theirs, nested ones included."""
+        parents = self._live_parents()
+        return set(parents) | {b["id"] for parent in parents for b in self._live_blocks(parent)}
+
+    def _live_parents(self) -> list[str]:
+        """Ids of every live page and every block of theirs that has children."""
+        return [p["id"] for p in self.workspace.live_pages()] + self._nesting_blocks()
+
     def block_children(self, request: Request, block_id: str) -> Any:
         checked = self._uuid(block_id, "block_id")
         if isinstance(checked, Response):
             return checked
-        live_ids = {p["id"] for p in self.workspace.live_pages()} | set(self._nesting_blocks())
-        if checked not in live_ids:
+        if checked not in self._live_ids():
             return self._not_found("block", checked)
+        # a block without children answers an empty list, as Notion does
         return self._listed(
             lambda: list_page(
                 self._live_blocks(checked),
@@ -340,7 +497,12 @@ class NotionEmulator(Emulator):
         )
 
 
+def _data_sources(request: Request) -> bool:
+    """Whether the request's Notion-Version sees databases as data source containers."""
+    return request.headers.get("Notion-Version", "") >= DATA_SOURCE_VERSION
+
+
 def _title(item: dict[str, Any]) -> str:
-    is_database = item["object"] == "database"
+    is_database = item["object"] in ("database", "data_source")
     parts = item["title"] if is_database else item["properties"]["Name"]["title"]
     return "".join(part["plain_text"] for part in parts)

@@ -1,0 +1,66 @@
+"""Property-based conformance with Notion's own OpenAPI document (schemathesis).
+
+For every GET operation the emulator serves, schemathesis generates query parameters from
+the document; ids are real ones of the seeded workspace and requests carry the version the
+document describes. Each answer must have a documented status, the documented content
+type and a body valid against the documented schema, and never a 5xx.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from hypothesis import HealthCheck, Phase, settings
+
+from brainhub.sandbox.server import serve
+from brainhub.sandbox.services.notion import NotionEmulator
+from tests.support.notion_conformance import (
+    CHECKS,
+    EXAMPLES_PER_OPERATION,
+    NOTION_VERSION,
+    conformance_schema,
+    real_values,
+)
+from tests.support.notion_reference import ABSENT_REASON, DOCUMENT
+
+pytestmark = pytest.mark.skipif(not DOCUMENT.exists(), reason=ABSENT_REASON)
+
+EMULATOR = NotionEmulator(size="tiny", generation=1, rate_limit=1_000_000)
+schema = conformance_schema(EXAMPLES_PER_OPERATION) if DOCUMENT.exists() else None
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Any]:
+    with serve(EMULATOR) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def session() -> Iterator[requests.Session]:
+    with requests.Session() as http:
+        yield http
+
+
+if schema is not None:
+
+    @schema.parametrize()
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate],
+    )
+    def test_every_served_get_conforms_to_the_document(case, served, session):
+        case.path_parameters = real_values(EMULATOR, case.path_parameters or {})
+        case.query = real_values(EMULATOR, case.query or {})
+        case.headers = {
+            **(case.headers or {}),
+            "Authorization": f"Bearer {EMULATOR.credentials['api_token']}",
+            "Notion-Version": NOTION_VERSION,
+        }
+        case.call_and_validate(base_url=served.root_url, session=session, checks=CHECKS)
