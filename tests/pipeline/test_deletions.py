@@ -41,9 +41,25 @@ def test_records_deleted_at_the_source_are_marked_deleted_in_the_warehouse(
     deleted = deleted_per_stream(mutated["changes"])
     checked = fully_reread_streams(service)
     assert any(deleted.get(stream) for stream in checked), "mutate deletes in a re-read stream"
-    for stream in checked:
-        ((live, marked),) = meltano_project.query(
-            "SELECT count(*) FILTER (WHERE _sdc_deleted_at IS NULL), "  # noqa: S608
-            f"count(*) FILTER (WHERE _sdc_deleted_at IS NOT NULL) FROM raw_{service}.{stream}"
-        )
-        assert (stream, live, marked) == (stream, now[stream], deleted.get(stream, 0))
+    streams = load_connector(service).streams
+    # A stream read with conditional requests (ETags) whose partitions partly answered 304
+    # cannot retire rows in that run: it forgets its ETags and retires them in the next one.
+    plain = [s for s in checked if not streams[s].conditional_requests]
+    conditional = [s for s in checked if streams[s].conditional_requests]
+    for stream in plain:
+        assert_marked(meltano_project, service, stream, now[stream], deleted.get(stream, 0))
+    if conditional:
+        meltano_project.run("run", f"tap-{service}", "target-duckdb")
+        for stream in conditional:
+            assert_marked(meltano_project, service, stream, now[stream], deleted.get(stream, 0))
+
+
+def assert_marked(
+    project: MeltanoProject, service: str, stream: str, live_at_source: int, deleted: int
+) -> None:
+    """The warehouse holds the source's live rows unmarked and its deleted ones marked."""
+    ((live, marked),) = project.query(
+        "SELECT count(*) FILTER (WHERE _sdc_deleted_at IS NULL), "  # noqa: S608
+        f"count(*) FILTER (WHERE _sdc_deleted_at IS NOT NULL) FROM raw_{service}.{stream}"
+    )
+    assert (stream, live, marked) == (stream, live_at_source, deleted)
