@@ -13,6 +13,7 @@ pipeline; a subclass supplies the vendor's knowledge through class attributes an
 ``size_names``             the named dataset sizes (``tiny``, ``demo``, ``large``)
 ``default_rate_limit``     the vendor's documented requests per window (0 = unlimited)
 ``rate_limit_window_s``    the window length in seconds
+``merges_slashes``         whether the vendor's servers read ``//`` in a path as ``/``
 ``make_rate_limiter()``    the limiter for ``(requests, window)`` (Slack: one per tier)
 ``load()``                 build the dataset for ``(seed, size, generation)``
 ``credentials``            the settings our tap needs, keyed by the tap's setting names
@@ -75,6 +76,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -101,6 +103,8 @@ from brainhub.sandbox.request_log import LoggedRequest, logged_request
 #: Seconds a client is told to wait after an injected 429 fault.
 FAULT_RETRY_AFTER_S = 1
 
+_DOUBLED_SLASHES = re.compile(r"/{2,}")
+
 
 class Emulator:
     """A vendor API emulator: a WSGI application with seeded data. See the module doc."""
@@ -111,6 +115,7 @@ class Emulator:
     size_names: ClassVar[tuple[str, ...]] = ("tiny", "demo", "large")
     default_rate_limit: ClassVar[int] = 0
     rate_limit_window_s: ClassVar[float] = 60.0
+    merges_slashes: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -280,8 +285,11 @@ class Emulator:
 
     def _respond(self, request: Request) -> tuple[Response, str | None]:
         adapter = self._url_map.bind_to_environ(request.environ)
+        path = request.environ.get("PATH_INFO") or "/"
         try:
-            endpoint, values = adapter.match()
+            endpoint, values = adapter.match(
+                _DOUBLED_SLASHES.sub("/", path) if self.merges_slashes else None
+            )
         except HTTPException:
             return self.not_found_response(request), None
         denied = self.authenticate(request)

@@ -312,3 +312,14 @@ def test_objects_validate_against_slacks_published_schemas() -> None:
             _, thread = call(slack, "conversations.replies", channel=channel.id, ts=parent_ts)
             for message in thread["messages"]:
                 messages.validate(message)
+
+
+def test_json_answers_carry_slacks_charset(slack: SlackEmulator) -> None:
+    """Slack's Web API answers ``application/json; charset=utf-8``; clients check it."""
+    client, headers = client_for(slack)
+    answers = [
+        client.get("/api/users.list", headers=headers),
+        client.get("/api/users.list"),  # ok:false, still HTTP 200 and JSON
+    ]
+    for response in answers:
+        assert response.headers["Content-Type"] == "application/json; charset=utf-8"

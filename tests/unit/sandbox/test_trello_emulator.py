@@ -250,3 +250,15 @@ def test_mutate_deletes_cards_as_trello_does() -> None:
     assert [a["data"]["card"]["id"] for a in actions] == [deleted]
     shorts = [c["idShort"] for b in after.account.boards for c in b.cards if b.id == board.id]
     assert len(shorts) == len(set(shorts)), "idShort is never reused after a deletion"
+
+
+@pytest.mark.parametrize(
+    "path", ["//members/me/boards", "/members//me/boards", "/members/me//boards"]
+)
+def test_doubled_slashes_are_served_as_trellos_servers_serve_them(trello: Any, path: str) -> None:
+    """Trello answers a path with ``//`` as if it had one slash; some clients build such URLs."""
+    _, client, auth = trello
+    plain = get(client, "/members/me/boards", auth)
+    doubled = get(client, path, auth)
+    assert doubled.status_code == 200
+    assert doubled.json == plain.json

@@ -46,6 +46,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.kit.manners import HttpManners
 from brainhub.sandbox.params import finite_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.slack.tiers import TieredRateLimiter, tier_of
@@ -113,6 +114,12 @@ class SlackEmulator(Emulator):
         secret = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(24))
         digits = "".join(rng.choice(string.digits) for _ in range(13))
         self._token = f"xoxb-{digits[:10]}-{digits}-{secret}"
+
+    #: Slack's Web API answers JSON as ``application/json; charset=utf-8`` and gzips when asked.
+    manners = HttpManners(json_content_type="application/json; charset=utf-8", gzip_when_asked=True)
+
+    def dress(self, request: Request, response: Response) -> Response:
+        return self.manners.apply(request, response)
 
     @property
     def credentials(self) -> dict[str, str]:

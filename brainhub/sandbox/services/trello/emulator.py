@@ -44,6 +44,7 @@ class TrelloEmulator(Emulator):
     base_path = "/1"
     default_rate_limit = 100
     rate_limit_window_s = 10.0
+    merges_slashes = True  # api.trello.com serves /1//boards/… as /1/boards/…
     routes = (
         Rule("/members/<member>", endpoint="get_member", methods=["GET"]),
         Rule("/members/<member>/boards", endpoint="member_boards", methods=["GET"]),
