@@ -14,23 +14,26 @@ from typing import Any
 
 import pytest
 import requests
-from hypothesis import HealthCheck, Phase, settings
 
 from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.clickup import ClickUpEmulator
-from tests.support.clickup_conformance import (
+from tests.support.clickup_conformance import real_path_values, real_query_values
+from tests.support.clickup_reference import ABSENT_REASON, DOCUMENT, patched_document
+from tests.support.conformance import (
     CHECKS,
     EXAMPLES_PER_OPERATION,
-    conformance_schema,
-    real_path_values,
-    real_query_values,
+    conformance_settings,
+    served_schema,
 )
-from tests.support.clickup_reference import ABSENT_REASON, DOCUMENT
 
 pytestmark = pytest.mark.skipif(not DOCUMENT.exists(), reason=ABSENT_REASON)
 
 EMULATOR = ClickUpEmulator(size="tiny", generation=1, rate_limit=1_000_000)
-schema = conformance_schema(EMULATOR, EXAMPLES_PER_OPERATION) if DOCUMENT.exists() else None
+schema = (
+    served_schema("clickup", ClickUpEmulator, patched_document(), "/v2", EXAMPLES_PER_OPERATION)
+    if DOCUMENT.exists()
+    else None
+)
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +52,7 @@ def session() -> Iterator[requests.Session]:
 if schema is not None:
 
     @schema.parametrize()
-    @settings(
-        max_examples=EXAMPLES_PER_OPERATION,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-        phases=[Phase.explicit, Phase.generate],
-    )
+    @conformance_settings(EXAMPLES_PER_OPERATION)
     def test_every_served_get_conforms_to_the_document(case, served, session):
         case.path_parameters = real_path_values(EMULATOR, case.path_parameters or {})
         case.query = real_query_values(EMULATOR, case.query or {})

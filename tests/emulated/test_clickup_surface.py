@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from brainhub.sandbox.kit.surface import derive_surface, normalised
+from brainhub.sandbox.kit.surface import derive_surface
 from brainhub.sandbox.services.clickup import ClickUpEmulator
 from brainhub.sandbox.services.clickup.operations import OPERATIONS
 from tests.support.clickup_reference import ABSENT_REASON, DOCUMENT, FIXTURES
+from tests.support.conformance import declared_operations, documented_gets
 
 pytestmark = pytest.mark.skipif(not DOCUMENT.exists(), reason=ABSENT_REASON)
 
@@ -33,15 +34,8 @@ def document() -> dict[str, Any]:
 
 
 def test_the_operation_table_accounts_for_every_documented_get_and_no_other(document):
-    documented = {
-        f"GET {normalised(path[len('/v2') :])}"
-        for path, item in document["paths"].items()
-        if "get" in item
-    }
-    declared = {
-        f"{key.split(' ', 1)[0]} {normalised(key.split(' ', 1)[1])}"
-        for key in OPERATIONS.documented()
-    }
+    documented = documented_gets(document, "/v2")
+    declared = declared_operations(OPERATIONS)
     assert len(documented) == 51
     assert declared == documented
 

@@ -13,23 +13,26 @@ from typing import Any
 
 import pytest
 import requests
-from hypothesis import HealthCheck, Phase, settings
 
 from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.notion import NotionEmulator
-from tests.support.notion_conformance import (
+from tests.support.conformance import (
     CHECKS,
     EXAMPLES_PER_OPERATION,
-    NOTION_VERSION,
-    conformance_schema,
-    real_values,
+    conformance_settings,
+    served_schema,
 )
-from tests.support.notion_reference import ABSENT_REASON, DOCUMENT
+from tests.support.notion_conformance import NOTION_VERSION, real_values
+from tests.support.notion_reference import ABSENT_REASON, DOCUMENT, PREFIX, load_document
 
 pytestmark = pytest.mark.skipif(not DOCUMENT.exists(), reason=ABSENT_REASON)
 
 EMULATOR = NotionEmulator(size="tiny", generation=1, rate_limit=1_000_000)
-schema = conformance_schema(EXAMPLES_PER_OPERATION) if DOCUMENT.exists() else None
+schema = (
+    served_schema("notion", NotionEmulator, load_document(), PREFIX, EXAMPLES_PER_OPERATION)
+    if DOCUMENT.exists()
+    else None
+)
 
 
 @pytest.fixture(scope="module")
@@ -47,14 +50,7 @@ def session() -> Iterator[requests.Session]:
 if schema is not None:
 
     @schema.parametrize()
-    @settings(
-        max_examples=EXAMPLES_PER_OPERATION,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-        phases=[Phase.explicit, Phase.generate],
-    )
+    @conformance_settings(EXAMPLES_PER_OPERATION)
     def test_every_served_get_conforms_to_the_document(case, served, session):
         case.path_parameters = real_values(EMULATOR, case.path_parameters or {})
         case.query = real_values(EMULATOR, case.query or {})

@@ -16,9 +16,10 @@ from click.testing import CliRunner
 
 from brainhub.cli import main
 from brainhub.sandbox.kit.coverage import coverage
-from brainhub.sandbox.kit.surface import derive_surface, normalised
+from brainhub.sandbox.kit.surface import derive_surface
 from brainhub.sandbox.services.notion import NotionEmulator
 from brainhub.sandbox.services.notion.operations import OPERATIONS
+from tests.support.conformance import declared_operations, documented_gets
 from tests.support.notion_reference import ABSENT_REASON, DOCUMENT, PREFIX, load_document
 
 pytestmark = pytest.mark.skipif(not DOCUMENT.exists(), reason=ABSENT_REASON)
@@ -30,15 +31,8 @@ def document() -> dict[str, Any]:
 
 
 def test_the_operation_table_accounts_for_every_documented_get_and_no_other(document):
-    documented = {
-        f"GET {normalised(path[len(PREFIX) :])}"
-        for path, item in document["paths"].items()
-        if "get" in item
-    }
-    declared = {
-        f"{key.split(' ', 1)[0]} {normalised(key.split(' ', 1)[1])}"
-        for key in OPERATIONS.documented()
-    }
+    documented = documented_gets(document, PREFIX)
+    declared = declared_operations(OPERATIONS)
     assert len(documented) == 12
     assert declared == documented
     assert list(OPERATIONS.left_out) == []

@@ -1,58 +1,12 @@
-"""What the ClickUp conformance test and script share: the schemathesis schema of the
-operations the emulator serves, and real ids for their path parameters."""
+"""Real ids for the ClickUp conformance test: a generated id names nothing, so path and
+query ids are replaced by ones of the seeded workspace (the rest is in
+:mod:`tests.support.conformance`)."""
 
 from __future__ import annotations
 
-import os
-import re
 from typing import Any
 
-import schemathesis
-from schemathesis.checks import content_type_conformance, not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
-
-from brainhub.sandbox.kit.coverage import coverage
 from brainhub.sandbox.services.clickup import ClickUpEmulator
-from tests.support.clickup_reference import patched_document
-
-#: Examples per operation: a few in the suite; ``scripts/conformance_clickup.py`` asks more.
-EXAMPLES_PER_OPERATION = int(os.environ.get("BRAINHUB_CONFORMANCE_EXAMPLES", "3"))
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_schema_conformance,
-]
-
-
-def conformance_schema(emulator: ClickUpEmulator, examples: int) -> Any:
-    """The patched document as a schemathesis schema, limited to served GET operations."""
-    served = coverage("clickup", type(emulator)).served
-    paths = {key.split(" ", 1)[1] for key in served}
-    document = patched_document()
-    document["paths"] = {
-        path: {
-            "get": item["get"],
-            **({"parameters": item["parameters"]} if "parameters" in item else {}),
-        }
-        for path, item in document["paths"].items()
-        if path.startswith("/v2")
-        and _normalised(path[3:]) in {_normalised(p) for p in paths}
-        and "get" in item
-    }
-    schema = schemathesis.openapi.from_dict(document)
-    schema.config.generation.update(
-        modes=["positive"],
-        max_examples=examples,
-        deterministic=True,
-        allow_extra_parameters=False,
-        with_security_parameters=False,
-    )
-    return schema
-
-
-def _normalised(path: str) -> str:
-    return re.sub(r"\{[^}]+\}", "{}", path)
 
 
 def real_query_values(emulator: ClickUpEmulator, generated: dict[str, Any]) -> dict[str, Any]:
