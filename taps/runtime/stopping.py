@@ -7,7 +7,7 @@ new request leaves, and the main thread unwinds with
 bookmarks of partitions it finished (every record before it is already written, so a
 target that commits it loses nothing) and exits 130 (SIGINT) or 143 (SIGTERM), so an
 orchestrator records the run as interrupted, not as a success. The same signal a second
-time ends the process at once with the same code.
+time ends the process at once with the same code (:mod:`brainhub.signals`).
 
 **A closed output.** When the target dies its end of the pipe closes and the next write
 fails with ``BrokenPipeError``; :func:`output_closed` turns that into
@@ -18,18 +18,12 @@ from __future__ import annotations
 
 import copy
 import os
-import signal
 import sys
 import threading
-from types import FrameType
 from typing import Any
 
 from brainhub.http import stop
-
-#: The signals that stop a run.
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-_received: list[int] = []
+from brainhub.signals import StopSignals
 
 
 class OutputClosed(BaseException):
@@ -40,30 +34,23 @@ class OutputClosed(BaseException):
     """
 
 
-def install_signal_handlers() -> None:
-    """Make SIGINT and SIGTERM stop the run (see the module docstring); main thread only."""
-    if threading.current_thread() is not threading.main_thread():
-        return
-    for signum in STOP_SIGNALS:
-        signal.signal(signum, _on_signal)
-
-
-def _on_signal(signum: int, frame: FrameType | None) -> None:
-    if _received:
-        # The same signal twice is a user insisting: stop now. Another one is the
-        # orchestrator's own follow-up (Meltano sends SIGTERM after a Ctrl-C's SIGINT).
-        if signum == _received[0]:
-            os._exit(128 + signum)
-        return
-    _received.append(signum)
+def _ask_workers_to_stop(signum: int) -> None:
     # Setting the stop Event takes a lock that the interrupted code may be holding (the
     # handler runs between two of its bytecodes); a short-lived thread sets it instead.
     threading.Thread(target=stop.request_stop, args=(signum,), daemon=True).start()
 
 
+_signals = StopSignals(_ask_workers_to_stop)
+
+
+def install_signal_handlers() -> None:
+    """Make SIGINT and SIGTERM stop the run (see the module docstring); main thread only."""
+    _signals.install()
+
+
 def signal_received() -> int | None:
     """The signal that asked this run to stop, if any."""
-    return _received[0] if _received else None
+    return _signals.received
 
 
 def committed_state(state: dict[str, Any]) -> dict[str, Any]:

@@ -5,35 +5,36 @@ reading: at once when the target is waiting for its next line (a tap sitting in 
 rate-limit wait sends nothing for minutes), else as soon as the message being processed
 is done, so a message is never cut in half. The target then commits every record it read
 and emits the last STATE it received (see ``TargetDuckDB.invoke``), and exits 130
-(SIGINT) or 143 (SIGTERM). The same signal a second time exits at once; DuckDB's commits
-are atomic, so the warehouse keeps whatever committed last.
+(SIGINT) or 143 (SIGTERM). The same signal a second time exits at once
+(:mod:`brainhub.signals`); DuckDB's commits are atomic, so the warehouse keeps whatever
+committed last.
 """
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
-import threading
 import typing as t
-from types import FrameType
 
 from brainhub.errors import SyncInterrupted
+from brainhub.signals import StopSignals
 
 
 class StoppableInput:
     """The target's input lines, and the signal handler that ends them."""
 
     def __init__(self) -> None:
-        self.signum: int | None = None
+        self._signals = StopSignals(self._on_first_signal)
         self._waiting = False
         self._readline: t.Callable[[], bytes] = sys.stdin.buffer.readline
 
+    @property
+    def signum(self) -> int | None:
+        """The signal that ended the reading, if any."""
+        return self._signals.received
+
     def install(self) -> None:
-        """Handle SIGINT and SIGTERM (from the main thread only)."""
-        if threading.current_thread() is threading.main_thread():
-            signal.signal(signal.SIGINT, self._on_signal)
-            signal.signal(signal.SIGTERM, self._on_signal)
+        """Handle SIGINT and SIGTERM (from the main thread only; :mod:`brainhub.signals`)."""
+        self._signals.install()
 
     def lines(self, file_input: t.IO[t.Any] | None = None) -> StoppableInput:
         """Read ``file_input`` (standard input by default) through this object."""
@@ -56,13 +57,6 @@ class StoppableInput:
             raise StopIteration
         return line
 
-    def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        if self.signum is not None:
-            # The same signal twice is a user insisting: stop now. Another one is the
-            # orchestrator's own follow-up (Meltano sends SIGTERM after a Ctrl-C's SIGINT).
-            if signum == self.signum:
-                os._exit(128 + signum)
-            return
-        self.signum = signum
+    def _on_first_signal(self, signum: int) -> None:
         if self._waiting:  # blocked on a read: only an exception ends it
             raise SyncInterrupted(signum)
