@@ -17,8 +17,8 @@ import msgspec
 from singer_sdk.singerlib.encoding.base import GenericSingerReader
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 
+from brainhub.singer_messages import json_kind, message_problem
 from targets.duckdb.errors import InputError, TargetDuckDBError
-from targets.duckdb.messages import check_message, json_kind
 
 MESSAGE_TYPES = ("RECORD", "SCHEMA", "STATE", "ACTIVATE_VERSION", "BATCH")
 
@@ -101,7 +101,8 @@ class SingerLineReader(GenericSingerReader[bytes]):
                     continue
                 if kind in MESSAGE_TYPES:
                     message = self.deserialize_json(line)
-                    check_message(kind, message)
+                    if (problem := message_problem(kind, message)) is not None:
+                        raise InputError(problem)
                     callbacks[kind](message)
                 elif kind is None:
                     raise InputError("message has no 'type'")

@@ -18,6 +18,7 @@ import msgspec
 from singer_sdk.io_base import SingerMessageType, SingerReader
 
 from brainhub.errors import BrainhubError
+from brainhub.singer_messages import message_problem
 from transforms.engine.errors import SingerInputError
 
 RAW_LINE = "__bh_raw_line"
@@ -96,31 +97,8 @@ def _check_stream(stream: t.Any, kind: str, number: int) -> None:
 
 
 def _check_fields(message: dict[str, t.Any], kind: str, number: int) -> None:
-    stream = message.get("stream")
-    if kind == "SCHEMA":
-        if not isinstance(message.get("schema"), dict):
-            raise _error(number, f"SCHEMA of stream {stream!r} needs a 'schema' object")
-        properties = message["schema"].get("properties")
-        if properties is not None and not isinstance(properties, dict):
-            raise _error(
-                number, f"SCHEMA of stream {stream!r}: 'properties' must be an object of fields"
-            )
-        keys = message.get("key_properties")
-        if keys is not None and not (
-            isinstance(keys, list) and all(isinstance(key, str) for key in keys)
-        ):
-            raise _error(
-                number, f"SCHEMA of stream {stream!r}: 'key_properties' must be a list of names"
-            )
-    elif kind == "STATE":
-        if not isinstance(message.get("value"), dict):
-            raise _error(number, "STATE needs a 'value' object")
-    elif kind == "ACTIVATE_VERSION":
-        version = message.get("version")
-        if not isinstance(version, int) or isinstance(version, bool):
-            raise _error(
-                number, f"ACTIVATE_VERSION of stream {stream!r} needs an integer 'version'"
-            )
+    if (problem := message_problem(kind, message)) is not None:
+        raise _error(number, problem)
 
 
 def _type_name(kind: str) -> str:

@@ -108,21 +108,24 @@ BAD_LINES = [
     ),
     (
         b'{"type": "SCHEMA", "stream": "posts", "schema": 5}\n',
-        "input line 2: SCHEMA of stream 'posts' needs a 'schema' object",
+        "input line 2: SCHEMA message's 'schema' must be an object (got number 5)",
     ),
     (
         b'{"type": "SCHEMA", "stream": "posts", "schema": {"properties": [1]}}\n',
-        "input line 2: SCHEMA of stream 'posts': 'properties' must be an object of fields",
+        "input line 2: SCHEMA message's 'properties' must be an object of fields",
     ),
     (
         b'{"type": "SCHEMA", "stream": "posts", "schema": {}, "key_properties": "id"}\n',
-        "input line 2: SCHEMA of stream 'posts': 'key_properties' must be a list of names",
+        "input line 2: SCHEMA message's 'key_properties' must be a list (got string 'id')",
     ),
-    (b'{"type": "STATE"}\n', "input line 2: STATE needs a 'value' object"),
-    (b'{"type": "STATE", "value": [1]}\n', "input line 2: STATE needs a 'value' object"),
+    (b'{"type": "STATE"}\n', "input line 2: STATE message has no 'value'"),
+    (
+        b'{"type": "STATE", "value": [1]}\n',
+        "input line 2: STATE message's 'value' must be an object (got array)",
+    ),
     (
         b'{"type": "ACTIVATE_VERSION", "stream": "posts"}\n',
-        "input line 2: ACTIVATE_VERSION of stream 'posts' needs an integer 'version'",
+        "input line 2: ACTIVATE_VERSION message has no 'version'",
     ),
     (b'{"type": "BATCH", "stream": "posts"}\n', "input line 2: message type is 'BATCH'"),
 ]

@@ -1,16 +1,14 @@
-"""The shape of each Singer message, checked before the SDK's callbacks see it.
+"""The shape of each Singer message, checked before a target or mapper uses it.
 
 A message whose fields have the wrong JSON type (``"stream": ["tasks"]``, ``"version":
-"abc"``) would otherwise surface as a Python error deep inside the SDK; here it becomes one
-:class:`~targets.duckdb.errors.InputError` naming the field and what would be valid. RECORD
-lines on the fast path are checked by the stream's record decoder instead.
+"abc"``) would otherwise surface as a Python error deep inside the SDK; :func:`message_problem`
+says instead which field is wrong and what would be valid, and each engine raises it as its
+own input error with the line number.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from targets.duckdb.errors import InputError
 
 _OBJECT = (dict, "an object")
 _STRING = (str, "a string")
@@ -34,25 +32,29 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
-def check_message(kind: str, message: Any) -> None:
-    """Raise :class:`InputError` unless ``message`` is a well-formed ``kind`` message."""
+def message_problem(kind: str, message: Any) -> str | None:
+    """What is wrong with ``message`` as a ``kind`` message, or ``None`` if it is well formed."""
     if not isinstance(message, dict):
-        raise InputError(f"a {kind} message must be a JSON object")
+        return f"a {kind} message must be a JSON object"
     for name in _REQUIRED[kind]:
         if name not in message:
-            raise InputError(f"{kind} message has no {name!r}")
+            return f"{kind} message has no {name!r}"
     for name, (python_type, wanted) in _FIELDS[kind].items():
         value = message.get(name)
         if value is None and name not in _REQUIRED[kind]:
             continue
         if not isinstance(value, python_type) or isinstance(value, bool):
-            raise InputError(f"{kind} message's {name!r} must be {wanted} (got {json_kind(value)})")
+            return f"{kind} message's {name!r} must be {wanted} (got {json_kind(value)})"
     if kind == "SCHEMA":
         keys = message.get("key_properties") or []
         if not all(isinstance(k, str) for k in keys):
-            raise InputError("SCHEMA message's 'key_properties' must be a list of names")
+            return "SCHEMA message's 'key_properties' must be a list of names"
+        properties = message["schema"].get("properties")
+        if properties is not None and not isinstance(properties, dict):
+            return "SCHEMA message's 'properties' must be an object of fields"
     if kind == "BATCH" and not all(isinstance(url, str) for url in message["manifest"]):
-        raise InputError("BATCH message's 'manifest' must be a list of file URLs")
+        return "BATCH message's 'manifest' must be a list of file URLs"
+    return None
 
 
 def json_kind(value: Any) -> str:
