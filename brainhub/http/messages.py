@@ -31,11 +31,6 @@ def request_target(request: requests.PreparedRequest) -> str:
     return f"{request.method or 'GET'} {path_of(request.url)}"
 
 
-def strip_queries(text: str) -> str:
-    """Replace every ``?query`` inside free text (e.g. an exception message) by ``?<redacted>``."""
-    return redaction.strip_queries(text)
-
-
 def request_secrets(request: requests.PreparedRequest) -> list[str]:
     """The credentials a request carries: values of secret-named query parameters and headers.
 

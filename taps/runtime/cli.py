@@ -17,7 +17,7 @@ from pathlib import Path
 import requests
 
 from brainhub.errors import BrainhubError, SettingsError, SyncInterrupted
-from taps.runtime.redaction import redact
+from brainhub.redaction import redact
 from taps.runtime.registry import load_connector, service_for_executable
 from taps.runtime.stopping import OutputClosed, install_signal_handlers, signal_received
 from taps.runtime.tap import tap_class

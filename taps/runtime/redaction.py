@@ -18,10 +18,8 @@ from types import TracebackType
 from typing import Any
 
 from brainhub.errors import SettingsError
-from brainhub.redaction import PROCESS_SECRETS, control_characters, register_secrets
-from brainhub.redaction import redact as _redact
+from brainhub.redaction import PROCESS_SECRETS, control_characters, redact, register_secrets
 
-REDACTED = "<redacted>"
 _installed = False
 
 
@@ -42,11 +40,6 @@ def install_secret_redaction(values: Iterable[object]) -> None:
 
     logging.setLogRecordFactory(factory)
     _scrub_uncaught_tracebacks()
-
-
-def redact(text: str) -> str:
-    """``text`` with every registered secret (in any spelling) replaced by ``<redacted>``."""
-    return _redact(text)
 
 
 def check_secret_settings(
@@ -71,13 +64,13 @@ def check_secret_settings(
 
 def _scrub_record(record: logging.LogRecord) -> None:
     message = record.getMessage()
-    scrubbed = _redact(message)
+    scrubbed = redact(message)
     if scrubbed != message:
         record.msg, record.args = scrubbed, None
     if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
-        record.exc_text = _redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
+        record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip())
     if record.stack_info:
-        record.stack_info = _redact(record.stack_info)
+        record.stack_info = redact(record.stack_info)
 
 
 def _scrub_uncaught_tracebacks() -> None:
@@ -90,7 +83,7 @@ def _scrub_uncaught_tracebacks() -> None:
     def excepthook(
         kind: type[BaseException], value: BaseException, tb: TracebackType | None
     ) -> None:
-        sys.stderr.write(_redact("".join(traceback.format_exception(kind, value, tb))))
+        sys.stderr.write(redact("".join(traceback.format_exception(kind, value, tb))))
 
     def thread_excepthook(args: threading.ExceptHookArgs) -> None:
         if args.exc_type is SystemExit:
