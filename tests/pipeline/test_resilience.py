@@ -112,39 +112,9 @@ def test_a_killed_run_does_not_block_the_next_one(meltano_project: MeltanoProjec
     assert meltano_project.counts("raw_clickup") == emulator_counts(meltano_project)
 
 
-def test_a_run_that_is_alive_is_not_repaired(meltano_project: MeltanoProject) -> None:
-    # six requests a minute: the run stays alive, waiting for its rate-limit window
-    env = meltano_project.env(
-        TAP_CLICKUP_BASE_URL=TINY,
-        TAP_CLICKUP_RATE_LIMIT_REQUESTS="6",
-        TAP_CLICKUP_RATE_LIMIT_PER="60",
-    )
-    process = subprocess.Popen(
-        [str(BIN / "meltano"), "run", "tap-clickup", "target-duckdb"],
-        cwd=meltano_project.root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        assert process.stderr is not None
-        for line in process.stderr:
-            if "Beginning sync of 'spaces'" in line:
-                break
-        repair = meltano_project.brainhub("runs", "repair")
-        assert repair.stdout.strip() == "no dead run found"
-        assert [state for _, state, _ in run_states(meltano_project)] == ["RUNNING"]
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        process.stderr.close()  # type: ignore[union-attr]
-
-
-def test_ctrl_c_stops_a_throttled_run_at_once_and_it_is_recorded_as_failed(
-    meltano_project: MeltanoProject,
-) -> None:
+def start_throttled_run(meltano_project: MeltanoProject) -> subprocess.Popen[str]:
+    """Start ``meltano run tap-clickup target-duckdb`` at six requests a minute and return it
+    once the tap is about to wait for its rate-limit window (it stays alive, waiting)."""
     env = meltano_project.env(
         TAP_CLICKUP_BASE_URL=TINY,
         TAP_CLICKUP_RATE_LIMIT_REQUESTS="6",
@@ -160,9 +130,28 @@ def test_ctrl_c_stops_a_throttled_run_at_once_and_it_is_recorded_as_failed(
         start_new_session=True,
     )
     assert process.stderr is not None
-    for line in process.stderr:  # the tap is about to wait for its rate-limit window
+    for line in process.stderr:
         if "Beginning sync of 'spaces'" in line:
             break
+    return process
+
+
+def test_a_run_that_is_alive_is_not_repaired(meltano_project: MeltanoProject) -> None:
+    process = start_throttled_run(meltano_project)
+    try:
+        repair = meltano_project.brainhub("runs", "repair")
+        assert repair.stdout.strip() == "no dead run found"
+        assert [state for _, state, _ in run_states(meltano_project)] == ["RUNNING"]
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        process.stderr.close()  # type: ignore[union-attr]
+
+
+def test_ctrl_c_stops_a_throttled_run_at_once_and_it_is_recorded_as_failed(
+    meltano_project: MeltanoProject,
+) -> None:
+    process = start_throttled_run(meltano_project)
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     try:
         _, stderr = process.communicate(timeout=60)  # not the minutes of a drained window
