@@ -9,6 +9,7 @@ longer returns. A stream whose records carry the API's own deletion flag (``arch
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from brainhub.errors import SpecError
+from brainhub.http.stop import reset_stop
 from brainhub.sandbox import Emulator, serve
 from brainhub.spec.loader import load_spec
 from taps.runtime.tap import tap_class
@@ -94,6 +96,14 @@ def _spec(tmp_path: Path, streams: str = STREAMS) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _no_stop_left_behind() -> Iterator[None]:
+    """A failed run stops its workers through the process-wide stop request (as the tap's
+    entry point does); later tests in this process must not inherit it."""
+    yield
+    reset_stop()
+
+
 def _messages(capsys: Any) -> list[dict[str, Any]]:
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
@@ -101,7 +111,7 @@ def _messages(capsys: Any) -> list[dict[str, Any]]:
 def _sync(tmp_path: Path, api: ToyAPI, **config: Any) -> None:
     with serve(api) as served:
         tap = tap_class(load_spec(_spec(tmp_path)))
-        tap(config={"base_url": served.base_url, **config}).sync_all()
+        tap(config={"base_url": served.base_url, **config}).sync_until_stopped()
 
 
 def test_full_table_streams_end_with_one_activate_version(tmp_path: Path, capsys: Any) -> None:
@@ -145,7 +155,7 @@ def test_a_skipped_parent_keeps_rows_instead_of_retiring_them(
     api.nameless_project = True
     with serve(api) as served:
         tap = tap_class(load_spec(_spec(tmp_path, streams)))
-        tap(config={"base_url": served.base_url}).sync_all()
+        tap(config={"base_url": served.base_url}).sync_until_stopped()
     activated = [m["stream"] for m in _messages(capsys) if m["type"] == "ACTIVATE_VERSION"]
     assert activated == ["projects"]
     assert "rows missing from this run are kept" in caplog.text
