@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from brainhub.sandbox.services.asana.app import sync_token
 from brainhub.sandbox.services.notion.render import data_source_id as notion_data_source_id
+from tests.support.asana_conformance import real_ids as asana_real_ids
 
 
 def _basic(user: str, password: str) -> str:
@@ -66,15 +68,7 @@ def path_values(emulator: Any) -> dict[str, Any]:
         project = next(p for p in emulator.data.projects if p.scrum)
         return {"issue_ref": project.issues[0].key, "board_id": project.board_id}
     if service == "asana":
-        org = emulator.org
-        project = org.projects[0]
-        return {
-            "gid": {
-                "workspaces": org.workspace["gid"],
-                "projects": project["gid"],
-                "tasks": org.tasks[project["gid"]][0]["gid"],
-            }
-        }
+        return asana_real_ids(emulator)
     if service == "notion":
         page = emulator.workspace.live_pages()[0]
         database_id = emulator.workspace.live_databases()[0].id
@@ -107,6 +101,8 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
             "/users": {"workspace": workspace},
             "/projects": {"workspace": workspace},
             "/tasks": {"project": project},
+            "/webhooks": {"workspace": workspace},
+            "/events": {"resource": project, "sync": sync_token(project, emulator.now())},
         }
     if service == "clickup":
         tree = emulator.data.tree

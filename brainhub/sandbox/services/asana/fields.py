@@ -37,10 +37,10 @@ def shape(obj: dict[str, Any], fields: FieldTree | None) -> dict[str, Any]:
     if fields is None:
         keys = COMPACT_KEYS.get(str(obj.get("resource_type")), DEFAULT_COMPACT)
         return {key: obj[key] for key in keys if key in obj}
-    return _select(obj, fields)
+    return select(obj, fields)
 
 
-def _select(obj: dict[str, Any], fields: FieldTree) -> dict[str, Any]:
+def select(obj: dict[str, Any], fields: FieldTree) -> dict[str, Any]:
     out: dict[str, Any] = {"gid": obj["gid"]} if "gid" in obj else {}
     for key, sub in fields.items():
         if key in obj:
@@ -53,7 +53,7 @@ def _value(value: Any, sub: FieldTree) -> Any:
         return [_value(item, sub) for item in value]
     if isinstance(value, dict):
         if sub:
-            return _select(value, sub)
+            return select(value, sub)
         return _reference(value)
     return value
 

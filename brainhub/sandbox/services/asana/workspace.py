@@ -68,12 +68,31 @@ class Organization:
     sections: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     tasks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     stories: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # the catalog (see :mod:`.catalog`): filled by ``furnish`` after the build
+    tags: list[dict[str, Any]] = field(default_factory=list)
+    custom_fields: list[dict[str, Any]] = field(default_factory=list)
+    custom_field_settings: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    subtasks: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    time_entries: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    goals: list[dict[str, Any]] = field(default_factory=list)
+    webhooks: list[dict[str, Any]] = field(default_factory=list)
 
     def project(self, gid: str) -> dict[str, Any] | None:
         return next((p for p in self.projects if p["gid"] == gid), None)
 
     def task(self, gid: str) -> dict[str, Any] | None:
-        return next((t for tasks in self.tasks.values() for t in tasks if t["gid"] == gid), None)
+        """A task of a project or a subtask, by id."""
+        found = next((t for tasks in self.tasks.values() for t in tasks if t["gid"] == gid), None)
+        if found is None:
+            found = next((t for ts in self.subtasks.values() for t in ts if t["gid"] == gid), None)
+        return found
+
+    def all_tasks(self) -> list[dict[str, Any]]:
+        """Every task of every project, project by project (subtasks not included)."""
+        return [t for tasks in self.tasks.values() for t in tasks]
+
+    def sections_by_gid(self) -> dict[str, dict[str, Any]]:
+        return {s["gid"]: s for sections in self.sections.values() for s in sections}
 
 
 class OrganizationBuilder:
