@@ -97,7 +97,7 @@ class AsanaEmulator(KitEmulator):
         self._token = f"2/{self.org.users[0]['gid']}/{rng.randrange(10**15, 10**16)}:{secret}"
         context = {"workspace": compact(self.org.workspace), "user": self.org.users[0]}
         shaper = Shaper(self.shape_base_ms(), self.shape_host)
-        self.representer = Representer(self.surface(), shaper, context)
+        self.representer = Representer(self.surface(), shaper, context, self.org.records)
 
     def shape_base_ms(self) -> int:
         return int(self.now().timestamp() * 1000)
@@ -410,7 +410,8 @@ class AsanaEmulator(KitEmulator):
     def _records(self, request: Request, items: list[dict[str, Any]]) -> dict[str, Any]:
         fields = parse_opt_fields(request.args.get("opt_fields"))
         shape = self._documented_item(request)
-        return {"data": [self.representer.represent(item, shape, fields) for item in items]}
+        represent = self.representer.represent
+        return {"data": [represent(item, shape, fields, listed=True) for item in items]}
 
     def _single(self, request: Request, record: dict[str, Any]) -> dict[str, Any]:
         fields = parse_opt_fields(request.args.get("opt_fields"))

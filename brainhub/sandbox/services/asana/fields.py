@@ -1,23 +1,20 @@
-"""Asana's ``opt_fields``: responses hold compact objects unless the caller names fields.
+"""Asana's ``opt_fields``: exactly the fields a caller names.
 
-Without ``opt_fields`` a resource comes back compact (``gid``, ``name``, ``resource_type``;
-tasks add ``resource_subtype``, stories their text and author). With
-``opt_fields=name,assignee.name,memberships.section`` only ``gid`` and the named fields
+With ``opt_fields=name,assignee.name,memberships.section`` only ``gid`` and the named fields
 come back; a named field holding another resource, without sub-fields, comes back as that
-resource's ``gid`` and ``resource_type``. Names the resource does not have are ignored.
+resource's ``gid`` and ``resource_type``; a dotted field reaches into the nested resource's
+whole record. Names the resource does not have are ignored. (Without ``opt_fields`` the
+documented representation applies: see :mod:`.representation`.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-COMPACT_KEYS: dict[str, tuple[str, ...]] = {
-    "task": ("gid", "name", "resource_type", "resource_subtype"),
-    "story": ("gid", "created_at", "created_by", "resource_type", "resource_subtype", "text"),
-}
-DEFAULT_COMPACT = ("gid", "name", "resource_type")
-
 FieldTree = dict[str, "FieldTree"]
+#: Gives the whole record of a nested reference (``{"gid", "resource_type", …}``).
+Resolver = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def parse_opt_fields(text: str | None) -> FieldTree | None:
@@ -32,29 +29,28 @@ def parse_opt_fields(text: str | None) -> FieldTree | None:
     return tree
 
 
-def shape(obj: dict[str, Any], fields: FieldTree | None) -> dict[str, Any]:
-    """The object as a response with these ``opt_fields`` shows it."""
-    if fields is None:
-        keys = COMPACT_KEYS.get(str(obj.get("resource_type")), DEFAULT_COMPACT)
-        return {key: obj[key] for key in keys if key in obj}
-    return select(obj, fields)
-
-
-def select(obj: dict[str, Any], fields: FieldTree) -> dict[str, Any]:
+def select(
+    obj: dict[str, Any], fields: FieldTree, resolve: Resolver | None = None
+) -> dict[str, Any]:
+    """``obj`` with ``gid`` and exactly ``fields``; ``resolve`` gives the whole record of a
+    nested resource a dotted field reaches into (``owner.email``) when the nested
+    reference lacks the field."""
     out: dict[str, Any] = {"gid": obj["gid"]} if "gid" in obj else {}
     for key, sub in fields.items():
         if key in obj:
-            out[key] = _value(obj[key], sub)
+            out[key] = _value(obj[key], sub, resolve)
     return out
 
 
-def _value(value: Any, sub: FieldTree) -> Any:
+def _value(value: Any, sub: FieldTree, resolve: Resolver | None) -> Any:
     if isinstance(value, list):
-        return [_value(item, sub) for item in value]
+        return [_value(item, sub, resolve) for item in value]
     if isinstance(value, dict):
-        if sub:
-            return select(value, sub)
-        return _reference(value)
+        if not sub:
+            return _reference(value)
+        if resolve is not None and "gid" in value and not sub.keys() <= value.keys():
+            value = resolve(value)
+        return select(value, sub, resolve)
     return value
 
 

@@ -14,7 +14,7 @@ kit's :class:`~brainhub.sandbox.kit.shapes.Shaper` (values seeded by the record'
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -66,29 +66,42 @@ class Representer:
         surface: Mapping[str, DocumentedOperation],
         shaper: Shaper,
         context: Mapping[str, Any],
+        records: Callable[[], Iterable[dict[str, Any]]],
     ) -> None:
         self.surface = surface
         self.shaper = shaper
         self.context = context
+        self._records = records
+        self._by_gid: dict[str, dict[str, Any]] | None = None
         self._completed: dict[tuple[str, str], dict[str, Any]] = {}
 
     def represent(
-        self, record: dict[str, Any], shape: Shape, fields: FieldTree | None
+        self, record: dict[str, Any], shape: Shape, fields: FieldTree | None, listed: bool = False
     ) -> dict[str, Any]:
-        """``record`` as an answer with ``shape`` as its documented form."""
+        """``record`` as an answer with ``shape`` as its documented form (``listed``: in a
+        listing, where compact records leave out :data:`NOT_SENT_UNASKED`)."""
         if fields is not None:
             if not fields.keys() <= record.keys():
                 record = self.completed(record)
-            return select(record, fields)
+            return select(record, fields, self.resolve)
         documented = shape.get("o", {})
         if not documented.keys() <= record.keys():
             record = self.completed(record)
-        skip = NOT_SENT_UNASKED.get(str(record.get("resource_type")), frozenset())
+        kind = str(record.get("resource_type"))
+        skip = NOT_SENT_UNASKED.get(kind, frozenset()) if listed else frozenset()
         return {
             key: project(sub, record[key])
             for key, sub in documented.items()
             if key in record and key not in skip
         }
+
+    def resolve(self, reference: dict[str, Any]) -> dict[str, Any]:
+        """The whole (completed) record a nested reference names, or the reference itself
+        when the organization has no record with its id."""
+        if self._by_gid is None:
+            self._by_gid = {record["gid"]: record for record in self._records()}
+        record = self._by_gid.get(str(reference.get("gid")))
+        return self.completed(record) if record is not None else reference
 
     def completed(self, record: dict[str, Any]) -> dict[str, Any]:
         """``record`` with every field of its full documented schema (memoized)."""

@@ -14,7 +14,7 @@ Ids are Asana-shaped ``gid`` digit strings; times are ISO 8601 with milliseconds
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -90,6 +90,22 @@ class Organization:
     def all_tasks(self) -> list[dict[str, Any]]:
         """Every task of every project, project by project (subtasks not included)."""
         return [t for tasks in self.tasks.values() for t in tasks]
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Every record of the organization that has an id, each once."""
+        yield self.workspace
+        yield self.team
+        yield from self.users
+        yield from self.projects
+        for group in (self.sections, self.tasks, self.subtasks, self.stories, self.time_entries):
+            for items in group.values():
+                yield from items
+        yield from self.tags
+        yield from self.custom_fields
+        for settings in self.custom_field_settings.values():
+            yield from settings
+        yield from self.goals
+        yield from self.webhooks
 
     def sections_by_gid(self) -> dict[str, dict[str, Any]]:
         return {s["gid"]: s for sections in self.sections.values() for s in sections}
