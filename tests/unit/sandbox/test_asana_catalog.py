@@ -132,3 +132,18 @@ def test_events_since_a_token_are_the_days_changes(asana: AsanaEmulator) -> None
         touched = event["resource"] if event["type"] == "task" else event["parent"]
         assert touched["gid"] in task_gids
     assert get(asana, "/events", resource=project, sync="garbage")[0] == 412
+
+
+def test_a_full_story_carries_the_change_fields_of_its_kind_only(asana: AsanaEmulator) -> None:
+    stories = [s for ss in asana.org.stories.values() for s in ss]
+    comment = next(s for s in stories if s["resource_subtype"] == "comment_added")
+    renamed = next(s for s in stories if s["resource_subtype"] == "name_changed")
+    _, read = get(asana, f"/stories/{comment['gid']}")
+    assert read["data"]["html_text"] == comment["html_text"]
+    assert not {k for k in read["data"] if k.startswith(("old_", "new_"))}
+    assert read["data"]["likes"] == []
+    _, read = get(asana, f"/stories/{renamed['gid']}")
+    assert read["data"]["new_name"] == read["data"]["target"]["name"]
+    assert read["data"]["new_name"] == read["data"]["old_name"] + " (v2)"
+    assert read["data"]["text"] == f'changed the name to "{read["data"]["new_name"]}"'
+    assert "html_text" not in read["data"], "system stories have no rich text"

@@ -49,6 +49,9 @@ def furnish(org: Organization, seed: int) -> None:
     for project_gid, tasks in org.tasks.items():
         for task in tasks:
             _furnish_task(org, task, project_gid, priority, estimate)
+    for stories in org.stories.values():
+        for story in stories:
+            _furnish_story(story)
     org.goals = [_goal(gids.next(), no, name, org) for no, name in enumerate(GOALS)]
     live = [p for p in org.projects if not p["archived"]]
     org.webhooks = [_webhook(gids.next(), project, org) for project in live[:2]]
@@ -229,6 +232,19 @@ def _task_fields(task: dict[str, Any], entries: list[dict[str, Any]]) -> dict[st
         "is_rendered_as_separator": False,
         "start_at": None,
     }
+
+
+def _furnish_story(story: dict[str, Any]) -> None:
+    """The fields of a full story the core builder leaves out; a renaming story says from
+    what to what (the seeded renames add `` (v2)``)."""
+    story.update(
+        {"liked": False, "likes": [], "hearts": [], "reaction_summary": [], "previews": []}
+    )
+    if story["resource_subtype"] == "name_changed":
+        new_name = story["target"]["name"]
+        story["new_name"] = new_name
+        story["old_name"] = new_name.removesuffix(" (v2)")
+        story["text"] = f'changed the name to "{new_name}"'
 
 
 def _subtask(parent: dict[str, Any], k: int, org: Organization) -> dict[str, Any]:

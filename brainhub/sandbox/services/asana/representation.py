@@ -35,12 +35,46 @@ FULL_RECORD_OPERATIONS = {
     "goal": "GET /goals/{}",
     "webhook": "GET /webhooks/{}",
 }
+#: The changes a story's ``old_<change>`` / ``new_<change>`` fields describe.
+STORY_CHANGES = (
+    "name",
+    "dates",
+    "resource_subtype",
+    "text_value",
+    "number_value",
+    "enum_value",
+    "date_value",
+    "people_value",
+    "multi_enum_values",
+    "approval_status",
+)
 #: Documented compact fields Asana sends only when ``opt_fields`` names them.
 NOT_SENT_UNASKED = {"task": frozenset({"created_by"})}
 #: Fields documented as *Conditional* (sent only when they apply): not completed when a
 #: record lacks them (``approval_status`` of a task that is no approval, ``external``
-#: data no app has set).
-CONDITIONAL = {"task": frozenset({"approval_status", "external"})}
+#: data no app has set, what a story changed when it is no story of that change).
+CONDITIONAL = {
+    "task": frozenset({"approval_status", "external"}),
+    "story": frozenset(
+        {
+            *(f"{age}_{what}" for age in ("old", "new") for what in STORY_CHANGES),
+            "new_section",
+            "old_section",
+            "html_text",
+            "sticker_name",  # "null if there is no sticker", documented as a string
+            "story",
+            "assignee",
+            "follower",
+            "task",
+            "project",
+            "tag",
+            "custom_field",
+            "duplicate_of",
+            "duplicated_from",
+            "dependency",
+        }
+    ),
+}
 
 
 def item_shape(operation: DocumentedOperation) -> Shape:
