@@ -1,8 +1,9 @@
 """The seeded Asana organization: users, projects, sections, tasks and stories, per generation.
 
 Everything is a pure function of ``(seed, size, generation)``. Objects are kept in their
-full form (every field a reader may ask for with ``opt_fields``); :mod:`.fields` cuts them
-down to what a request asks for. Generation 0 is the state at :data:`BASE` (2024-01-01);
+full form (every field a reader may ask for with ``opt_fields``); :mod:`.representation`
+and :mod:`.fields` cut them down to what a request asks for, and :mod:`.catalog` adds tags,
+custom fields, subtasks, time entries, goals and webhooks after the build. Generation 0 is the state at :data:`BASE` (2024-01-01);
 each later generation ``g`` is day ``g`` after it: a few tasks edited, completed or
 commented on (each such change moves the task's ``modified_at``), one new task, one new
 user, one project renamed, one task deleted (gone with its stories, as ``DELETE
