@@ -405,6 +405,8 @@ def release(repo: Repository, item: Release, users: list[User]) -> dict[str, Any
         "prerelease": item.prerelease,
         "created_at": iso(item.created_at),
         "published_at": iso(item.created_at + 300),
+        "updated_at": iso(item.created_at + 300),
+        "immutable": False,
         "assets": [],
         "tarball_url": f"{API}/repos/{repo.full_name}/tarball/{item.tag_name}",
         "zipball_url": f"{API}/repos/{repo.full_name}/zipball/{item.tag_name}",

@@ -1,0 +1,339 @@
+"""GitHub objects beyond the list items of :mod:`.render`: the single-object answers
+(``private-user``/``public-user``, ``organization-full``, the full ``pull-request`` and
+``issue``, a ``commit`` with its stats), repository people (contributors,
+collaborators), git refs (branches, tags), the README ``content-file``, languages,
+teams and search results. Counts are computed from the seeded store so they agree with
+what the lists serve.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+from brainhub.sandbox.services.github import render
+from brainhub.sandbox.services.github.dataset import (
+    ORG_ID,
+    ORG_LOGIN,
+    Commit,
+    GitHubDataset,
+    Issue,
+    Repository,
+    User,
+    sha_of,
+)
+from brainhub.sandbox.services.github.render import API, WEB, node_id
+from brainhub.sandbox.services.github.sizes import BASE_S, DAY_S, HISTORY_DAYS, iso
+
+#: The team every member belongs to (the sandbox organization has one).
+TEAM_SLUG = "core"
+TEAM_ID = 4_200_001
+ZERO_REACTIONS = ("+1", "-1", "laugh", "hooray", "confused", "heart", "rocket", "eyes")
+
+
+def reactions(url: str) -> dict[str, Any]:
+    """A ``reaction-rollup`` with no reactions (the sandbox has none)."""
+    return {"url": f"{url}/reactions", "total_count": 0, **dict.fromkeys(ZERO_REACTIONS, 0)}
+
+
+def _joined(person: User) -> int:
+    return BASE_S - HISTORY_DAYS * DAY_S - 30 * DAY_S - (person.id % 97) * DAY_S
+
+
+def user_detail(person: User, data: GitHubDataset, *, private: bool) -> dict[str, Any]:
+    """A ``public-user``, or the ``private-user`` ``/user`` answers for the token's owner."""
+    detail: dict[str, Any] = {
+        **render.user(person),
+        "name": person.login.title(),
+        "company": f"@{ORG_LOGIN}",
+        "blog": "",
+        "location": None,
+        "email": f"{person.login}@example.com",
+        "hireable": None,
+        "bio": None,
+        "twitter_username": None,
+        "public_repos": 0,
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "created_at": iso(_joined(person)),
+        "updated_at": iso(BASE_S - DAY_S),
+    }
+    if private:
+        detail.update(
+            {
+                "private_gists": 0,
+                "total_private_repos": 0,
+                "owned_private_repos": 0,
+                "disk_usage": 0,
+                "collaborators": 0,
+                "two_factor_authentication": True,
+                "plan": {
+                    "name": "pro",
+                    "space": 976562499,
+                    "private_repos": 9999,
+                    "collaborators": 0,
+                },
+            }
+        )
+    return detail
+
+
+def organization_detail(data: GitHubDataset) -> dict[str, Any]:
+    """The sandbox ``organization-full`` (as a member with admin rights sees it)."""
+    base = f"{API}/orgs/{ORG_LOGIN}"
+    public = sum(1 for r in data.repos if not r.private)
+    private = len(data.repos) - public
+    return {
+        "login": ORG_LOGIN,
+        "id": ORG_ID,
+        "node_id": node_id("Organization", ORG_ID),
+        "url": base,
+        "repos_url": f"{base}/repos",
+        "events_url": f"{base}/events",
+        "hooks_url": f"{base}/hooks",
+        "issues_url": f"{base}/issues",
+        "members_url": f"{base}/members{{/member}}",
+        "public_members_url": f"{base}/public_members{{/member}}",
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{ORG_ID}?v=4",
+        "description": "The sandbox organization",
+        "name": "Octo Sandbox",
+        "company": None,
+        "blog": "",
+        "location": None,
+        "email": None,
+        "twitter_username": None,
+        "is_verified": False,
+        "has_organization_projects": True,
+        "has_repository_projects": True,
+        "public_repos": public,
+        "public_gists": 0,
+        "followers": 0,
+        "following": 0,
+        "html_url": f"{WEB}/{ORG_LOGIN}",
+        "created_at": iso(BASE_S - (HISTORY_DAYS + 10) * DAY_S),
+        "updated_at": iso(BASE_S - DAY_S),
+        "archived_at": None,
+        "type": "Organization",
+        "total_private_repos": private,
+        "owned_private_repos": private,
+        "private_gists": 0,
+        "disk_usage": sum(100 + len(r.commits) * 7 for r in data.repos),
+        "collaborators": 0,
+        "billing_email": None,
+        "plan": {
+            "name": "team",
+            "space": 976562499,
+            "private_repos": 999999,
+            "filled_seats": len(data.users),
+            "seats": len(data.users),
+        },
+        "default_repository_permission": "read",
+        "members_can_create_repositories": True,
+        "two_factor_requirement_enabled": True,
+        "members_allowed_repository_creation_type": "all",
+        "web_commit_signoff_required": False,
+    }
+
+
+def issue_detail(repo: Repository, item: Issue, users: list[User]) -> dict[str, Any]:
+    """An ``issue`` as ``GET …/issues/{number}`` answers it (with ``closed_by``)."""
+    data = render.issue(repo, item, users)
+    data["closed_by"] = render.user(users[item.user]) if item.state == "closed" else None
+    return data
+
+
+def issue_extras(repo: Repository, item: Issue) -> dict[str, Any]:
+    """The rollups GitHub adds to every issue: reactions and sub-issue counts, none here."""
+    url = f"{API}/repos/{repo.full_name}/issues/{item.number}"
+    return {
+        "reactions": reactions(url),
+        "sub_issues_summary": {"total": 0, "completed": 0, "percent_completed": 0},
+        "issue_dependencies_summary": {
+            "blocked_by": 0,
+            "blocking": 0,
+            "total_blocked_by": 0,
+            "total_blocking": 0,
+        },
+        "type": None,
+        "parent_issue_url": None,
+    }
+
+
+def pull_commits(repo: Repository, item: Issue) -> list[Commit]:
+    """The commits of a pull request: up to three of the repository's, oldest first."""
+    if not repo.commits:
+        return []
+    count = 1 + item.number % 3
+    start = (item.number * 7) % len(repo.commits)
+    return [repo.commits[(start + k) % len(repo.commits)] for k in range(count)]
+
+
+def pull_detail(repo: Repository, item: Issue, users: list[User]) -> dict[str, Any]:
+    """A full ``pull-request`` (``GET …/pulls/{number}``): merge state and diff counts."""
+    data = render.pull_request(repo, item, users)
+    merged = item.merged_at is not None
+    commits = pull_commits(repo, item)
+    additions = sum(3 + len(c.message) for c in commits)
+    data.update(
+        {
+            "merged": merged,
+            "mergeable": None if item.state == "closed" else True,
+            "rebaseable": None if item.state == "closed" else True,
+            "mergeable_state": "unknown" if item.state == "closed" else "clean",
+            "merged_by": render.user(users[0]) if merged else None,
+            "comments": item.comments,
+            "review_comments": 0,
+            "maintainer_can_modify": False,
+            "commits": len(commits),
+            "additions": additions,
+            "deletions": additions // 3,
+            "changed_files": len(commits),
+        }
+    )
+    return data
+
+
+def commit_detail(repo: Repository, item: Commit, users: list[User]) -> dict[str, Any]:
+    """A ``commit`` with ``stats`` and ``files`` (``GET …/commits/{ref}``)."""
+    data = render.commit(repo, item, users)
+    additions = 3 + len(item.message)
+    filename = f"src/{item.message.split()[-1]}.txt"
+    data["stats"] = {"additions": additions, "deletions": 1, "total": additions + 1}
+    data["files"] = [
+        {
+            "sha": item.sha[::-1],
+            "filename": filename,
+            "status": "modified",
+            "additions": additions,
+            "deletions": 1,
+            "changes": additions + 1,
+            "blob_url": f"{WEB}/{repo.full_name}/blob/{item.sha}/{filename}",
+            "raw_url": f"{WEB}/{repo.full_name}/raw/{item.sha}/{filename}",
+            "contents_url": f"{API}/repos/{repo.full_name}/contents/{filename}?ref={item.sha}",
+            "patch": f"@@ -1 +1 @@\n-old\n+{item.message}",
+        }
+    ]
+    return data
+
+
+def contributors(repo: Repository, users: list[User]) -> list[dict[str, Any]]:
+    """``contributor`` rows: commit authors by number of commits, most first."""
+    counts: dict[int, int] = {}
+    for commit in repo.commits:
+        counts[commit.author] = counts.get(commit.author, 0) + 1
+    ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+    return [{**render.user(users[i]), "contributions": n} for i, n in ranked]
+
+
+def collaborator(person: User, index: int) -> dict[str, Any]:
+    """A ``collaborator``: the owner (index 0) administers, members write."""
+    admin = index == 0
+    return {
+        **render.user(person),
+        "permissions": {
+            "pull": True,
+            "triage": True,
+            "push": True,
+            "maintain": admin,
+            "admin": admin,
+        },
+        "role_name": "admin" if admin else "write",
+    }
+
+
+def branches(repo: Repository) -> list[tuple[str, str]]:
+    """``(name, head sha)`` of ``main`` and the head branch of every open pull request,
+    by name as GitHub lists them."""
+    rows = [("main", repo.commits[-1].sha if repo.commits else "")]
+    rows += [
+        (f"topic-{i.number}", i.head_sha) for i in repo.issues if i.is_pull and i.state == "open"
+    ]
+    return sorted(rows)
+
+
+def branch(repo: Repository, name: str, sha: str) -> dict[str, Any]:
+    """A ``short-branch``; only ``main`` is protected."""
+    protected = name == "main"
+    data: dict[str, Any] = {
+        "name": name,
+        "commit": {"sha": sha, "url": f"{API}/repos/{repo.full_name}/commits/{sha}"},
+        "protected": protected,
+    }
+    if protected:
+        data["protection"] = {
+            "enabled": True,
+            "required_status_checks": {
+                "enforcement_level": "non_admins",
+                "contexts": [],
+                "checks": [],
+            },
+        }
+        data["protection_url"] = f"{API}/repos/{repo.full_name}/branches/{name}/protection"
+    return data
+
+
+def tag(repo: Repository, name: str, sha: str) -> dict[str, Any]:
+    """A ``tag`` (one per release)."""
+    return {
+        "name": name,
+        "commit": {"sha": sha, "url": f"{API}/repos/{repo.full_name}/commits/{sha}"},
+        "zipball_url": f"{API}/repos/{repo.full_name}/zipball/refs/tags/{name}",
+        "tarball_url": f"{API}/repos/{repo.full_name}/tarball/refs/tags/{name}",
+        "node_id": base64.b64encode(f"MDM6UmVm{repo.id}:{name}".encode()).decode().rstrip("="),
+    }
+
+
+def languages(repo: Repository) -> dict[str, int]:
+    """Bytes of code per language: the repository's language and a little Markdown."""
+    size = 1000 * (10 + len(repo.commits))
+    found = {repo.language: size}
+    if repo.language != "Markdown":
+        found["Markdown"] = size // 20
+    return found
+
+
+def readme(repo: Repository) -> dict[str, Any]:
+    """The ``content-file`` of ``README.md`` (base64, as GitHub sends it)."""
+    text = f"# {repo.name}\n\n{repo.description}.\n"
+    content = base64.b64encode(text.encode()).decode()
+    sha = sha_of(repo.name, "readme")
+    url = f"{API}/repos/{repo.full_name}/contents/README.md?ref=main"
+    git_url = f"{API}/repos/{repo.full_name}/git/blobs/{sha}"
+    html_url = f"{WEB}/{repo.full_name}/blob/main/README.md"
+    return {
+        "type": "file",
+        "encoding": "base64",
+        "size": len(text.encode()),
+        "name": "README.md",
+        "path": "README.md",
+        "content": content,
+        "sha": sha,
+        "url": url,
+        "git_url": git_url,
+        "html_url": html_url,
+        "download_url": f"https://raw.githubusercontent.com/{repo.full_name}/main/README.md",
+        "_links": {"self": url, "git": git_url, "html": html_url},
+    }
+
+
+def team() -> dict[str, Any]:
+    """The organization's one ``team``, every member in it."""
+    url = f"{API}/organizations/{ORG_ID}/team/{TEAM_ID}"
+    return {
+        "id": TEAM_ID,
+        "node_id": node_id("Team", TEAM_ID),
+        "url": url,
+        "html_url": f"{WEB}/orgs/{ORG_LOGIN}/teams/{TEAM_SLUG}",
+        "name": "Core",
+        "slug": TEAM_SLUG,
+        "description": "Everyone in the sandbox organization",
+        "privacy": "closed",
+        "notification_setting": "notifications_enabled",
+        "permission": "pull",
+        "members_url": f"{url}/members{{/member}}",
+        "repositories_url": f"{url}/repos",
+        "type": "organization",
+        "organization_id": ORG_ID,
+        "parent": None,
+    }
