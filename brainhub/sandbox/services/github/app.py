@@ -76,6 +76,8 @@ from brainhub.sandbox.services.github.sizes import BASE_S, SIZES, iso
 API_VERSIONS = ("2026-03-10", "2022-11-28")
 API_VERSION = "2022-11-28"
 _LINK = "brainhub.github.link"
+#: API URLs are rendered with GitHub's host and answered with the emulator's.
+API_ROOT = render.API.encode()
 
 #: Documented fields GitHub leaves out of an object in the answers we serve, so the kit
 #: must not add them: ``(fields that mark the object, fields left out)``. Issues carry
@@ -182,7 +184,8 @@ class GitHubEmulator(KitEmulator):
         context: dict[str, Any] = {
             k: v for k, v in values.items() if k not in ("owner", "repo", "org")
         }
-        context["user"] = render.user(self.data.users[0])
+        owner = self.data.users[0]
+        context["user"] = {**render.user(owner), "email": f"{owner.login}@example.com"}
         return context
 
     def check_path_ids(self, values: Mapping[str, Any]) -> None:
@@ -269,7 +272,9 @@ class GitHubEmulator(KitEmulator):
             response.headers["Link"] = link
         if response.status_code == 200 and response.mimetype == "application/json":
             body = response.get_data()
+            # of the body as rendered, so it does not change with the address served on
             etag = f'W/"{hashlib.sha256(body).hexdigest()[:40]}"'
+            response.set_data(body.replace(API_ROOT, self._root(request)))
             response.headers["ETag"] = etag
             if _names(request.headers.get("If-None-Match", ""), etag):
                 self.rate_limiter.refund(self.credential_key(request))
@@ -280,6 +285,11 @@ class GitHubEmulator(KitEmulator):
         return super().dress(request, response)
 
     # ------------------------------------------------------------------ helpers
+
+    def _root(self, request: Request) -> bytes:
+        """Where this emulator is reached: API URLs in answers point here, as a GitHub
+        Enterprise server's point at itself, so clients that follow them stay here."""
+        return (request.host_url.rstrip("/") + self.base_path).encode()
 
     def _repo(self, owner: str, name: str) -> Repository | None:
         if owner.lower() != ORG_LOGIN:
@@ -509,6 +519,12 @@ class GitHubEmulator(KitEmulator):
     def _release_sha(repo: Repository, when: int) -> str:
         before = [c for c in repo.commits if c.date <= when]
         return (before[-1] if before else repo.commits[0]).sha if repo.commits else ""
+
+    def repo_events(self, request: Request, owner: str, repo: str) -> list[Any]:
+        found = self._repo_or_404(owner, repo)
+        pushes = list(reversed(found.commits))[:300]  # GitHub keeps the latest 300 events
+        users = self.data.users
+        return self._page(request, pushes, lambda c: details.push_event(found, c, users))
 
     def languages(self, request: Request, owner: str, repo: str) -> dict[str, int]:
         return details.languages(self._repo_or_404(owner, repo))

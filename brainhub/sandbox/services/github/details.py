@@ -98,10 +98,10 @@ def organization_detail(data: GitHubDataset) -> dict[str, Any]:
         "avatar_url": f"https://avatars.githubusercontent.com/u/{ORG_ID}?v=4",
         "description": "The sandbox organization",
         "name": "Octo Sandbox",
-        "company": None,
-        "blog": "",
-        "location": None,
-        "email": None,
+        "company": "Octo Sandbox",
+        "blog": "https://octo-sandbox.example.com",
+        "location": "Remote",
+        "email": f"hello@{ORG_LOGIN}.example.com",
         "twitter_username": None,
         "is_verified": False,
         "has_organization_projects": True,
@@ -336,4 +336,36 @@ def team() -> dict[str, Any]:
         "type": "organization",
         "organization_id": ORG_ID,
         "parent": None,
+    }
+
+
+def actor(person: User, kind: str = "users") -> dict[str, Any]:
+    """An event ``actor`` (a user or, with ``kind="orgs"``, the organization)."""
+    return {
+        "id": person.id,
+        "login": person.login,
+        "display_login": person.login,
+        "gravatar_id": "",
+        "url": f"{API}/{kind}/{person.login}",
+        "avatar_url": f"https://avatars.githubusercontent.com/u/{person.id}?",
+    }
+
+
+def push_event(repo: Repository, item: Commit, users: list[User]) -> dict[str, Any]:
+    """A ``PushEvent`` of the repository's activity feed: one per commit pushed."""
+    return {
+        "id": str(int(item.sha[:10], 16)),
+        "type": "PushEvent",
+        "actor": actor(users[item.author]),
+        "repo": {"id": repo.id, "name": repo.full_name, "url": f"{API}/repos/{repo.full_name}"},
+        "org": actor(User(ORG_ID, ORG_LOGIN), kind="orgs"),
+        "payload": {
+            "repository_id": repo.id,
+            "push_id": int(item.sha[:12], 16),
+            "ref": "refs/heads/main",
+            "head": item.sha,
+            "before": item.parent or "0" * 40,
+        },
+        "public": not repo.private,
+        "created_at": iso(item.date),
     }

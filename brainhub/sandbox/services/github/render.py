@@ -2,8 +2,9 @@
 (``simple-user``, ``repository``, ``issue``, ``pull-request-simple``, ``issue-comment``,
 ``commit``, ``release``, ``label``, ``milestone``).
 
-URLs point at ``https://api.github.com`` and ``https://github.com`` as the real API's do;
-only the paging ``Link`` header points back at the emulator.
+URLs are rendered with ``https://api.github.com`` and ``https://github.com``; the emulator
+answers API URLs with its own address (as a GitHub Enterprise server does), so clients
+that follow them stay on the emulator.
 """
 
 from __future__ import annotations
