@@ -81,7 +81,7 @@ API_ROOT = render.API.encode()
 
 #: Documented fields GitHub leaves out of an object in the answers we serve, so the kit
 #: must not add them: ``(fields that mark the object, fields left out)``. Issues carry
-#: ``pull_request``/``draft`` only when they are pull requests and ``repository`` only in
+#: ``pull_request`` only when they are pull requests and ``repository`` only in
 #: cross-repository listings; ``closed_by`` only on a single closed issue; rendered
 #: bodies (``body_html``/``body_text``) only with the matching media type; a
 #: ``simple-user``'s ``name``/``email``/``starred_at`` only in a stargazer listing asked
@@ -96,7 +96,7 @@ OMITTED: tuple[tuple[frozenset[str], frozenset[str]], ...] = (
     (
         frozenset({"repository_url", "labels_url", "number"}),
         frozenset(
-            {"pull_request", "draft", "repository", "closed_by", "pinned_comment"}
+            {"pull_request", "repository", "closed_by", "pinned_comment"}
             | {"issue_field_values", "text_matches"}
         ),
     ),

@@ -156,6 +156,7 @@ def repository(repo: Repository) -> dict[str, Any]:
         "pushed_at": iso(repo.pushed_at),
         "created_at": iso(repo.created_at),
         "updated_at": iso(repo.updated_at),
+        "custom_properties": {},
         "permissions": {
             "admin": True,
             "maintain": True,
@@ -241,10 +242,10 @@ def issue(repo: Repository, item: Issue, users: list[User]) -> dict[str, Any]:
         "timeline_url": f"{url}/timeline",
         "performed_via_github_app": None,
     }
+    data["draft"] = False  # GitHub sends it on plain issues too (its webhooks show it)
     if item.is_pull:
         pull_url = f"{API}/repos/{repo.full_name}/pulls/{item.number}"
         web = f"{WEB}/{repo.full_name}/pull/{item.number}"
-        data["draft"] = False
         data["pull_request"] = {
             "url": pull_url,
             "html_url": web,
