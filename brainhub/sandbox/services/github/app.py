@@ -325,8 +325,11 @@ class GitHubEmulator(KitEmulator):
             request.environ[_LINK] = link
         return [shape(item) for item in page.items]
 
-    def _issue(self, repo: Repository, item: Issue) -> dict[str, Any]:
-        return {**render.issue(repo, item, self.data.users), **details.issue_extras(repo, item)}
+    def _issue(
+        self, repo: Repository, item: Issue, milestones: dict[int, Any] | None = None
+    ) -> dict[str, Any]:
+        rendered = render.issue(repo, item, self.data.users, milestones)
+        return {**rendered, **details.issue_extras(repo, item)}
 
     def _comment(self, repo: Repository, item: Any) -> dict[str, Any]:
         data = render.comment(repo, item, self.data.users)
@@ -560,7 +563,8 @@ class GitHubEmulator(KitEmulator):
             return self.validation_failed("Issue", "sort")
         reverse = request.args.get("direction", "desc") == "desc"
         issues.sort(key=lambda i: (getattr(i, keys[sort]), i.number), reverse=reverse)
-        return self._page(request, issues, lambda i: self._issue(found, i))
+        marks = render.milestones_by_number(found, self.data.users)
+        return self._page(request, issues, lambda i: self._issue(found, i, marks))
 
     def get_issue(self, request: Request, owner: str, repo: str, issue_number: str) -> Any:
         found = self._repo_or_404(owner, repo)
@@ -651,7 +655,11 @@ class GitHubEmulator(KitEmulator):
         reverse = request.args.get("direction", default) == "desc"
         pulls.sort(key=lambda i: (keys[sort](i), i.number), reverse=reverse)
         users = self.data.users
-        return self._page(request, pulls, lambda i: render.pull_request(found, i, users))
+        shown = render.repository(found)
+        marks = render.milestones_by_number(found, users)
+        return self._page(
+            request, pulls, lambda i: render.pull_request(found, i, users, shown, marks)
+        )
 
     def get_pull(self, request: Request, owner: str, repo: str, pull_number: str) -> Any:
         found = self._repo_or_404(owner, repo)
