@@ -36,6 +36,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import itertools
+import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from functools import cache
@@ -47,7 +48,7 @@ from werkzeug.wrappers import Request, Response
 from brainhub.sandbox.kit import HttpManners, KitEmulator
 from brainhub.sandbox.kit.surface import DocumentedOperation, load_surface
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.github import details, render
+from brainhub.sandbox.services.github import details, graph, render
 from brainhub.sandbox.services.github.dataset import (
     ORG_ID,
     ORG_LOGIN,
@@ -270,7 +271,8 @@ class GitHubEmulator(KitEmulator):
         link = request.environ.get(_LINK)
         if link and response.status_code == 200:
             response.headers["Link"] = link
-        if response.status_code == 200 and response.mimetype == "application/json":
+        conditional = request.method in ("GET", "HEAD")
+        if conditional and response.status_code == 200 and response.mimetype == "application/json":
             body = response.get_data()
             # of the body as rendered, so it does not change with the address served on
             etag = f'W/"{hashlib.sha256(body).hexdigest()[:40]}"'
@@ -715,6 +717,24 @@ class GitHubEmulator(KitEmulator):
         if release is None:
             fail(NOT_FOUND)
         return render.release(found, release, self.data.users)
+
+    # ------------------------------------------------------------------ GraphQL
+
+    def graphql(self, request: Request) -> Any:
+        """``POST /graphql``: GitHub's GraphQL API over the same store (:mod:`.graph`)."""
+        try:
+            body = json.loads(request.get_data() or b"null")
+        except ValueError:
+            return github_error(400, "Problems parsing JSON")
+        state = self.rate_limiter.peek(self.credential_key(request))
+        rate = {
+            "limit": state.limit,
+            "cost": 1,
+            "remaining": state.remaining,
+            "used": state.limit - state.remaining,
+            "resetAt": iso(int(state.reset_epoch_s)),
+        }
+        return graph.run(self.data, body, rate)
 
     # ------------------------------------------------------------------ search
 
