@@ -581,6 +581,16 @@ class GitHubEmulator(KitEmulator):
         labels = [by_name[name] for name in item.labels]
         return self._page(request, labels, lambda label: render.label(found, label))
 
+    def issue_events(self, request: Request, owner: str, repo: str) -> list[Any]:
+        found = self._repo_or_404(owner, repo)
+        users = self.data.users
+        marks = render.milestones_by_number(found, users)
+        return self._page(
+            request,
+            details.issue_events(found),
+            lambda row: details.issue_event(found, row, users, self._issue(found, row[0], marks)),
+        )
+
     def repo_comments(self, request: Request, owner: str, repo: str) -> Any:
         found = self._repo_or_404(owner, repo)
         since = _since(request)

@@ -369,3 +369,67 @@ def push_event(repo: Repository, item: Commit, users: list[User]) -> dict[str, A
         "public": not repo.private,
         "created_at": iso(item.date),
     }
+
+
+#: Issue event kinds, in the order they happen to one issue (their id offsets).
+EVENT_KINDS = ("labeled", "milestoned", "assigned", "closed", "merged")
+
+
+def issue_events(repo: Repository) -> list[tuple[Issue, str, int, str]]:
+    """``(issue, event, when, detail)`` of every issue event the store implies: labels,
+    milestones and assignees set when an issue was opened, closes and merges; newest
+    first, as GitHub lists them."""
+    rows: list[tuple[Issue, str, int, str]] = []
+    for item in repo.issues:
+        rows += [(item, "labeled", item.created_at, name) for name in item.labels]
+        if item.milestone:
+            rows.append((item, "milestoned", item.created_at, str(item.milestone)))
+        if item.assignee is not None:
+            rows.append((item, "assigned", item.created_at, str(item.assignee)))
+        if item.closed_at is not None:
+            rows.append((item, "closed", item.closed_at, ""))
+        if item.merged_at is not None:
+            rows.append((item, "merged", item.merged_at, ""))
+    rows.sort(key=lambda row: (row[2], _event_id(row)), reverse=True)
+    return rows
+
+
+def _event_id(row: tuple[Issue, str, int, str]) -> int:
+    """A stable id: the issue's, the kind, and for labels the label's place in the issue."""
+    item, kind, _when, detail = row
+    label = item.labels.index(detail) if kind == "labeled" else 0
+    return 2_000_000_000 + item.id * 10_000 + EVENT_KINDS.index(kind) * 100 + label
+
+
+def issue_event(
+    repo: Repository,
+    row: tuple[Issue, str, int, str],
+    users: list[User],
+    issue_json: dict[str, Any],
+) -> dict[str, Any]:
+    """An ``issue-event`` for ``row`` of :func:`issue_events` (``issue_json``: the issue)."""
+    item, kind, when, detail = row
+    number = _event_id(row)
+    author = render.user(users[item.user])
+    merged = kind == "merged"
+    event: dict[str, Any] = {
+        "id": number,
+        "node_id": node_id("IssueEvent", number),
+        "url": f"{API}/repos/{repo.full_name}/issues/events/{number}",
+        "actor": render.user(users[0]) if merged else author,
+        "event": kind,
+        "commit_id": item.head_sha if merged else None,
+        "commit_url": f"{API}/repos/{repo.full_name}/commits/{item.head_sha}" if merged else None,
+        "created_at": iso(when),
+        "performed_via_github_app": None,
+        "issue": issue_json,
+    }
+    if kind == "labeled":
+        label = next(x for x in repo.labels if x.name == detail)
+        event["label"] = {"name": label.name, "color": label.color}
+    elif kind == "milestoned":
+        event["milestone"] = {"title": repo.milestones[int(detail) - 1].title}
+    elif kind == "assigned":
+        event["assignee"] = render.user(users[int(detail)])
+        event["assigner"] = author
+    return event

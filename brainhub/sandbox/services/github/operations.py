@@ -5,7 +5,7 @@ compares this one with the document). Handlers are methods of
 :class:`~.app.GitHubEmulator`; lists page with :data:`PAGES` (``page``/``per_page`` and a
 ``Link`` header). ``SHAPED`` operations answer from the documented response shape, with
 this organization's ids, because the seeded store does not model those objects: webhooks,
-GitHub Actions workflows, runs and jobs, deployments, issue events,
+GitHub Actions workflows, runs and jobs, deployments,
 pull-request reviews and review comments, commit comments.
 """
 
@@ -64,7 +64,10 @@ OPERATIONS = OperationTable(
         _get("/repos/{owner}/{repo}/issues/comments/{comment_id}", "get_comment"),
         _list("/repos/{owner}/{repo}/issues/{issue_number}/comments", "issue_comments"),
         _list("/repos/{owner}/{repo}/issues/{issue_number}/labels", "issue_labels"),
-        _get("/repos/{owner}/{repo}/issues/events", SHAPED),
+        # rendered whole: each event carries only the fields of its kind
+        Operation(
+            "GET", "/repos/{owner}/{repo}/issues/events", "issue_events", PAGES, complete=False
+        ),
         _list("/repos/{owner}/{repo}/labels", "list_labels"),
         _list("/repos/{owner}/{repo}/milestones", "list_milestones"),
         # Pull requests
