@@ -11,6 +11,7 @@ from werkzeug.test import Client
 
 from brainhub.sandbox.kit.links import parse_link_header
 from brainhub.sandbox.services.github import GitHubEmulator
+from brainhub.sandbox.services.github.dataset import ORG_ID
 
 ORG = "octo-sandbox"
 NOT_FOUND = {
@@ -130,3 +131,36 @@ def test_every_answer_carries_the_rate_limit_headers(emulator):
         response = _get(emulator, path)
         for name in ("limit", "remaining", "used", "reset", "resource"):
             assert f"x-ratelimit-{name}" in response.headers, (path, name)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/repos/{ORG}/api/actions/runs",
+        f"/repos/{ORG}/api/actions/workflows",
+        f"/repos/{ORG}/api/deployments",
+        f"/repos/{ORG}/api/pulls/comments",
+        f"/repos/{ORG}/api/comments",
+    ],
+)
+def test_shaped_answers_name_this_organizations_people_and_count_what_they_hold(emulator, path):
+    body = _get(emulator, path).get_json()
+    owner = emulator.data.users[0]
+    found_users = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            if {"login", "gravatar_id"} <= value.keys():
+                found_users.append((value["login"], value["id"]))
+            lists = [v for v in value.values() if isinstance(v, list)]
+            if "total_count" in value and len(lists) == 1:
+                assert value["total_count"] == len(lists[0])
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(body)
+    # people are the token's owner; repositories are owned by the organization
+    assert set(found_users) <= {(owner.login, owner.id), (ORG, ORG_ID)}

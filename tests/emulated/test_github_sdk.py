@@ -94,6 +94,10 @@ def test_single_objects_resolve_and_agree_with_the_lists(gh: Github, emulator: G
     same = repo.get_pull(pull.number)
     assert (same.id, same.title, same.merged) == (pull.id, pull.title, pull.merged_at is not None)
     assert same.commits == len(list(same.get_commits()))
+    review = next(iter(same.get_reviews()))
+    assert review.user.login != same.user.login, "reviewed by another member"
+    assert review.state == ("APPROVED" if same.merged else review.state)
+    assert review.submitted_at >= same.created_at
     issue = repo.get_issue(1)
     assert issue.comments == len(list(issue.get_comments()))
     assert [label.name for label in issue.labels] == [label.name for label in issue.get_labels()]

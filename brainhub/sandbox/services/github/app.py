@@ -197,6 +197,19 @@ class GitHubEmulator(KitEmulator):
             if "pull_number" in values:
                 self._pull_or_404(repo, values["pull_number"])
 
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        """The documented answer, its users and repositories made this organization's:
+        every user-like object is the token's owner, every repository the path's."""
+        answer = super().shaped(request, key, values)
+        if isinstance(answer, Response):
+            return answer
+        repo = self._repo(str(values["owner"]), str(values["repo"])) if "owner" in values else None
+        return _grounded(
+            answer,
+            render.user(self.data.users[0]),
+            render.repository(repo) if repo is not None else None,
+        )
+
     def missing_query_response(self, name: str) -> Response:
         return self.validation_failed("Search", name, code="missing")
 
@@ -685,6 +698,11 @@ class GitHubEmulator(KitEmulator):
         commits = details.pull_commits(found, item)
         return self._page(request, commits, lambda c: render.commit(found, c, users))
 
+    def pull_reviews(self, request: Request, owner: str, repo: str, pull_number: str) -> Any:
+        found = self._repo_or_404(owner, repo)
+        item = self._pull_or_404(found, pull_number)
+        return self._page(request, details.reviews(found, item, self.data.users), dict)
+
     # ------------------------------------------------------------------ commits, releases
 
     def list_commits(self, request: Request, owner: str, repo: str) -> Any:
@@ -819,6 +837,25 @@ def _prune(shape: Any) -> Any:
     if "a" in shape:
         _prune(shape["a"])
     return shape
+
+
+def _grounded(value: Any, user: dict[str, Any], repository: dict[str, Any] | None) -> Any:
+    """``value`` with user-like objects replaced by ``user`` and repository-like ones by
+    ``repository`` (their other documented fields kept), and ``total_count`` beside a
+    list equal to its length."""
+    if isinstance(value, list):
+        return [_grounded(item, user, repository) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {key: _grounded(item, user, repository) for key, item in value.items()}
+    if {"login", "gravatar_id"} <= out.keys():
+        out.update(user)
+    elif repository is not None and {"full_name", "forks_url"} <= out.keys():
+        out.update(repository)
+    listed = [item for item in out.values() if isinstance(item, list)]
+    if "total_count" in out and len(listed) == 1:
+        out["total_count"] = len(listed[0])  # a wrapped list counts what it holds
+    return out
 
 
 def _names(header: str, etag: str) -> bool:

@@ -433,3 +433,35 @@ def issue_event(
         event["assignee"] = render.user(users[int(detail)])
         event["assigner"] = author
     return event
+
+
+def reviews(repo: Repository, item: Issue, users: list[User]) -> list[dict[str, Any]]:
+    """The ``pull-request-review``s of a pull request: another member approved a merged
+    one before it was merged, asked for changes on one closed unmerged, and commented on
+    an open one an hour after it was opened."""
+    reviewer = (item.user + 1) % len(users)
+    if item.merged_at is not None:
+        state, when, body = "APPROVED", item.merged_at - 600, "Looks good to me."
+    elif item.state == "closed":
+        state, when = "CHANGES_REQUESTED", (item.closed_at or item.updated_at) - 600
+        body = "This needs another approach."
+    else:
+        state, when, body = "COMMENTED", item.created_at + 3600, "A first look: see inline."
+    number = 3_000_000_000 + item.pull_id
+    pull_url = f"{API}/repos/{repo.full_name}/pulls/{item.number}"
+    html = f"{WEB}/{repo.full_name}/pull/{item.number}#pullrequestreview-{number}"
+    return [
+        {
+            "id": number,
+            "node_id": node_id("PullRequestReview", number),
+            "user": render.user(users[reviewer]),
+            "body": body,
+            "state": state,
+            "html_url": html,
+            "pull_request_url": pull_url,
+            "_links": {"html": {"href": html}, "pull_request": {"href": pull_url}},
+            "submitted_at": iso(max(when, item.created_at + 60)),
+            "commit_id": item.head_sha,
+            "author_association": "OWNER" if reviewer == 0 else "MEMBER",
+        }
+    ]

@@ -4,9 +4,9 @@ Paths are GitHub's documented templates (``surface.json`` holds the derived tabl
 compares this one with the document). Handlers are methods of
 :class:`~.app.GitHubEmulator`; lists page with :data:`PAGES` (``page``/``per_page`` and a
 ``Link`` header). ``SHAPED`` operations answer from the documented response shape, with
-this organization's ids, because the seeded store does not model those objects: webhooks,
-GitHub Actions workflows, runs and jobs, deployments,
-pull-request reviews and review comments, commit comments.
+this organization's users and repositories, because the seeded store does not model
+those objects: webhooks, GitHub Actions workflows, runs and jobs, deployments,
+pull-request review comments and commit comments.
 """
 
 from __future__ import annotations
@@ -74,7 +74,7 @@ OPERATIONS = OperationTable(
         _list("/repos/{owner}/{repo}/pulls", "list_pulls"),
         _get("/repos/{owner}/{repo}/pulls/{pull_number}", "get_pull"),
         _list("/repos/{owner}/{repo}/pulls/{pull_number}/commits", "pull_commits"),
-        _get("/repos/{owner}/{repo}/pulls/{pull_number}/reviews", SHAPED),
+        _list("/repos/{owner}/{repo}/pulls/{pull_number}/reviews", "pull_reviews"),
         _get("/repos/{owner}/{repo}/pulls/comments", SHAPED),
         # Commits and releases
         _list("/repos/{owner}/{repo}/commits", "list_commits"),
