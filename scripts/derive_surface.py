@@ -15,7 +15,7 @@ from pathlib import Path
 
 from brainhub.sandbox.kit.surface import derive_surface
 
-PREFIXES = {"asana": "", "clickup": "/v2", "notion": "/v1"}
+PREFIXES = {"asana": "", "clickup": "/v2", "github": "", "notion": "/v1"}
 
 
 def main(argv: list[str]) -> int:

@@ -9,7 +9,8 @@ One fixed anatomy per vendor package (``brainhub/sandbox/services/<svc>/``):
 ``errors.py``       the vendor's errors as a named table (:mod:`.errors`)
 store modules       the seeded dataset, generations and ``mutate``, as before
 
-and the shared machinery: paginators bound to their request (:mod:`.paging`), responses
+and the shared machinery: paginators bound to their request (:mod:`.paging`; ``Link``-header
+pages in :mod:`.links`), responses
 shaped from documented schemas (:mod:`.shapes`), the vendor's HTTP manners
 (:mod:`.manners`) and the coverage report (:mod:`.coverage`). :class:`KitEmulator` ties
 them to :class:`~brainhub.sandbox.Emulator`.
@@ -17,6 +18,7 @@ them to :class:`~brainhub.sandbox.Emulator`.
 
 from brainhub.sandbox.kit.emulator import KitEmulator
 from brainhub.sandbox.kit.errors import ErrorTable, VendorError
+from brainhub.sandbox.kit.links import LinkedPage, LinkHeaderPages
 from brainhub.sandbox.kit.manners import HttpManners
 from brainhub.sandbox.kit.operations import SHAPED, LeftOut, Operation, OperationTable
 from brainhub.sandbox.kit.paging import CursorTokens, Offsets, Page, PageNumbers, PagingError
@@ -28,6 +30,8 @@ __all__ = [
     "HttpManners",
     "KitEmulator",
     "LeftOut",
+    "LinkHeaderPages",
+    "LinkedPage",
     "Offsets",
     "Operation",
     "OperationTable",

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.routing import Rule
 
+from brainhub.sandbox.kit.links import LinkHeaderPages
 from brainhub.sandbox.kit.paging import Paginator
 
 #: The ``handler`` of an operation answered from its documented response shape.
@@ -43,7 +44,7 @@ class Operation:
     method: str
     path: str
     handler: str
-    paging: Paginator | None = None
+    paging: Paginator | LinkHeaderPages | None = None
     #: Add documented fields a hand-modelled answer lacks (see ``KitEmulator``).
     complete: bool = True
 

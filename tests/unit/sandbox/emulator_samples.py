@@ -59,10 +59,14 @@ def path_values(emulator: Any) -> dict[str, Any]:
             "org": "octo-sandbox",
             "username": "octo-sandbox",
             "owner": "octo-sandbox",
-            "name": repo.name,
-            "number": 1,
+            "repo": repo.name,
+            "issue_number": 1,
+            "pull_number": next(i.number for i in repo.issues if i.is_pull),
             "comment_id": repo.comments[0].id,
             "release_id": repo.releases[0].id,
+            "team_slug": "core",
+            "ref": "main",
+            "run_id": 1,
         }
     if service == "jira":
         project = next(p for p in emulator.data.projects if p.scrum)
@@ -111,6 +115,11 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
             "/task/bulk_time_in_status/task_ids": {"task_ids": task.id},
             "/group": {"team_id": tree.team_id},
             "/team/<team_id>/taskTemplate": {"page": "0"},
+        }
+    if service == "github":
+        return {
+            "/search/issues": {"q": "is:issue"},
+            "/search/repositories": {"q": "org:octo-sandbox"},
         }
     if service == "notion":
         return {"/comments": {"block_id": emulator.workspace.live_pages()[0]["id"]}}

@@ -371,3 +371,24 @@ def test_if_none_match_with_the_etag_is_an_uncharged_304() -> None:
         "/repos/octo-sandbox/api", headers={**headers, "If-None-Match": repo.headers["ETag"]}
     )
     assert repeat.status_code == 304
+
+
+def test_issue_events_agree_with_the_issues_they_describe() -> None:
+    emulator = _emulator(generation=1)
+    events = _all_pages(emulator, f"/repos/{ORG}/api/issues/events", per_page=100)
+    issues = _all_pages(emulator, f"/repos/{ORG}/api/issues", state="all", per_page=100)
+    closed = {i["number"] for i in issues if i["state"] == "closed"}
+    merged = {i["number"] for i in issues if (i.get("pull_request") or {}).get("merged_at")}
+    assert {e["issue"]["number"] for e in events if e["event"] == "closed"} == closed
+    assert {e["issue"]["number"] for e in events if e["event"] == "merged"} == merged
+    labeled = sorted(
+        (e["issue"]["number"], e["label"]["name"]) for e in events if e["event"] == "labeled"
+    )
+    assert labeled == sorted((i["number"], x["name"]) for i in issues for x in i["labels"])
+    by_number = {i["number"]: i for i in issues}
+    for event in events:
+        if event["event"] == "closed":
+            assert event["created_at"] == by_number[event["issue"]["number"]]["closed_at"]
+    assert len({e["id"] for e in events}) == len(events)
+    stamps = [e["created_at"] for e in events]
+    assert stamps == sorted(stamps, reverse=True), "newest first"

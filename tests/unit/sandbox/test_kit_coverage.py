@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
+from werkzeug.routing import Rule
 
 from brainhub.cli import main
+from brainhub.sandbox.emulator import Emulator
 from brainhub.sandbox.kit import KitEmulator, LeftOut, Operation, OperationTable
 from brainhub.sandbox.kit.coverage import coverage
 from brainhub.sandbox.services.clickup import ClickUpEmulator
@@ -82,11 +84,17 @@ def test_the_command_prints_a_summary_and_json():
     assert report["missing"] == report["unrouted"] == []
 
 
+class _NotOnTheKit(Emulator):
+    service = "pets"
+    base_path = "/v1"
+    routes = (Rule("/pets/<pet_id>", endpoint="get_pet", methods=["GET"]),)
+
+
 def test_services_not_on_the_kit_say_so_and_list_their_routes():
-    result = CliRunner().invoke(main, ["sandbox", "coverage", "github"])
-    assert result.exit_code == 0
-    assert result.output.startswith("github: not yet described")
-    assert "GET /rate_limit" in result.output
+    report = coverage("pets", _NotOnTheKit)
+    assert not report.described
+    assert report.text().startswith("pets: not yet described")
+    assert report.routes == ["GET /v1/pets/<pet_id>"]
     refused = CliRunner().invoke(main, ["sandbox", "coverage", "nope"])
     assert refused.exit_code != 0
     assert "valid services are" in refused.output

@@ -2,8 +2,9 @@
 (``simple-user``, ``repository``, ``issue``, ``pull-request-simple``, ``issue-comment``,
 ``commit``, ``release``, ``label``, ``milestone``).
 
-URLs point at ``https://api.github.com`` and ``https://github.com`` as the real API's do;
-only the paging ``Link`` header points back at the emulator.
+URLs are rendered with ``https://api.github.com`` and ``https://github.com``; the emulator
+answers API URLs with its own address (as a GitHub Enterprise server does), so clients
+that follow them stay on the emulator.
 """
 
 from __future__ import annotations
@@ -155,6 +156,7 @@ def repository(repo: Repository) -> dict[str, Any]:
         "pushed_at": iso(repo.pushed_at),
         "created_at": iso(repo.created_at),
         "updated_at": iso(repo.updated_at),
+        "custom_properties": {},
         "permissions": {
             "admin": True,
             "maintain": True,
@@ -206,8 +208,15 @@ def _association(index: int) -> str:
     return "OWNER" if index == 0 else "MEMBER"
 
 
-def issue(repo: Repository, item: Issue, users: list[User]) -> dict[str, Any]:
-    """An ``issue``; pull requests carry a ``pull_request`` object, as GitHub sends them."""
+def issue(
+    repo: Repository,
+    item: Issue,
+    users: list[User],
+    milestones: dict[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """An ``issue``; pull requests carry a ``pull_request`` object, as GitHub sends them
+    (``milestones``: the repository's milestones rendered by number, when the caller
+    renders many issues)."""
     url = f"{API}/repos/{repo.full_name}/issues/{item.number}"
     labels = {entry.name: entry for entry in repo.labels}
     marker = repo.milestones[item.milestone - 1] if item.milestone else None
@@ -229,7 +238,7 @@ def issue(repo: Repository, item: Issue, users: list[User]) -> dict[str, Any]:
         "locked": False,
         "assignee": user(users[item.assignee]) if item.assignee is not None else None,
         "assignees": [user(users[item.assignee])] if item.assignee is not None else [],
-        "milestone": milestone(repo, marker, users) if marker else None,
+        "milestone": _milestone_of(repo, marker, users, milestones) if marker else None,
         "comments": item.comments,
         "created_at": iso(item.created_at),
         "updated_at": iso(item.updated_at),
@@ -240,10 +249,10 @@ def issue(repo: Repository, item: Issue, users: list[User]) -> dict[str, Any]:
         "timeline_url": f"{url}/timeline",
         "performed_via_github_app": None,
     }
+    data["draft"] = False  # GitHub sends it on plain issues too (its webhooks show it)
     if item.is_pull:
         pull_url = f"{API}/repos/{repo.full_name}/pulls/{item.number}"
         web = f"{WEB}/{repo.full_name}/pull/{item.number}"
-        data["draft"] = False
         data["pull_request"] = {
             "url": pull_url,
             "html_url": web,
@@ -254,13 +263,37 @@ def issue(repo: Repository, item: Issue, users: list[User]) -> dict[str, Any]:
     return data
 
 
-def pull_request(repo: Repository, item: Issue, users: list[User]) -> dict[str, Any]:
-    """A ``pull-request-simple``, as the pulls list endpoint returns it."""
+def _milestone_of(
+    repo: Repository,
+    marker: Milestone,
+    users: list[User],
+    rendered: dict[int, dict[str, Any]] | None,
+) -> dict[str, Any]:
+    if rendered is not None and marker.number in rendered:
+        return rendered[marker.number]
+    return milestone(repo, marker, users)
+
+
+def milestones_by_number(repo: Repository, users: list[User]) -> dict[int, dict[str, Any]]:
+    """Every milestone of ``repo`` rendered, by number (for rendering many issues)."""
+    return {m.number: milestone(repo, m, users) for m in repo.milestones}
+
+
+def pull_request(
+    repo: Repository,
+    item: Issue,
+    users: list[User],
+    rendered_repo: dict[str, Any] | None = None,
+    milestones: dict[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """A ``pull-request-simple``, as the pulls list endpoint returns it
+    (``rendered_repo``: ``repository(repo)`` when the caller has it already)."""
+    repo_json = rendered_repo if rendered_repo is not None else repository(repo)
     url = f"{API}/repos/{repo.full_name}/pulls/{item.number}"
     issue_url = f"{API}/repos/{repo.full_name}/issues/{item.number}"
     web = f"{WEB}/{repo.full_name}/pull/{item.number}"
     statuses = f"{API}/repos/{repo.full_name}/statuses/{item.head_sha}"
-    full = issue(repo, item, users)
+    full = issue(repo, item, users, milestones)
     author = user(users[item.user])
     base_sha = repo.commits[-1].sha if repo.commits else item.head_sha
     branch = f"topic-{item.number}"
@@ -271,7 +304,7 @@ def pull_request(repo: Repository, item: Issue, users: list[User]) -> dict[str, 
             "ref": name,
             "sha": sha,
             "user": organization(),
-            "repo": repository(repo),
+            "repo": repo_json,
         }
 
     return {
@@ -405,6 +438,8 @@ def release(repo: Repository, item: Release, users: list[User]) -> dict[str, Any
         "prerelease": item.prerelease,
         "created_at": iso(item.created_at),
         "published_at": iso(item.created_at + 300),
+        "updated_at": iso(item.created_at + 300),
+        "immutable": False,
         "assets": [],
         "tarball_url": f"{API}/repos/{repo.full_name}/tarball/{item.tag_name}",
         "zipball_url": f"{API}/repos/{repo.full_name}/zipball/{item.tag_name}",
