@@ -16,7 +16,7 @@ them to :class:`~brainhub.sandbox.Emulator`.
 """
 
 from brainhub.sandbox.kit.emulator import KitEmulator
-from brainhub.sandbox.kit.errors import ErrorTable, VendorError
+from brainhub.sandbox.kit.errors import ErrorTable, TextErrorTable, VendorError
 from brainhub.sandbox.kit.manners import HttpManners
 from brainhub.sandbox.kit.operations import SHAPED, LeftOut, Operation, OperationTable
 from brainhub.sandbox.kit.paging import CursorTokens, Offsets, Page, PageNumbers, PagingError
@@ -34,5 +34,6 @@ __all__ = [
     "Page",
     "PageNumbers",
     "PagingError",
+    "TextErrorTable",
     "VendorError",
 ]
