@@ -15,7 +15,9 @@ from pathlib import Path
 
 from brainhub.sandbox.kit.surface import derive_surface
 
-PREFIXES = {"clickup": "/v2", "notion": "/v1"}
+#: The prefix of the emulator's paths inside each document (Trello's paths start at ``/1``
+#: already: its server URL carries the version).
+PREFIXES = {"clickup": "/v2", "notion": "/v1", "trello": ""}
 
 
 def main(argv: list[str]) -> int:
