@@ -465,7 +465,7 @@ class PeopleReads(TrelloLookups):
                     "native": THUMBS_UP["native"],
                     "shortName": THUMBS_UP["shortName"],
                     "shortNames": ["+1", "thumbsup"],
-                    "text": None,
+                    "text": "(y)",
                     "texts": None,
                     "category": "People",
                     "sheetX": 14,
