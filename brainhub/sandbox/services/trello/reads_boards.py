@@ -91,7 +91,49 @@ class BoardReads(TrelloLookups):
         value = card_filter or request.args.get("filter", "visible")
         if value not in CARD_FILTERS:
             errors.refuse_value("filter")
-        return self._each(request, cards_passing(board.cards, {value}))
+        return self._cards_answer(request, cards_passing(board.cards, {value}))
+
+    def _cards_answer(self, request: Request, cards: list[dict[str, Any]]) -> Any:
+        """Cards as a listing answers them, with what each card's nested parameters ask
+        (``customFieldItems=true``, ``attachments=true``, ``checklists=all``,
+        ``members=true``, ``stickers=true``, ``pluginData=true``)."""
+        answers = self._each(request, cards)
+        args = request.args
+        store = self.store
+        for answer, card in zip(answers, cards, strict=True):
+            self._nest(
+                args,
+                answer,
+                {
+                    "customFieldItems": (
+                        "",
+                        BOOLEAN,
+                        lambda _c, c=card: store.field_items[c["id"]],
+                    ),
+                    "attachments": (
+                        "attachment_fields",
+                        (*BOOLEAN, "cover"),
+                        lambda _c, c=card: store.attachments[c["id"]],
+                    ),
+                    "checklists": (
+                        "checklist_fields",
+                        ALL_OR_NONE,
+                        lambda _c, c=card: _card_checklists(self._board_of(c), c),
+                    ),
+                    "members": (
+                        "member_fields",
+                        BOOLEAN,
+                        lambda _c, c=card: self._members_of(c["idMembers"]),
+                    ),
+                    "stickers": (
+                        "sticker_fields",
+                        BOOLEAN,
+                        lambda _c, c=card: store.stickers[c["id"]],
+                    ),
+                    "pluginData": ("", BOOLEAN, lambda _c: []),
+                },
+            )
+        return answers
 
     def board_custom_fields(self, request: Request, board_id: str) -> Any:
         return self.store.board_fields[self._board(board_id).id]
@@ -122,7 +164,9 @@ class BoardReads(TrelloLookups):
         return lists
 
     def board_members(self, request: Request, board_id: str) -> Any:
-        return self._each(request, self._board(board_id).members)
+        board = self._board(board_id)
+        chosen = choice(request.args, "filter", MEMBER_FILTERS, "all")
+        return [] if "none" in chosen else self._each(request, _members(board, chosen))
 
     def board_memberships(self, request: Request, board_id: str) -> Any:
         board = self._board(board_id)
@@ -322,7 +366,7 @@ class BoardReads(TrelloLookups):
         board = self._board_of(trello_list)
         chosen = choice(request.args, "filter", CARD_FILTERS, "open")
         cards = [c for c in cards_passing(board.cards, chosen) if c["idList"] == list_id.lower()]
-        return self._each(request, cards)
+        return self._cards_answer(request, cards)
 
 
 def _members(board: Board, chosen: set[str]) -> list[dict[str, Any]]:
