@@ -9,7 +9,7 @@ from werkzeug.wrappers import Request
 
 from brainhub.sandbox.services.trello import errors
 from brainhub.sandbox.services.trello.boards import Board
-from brainhub.sandbox.services.trello.lookups import BOOLEAN, TrelloLookups
+from brainhub.sandbox.services.trello.lookups import BOOLEAN, Nested, TrelloLookups
 from brainhub.sandbox.services.trello.select import choice, page_actions, passes, pick, whole
 
 LIST_FILTERS = ("all", "closed", "none", "open")
@@ -17,6 +17,15 @@ CARD_FILTERS = ("all", "closed", "none", "open", "visible")
 MEMBER_FILTERS = ("admins", "all", "none", "normal", "owners")
 MEMBERSHIP_FILTERS = ("active", "admin", "admins", "all", "deactivated", "me", "none", "normal")
 ALL_OR_NONE = ("all", "none")
+#: Parameters of a card listing that nest something in each card.
+LISTED_CARD_PARTS = (
+    "customFieldItems",
+    "attachments",
+    "checklists",
+    "members",
+    "stickers",
+    "pluginData",
+)
 ACTION_TYPES = (
     "all",
     "none",
@@ -98,42 +107,31 @@ class BoardReads(TrelloLookups):
         (``customFieldItems=true``, ``attachments=true``, ``checklists=all``,
         ``members=true``, ``stickers=true``, ``pluginData=true``)."""
         answers = self._each(request, cards)
-        args = request.args
-        store = self.store
+        if not any(name in request.args for name in LISTED_CARD_PARTS):
+            return answers
         for answer, card in zip(answers, cards, strict=True):
-            self._nest(
-                args,
-                answer,
-                {
-                    "customFieldItems": (
-                        "",
-                        BOOLEAN,
-                        lambda _c, c=card: store.field_items[c["id"]],
-                    ),
-                    "attachments": (
-                        "attachment_fields",
-                        (*BOOLEAN, "cover"),
-                        lambda _c, c=card: store.attachments[c["id"]],
-                    ),
-                    "checklists": (
-                        "checklist_fields",
-                        ALL_OR_NONE,
-                        lambda _c, c=card: _card_checklists(self._board_of(c), c),
-                    ),
-                    "members": (
-                        "member_fields",
-                        BOOLEAN,
-                        lambda _c, c=card: self._members_of(c["idMembers"]),
-                    ),
-                    "stickers": (
-                        "sticker_fields",
-                        BOOLEAN,
-                        lambda _c, c=card: store.stickers[c["id"]],
-                    ),
-                    "pluginData": ("", BOOLEAN, lambda _c: []),
-                },
-            )
+            self._nest(request.args, answer, self._card_parts(card))
         return answers
+
+    def _card_parts(self, card: dict[str, Any]) -> dict[str, tuple[str, tuple[str, ...], Nested]]:
+        """What a card listing may nest in each card."""
+        store = self.store
+        return {
+            "customFieldItems": ("", BOOLEAN, lambda _c: store.field_items[card["id"]]),
+            "attachments": (
+                "attachment_fields",
+                (*BOOLEAN, "cover"),
+                lambda _c: store.attachments[card["id"]],
+            ),
+            "checklists": (
+                "checklist_fields",
+                ALL_OR_NONE,
+                lambda _c: _card_checklists(self._board_of(card), card),
+            ),
+            "members": ("member_fields", BOOLEAN, lambda _c: self._members_of(card["idMembers"])),
+            "stickers": ("sticker_fields", BOOLEAN, lambda _c: store.stickers[card["id"]]),
+            "pluginData": ("", BOOLEAN, lambda _c: []),
+        }
 
     def board_custom_fields(self, request: Request, board_id: str) -> Any:
         return self.store.board_fields[self._board(board_id).id]
