@@ -1,9 +1,10 @@
 """The Trello REST API (``/1``) as an emulator, on the emulator kit.
 
 Every documented GET operation is declared in :mod:`.operations` (served by a handler of
-:mod:`.reads_boards` or :mod:`.reads_people`, or left out with a reason); ``brainhub
-sandbox coverage trello`` lists them. The seeded account (:mod:`.boards`) and the objects
-around it (:mod:`.store`) carry every field Trello documents.
+:mod:`.reads_boards`, :mod:`.reads_people` or :mod:`.reads_actions`, or left out with a
+reason); ``brainhub sandbox coverage trello`` lists them. The seeded account
+(:mod:`.boards`) and the objects around it (:mod:`.store`) carry every field Trello
+documents.
 
 Trello's manners:
 
@@ -41,17 +42,19 @@ from brainhub.sandbox.kit import HttpManners, KitEmulator
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.trello import errors
 from brainhub.sandbox.services.trello.boards import BASE, SIZES, AccountBuilder
+from brainhub.sandbox.services.trello.build import build_store
 from brainhub.sandbox.services.trello.operations import OPERATIONS
+from brainhub.sandbox.services.trello.reads_actions import ActionReads
 from brainhub.sandbox.services.trello.reads_boards import BoardReads
 from brainhub.sandbox.services.trello.reads_people import PeopleReads
-from brainhub.sandbox.services.trello.store import TrelloShaper, build_store
+from brainhub.sandbox.services.trello.store import TrelloShaper
 
 OAUTH_FIELD = re.compile(r'(oauth_consumer_key|oauth_token)="([^"]*)"')
 KEY_LIMIT = 300
 MAX_BATCH = 10
 
 
-class TrelloEmulator(BoardReads, PeopleReads, KitEmulator):
+class TrelloEmulator(BoardReads, PeopleReads, ActionReads, KitEmulator):
     """Trello's REST API over one seeded account; see the module docstring."""
 
     service = "trello"
