@@ -97,3 +97,26 @@ def test_served_answers_are_the_complete_objects():
     card = next(iter(EMULATOR.store.cards.values()))
     served = Client(EMULATOR).get(f"/1/cards/{card['id']}", query_string=query).json
     assert served == card
+
+
+def test_every_object_id_is_unique_across_kinds():
+    store = EMULATOR.store
+    ids = [
+        *store.boards,
+        *store.lists,
+        *store.cards,
+        *store.checklists,
+        *store.check_items,
+        *store.labels,
+        *store.actions,
+        *store.members,
+        *store.custom_fields,
+        *store.notifications,
+        *(a["id"] for items in store.attachments.values() for a in items),
+        *(s["id"] for items in store.stickers.values() for s in items),
+    ]
+    assert len(ids) == len(set(ids))
+    listed = [n["id"] for n in store.mine["notifications"]]
+    assert len(listed) == len(set(listed)) == len(store.notifications)
+    kinds = {n["type"] for n in store.mine["notifications"]}
+    assert kinds == {"cardDueSoon", "commentCard"}

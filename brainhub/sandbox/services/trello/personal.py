@@ -148,64 +148,9 @@ def add_member_things(store: Store) -> None:
     emoji_id = derived_id(me["id"], "emoji")
     sticker_id = derived_id(me["id"], "customSticker")
     sticker_url = f"https://trello-stickers.s3.amazonaws.com/{sticker_id}.png"
-    notifications: list[dict[str, Any]] = []
-    for board in store.account.open_boards():
-        for card in board.cards:
-            if card["due"] and me["id"] in card["idMembers"] and len(notifications) < 20:
-                notification = {
-                    "id": derived_id(card["id"], "notification"),
-                    "unread": len(notifications) % 2 == 0,
-                    "type": "cardDueSoon",
-                    "date": card["due"],
-                    "dateRead": None,
-                    "data": {
-                        "board": {
-                            "id": board.id,
-                            "name": board.json["name"],
-                            "shortLink": board.json["shortLink"],
-                        },
-                        "card": {
-                            "id": card["id"],
-                            "name": card["name"],
-                            "idShort": card["idShort"],
-                            "shortLink": card["shortLink"],
-                            "due": card["due"],
-                        },
-                    },
-                    "idMemberCreator": None,
-                    "idAction": None,
-                    "reactions": [],
-                }
-                notification["board"] = notification["data"]["board"]
-                notification["card"] = notification["data"]["card"]
-        for action in board.actions:
-            card_ref = action["data"].get("card")
-            commented = store.cards.get(card_ref["id"]) if card_ref else None
-            if (
-                action["type"] == "commentCard"
-                and commented is not None
-                and me["id"] in commented["idMembers"]
-                and action["idMemberCreator"] != me["id"]
-                and len(notifications) < 40
-            ):
-                notification = {
-                    "id": derived_id(action["id"], "notification"),
-                    "unread": True,
-                    "type": "commentCard",
-                    "date": action["date"],
-                    "dateRead": None,
-                    "data": action["data"],
-                    "idMemberCreator": action["idMemberCreator"],
-                    "idAction": action["id"],
-                    "reactions": [],
-                    "memberCreator": action["memberCreator"],
-                    "board": action["data"]["board"],
-                    "card": card_ref,
-                }
-                notifications.append(notification)
-                store.notifications[notification["id"]] = notification
-                notifications.append(notification)
-                store.notifications[notification["id"]] = notification
+    notifications = _due_soon(store) + _comments_on_my_cards(store)
+    for notification in notifications:
+        store.notifications[notification["id"]] = notification
     store.mine = {
         "boardStars": stars,
         "boardBackgrounds": [b for b in backgrounds if b["type"] == "default"],
@@ -249,3 +194,82 @@ def add_member_things(store: Store) -> None:
         ],
         "notifications": notifications,
     }
+
+
+#: How many notifications of each kind the token's member has at most.
+MAX_NOTIFICATIONS = 20
+
+
+def _due_soon(store: Store) -> list[dict[str, Any]]:
+    """A ``cardDueSoon`` notification for each due card the token's member is on."""
+    me = store.account.me
+    notifications: list[dict[str, Any]] = []
+    for board in store.account.open_boards():
+        for card in board.cards:
+            if not card["due"] or me["id"] not in card["idMembers"]:
+                continue
+            data = {
+                "board": {
+                    "id": board.id,
+                    "name": board.json["name"],
+                    "shortLink": board.json["shortLink"],
+                },
+                "card": {
+                    "id": card["id"],
+                    "name": card["name"],
+                    "idShort": card["idShort"],
+                    "shortLink": card["shortLink"],
+                    "due": card["due"],
+                },
+            }
+            notifications.append(
+                {
+                    "id": derived_id(card["id"], "notification"),
+                    "unread": len(notifications) % 2 == 0,
+                    "type": "cardDueSoon",
+                    "date": card["due"],
+                    "dateRead": None,
+                    "data": data,
+                    "idMemberCreator": None,
+                    "idAction": None,
+                    "reactions": [],
+                    "board": data["board"],
+                    "card": data["card"],
+                }
+            )
+    return notifications[:MAX_NOTIFICATIONS]
+
+
+def _comments_on_my_cards(store: Store) -> list[dict[str, Any]]:
+    """A ``commentCard`` notification for each comment someone else made on a card the
+    token's member is on."""
+    me = store.account.me
+    notifications: list[dict[str, Any]] = []
+    for board in store.account.open_boards():
+        for action in board.actions:
+            card_ref = action["data"].get("card")
+            commented = store.cards.get(card_ref["id"]) if card_ref else None
+            if (
+                action["type"] != "commentCard"
+                or commented is None
+                or me["id"] not in commented["idMembers"]
+                or action["idMemberCreator"] == me["id"]
+            ):
+                continue
+            notifications.append(
+                {
+                    "id": derived_id(action["id"], "notification"),
+                    "unread": True,
+                    "type": "commentCard",
+                    "date": action["date"],
+                    "dateRead": None,
+                    "data": action["data"],
+                    "idMemberCreator": action["idMemberCreator"],
+                    "idAction": action["id"],
+                    "reactions": [],
+                    "memberCreator": action["memberCreator"],
+                    "board": action["data"]["board"],
+                    "card": card_ref,
+                }
+            )
+    return notifications[:MAX_NOTIFICATIONS]
