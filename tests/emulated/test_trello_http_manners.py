@@ -218,3 +218,19 @@ def test_batch_answers_each_read_with_its_status(base, http):
     assert answers[0]["200"]["id"] == board.id
     assert answers[1] == {"404": "The requested resource was not found."}
     assert answers[2]["200"]["id"] == EMULATOR.account.me["id"]
+
+
+def test_notifications_page_newest_first_with_before_and_since(base, http):
+    every = http.get(f"{base}/members/me/notifications", params={"limit": "1000"}).json()
+    assert len(every) > 3
+    dates = [n["date"] for n in every]
+    assert dates == sorted(dates, reverse=True)
+    middle = every[2]
+    older = http.get(f"{base}/members/me/notifications", params={"before": middle["date"]})
+    assert [n["id"] for n in older.json()] == [n["id"] for n in every if n["date"] < middle["date"]]
+    newer = http.get(f"{base}/members/me/notifications", params={"since": middle["date"]})
+    assert [n["id"] for n in newer.json()] == [n["id"] for n in every if n["date"] > middle["date"]]
+    unread = http.get(f"{base}/members/me/notifications", params={"read_filter": "unread"})
+    assert all(n["unread"] for n in unread.json())
+    refused = http.get(f"{base}/members/me/notifications", params={"since": "last week"})
+    assert (refused.status_code, refused.text) == (400, "invalid value for since")

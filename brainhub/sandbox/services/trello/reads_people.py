@@ -11,7 +11,7 @@ from brainhub.sandbox.services.trello import errors
 from brainhub.sandbox.services.trello.boards import Board
 from brainhub.sandbox.services.trello.lookups import BOOLEAN, TrelloLookups
 from brainhub.sandbox.services.trello.reads_boards import CARD_FILTERS, cards_passing
-from brainhub.sandbox.services.trello.select import choice, flag, page_actions, pick, whole
+from brainhub.sandbox.services.trello.select import between, choice, flag, page_actions, pick, whole
 
 BOARD_FILTERS = ("all", "closed", "members", "open", "organization", "public", "starred")
 ORG_FILTERS = ("all", "members", "none", "public")
@@ -204,8 +204,9 @@ class PeopleReads(TrelloLookups):
         person = self._member(member)
         args = request.args
         notifications = sorted(
-            self._mine(person, "notifications"), key=lambda n: n["id"], reverse=True
+            self._mine(person, "notifications"), key=lambda n: (n["date"], n["id"]), reverse=True
         )
+        notifications = between(args, notifications)
         read = choice(args, "read_filter", ("all", "read", "unread"), "all")
         if "all" not in read:
             notifications = [n for n in notifications if n["unread"] == ("unread" in read)]

@@ -4,8 +4,8 @@
   ``fields`` answers every field; names Trello does not know are left out of the answer.
 - Filters (``filter=open``, ``cards=closed``…) take the values Trello documents; another
   value is a 400 ``invalid value for <parameter>``.
-- Actions page newest first with ``limit`` (0 to 1000, default 50), ``page``, ``before``
-  and ``since`` (a date or an object id; both exclusive), ``filter`` (action types) and
+- Actions (and a member's notifications) page newest first with ``limit`` (0 to 1000,
+  default 50), ``page``, ``before`` and ``since`` (a date or an object id; both exclusive), ``filter`` (action types) and
   ``format=count``; ``memberCreator=false`` leaves the embedded creator out.
 """
 
@@ -93,14 +93,7 @@ def page_actions(args: MultiDict[str, str], actions: Iterable[dict[str, Any]]) -
     if types != "all":
         wanted = set(types.split(","))
         ordered = [a for a in ordered if a["type"] in wanted]
-    for name, keep in (("before", _is_before), ("since", _is_after)):
-        raw = args.get(name)
-        if raw is None or raw == "null":
-            continue
-        bound = _bound(raw)
-        if bound is None:
-            refuse_value(name)
-        ordered = [a for a in ordered if keep(a, bound)]
+    ordered = between(args, ordered)
     chosen = ordered[page * limit : (page + 1) * limit]
     if args.get("format") == "count":
         return {"_value": len(ordered)}
@@ -113,6 +106,20 @@ def page_actions(args: MultiDict[str, str], actions: Iterable[dict[str, Any]]) -
             answer.pop("memberCreator", None)
         out.append(answer)
     return out
+
+
+def between(args: MultiDict[str, str], items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``items`` (with ``id`` and ``date``) strictly ``before`` and ``since`` the bounds
+    asked, each a date or an object id."""
+    for name, keep in (("before", _is_before), ("since", _is_after)):
+        raw = args.get(name)
+        if raw is None or raw == "null":
+            continue
+        bound = _bound(raw)
+        if bound is None:
+            refuse_value(name)
+        items = [item for item in items if keep(item, bound)]
+    return items
 
 
 def _bound(raw: str) -> str | datetime | None:
