@@ -15,7 +15,15 @@ from pathlib import Path
 
 from brainhub.sandbox.kit.surface import derive_surface
 
-PREFIXES = {"asana": "", "clickup": "/v2", "github": "", "notion": "/v1"}
+#: The prefix of the emulator's paths inside each document (an empty prefix: the document's
+#: paths already carry the version, or its server URL does).
+PREFIXES = {
+    "asana": "",
+    "clickup": "/v2",
+    "github": "",
+    "notion": "/v1",
+    "trello": "",
+}
 
 
 def main(argv: list[str]) -> int:

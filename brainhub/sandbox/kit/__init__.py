@@ -17,7 +17,7 @@ them to :class:`~brainhub.sandbox.Emulator`.
 """
 
 from brainhub.sandbox.kit.emulator import KitEmulator
-from brainhub.sandbox.kit.errors import ErrorTable, VendorError
+from brainhub.sandbox.kit.errors import ErrorTable, TextErrorTable, VendorError
 from brainhub.sandbox.kit.links import LinkedPage, LinkHeaderPages
 from brainhub.sandbox.kit.manners import HttpManners
 from brainhub.sandbox.kit.operations import SHAPED, LeftOut, Operation, OperationTable
@@ -38,5 +38,6 @@ __all__ = [
     "Page",
     "PageNumbers",
     "PagingError",
+    "TextErrorTable",
     "VendorError",
 ]

@@ -44,6 +44,9 @@ class KitEmulator(Emulator):
     manners: ClassVar[HttpManners] = HttpManners()
     #: Host name in shaped URLs (avatars, links).
     shape_host: ClassVar[str] = "example.com"
+    #: The :class:`Shaper` shaped and completed answers are filled by (a vendor whose ids
+    #: or dates have their own form subclasses it).
+    shaper_class: ClassVar[type[Shaper]] = Shaper
     _by_endpoint: ClassVar[dict[str, Operation]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -89,7 +92,7 @@ class KitEmulator(Emulator):
             return result
         context = self.shape_context(request, values)
         seed = "|".join([operation.key, *(f"{k}={v}" for k, v in sorted(values.items()))])
-        shaper = Shaper(self.shape_base_ms(), self.shape_host)
+        shaper = self.shaper_class(self.shape_base_ms(), self.shape_host)
         return shaper.complete(documented.shape, result, context, seed)
 
     def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
@@ -107,7 +110,9 @@ class KitEmulator(Emulator):
         self.check_path_ids({**named_in_query, **values})
         context = self.shape_context(request, values)
         seed = "|".join([key, *(f"{k}={v}" for k, v in sorted(values.items()))])
-        return Shaper(self.shape_base_ms(), self.shape_host).fill(documented.shape, context, seed)
+        return self.shaper_class(self.shape_base_ms(), self.shape_host).fill(
+            documented.shape, context, seed
+        )
 
     def dress(self, request: Request, response: Response) -> Response:
         return self.manners.apply(request, response)

@@ -63,3 +63,33 @@ class ErrorTable:
     def fail(self, name: str) -> NoReturn:
         """Stop the handler and answer with error ``name``."""
         abort(self.response(name))
+
+
+class TextErrorTable:
+    """Named errors of a vendor that answers them in plain text (Trello: ``invalid id``).
+
+    ``errors`` maps each name to ``(status, body)``; the same ``response``/``fail`` as
+    :class:`ErrorTable`.
+    """
+
+    def __init__(
+        self, errors: Mapping[str, tuple[int, str]], content_type: str = "text/plain"
+    ) -> None:
+        self.content_type = content_type
+        self.errors = dict(errors)
+
+    def __getitem__(self, name: str) -> tuple[int, str]:
+        try:
+            return self.errors[name]
+        except KeyError:
+            valid = ", ".join(sorted(self.errors))
+            raise KeyError(f"no error named {name!r}; the table has {valid}") from None
+
+    def response(self, name: str) -> Response:
+        """The vendor's answer for error ``name``."""
+        status, body = self[name]
+        return Response(body, status=status, content_type=self.content_type)
+
+    def fail(self, name: str) -> NoReturn:
+        """Stop the handler and answer with error ``name``."""
+        abort(self.response(name))

@@ -85,12 +85,46 @@ def path_values(emulator: Any) -> dict[str, Any]:
             "property_id": "title",
         }
     if service == "trello":
+        store = emulator.store
         board = emulator.account.open_boards()[0]
+        checklist = next(c for c in board.checklists if store.attachments[c["idCard"]])
+        card = store.cards[checklist["idCard"]]
+        reacted = next(iter(store.reactions))
+        priority = store.board_fields[board.id][0]
+        org_id = board.json["idOrganization"]
+        mine = store.mine
         return {
             "member": "me",
             "board_id": board.id,
             "card_filter": "all",
-            "card_id": board.cards[0]["id"],
+            "list_filter": "all",
+            "card_id": checklist["idCard"],
+            "list_id": board.lists[0]["id"],
+            "label_id": board.labels[0]["id"],
+            "checklist_id": checklist["id"],
+            "check_item_id": checklist["checkItems"][0]["id"],
+            "action_id": reacted,
+            "comment_id": reacted,
+            "member_action_id": next(a["id"] for a in board.actions if "idMember" in a["data"]),
+            "reaction_id": store.reactions[reacted][0]["id"],
+            "attachment_id": store.attachments[card["id"]][0]["id"],
+            "sticker_id": store.stickers[card["id"]][0]["id"],
+            "custom_field_id": priority["id"],
+            "option_id": priority["options"][0]["id"],
+            "notification_id": next(n["id"] for n in mine["notifications"] if n["idMemberCreator"]),
+            "org_id": org_id,
+            "membership_id": store.org_memberships[org_id][0]["id"],
+            "plugin_id": next(iter(store.plugins)),
+            "channel": "email",
+            "field": "id",
+            "thing_id": {
+                "boardBackgrounds": mine["boardBackgrounds"][0]["id"],
+                "boardStars": mine["boardStars"][0]["id"],
+                "customBoardBackgrounds": mine["customBoardBackgrounds"][0]["id"],
+                "customEmoji": mine["customEmoji"][0]["id"],
+                "customStickers": mine["customStickers"][0]["id"],
+                "savedSearches": mine["savedSearches"][0]["id"],
+            },
         }
     return {}
 
@@ -123,6 +157,13 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
         }
     if service == "notion":
         return {"/comments": {"block_id": emulator.workspace.live_pages()[0]["id"]}}
+    if service == "trello":
+        board = emulator.account.open_boards()[0]
+        return {
+            "/search": {"query": "review"},
+            "/search/members/": {"query": "a"},
+            "/batch": {"urls": f"/boards/{board.id},/members/me"},
+        }
     if service == "jira":
         return {"/rest/api/3/search/jql": {"jql": "project IS NOT EMPTY ORDER BY key"}}
     if service == "slack":

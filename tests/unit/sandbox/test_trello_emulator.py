@@ -21,6 +21,14 @@ PUBLISHED_SCHEMA_DEVIATIONS = {
     ("Card", "labels"): "label objects ({id, idBoard, name, color, uses}); the spec says ids",
     ("TrelloList", "softLimit"): "null when the list has no limit; the spec says string",
     ("Board", "descData"): "null without emoji; the spec says string",
+    (
+        "Board",
+        "memberships",
+    ): "membership objects ({id, idMember, memberType…}); the spec says string",
+    ("Board", "powerUps"): "an array of enabled Power-Up names; the spec says string",
+    ("Board", "idTags"): "an array of collection ids; the spec says string",
+    ("Member", "idEnterprise"): "null for a member of no Enterprise; the spec says an id",
+    ("Member", "email"): "null but for the token's own member; the spec says string",
 }
 
 

@@ -11,6 +11,7 @@ action Trello records for it (``deleteCard`` for a deletion).
 
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -319,7 +320,7 @@ class AccountBuilder:
         for index in range(rng.randrange(2, 5)):
             items.append(
                 {
-                    "id": f"{checklist_id[:8]}{index:02x}{checklist_id[10:]}",
+                    "id": _item_id(checklist_id, index),
                     "name": f"Step {index + 1}",
                     "nameData": None,
                     "pos": 16384 * (index + 1),
@@ -423,3 +424,10 @@ def _card_ref(card: dict[str, Any]) -> dict[str, Any]:
 
 def _board_ref(board: dict[str, Any]) -> dict[str, Any]:
     return {"id": board["id"], "name": board["name"], "shortLink": board["shortLink"]}
+
+
+def _item_id(checklist_id: str, index: int) -> str:
+    """The id of a checklist's ``index``-th item: created with the checklist, unique
+    (ids made from a counter use the seed's byte after the time; these a digest)."""
+    digest = hashlib.blake2b(f"{checklist_id}:{index}".encode(), digest_size=8).hexdigest()
+    return checklist_id[:8] + digest
