@@ -178,7 +178,10 @@ def _shape(
             }
         }
     if kind == "array":
-        return {"a": _shape(document, schema.get("items", {}), depth + 1, patterns)}
+        items = schema.get("items", {})
+        if isinstance(items, list):  # Slack's "an array of any of these"
+            items = {"anyOf": items}
+        return {"a": _shape(document, items, depth + 1, patterns)}
     shape: dict[str, Any] = {"t": kind or "string"}
     if "format" in schema:
         shape["f"] = schema["format"]

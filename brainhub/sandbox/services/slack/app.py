@@ -44,6 +44,7 @@ Behaviour worth knowing:
 from __future__ import annotations
 
 import random
+import re
 import string
 from collections.abc import Mapping
 from pathlib import Path
@@ -121,6 +122,8 @@ USERS_WITHOUT_LIMIT_MAX = 1_000
 #: Methods that answer without a token.
 OPEN_METHODS = ("api.test",)
 TEAM_DOMAIN = "acme-chat"
+#: Slack's file ids (files are shaped answers: any id of this form names one).
+FILE_ID = re.compile(r"F[A-Z0-9]{8,}")
 
 
 def _method(path: str) -> str:
@@ -253,6 +256,8 @@ class SlackEmulator(KitEmulator):
             self._visible_channel(params)
         if params.get("user"):
             self._user(params["user"])
+        if params.get("file") and not FILE_ID.fullmatch(params["file"]):
+            fail("file_not_found")
         context = self.shape_context(request, values)
         seed = "|".join([path, *(f"{k}={v}" for k, v in sorted(params.items()) if k != "token")])
         return {"ok": True, **self.shaper().fill(documented.shape, context, seed)}
@@ -317,7 +322,6 @@ class SlackEmulator(KitEmulator):
                     "image_default": False,
                 },
                 "avatar_base_url": "https://ca.slack-edge.com/",
-                "is_verified": False,
                 "created": BASE_TS - 500 * DAY_S,
                 "date_create": BASE_TS - 500 * DAY_S,
                 "deleted": False,
