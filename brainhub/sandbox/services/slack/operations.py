@@ -66,6 +66,8 @@ _SHAPED = (
     "team.billableInfo",
     "team.integrationLogs",
     "team.profile.get",
+    # Sign in with Slack's identity of the token's user (identity.* user tokens)
+    "users.identity",
 )
 
 _LEFT_OUT = {
@@ -120,7 +122,6 @@ _LEFT_OUT = {
     "oauth.token": "OAuth code exchange: needs the app's client secret",
     "oauth.v2.access": "OAuth code exchange: needs the app's client secret",
     "rtm.connect": "opens a real-time messaging websocket, not a read of workspace data",
-    "users.identity": "Sign in with Slack: only for identity.* user tokens, not bot tokens",
 }
 
 
