@@ -64,6 +64,7 @@ from brainhub.sandbox.services.slack.arguments import (
     page_of,
     ts_page,
 )
+from brainhub.sandbox.services.slack.completion import complete_workspace
 from brainhub.sandbox.services.slack.errors import error_response, fail, missing_argument
 from brainhub.sandbox.services.slack.operations import OPERATIONS
 from brainhub.sandbox.services.slack.shaping import SlackShaper
@@ -153,6 +154,7 @@ class SlackEmulator(KitEmulator):
         self.workspace: Workspace = WorkspaceBuilder(SIZES[self.size], self.rng).build(
             self.generation
         )
+        complete_workspace(self.workspace, self.shaper(), self.surface())
         rng = random.Random(f"slack:{self.seed}:token")
         secret = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(24))
         digits = "".join(rng.choice(string.digits) for _ in range(13))
@@ -173,8 +175,10 @@ class SlackEmulator(KitEmulator):
 
     def changes(self, since_generation: int) -> dict[str, int]:
         before = SlackEmulator(seed=self.seed, size=self.size, generation=since_generation)
-        old_users = {u["id"]: u for u in before.workspace.users}
-        changed_users = sum(1 for u in self.workspace.users if old_users.get(u["id"]) != u)
+        old_users = {u["id"]: _as_edited(u) for u in before.workspace.users}
+        changed_users = sum(
+            1 for u in self.workspace.users if old_users.get(u["id"]) != _as_edited(u)
+        )
         deactivated = sum(
             1
             for u in self.workspace.users
@@ -272,6 +276,8 @@ class SlackEmulator(KitEmulator):
         return {
             "team_id": ws.team_id,
             "user_id": params.get("user") or ws.bot_user_id,
+            # fields named ``user`` without a documented pattern (a file's owner)
+            "user": params.get("user") or ws.bot_user_id,
             "bot_id": ws.bot_id,
             "app_id": _app_id(ws),
             "channel_id": channel.id,
@@ -566,6 +572,13 @@ class SlackEmulator(KitEmulator):
         if request.method == "POST":
             return str(call_arguments(request).get("token", ""))
         return ""
+
+
+def _as_edited(user: dict[str, Any]) -> dict[str, Any]:
+    """A user as its owner edits it: without what follows from other objects (the
+    number of channels the user is in)."""
+    profile = {k: v for k, v in user["profile"].items() if k != "memberships_count"}
+    return {**user, "profile": profile}
 
 
 def _app_id(ws: Workspace) -> str:

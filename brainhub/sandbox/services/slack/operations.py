@@ -44,9 +44,23 @@ _HANDLED = {
     "users.lookupByEmail": "users_lookup_by_email",
     "users.profile.get": "users_profile_get",
 }
-#: Answers a completed object would falsify: a message's thread fields are only present
-#: on thread parents and replies, so history and replies are sent as modelled.
-_AS_MODELLED = {"conversations.history", "conversations.replies", "api.test", "emoji.list"}
+#: Answers sent as modelled: users and conversations are completed once when the workspace
+#: is built (``completion.py``), so that every method answers the same object; a message's
+#: thread fields are only present on thread parents and replies, so history and replies
+#: are not completed at all; api.test and emoji.list have no documented fields to add.
+_AS_MODELLED = {
+    "conversations.history",
+    "conversations.replies",
+    "conversations.list",
+    "conversations.info",
+    "users.conversations",
+    "users.list",
+    "users.info",
+    "users.lookupByEmail",
+    "users.profile.get",
+    "api.test",
+    "emoji.list",
+}
 _SHAPED = (
     "calls.info",
     "chat.scheduledMessages.list",
