@@ -20,6 +20,7 @@ from brainhub.cli import main
 from brainhub.sandbox.kit.coverage import coverage
 from brainhub.sandbox.kit.surface import derive_surface
 from brainhub.sandbox.services.slack import SlackEmulator
+from brainhub.sandbox.services.slack.errors import ERRORS
 from brainhub.sandbox.services.slack.operations import OPERATIONS
 from tests.support.conformance import declared_operations, documented_gets
 from tests.support.slack_reference import ABSENT_REASON, DOCUMENT, PREFIX, load_document
@@ -107,3 +108,20 @@ def test_coverage_reports_every_served_method_routed_and_none_missing():
     text = CliRunner().invoke(main, ["sandbox", "coverage", "slack"])
     assert text.exit_code == 0
     assert text.output.startswith("slack: 39 of 80 documented GET operations served, 41 left out")
+
+
+def test_the_error_table_holds_slacks_documented_codes(document):
+    documented: set[str] = set()
+    for item in document["paths"].values():
+        for operation in item.values():
+            error = operation["responses"]["default"]["schema"].get("properties", {}).get("error")
+            documented.update((error or {}).get("enum", ()))
+    beyond_the_document = {
+        "no_such_subteam",  # usergroups.users.list of an unknown group (method page)
+        "ratelimited",  # the 429 body (rate-limits guide)
+        "unknown_method",  # the 404 body of a method that does not exist
+    }
+    assert set(ERRORS.errors) - documented == beyond_the_document
+    assert all(e.body == {"ok": False, "error": e.name} for e in ERRORS.errors.values())
+    statuses = {e.name: e.status for e in ERRORS.errors.values() if e.status != 200}
+    assert statuses == {"ratelimited": 429, "unknown_method": 404, "internal_error": 500}
