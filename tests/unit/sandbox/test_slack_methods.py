@@ -175,9 +175,9 @@ def test_objects_carry_every_documented_field(slack):
 
 def test_shaped_answers_carry_the_workspaces_ids_in_slacks_forms(slack):
     ws = slack.workspace
-    channel = ws.visible_channels()[1]
-    pins = call(slack, "pins.list", channel=channel.id)
-    assert pins["ok"] is True
+    stars = call(slack, "stars.list")["items"]
+    assert stars
+    assert {item["channel"] for item in stars} <= {c.id for c in ws.visible_channels()}
     files = call(slack, "files.list")["files"]
     assert files
     assert all(re.fullmatch(r"F[A-Z0-9]{8,}", f["id"]) for f in files)
@@ -191,3 +191,49 @@ def test_shaped_answers_carry_the_workspaces_ids_in_slacks_forms(slack):
 
 def test_every_served_method_has_a_rate_limit_tier():
     assert {op.path.lstrip("/") for op in OPERATIONS.served} <= set(METHOD_TIERS)
+
+
+def test_reactions_list_pages_every_message_the_user_reacted_to(slack):
+    ws = slack.workspace
+    person = next(
+        u["id"]
+        for u in ws.users
+        if sum(
+            1
+            for c in ws.channels
+            if c.readable
+            for m in c.messages
+            for r in m.get("reactions", ())
+            if u["id"] in r["users"]
+        )
+        > 2
+    )
+    expected = {
+        (c.id, m["ts"])
+        for c in ws.visible_channels()
+        if c.readable
+        for m in c.messages
+        if any(person in r["users"] for r in m.get("reactions", ()))
+    }
+    seen, cursor = [], ""
+    while True:
+        page = call(slack, "reactions.list", user=person, limit=2, cursor=cursor)
+        assert page["paging"]["total"] == len(expected)
+        seen += [(item["channel"], item["message"]["ts"]) for item in page["items"]]
+        cursor = page["response_metadata"]["next_cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted(expected)
+    assert len(seen) == len(set(seen))
+    channel_id, ts = seen[0]
+    got = call(slack, "reactions.get", channel=channel_id, timestamp=ts)
+    assert got["type"] == "message"
+    assert got["message"] == next(m for m in ws.channel(channel_id).messages if m["ts"] == ts)
+    assert call(slack, "reactions.get")["error"] == "no_item_specified"
+
+
+def test_nothing_is_pinned_anywhere_as_history_says(slack):
+    for channel in (c for c in slack.workspace.visible_channels() if c.readable):
+        assert call(slack, "pins.list", channel=channel.id)["items"] == []
+        assert call(slack, "conversations.history", channel=channel.id, limit=1)["pin_count"] == 0
+        assert call(slack, "conversations.info", channel=channel.id)["channel"]["has_pins"] is False

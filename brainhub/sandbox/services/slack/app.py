@@ -438,6 +438,62 @@ class SlackEmulator(KitEmulator):
             fail("message_not_found")
         return {"ok": True, "channel": channel.id, "permalink": link}
 
+    # ------------------------------------------------------------------ pins, reactions
+
+    def pins_list(self, request: Request) -> Any:
+        """Nothing is pinned in the workspace (``pin_count`` 0, ``has_pins`` false)."""
+        params = call_arguments(request)
+        if not params.get("channel"):
+            missing_argument("channel")
+        self._visible_channel(params)
+        return {"ok": True, "items": []}
+
+    def reactions_get(self, request: Request, **values: Any) -> Any:
+        params = call_arguments(request)
+        if not params.get("channel") and params.get("file"):
+            return self.shaped(request, "GET /reactions.get", values)  # files are shaped
+        if not params.get("channel") or not params.get("timestamp"):
+            fail("no_item_specified")
+        channel = self._readable_channel(params)
+        ts = params["timestamp"]
+        thread = [m for replies in channel.replies.values() for m in replies]
+        message = next((m for m in [*channel.messages, *thread] if m["ts"] == ts), None)
+        if message is None:
+            fail("message_not_found")
+        return {"ok": True, "type": "message", "channel": channel.id, "message": message}
+
+    def reactions_list(self, request: Request) -> Any:
+        params = call_arguments(request)
+        ws = self.workspace
+        user = self._user(params.get("user") or ws.bot_user_id)
+        items = [
+            {"type": "message", "channel": channel.id, "message": message}
+            for channel in ws.visible_channels()
+            if channel.readable
+            for message in reversed(channel.messages)
+            if any(user["id"] in r["users"] for r in message.get("reactions", ()))
+        ]
+        page, next_cursor = page_of(
+            items,
+            params,
+            "reactions",
+            default=100,
+            maximum=1000,
+            key=lambda item: f"{item['channel']}/{item['message']['ts']}",
+        )
+        limit = max(1, len(page))
+        return {
+            "ok": True,
+            "items": page,
+            "paging": {
+                "count": limit,
+                "total": len(items),
+                "page": 1 + items.index(page[0]) // limit if page else 1,
+                "pages": max(1, -(-len(items) // limit)),
+            },
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
     # ------------------------------------------------------------------ users
 
     def users_list(self, request: Request) -> Any:

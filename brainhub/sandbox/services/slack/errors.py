@@ -35,6 +35,7 @@ _CODES: dict[str, tuple[int, str]] = {
     "bot_not_found": (200, "no bot with that id"),
     "no_such_subteam": (200, "no user group with that id"),
     "file_not_found": (200, "no file with that id"),
+    "no_item_specified": (200, "reactions.get without channel and timestamp, or file"),
     "team_not_found": (200, "a team other than the token's"),
     "invalid_cursor": (200, "a cursor this method did not issue"),
     "invalid_limit": (200, "a limit that is not a whole number from 1 to 1000"),
