@@ -81,7 +81,7 @@ def test_a_missing_required_argument_is_invalid_arguments(slack):
         "error": "invalid_arguments",
         "response_metadata": {"messages": ["[ERROR] missing required field: usergroup"]},
     }
-    shaped = Client(slack).post("/api/search.messages", data={}, headers=_bearer(slack))
+    shaped = Client(slack).post("/api/calls.info", data={}, headers=_bearer(slack))
     assert _json(shaped)["error"] == "invalid_arguments"
 
 

@@ -237,3 +237,34 @@ def test_nothing_is_pinned_anywhere_as_history_says(slack):
         assert call(slack, "pins.list", channel=channel.id)["items"] == []
         assert call(slack, "conversations.history", channel=channel.id, limit=1)["pin_count"] == 0
         assert call(slack, "conversations.info", channel=channel.id)["channel"]["has_pins"] is False
+
+
+def test_search_finds_readable_messages_by_words_channel_and_author(slack):
+    ws = slack.workspace
+    readable = [c for c in ws.visible_channels() if c.readable]
+    everything = [
+        (c, m)
+        for c in readable
+        for m in [*c.messages, *(r for rs in c.replies.values() for r in rs)]
+    ]
+    word = "checkout"
+    expected = sorted(
+        (m["ts"] for _, m in everything if word in m.get("text", "").lower()), reverse=True
+    )
+    found = call(slack, "search.messages", query=word.upper(), count=100)["messages"]
+    assert found["total"] == len(expected) > 0
+    assert [m["ts"] for m in found["matches"]] == expected[:100]
+    channel, message = next((c, m) for c, m in everything if "user" in m)
+    author = next(u["name"] for u in ws.users if u["id"] == message["user"])
+    narrowed = call(slack, "search.messages", query=f"in:#{channel.data['name']} from:@{author}")
+    matches = narrowed["messages"]["matches"]
+    assert matches
+    assert {(m["channel"]["id"], m["user"]) for m in matches} == {(channel.id, message["user"])}
+    paged = call(slack, "search.messages", query=word, count=2, page=2)["messages"]
+    assert [m["ts"] for m in paged["matches"]] == expected[2:4]
+    assert paged["paging"] == {
+        "count": 2,
+        "total": len(expected),
+        "page": 2,
+        "pages": -(-len(expected) // 2),
+    }

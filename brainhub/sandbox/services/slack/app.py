@@ -4,11 +4,11 @@ and rate-limit tiers.
 Written from Slack's Web API reference (its OpenAPI document and method pages). Base path
 ``/api``; every method is ``/api/<method>``, called with GET (query) or POST (form or JSON
 body). ``operations.py`` lists every method the document has: the read methods a bot
-token of one workspace can call are served (conversations, users, user groups, team,
-bots, emoji, do-not-disturb, permalinks by hand; files, pins, reactions, stars,
-reminders, search, calls and the team logs shaped from the documented answers with the
-workspace's ids); admin, app-management, OAuth and write methods are left out with the
-reason.
+token of one workspace can call are served: conversations, users, user groups, team,
+bots, emoji, do-not-disturb, permalinks, pins, reactions and search from the workspace;
+files, stars, reminders, calls, scheduled messages, identity and the team logs shaped from
+the documented answers with the workspace's ids. Admin, app-management, OAuth and write
+methods are left out with the reason.
 
 Behaviour worth knowing:
 
@@ -67,6 +67,7 @@ from brainhub.sandbox.services.slack.arguments import (
 from brainhub.sandbox.services.slack.completion import complete_workspace
 from brainhub.sandbox.services.slack.errors import error_response, fail, missing_argument
 from brainhub.sandbox.services.slack.operations import OPERATIONS
+from brainhub.sandbox.services.slack.search import search_messages
 from brainhub.sandbox.services.slack.shaping import SlackShaper
 from brainhub.sandbox.services.slack.tiers import TieredRateLimiter, tier_of
 from brainhub.sandbox.services.slack.workspace import (
@@ -493,6 +494,12 @@ class SlackEmulator(KitEmulator):
             },
             "response_metadata": {"next_cursor": next_cursor},
         }
+
+    def search_messages(self, request: Request) -> Any:
+        params = call_arguments(request)
+        if not params.get("query"):
+            missing_argument("query")
+        return search_messages(self.workspace, params, TEAM_DOMAIN)
 
     # ------------------------------------------------------------------ users
 
