@@ -268,3 +268,13 @@ def test_search_finds_readable_messages_by_words_channel_and_author(slack):
         "page": 2,
         "pages": -(-len(expected) // 2),
     }
+
+
+@pytest.mark.parametrize("generation", [0, 3])
+def test_every_active_account_has_a_whole_second_time_zone_offset(generation):
+    ws = SlackEmulator(size="demo", generation=generation).workspace
+    for user in ws.users:
+        if user["deleted"]:
+            continue
+        assert isinstance(user["tz_offset"], int), user["name"]
+        assert "/" in user["tz"], user["name"]

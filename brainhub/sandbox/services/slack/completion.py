@@ -87,6 +87,10 @@ def _user(
         "status_default_emoji": "",
     }
     defaults: dict[str, Any] = {
+        # bots keep the time zone of the workspace's primary region
+        "tz": "America/Los_Angeles",
+        "tz_label": "Pacific Standard Time",
+        "tz_offset": -28800,
         "team": ws.team_id,
         "locale": "en-US",
         "presence": directory.presence(ws, user),
