@@ -17,6 +17,7 @@ from pathlib import Path
 from brainhub.sandbox.kit.surface import derive_surface
 
 PREFIXES = {"clickup": "/v2", "notion": "/v1"}
+
 #: Slack's Swagger 2.0 document names its methods at the root (``/conversations.list``,
 #: base path ``/api``); its ids have documented patterns (``^[UW][A-Z0-9]{2,}$``) that
 #: shaped answers must follow.
