@@ -182,6 +182,7 @@ def test_shaped_answers_carry_the_workspaces_ids_in_slacks_forms(slack):
     assert files
     assert all(re.fullmatch(r"F[A-Z0-9]{8,}", f["id"]) for f in files)
     assert all(f["user"] == ws.bot_user_id for f in files)
+    assert all(f["mimetype"] == "image/png" and f["filetype"] == "png" for f in files)
     assert all(f["created"] < 10**11 for f in files), "times are epoch seconds"
     info = call(slack, "files.info", file=files[0]["id"])["file"]
     assert info["id"] == files[0]["id"]

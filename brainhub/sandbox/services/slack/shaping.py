@@ -75,6 +75,28 @@ PATTERN_VALUES: dict[str, Callable[[Mapping[str, Any], int], str]] = {
 }
 
 
+#: Values of Slack's string fields by name where a made-up text would be implausible.
+NAMED_VALUES: dict[str, str] = {
+    "mimetype": "image/png",
+    "filetype": "png",
+    "pretty_type": "PNG",
+    "mode": "hosted",
+    "external_type": "",
+    "external_id": "",
+    "preview": "",
+    "thumb_tiny": "",
+    "subtype": "",
+    "locale": "en-US",
+    "domain": "acme-chat",
+    "email_domain": "acme.test",
+    "discoverable": "closed",
+    "pay_prod_cur": "USD",
+    "two_factor_type": "app",
+    "presence": "active",
+    "enterprise_name": "",
+}
+
+
 class SlackShaper(Shaper):
     """A :class:`~brainhub.sandbox.kit.shapes.Shaper` that honours Slack's id patterns
     and writes times in epoch seconds; ``base_ts`` is the dataset's "now"."""
@@ -94,6 +116,9 @@ class SlackShaper(Shaper):
             make = PATTERN_VALUES.get(pattern)
             if make is not None:
                 return make({**context, "base_ts": self.base_ts}, _digest(path))
+        plain = shape.get("t", "string") == "string" and not shape.get("e")
+        if plain and name in NAMED_VALUES and name not in context:
+            return NAMED_VALUES[name]
         value = super()._scalar(shape, name, parent, context, path)
         if isinstance(value, int) and not isinstance(value, bool) and value > _MS_THRESHOLD:
             return value // 1000  # Slack's times are epoch seconds
