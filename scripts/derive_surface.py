@@ -1,6 +1,7 @@
 """Derive a vendor's documented read surface (our own table) from its OpenAPI document.
 
     python scripts/derive_surface.py clickup ../shared/apis/clickup/clickup-api-v2-reference.json
+    python scripts/derive_surface.py slack ../shared/apis/slack/slack_web_openapi_v2.json
 
 writes ``brainhub/sandbox/services/<service>/surface.json``: paths, query parameters and
 response shapes (names, types, enums) of every documented GET operation. The document
@@ -25,6 +26,12 @@ PREFIXES = {
     "trello": "",
 }
 
+#: Slack's Swagger 2.0 document names its methods at the root (``/conversations.list``,
+#: base path ``/api``); its ids have documented patterns (``^[UW][A-Z0-9]{2,}$``) that
+#: shaped answers must follow.
+PREFIXES["slack"] = ""
+PATTERNS = {"slack"}
+
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] not in PREFIXES:
@@ -36,7 +43,7 @@ def main(argv: list[str]) -> int:
     except (OSError, ValueError) as exc:
         print(f"{source}: cannot read an OpenAPI JSON document: {exc}", file=sys.stderr)
         return 2
-    surface = derive_surface(document, PREFIXES[service])
+    surface = derive_surface(document, PREFIXES[service], patterns=service in PATTERNS)
     target = Path(__file__).resolve().parents[1] / "brainhub/sandbox/services" / service
     out = target / "surface.json"
     out.write_text(json.dumps(surface, indent=1, sort_keys=True) + "\n", encoding="utf-8")

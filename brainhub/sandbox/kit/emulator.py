@@ -73,6 +73,10 @@ class KitEmulator(Emulator):
         """The dataset's "now" in epoch ms, for shaped dates."""
         return 1_772_323_200_000
 
+    def shaper(self) -> Shaper:
+        """What fills and completes this vendor's shapes (a vendor may refine it)."""
+        return self.shaper_class(self.shape_base_ms(), self.shape_host)
+
     # ------------------------------------------------------------------ machinery
 
     @classmethod
@@ -92,8 +96,7 @@ class KitEmulator(Emulator):
             return result
         context = self.shape_context(request, values)
         seed = "|".join([operation.key, *(f"{k}={v}" for k, v in sorted(values.items()))])
-        shaper = self.shaper_class(self.shape_base_ms(), self.shape_host)
-        return shaper.complete(documented.shape, result, context, seed)
+        return self.shaper().complete(documented.shape, result, context, seed)
 
     def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
         """The documented answer of operation ``key``, filled for this request."""
@@ -110,9 +113,7 @@ class KitEmulator(Emulator):
         self.check_path_ids({**named_in_query, **values})
         context = self.shape_context(request, values)
         seed = "|".join([key, *(f"{k}={v}" for k, v in sorted(values.items()))])
-        return self.shaper_class(self.shape_base_ms(), self.shape_host).fill(
-            documented.shape, context, seed
-        )
+        return self.shaper().fill(documented.shape, context, seed)
 
     def dress(self, request: Request, response: Response) -> Response:
         return self.manners.apply(request, response)

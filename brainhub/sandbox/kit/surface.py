@@ -61,8 +61,17 @@ def load_surface(path: Path) -> dict[str, DocumentedOperation]:
     return operations
 
 
-def derive_surface(document: Mapping[str, Any], prefix: str, methods: tuple[str, ...] = ("get",)):
-    """Our table of ``document``'s operations with ``methods`` under ``prefix``."""
+def derive_surface(
+    document: Mapping[str, Any],
+    prefix: str,
+    methods: tuple[str, ...] = ("get",),
+    patterns: bool = False,
+):
+    """Our table of ``document``'s operations with ``methods`` under ``prefix``.
+
+    OpenAPI 3 and Swagger 2.0 documents alike (Swagger 2 puts a parameter's type on the
+    parameter and a response's schema on the response). With ``patterns`` a string's
+    documented ``pattern`` is kept as ``p`` (vendors whose ids have documented shapes)."""
     rows = []
     for raw_path, item in document.get("paths", {}).items():
         if not raw_path.startswith(prefix):
@@ -83,7 +92,7 @@ def derive_surface(document: Mapping[str, Any], prefix: str, methods: tuple[str,
                     "path": path,
                     "operation_id": operation.get("operationId", ""),
                     "query": [q for q in query if q is not None],
-                    "shape": _shape(document, _ok_schema(operation), 0),
+                    "shape": _shape(document, _ok_schema(operation), 0, patterns),
                 }
             )
     rows.sort(key=lambda row: (row["path"], row["method"]))
@@ -106,7 +115,8 @@ def _parameter(document: Mapping[str, Any], raw: Any) -> dict[str, Any] | None:
     parameter = _resolve(document, raw)
     if not isinstance(parameter, Mapping) or parameter.get("in") != "query":
         return None
-    schema = _resolve(document, parameter.get("schema", {}))
+    # Swagger 2.0 parameters carry their type themselves; OpenAPI 3 ones in ``schema``
+    schema = _resolve(document, parameter.get("schema", parameter))
     row: dict[str, Any] = {
         "name": parameter["name"],
         "required": bool(parameter.get("required")),
@@ -121,6 +131,8 @@ def _parameter(document: Mapping[str, Any], raw: Any) -> dict[str, Any] | None:
 
 def _ok_schema(operation: Mapping[str, Any]) -> Any:
     response = operation.get("responses", {}).get("200", {})
+    if "schema" in response:  # Swagger 2.0
+        return response["schema"]
     content = response.get("content", {})
     for media in ("application/json", *content):
         if media in content:
@@ -138,27 +150,38 @@ def _first_type(schema: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def _shape(document: Mapping[str, Any], raw: Any, depth: int) -> dict[str, Any]:
+def _shape(
+    document: Mapping[str, Any], raw: Any, depth: int, patterns: bool = False
+) -> dict[str, Any]:
     schema = _resolve(document, raw)
     if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
         return {"t": "string"}
-    for combinator in ("oneOf", "anyOf"):
-        if combinator in schema:
+    for combinator in ("oneOf", "anyOf", "items"):
+        # some documents (Slack's) write alternatives as ``items: [a, b]`` on a schema
+        # that is no array; they are read as ``anyOf``
+        if isinstance(schema.get(combinator), list) and schema.get("type") != "array":
             branches = [_resolve(document, b) for b in schema[combinator]]
             usable = [b for b in branches if b and _first_type(b) != "null"]
-            return _shape(document, usable[0] if usable else {}, depth + 1)
+            return _shape(document, usable[0] if usable else {}, depth + 1, patterns)
     if "allOf" in schema:
         merged: dict[str, Any] = {}
         for branch in schema["allOf"]:
-            part = _shape(document, branch, depth + 1)
+            part = _shape(document, branch, depth + 1, patterns)
             merged.update(part.get("o", {}))
         return {"o": merged}
     kind = _first_type(schema)
     if kind == "object" or (kind is None and "properties" in schema):
         properties = schema.get("properties", {})
-        return {"o": {name: _shape(document, sub, depth + 1) for name, sub in properties.items()}}
+        return {
+            "o": {
+                name: _shape(document, sub, depth + 1, patterns) for name, sub in properties.items()
+            }
+        }
     if kind == "array":
-        return {"a": _shape(document, schema.get("items", {}), depth + 1)}
+        items = schema.get("items", {})
+        if isinstance(items, list):  # Slack's "an array of any of these"
+            items = {"anyOf": items}
+        return {"a": _shape(document, items, depth + 1, patterns)}
     shape: dict[str, Any] = {"t": kind or "string"}
     if "format" in schema:
         shape["f"] = schema["format"]
@@ -166,4 +189,6 @@ def _shape(document: Mapping[str, Any], raw: Any, depth: int) -> dict[str, Any]:
         shape["e"] = list(schema["enum"])
     elif "const" in schema:
         shape["e"] = [schema["const"]]
+    if patterns and "pattern" in schema:
+        shape["p"] = schema["pattern"]
     return shape

@@ -1,25 +1,31 @@
-"""The Slack Web API emulator: methods, envelopes, cursors, errors and rate-limit tiers.
+"""The Slack Web API emulator, on the emulator kit: methods, envelopes, cursors, errors
+and rate-limit tiers.
 
-Written from Slack's Web API reference (the OpenAPI document of the Web API and the method
-pages). Base path ``/api``; every method is ``/api/<method>``, called with GET (query) or
-POST (form or JSON body).
-
-Methods: ``auth.test``, ``conversations.list``, ``conversations.history``,
-``conversations.replies``, ``users.list``.
+Written from Slack's Web API reference (its OpenAPI document and method pages). Base path
+``/api``; every method is ``/api/<method>``, called with GET (query) or POST (form or JSON
+body). ``operations.py`` lists every method the document has: the read methods a bot
+token of one workspace can call are served: conversations, users, user groups, team,
+bots, emoji, do-not-disturb, permalinks, pins, reactions and search from the workspace;
+files, stars, reminders, calls, scheduled messages, identity and the team logs shaped from
+the documented answers with the workspace's ids. Admin, app-management, OAuth and write
+methods are left out with the reason.
 
 Behaviour worth knowing:
 
-- Every answer is HTTP **200** with ``{"ok": true, …}`` or ``{"ok": false, "error": "…"}``:
-  no token → ``not_authed``; a wrong one → ``invalid_auth``; history of a channel the bot
-  is not in → ``not_in_channel``; unknown channel → ``channel_not_found``; unknown thread →
-  ``thread_not_found``; a bad cursor → ``invalid_cursor``; bad ``oldest``/``latest`` →
-  ``invalid_ts_oldest``/``invalid_ts_latest``. Only rate limiting uses a status code: **429**
-  with ``Retry-After`` (seconds) and ``{"ok": false, "error": "ratelimited"}``; an unknown
-  method is HTTP 404 ``unknown_method``.
+- Every answer is HTTP **200** with ``{"ok": true, …}`` or ``{"ok": false, "error": "…"}``
+  (``errors.py``): no token → ``not_authed``; a wrong one → ``invalid_auth``; history of a
+  channel the bot is not in → ``not_in_channel``; unknown channel → ``channel_not_found``;
+  unknown thread → ``thread_not_found``; unknown user → ``user_not_found``; a bad cursor →
+  ``invalid_cursor``; bad ``oldest``/``latest`` → ``invalid_ts_oldest``/
+  ``invalid_ts_latest``; a missing required argument → ``invalid_arguments``. Only rate
+  limiting uses a status code: **429** with ``Retry-After`` (seconds) and
+  ``{"ok": false, "error": "ratelimited"}``; an unknown method is HTTP 404
+  ``unknown_method``. ``api.test`` needs no token and echoes its arguments.
 - Auth: ``Authorization: Bearer xoxb-…`` or a ``token`` field in a POST body.
-- Rate limits per method tier and token, per minute: tier 2 (``conversations.list``,
-  ``users.list``) 20, tier 3 (``conversations.history``/``replies``) 50, tier 4
-  (``auth.test``) 100. ``rate_limit=N`` (or ``N/min``, ``N/2s``…) gives every tier N per window.
+- Rate limits per method tier and token, per minute (``tiers.py``): tier 2
+  (``conversations.list``, ``users.list``…) 20, tier 3 (``conversations.history``/
+  ``replies``…) 50, tier 4 (``auth.test``…) 100. ``rate_limit=N`` (or ``N/min``,
+  ``N/2s``…) gives every tier N per window.
 - Paging: ``limit`` + ``cursor``; the next cursor is ``response_metadata.next_cursor``
   (``""`` on the last page of lists). ``conversations.list`` drops archived channels
   *after* cutting the page when ``exclude_archived=true``, so pages may come back short
@@ -30,59 +36,103 @@ Behaviour worth knowing:
   ``conversations.replies``, whose first item is the thread's parent).
 - Bot token view: ``conversations.list`` shows every public channel and the private
   channels the bot is in; ``is_member`` says whose history it may read.
+- Objects carry every field Slack documents for them: fields the workspace does not model
+  are completed from the documented shape (ids of the documented patterns, times in epoch
+  seconds); messages are sent as modelled, since thread fields mark thread parents only.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import random
+import re
 import string
-from collections.abc import Callable
-from decimal import Decimal
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from werkzeug.routing import Rule
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
-from brainhub.sandbox.emulator import Emulator
-from brainhub.sandbox.kit.manners import HttpManners
-from brainhub.sandbox.params import finite_number
+from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.surface import normalised
 from brainhub.sandbox.ratelimit import RateLimitDecision
+from brainhub.sandbox.services.slack import directory
+from brainhub.sandbox.services.slack.arguments import (
+    between,
+    call_arguments,
+    flag,
+    page_of,
+    ts_page,
+)
+from brainhub.sandbox.services.slack.completion import complete_workspace
+from brainhub.sandbox.services.slack.errors import error_response, fail, missing_argument
+from brainhub.sandbox.services.slack.operations import OPERATIONS
+from brainhub.sandbox.services.slack.search import search_messages
+from brainhub.sandbox.services.slack.shaping import SlackShaper
 from brainhub.sandbox.services.slack.tiers import TieredRateLimiter, tier_of
 from brainhub.sandbox.services.slack.workspace import (
     BASE_TS,
     DAY_S,
     SIZES,
+    Channel,
     Workspace,
     WorkspaceBuilder,
 )
 
-SCOPES = "channels:history,channels:read,groups:history,groups:read,users:read,users:read.email"
+SCOPES = ",".join(
+    (
+        "channels:history",
+        "channels:read",
+        "groups:history",
+        "groups:read",
+        "users:read",
+        "users:read.email",
+        "users.profile:read",
+        "team:read",
+        "usergroups:read",
+        "emoji:read",
+        "dnd:read",
+        "bots:read",
+        "files:read",
+        "pins:read",
+        "reactions:read",
+        "reminders:read",
+        "calls:read",
+    )
+)
 ACCEPTED_SCOPES = {
     "conversations.list": "channels:read,groups:read,im:read,mpim:read",
+    "conversations.info": "channels:read,groups:read,im:read,mpim:read",
+    "conversations.members": "channels:read,groups:read,im:read,mpim:read",
+    "users.conversations": "channels:read,groups:read,im:read,mpim:read",
     "conversations.history": "channels:history,groups:history,im:history,mpim:history",
     "conversations.replies": "channels:history,groups:history,im:history,mpim:history",
     "users.list": "users:read",
+    "users.info": "users:read",
+    "users.getPresence": "users:read",
+    "users.lookupByEmail": "users:read.email",
+    "users.profile.get": "users.profile:read",
+    "team.info": "team:read",
+    "usergroups.list": "usergroups:read",
+    "usergroups.users.list": "usergroups:read",
+    "emoji.list": "emoji:read",
+    "dnd.info": "dnd:read",
+    "bots.info": "users:read",
 }
 CHANNEL_TYPES = ("public_channel", "private_channel", "mpim", "im")
 USERS_WITHOUT_LIMIT_MAX = 1_000
-
-
-class SlackCallError(Exception):
-    """A Web API error: answered as HTTP 200 ``{"ok": false, "error": code}``."""
-
-    def __init__(self, code: str, **extra: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.extra = extra
+#: Methods that answer without a token.
+OPEN_METHODS = ("api.test",)
+TEAM_DOMAIN = "acme-chat"
+#: Slack's file ids (files are shaped answers: any id of this form names one).
+FILE_ID = re.compile(r"F[A-Z0-9]{8,}")
 
 
 def _method(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 
-class SlackEmulator(Emulator):
+class SlackEmulator(KitEmulator):
     """Slack's Web API with a seeded workspace; see the module docstring for its behaviour."""
 
     service = "slack"
@@ -90,16 +140,11 @@ class SlackEmulator(Emulator):
     size_names = tuple(SIZES)
     default_rate_limit = 50
     rate_limit_window_s = 60.0
-    routes = tuple(
-        Rule(f"/{name}", endpoint=name.replace(".", "_"), methods=["GET", "POST"])
-        for name in (
-            "auth.test",
-            "conversations.list",
-            "conversations.history",
-            "conversations.replies",
-            "users.list",
-        )
-    )
+    operations = OPERATIONS
+    surface_file = Path(__file__).with_name("surface.json")
+    #: Slack's Web API answers JSON as ``application/json; charset=utf-8`` and gzips when asked.
+    manners = HttpManners(json_content_type="application/json; charset=utf-8", gzip_when_asked=True)
+    shape_host = f"{TEAM_DOMAIN}.slack.com"
 
     # ------------------------------------------------------------------ framework hooks
 
@@ -110,16 +155,11 @@ class SlackEmulator(Emulator):
         self.workspace: Workspace = WorkspaceBuilder(SIZES[self.size], self.rng).build(
             self.generation
         )
+        complete_workspace(self.workspace, self.shaper(), self.surface())
         rng = random.Random(f"slack:{self.seed}:token")
         secret = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(24))
         digits = "".join(rng.choice(string.digits) for _ in range(13))
         self._token = f"xoxb-{digits[:10]}-{digits}-{secret}"
-
-    #: Slack's Web API answers JSON as ``application/json; charset=utf-8`` and gzips when asked.
-    manners = HttpManners(json_content_type="application/json; charset=utf-8", gzip_when_asked=True)
-
-    def dress(self, request: Request, response: Response) -> Response:
-        return self.manners.apply(request, response)
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -136,8 +176,10 @@ class SlackEmulator(Emulator):
 
     def changes(self, since_generation: int) -> dict[str, int]:
         before = SlackEmulator(seed=self.seed, size=self.size, generation=since_generation)
-        old_users = {u["id"]: u for u in before.workspace.users}
-        changed_users = sum(1 for u in self.workspace.users if old_users.get(u["id"]) != u)
+        old_users = {u["id"]: _as_edited(u) for u in before.workspace.users}
+        changed_users = sum(
+            1 for u in self.workspace.users if old_users.get(u["id"]) != _as_edited(u)
+        )
         deactivated = sum(
             1
             for u in self.workspace.users
@@ -163,127 +205,427 @@ class SlackEmulator(Emulator):
         }
 
     def authenticate(self, request: Request) -> Response | None:
+        if _method(request.path) in OPEN_METHODS:
+            return None
         token = self._token_of(request)
         if not token:
-            return self._error_response("not_authed")
+            return error_response("not_authed")
         if token != self.credentials["api_token"]:
-            return self._error_response("invalid_auth")
+            return error_response("invalid_auth")
         return None
 
     def credential_key(self, request: Request) -> str:
         return f"{tier_of(_method(request.path))}|{self._token_of(request)}"
 
     def throttled_response(self, decision: RateLimitDecision) -> Response:
-        return self.json_response(
-            {"ok": False, "error": "ratelimited"},
-            status=429,
-            headers={"Retry-After": str(decision.retry_after_whole_s)},
-        )
+        response = error_response("ratelimited")
+        response.headers["Retry-After"] = str(decision.retry_after_whole_s)
+        return response
 
     def not_found_response(self, request: Request) -> Response:
-        body = {"ok": False, "error": "unknown_method", "req_method": _method(request.path)}
-        return self.json_response(body, status=404)
+        return error_response("unknown_method", req_method=_method(request.path))
 
     def server_error_response(self, status: int) -> Response:
         if status >= 502:
             return super().server_error_response(status)
-        return self.json_response({"ok": False, "error": "internal_error"}, status=status)
+        response = error_response("internal_error")
+        response.status_code = status
+        return response
 
-    # ---------------------------------------------------------------------- methods
+    # ------------------------------------------------------------------ kit hooks
 
-    def auth_test(self, request: Request) -> Response:
-        ws = self.workspace
-        return self._call(
-            request,
-            lambda params: {
-                "url": "https://acme-chat.slack.com/",
-                "team": ws.team_name,
-                "user": "brainhub",
-                "team_id": ws.team_id,
-                "user_id": ws.bot_user_id,
-                "bot_id": ws.bot_id,
-                "is_enterprise_install": False,
-            },
-        )
-
-    def conversations_list(self, request: Request) -> Response:
-        def answer(params: dict[str, str]) -> dict[str, Any]:
-            types = [t.strip() for t in params.get("types", "public_channel").split(",") if t]
-            if any(t not in CHANNEL_TYPES for t in types):
-                raise SlackCallError("invalid_types")
-            wanted = {"public_channel": False, "private_channel": True}
-            privacy = {wanted[t] for t in types if t in wanted}
-            channels = [
-                c.data for c in self.workspace.visible_channels() if c.data["is_private"] in privacy
-            ]
-            page, next_cursor = _page(channels, params, "team", default=100, maximum=1000)
-            if _flag(params, "exclude_archived"):
-                page = [c for c in page if not c["is_archived"]]
-            return {"channels": page, "response_metadata": {"next_cursor": next_cursor}}
-
-        return self._call(request, answer)
-
-    def users_list(self, request: Request) -> Response:
-        def answer(params: dict[str, str]) -> dict[str, Any]:
-            users = self.workspace.users
-            if not params.get("limit") and len(users) > USERS_WITHOUT_LIMIT_MAX:
-                raise SlackCallError("limit_required")
-            page, next_cursor = _page(users, params, "users", default=0, maximum=1000)
-            return {
-                "members": page,
-                "cache_ts": BASE_TS + self.generation * DAY_S,
-                "response_metadata": {"next_cursor": next_cursor},
-            }
-
-        return self._call(request, answer)
-
-    def conversations_history(self, request: Request) -> Response:
-        def answer(params: dict[str, str]) -> dict[str, Any]:
-            channel = self._readable_channel(params)
-            chosen = _between(channel.messages, params)
-            chosen.reverse()  # newest first
-            body = _ts_page(chosen, params)
-            body.update(pin_count=0, channel_actions_ts=None, channel_actions_count=0)
-            return body
-
-        return self._call(request, answer)
-
-    def conversations_replies(self, request: Request) -> Response:
-        def answer(params: dict[str, str]) -> dict[str, Any]:
-            channel = self._readable_channel(params)
-            ts = params.get("ts", "")
-            parent = next((m for m in channel.messages if m["ts"] == ts), None)
-            if parent is None:
-                raise SlackCallError("thread_not_found")
-            thread = [parent, *channel.replies.get(ts, [])]
-            return _ts_page(_between(thread, params), params)
-
-        return self._call(request, answer)
-
-    # ---------------------------------------------------------------------- helpers
-
-    def _call(self, request: Request, answer: Callable[[dict[str, str]], Any]) -> Response:
-        method = _method(request.path)
-        headers = {"X-OAuth-Scopes": SCOPES}
-        if method in ACCEPTED_SCOPES:
-            headers["X-Accepted-OAuth-Scopes"] = ACCEPTED_SCOPES[method]
+    def dispatch(self, endpoint: str, request: Request, values: Mapping[str, Any]) -> Any:
+        """Answers with the scope headers Slack sends; errors stop a handler (``fail``)."""
         try:
-            body = {"ok": True, **answer(_params(request))}
-        except SlackCallError as exc:
-            body = {"ok": False, "error": exc.code, **exc.extra}
-        with self.data_lock:
-            return self.json_response(body, headers=headers)
+            with self.data_lock:
+                result = super().dispatch(endpoint, request, values)
+        except HTTPException as exc:
+            result = exc.get_response(request.environ)
+        response = result if isinstance(result, Response) else self.json_response(result)
+        method = _method(request.path)
+        response.headers["X-OAuth-Scopes"] = SCOPES
+        if method in ACCEPTED_SCOPES:
+            response.headers["X-Accepted-OAuth-Scopes"] = ACCEPTED_SCOPES[method]
+        return response
 
-    def _readable_channel(self, params: dict[str, str]) -> Any:
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        """The documented answer of a method, from its arguments in query or body."""
+        path = key.partition(" ")[2]
+        documented = self.surface()[f"GET {normalised(path)}"]
+        params = call_arguments(request)
+        for parameter in documented.query:
+            name = parameter["name"]
+            if parameter["required"] and name != "token" and not params.get(name):
+                missing_argument(name)
+        if params.get("channel"):
+            self._visible_channel(params)
+        if params.get("user"):
+            self._user(params["user"])
+        if params.get("file") and not FILE_ID.fullmatch(params["file"]):
+            fail("file_not_found")
+        context = self.shape_context(request, values)
+        seed = "|".join([path, *(f"{k}={v}" for k, v in sorted(params.items()) if k != "token")])
+        return {"ok": True, **self.shaper().fill(documented.shape, context, seed)}
+
+    def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
+        ws = self.workspace
+        params = call_arguments(request)
+        visible = ws.visible_channels()
+        asked = ws.channel(params.get("channel", ""))
+        channel = asked if asked is not None and asked in visible else visible[0]
+        groups = directory.user_groups(ws)
+        return {
+            "team_id": ws.team_id,
+            "user_id": params.get("user") or ws.bot_user_id,
+            # fields named ``user`` without a documented pattern (a file's owner)
+            "user": params.get("user") or ws.bot_user_id,
+            "bot_id": ws.bot_id,
+            "app_id": _app_id(ws),
+            "channel_id": channel.id,
+            "usergroup_id": groups[0].id,
+            "file_id": params.get("file", ""),
+        }
+
+    def shaper(self) -> SlackShaper:
+        return SlackShaper(BASE_TS + self.generation * DAY_S, self.shape_host)
+
+    # ------------------------------------------------------------------ api, auth, team
+
+    def api_test(self, request: Request) -> Any:
+        args = {k: v for k, v in call_arguments(request).items() if k != "token"}
+        if args.get("error"):
+            return {"ok": False, "error": args["error"], "args": args}
+        return {"ok": True, "args": args}
+
+    def auth_test(self, request: Request) -> Any:
+        ws = self.workspace
+        return {
+            "ok": True,
+            "url": f"https://{TEAM_DOMAIN}.slack.com/",
+            "team": ws.team_name,
+            "user": "brainhub",
+            "team_id": ws.team_id,
+            "user_id": ws.bot_user_id,
+            "bot_id": ws.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def team_info(self, request: Request) -> Any:
+        ws = self.workspace
+        asked = call_arguments(request).get("team")
+        if asked and asked != ws.team_id:
+            fail("team_not_found")
+        icon = f"https://avatars.slack-edge.com/2023-01-01/{ws.team_id.lower()}"
+        owner = directory.active_people(ws)[0] if directory.active_people(ws) else ws.users[0]
+        return {
+            "ok": True,
+            "team": {
+                "id": ws.team_id,
+                "name": ws.team_name,
+                "domain": TEAM_DOMAIN,
+                "email_domain": "acme.test",
+                "icon": {
+                    **{f"image_{px}": f"{icon}_{px}.png" for px in (34, 44, 68, 88, 102, 132, 230)},
+                    "image_default": False,
+                },
+                "avatar_base_url": "https://ca.slack-edge.com/",
+                "created": BASE_TS - 500 * DAY_S,
+                "date_create": BASE_TS - 500 * DAY_S,
+                "deleted": False,
+                "archived": False,
+                "discoverable": "closed",
+                "plan": "std",
+                "locale": "en-US",
+                "primary_owner": {"id": owner["id"], "email": owner["profile"].get("email", "")},
+            },
+        }
+
+    def bots_info(self, request: Request) -> Any:
+        ws = self.workspace
+        if call_arguments(request).get("bot", ws.bot_id) != ws.bot_id:
+            fail("bot_not_found")
+        avatar = "https://avatars.slack-edge.com/2023-01-01/brainhub"
+        return {
+            "ok": True,
+            "bot": {
+                "id": ws.bot_id,
+                "deleted": False,
+                "name": "brainhub",
+                "updated": BASE_TS - 200 * DAY_S,
+                "app_id": _app_id(ws),
+                "user_id": ws.bot_user_id,
+                "icons": {f"image_{px}": f"{avatar}_{px}.png" for px in (36, 48, 72)},
+            },
+        }
+
+    def emoji_list(self, request: Request) -> Any:
+        return {
+            "ok": True,
+            "emoji": dict(directory.CUSTOM_EMOJI),
+            "cache_ts": f"{BASE_TS - 30 * DAY_S}.000000",
+        }
+
+    def dnd_info(self, request: Request) -> Any:
+        user = self._user(call_arguments(request).get("user") or self.workspace.bot_user_id)
+        day = BASE_TS + self.generation * DAY_S
+        start = day + 22 * 3_600 - int(user.get("tz_offset", 0))
+        enabled = not user["is_bot"] and user["id"] != "USLACKBOT"
+        return {
+            "ok": True,
+            "dnd_enabled": enabled,
+            "next_dnd_start_ts": start if enabled else 1,
+            "next_dnd_end_ts": start + 10 * 3_600 if enabled else 1,
+            "snooze_enabled": False,
+        }
+
+    # ------------------------------------------------------------------ conversations
+
+    def conversations_list(self, request: Request) -> Any:
+        params = call_arguments(request)
+        channels = [c.data for c in self._of_types(params, self.workspace.visible_channels())]
+        page, next_cursor = page_of(
+            channels, params, "team", default=100, maximum=1000, key=lambda c: c["id"]
+        )
+        if flag(params, "exclude_archived"):
+            page = [c for c in page if not c["is_archived"]]
+        return {"ok": True, "channels": page, "response_metadata": {"next_cursor": next_cursor}}
+
+    def conversations_info(self, request: Request) -> Any:
+        channel = self._visible_channel(call_arguments(request))
+        return {"ok": True, "channel": channel.data}
+
+    def conversations_members(self, request: Request) -> Any:
+        params = call_arguments(request)
+        channel = self._visible_channel(params)
+        members = directory.channel_members(self.workspace, channel)
+        page, next_cursor = page_of(
+            members, params, "members", default=100, maximum=1000, key=lambda m: m
+        )
+        return {"ok": True, "members": page, "response_metadata": {"next_cursor": next_cursor}}
+
+    def conversations_history(self, request: Request) -> Any:
+        params = call_arguments(request)
+        channel = self._readable_channel(params)
+        chosen = between(channel.messages, params)
+        chosen.reverse()  # newest first
+        body = ts_page(chosen, params)
+        body.update(pin_count=0, channel_actions_ts=None, channel_actions_count=0)
+        return {"ok": True, **body}
+
+    def conversations_replies(self, request: Request) -> Any:
+        params = call_arguments(request)
+        channel = self._readable_channel(params)
+        ts = params.get("ts", "")
+        parent = next((m for m in channel.messages if m["ts"] == ts), None)
+        if parent is None:
+            fail("thread_not_found")
+        thread = [parent, *channel.replies.get(ts, [])]
+        return {"ok": True, **ts_page(between(thread, params), params)}
+
+    def chat_get_permalink(self, request: Request) -> Any:
+        params = call_arguments(request)
+        for name in ("channel", "message_ts"):
+            if not params.get(name):
+                missing_argument(name)
+        channel = self._visible_channel(params)
+        ts = params["message_ts"]
+        link = f"https://{TEAM_DOMAIN}.slack.com/archives/{channel.id}/p{ts.replace('.', '')}"
+        parent = next(
+            (p for p, rs in channel.replies.items() if any(r["ts"] == ts for r in rs)), ""
+        )
+        if parent:
+            link += f"?thread_ts={parent}&cid={channel.id}"
+        elif not any(m["ts"] == ts for m in channel.messages):
+            fail("message_not_found")
+        return {"ok": True, "channel": channel.id, "permalink": link}
+
+    # ------------------------------------------------------------------ pins, reactions
+
+    def pins_list(self, request: Request) -> Any:
+        """Nothing is pinned in the workspace (``pin_count`` 0, ``has_pins`` false)."""
+        params = call_arguments(request)
+        if not params.get("channel"):
+            missing_argument("channel")
+        self._visible_channel(params)
+        return {"ok": True, "items": []}
+
+    def reactions_get(self, request: Request, **values: Any) -> Any:
+        params = call_arguments(request)
+        if not params.get("channel") and params.get("file"):
+            return self.shaped(request, "GET /reactions.get", values)  # files are shaped
+        if not params.get("channel") or not params.get("timestamp"):
+            fail("no_item_specified")
+        channel = self._readable_channel(params)
+        ts = params["timestamp"]
+        thread = [m for replies in channel.replies.values() for m in replies]
+        message = next((m for m in [*channel.messages, *thread] if m["ts"] == ts), None)
+        if message is None:
+            fail("message_not_found")
+        return {"ok": True, "type": "message", "channel": channel.id, "message": message}
+
+    def reactions_list(self, request: Request) -> Any:
+        params = call_arguments(request)
+        ws = self.workspace
+        user = self._user(params.get("user") or ws.bot_user_id)
+        items = [
+            {"type": "message", "channel": channel.id, "message": message}
+            for channel in ws.visible_channels()
+            if channel.readable
+            for message in reversed(channel.messages)
+            if any(user["id"] in r["users"] for r in message.get("reactions", ()))
+        ]
+        page, next_cursor = page_of(
+            items,
+            params,
+            "reactions",
+            default=100,
+            maximum=1000,
+            key=lambda item: f"{item['channel']}/{item['message']['ts']}",
+        )
+        limit = max(1, len(page))
+        return {
+            "ok": True,
+            "items": page,
+            "paging": {
+                "count": limit,
+                "total": len(items),
+                "page": 1 + items.index(page[0]) // limit if page else 1,
+                "pages": max(1, -(-len(items) // limit)),
+            },
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+    def search_messages(self, request: Request) -> Any:
+        params = call_arguments(request)
+        if not params.get("query"):
+            missing_argument("query")
+        return search_messages(self.workspace, params, TEAM_DOMAIN)
+
+    # ------------------------------------------------------------------ users
+
+    def users_list(self, request: Request) -> Any:
+        params = call_arguments(request)
+        users = self.workspace.users
+        if not params.get("limit") and len(users) > USERS_WITHOUT_LIMIT_MAX:
+            fail("limit_required")
+        page, next_cursor = page_of(
+            users, params, "users", default=0, maximum=1000, key=lambda u: u["id"]
+        )
+        if flag(params, "include_locale"):
+            page = [{**user, "locale": "en-US"} for user in page]
+        return {
+            "ok": True,
+            "members": page,
+            "cache_ts": BASE_TS + self.generation * DAY_S,
+            "response_metadata": {"next_cursor": next_cursor},
+        }
+
+    def users_info(self, request: Request) -> Any:
+        params = call_arguments(request)
+        user = self._user(params.get("user", ""))
+        if flag(params, "include_locale"):
+            user = {**user, "locale": "en-US"}
+        return {"ok": True, "user": user}
+
+    def users_lookup_by_email(self, request: Request) -> Any:
+        email = call_arguments(request).get("email", "")
+        if not email:
+            missing_argument("email")
+        users = self.workspace.users
+        user = next(
+            (u for u in users if u["profile"].get("email", "").lower() == email.lower()), None
+        )
+        if user is None:
+            fail("users_not_found")
+        return {"ok": True, "user": user}
+
+    def users_profile_get(self, request: Request) -> Any:
+        user = self._user(call_arguments(request).get("user") or self.workspace.bot_user_id)
+        return {"ok": True, "profile": user["profile"]}
+
+    def users_get_presence(self, request: Request) -> Any:
+        user = self._user(call_arguments(request).get("user") or self.workspace.bot_user_id)
+        presence = directory.presence(self.workspace, user)
+        active = presence == "active"
+        return {
+            "ok": True,
+            "presence": presence,
+            "online": active,
+            "auto_away": not active,
+            "manual_away": False,
+            "connection_count": 1 if active else 0,
+            "last_activity": BASE_TS + self.generation * DAY_S - (0 if active else 3 * 3_600),
+        }
+
+    def users_conversations(self, request: Request) -> Any:
+        params = call_arguments(request)
+        ws = self.workspace
+        user = self._user(params.get("user") or ws.bot_user_id)
+        theirs = [
+            c
+            for c in self._of_types(params, ws.visible_channels())
+            if user["id"] in directory.channel_members(ws, c)
+        ]
+        if flag(params, "exclude_archived"):
+            theirs = [c for c in theirs if not c.data["is_archived"]]
+        hidden = ("num_members", "is_member")  # users.conversations does not send them
+        channels = [{k: v for k, v in c.data.items() if k not in hidden} for c in theirs]
+        page, next_cursor = page_of(
+            channels, params, "user_team", default=100, maximum=1000, key=lambda c: c["id"]
+        )
+        return {"ok": True, "channels": page, "response_metadata": {"next_cursor": next_cursor}}
+
+    # ------------------------------------------------------------------ user groups
+
+    def usergroups_list(self, request: Request) -> Any:
+        params = call_arguments(request)
+        groups = directory.user_groups(self.workspace)
+        if not flag(params, "include_disabled"):
+            groups = [g for g in groups if g.enabled]
+        return {
+            "ok": True,
+            "usergroups": [
+                {**group.data, "users": group.users, "user_count": len(group.users)}
+                for group in groups
+            ],
+        }
+
+    def usergroups_users_list(self, request: Request) -> Any:
+        wanted = call_arguments(request).get("usergroup", "")
+        if not wanted:
+            missing_argument("usergroup")
+        group = next((g for g in directory.user_groups(self.workspace) if g.id == wanted), None)
+        if group is None:
+            fail("no_such_subteam")
+        return {"ok": True, "users": group.users}
+
+    # ------------------------------------------------------------------ helpers
+
+    def _of_types(self, params: dict[str, str], channels: list[Channel]) -> list[Channel]:
+        types = [t.strip() for t in params.get("types", "public_channel").split(",") if t]
+        if any(t not in CHANNEL_TYPES for t in types):
+            fail("invalid_types")
+        wanted = {"public_channel": False, "private_channel": True}
+        privacy = {wanted[t] for t in types if t in wanted}
+        return [c for c in channels if c.data["is_private"] in privacy]
+
+    def _visible_channel(self, params: dict[str, str]) -> Channel:
         channel = self.workspace.channel(params.get("channel", ""))
         if channel is None or channel not in self.workspace.visible_channels():
-            raise SlackCallError("channel_not_found")
-        if not channel.readable:
-            raise SlackCallError("not_in_channel")
+            fail("channel_not_found")
         return channel
 
-    def _error_response(self, code: str) -> Response:
-        return self.json_response({"ok": False, "error": code})
+    def _readable_channel(self, params: dict[str, str]) -> Channel:
+        channel = self._visible_channel(params)
+        if not channel.readable:
+            fail("not_in_channel")
+        return channel
+
+    def _user(self, user_id: str) -> dict[str, Any]:
+        user = next((u for u in self.workspace.users if u["id"] == user_id), None)
+        if user is None:
+            fail("user_not_found")
+        return user
 
     @staticmethod
     def _token_of(request: Request) -> str:
@@ -291,110 +633,16 @@ class SlackEmulator(Emulator):
         if header.startswith("Bearer "):
             return header[len("Bearer ") :].strip()
         if request.method == "POST":
-            return str(_params(request).get("token", ""))
+            return str(call_arguments(request).get("token", ""))
         return ""
 
 
-def _params(request: Request) -> dict[str, str]:
-    """Query, form and JSON body arguments together (Slack takes any of them)."""
-    params = {key: request.args[key] for key in request.args}
-    if request.method == "POST":
-        params.update({key: request.form[key] for key in request.form})
-        if request.is_json:
-            body = request.get_json(silent=True)
-            if isinstance(body, dict):
-                params.update({k: _text(v) for k, v in body.items()})
-    return params
+def _as_edited(user: dict[str, Any]) -> dict[str, Any]:
+    """A user as its owner edits it: without what follows from other objects (the
+    number of channels the user is in)."""
+    profile = {k: v for k, v in user["profile"].items() if k != "memberships_count"}
+    return {**user, "profile": profile}
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _flag(params: dict[str, str], name: str) -> bool:
-    return params.get(name, "").strip().lower() in ("true", "1")
-
-
-def _limit(params: dict[str, str], default: int, maximum: int) -> int:
-    raw = params.get("limit", "")
-    try:
-        value = int(raw) if raw else default
-    except ValueError:
-        value = default
-    return min(value, maximum) if value > 0 else 0
-
-
-def _encode(text: str) -> str:
-    return base64.b64encode(text.encode()).decode()
-
-
-def _decode(cursor: str, prefix: str) -> str:
-    try:
-        text = base64.b64decode(cursor.encode(), validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
-        raise SlackCallError("invalid_cursor") from None
-    kind, _, value = text.partition(":")
-    if kind != prefix or not value:
-        raise SlackCallError("invalid_cursor")
-    return value
-
-
-def _page(
-    items: list[dict[str, Any]], params: dict[str, str], kind: str, default: int, maximum: int
-) -> tuple[list[dict[str, Any]], str]:
-    """One page of a list by position; the cursor names the first item of the next page."""
-    start = 0
-    if params.get("cursor"):
-        value = _decode(params["cursor"], kind)
-        start = next((i for i, item in enumerate(items) if item["id"] == value), -1)
-        if start < 0:
-            raise SlackCallError("invalid_cursor")
-    limit = _limit(params, default, maximum) or len(items)
-    page = items[start : start + limit]
-    more = start + limit < len(items)
-    return page, _encode(f"{kind}:{items[start + limit]['id']}") if more else ""
-
-
-def _ts(params: dict[str, str], name: str) -> Decimal | None:
-    raw = params.get(name, "")
-    if raw in ("", "0", "now") and name == "latest":
-        return None
-    if raw == "":
-        return None
-    if finite_number(raw) is None:  # Decimal takes "NaN", which then fails every comparison
-        raise SlackCallError(f"invalid_ts_{name}")
-    return Decimal(raw.strip())
-
-
-def _between(messages: list[dict[str, Any]], params: dict[str, str]) -> list[dict[str, Any]]:
-    """Messages inside ``oldest``/``latest`` (exclusive unless ``inclusive``), oldest first."""
-    oldest, latest = _ts(params, "oldest"), _ts(params, "latest")
-    inclusive = _flag(params, "inclusive")
-    chosen = []
-    for message in messages:
-        ts = Decimal(message["ts"])
-        if oldest is not None and (ts < oldest or (ts == oldest and not inclusive)):
-            continue
-        if latest is not None and (ts > latest or (ts == latest and not inclusive)):
-            continue
-        chosen.append(message)
-    return chosen
-
-
-def _ts_page(messages: list[dict[str, Any]], params: dict[str, str]) -> dict[str, Any]:
-    """A page of messages for ``history``/``replies``; the cursor holds the next ``ts``."""
-    start = 0
-    if params.get("cursor"):
-        value = _decode(params["cursor"], "next_ts")
-        start = next((i for i, m in enumerate(messages) if m["ts"] == value), -1)
-        if start < 0:
-            raise SlackCallError("invalid_cursor")
-    limit = _limit(params, 100, 999) or 100
-    page = messages[start : start + limit]
-    body: dict[str, Any] = {"messages": page, "has_more": start + limit < len(messages)}
-    if body["has_more"]:
-        next_ts = messages[start + limit]["ts"]
-        body["response_metadata"] = {"next_cursor": _encode(f"next_ts:{next_ts}")}
-    return body
+def _app_id(ws: Workspace) -> str:
+    return "A" + ws.bot_id[1:]

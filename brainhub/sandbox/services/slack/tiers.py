@@ -1,7 +1,10 @@
 """Slack's rate-limit tiers: each Web API method is limited per minute on its own.
 
-Tier 2 allows 20+ requests per minute (``conversations.list``, ``users.list``), tier 3
-50+ (``conversations.history``, ``conversations.replies``), tier 4 100+ (``auth.test``).
+Tier 2 allows 20+ requests per minute (team-wide listings: ``conversations.list``,
+``users.list``, ``usergroups.list``…), tier 3 50+ (one conversation or object:
+``conversations.history``, ``conversations.replies``, ``team.info``…), tier 4 100+ (cheap
+lookups: ``auth.test``, ``users.info``, ``conversations.members``…), as Slack's method
+pages list them.
 :class:`TieredRateLimiter` keeps one fixed window per (tier, token): the emulator keys its
 requests as ``"<tier>|<token>"``.
 """
@@ -12,11 +15,48 @@ from brainhub.sandbox.ratelimit import Clock, FixedWindowRateLimiter, RateLimitD
 
 TIER_LIMITS = {2: 20, 3: 50, 4: 100}
 METHOD_TIERS = {
-    "auth.test": 4,
+    # tier 2: listings of a whole team
     "conversations.list": 2,
     "users.list": 2,
+    "usergroups.list": 2,
+    "usergroups.users.list": 2,
+    "emoji.list": 2,
+    "pins.list": 2,
+    "reactions.list": 2,
+    "reminders.list": 2,
+    "search.messages": 2,
+    "dnd.teamInfo": 2,
+    "files.remote.list": 2,
+    "team.accessLogs": 2,
+    "team.billableInfo": 2,
+    "team.integrationLogs": 2,
+    # tier 3: reads of one object or conversation
     "conversations.history": 3,
     "conversations.replies": 3,
+    "conversations.info": 3,
+    "users.conversations": 3,
+    "users.lookupByEmail": 3,
+    "users.getPresence": 3,
+    "users.identity": 3,
+    "team.info": 3,
+    "team.profile.get": 3,
+    "bots.info": 3,
+    "dnd.info": 3,
+    "files.list": 3,
+    "files.remote.info": 3,
+    "reactions.get": 3,
+    "stars.list": 3,
+    "reminders.info": 3,
+    # tier 4: cheap lookups
+    "auth.test": 4,
+    "api.test": 4,
+    "users.info": 4,
+    "users.profile.get": 4,
+    "conversations.members": 4,
+    "files.info": 4,
+    "chat.getPermalink": 4,
+    "chat.scheduledMessages.list": 3,
+    "calls.info": 3,
 }
 
 
