@@ -18,18 +18,28 @@ Operations with a handler name call that method; a JSON object or array it retur
 (``Operation(complete=False)`` opts out; a ready ``Response`` is sent as it is).
 ``SHAPED`` operations answer from the documented response shape filled by
 :class:`~brainhub.sandbox.kit.shapes.Shaper`.
+
+Writes go through the change journal (:mod:`.journal`): a vendor names how each
+``(object, op)`` is applied in ``change_replay()``, calls ``replay_changes()`` at the end
+of ``load()``, and writes with ``record_change(build)``. When the emulator follows the
+stored state (no pinned ``generation``) every write is appended to the journal in the
+state directory, and the next emulator process replays it; with a pinned generation
+writes stay in memory. Before each handler the emulator catches up with changes other
+processes appended.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 from werkzeug.wrappers import Request, Response
 
+from brainhub.sandbox import state
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.kit.journal import Change, ChangeJournal, Draft, Pending, Replay
 from brainhub.sandbox.kit.manners import HttpManners
 from brainhub.sandbox.kit.operations import SHAPED_PREFIX, Operation, OperationTable
 from brainhub.sandbox.kit.shapes import Shaper
@@ -70,6 +80,82 @@ class KitEmulator(Emulator):
         """The dataset's "now" in epoch ms, for shaped dates."""
         return 1_772_323_200_000
 
+    def change_replay(self) -> Replay | None:
+        """How the store applies each ``(object, op)`` of the journal (``None``: no writes)."""
+        return None
+
+    # ------------------------------------------------------------------ change journal
+
+    @property
+    def journal(self) -> ChangeJournal | None:
+        """The change journal in the state directory, or ``None`` for a pinned generation."""
+        if not self._follow_state:
+            return None
+        journal: ChangeJournal | None = self.__dict__.get("_journal")
+        if journal is None:
+            journal = ChangeJournal(self._state_dir or state.state_dir(), self.service)
+            self.__dict__["_journal"] = journal
+        return journal
+
+    def journal_scope(self) -> dict[str, Any]:
+        """The dataset a change belongs to; changes of other datasets are not applied."""
+        return {"seed": self.seed, "size": self.size}
+
+    def replay_changes(self) -> None:
+        """Apply every journalled change to a freshly loaded store (call it from ``load``)."""
+        journal = self.journal
+        if journal is None:
+            return
+        journal.rewind()
+        self._apply_pending(journal.pending())
+
+    def catch_up(self) -> None:
+        """Apply changes other processes appended since this emulator last looked."""
+        journal = self.journal
+        if journal is None:
+            return
+        with self.data_lock:
+            self._apply_pending(journal.pending())
+
+    def record_change(self, build: Callable[[], Draft]) -> Change:
+        """Make one write: ``build`` validates it on up-to-date data and returns the draft
+        (or raises the vendor's error, changing nothing); the change is journalled
+        (durably, when following the stored state) and applied to the store."""
+        replay = self.change_replay()
+        if replay is None:
+            raise NotImplementedError(f"{self.service}: this emulator declares no writes")
+        with self.data_lock:
+            journal = self.journal
+            if journal is not None:
+                return journal.record(
+                    self._apply_pending, build, replay.apply, self.journal_scope()
+                )
+            draft = build()
+            self.__dict__["_memory_seq"] = self.__dict__.get("_memory_seq", 0) + 1
+            change = Change(
+                self.__dict__["_memory_seq"],
+                "",
+                draft.op,
+                draft.object,
+                draft.id,
+                self.journal_scope(),
+                dict(draft.data),
+            )
+            replay.apply(change)
+            return change
+
+    def _apply_pending(self, pending: Pending) -> None:
+        if pending.restart:
+            self.load()  # the journal was emptied or rewritten: rebuild, then replay it all
+            return
+        replay = self.change_replay()
+        if replay is None:
+            return
+        scope = self.journal_scope()
+        for change in pending.changes:
+            if dict(change.scope) == scope:
+                replay.apply(change)
+
     # ------------------------------------------------------------------ machinery
 
     @classmethod
@@ -78,6 +164,7 @@ class KitEmulator(Emulator):
         return _surface(cls.surface_file) if cls.surface_file is not None else {}
 
     def dispatch(self, endpoint: str, request: Request, values: Mapping[str, Any]) -> Any:
+        self.catch_up()
         if endpoint.startswith(SHAPED_PREFIX):
             return self.shaped(request, endpoint[len(SHAPED_PREFIX) :], values)
         result = super().dispatch(endpoint, request, values)
