@@ -39,7 +39,14 @@ from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox import state
 from brainhub.sandbox.emulator import Emulator
-from brainhub.sandbox.kit.journal import Change, ChangeJournal, Draft, Pending, Replay
+from brainhub.sandbox.kit.journal import (
+    Change,
+    ChangeJournal,
+    Draft,
+    Pending,
+    Replay,
+    later_than,
+)
 from brainhub.sandbox.kit.manners import HttpManners
 from brainhub.sandbox.kit.operations import SHAPED_PREFIX, Operation, OperationTable
 from brainhub.sandbox.kit.shapes import Shaper
@@ -55,6 +62,9 @@ class KitEmulator(Emulator):
     #: Host name in shaped URLs (avatars, links).
     shape_host: ClassVar[str] = "example.com"
     _by_endpoint: ClassVar[dict[str, Operation]] = {}
+    #: The change journal (made on first use) and the count of in-memory changes.
+    _journal: ChangeJournal | None = None
+    _memory_seq: int = 0
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -91,11 +101,9 @@ class KitEmulator(Emulator):
         """The change journal in the state directory, or ``None`` for a pinned generation."""
         if not self._follow_state:
             return None
-        journal: ChangeJournal | None = self.__dict__.get("_journal")
-        if journal is None:
-            journal = ChangeJournal(self._state_dir or state.state_dir(), self.service)
-            self.__dict__["_journal"] = journal
-        return journal
+        if self._journal is None:
+            self._journal = ChangeJournal(self._state_dir or state.state_dir(), self.service)
+        return self._journal
 
     def journal_scope(self) -> dict[str, Any]:
         """The dataset a change belongs to; changes of other datasets are not applied."""
@@ -131,15 +139,15 @@ class KitEmulator(Emulator):
                     self._apply_pending, build, replay.apply, self.journal_scope()
                 )
             draft = build()
-            self.__dict__["_memory_seq"] = self.__dict__.get("_memory_seq", 0) + 1
+            self._memory_seq += 1
             change = Change(
-                self.__dict__["_memory_seq"],
-                "",
-                draft.op,
-                draft.object,
-                draft.id,
-                self.journal_scope(),
-                dict(draft.data),
+                seq=self._memory_seq,
+                at=later_than(None),
+                op=draft.op,
+                object=draft.object,
+                id=draft.id,
+                scope=self.journal_scope(),
+                data=dict(draft.data),
             )
             replay.apply(change)
             return change

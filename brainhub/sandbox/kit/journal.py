@@ -230,7 +230,7 @@ class ChangeJournal:
             previous = self._last_change()
             change = Change(
                 seq=(previous.seq if previous else 0) + 1,
-                at=_later_than(previous.at if previous else None),
+                at=later_than(previous.at if previous else None),
                 op=draft.op,
                 object=draft.object,
                 id=draft.id,
@@ -283,8 +283,9 @@ class _TornError(Exception):
     """A reader's offset no longer falls on a line boundary: the journal was rewritten."""
 
 
-def _later_than(previous: str | None) -> str:
-    """Now (UTC, microseconds), or a microsecond after ``previous`` if the clock lags."""
+def later_than(previous: str | None) -> str:
+    """Now as a change's ``at`` (UTC, microseconds), or a microsecond after ``previous``
+    when the clock has not moved past it."""
     now = datetime.now(UTC)
     if previous is not None:
         before = datetime.fromisoformat(previous.replace("Z", "+00:00"))
