@@ -403,3 +403,19 @@ def test_the_taps_next_incremental_read_picks_up_a_write_made_by_another_process
     bookmark = int(pages[0].query["date_updated_gt"][0])
     assert bookmark < int(created["date_updated"])
     assert created["id"] not in seen
+
+
+def test_reset_without_a_service_clears_every_journal(tmp_path, monkeypatch):
+    monkeypatch.setenv(state.STATE_DIR_ENV, str(tmp_path))
+    with served(tmp_path) as (emulator, api):
+        task = emulator.data.list_tasks(_first_list(emulator)).tasks[0]
+        api("POST", f"/task/{task.id}/comment", {"comment_text": "one"})
+        api("POST", f"/task/{task.id}/comment", {"comment_text": "two"})
+    state.write_generation("clickup", 2, tmp_path)
+    result = CliRunner().invoke(main, ["sandbox", "reset"])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in result.output.splitlines()] == [
+        {"service": "clickup", "previous_generation": 2, "generation": 0, "changes_cleared": 2}
+    ]
+    assert state.changes_file("clickup", tmp_path).read_text() == ""
+    assert _emulator(tmp_path).counts() == ClickUpEmulator(size="tiny", generation=0).counts()
