@@ -41,12 +41,12 @@ CONFIG_SCHEMA = th.PropertiesList(
                 th.Property("replication_key", th.StringType),
             )
         ),
-        required=True,
         title="Streams",
         description=(
             "One object per stream: `name`, either `table` (`schema.table`) or `query` (a "
             "SELECT), optional `key_properties` (columns) and `replication_key` (a column; "
-            "the stream is then incremental on it)."
+            "the stream is then incremental on it). Required: checked by the tap itself, so "
+            "that a missing or bad entry is one line naming it."
         ),
     ),
     th.Property(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import shutil
 import tempfile
 import weakref
@@ -61,7 +62,8 @@ class TapWarehouse(Tap):
     """Reads DuckDB warehouse tables and queries (reverse ETL); see ``taps/warehouse/README.md``."""
 
     name = "tap-warehouse"
-    config_jsonschema = CONFIG_SCHEMA
+    # a copy: the SDK adds its built-in settings to the class's schema in place
+    config_jsonschema = copy.deepcopy(CONFIG_SCHEMA)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._described: dict[str, dict[str, Any]] | None = None

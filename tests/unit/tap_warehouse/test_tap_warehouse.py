@@ -287,3 +287,12 @@ def test_a_missing_database_and_duplicate_names_are_one_line(tmp_path):
         1,
         "tap-warehouse: streams: the name 's' is used twice; names must differ",
     )
+
+
+def test_no_streams_is_one_line_saying_what_to_give(tmp_path):
+    database = _database(tmp_path, "CREATE TABLE t AS SELECT 1 AS id")
+    _m, stderr, code = run(tmp_path, {"database": str(database)})
+    assert (code, stderr.strip().splitlines()[-1]) == (
+        1,
+        "tap-warehouse: streams: give a list of {name, table | query, ...} objects",
+    )
