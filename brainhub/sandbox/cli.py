@@ -1,5 +1,5 @@
 """``brainhub sandbox``: serve emulators, print their record counts and API coverage,
-change their data.
+change their data (``mutate``) and put it back (``reset``: generation 0, no writes).
 
 A thin layer over :mod:`brainhub.sandbox`; every verb takes a service name
 (``brainhub sandbox serve clickup``) and refuses unknown ones with the valid list.
@@ -22,6 +22,7 @@ from brainhub.sandbox import state
 from brainhub.sandbox.emulator import Emulator
 from brainhub.sandbox.faults import FAULT_KINDS
 from brainhub.sandbox.kit.coverage import coverage
+from brainhub.sandbox.kit.journal import ChangeJournal
 from brainhub.sandbox.ratelimit import rate_forms_text
 from brainhub.sandbox.registry import emulator_class, services
 from brainhub.sandbox.server import serve as serve_emulator
@@ -200,12 +201,25 @@ def mutate_command(service: str, steps: int, seed: int, size: str) -> None:
 
 
 @sandbox.command("reset")
-@SERVICE
-def reset_command(service: str) -> None:
-    """Put SERVICE's stored data back to generation 0."""
-    previous = _read_generation(service)
-    state.write_generation(service, 0)
-    _echo_json({"service": service, "previous_generation": previous, "generation": 0})
+@click.argument("service", type=ServiceType(), required=False)
+def reset_command(service: str | None) -> None:
+    """Put SERVICE's stored data back to generation 0 and forget the writes clients made
+    to it (its change journal); without SERVICE, every service with stored state. Prints
+    one JSON line per service."""
+    known = set(services())
+    chosen = [service] if service else [s for s in state.stored_services() if s in known]
+    for name in chosen:
+        previous = _read_generation(name)
+        state.write_generation(name, 0)
+        cleared = ChangeJournal(state.state_dir(), name).clear()
+        _echo_json(
+            {
+                "service": name,
+                "previous_generation": previous,
+                "generation": 0,
+                "changes_cleared": cleared,
+            }
+        )
 
 
 def _read_generation(service: str) -> int:

@@ -12,11 +12,16 @@ method, path, query, headers, status and fault — but never a credential in cle
 
 - anywhere else (a path, another header or parameter), every spelling of the emulator's own
   credentials is replaced by ``<redacted>``.
+
+Write requests (any method but ``GET``/``HEAD``) also keep their ``body``: JSON as parsed
+data, with values under credential-like keys hidden and the emulator's credentials scrubbed
+from every string; another body as (scrubbed) text, at most ``BODY_LOG_LIMIT`` characters.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -37,10 +42,15 @@ class LoggedRequest:
     status: int | None
     timestamp: float
     fault: str | None = None
+    body: Any = None
 
     def as_dict(self) -> dict[str, Any]:
         """The entry as plain JSON-ready data."""
         return asdict(self)
+
+
+#: The most characters of a non-JSON request body the log keeps.
+BODY_LOG_LIMIT = 10_000
 
 
 @functools.lru_cache(maxsize=32)
@@ -79,4 +89,30 @@ def logged_request(
         status=status,
         timestamp=timestamp,
         fault=fault,
+        body=_logged_body(request, scrubber),
     )
+
+
+def _logged_body(request: Request, scrubber: SecretScrubber) -> Any:
+    """The request's body with credentials hidden; ``None`` for reads and empty bodies."""
+    if request.method in ("GET", "HEAD"):
+        return None
+    raw = request.get_data(cache=True)
+    if not raw:
+        return None
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return scrubber.scrub_values(text[:BODY_LOG_LIMIT])
+    return _hidden_values(parsed, scrubber)
+
+
+def _hidden_values(value: Any, scrubber: SecretScrubber, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _hidden_values(v, scrubber, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_hidden_values(item, scrubber, key) for item in value]
+    if isinstance(value, str):
+        return hidden(value) if key and is_secret_name(key) else scrubber.scrub_values(value)
+    return value

@@ -1,10 +1,17 @@
-"""The sandbox state directory: which data generation each service is at.
+"""The sandbox state directory: which data generation each service is at, and the writes
+clients made to it.
 
-Emulator data is a pure function of ``(seed, size, generation)``. Generation 0 is the
-initial dataset; ``brainhub sandbox mutate`` advances it so the next incremental sync has
-work to do. The current generation of each service lives in ``<dir>/<service>.json``,
-where ``<dir>`` is ``$BRAINHUB_SANDBOX_DIR`` or ``data/sandbox`` under the current
-directory.
+Emulator data is a pure function of ``(seed, size, generation)`` plus the writes. Generation
+0 is the initial dataset; ``brainhub sandbox mutate`` advances it so the next incremental
+sync has work to do. In ``<dir>`` — ``$BRAINHUB_SANDBOX_DIR`` or ``data/sandbox`` under the
+current directory — each service has:
+
+``<service>.json``            its current generation
+``<service>.changes.jsonl``   its change journal: every write an emulator accepted, one
+                              JSON line each (:mod:`brainhub.sandbox.kit.journal`)
+``<service>.changes.lock``    the lock appenders hold
+
+``brainhub sandbox reset`` puts the generation back to 0 and empties the journal.
 """
 
 from __future__ import annotations
@@ -28,6 +35,26 @@ def state_dir() -> Path:
 def state_file(service: str, directory: Path | None = None) -> Path:
     """The JSON file holding ``service``'s current generation."""
     return (directory or state_dir()) / f"{service}.json"
+
+
+def changes_file(service: str, directory: Path | None = None) -> Path:
+    """The change journal of ``service`` (JSON lines)."""
+    return (directory or state_dir()) / f"{service}.changes.jsonl"
+
+
+def changes_lock_file(service: str, directory: Path | None = None) -> Path:
+    """The file whose lock appenders to ``service``'s change journal hold."""
+    return (directory or state_dir()) / f"{service}.changes.lock"
+
+
+def stored_services(directory: Path | None = None) -> list[str]:
+    """Services with a stored generation or change journal, sorted."""
+    root = directory or state_dir()
+    if not root.is_dir():
+        return []
+    names = {p.name.removesuffix(".json") for p in root.glob("*.json")}
+    names |= {p.name.removesuffix(".changes.jsonl") for p in root.glob("*.changes.jsonl")}
+    return sorted(names)
 
 
 def read_generation(service: str, directory: Path | None = None) -> int:

@@ -7,17 +7,20 @@ One fixed anatomy per vendor package (``brainhub/sandbox/services/<svc>/``):
 ``operations.py``   the operation table: every documented operation served (by a handler
                     or ``SHAPED``) or left out with a reason (:mod:`.operations`)
 ``errors.py``       the vendor's errors as a named table (:mod:`.errors`)
-store modules       the seeded dataset, generations and ``mutate``, as before
+store modules       the seeded dataset, generations and ``mutate``, as before; writes
+                    as journal drafts and the appliers that replay them
 
 and the shared machinery: paginators bound to their request (:mod:`.paging`; ``Link``-header
 pages in :mod:`.links`), responses
 shaped from documented schemas (:mod:`.shapes`), the vendor's HTTP manners
-(:mod:`.manners`) and the coverage report (:mod:`.coverage`). :class:`KitEmulator` ties
-them to :class:`~brainhub.sandbox.Emulator`.
+(:mod:`.manners`), the coverage report (:mod:`.coverage`) and the change journal that
+makes writes outlive the process (:mod:`.journal`). :class:`KitEmulator` ties them to
+:class:`~brainhub.sandbox.Emulator`.
 """
 
 from brainhub.sandbox.kit.emulator import KitEmulator
 from brainhub.sandbox.kit.errors import ErrorTable, TextErrorTable, VendorError
+from brainhub.sandbox.kit.journal import Change, ChangeJournal, Draft, Replay
 from brainhub.sandbox.kit.links import LinkedPage, LinkHeaderPages
 from brainhub.sandbox.kit.manners import HttpManners
 from brainhub.sandbox.kit.operations import SHAPED, LeftOut, Operation, OperationTable
@@ -25,7 +28,10 @@ from brainhub.sandbox.kit.paging import CursorTokens, Offsets, Page, PageNumbers
 
 __all__ = [
     "SHAPED",
+    "Change",
+    "ChangeJournal",
     "CursorTokens",
+    "Draft",
     "ErrorTable",
     "HttpManners",
     "KitEmulator",
@@ -38,6 +44,7 @@ __all__ = [
     "Page",
     "PageNumbers",
     "PagingError",
+    "Replay",
     "TextErrorTable",
     "VendorError",
 ]

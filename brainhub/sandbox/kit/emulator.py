@@ -18,18 +18,35 @@ Operations with a handler name call that method; a JSON object or array it retur
 (``Operation(complete=False)`` opts out; a ready ``Response`` is sent as it is).
 ``SHAPED`` operations answer from the documented response shape filled by
 :class:`~brainhub.sandbox.kit.shapes.Shaper`.
+
+Writes go through the change journal (:mod:`.journal`): a vendor names how each
+``(object, op)`` is applied in ``change_replay()``, calls ``replay_changes()`` at the end
+of ``load()``, and writes with ``record_change(build)``. When the emulator follows the
+stored state (no pinned ``generation``) every write is appended to the journal in the
+state directory, and the next emulator process replays it; with a pinned generation
+writes stay in memory. Before each handler the emulator catches up with changes other
+processes appended.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
 from werkzeug.wrappers import Request, Response
 
+from brainhub.sandbox import state
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.kit.journal import (
+    Change,
+    ChangeJournal,
+    Draft,
+    Pending,
+    Replay,
+    later_than,
+)
 from brainhub.sandbox.kit.manners import HttpManners
 from brainhub.sandbox.kit.operations import SHAPED_PREFIX, Operation, OperationTable
 from brainhub.sandbox.kit.shapes import Shaper
@@ -48,6 +65,9 @@ class KitEmulator(Emulator):
     #: or dates have their own form subclasses it).
     shaper_class: ClassVar[type[Shaper]] = Shaper
     _by_endpoint: ClassVar[dict[str, Operation]] = {}
+    #: The change journal (made on first use) and the count of in-memory changes.
+    _journal: ChangeJournal | None = None
+    _memory_seq: int = 0
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -77,6 +97,80 @@ class KitEmulator(Emulator):
         """What fills and completes this vendor's shapes (a vendor may refine it)."""
         return self.shaper_class(self.shape_base_ms(), self.shape_host)
 
+    def change_replay(self) -> Replay | None:
+        """How the store applies each ``(object, op)`` of the journal (``None``: no writes)."""
+        return None
+
+    # ------------------------------------------------------------------ change journal
+
+    @property
+    def journal(self) -> ChangeJournal | None:
+        """The change journal in the state directory, or ``None`` for a pinned generation."""
+        if not self._follow_state:
+            return None
+        if self._journal is None:
+            self._journal = ChangeJournal(self._state_dir or state.state_dir(), self.service)
+        return self._journal
+
+    def journal_scope(self) -> dict[str, Any]:
+        """The dataset a change belongs to; changes of other datasets are not applied."""
+        return {"seed": self.seed, "size": self.size}
+
+    def replay_changes(self) -> None:
+        """Apply every journalled change to a freshly loaded store (call it from ``load``)."""
+        journal = self.journal
+        if journal is None:
+            return
+        journal.rewind()
+        self._apply_pending(journal.pending())
+
+    def catch_up(self) -> None:
+        """Apply changes other processes appended since this emulator last looked."""
+        journal = self.journal
+        if journal is None:
+            return
+        with self.data_lock:
+            self._apply_pending(journal.pending())
+
+    def record_change(self, build: Callable[[], Draft]) -> Change:
+        """Make one write: ``build`` validates it on up-to-date data and returns the draft
+        (or raises the vendor's error, changing nothing); the change is journalled
+        (durably, when following the stored state) and applied to the store."""
+        replay = self.change_replay()
+        if replay is None:
+            raise NotImplementedError(f"{self.service}: this emulator declares no writes")
+        with self.data_lock:
+            journal = self.journal
+            if journal is not None:
+                return journal.record(
+                    self._apply_pending, build, replay.apply, self.journal_scope()
+                )
+            draft = build()
+            self._memory_seq += 1
+            change = Change(
+                seq=self._memory_seq,
+                at=later_than(None),
+                op=draft.op,
+                object=draft.object,
+                id=draft.id,
+                scope=self.journal_scope(),
+                data=dict(draft.data),
+            )
+            replay.apply(change)
+            return change
+
+    def _apply_pending(self, pending: Pending) -> None:
+        if pending.restart:
+            self.load()  # the journal was emptied or rewritten: rebuild, then replay it all
+            return
+        replay = self.change_replay()
+        if replay is None:
+            return
+        scope = self.journal_scope()
+        for change in pending.changes:
+            if dict(change.scope) == scope:
+                replay.apply(change)
+
     # ------------------------------------------------------------------ machinery
 
     @classmethod
@@ -85,6 +179,7 @@ class KitEmulator(Emulator):
         return _surface(cls.surface_file) if cls.surface_file is not None else {}
 
     def dispatch(self, endpoint: str, request: Request, values: Mapping[str, Any]) -> Any:
+        self.catch_up()
         if endpoint.startswith(SHAPED_PREFIX):
             return self.shaped(request, endpoint[len(SHAPED_PREFIX) :], values)
         result = super().dispatch(endpoint, request, values)

@@ -52,6 +52,8 @@ def path_values(emulator: Any) -> dict[str, Any]:
             "timer_id": tree.time_entries[0].id,
             "view_id": "3c-1",
             "comment_id": commented.comments[0].id,
+            "field_id": task_list.fields[0].id,
+            "tag_name": space.tags[0]["name"],
         }
     if service == "github":
         repo = next(r for r in emulator.data.repos if r.releases and r.comments)

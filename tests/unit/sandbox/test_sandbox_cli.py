@@ -46,7 +46,12 @@ def test_mutate_advances_the_stored_generation_and_counts_follow():
     assert json.loads(output)["generation"] == 3
     code, output = run("reset", "clickup")
     assert code == 0
-    assert json.loads(output) == {"service": "clickup", "previous_generation": 3, "generation": 0}
+    assert json.loads(output) == {
+        "service": "clickup",
+        "previous_generation": 3,
+        "generation": 0,
+        "changes_cleared": 0,
+    }
     assert json.loads(run("counts", "clickup")[1]) == before
 
 

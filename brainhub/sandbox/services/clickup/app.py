@@ -3,8 +3,13 @@
 Written from ClickUp's OpenAPI v2 document and recorded responses. Base path ``/api/v2``.
 Every documented GET operation is declared in :mod:`.operations` (served by a handler
 here, answered from its documented shape, or left out with a reason); ``brainhub sandbox
-coverage clickup`` lists them. Writes (in memory, until the generation changes):
-``POST /list/{id}/task``, ``PUT /task/{id}``, ``POST /task/{id}/comment``.
+coverage clickup`` lists them. Writes (:mod:`.writes`, applied by :mod:`.changes`):
+``POST /list/{id}/task``, ``PUT``/``DELETE /task/{id}``, ``POST /task/{id}/comment``,
+``PUT``/``DELETE /comment/{id}``, ``POST``/``DELETE /task/{id}/field/{field_id}``,
+``POST``/``DELETE /task/{id}/tag/{tag_name}``. Following the stored state they go to the
+change journal in the sandbox state directory and outlive the process (the next emulator
+replays them, ``brainhub sandbox reset clickup`` forgets them); with a pinned
+``generation`` they stay in memory.
 
 Behaviour worth knowing:
 
@@ -22,6 +27,8 @@ Behaviour worth knowing:
   only) by ``space_ids[]``, ``project_ids[]`` (folders), ``list_ids[]`` and the rest.
 - Comments: 25 per page, newest first; the next page is asked with ``start`` (the last
   comment's ``date``) and ``start_id`` (its ``id``).
+- Writes count against the rate limit like reads; they stamp ``date_updated`` just after
+  the dataset's "now", so the next incremental read (``date_updated_gt``) picks them up.
 - Time entries: the window defaults to the 30 days before the dataset's fixed "now"
   (``sizes.now_ms(generation)``), not the wall clock; every entry belongs to the token's
   user. Pass ``start_date=0`` to see all of them.
@@ -39,9 +46,11 @@ import msgspec
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator, PagingError
+from brainhub.sandbox.kit.journal import Replay
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.clickup import errors
+from brainhub.sandbox.services.clickup.changes import ClickUpChanges
 from brainhub.sandbox.services.clickup.dataset import ClickUpDataset
 from brainhub.sandbox.services.clickup.filters import (
     arg,
@@ -91,10 +100,15 @@ class ClickUpEmulator(KitEmulator):
     def load(self) -> None:
         self.data = ClickUpDataset(self.seed, self.size, self.generation)
         self.writer = TaskWriter(self.data)
+        self._replay = ClickUpChanges(self.data).replay()
         owner = self.data.tree.users[0]
         rng = random.Random(f"clickup:{self.seed}:token")
         key = "".join(rng.choice(string.ascii_uppercase + string.digits) for _ in range(32))
         self._token = f"pk_{owner.id}_{key}"
+        self.replay_changes()
+
+    def change_replay(self) -> Replay:
+        return self._replay
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -477,23 +491,63 @@ class ClickUpEmulator(KitEmulator):
 
     # ------------------------------------------------------------------ writes
 
-    def create_task(self, request: Request, list_id: str) -> dict[str, Any]:
-        task_list = self._list(list_id)
-        with self.data_lock:
-            task = self.writer.create_task(task_list, _json_body(request))
-            return self._task_dict(task)
+    def create_task(self, request: Request, list_id: str) -> Any:
+        self._list(list_id)
+        body = _json_body(request)
+        change = self.record_change(lambda: self.writer.create_task(list_id, body))
+        return self._task_answer(request, change.id)
 
-    def update_task(self, request: Request, task_id: str) -> dict[str, Any]:
-        task_list, task = self._find_task(task_id)
-        with self.data_lock:
-            self.writer.update_task(task_list, task, _json_body(request))
-            return self._task_dict(task)
+    def update_task(self, request: Request, task_id: str) -> Any:
+        self._find_task(task_id)
+        body = _json_body(request)
+        change = self.record_change(lambda: self.writer.update_task(task_id, body))
+        return self._task_answer(request, change.id)
+
+    def _task_answer(self, request: Request, task_id: str) -> Any:
+        """The complete task object, as ``GET /task/{task_id}`` answers it."""
+        return self.dispatch("get_task", request, {"task_id": task_id})
+
+    def delete_task(self, request: Request, task_id: str) -> Response:
+        self._find_task(task_id)
+        self.record_change(lambda: self.writer.delete_task(task_id))
+        return Response(status=204)
 
     def create_comment(self, request: Request, task_id: str) -> dict[str, Any]:
-        task_list, task = self._find_task(task_id)
-        with self.data_lock:
-            comment = self.writer.add_comment(task_list, task, _json_body(request))
-        return {"id": comment.id, "hist_id": str(int(comment.id) % 10**9), "date": comment.date_ms}
+        self._find_task(task_id)
+        body = _json_body(request)
+        change = self.record_change(lambda: self.writer.add_comment(task_id, body))
+        date = int(change.data["date_ms"])
+        return {"id": change.id, "hist_id": str(int(change.id) % 10**9), "date": date}
+
+    def update_comment(self, request: Request, comment_id: str) -> dict[str, Any]:
+        body = _json_body(request)
+        self.record_change(lambda: self.writer.update_comment(comment_id, body))
+        return {}
+
+    def delete_comment(self, request: Request, comment_id: str) -> dict[str, Any]:
+        self.record_change(lambda: self.writer.delete_comment(comment_id))
+        return {}
+
+    def set_field_value(self, request: Request, task_id: str, field_id: str) -> dict[str, Any]:
+        self._find_task(task_id)
+        body = _json_body(request)
+        self.record_change(lambda: self.writer.set_field(task_id, field_id, body))
+        return {}
+
+    def remove_field_value(self, request: Request, task_id: str, field_id: str) -> dict[str, Any]:
+        self._find_task(task_id)
+        self.record_change(lambda: self.writer.remove_field(task_id, field_id))
+        return {}
+
+    def add_tag(self, request: Request, task_id: str, tag_name: str) -> dict[str, Any]:
+        self._find_task(task_id)
+        self.record_change(lambda: self.writer.add_tag(task_id, tag_name))
+        return {}
+
+    def remove_tag(self, request: Request, task_id: str, tag_name: str) -> dict[str, Any]:
+        self._find_task(task_id)
+        self.record_change(lambda: self.writer.remove_tag(task_id, tag_name))
+        return {}
 
 
 def _json_body(request: Request) -> dict[str, Any]:

@@ -21,6 +21,8 @@ class ListTasks:
 
     tasks: list[TaskRecord]
     by_index: dict[int, TaskRecord] = field(default_factory=dict)
+    #: Tasks created in this list through the API so far (numbers their ids).
+    written: int = 0
 
     def __post_init__(self) -> None:
         self.by_index = {task.index: task for task in self.tasks}
@@ -28,6 +30,13 @@ class ListTasks:
     def add(self, task: TaskRecord) -> None:
         self.tasks.append(task)
         self.by_index[task.index] = task
+
+    def remove(self, indices: set[int]) -> None:
+        """Drop the tasks with ``indices`` and their subtasks (as ClickUp deletes them)."""
+        self.tasks = [
+            t for t in self.tasks if t.index not in indices and t.parent_index not in indices
+        ]
+        self.by_index = {task.index: task for task in self.tasks}
 
 
 class ClickUpDataset:
@@ -87,10 +96,17 @@ class ClickUpDataset:
             return tasks
 
     def next_write_ms(self) -> int:
-        """A timestamp for a write: after everything generated, one second apart."""
+        """A timestamp for the next write: after everything generated and every earlier
+        write, one millisecond apart, so writes made at generation ``g`` fall in the first
+        second after its "now" and the events of generation ``g + 1`` still come after
+        them (up to 999 writes per generation)."""
         with self._lock:
-            self._write_clock += 1000
-            return self._write_clock
+            return max(self._write_clock, self.now_ms) + 1
+
+    def note_write(self, when_ms: int) -> None:
+        """An applied write happened at ``when_ms``; later writes come after it."""
+        with self._lock:
+            self._write_clock = max(self._write_clock, when_ms)
 
     def counts(self) -> dict[str, int]:
         """Records per stream a default sync extracts (see the emulator's docstring)."""

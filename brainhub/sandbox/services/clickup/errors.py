@@ -5,6 +5,10 @@ missing Authorization header, ``OAUTH_025`` token invalid, ``OAUTH_027`` team (w
 not authorized, ``ITEM_015`` "Space not found", 429 "Rate Limit reached". The other
 ``ITEM_*`` not-found codes and the input-validation codes follow the same pattern but are
 not published; they are this emulator's best guess and are kept in this one place.
+Of the writes, the v2 reference documents only the shape (``{"err", "ECODE"}``) and
+statuses: 400 from ``POST /task/{id}/field/{field_id}`` when the field does not apply to
+the task, 204 from ``DELETE /task/{id}``, ``{}`` from the other writes; the write codes
+below (``INPUT_014`` on, ``ITEM_018``) follow the same pattern.
 Unknown routes and methods get Express's HTML 404 ("Cannot GET /path"), as ClickUp sends.
 """
 
@@ -50,6 +54,17 @@ ERRORS = ErrorTable(
         "NUMBER_INVALID": (400, "time_estimate and points must be numbers >= 0", "INPUT_011"),
         "TASK_IDS_REQUIRED": (400, "task_ids must name 1 to 100 tasks", "INPUT_012"),
         "QUERY_REQUIRED": (400, "A required query parameter is missing", "INPUT_013"),
+        "COMMENT_NOT_FOUND": (404, "Comment not found", "ITEM_018"),
+        "FIELD_NOT_APPLICABLE": (
+            400,
+            "Custom field is not applicable to this task",
+            "INPUT_014",
+        ),
+        "FIELD_VALUE_INVALID": (400, "Value is not valid for this custom field", "INPUT_015"),
+        "TAG_NOT_FOUND": (400, "Tag not found in this space", "INPUT_016"),
+        "WATCHER_INVALID": (400, "Watcher not found in workspace", "INPUT_017"),
+        "RESOLVED_INVALID": (400, "resolved must be true or false", "INPUT_018"),
+        "PARENT_INVALID": (400, "Parent must be a task of the same list", "INPUT_019"),
     },
     shape=lambda message, code: {"err": message, "ECODE": code},
     content_type=JSON_CONTENT_TYPE,
@@ -80,6 +95,13 @@ DATE_INVALID = "DATE_INVALID"
 NUMBER_INVALID = "NUMBER_INVALID"
 TASK_IDS_REQUIRED = "TASK_IDS_REQUIRED"
 QUERY_REQUIRED = "QUERY_REQUIRED"
+COMMENT_NOT_FOUND = "COMMENT_NOT_FOUND"
+FIELD_NOT_APPLICABLE = "FIELD_NOT_APPLICABLE"
+FIELD_VALUE_INVALID = "FIELD_VALUE_INVALID"
+TAG_NOT_FOUND = "TAG_NOT_FOUND"
+WATCHER_INVALID = "WATCHER_INVALID"
+RESOLVED_INVALID = "RESOLVED_INVALID"
+PARENT_INVALID = "PARENT_INVALID"
 
 
 def error_response(name: str) -> Response:

@@ -1,5 +1,9 @@
 """Every GET operation of ClickUp API v2, served or left out, and the writes we serve.
 
+``POST /list/{list_id}/task/{task_id}`` (add a task to another list) is documented but
+not served: it needs the "Tasks in Multiple Lists" ClickApp, which the seeded workspace
+does not enable.
+
 Paths are the documented templates under ``/api/v2`` (``surface.json`` holds the derived
 table; a test compares this one with ClickUp's document). Handlers are methods of
 :class:`~.app.ClickUpEmulator`; ``SHAPED`` ones answer from the documented response shape
@@ -19,6 +23,10 @@ ENTERPRISE_ONLY = "Enterprise plan only: the seeded workspace is on the Business
 
 def _get(path: str, handler: str, paging: PageNumbers | None = None) -> Operation:
     return Operation("GET", path, handler, paging=paging)
+
+
+def _write(method: str, path: str, handler: str) -> Operation:
+    return Operation(method, path, handler, complete=False)
 
 
 OPERATIONS = OperationTable(
@@ -89,9 +97,18 @@ OPERATIONS = OperationTable(
         LeftOut("GET", "/team/{team_id}/guest/{guest_id}", ENTERPRISE_ONLY + " (guests)"),
         LeftOut("GET", "/team/{team_id}/customroles", ENTERPRISE_ONLY + " (custom roles)"),
     ],
+    # Writes: answers are the documented response objects (the complete task on create
+    # and update, ``{id, hist_id, date}`` for a new comment, ``{}`` or 204 otherwise).
     extra=[
-        Operation("POST", "/list/{list_id}/task", "create_task", complete=False),
-        Operation("PUT", "/task/{task_id}", "update_task", complete=False),
-        Operation("POST", "/task/{task_id}/comment", "create_comment", complete=False),
+        _write("POST", "/list/{list_id}/task", "create_task"),
+        _write("PUT", "/task/{task_id}", "update_task"),
+        _write("DELETE", "/task/{task_id}", "delete_task"),
+        _write("POST", "/task/{task_id}/comment", "create_comment"),
+        _write("PUT", "/comment/{comment_id}", "update_comment"),
+        _write("DELETE", "/comment/{comment_id}", "delete_comment"),
+        _write("POST", "/task/{task_id}/field/{field_id}", "set_field_value"),
+        _write("DELETE", "/task/{task_id}/field/{field_id}", "remove_field_value"),
+        _write("POST", "/task/{task_id}/tag/{tag_name}", "add_tag"),
+        _write("DELETE", "/task/{task_id}/tag/{tag_name}", "remove_tag"),
     ],
 )

@@ -132,6 +132,8 @@ class TaskRecord:
     field_values: dict[str, Any]
     comments: list[Comment] = field(default_factory=list)
     cached_json: bytes | None = None
+    #: Comments posted through the API so far (numbers their ids; never reused).
+    written_comments: int = 0
 
     def touch(self) -> None:
         """Forget the cached JSON after a change."""
