@@ -5,6 +5,12 @@
 writes ``brainhub/sandbox/services/<service>/surface.json``: paths, query parameters and
 response shapes (names, types, enums) of every documented GET operation. The document
 itself stays outside the repository.
+
+Jira documents its read surface in two documents (the platform API and the agile API,
+each with full paths): pass both, and their operations make one table::
+
+    python scripts/derive_surface.py jira ../shared/apis/jira/jira-platform-v3.openapi.json \
+        ../shared/apis/jira/jira-software-agile.openapi.json
 """
 
 from __future__ import annotations
@@ -12,23 +18,44 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from brainhub.sandbox.kit.surface import derive_surface
 
-PREFIXES = {"clickup": "/v2", "notion": "/v1"}
+PREFIXES = {"clickup": "/v2", "notion": "/v1", "jira": ""}
+#: How many documents each service's surface is derived from.
+DOCUMENTS = {"jira": 2}
+
+
+def merged_surface(documents: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
+    """One surface table from several documents of one vendor (operations in path order)."""
+    rows = [row for document in documents for row in derive_surface(document, prefix)["operations"]]
+    rows.sort(key=lambda row: (row["path"], row["method"]))
+    return {"prefix": prefix, "operations": rows}
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2 or argv[0] not in PREFIXES:
-        print(f"usage: derive_surface.py <{'|'.join(PREFIXES)}> <openapi.json>", file=sys.stderr)
+    service = argv[0] if argv else ""
+    wanted = DOCUMENTS.get(service, 1)
+    if service not in PREFIXES or len(argv) != 1 + wanted:
+        print(
+            f"usage: derive_surface.py <{'|'.join(PREFIXES)}> <openapi.json> "
+            "(jira: <platform.json> <agile.json>)",
+            file=sys.stderr,
+        )
         return 2
-    service, source = argv
-    try:
-        document = json.loads(Path(source).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"{source}: cannot read an OpenAPI JSON document: {exc}", file=sys.stderr)
-        return 2
-    surface = derive_surface(document, PREFIXES[service])
+    documents = []
+    for source in argv[1:]:
+        try:
+            documents.append(json.loads(Path(source).read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            print(f"{source}: cannot read an OpenAPI JSON document: {exc}", file=sys.stderr)
+            return 2
+    surface = (
+        merged_surface(documents, PREFIXES[service])
+        if wanted > 1
+        else derive_surface(documents[0], PREFIXES[service])
+    )
     target = Path(__file__).resolve().parents[1] / "brainhub/sandbox/services" / service
     out = target / "surface.json"
     out.write_text(json.dumps(surface, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -1,22 +1,31 @@
-"""The Jira Cloud REST API emulator (platform ``/rest/api/3`` and agile ``/rest/agile/1.0``).
+"""The Jira Cloud REST API emulator: platform ``/rest/api/3`` (and ``/rest/api/2``) and
+agile ``/rest/agile/1.0``.
 
-What it does as Jira Cloud does:
+Every documented GET operation is declared in :mod:`.operations`: served by a handler
+here (or in :mod:`.catalog` and :mod:`.agile`), answered from its documented shape, or
+left out with a reason; ``brainhub sandbox coverage jira`` lists them. What it does as
+Jira Cloud does:
 
 - **Auth**: HTTP basic with the account's email and an API token; anything else gets 401
   with Jira's plain-text body ``Client must be authenticated to access this resource.`` and
   ``X-Seraph-LoginReason: AUTHENTICATED_FAILED`` when credentials were sent but wrong.
-- **Issue search** ``GET|POST /rest/api/3/search/jql``: ``jql`` (the subset in :mod:`.jql`;
-  unbounded queries are refused), ``fields`` (default: only ``id``), ``maxResults`` (default
-  50, at most 100 with fields, 5,000 without), opaque ``nextPageToken`` →
-  ``{issues, nextPageToken?, isLast}``; no ``total``.
-- **Everything else pages with** ``startAt``/``maxResults`` (silently capped: projects 100,
-  boards and sprints 50, users 1,000, comments and worklogs 5,000): ``project/search``,
-  ``board`` and ``board/{id}/sprint`` answer ``{startAt, maxResults, total, isLast, values}``;
-  ``issue/{id}/comment`` ``{startAt, maxResults, total, comments}``; ``issue/{id}/worklog``
-  ``{startAt, maxResults, total, worklogs}``; ``users/search`` a bare array.
-- **Errors** are ErrorCollections ``{"errorMessages": […], "errors": {}}``: 404 for a
-  missing issue or board, 400 ``The board does not support sprints`` for kanban boards, 400
-  for bad JQL.
+- **Versions**: every ``/rest/api/3`` resource is also at ``/rest/api/2``, where rich text
+  (descriptions, comment bodies, worklog comments) is wiki markup instead of ADF.
+- **Issue search** ``GET|POST /rest/api/{2,3}/search/jql``: ``jql`` (the subset in
+  :mod:`.jql`; unbounded queries are refused), ``fields`` (default: only ``id``),
+  ``expand``, ``maxResults`` (default 50, at most 100 with fields, 5,000 without), opaque
+  ``nextPageToken`` → ``{issues, nextPageToken?, isLast}``; no ``total``. The older
+  ``GET /search`` pages with ``startAt`` and reports ``total`` (default fields
+  ``*navigable``).
+- **Issues**: ``fields=`` takes ``*all`` (the default for one issue), ``*navigable``,
+  names and ``-name``; ``expand=`` takes ``renderedFields``, ``names``, ``schema``,
+  ``transitions``, ``operations``, ``editmeta``, ``changelog``, ``versionedRepresentations``.
+- **Everything else pages with** ``startAt``/``maxResults``: ``startAt`` below 0 counts
+  as 0, ``maxResults`` is brought inside ``1..cap`` (projects 100, boards and sprints 50,
+  users 1,000, comments and worklogs 5,000); a value that is not a number is a 400.
+- **Errors** are ErrorCollections ``{"errorMessages": […], "errors": {}}`` (see
+  :mod:`.errors`); unknown paths Jersey's ``{"message": "null for uri: …"}``.
+- **HTTP**: ``application/json;charset=UTF-8``, gzip when asked, ``HEAD`` on every ``GET``.
 - **Rate limits**: a burst budget per account (100 requests a minute here); responses carry
   ``X-RateLimit-Limit``, ``X-RateLimit-Remaining``, ``X-RateLimit-Reset`` (ISO) and
   ``X-RateLimit-NearLimit: true`` under 20 % left; over it: 429 with ``Retry-After``
@@ -27,49 +36,66 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.kit import HttpManners
+from brainhub.sandbox.kit.operations import SHAPED_PREFIX
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.jira import jql, render
+from brainhub.sandbox.services.jira import errors, fields, jql, render
+from brainhub.sandbox.services.jira.agile import AgileHandlers
+from brainhub.sandbox.services.jira.catalog import CatalogHandlers
+from brainhub.sandbox.services.jira.core import integer as _integer
 from brainhub.sandbox.services.jira.dataset import Issue, JiraDataset, Project
-from brainhub.sandbox.services.jira.sizes import SIZES
+from brainhub.sandbox.services.jira.operations import API_V2, OPERATIONS, v3_path
+from brainhub.sandbox.services.jira.sizes import SIZES, now_s
+from brainhub.sandbox.services.jira.versions import as_v2
 
-API = "/rest/api/3"
-AGILE = "/rest/agile/1.0"
-UNAUTHENTICATED = "Client must be authenticated to access this resource."
+UNAUTHENTICATED = errors.UNAUTHENTICATED
 SEARCH_DEFAULT, SEARCH_MAX_WITH_FIELDS, SEARCH_MAX_IDS = 50, 100, 5000
+EXPANDS = frozenset(
+    (
+        "renderedFields",
+        "names",
+        "schema",
+        "transitions",
+        "operations",
+        "editmeta",
+        "changelog",
+        "versionedRepresentations",
+    )
+)
 
 
-class JiraEmulator(Emulator):
-    """Jira Cloud's REST v3 and agile APIs for one site; see the module docstring."""
+class JiraEmulator(AgileHandlers, CatalogHandlers):
+    """Jira Cloud's REST v2/v3 and agile APIs for one site; see the module docstring."""
 
     service = "jira"
     base_path = ""
+    size_names = tuple(SIZES)
     default_rate_limit = 100
     rate_limit_window_s = 60.0
-    routes = (
-        Rule(f"{API}/myself", endpoint="myself", methods=["GET"]),
-        Rule(f"{API}/project/search", endpoint="search_projects", methods=["GET"]),
-        Rule(f"{API}/users/search", endpoint="search_users", methods=["GET"]),
-        Rule(f"{API}/search/jql", endpoint="search_issues", methods=["GET", "POST"]),
-        Rule(f"{API}/issue/<issue_ref>", endpoint="get_issue", methods=["GET"]),
-        Rule(f"{API}/issue/<issue_ref>/comment", endpoint="issue_comments", methods=["GET"]),
-        Rule(f"{API}/issue/<issue_ref>/worklog", endpoint="issue_worklogs", methods=["GET"]),
-        Rule(f"{AGILE}/board", endpoint="list_boards", methods=["GET"]),
-        Rule(f"{AGILE}/board/<int:board_id>/sprint", endpoint="board_sprints", methods=["GET"]),
-    )
+    operations = OPERATIONS
+    surface_file = Path(__file__).with_name("surface.json")
+    manners = HttpManners(json_content_type=errors.JSON_CONTENT_TYPE, gzip_when_asked=True)
+    shape_host = "octo-sandbox.atlassian.net"
 
     # ------------------------------------------------------------------ data
 
     def load(self) -> None:
         self.data = JiraDataset(self.rng, SIZES[self.size], self.generation)
+        self.issues_by_ref: dict[str, tuple[Issue, Project]] = {}
+        for project in self.data.projects:
+            for issue in project.issues:
+                self.issues_by_ref[issue.key] = self.issues_by_ref[str(issue.id)] = (
+                    issue,
+                    project,
+                )
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -101,10 +127,7 @@ class JiraEmulator(Emulator):
         header = request.headers.get("Authorization")
         if header == self._expected_auth():
             return None
-        response = Response(UNAUTHENTICATED, status=401, content_type="text/plain;charset=UTF-8")
-        if header:
-            response.headers["X-Seraph-LoginReason"] = "AUTHENTICATED_FAILED"
-        return response
+        return errors.unauthenticated(bool(header))
 
     def rate_limit_headers(self, decision: RateLimitDecision) -> dict[str, str]:
         reset = datetime.fromtimestamp(decision.reset_epoch_s, tz=UTC).strftime("%Y-%m-%dT%H:%MZ")
@@ -118,102 +141,151 @@ class JiraEmulator(Emulator):
         return headers
 
     def throttled_response(self, decision: RateLimitDecision) -> Response:
-        response = self.error(429, "Rate limit exceeded.")
+        response = errors.ERRORS.response("RATE_LIMITED")
         response.headers["Retry-After"] = str(decision.retry_after_whole_s)
         response.headers["RateLimit-Reason"] = "jira-burst-based"
         return response
 
     def not_found_response(self, request: Request) -> Response:
-        body = {"message": f"null for uri: {request.url}", "status-code": 404}
-        return self.json_response(body, status=404)
+        return errors.route_not_found(request)
 
     def server_error_response(self, status: int) -> Response:
         if status >= 502:
             return super().server_error_response(status)
-        return self.error(status, "Internal server error.")
+        return errors.collection(status, "Internal server error.")
 
-    def error(self, status: int, *messages: str, **errors: str) -> Response:
-        """Jira's ErrorCollection body."""
-        return self.json_response(
-            {"errorMessages": list(messages), "errors": errors}, status=status
-        )
+    # ------------------------------------------------------------------ kit hooks
 
-    # ------------------------------------------------------------------ helpers
+    def dispatch(self, endpoint: str, request: Request, values: Mapping[str, Any]) -> Any:
+        result = super().dispatch(endpoint, request, values)
+        if request.path.startswith(API_V2 + "/") and not isinstance(result, Response):
+            return as_v2(result)
+        return result
 
-    def _window(self, request: Request, default: int, cap: int) -> tuple[int, int] | Response:
-        """``(startAt, maxResults)`` from the query, capped as Jira caps them."""
-        try:
-            start = int(request.args.get("startAt", 0))
-            size = int(request.args.get("maxResults", default))
-        except ValueError:
-            return self.error(400, "startAt and maxResults must be whole numbers.")
-        return max(start, 0), min(max(size, 0), cap)
-
-    def _page_bean(
-        self,
-        request: Request,
-        items: Sequence[Any],
-        shape: Callable[[Any], dict[str, Any]],
-        *,
-        default: int,
-        cap: int,
-        key: str = "values",
-        with_is_last: bool = True,
-    ) -> Response | dict[str, Any]:
-        window = self._window(request, default, cap)
-        if isinstance(window, Response):
-            return window
-        start, size = window
-        chunk = items[start : start + size]
-        body: dict[str, Any] = {"startAt": start, "maxResults": size, "total": len(items)}
-        if with_is_last:
-            body["isLast"] = start + len(chunk) >= len(items)
-        body[key] = [shape(item) for item in chunk]
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        method, _, path = key.partition(" ")
+        body = super().shaped(request, f"{method} {v3_path(path)}", values)
+        if isinstance(body, dict):
+            body = self._as_page(request, body)
         return body
 
-    def _issue(self, ref: str) -> tuple[Issue, Project] | None:
-        for project in self.data.projects:
-            for issue in project.issues:
-                if ref in (str(issue.id), issue.key):
-                    return issue, project
-        return None
+    def _as_page(self, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        """A shaped ``PageBean`` made consistent: the window asked for, the one shaped
+        item on the first page, ``total`` counting it, no next page; ``self`` the
+        request's own URL on the site."""
+        if "self" in body:
+            query = request.query_string.decode("ascii", "replace")
+            body["self"] = render.SITE + request.path + (f"?{query}" if query else "")
+        if not isinstance(body.get("values"), list) or "startAt" not in body:
+            return body
+        start, size = self.window(request, 50, 100)
+        items = body["values"][:size]
+        body.update(
+            startAt=start,
+            maxResults=size,
+            total=len(items),
+            isLast=True,
+            values=items if start == 0 else [],
+        )
+        body.pop("nextPage", None)
+        return body
 
-    # ------------------------------------------------------------------ endpoints
+    def shape_base_ms(self) -> int:
+        return now_s(self.generation) * 1000
 
-    def myself(self, request: Request) -> dict[str, Any]:
-        return render.user(self.data.users[0], full=True)
+    def missing_query_response(self, name: str) -> Response:
+        return self.error(400, f"The '{name}' query parameter is required.")
 
-    def search_projects(self, request: Request) -> Response | dict[str, Any]:
-        projects = sorted(self.data.projects, key=lambda p: p.key)
-        page = self._page_bean(request, projects, render.project, default=50, cap=100)
-        if isinstance(page, dict):
-            base = f"{render.API}/project/search"
-            page["self"] = f"{base}?startAt={page['startAt']}&maxResults={page['maxResults']}"
-            if not page["isLast"]:
-                following = page["startAt"] + page["maxResults"]
-                page["nextPage"] = f"{base}?startAt={following}&maxResults={page['maxResults']}"
-        return page
+    def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
+        owner = render.user(self.data.users[0], full=True)
+        project = self.data.projects[0]
+        context: dict[str, Any] = {
+            "accountId": owner["accountId"],
+            "projectId": project.id,
+            "projectKey": project.key,
+            "boardId": project.board_id,
+            "baseUrl": render.SITE,
+        }
+        for name, value in values.items():
+            context[name] = value
+        return context
 
-    def search_users(self, request: Request) -> Response:
-        window = self._window(request, 50, 1000)
-        if isinstance(window, Response):
-            return window
-        start, size = window
-        chunk = self.data.users[start : start + size]
-        return self.json_response([render.user(u, full=True) for u in chunk])
+    def check_path_ids(self, values: Mapping[str, Any]) -> None:
+        for name in ("issueIdOrKey",):
+            if name in values:
+                self.find_issue(values[name])
+        for name in ("projectIdOrKey", "projectId", "projectKeyOrId"):
+            if name in values:
+                self.find_project(values[name])
+        if "boardId" in values:
+            self.find_board(values["boardId"])
+        if "sprintId" in values:
+            self.find_sprint(values["sprintId"])
 
-    def search_issues(self, request: Request) -> Response | dict[str, Any]:
+    # ------------------------------------------------------------------ search
+
+    def search_issues(self, request: Request) -> dict[str, Any]:
         args = _search_args(request)
-        try:
-            query = jql.parse(str(args.get("jql") or ""))
-        except jql.JqlError as exc:
-            return self.error(400, str(exc))
-        fields = _field_list(args.get("fields"))
-        cap = SEARCH_MAX_WITH_FIELDS if fields and fields != ["id"] else SEARCH_MAX_IDS
-        try:
-            size = min(max(int(args.get("maxResults") or SEARCH_DEFAULT), 1), cap)
-        except (TypeError, ValueError):
-            return self.error(400, "maxResults must be a whole number.")
+        query = _parse_jql(args.get("jql"))
+        spec = _field_list(args.get("fields"))
+        expand = _expand(args.get("expand"))
+        cap = SEARCH_MAX_WITH_FIELDS if spec and spec != ["id"] else SEARCH_MAX_IDS
+        size = _integer(args.get("maxResults")) if args.get("maxResults") else SEARCH_DEFAULT
+        if size is None:
+            raise errors.failure(400, "The value for maxResults must be a number.")
+        size = min(max(size, 1), cap)
+        matched = self._matching(query)
+        start = _read_token(args.get("nextPageToken"), str(args.get("jql")))
+        if start is None:
+            raise errors.named("BAD_PAGE_TOKEN")
+        chunk = matched[start : start + size]
+        only_ids = not spec or spec == ["id"]
+        body: dict[str, Any] = {
+            "issues": [
+                self.issue_body(i, p, [], expand, ())
+                if only_ids
+                else self.issue_body(i, p, spec, expand, fields.NAVIGABLE)
+                for i, p in chunk
+            ],
+        }
+        following = start + len(chunk)
+        if following < len(matched):
+            body["nextPageToken"] = _make_token(following, str(args.get("jql")))
+        body["isLast"] = following >= len(matched)
+        self._search_descriptions(body, spec, expand, fields.NAVIGABLE)
+        return body
+
+    def search_issues_paged(self, request: Request) -> dict[str, Any]:
+        query = _parse_jql(request.args.get("jql"))
+        spec = _field_list(request.args.getlist("fields") or None)
+        expand = _expand(request.args.get("expand"))
+        matched = self._matching(query)
+        start, size = self.window(request, SEARCH_DEFAULT, SEARCH_MAX_WITH_FIELDS)
+        chunk = matched[start : start + size]
+        body: dict[str, Any] = {
+            "expand": "schema,names",
+            "startAt": start,
+            "maxResults": size,
+            "total": len(matched),
+            "issues": [self.issue_body(i, p, spec, expand, fields.NAVIGABLE) for i, p in chunk],
+        }
+        self._search_descriptions(body, spec, expand, fields.NAVIGABLE)
+        return body
+
+    def _search_descriptions(
+        self, body: dict[str, Any], spec: list[str], expand: frozenset[str], default: Any
+    ) -> None:
+        """Searches give ``names`` and ``schema`` once, beside the issues."""
+        chosen = fields.select(spec, default) if spec else []
+        if "names" in expand:
+            body["names"] = {name: fields.BY_ID[name].name for name in chosen}
+        if "schema" in expand:
+            body["schema"] = {name: fields.BY_ID[name].schema() for name in chosen}
+        for issue in body["issues"]:
+            issue.pop("names", None)
+            issue.pop("schema", None)
+
+    def _matching(self, query: jql.Query) -> list[tuple[Issue, Project]]:
         matched = [
             (issue, project)
             for project in self.data.projects
@@ -226,37 +298,39 @@ class JiraEmulator(Emulator):
             "key": lambda pair: (pair[1].key, int(pair[0].key.split("-")[1])),
         }
         matched.sort(key=order[query.order_field], reverse=query.descending)
-        start = _read_token(args.get("nextPageToken"), str(args.get("jql")))
-        if start is None:
-            return self.error(400, "The provided next page token is invalid or expired.")
-        chunk = matched[start : start + size]
-        body: dict[str, Any] = {
-            "issues": [render.issue(i, p, self.data, fields) for i, p in chunk],
-        }
-        following = start + len(chunk)
-        if following < len(matched):
-            body["nextPageToken"] = _make_token(following, str(args.get("jql")))
-        body["isLast"] = following >= len(matched)
-        return body
+        return matched
 
-    def get_issue(self, request: Request, issue_ref: str) -> Response | dict[str, Any]:
-        found = self._issue(issue_ref)
-        if found is None:
-            return self.error(404, "Issue does not exist or you do not have permission to see it.")
-        issue, project = found
-        return render.issue(issue, project, self.data, _field_list(request.args.get("fields")))
+    def get_issue(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
+        issue, project = self.find_issue(issueIdOrKey)
+        spec = _field_list(request.args.getlist("fields") or None)
+        return self.issue_body(issue, project, spec, _expand(request.args.get("expand")))
 
-    def issue_comments(self, request: Request, issue_ref: str) -> Response | dict[str, Any]:
-        found = self._issue(issue_ref)
-        if found is None:
-            return self.error(404, "Issue does not exist or you do not have permission to see it.")
-        issue, _ = found
+    def issue_changelog(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
+        issue, _ = self.find_issue(issueIdOrKey)
+        histories = render.changelog(issue, self.data)
+        page = self.page_bean(request, histories, lambda h: h, default=100, cap=100)
+        page["self"] = f"{render.API}/issue/{issue.key}/changelog"
+        return page
+
+    def issue_editmeta(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
+        issue, _ = self.find_issue(issueIdOrKey)
+        return render.editmeta(issue)
+
+    def issue_transitions(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
+        issue, _ = self.find_issue(issueIdOrKey)
+        wanted = request.args.get("transitionId")
+        found = [t for t in render.transitions(issue) if wanted in (None, "", t["id"])]
+        return {"expand": "transitions", "transitions": found}
+
+    def issue_comments(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
+        issue, _ = self.find_issue(issueIdOrKey)
         ordered = sorted(issue.comments, key=lambda c: (c.created, c.id))
-        if request.args.get("orderBy", "created").lstrip("+-") != "created":
-            return self.error(400, "orderBy must be created, -created or +created.")
-        if request.args.get("orderBy", "").startswith("-"):
+        order = request.args.get("orderBy", "created")
+        if order.lstrip("+-") != "created":
+            raise errors.failure(400, "orderBy must be created, -created or +created.")
+        if order.startswith("-"):
             ordered.reverse()
-        return self._page_bean(
+        return self.page_bean(
             request,
             ordered,
             lambda c: render.comment(issue, c, self.data),
@@ -266,14 +340,23 @@ class JiraEmulator(Emulator):
             with_is_last=False,
         )
 
-    def issue_worklogs(self, request: Request, issue_ref: str) -> Response | dict[str, Any]:
-        found = self._issue(issue_ref)
-        if found is None:
-            return self.error(404, "Issue does not exist or you do not have permission to see it.")
-        issue, _ = found
-        after = request.args.get("startedAfter", type=int)
-        worklogs = [w for w in issue.worklogs if after is None or w.started * 1000 >= after]
-        return self._page_bean(
+    def issue_comment(self, request: Request, issueIdOrKey: str, id: str) -> Any:  # noqa: N803
+        issue, _ = self.find_issue(issueIdOrKey)
+        for comment in issue.comments:
+            if str(comment.id) == id:
+                return render.comment(issue, comment, self.data)
+        return self.error(404, "Can not find a comment for the id: " + id + ".")
+
+    def issue_worklogs(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
+        issue, _ = self.find_issue(issueIdOrKey)
+        after = _integer(request.args.get("startedAfter") or "0") or 0
+        before = _integer(request.args.get("startedBefore") or "0") or 0
+        worklogs = [
+            w
+            for w in issue.worklogs
+            if w.started * 1000 >= after and (not before or w.started * 1000 < before)
+        ]
+        return self.page_bean(
             request,
             worklogs,
             lambda w: render.worklog(issue, w, self.data),
@@ -283,34 +366,142 @@ class JiraEmulator(Emulator):
             with_is_last=False,
         )
 
-    def list_boards(self, request: Request) -> Response | dict[str, Any]:
-        kind = request.args.get("type")
-        boards = [p for p in self.data.projects if kind is None or render.board(p)["type"] == kind]
-        return self._page_bean(request, boards, render.board, default=50, cap=50)
+    def issue_worklog(self, request: Request, issueIdOrKey: str, id: str) -> Any:  # noqa: N803
+        issue, _ = self.find_issue(issueIdOrKey)
+        for worklog in issue.worklogs:
+            if str(worklog.id) == id:
+                return render.worklog(issue, worklog, self.data)
+        return self.error(404, "Cannot find worklog with id: " + id + ".")
 
-    def board_sprints(self, request: Request, board_id: int) -> Response | dict[str, Any]:
-        project = next((p for p in self.data.projects if p.board_id == board_id), None)
-        if project is None:
-            return self.error(404, "Board does not exist or you do not have permission to see it.")
-        if not project.scrum:
-            return self.error(400, "The board does not support sprints")
-        states = {s for s in request.args.get("state", "").split(",") if s}
-        sprints = [s for s in project.sprints if not states or s.state in states]
-        return self._page_bean(request, sprints, render.sprint, default=50, cap=50)
+    def worklogs_updated(self, request: Request) -> dict[str, Any]:
+        since = max(_integer(request.args.get("since") or "0") or 0, 0)
+        changed = sorted(
+            (w.updated * 1000, w.id)
+            for issue in self.data.issues()
+            for w in issue.worklogs
+            if w.updated * 1000 >= since
+        )[:1000]
+        until = changed[-1][0] if changed else since
+        return {
+            "values": [{"worklogId": i, "updatedTime": t, "properties": []} for t, i in changed],
+            "since": since,
+            "until": until,
+            "self": f"{render.API}/worklog/updated?since={since}",
+            "lastPage": True,
+        }
+
+    def worklogs_deleted(self, request: Request) -> dict[str, Any]:
+        since = max(_integer(request.args.get("since") or "0") or 0, 0)
+        return {
+            "values": [],
+            "since": since,
+            "until": since,
+            "self": f"{render.API}/worklog/deleted?since={since}",
+            "lastPage": True,
+        }
+
+    def issue_watchers(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
+        issue, _ = self.find_issue(issueIdOrKey)
+        people = sorted({issue.reporter, *([issue.assignee] if issue.assignee is not None else [])})
+        return {
+            "self": f"{render.API}/issue/{issue.key}/watchers",
+            "isWatching": 0 in people,
+            "watchCount": len(people),
+            "watchers": [render.user(self.data.users[p]) for p in people],
+        }
+
+    def issue_votes(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
+        issue, _ = self.find_issue(issueIdOrKey)
+        return {
+            "self": f"{render.API}/issue/{issue.key}/votes",
+            "votes": 0,
+            "hasVoted": False,
+            "voters": [],
+        }
+
+    def issue_remote_links(self, request: Request, issueIdOrKey: str) -> list[Any]:  # noqa: N803
+        self.find_issue(issueIdOrKey)
+        return []
+
+    def issue_remote_link(self, request: Request, issueIdOrKey: str, linkId: str) -> Response:  # noqa: N803
+        self.find_issue(issueIdOrKey)
+        return self.error(404, f"No remote link with id '{linkId}' exists on this issue.")
+
+    def issue_property_keys(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
+        self.find_issue(issueIdOrKey)
+        return {"keys": []}
+
+    def issue_property(self, request: Request, issueIdOrKey: str, propertyKey: str) -> Any:  # noqa: N803
+        self.find_issue(issueIdOrKey)
+        raise errors.property_not_found(propertyKey)
+
+    def comment_property_keys(self, request: Request, commentId: str) -> dict[str, Any]:  # noqa: N803
+        self._comment(commentId)
+        return {"keys": []}
+
+    def comment_property(self, request: Request, commentId: str, propertyKey: str) -> Any:  # noqa: N803
+        self._comment(commentId)
+        raise errors.property_not_found(propertyKey)
+
+    def worklog_property_keys(
+        self,
+        request: Request,
+        issueIdOrKey: str,  # noqa: N803
+        worklogId: str,  # noqa: N803
+    ) -> dict[str, Any]:
+        self._worklog(issueIdOrKey, worklogId)
+        return {"keys": []}
+
+    def worklog_property(
+        self,
+        request: Request,
+        issueIdOrKey: str,  # noqa: N803
+        worklogId: str,  # noqa: N803
+        propertyKey: str,  # noqa: N803
+    ) -> Any:
+        self._worklog(issueIdOrKey, worklogId)
+        raise errors.property_not_found(propertyKey)
+
+    def _comment(self, comment_id: str) -> None:
+        for issue in self.data.issues():
+            if any(str(c.id) == comment_id for c in issue.comments):
+                return
+        raise errors.failure(404, "Can not find a comment for the id: " + comment_id + ".")
+
+    def _worklog(self, issue_ref: str, worklog_id: str) -> None:
+        issue, _ = self.find_issue(issue_ref)
+        if not any(str(w.id) == worklog_id for w in issue.worklogs):
+            raise errors.failure(404, "Cannot find worklog with id: " + worklog_id + ".")
+
+
+def _parse_jql(text: Any) -> jql.Query:
+    try:
+        return jql.parse(str(text or ""))
+    except jql.JqlError as exc:
+        raise errors.failure(400, str(exc)) from None
 
 
 def _search_args(request: Request) -> dict[str, Any]:
     if request.method == "POST":
         body = request.get_json(silent=True) or {}
         return body if isinstance(body, dict) else {}
-    return request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
+    if len(request.args.getlist("fields")) > 1:
+        args["fields"] = request.args.getlist("fields")
+    return args
 
 
 def _field_list(value: Any) -> list[str]:
     if value is None:
         return []
-    items = value if isinstance(value, list) else str(value).split(",")
-    return [str(item).strip() for item in items if str(item).strip()]
+    items = value if isinstance(value, list) else [value]
+    names = [part for item in items for part in str(item).split(",")]
+    return [name.strip() for name in names if name.strip()]
+
+
+def _expand(value: Any) -> frozenset[str]:
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    return frozenset(str(item).strip() for item in items) & EXPANDS
 
 
 def _facts(issue: Issue, project: Project) -> dict[str, Any]:
@@ -340,3 +531,6 @@ def _read_token(token: Any, query: str) -> int | None:
         return None
     start = whole_number(offset)
     return start if start is not None and start >= 0 else None
+
+
+__all__ = ["SHAPED_PREFIX", "UNAUTHENTICATED", "JiraDataset", "JiraEmulator"]
