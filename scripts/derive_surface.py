@@ -15,6 +15,7 @@ each with full paths): pass both, and their operations make one table::
 
 from __future__ import annotations
 
+import copy
 import json
 import sys
 from pathlib import Path
@@ -28,10 +29,45 @@ DOCUMENTS = {"jira": 2}
 
 
 def merged_surface(documents: list[dict[str, Any]], prefix: str) -> dict[str, Any]:
-    """One surface table from several documents of one vendor (operations in path order)."""
-    rows = [row for document in documents for row in derive_surface(document, prefix)["operations"]]
+    """One surface table from several documents of one vendor (operations in path order);
+    properties the documents mark ``writeOnly`` are requests' only, never in an answer."""
+    rows = [
+        row
+        for document in documents
+        for row in derive_surface(without_write_only(document), prefix)["operations"]
+    ]
     rows.sort(key=lambda row: (row["path"], row["method"]))
     return {"prefix": prefix, "operations": rows}
+
+
+def without_write_only(document: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` without the properties marked ``writeOnly`` (directly or on
+    the schema they refer to)."""
+    schemas = document.get("components", {}).get("schemas", {})
+
+    def write_only(schema: Any) -> bool:
+        if not isinstance(schema, dict):
+            return False
+        if schema.get("writeOnly"):
+            return True
+        if "$ref" in schema:
+            return write_only(schemas.get(schema["$ref"].rsplit("/", 1)[-1], {}))
+        return any(write_only(part) for part in schema.get("allOf", []))
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, list):
+            return [clean(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        out = {key: clean(value) for key, value in node.items()}
+        if isinstance(out.get("properties"), dict):
+            kept = node["properties"]
+            out["properties"] = {
+                key: value for key, value in out["properties"].items() if not write_only(kept[key])
+            }
+        return out
+
+    return clean(copy.deepcopy(document))
 
 
 def main(argv: list[str]) -> int:

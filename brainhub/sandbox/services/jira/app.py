@@ -40,11 +40,11 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners
-from brainhub.sandbox.kit.operations import SHAPED_PREFIX
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.jira import errors, fields, jql, render
@@ -58,6 +58,20 @@ from brainhub.sandbox.services.jira.versions import as_v2
 
 UNAUTHENTICATED = errors.UNAUTHENTICATED
 SEARCH_DEFAULT, SEARCH_MAX_WITH_FIELDS, SEARCH_MAX_IDS = 50, 100, 5000
+#: Path ids Jira numbers: any other value names nothing (404).
+NUMERIC_IDS = (
+    "id",
+    "dashboardId",
+    "itemId",
+    "filterId",
+    "linkId",
+    "issueLinkTypeId",
+    "permissionId",
+    "quickFilterId",
+    "statusId",
+)
+#: Objects nested deeper than this are left out of shaped answers (see ``_pruned``).
+SHAPED_DEPTH = 5
 EXPANDS = frozenset(
     (
         "renderedFields",
@@ -164,7 +178,14 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
 
     def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
         method, _, path = key.partition(" ")
-        body = super().shaped(request, f"{method} {v3_path(path)}", values)
+        for name in NUMERIC_IDS:
+            value = str(values.get(name, "0"))
+            if value.isdigit():
+                continue
+            if "/filter/" in path and "/permission" not in path:  # unknown filters: 400
+                raise errors.named("FILTER_NOT_AVAILABLE")
+            raise errors.failure(404, f"The object with id '{value}' does not exist.")
+        body = _pruned(super().shaped(request, f"{method} {v3_path(path)}", values))
         if isinstance(body, dict):
             body = self._as_page(request, body)
         return body
@@ -175,7 +196,7 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
         request's own URL on the site."""
         if "self" in body:
             query = request.query_string.decode("ascii", "replace")
-            body["self"] = render.SITE + request.path + (f"?{query}" if query else "")
+            body["self"] = render.SITE + quote(request.path) + (f"?{query}" if query else "")
         if not isinstance(body.get("values"), list) or "startAt" not in body:
             return body
         start, size = self.window(request, 50, 100)
@@ -474,6 +495,21 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
             raise errors.failure(404, "Cannot find worklog with id: " + worklog_id + ".")
 
 
+def _pruned(value: Any, depth: int = 0) -> Any:
+    """A shaped answer without the objects nested deeper than :data:`SHAPED_DEPTH`: the
+    surface stops describing objects there (a project's component's lead's application
+    roles…), and real answers leave such optional detail out."""
+    if isinstance(value, dict):
+        return {
+            key: _pruned(item, depth + 1)
+            for key, item in value.items()
+            if depth < SHAPED_DEPTH or not isinstance(item, dict | list)
+        }
+    if isinstance(value, list):
+        return [_pruned(item, depth) for item in value]
+    return value
+
+
 def _parse_jql(text: Any) -> jql.Query:
     try:
         return jql.parse(str(text or ""))
@@ -531,6 +567,3 @@ def _read_token(token: Any, query: str) -> int | None:
         return None
     start = whole_number(offset)
     return start if start is not None and start >= 0 else None
-
-
-__all__ = ["SHAPED_PREFIX", "UNAUTHENTICATED", "JiraDataset", "JiraEmulator"]

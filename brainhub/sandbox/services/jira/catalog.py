@@ -35,7 +35,6 @@ class CatalogHandlers(JiraCore):
             "serverTime": jira_time(BASE_S + 600 * self.generation),
             "scmInfo": "57a0ca5b06c1d5f0d9d1c5a7e8a1b2c3d4e5f607",
             "serverTitle": "Jira",
-            "defaultLocale": {"locale": "en_US"},
             "serverTimeZone": "Etc/UTC",
         }
 
@@ -44,8 +43,6 @@ class CatalogHandlers(JiraCore):
 
     def my_preference(self, request: Request) -> Any:
         key = request.args.get("key", "")
-        if not key:
-            return self.missing_query_response("key")
         return self.error(404, f"Preference with key '{key}' does not exist.")
 
     def my_locale(self, request: Request) -> dict[str, Any]:
@@ -60,10 +57,7 @@ class CatalogHandlers(JiraCore):
         raise errors.failure(404, USER_NOT_FOUND)
 
     def get_user(self, request: Request) -> dict[str, Any]:
-        account = request.args.get("accountId")
-        if not account:
-            raise errors.failure(400, "The 'accountId' query parameter is required.")
-        return render.user(self._user_by_account(account), full=True)
+        return render.user(self._user_by_account(request.args.get("accountId", "")), full=True)
 
     def users_bulk(self, request: Request) -> Any:
         wanted = request.args.getlist("accountId")
@@ -186,7 +180,6 @@ class CatalogHandlers(JiraCore):
             "description": f"A {name.lower()} to work on.",
             "iconUrl": f"{render.SITE}/images/icons/issuetypes/{name.lower()}.svg",
             "name": name,
-            "untranslatedName": name,
             "subtask": False,
             "avatarId": 10300 + index,
             "hierarchyLevel": 0,
@@ -243,7 +236,7 @@ class CatalogHandlers(JiraCore):
     def search_priorities(self, request: Request) -> dict[str, Any]:
         ids = set(request.args.getlist("id"))
         chosen = [i for i, (pid, _) in enumerate(PRIORITIES) if not ids or pid in ids]
-        return self.page_bean(request, chosen, self._priority, default=50, cap=50)
+        return self.page_bean(request, chosen, self._priority, default=50, cap=50, lenient=True)
 
     def get_priority(self, request: Request, id: str) -> dict[str, Any]:
         for index, (known, _) in enumerate(PRIORITIES):
@@ -260,7 +253,6 @@ class CatalogHandlers(JiraCore):
             "id": resolution_id,
             "name": name,
             "description": description,
-            "isDefault": index == 0,
         }
 
     def all_resolutions(self, request: Request) -> list[Any]:
@@ -268,7 +260,7 @@ class CatalogHandlers(JiraCore):
 
     def search_resolutions(self, request: Request) -> dict[str, Any]:
         chosen = list(range(len(RESOLUTIONS)))
-        return self.page_bean(request, chosen, self._resolution, default=50, cap=50)
+        return self.page_bean(request, chosen, self._resolution, default=50, cap=50, lenient=True)
 
     def get_resolution(self, request: Request, id: str) -> dict[str, Any]:
         for index, (known, _, _) in enumerate(RESOLUTIONS):

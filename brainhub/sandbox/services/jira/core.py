@@ -42,8 +42,12 @@ class JiraCore(KitEmulator):
 
     # ------------------------------------------------------------------ paging helpers
 
-    def window(self, request: Request, default: int, cap: int) -> tuple[int, int]:
-        """``(startAt, maxResults)`` from the query, brought inside what Jira accepts."""
+    def window(
+        self, request: Request, default: int, cap: int, *, lenient: bool = False
+    ) -> tuple[int, int]:
+        """``(startAt, maxResults)`` from the query, brought inside what Jira accepts; a
+        value that is not a number is a 400, or (``lenient``: the resources that take them
+        as strings) the default."""
         values = []
         for name, fallback in (("startAt", 0), ("maxResults", default)):
             raw = request.args.get(name)
@@ -51,6 +55,8 @@ class JiraCore(KitEmulator):
                 values.append(fallback)
                 continue
             number = integer(raw)
+            if number is None and lenient:
+                number = fallback
             if number is None:
                 raise errors.failure(400, f"The value '{raw}' is not valid for {name}.")
             values.append(number)
@@ -66,9 +72,10 @@ class JiraCore(KitEmulator):
         cap: int,
         key: str = "values",
         with_is_last: bool = True,
+        lenient: bool = False,
     ) -> dict[str, Any]:
         """A ``PageBean``: ``startAt``, ``maxResults``, ``total``, ``isLast`` and items."""
-        start, size = self.window(request, default, cap)
+        start, size = self.window(request, default, cap, lenient=lenient)
         chunk = items[start : start + size]
         body: dict[str, Any] = {"startAt": start, "maxResults": size, "total": len(items)}
         if with_is_last:

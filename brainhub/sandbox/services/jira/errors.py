@@ -39,6 +39,12 @@ ERRORS = ErrorTable(
             "Sprint does not exist or you do not have permission to see it.",
             "",
         ),
+        "FILTER_NOT_AVAILABLE": (
+            400,
+            "The selected filter is not available to you, perhaps it has been deleted or had "
+            "its permissions changed.",
+            "",
+        ),
         "NO_SPRINTS": (400, "The board does not support sprints", ""),
         "BAD_PAGE_TOKEN": (400, "The provided next page token is invalid or expired.", ""),
         "RATE_LIMITED": (429, "Rate limit exceeded.", ""),

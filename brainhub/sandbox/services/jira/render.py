@@ -365,7 +365,7 @@ def board(item: Project) -> dict[str, Any]:
             "projectName": item.name,
             "projectKey": item.key,
             "projectTypeKey": "software",
-            "avatarURI": f"/secure/projectavatar?size=small&s=small&pid={item.id}",
+            "avatarURI": f"{SITE}/secure/projectavatar?size=small&s=small&pid={item.id}",
             "name": f"{item.name} ({item.key})",
         },
         "isPrivate": False,
