@@ -220,3 +220,10 @@ def test_ids_resolve_to_served_objects(client, auth, emulator):
     in_sprint = _get(client, auth, f"/rest/agile/1.0/sprint/{sprint['id']}/issue").json
     for found in in_sprint["issues"]:
         assert _get(client, auth, f"/rest/api/3/issue/{found['key']}").status_code == 200
+
+
+def test_a_path_id_of_unicode_digits_names_nothing(client, auth):
+    # "¹" passes str.isdigit() but is no number Jira issues: 404, never a 500
+    response = _get(client, auth, "/rest/api/3/dashboard/%C2%B9")
+    assert response.status_code == 404
+    assert response.json["errorMessages"]

@@ -180,7 +180,7 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
         method, _, path = key.partition(" ")
         for name in NUMERIC_IDS:
             value = str(values.get(name, "0"))
-            if value.isdigit():
+            if value.isascii() and value.isdigit():
                 continue
             if "/filter/" in path and "/permission" not in path:  # unknown filters: 400
                 raise errors.named("FILTER_NOT_AVAILABLE")

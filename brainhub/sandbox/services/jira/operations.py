@@ -32,20 +32,20 @@ PREMIUM = "Jira Premium plans (Advanced Roadmaps), not on the seeded site's Stan
 BINARY = "returns the file's bytes (or a redirect to them), not JSON; metadata is served"
 ASYNC = "reports on an asynchronous job a write started; the emulator starts none"
 
-# every issue read: an IssueBean's expand= fields are only present when asked for
-_ISSUE = {"complete": False}
+
+def _get(path: str, handler: str = SHAPED) -> Operation:
+    # handlers model their objects whole: the kit's completion would add fields Jira sends
+    # only when expanded (a user's groups, an issue's changelog) or only for other kinds
+    # of object (a status's team-managed scope, a comment's restricted visibility)
+    return Operation("GET", path, handler, complete=False)
 
 
-def _get(path: str, handler: str = SHAPED, *, complete: bool = True) -> Operation:
-    return Operation("GET", path, handler, complete=complete)
+def _api(path: str, handler: str = SHAPED) -> Operation:
+    return _get(API + path, handler)
 
 
-def _api(path: str, handler: str = SHAPED, *, complete: bool = True) -> Operation:
-    return _get(API + path, handler, complete=complete)
-
-
-def _agile(path: str, handler: str = SHAPED, *, complete: bool = True) -> Operation:
-    return _get(AGILE + path, handler, complete=complete)
+def _agile(path: str, handler: str = SHAPED) -> Operation:
+    return _get(AGILE + path, handler)
 
 
 def _out(path: str, reason: str) -> LeftOut:
@@ -62,15 +62,15 @@ SERVED = [
     _api("/permissions"),
     _api("/configuration"),
     # Issue search and JQL
-    _api("/search/jql", "search_issues", **_ISSUE),
-    _api("/search", "search_issues_paged", **_ISSUE),
+    _api("/search/jql", "search_issues"),
+    _api("/search", "search_issues_paged"),
     _api("/issue/picker"),
     _api("/jql/autocompletedata"),
     _api("/jql/autocompletedata/suggestions"),
     # Issues
-    _api("/issue/{issueIdOrKey}", "get_issue", **_ISSUE),
+    _api("/issue/{issueIdOrKey}", "get_issue"),
     _api("/issue/{issueIdOrKey}/changelog", "issue_changelog"),
-    _api("/issue/{issueIdOrKey}/editmeta", "issue_editmeta", complete=False),
+    _api("/issue/{issueIdOrKey}/editmeta", "issue_editmeta"),
     _api("/issue/{issueIdOrKey}/transitions", "issue_transitions"),
     _api("/issue/createmeta"),
     _api("/issue/createmeta/{projectIdOrKey}/issuetypes"),
@@ -83,7 +83,7 @@ SERVED = [
     _api("/worklog/deleted", "worklogs_deleted"),
     _api("/issue/{issueIdOrKey}/watchers", "issue_watchers"),
     _api("/issue/{issueIdOrKey}/votes", "issue_votes"),
-    _api("/issue/{issueIdOrKey}/remotelink", "issue_remote_links", complete=False),
+    _api("/issue/{issueIdOrKey}/remotelink", "issue_remote_links"),
     _api("/issue/{issueIdOrKey}/remotelink/{linkId}", "issue_remote_link"),
     _api("/issue/{issueIdOrKey}/properties", "issue_property_keys"),
     _api("/issue/{issueIdOrKey}/properties/{propertyKey}", "issue_property"),
@@ -207,13 +207,13 @@ SERVED = [
     _agile("/board", "list_boards"),
     _agile("/board/filter/{filterId}"),
     _agile("/board/{boardId}", "get_board"),
-    _agile("/board/{boardId}/backlog", "board_backlog", **_ISSUE),
+    _agile("/board/{boardId}/backlog", "board_backlog"),
     _agile("/board/{boardId}/configuration"),
     _agile("/board/{boardId}/epic", "board_epics"),
-    _agile("/board/{boardId}/epic/none/issue", "board_issues_without_epic", **_ISSUE),
-    _agile("/board/{boardId}/epic/{epicId}/issue", "board_epic_issues", **_ISSUE),
+    _agile("/board/{boardId}/epic/none/issue", "board_issues_without_epic"),
+    _agile("/board/{boardId}/epic/{epicId}/issue", "board_epic_issues"),
     _agile("/board/{boardId}/features"),
-    _agile("/board/{boardId}/issue", "board_issues", **_ISSUE),
+    _agile("/board/{boardId}/issue", "board_issues"),
     _agile("/board/{boardId}/project", "board_projects"),
     _agile("/board/{boardId}/project/full"),
     _agile("/board/{boardId}/properties", "board_property_keys"),
@@ -222,17 +222,17 @@ SERVED = [
     _agile("/board/{boardId}/quickfilter/{quickFilterId}"),
     _agile("/board/{boardId}/reports"),
     _agile("/board/{boardId}/sprint", "board_sprints"),
-    _agile("/board/{boardId}/sprint/{sprintId}/issue", "board_sprint_issues", **_ISSUE),
+    _agile("/board/{boardId}/sprint/{sprintId}/issue", "board_sprint_issues"),
     _agile("/board/{boardId}/version"),
     # Agile: sprints, epics, issues
     _agile("/sprint/{sprintId}", "get_sprint"),
-    _agile("/sprint/{sprintId}/issue", "sprint_issues", **_ISSUE),
+    _agile("/sprint/{sprintId}/issue", "sprint_issues"),
     _agile("/sprint/{sprintId}/properties", "sprint_property_keys"),
     _agile("/sprint/{sprintId}/properties/{propertyKey}", "sprint_property"),
-    _agile("/epic/none/issue", "issues_without_epic", **_ISSUE),
+    _agile("/epic/none/issue", "issues_without_epic"),
     _agile("/epic/{epicIdOrKey}", "get_epic"),
-    _agile("/epic/{epicIdOrKey}/issue", "epic_issues", **_ISSUE),
-    _agile("/issue/{issueIdOrKey}", "agile_issue", **_ISSUE),
+    _agile("/epic/{epicIdOrKey}/issue", "epic_issues"),
+    _agile("/issue/{issueIdOrKey}", "agile_issue"),
     _agile("/issue/{issueIdOrKey}/estimation", "agile_issue_estimation"),
 ]
 
@@ -411,7 +411,10 @@ V2_OPERATIONS = [_v2(op) for op in SERVED if op.path.startswith(API + "/")]
 OPERATIONS = OperationTable(
     served=SERVED,
     left_out=LEFT_OUT,
-    extra=[*V2_OPERATIONS, Operation("POST", API + "/search/jql", "search_issues", complete=False)],
+    extra=[
+        *V2_OPERATIONS,
+        *(Operation("POST", prefix + "/search/jql", "search_issues") for prefix in (API, API_V2)),
+    ],
 )
 
 

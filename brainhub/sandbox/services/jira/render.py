@@ -66,7 +66,14 @@ def user(person: User, *, full: bool = False) -> dict[str, Any]:
     if person.email:
         data["emailAddress"] = person.email
     if full:
+        # as GET /user answers without expand=groups,applicationRoles
         data["locale"] = "en_US"
+        data["groups"] = {"size": 1 if person.account_type == "atlassian" else 0, "items": []}
+        data["applicationRoles"] = {
+            "size": 1 if person.account_type == "atlassian" else 0,
+            "items": [],
+        }
+        data["expand"] = "groups,applicationRoles"
     return data
 
 
