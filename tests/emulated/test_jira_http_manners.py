@@ -227,3 +227,18 @@ def test_a_path_id_of_unicode_digits_names_nothing(client, auth):
     response = _get(client, auth, "/rest/api/3/dashboard/%C2%B9")
     assert response.status_code == 404
     assert response.json["errorMessages"]
+
+
+def test_an_issue_carries_jiras_system_fields_consistent_with_its_resources(client, auth):
+    fields = _get(client, auth, "/rest/api/3/issue/ENG-2").json["fields"]
+    for name in ("components", "fixVersions", "issuelinks", "subtasks", "attachment"):
+        assert fields[name] == []
+    watchers = _get(client, auth, "/rest/api/3/issue/ENG-2/watchers").json
+    assert fields["watches"]["watchCount"] == watchers["watchCount"] == len(watchers["watchers"])
+    votes = _get(client, auth, "/rest/api/3/issue/ENG-2/votes").json
+    assert fields["votes"]["votes"] == votes["votes"]
+    spent = sum(w["timeSpentSeconds"] for w in fields["worklog"]["worklogs"]) or None
+    assert fields["timespent"] == fields["aggregatetimespent"] == spent
+    assert fields["created"] <= fields["statuscategorychangedate"] <= fields["updated"]
+    catalogue = {field["id"] for field in _get(client, auth, "/rest/api/3/field").json}
+    assert set(fields) <= catalogue

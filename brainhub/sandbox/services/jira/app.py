@@ -423,7 +423,7 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
 
     def issue_watchers(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
         issue, _ = self.find_issue(issueIdOrKey)
-        people = sorted({issue.reporter, *([issue.assignee] if issue.assignee is not None else [])})
+        people = render.watchers(issue)
         return {
             "self": f"{render.API}/issue/{issue.key}/watchers",
             "isWatching": 0 in people,

@@ -141,10 +141,7 @@ def comment(issue: Issue, item: Comment, data: JiraDataset) -> dict[str, Any]:
 def worklog(issue: Issue, item: Worklog, data: JiraDataset) -> dict[str, Any]:
     """A ``Worklog`` with an ADF comment."""
     author = user(data.users[item.author])
-    hours, rest = divmod(item.seconds, 3600)
-    spent = " ".join(
-        p for p in (f"{hours}h" if hours else "", f"{rest // 60}m" if rest else "") if p
-    )
+    spent = _duration(item.seconds)
     return {
         "self": f"{API}/issue/{issue.id}/worklog/{item.id}",
         "author": author,
@@ -160,11 +157,25 @@ def worklog(issue: Issue, item: Worklog, data: JiraDataset) -> dict[str, Any]:
     }
 
 
+def _duration(seconds: int | None) -> str:
+    """Jira's written duration: ``2h 30m``."""
+    hours, rest = divmod(seconds or 0, 3600)
+    return " ".join(
+        p for p in (f"{hours}h" if hours else "", f"{rest // 60}m" if rest else "") if p
+    )
+
+
+def watchers(item: Issue) -> list[int]:
+    """The users (by index) watching an issue: its reporter and its assignee."""
+    return sorted({item.reporter, *([item.assignee] if item.assignee is not None else [])})
+
+
 def issue_fields(item: Issue, owner: Project, data: JiraDataset) -> dict[str, Any]:
     """Every field of an issue (``*all``), including the first comments and worklogs."""
     type_id, type_name = ISSUE_TYPES[item.issue_type]
     priority_id, priority_name = PRIORITIES[item.priority]
     resolved = item.resolved
+    spent = sum(w.seconds for w in item.worklogs) or None
     return {
         "summary": item.summary,
         "issuetype": {
@@ -194,7 +205,36 @@ def issue_fields(item: Issue, owner: Project, data: JiraDataset) -> dict[str, An
         "resolutiondate": jira_time(resolved) if resolved else None,
         "resolution": {"id": "10000", "name": "Done"} if resolved else None,
         "duedate": None,
-        "timespent": sum(w.seconds for w in item.worklogs) or None,
+        "timespent": spent,
+        "aggregatetimespent": spent,
+        "timeoriginalestimate": None,
+        "timeestimate": None,
+        "aggregatetimeoriginalestimate": None,
+        "aggregatetimeestimate": None,
+        "timetracking": (
+            {"timeSpent": _duration(spent), "timeSpentSeconds": spent} if spent else {}
+        ),
+        "progress": {"progress": spent or 0, "total": spent or 0},
+        "aggregateprogress": {"progress": spent or 0, "total": spent or 0},
+        "workratio": -1,
+        "environment": None,
+        "components": [],
+        "fixVersions": [],
+        "versions": [],
+        "issuelinks": [],
+        "subtasks": [],
+        "attachment": [],
+        "security": None,
+        "lastViewed": None,
+        "statuscategorychangedate": jira_time(
+            min(item.created + 2 * DAY_S, item.updated) if item.status else item.created
+        ),
+        "watches": {
+            "self": f"{API}/issue/{item.key}/watchers",
+            "watchCount": len(watchers(item)),
+            "isWatching": 0 in watchers(item),
+        },
+        "votes": {"self": f"{API}/issue/{item.key}/votes", "votes": 0, "hasVoted": False},
         "comment": {
             "comments": [comment(item, c, data) for c in item.comments[:20]],
             "self": f"{API}/issue/{item.id}/comment",
