@@ -242,3 +242,16 @@ def test_an_issue_carries_jiras_system_fields_consistent_with_its_resources(clie
     assert fields["created"] <= fields["statuscategorychangedate"] <= fields["updated"]
     catalogue = {field["id"] for field in _get(client, auth, "/rest/api/3/field").json}
     assert set(fields) <= catalogue
+
+
+def test_shaped_answers_name_this_site_its_projects_and_its_caller(client, auth):
+    me = _get(client, auth, "/rest/api/3/myself").json
+    (component,) = _get(client, auth, "/rest/api/3/project/OPS/components").json
+    assert (component["project"], component["projectId"]) == ("OPS", 10001)
+    assert component["self"].endswith(f"/rest/api/3/component/{component['id']}")
+    filters = _get(client, auth, "/rest/api/3/filter/search", maxResults=10).json
+    assert filters["self"].endswith("/rest/api/3/filter/search?maxResults=10")
+    assert (filters["startAt"], filters["total"], filters["isLast"]) == (0, 1, True)
+    owner = filters["values"][0]["owner"]
+    assert owner["displayName"] == me["displayName"]
+    assert set(owner) <= set(me)

@@ -186,6 +186,8 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
                 raise errors.named("FILTER_NOT_AVAILABLE")
             raise errors.failure(404, f"The object with id '{value}' does not exist.")
         body = _pruned(super().shaped(request, f"{method} {v3_path(path)}", values))
+        owner = render.user(self.data.users[0], full=True)
+        body = _linked(body, _resource(v3_path(path)), owner)
         if isinstance(body, dict):
             body = self._as_page(request, body)
         return body
@@ -219,11 +221,16 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
 
     def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
         owner = render.user(self.data.users[0], full=True)
-        project = self.data.projects[0]
+        named = next(
+            (values[n] for n in ("projectIdOrKey", "projectId", "projectKeyOrId") if n in values),
+            None,
+        )
+        project = self.find_project(named) if named is not None else self.data.projects[0]
         context: dict[str, Any] = {
             "accountId": owner["accountId"],
             "projectId": project.id,
             "projectKey": project.key,
+            "project": project.key,
             "boardId": project.board_id,
             "baseUrl": render.SITE,
         }
@@ -508,6 +515,41 @@ def _pruned(value: Any, depth: int = 0) -> Any:
     if isinstance(value, list):
         return [_pruned(item, depth) for item in value]
     return value
+
+
+#: Path segments that name a way of listing, not the kind of object listed.
+_LISTINGS = frozenset(
+    ("search", "my", "favourite", "recent", "picker", "bulk", "member", "accessible", "query")
+)
+
+
+def _resource(template: str) -> str:
+    """The kind of object an operation answers with, from its path: ``component`` for
+    ``/project/{key}/components``, ``filter`` for ``/filter/search``."""
+    segments = [s for s in template.split("/")[4:] if s and not s.startswith("{")]
+    kind = next((s for s in reversed(segments) if s not in _LISTINGS), "item")
+    return kind[:-1] if kind.endswith("s") and kind != "status" else kind
+
+
+def _linked(value: Any, kind: str, owner: dict[str, Any]) -> Any:
+    """A shaped answer whose objects' ``self`` links point at where the object lives:
+    ``<site>/rest/api/3/<kind>/<id>``, the kind being the field that holds it; users
+    (objects with an ``accountId``, the caller's as shaped) are the caller, as
+    ``/myself`` describes them."""
+    if isinstance(value, list):
+        return [_linked(item, kind, owner) for item in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        inner = key[:-1] if key.endswith("s") and key != "status" else key
+        out[key] = _linked(item, kind if key in ("values", "items") else inner, owner)
+    if out.get("accountId") == owner["accountId"]:
+        # the fields the caller's user has, and none it lacks (deprecated key and name)
+        return {key: owner[key] for key in out if key in owner}
+    if isinstance(out.get("self"), str) and "id" in out:
+        out["self"] = f"{render.API}/{kind}/{out['id']}"
+    return out
 
 
 def _parse_jql(text: Any) -> jql.Query:
