@@ -51,7 +51,14 @@ from brainhub.sandbox.services.jira import errors, fields, jql, render
 from brainhub.sandbox.services.jira.agile import AgileHandlers
 from brainhub.sandbox.services.jira.catalog import CatalogHandlers
 from brainhub.sandbox.services.jira.core import integer as _integer
-from brainhub.sandbox.services.jira.dataset import Issue, JiraDataset, Project
+from brainhub.sandbox.services.jira.dataset import (
+    ISSUE_TYPES,
+    PRIORITIES,
+    STATUSES,
+    Issue,
+    JiraDataset,
+    Project,
+)
 from brainhub.sandbox.services.jira.operations import API_V2, OPERATIONS, v3_path
 from brainhub.sandbox.services.jira.sizes import SIZES, now_s
 from brainhub.sandbox.services.jira.versions import as_v2
@@ -318,7 +325,7 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
             (issue, project)
             for project in self.data.projects
             for issue in project.issues
-            if query.matches(_facts(issue, project))
+            if query.matches(_facts(issue, project, self.data.users))
         ]
         order: dict[str, Callable[[tuple[Issue, Project]], Any]] = {
             "updated": lambda pair: (pair[0].updated, pair[0].id),
@@ -582,12 +589,33 @@ def _expand(value: Any) -> frozenset[str]:
     return frozenset(str(item).strip() for item in items) & EXPANDS
 
 
-def _facts(issue: Issue, project: Project) -> dict[str, Any]:
+def _facts(issue: Issue, project: Project, users: list[Any]) -> dict[str, Any]:
+    status_id, status_name, category = STATUSES[issue.status]
+    type_id, type_name = ISSUE_TYPES[issue.issue_type]
+    priority_id, priority_name = PRIORITIES[issue.priority]
+
+    def person(index: int | None) -> set[str]:
+        if index is None:
+            return set()
+        return {users[index].account_id.lower(), users[index].display_name.lower()}
+
     return {
         "project": project.key,
         "updated": issue.updated,
         "created": issue.created,
         "key": issue.key,
+        "key_values": {issue.key.lower(), str(issue.id)},
+        "status": {status_id, status_name.lower()},
+        "statusCategory": {
+            category,
+            render.CATEGORY_NAMES[category].lower(),
+            str(render.CATEGORY_IDS[category]),
+        },
+        "issuetype": {type_id, type_name.lower()},
+        "priority": {priority_id, priority_name.lower()},
+        "labels": {label.lower() for label in issue.labels},
+        "assignee": person(issue.assignee),
+        "reporter": person(issue.reporter),
     }
 
 
