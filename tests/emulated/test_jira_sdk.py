@@ -4,8 +4,9 @@ emulated site and get what ``brainhub sandbox counts jira`` says.
 - ``jira`` (pycontribs) speaks REST v2: it reads ``serverInfo`` when it connects, then
   searches with ``/search/jql`` tokens (``maxResults=False`` fetches every page), reads
   issues, comments, worklogs and projects, and boards and sprints through the agile API;
-- ``atlassian-python-api``'s ``JiraCloud`` speaks REST v3: it pages JQL with
-  ``nextPageToken``, reads an issue with ADF rich text and lists projects.
+- ``atlassian-python-api`` (``Jira`` set to API version 3, and its ``JiraCloud``) speaks
+  REST v3: it pages JQL with ``nextPageToken``, reads an issue with ADF rich text and
+  lists projects.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from atlassian import JiraCloud
+from atlassian import Jira, JiraCloud
 from click.testing import CliRunner
 from jira import JIRA, JIRAError
 
@@ -48,6 +49,15 @@ def cloud(served) -> JiraCloud:
     emulator, url = served
     creds = emulator.credentials
     return JiraCloud(url, username=creds["email"], password=creds["api_token"], api_version=3)
+
+
+@pytest.fixture(scope="module")
+def legacy(served) -> Jira:
+    emulator, url = served
+    creds = emulator.credentials
+    return Jira(
+        url, username=creds["email"], password=creds["api_token"], cloud=True, api_version=3
+    )
 
 
 @pytest.fixture(scope="module")
@@ -136,3 +146,18 @@ def test_v3_issue_and_projects(cloud, counts):
     assert issue["self"].endswith(f"/rest/api/3/issue/{issue['id']}")
     projects = cloud.get_all_projects()
     assert len(projects) == counts["projects"]
+
+
+def test_the_compatibility_client_at_api_version_3(legacy, counts):
+    first = legacy.jql(EVERY_ISSUE, fields="summary", limit=3)
+    keys = legacy.enhanced_jql(EVERY_ISSUE, fields="key", limit=3)["issues"]
+    assert [i["key"] for i in first["issues"]] == [i["key"] for i in keys]
+    issues, token = list(first["issues"]), first.get("nextPageToken")
+    while token:
+        page = legacy.enhanced_jql(EVERY_ISSUE, fields="summary", limit=3, nextPageToken=token)
+        issues += page["issues"]
+        token = page.get("nextPageToken")
+    assert len(issues) == counts["issues"]
+    issue = legacy.issue(issues[0]["key"])
+    assert issue["fields"]["description"]["type"] == "doc"
+    assert len(legacy.projects()) == counts["projects"]
