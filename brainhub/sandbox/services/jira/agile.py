@@ -15,7 +15,7 @@ from typing import Any
 from werkzeug.wrappers import Request
 
 from brainhub.sandbox.services.jira import errors, render
-from brainhub.sandbox.services.jira.core import JiraCore
+from brainhub.sandbox.services.jira.core import JiraCore, expand_list, field_list
 from brainhub.sandbox.services.jira.dataset import STATUSES, Issue, Project, Sprint
 from brainhub.sandbox.services.jira.fields import ALL
 
@@ -31,15 +31,8 @@ class AgileHandlers(JiraCore):
     """The agile handlers of :class:`~.app.JiraEmulator`."""
 
     def _issue_page(self, request: Request, pairs: list[tuple[Issue, Project]]) -> dict[str, Any]:
-        spec = [
-            part.strip()
-            for value in request.args.getlist("fields")
-            for part in value.split(",")
-            if part.strip()
-        ]
-        expand = frozenset(
-            part.strip() for part in (request.args.get("expand") or "").split(",") if part
-        )
+        spec = field_list(request.args.getlist("fields") or None)
+        expand = expand_list(request.args.get("expand"))
         page = self.page_bean(
             request,
             pairs,
@@ -175,8 +168,8 @@ class AgileHandlers(JiraCore):
 
     def agile_issue(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
         issue, project = self.find_issue(issueIdOrKey)
-        spec = [p.strip() for v in request.args.getlist("fields") for p in v.split(",") if p]
-        expand = frozenset(p.strip() for p in (request.args.get("expand") or "").split(",") if p)
+        spec = field_list(request.args.getlist("fields") or None)
+        expand = expand_list(request.args.get("expand"))
         return self.issue_body(issue, project, spec, expand, ALL)
 
     def agile_issue_estimation(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803

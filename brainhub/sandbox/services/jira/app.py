@@ -50,6 +50,7 @@ from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.jira import errors, fields, jql, render
 from brainhub.sandbox.services.jira.agile import AgileHandlers
 from brainhub.sandbox.services.jira.catalog import CatalogHandlers
+from brainhub.sandbox.services.jira.core import expand_list, field_list
 from brainhub.sandbox.services.jira.core import integer as _integer
 from brainhub.sandbox.services.jira.dataset import (
     ISSUE_TYPES,
@@ -59,7 +60,9 @@ from brainhub.sandbox.services.jira.dataset import (
     JiraDataset,
     Project,
 )
+from brainhub.sandbox.services.jira.issues import IssueHandlers
 from brainhub.sandbox.services.jira.operations import API_V2, OPERATIONS, v3_path
+from brainhub.sandbox.services.jira.shaping import linked, pruned, resource_kind
 from brainhub.sandbox.services.jira.sizes import SIZES, now_s
 from brainhub.sandbox.services.jira.versions import as_v2
 
@@ -77,23 +80,9 @@ NUMERIC_IDS = (
     "quickFilterId",
     "statusId",
 )
-#: Objects nested deeper than this are left out of shaped answers (see ``_pruned``).
-SHAPED_DEPTH = 5
-EXPANDS = frozenset(
-    (
-        "renderedFields",
-        "names",
-        "schema",
-        "transitions",
-        "operations",
-        "editmeta",
-        "changelog",
-        "versionedRepresentations",
-    )
-)
 
 
-class JiraEmulator(AgileHandlers, CatalogHandlers):
+class JiraEmulator(IssueHandlers, AgileHandlers, CatalogHandlers):
     """Jira Cloud's REST v2/v3 and agile APIs for one site; see the module docstring."""
 
     service = "jira"
@@ -192,9 +181,9 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
             if "/filter/" in path and "/permission" not in path:  # unknown filters: 400
                 raise errors.named("FILTER_NOT_AVAILABLE")
             raise errors.failure(404, f"The object with id '{value}' does not exist.")
-        body = _pruned(super().shaped(request, f"{method} {v3_path(path)}", values))
+        body = pruned(super().shaped(request, f"{method} {v3_path(path)}", values))
         owner = render.user(self.data.users[0], full=True)
-        body = _linked(body, _resource(v3_path(path)), owner)
+        body = linked(body, resource_kind(v3_path(path)), owner)
         if isinstance(body, dict):
             body = self._as_page(request, body)
         return body
@@ -262,8 +251,8 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
     def search_issues(self, request: Request) -> dict[str, Any]:
         args = _search_args(request)
         query = _parse_jql(args.get("jql"))
-        spec = _field_list(args.get("fields"))
-        expand = _expand(args.get("expand"))
+        spec = field_list(args.get("fields"))
+        expand = expand_list(args.get("expand"))
         cap = SEARCH_MAX_WITH_FIELDS if spec and spec != ["id"] else SEARCH_MAX_IDS
         size = _integer(args.get("maxResults")) if args.get("maxResults") else SEARCH_DEFAULT
         if size is None:
@@ -292,8 +281,8 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
 
     def search_issues_paged(self, request: Request) -> dict[str, Any]:
         query = _parse_jql(request.args.get("jql"))
-        spec = _field_list(request.args.getlist("fields") or None)
-        expand = _expand(request.args.get("expand"))
+        spec = field_list(request.args.getlist("fields") or None)
+        expand = expand_list(request.args.get("expand"))
         matched = self._matching(query)
         start, size = self.window(request, SEARCH_DEFAULT, SEARCH_MAX_WITH_FIELDS)
         chunk = matched[start : start + size]
@@ -335,229 +324,6 @@ class JiraEmulator(AgileHandlers, CatalogHandlers):
         matched.sort(key=order[query.order_field], reverse=query.descending)
         return matched
 
-    def get_issue(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
-        issue, project = self.find_issue(issueIdOrKey)
-        spec = _field_list(request.args.getlist("fields") or None)
-        return self.issue_body(issue, project, spec, _expand(request.args.get("expand")))
-
-    def issue_changelog(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
-        issue, _ = self.find_issue(issueIdOrKey)
-        histories = render.changelog(issue, self.data)
-        page = self.page_bean(request, histories, lambda h: h, default=100, cap=100)
-        page["self"] = f"{render.API}/issue/{issue.key}/changelog"
-        return page
-
-    def issue_editmeta(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
-        issue, _ = self.find_issue(issueIdOrKey)
-        return render.editmeta(issue)
-
-    def issue_transitions(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
-        issue, _ = self.find_issue(issueIdOrKey)
-        wanted = request.args.get("transitionId")
-        found = [t for t in render.transitions(issue) if wanted in (None, "", t["id"])]
-        return {"expand": "transitions", "transitions": found}
-
-    def issue_comments(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
-        issue, _ = self.find_issue(issueIdOrKey)
-        ordered = sorted(issue.comments, key=lambda c: (c.created, c.id))
-        order = request.args.get("orderBy", "created")
-        if order.lstrip("+-") != "created":
-            raise errors.failure(400, "orderBy must be created, -created or +created.")
-        if order.startswith("-"):
-            ordered.reverse()
-        return self.page_bean(
-            request,
-            ordered,
-            lambda c: render.comment(issue, c, self.data),
-            default=5000,
-            cap=5000,
-            key="comments",
-            with_is_last=False,
-        )
-
-    def issue_comment(self, request: Request, issueIdOrKey: str, id: str) -> Any:  # noqa: N803
-        issue, _ = self.find_issue(issueIdOrKey)
-        for comment in issue.comments:
-            if str(comment.id) == id:
-                return render.comment(issue, comment, self.data)
-        return self.error(404, "Can not find a comment for the id: " + id + ".")
-
-    def issue_worklogs(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
-        issue, _ = self.find_issue(issueIdOrKey)
-        after = _integer(request.args.get("startedAfter") or "0") or 0
-        before = _integer(request.args.get("startedBefore") or "0") or 0
-        worklogs = [
-            w
-            for w in issue.worklogs
-            if w.started * 1000 >= after and (not before or w.started * 1000 < before)
-        ]
-        return self.page_bean(
-            request,
-            worklogs,
-            lambda w: render.worklog(issue, w, self.data),
-            default=5000,
-            cap=5000,
-            key="worklogs",
-            with_is_last=False,
-        )
-
-    def issue_worklog(self, request: Request, issueIdOrKey: str, id: str) -> Any:  # noqa: N803
-        issue, _ = self.find_issue(issueIdOrKey)
-        for worklog in issue.worklogs:
-            if str(worklog.id) == id:
-                return render.worklog(issue, worklog, self.data)
-        return self.error(404, "Cannot find worklog with id: " + id + ".")
-
-    def worklogs_updated(self, request: Request) -> dict[str, Any]:
-        since = max(_integer(request.args.get("since") or "0") or 0, 0)
-        changed = sorted(
-            (w.updated * 1000, w.id)
-            for issue in self.data.issues()
-            for w in issue.worklogs
-            if w.updated * 1000 >= since
-        )[:1000]
-        until = changed[-1][0] if changed else since
-        return {
-            "values": [{"worklogId": i, "updatedTime": t, "properties": []} for t, i in changed],
-            "since": since,
-            "until": until,
-            "self": f"{render.API}/worklog/updated?since={since}",
-            "lastPage": True,
-        }
-
-    def worklogs_deleted(self, request: Request) -> dict[str, Any]:
-        since = max(_integer(request.args.get("since") or "0") or 0, 0)
-        return {
-            "values": [],
-            "since": since,
-            "until": since,
-            "self": f"{render.API}/worklog/deleted?since={since}",
-            "lastPage": True,
-        }
-
-    def issue_watchers(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
-        issue, _ = self.find_issue(issueIdOrKey)
-        people = render.watchers(issue)
-        return {
-            "self": f"{render.API}/issue/{issue.key}/watchers",
-            "isWatching": 0 in people,
-            "watchCount": len(people),
-            "watchers": [render.user(self.data.users[p]) for p in people],
-        }
-
-    def issue_votes(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
-        issue, _ = self.find_issue(issueIdOrKey)
-        return {
-            "self": f"{render.API}/issue/{issue.key}/votes",
-            "votes": 0,
-            "hasVoted": False,
-            "voters": [],
-        }
-
-    def issue_remote_links(self, request: Request, issueIdOrKey: str) -> list[Any]:  # noqa: N803
-        self.find_issue(issueIdOrKey)
-        return []
-
-    def issue_remote_link(self, request: Request, issueIdOrKey: str, linkId: str) -> Response:  # noqa: N803
-        self.find_issue(issueIdOrKey)
-        return self.error(404, f"No remote link with id '{linkId}' exists on this issue.")
-
-    def issue_property_keys(self, request: Request, issueIdOrKey: str) -> dict[str, Any]:  # noqa: N803
-        self.find_issue(issueIdOrKey)
-        return {"keys": []}
-
-    def issue_property(self, request: Request, issueIdOrKey: str, propertyKey: str) -> Any:  # noqa: N803
-        self.find_issue(issueIdOrKey)
-        raise errors.property_not_found(propertyKey)
-
-    def comment_property_keys(self, request: Request, commentId: str) -> dict[str, Any]:  # noqa: N803
-        self._comment(commentId)
-        return {"keys": []}
-
-    def comment_property(self, request: Request, commentId: str, propertyKey: str) -> Any:  # noqa: N803
-        self._comment(commentId)
-        raise errors.property_not_found(propertyKey)
-
-    def worklog_property_keys(
-        self,
-        request: Request,
-        issueIdOrKey: str,  # noqa: N803
-        worklogId: str,  # noqa: N803
-    ) -> dict[str, Any]:
-        self._worklog(issueIdOrKey, worklogId)
-        return {"keys": []}
-
-    def worklog_property(
-        self,
-        request: Request,
-        issueIdOrKey: str,  # noqa: N803
-        worklogId: str,  # noqa: N803
-        propertyKey: str,  # noqa: N803
-    ) -> Any:
-        self._worklog(issueIdOrKey, worklogId)
-        raise errors.property_not_found(propertyKey)
-
-    def _comment(self, comment_id: str) -> None:
-        for issue in self.data.issues():
-            if any(str(c.id) == comment_id for c in issue.comments):
-                return
-        raise errors.failure(404, "Can not find a comment for the id: " + comment_id + ".")
-
-    def _worklog(self, issue_ref: str, worklog_id: str) -> None:
-        issue, _ = self.find_issue(issue_ref)
-        if not any(str(w.id) == worklog_id for w in issue.worklogs):
-            raise errors.failure(404, "Cannot find worklog with id: " + worklog_id + ".")
-
-
-def _pruned(value: Any, depth: int = 0) -> Any:
-    """A shaped answer without the objects nested deeper than :data:`SHAPED_DEPTH`: the
-    surface stops describing objects there (a project's component's lead's application
-    roles…), and real answers leave such optional detail out."""
-    if isinstance(value, dict):
-        return {
-            key: _pruned(item, depth + 1)
-            for key, item in value.items()
-            if depth < SHAPED_DEPTH or not isinstance(item, dict | list)
-        }
-    if isinstance(value, list):
-        return [_pruned(item, depth) for item in value]
-    return value
-
-
-#: Path segments that name a way of listing, not the kind of object listed.
-_LISTINGS = frozenset(
-    ("search", "my", "favourite", "recent", "picker", "bulk", "member", "accessible", "query")
-)
-
-
-def _resource(template: str) -> str:
-    """The kind of object an operation answers with, from its path: ``component`` for
-    ``/project/{key}/components``, ``filter`` for ``/filter/search``."""
-    segments = [s for s in template.split("/")[4:] if s and not s.startswith("{")]
-    kind = next((s for s in reversed(segments) if s not in _LISTINGS), "item")
-    return kind[:-1] if kind.endswith("s") and kind != "status" else kind
-
-
-def _linked(value: Any, kind: str, owner: dict[str, Any]) -> Any:
-    """A shaped answer whose objects' ``self`` links point at where the object lives:
-    ``<site>/rest/api/3/<kind>/<id>``, the kind being the field that holds it; users
-    (objects with an ``accountId``, the caller's as shaped) are the caller, as
-    ``/myself`` describes them."""
-    if isinstance(value, list):
-        return [_linked(item, kind, owner) for item in value]
-    if not isinstance(value, dict):
-        return value
-    out = {}
-    for key, item in value.items():
-        inner = key[:-1] if key.endswith("s") and key != "status" else key
-        out[key] = _linked(item, kind if key in ("values", "items") else inner, owner)
-    if out.get("accountId") == owner["accountId"]:
-        # the fields the caller's user has, and none it lacks (deprecated key and name)
-        return {key: owner[key] for key in out if key in owner}
-    if isinstance(out.get("self"), str) and "id" in out:
-        out["self"] = f"{render.API}/{kind}/{out['id']}"
-    return out
-
 
 def _parse_jql(text: Any) -> jql.Query:
     try:
@@ -574,19 +340,6 @@ def _search_args(request: Request) -> dict[str, Any]:
     if len(request.args.getlist("fields")) > 1:
         args["fields"] = request.args.getlist("fields")
     return args
-
-
-def _field_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    items = value if isinstance(value, list) else [value]
-    names = [part for item in items for part in str(item).split(",")]
-    return [name.strip() for name in names if name.strip()]
-
-
-def _expand(value: Any) -> frozenset[str]:
-    items = value if isinstance(value, list) else str(value or "").split(",")
-    return frozenset(str(item).strip() for item in items) & EXPANDS
 
 
 def _facts(issue: Issue, project: Project, users: list[Any]) -> dict[str, Any]:

@@ -114,9 +114,35 @@ class JiraCore(KitEmulator):
 
 
 def integer(raw: Any) -> int | None:
-    text = str(raw).strip()
-    negative = text.startswith("-")
-    number = whole_number(text[1:] if negative else text)
-    if number is None:
-        return None
-    return -number if negative else number
+    """``raw`` as a whole number (ASCII digits, optionally signed), else ``None``."""
+    return whole_number(str(raw))
+
+
+#: The parts of an issue ``expand=`` may ask for.
+EXPANDS = frozenset(
+    (
+        "renderedFields",
+        "names",
+        "schema",
+        "transitions",
+        "operations",
+        "editmeta",
+        "changelog",
+        "versionedRepresentations",
+    )
+)
+
+
+def field_list(value: Any) -> list[str]:
+    """The names of a ``fields=`` value: a comma list, or a list of them."""
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    names = [part for item in items for part in str(item).split(",")]
+    return [name.strip() for name in names if name.strip()]
+
+
+def expand_list(value: Any) -> frozenset[str]:
+    """The parts of an issue an ``expand=`` value asks for (others are ignored)."""
+    items = value if isinstance(value, list) else str(value or "").split(",")
+    return frozenset(str(item).strip() for item in items) & EXPANDS
