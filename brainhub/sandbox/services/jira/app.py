@@ -2,9 +2,9 @@
 agile ``/rest/agile/1.0``.
 
 Every documented GET operation is declared in :mod:`.operations`: served by a handler
-here (or in :mod:`.catalog` and :mod:`.agile`), answered from its documented shape, or
-left out with a reason; ``brainhub sandbox coverage jira`` lists them. What it does as
-Jira Cloud does:
+here (or in :mod:`.issues`, :mod:`.catalog` and :mod:`.agile`), answered from its
+documented shape (tidied by :mod:`.shaping`), or left out with a reason; ``brainhub
+sandbox coverage jira`` lists them. What it does as Jira Cloud does:
 
 - **Auth**: HTTP basic with the account's email and an API token; anything else gets 401
   with Jira's plain-text body ``Client must be authenticated to access this resource.`` and
