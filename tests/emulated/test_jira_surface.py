@@ -2,7 +2,7 @@
 
 - the operation table accounts for exactly the documents' GET operations, each served or
   left out with a reason, and serves at least 90 % of those in scope (all of them);
-- ``surface.json`` is what ``scripts/derive_surface.py`` derives from both documents now;
+- ``surface.json`` is what ``scripts/derive_surface_jira.py`` derives from both documents now;
 - ``brainhub sandbox coverage jira`` reports them served and routed to their handlers;
 - every served ``/rest/api/3`` operation answers at ``/rest/api/2`` too.
 """
@@ -28,7 +28,7 @@ from tests.support.jira_reference import ABSENT_REASON, AGILE, PLATFORM, PREFIX,
 pytestmark = pytest.mark.skipif(not present(), reason=ABSENT_REASON)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from derive_surface import merged_surface  # noqa: E402
+from derive_surface_jira import merged_surface  # noqa: E402
 
 
 @pytest.fixture(scope="module")
