@@ -384,3 +384,12 @@ def test_a_field_jira_does_not_have_is_jiras_400() -> None:
     assert response.get_json()["errorMessages"] == [
         "Field 'colour' does not exist or you do not have permission to view it."
     ]
+
+
+def test_a_search_sees_the_new_generation_after_the_switch() -> None:
+    emulator = _emulator()
+    before, _ = _search_all(emulator, "project IS NOT EMPTY", fields="key")
+    emulator.set_generation(1)
+    after, _ = _search_all(emulator, "project IS NOT EMPTY", fields="key")
+    assert len(before) == _emulator().counts()["issues"]
+    assert len(after) == emulator.counts()["issues"] == len(before) + 2 - 1

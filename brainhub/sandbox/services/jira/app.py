@@ -67,6 +67,8 @@ from brainhub.sandbox.services.jira.sizes import SIZES, now_s
 from brainhub.sandbox.services.jira.versions import as_v2
 
 UNAUTHENTICATED = errors.UNAUTHENTICATED
+#: How many searches' results are kept for their following pages.
+SEARCHES_KEPT = 32
 SEARCH_DEFAULT, SEARCH_MAX_WITH_FIELDS, SEARCH_MAX_IDS = 50, 100, 5000
 #: Path ids Jira numbers: any other value names nothing (404).
 NUMERIC_IDS = (
@@ -99,6 +101,9 @@ class JiraEmulator(IssueHandlers, AgileHandlers, CatalogHandlers):
 
     def load(self) -> None:
         self.data = JiraDataset(self.rng, SIZES[self.size], self.generation)
+        #: Issues matching a JQL text, in order, for this generation (pages of one search
+        #: share them; ``load`` runs again when the generation changes).
+        self.search_results: dict[str, list[tuple[Issue, Project]]] = {}
         self.issues_by_ref: dict[str, tuple[Issue, Project]] = {}
         for project in self.data.projects:
             for issue in project.issues:
@@ -258,7 +263,7 @@ class JiraEmulator(IssueHandlers, AgileHandlers, CatalogHandlers):
         if size is None:
             raise errors.failure(400, "The value for maxResults must be a number.")
         size = min(max(size, 1), cap)
-        matched = self._matching(query)
+        matched = self._matching(query, str(args.get("jql")))
         start = _read_token(args.get("nextPageToken"), str(args.get("jql")))
         if start is None:
             raise errors.named("BAD_PAGE_TOKEN")
@@ -283,7 +288,7 @@ class JiraEmulator(IssueHandlers, AgileHandlers, CatalogHandlers):
         query = _parse_jql(request.args.get("jql"))
         spec = field_list(request.args.getlist("fields") or None)
         expand = expand_list(request.args.get("expand"))
-        matched = self._matching(query)
+        matched = self._matching(query, str(request.args.get("jql")))
         start, size = self.window(request, SEARCH_DEFAULT, SEARCH_MAX_WITH_FIELDS)
         chunk = matched[start : start + size]
         body: dict[str, Any] = {
@@ -309,7 +314,12 @@ class JiraEmulator(IssueHandlers, AgileHandlers, CatalogHandlers):
             issue.pop("names", None)
             issue.pop("schema", None)
 
-    def _matching(self, query: jql.Query) -> list[tuple[Issue, Project]]:
+    def _matching(self, query: jql.Query, text: str) -> list[tuple[Issue, Project]]:
+        cached = self.search_results.get(text)
+        if cached is not None:
+            return cached
+        if len(self.search_results) >= SEARCHES_KEPT:
+            self.search_results.clear()
         matched = [
             (issue, project)
             for project in self.data.projects
@@ -322,6 +332,7 @@ class JiraEmulator(IssueHandlers, AgileHandlers, CatalogHandlers):
             "key": lambda pair: (pair[1].key, int(pair[0].key.split("-")[1])),
         }
         matched.sort(key=order[query.order_field], reverse=query.descending)
+        self.search_results[text] = matched
         return matched
 
 
