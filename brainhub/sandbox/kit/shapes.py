@@ -21,6 +21,7 @@ shape with plausible values that are the same on every call for the same request
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -117,6 +118,10 @@ class Shaper:
         lowered = name.lower()
         if fmt == "date-time":
             return "2026-03-01T09:00:00.000Z"
+        if fmt == "date":
+            return "2026-03-01"
+        if fmt == "uuid":
+            return str(uuid.UUID(int=number % (1 << 128), version=4))
         if fmt == "email" or "email" in lowered:
             user = context.get("user")
             return str(user.get("email")) if isinstance(user, Mapping) else "owner@example.com"

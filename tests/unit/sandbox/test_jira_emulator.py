@@ -348,3 +348,48 @@ def test_responses_validate_against_atlassians_openapi(
     assert not errors, "\n".join(
         f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in errors[:5]
     )
+
+
+def test_jql_matches_issues_by_status_type_priority_labels_and_people() -> None:
+    emulator = _emulator()
+    every, _ = _search_all(emulator, "project IS NOT EMPTY", fields="*navigable")
+    done = [i["key"] for i in every if i["fields"]["status"]["name"] == "Done"]
+    found, _ = _search_all(emulator, 'status = "Done"', fields="key")
+    assert sorted(i["key"] for i in found) == sorted(done)
+    bugs, _ = _search_all(emulator, "project = ENG AND issuetype in (Bug, Story)", fields="key")
+    expected = [
+        i["key"]
+        for i in every
+        if i["key"].startswith("ENG-") and i["fields"]["issuetype"]["name"] in ("Bug", "Story")
+    ]
+    assert sorted(i["key"] for i in bugs) == sorted(expected)
+    unassigned, _ = _search_all(emulator, "assignee IS EMPTY", fields="key")
+    assert sorted(i["key"] for i in unassigned) == sorted(
+        i["key"] for i in every if i["fields"]["assignee"] is None
+    )
+    someone = next(i["fields"]["assignee"] for i in every if i["fields"]["assignee"])
+    theirs, _ = _search_all(emulator, f"assignee = {someone['accountId']}", fields="key")
+    assert {i["key"] for i in theirs} == {
+        i["key"]
+        for i in every
+        if i["fields"]["assignee"] and i["fields"]["assignee"]["accountId"] == someone["accountId"]
+    }
+    not_high, _ = _search_all(emulator, "priority != High", fields="key")
+    assert len(not_high) == sum(1 for i in every if i["fields"]["priority"]["name"] != "High")
+
+
+def test_a_field_jira_does_not_have_is_jiras_400() -> None:
+    response = _get(_emulator(), "/rest/api/3/search/jql", jql="colour = red")
+    assert response.status_code == 400
+    assert response.get_json()["errorMessages"] == [
+        "Field 'colour' does not exist or you do not have permission to view it."
+    ]
+
+
+def test_a_search_sees_the_new_generation_after_the_switch() -> None:
+    emulator = _emulator()
+    before, _ = _search_all(emulator, "project IS NOT EMPTY", fields="key")
+    emulator.set_generation(1)
+    after, _ = _search_all(emulator, "project IS NOT EMPTY", fields="key")
+    assert len(before) == _emulator().counts()["issues"]
+    assert len(after) == emulator.counts()["issues"] == len(before) + 2 - 1

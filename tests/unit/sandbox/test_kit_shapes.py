@@ -112,3 +112,12 @@ def test_completing_a_hand_modelled_answer_adds_missing_fields_and_changes_nothi
     assert isinstance(completed["total"], int)
     assert body == before
     assert shared_item == {"id": "a1"}
+
+
+def test_dates_and_uuids_are_filled_in_their_documented_formats():
+    import uuid
+
+    shape = {"o": {"startDate": {"t": "string", "f": "date"}, "key": {"t": "string", "f": "uuid"}}}
+    filled = Shaper(1_772_323_200_000, "example.com").fill(shape, {}, "op")
+    assert filled["startDate"] == "2026-03-01"
+    assert uuid.UUID(filled["key"]).version == 4

@@ -1,22 +1,31 @@
-"""The Jira Cloud REST API emulator (platform ``/rest/api/3`` and agile ``/rest/agile/1.0``).
+"""The Jira Cloud REST API emulator: platform ``/rest/api/3`` (and ``/rest/api/2``) and
+agile ``/rest/agile/1.0``.
 
-What it does as Jira Cloud does:
+Every documented GET operation is declared in :mod:`.operations`: served by a handler
+here (or in :mod:`.issues`, :mod:`.catalog` and :mod:`.agile`), answered from its
+documented shape (tidied by :mod:`.shaping`), or left out with a reason; ``brainhub
+sandbox coverage jira`` lists them. What it does as Jira Cloud does:
 
 - **Auth**: HTTP basic with the account's email and an API token; anything else gets 401
   with Jira's plain-text body ``Client must be authenticated to access this resource.`` and
   ``X-Seraph-LoginReason: AUTHENTICATED_FAILED`` when credentials were sent but wrong.
-- **Issue search** ``GET|POST /rest/api/3/search/jql``: ``jql`` (the subset in :mod:`.jql`;
-  unbounded queries are refused), ``fields`` (default: only ``id``), ``maxResults`` (default
-  50, at most 100 with fields, 5,000 without), opaque ``nextPageToken`` →
-  ``{issues, nextPageToken?, isLast}``; no ``total``.
-- **Everything else pages with** ``startAt``/``maxResults`` (silently capped: projects 100,
-  boards and sprints 50, users 1,000, comments and worklogs 5,000): ``project/search``,
-  ``board`` and ``board/{id}/sprint`` answer ``{startAt, maxResults, total, isLast, values}``;
-  ``issue/{id}/comment`` ``{startAt, maxResults, total, comments}``; ``issue/{id}/worklog``
-  ``{startAt, maxResults, total, worklogs}``; ``users/search`` a bare array.
-- **Errors** are ErrorCollections ``{"errorMessages": […], "errors": {}}``: 404 for a
-  missing issue or board, 400 ``The board does not support sprints`` for kanban boards, 400
-  for bad JQL.
+- **Versions**: every ``/rest/api/3`` resource is also at ``/rest/api/2``, where rich text
+  (descriptions, comment bodies, worklog comments) is wiki markup instead of ADF.
+- **Issue search** ``GET|POST /rest/api/{2,3}/search/jql``: ``jql`` (the subset in
+  :mod:`.jql`; unbounded queries are refused), ``fields`` (default: only ``id``),
+  ``expand``, ``maxResults`` (default 50, at most 100 with fields, 5,000 without), opaque
+  ``nextPageToken`` → ``{issues, nextPageToken?, isLast}``; no ``total``. The older
+  ``GET /search`` pages with ``startAt`` and reports ``total`` (default fields
+  ``*navigable``).
+- **Issues**: ``fields=`` takes ``*all`` (the default for one issue), ``*navigable``,
+  names and ``-name``; ``expand=`` takes ``renderedFields``, ``names``, ``schema``,
+  ``transitions``, ``operations``, ``editmeta``, ``changelog``, ``versionedRepresentations``.
+- **Everything else pages with** ``startAt``/``maxResults``: ``startAt`` below 0 counts
+  as 0, ``maxResults`` is brought inside ``1..cap`` (projects 100, boards and sprints 50,
+  users 1,000, comments and worklogs 5,000); a value that is not a number is a 400.
+- **Errors** are ErrorCollections ``{"errorMessages": […], "errors": {}}`` (see
+  :mod:`.errors`); unknown paths Jersey's ``{"message": "null for uri: …"}``.
+- **HTTP**: ``application/json;charset=UTF-8``, gzip when asked, ``HEAD`` on every ``GET``.
 - **Rate limits**: a burst budget per account (100 requests a minute here); responses carry
   ``X-RateLimit-Limit``, ``X-RateLimit-Remaining``, ``X-RateLimit-Reset`` (ISO) and
   ``X-RateLimit-NearLimit: true`` under 20 % left; over it: 429 with ``Retry-After``
@@ -27,49 +36,81 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.kit import HttpManners
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.jira import jql, render
-from brainhub.sandbox.services.jira.dataset import Issue, JiraDataset, Project
-from brainhub.sandbox.services.jira.sizes import SIZES
+from brainhub.sandbox.services.jira import errors, fields, jql, render
+from brainhub.sandbox.services.jira.agile import AgileHandlers
+from brainhub.sandbox.services.jira.catalog import CatalogHandlers
+from brainhub.sandbox.services.jira.core import expand_list, field_list
+from brainhub.sandbox.services.jira.core import integer as _integer
+from brainhub.sandbox.services.jira.dataset import (
+    ISSUE_TYPES,
+    PRIORITIES,
+    STATUSES,
+    Issue,
+    JiraDataset,
+    Project,
+)
+from brainhub.sandbox.services.jira.issues import IssueHandlers
+from brainhub.sandbox.services.jira.operations import API_V2, OPERATIONS, v3_path
+from brainhub.sandbox.services.jira.shaping import linked, pruned, resource_kind
+from brainhub.sandbox.services.jira.sizes import SIZES, now_s
+from brainhub.sandbox.services.jira.versions import as_v2
 
-API = "/rest/api/3"
-AGILE = "/rest/agile/1.0"
-UNAUTHENTICATED = "Client must be authenticated to access this resource."
+UNAUTHENTICATED = errors.UNAUTHENTICATED
+#: How many searches' results are kept for their following pages.
+SEARCHES_KEPT = 32
 SEARCH_DEFAULT, SEARCH_MAX_WITH_FIELDS, SEARCH_MAX_IDS = 50, 100, 5000
+#: Path ids Jira numbers: any other value names nothing (404).
+NUMERIC_IDS = (
+    "id",
+    "dashboardId",
+    "itemId",
+    "filterId",
+    "linkId",
+    "issueLinkTypeId",
+    "permissionId",
+    "quickFilterId",
+    "statusId",
+)
 
 
-class JiraEmulator(Emulator):
-    """Jira Cloud's REST v3 and agile APIs for one site; see the module docstring."""
+class JiraEmulator(IssueHandlers, AgileHandlers, CatalogHandlers):
+    """Jira Cloud's REST v2/v3 and agile APIs for one site; see the module docstring."""
 
     service = "jira"
     base_path = ""
+    size_names = tuple(SIZES)
     default_rate_limit = 100
     rate_limit_window_s = 60.0
-    routes = (
-        Rule(f"{API}/myself", endpoint="myself", methods=["GET"]),
-        Rule(f"{API}/project/search", endpoint="search_projects", methods=["GET"]),
-        Rule(f"{API}/users/search", endpoint="search_users", methods=["GET"]),
-        Rule(f"{API}/search/jql", endpoint="search_issues", methods=["GET", "POST"]),
-        Rule(f"{API}/issue/<issue_ref>", endpoint="get_issue", methods=["GET"]),
-        Rule(f"{API}/issue/<issue_ref>/comment", endpoint="issue_comments", methods=["GET"]),
-        Rule(f"{API}/issue/<issue_ref>/worklog", endpoint="issue_worklogs", methods=["GET"]),
-        Rule(f"{AGILE}/board", endpoint="list_boards", methods=["GET"]),
-        Rule(f"{AGILE}/board/<int:board_id>/sprint", endpoint="board_sprints", methods=["GET"]),
-    )
+    operations = OPERATIONS
+    surface_file = Path(__file__).with_name("surface.json")
+    manners = HttpManners(json_content_type=errors.JSON_CONTENT_TYPE, gzip_when_asked=True)
+    shape_host = "octo-sandbox.atlassian.net"
 
     # ------------------------------------------------------------------ data
 
     def load(self) -> None:
         self.data = JiraDataset(self.rng, SIZES[self.size], self.generation)
+        #: Issues matching a JQL text, in order, for this generation (pages of one search
+        #: share them; ``load`` runs again when the generation changes).
+        self.search_results: dict[str, list[tuple[Issue, Project]]] = {}
+        self.issues_by_ref: dict[str, tuple[Issue, Project]] = {}
+        for project in self.data.projects:
+            for issue in project.issues:
+                self.issues_by_ref[issue.key] = self.issues_by_ref[str(issue.id)] = (
+                    issue,
+                    project,
+                )
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -101,10 +142,7 @@ class JiraEmulator(Emulator):
         header = request.headers.get("Authorization")
         if header == self._expected_auth():
             return None
-        response = Response(UNAUTHENTICATED, status=401, content_type="text/plain;charset=UTF-8")
-        if header:
-            response.headers["X-Seraph-LoginReason"] = "AUTHENTICATED_FAILED"
-        return response
+        return errors.unauthenticated(bool(header))
 
     def rate_limit_headers(self, decision: RateLimitDecision) -> dict[str, str]:
         reset = datetime.fromtimestamp(decision.reset_epoch_s, tz=UTC).strftime("%Y-%m-%dT%H:%MZ")
@@ -118,107 +156,175 @@ class JiraEmulator(Emulator):
         return headers
 
     def throttled_response(self, decision: RateLimitDecision) -> Response:
-        response = self.error(429, "Rate limit exceeded.")
+        response = errors.ERRORS.response("RATE_LIMITED")
         response.headers["Retry-After"] = str(decision.retry_after_whole_s)
         response.headers["RateLimit-Reason"] = "jira-burst-based"
         return response
 
     def not_found_response(self, request: Request) -> Response:
-        body = {"message": f"null for uri: {request.url}", "status-code": 404}
-        return self.json_response(body, status=404)
+        return errors.route_not_found(request)
 
     def server_error_response(self, status: int) -> Response:
         if status >= 502:
             return super().server_error_response(status)
-        return self.error(status, "Internal server error.")
+        return errors.collection(status, "Internal server error.")
 
-    def error(self, status: int, *messages: str, **errors: str) -> Response:
-        """Jira's ErrorCollection body."""
-        return self.json_response(
-            {"errorMessages": list(messages), "errors": errors}, status=status
-        )
+    # ------------------------------------------------------------------ kit hooks
 
-    # ------------------------------------------------------------------ helpers
+    def dispatch(self, endpoint: str, request: Request, values: Mapping[str, Any]) -> Any:
+        result = super().dispatch(endpoint, request, values)
+        if request.path.startswith(API_V2 + "/") and not isinstance(result, Response):
+            return as_v2(result)
+        return result
 
-    def _window(self, request: Request, default: int, cap: int) -> tuple[int, int] | Response:
-        """``(startAt, maxResults)`` from the query, capped as Jira caps them."""
-        try:
-            start = int(request.args.get("startAt", 0))
-            size = int(request.args.get("maxResults", default))
-        except ValueError:
-            return self.error(400, "startAt and maxResults must be whole numbers.")
-        return max(start, 0), min(max(size, 0), cap)
-
-    def _page_bean(
-        self,
-        request: Request,
-        items: Sequence[Any],
-        shape: Callable[[Any], dict[str, Any]],
-        *,
-        default: int,
-        cap: int,
-        key: str = "values",
-        with_is_last: bool = True,
-    ) -> Response | dict[str, Any]:
-        window = self._window(request, default, cap)
-        if isinstance(window, Response):
-            return window
-        start, size = window
-        chunk = items[start : start + size]
-        body: dict[str, Any] = {"startAt": start, "maxResults": size, "total": len(items)}
-        if with_is_last:
-            body["isLast"] = start + len(chunk) >= len(items)
-        body[key] = [shape(item) for item in chunk]
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        method, _, path = key.partition(" ")
+        for name in NUMERIC_IDS:
+            value = str(values.get(name, "0"))
+            if value.isascii() and value.isdigit():
+                continue
+            if "/filter/" in path and "/permission" not in path:  # unknown filters: 400
+                raise errors.named("FILTER_NOT_AVAILABLE")
+            raise errors.failure(404, f"The object with id '{value}' does not exist.")
+        body = pruned(super().shaped(request, f"{method} {v3_path(path)}", values))
+        owner = render.user(self.data.users[0], full=True)
+        body = linked(body, resource_kind(v3_path(path)), owner)
+        if isinstance(body, dict):
+            body = self._as_page(request, body)
         return body
 
-    def _issue(self, ref: str) -> tuple[Issue, Project] | None:
-        for project in self.data.projects:
-            for issue in project.issues:
-                if ref in (str(issue.id), issue.key):
-                    return issue, project
-        return None
+    def _as_page(self, request: Request, body: dict[str, Any]) -> dict[str, Any]:
+        """A shaped ``PageBean`` made consistent: the window asked for, the one shaped
+        item on the first page, ``total`` counting it, no next page; ``self`` the
+        request's own URL on the site."""
+        if "self" in body:
+            query = request.query_string.decode("ascii", "replace")
+            body["self"] = render.SITE + quote(request.path) + (f"?{query}" if query else "")
+        if not isinstance(body.get("values"), list) or "startAt" not in body:
+            return body
+        start, size = self.window(request, 50, 100)
+        items = body["values"][:size]
+        body.update(
+            startAt=start,
+            maxResults=size,
+            total=len(items),
+            isLast=True,
+            values=items if start == 0 else [],
+        )
+        body.pop("nextPage", None)
+        return body
 
-    # ------------------------------------------------------------------ endpoints
+    def shape_base_ms(self) -> int:
+        return now_s(self.generation) * 1000
 
-    def myself(self, request: Request) -> dict[str, Any]:
-        return render.user(self.data.users[0], full=True)
+    def missing_query_response(self, name: str) -> Response:
+        return self.error(400, f"The '{name}' query parameter is required.")
 
-    def search_projects(self, request: Request) -> Response | dict[str, Any]:
-        projects = sorted(self.data.projects, key=lambda p: p.key)
-        page = self._page_bean(request, projects, render.project, default=50, cap=100)
-        if isinstance(page, dict):
-            base = f"{render.API}/project/search"
-            page["self"] = f"{base}?startAt={page['startAt']}&maxResults={page['maxResults']}"
-            if not page["isLast"]:
-                following = page["startAt"] + page["maxResults"]
-                page["nextPage"] = f"{base}?startAt={following}&maxResults={page['maxResults']}"
-        return page
+    def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
+        owner = render.user(self.data.users[0], full=True)
+        named = next(
+            (values[n] for n in ("projectIdOrKey", "projectId", "projectKeyOrId") if n in values),
+            None,
+        )
+        project = self.find_project(named) if named is not None else self.data.projects[0]
+        context: dict[str, Any] = {
+            "accountId": owner["accountId"],
+            "projectId": project.id,
+            "projectKey": project.key,
+            "project": project.key,
+            "boardId": project.board_id,
+            "baseUrl": render.SITE,
+        }
+        for name, value in values.items():
+            context[name] = value
+        return context
 
-    def search_users(self, request: Request) -> Response:
-        window = self._window(request, 50, 1000)
-        if isinstance(window, Response):
-            return window
-        start, size = window
-        chunk = self.data.users[start : start + size]
-        return self.json_response([render.user(u, full=True) for u in chunk])
+    def check_path_ids(self, values: Mapping[str, Any]) -> None:
+        for name in ("issueIdOrKey",):
+            if name in values:
+                self.find_issue(values[name])
+        for name in ("projectIdOrKey", "projectId", "projectKeyOrId"):
+            if name in values:
+                self.find_project(values[name])
+        if "boardId" in values:
+            self.find_board(values["boardId"])
+        if "sprintId" in values:
+            self.find_sprint(values["sprintId"])
 
-    def search_issues(self, request: Request) -> Response | dict[str, Any]:
+    # ------------------------------------------------------------------ search
+
+    def search_issues(self, request: Request) -> dict[str, Any]:
         args = _search_args(request)
-        try:
-            query = jql.parse(str(args.get("jql") or ""))
-        except jql.JqlError as exc:
-            return self.error(400, str(exc))
-        fields = _field_list(args.get("fields"))
-        cap = SEARCH_MAX_WITH_FIELDS if fields and fields != ["id"] else SEARCH_MAX_IDS
-        try:
-            size = min(max(int(args.get("maxResults") or SEARCH_DEFAULT), 1), cap)
-        except (TypeError, ValueError):
-            return self.error(400, "maxResults must be a whole number.")
+        query = _parse_jql(args.get("jql"))
+        spec = field_list(args.get("fields"))
+        expand = expand_list(args.get("expand"))
+        cap = SEARCH_MAX_WITH_FIELDS if spec and spec != ["id"] else SEARCH_MAX_IDS
+        size = _integer(args.get("maxResults")) if args.get("maxResults") else SEARCH_DEFAULT
+        if size is None:
+            raise errors.failure(400, "The value for maxResults must be a number.")
+        size = min(max(size, 1), cap)
+        matched = self._matching(query, str(args.get("jql")))
+        start = _read_token(args.get("nextPageToken"), str(args.get("jql")))
+        if start is None:
+            raise errors.named("BAD_PAGE_TOKEN")
+        chunk = matched[start : start + size]
+        only_ids = not spec or spec == ["id"]
+        body: dict[str, Any] = {
+            "issues": [
+                self.issue_body(i, p, [], expand, ())
+                if only_ids
+                else self.issue_body(i, p, spec, expand, fields.NAVIGABLE)
+                for i, p in chunk
+            ],
+        }
+        following = start + len(chunk)
+        if following < len(matched):
+            body["nextPageToken"] = _make_token(following, str(args.get("jql")))
+        body["isLast"] = following >= len(matched)
+        self._search_descriptions(body, spec, expand, fields.NAVIGABLE)
+        return body
+
+    def search_issues_paged(self, request: Request) -> dict[str, Any]:
+        query = _parse_jql(request.args.get("jql"))
+        spec = field_list(request.args.getlist("fields") or None)
+        expand = expand_list(request.args.get("expand"))
+        matched = self._matching(query, str(request.args.get("jql")))
+        start, size = self.window(request, SEARCH_DEFAULT, SEARCH_MAX_WITH_FIELDS)
+        chunk = matched[start : start + size]
+        body: dict[str, Any] = {
+            "expand": "schema,names",
+            "startAt": start,
+            "maxResults": size,
+            "total": len(matched),
+            "issues": [self.issue_body(i, p, spec, expand, fields.NAVIGABLE) for i, p in chunk],
+        }
+        self._search_descriptions(body, spec, expand, fields.NAVIGABLE)
+        return body
+
+    def _search_descriptions(
+        self, body: dict[str, Any], spec: list[str], expand: frozenset[str], default: Any
+    ) -> None:
+        """Searches give ``names`` and ``schema`` once, beside the issues."""
+        chosen = fields.select(spec, default) if spec else []
+        if "names" in expand:
+            body["names"] = {name: fields.BY_ID[name].name for name in chosen}
+        if "schema" in expand:
+            body["schema"] = {name: fields.BY_ID[name].schema() for name in chosen}
+        for issue in body["issues"]:
+            issue.pop("names", None)
+            issue.pop("schema", None)
+
+    def _matching(self, query: jql.Query, text: str) -> list[tuple[Issue, Project]]:
+        cached = self.search_results.get(text)
+        if cached is not None:
+            return cached
+        if len(self.search_results) >= SEARCHES_KEPT:
+            self.search_results.clear()
         matched = [
             (issue, project)
             for project in self.data.projects
             for issue in project.issues
-            if query.matches(_facts(issue, project))
+            if query.matches(_facts(issue, project, self.data.users))
         ]
         order: dict[str, Callable[[tuple[Issue, Project]], Any]] = {
             "updated": lambda pair: (pair[0].updated, pair[0].id),
@@ -226,99 +332,54 @@ class JiraEmulator(Emulator):
             "key": lambda pair: (pair[1].key, int(pair[0].key.split("-")[1])),
         }
         matched.sort(key=order[query.order_field], reverse=query.descending)
-        start = _read_token(args.get("nextPageToken"), str(args.get("jql")))
-        if start is None:
-            return self.error(400, "The provided next page token is invalid or expired.")
-        chunk = matched[start : start + size]
-        body: dict[str, Any] = {
-            "issues": [render.issue(i, p, self.data, fields) for i, p in chunk],
-        }
-        following = start + len(chunk)
-        if following < len(matched):
-            body["nextPageToken"] = _make_token(following, str(args.get("jql")))
-        body["isLast"] = following >= len(matched)
-        return body
+        self.search_results[text] = matched
+        return matched
 
-    def get_issue(self, request: Request, issue_ref: str) -> Response | dict[str, Any]:
-        found = self._issue(issue_ref)
-        if found is None:
-            return self.error(404, "Issue does not exist or you do not have permission to see it.")
-        issue, project = found
-        return render.issue(issue, project, self.data, _field_list(request.args.get("fields")))
 
-    def issue_comments(self, request: Request, issue_ref: str) -> Response | dict[str, Any]:
-        found = self._issue(issue_ref)
-        if found is None:
-            return self.error(404, "Issue does not exist or you do not have permission to see it.")
-        issue, _ = found
-        ordered = sorted(issue.comments, key=lambda c: (c.created, c.id))
-        if request.args.get("orderBy", "created").lstrip("+-") != "created":
-            return self.error(400, "orderBy must be created, -created or +created.")
-        if request.args.get("orderBy", "").startswith("-"):
-            ordered.reverse()
-        return self._page_bean(
-            request,
-            ordered,
-            lambda c: render.comment(issue, c, self.data),
-            default=5000,
-            cap=5000,
-            key="comments",
-            with_is_last=False,
-        )
-
-    def issue_worklogs(self, request: Request, issue_ref: str) -> Response | dict[str, Any]:
-        found = self._issue(issue_ref)
-        if found is None:
-            return self.error(404, "Issue does not exist or you do not have permission to see it.")
-        issue, _ = found
-        after = request.args.get("startedAfter", type=int)
-        worklogs = [w for w in issue.worklogs if after is None or w.started * 1000 >= after]
-        return self._page_bean(
-            request,
-            worklogs,
-            lambda w: render.worklog(issue, w, self.data),
-            default=5000,
-            cap=5000,
-            key="worklogs",
-            with_is_last=False,
-        )
-
-    def list_boards(self, request: Request) -> Response | dict[str, Any]:
-        kind = request.args.get("type")
-        boards = [p for p in self.data.projects if kind is None or render.board(p)["type"] == kind]
-        return self._page_bean(request, boards, render.board, default=50, cap=50)
-
-    def board_sprints(self, request: Request, board_id: int) -> Response | dict[str, Any]:
-        project = next((p for p in self.data.projects if p.board_id == board_id), None)
-        if project is None:
-            return self.error(404, "Board does not exist or you do not have permission to see it.")
-        if not project.scrum:
-            return self.error(400, "The board does not support sprints")
-        states = {s for s in request.args.get("state", "").split(",") if s}
-        sprints = [s for s in project.sprints if not states or s.state in states]
-        return self._page_bean(request, sprints, render.sprint, default=50, cap=50)
+def _parse_jql(text: Any) -> jql.Query:
+    try:
+        return jql.parse(str(text or ""))
+    except jql.JqlError as exc:
+        raise errors.failure(400, str(exc)) from None
 
 
 def _search_args(request: Request) -> dict[str, Any]:
     if request.method == "POST":
         body = request.get_json(silent=True) or {}
         return body if isinstance(body, dict) else {}
-    return request.args.to_dict()
+    args: dict[str, Any] = request.args.to_dict()
+    if len(request.args.getlist("fields")) > 1:
+        args["fields"] = request.args.getlist("fields")
+    return args
 
 
-def _field_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    items = value if isinstance(value, list) else str(value).split(",")
-    return [str(item).strip() for item in items if str(item).strip()]
+def _facts(issue: Issue, project: Project, users: list[Any]) -> dict[str, Any]:
+    status_id, status_name, category = STATUSES[issue.status]
+    type_id, type_name = ISSUE_TYPES[issue.issue_type]
+    priority_id, priority_name = PRIORITIES[issue.priority]
 
+    def person(index: int | None) -> set[str]:
+        if index is None:
+            return set()
+        return {users[index].account_id.lower(), users[index].display_name.lower()}
 
-def _facts(issue: Issue, project: Project) -> dict[str, Any]:
     return {
         "project": project.key,
         "updated": issue.updated,
         "created": issue.created,
         "key": issue.key,
+        "key_values": {issue.key.lower(), str(issue.id)},
+        "status": {status_id, status_name.lower()},
+        "statusCategory": {
+            category,
+            render.CATEGORY_NAMES[category].lower(),
+            str(render.CATEGORY_IDS[category]),
+        },
+        "issuetype": {type_id, type_name.lower()},
+        "priority": {priority_id, priority_name.lower()},
+        "labels": {label.lower() for label in issue.labels},
+        "assignee": person(issue.assignee),
+        "reporter": person(issue.reporter),
     }
 
 

@@ -7,7 +7,13 @@ Clauses joined by ``AND``, then an optional ``ORDER BY``::
 - ``project = KEY``, ``project in (A, B)``, ``project IS NOT EMPTY``
 - ``updated|created`` with ``>=``, ``>``, ``<=``, ``<`` and a date (``"yyyy-MM-dd HH:mm"``
   or ``"yyyy-MM-dd"``, quoted or not); times are in the user's zone (UTC here) to the minute
+- ``status``, ``statusCategory``, ``issuetype`` (``type``), ``priority``, ``labels``,
+  ``key`` (``issuekey``), ``assignee``, ``reporter`` with ``=``, ``!=``, ``in (…)``,
+  ``not in (…)`` and ``is [not] EMPTY``; values are names or ids (account ids for people),
+  compared without case; functions such as ``currentUser()`` are not understood here
 - ``ORDER BY updated|created|key [ASC|DESC]``
+
+A field Jira does not have is refused with Jira's "Field 'x' does not exist…" message.
 
 A query without any clause is *unbounded*, which ``/search/jql`` refuses, as Jira does.
 """
@@ -31,6 +37,67 @@ _DATE_CLAUSE = re.compile(
 _PROJECT_EQ = re.compile(r"^project\s*=\s*\"?([A-Za-z0-9]+)\"?$", re.IGNORECASE)
 _PROJECT_IN = re.compile(r"^project\s+in\s*\(([^)]*)\)$", re.IGNORECASE)
 _PROJECT_SET = re.compile(r"^project\s+is\s+not\s+empty$", re.IGNORECASE)
+_FIELD_CLAUSE = re.compile(r"^(\w+)\s*(=|!=|\s+not\s+in\s+|\s+in\s+)\s*(.+)$", re.IGNORECASE)
+_FUNCTION = re.compile(r"\w+\s*\(")  # currentUser(), membersOf("x")…
+_EMPTY_CLAUSE = re.compile(r"^(\w+)\s+is\s+(not\s+)?(?:empty|null)$", re.IGNORECASE)
+#: JQL names of the fields matched by value, and the fact each reads.
+FIELD_FACTS = {
+    "status": "status",
+    "statuscategory": "statusCategory",
+    "issuetype": "issuetype",
+    "type": "issuetype",
+    "priority": "priority",
+    "labels": "labels",
+    "key": "key_values",
+    "issuekey": "key_values",
+    "assignee": "assignee",
+    "reporter": "reporter",
+}
+#: Other fields every Jira site has (clauses on them are valid JQL this emulator does
+#: not evaluate).
+KNOWN_FIELDS = frozenset(
+    (
+        "summary",
+        "description",
+        "text",
+        "comment",
+        "resolution",
+        "resolved",
+        "resolutiondate",
+        "duedate",
+        "due",
+        "sprint",
+        "epic",
+        "parent",
+        "component",
+        "fixversion",
+        "affectedversion",
+        "creator",
+        "watcher",
+        "voter",
+        "worklogdate",
+        "worklogauthor",
+        "timespent",
+        "environment",
+        "filter",
+        "level",
+        "category",
+        "attachments",
+        "issue",
+        "id",
+        "lastviewed",
+        "statuscategorychangeddate",
+        "originalestimate",
+        "remainingestimate",
+        "votes",
+        "watchers",
+        "workratio",
+        "labels",
+        "project",
+        "updated",
+        "created",
+    )
+)
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     ">=": operator.ge,
     ">": operator.gt,
@@ -93,7 +160,41 @@ def _clause(clause: str) -> Callable[[dict[str, Any]], bool]:
         moment = _jql_time(raw, name)
         compare = _COMPARE[op]
         return lambda facts: compare(facts[name], moment)
+    by_value = _value_clause(clause)
+    if by_value is not None:
+        return by_value
+    name = re.match(r"^\s*(\w+)", clause)
+    field_name = name.group(1).lower() if name else ""
+    if field_name and field_name not in FIELD_FACTS and field_name not in KNOWN_FIELDS:
+        raise JqlError(
+            f"Field '{name.group(1) if name else ''}' does not exist or you do not have "
+            "permission to view it."
+        )
     raise JqlError(f"Error in the JQL Query: the clause '{clause}' is not supported here.")
+
+
+def _value_clause(clause: str) -> Callable[[dict[str, Any]], bool] | None:
+    """A test for ``field = value`` (``!=``, ``in``, ``not in``, ``is [not] EMPTY``) on a
+    field of :data:`FIELD_FACTS`, or ``None`` when the clause is not one."""
+    empty = _EMPTY_CLAUSE.match(clause)
+    if empty and empty.group(1).lower() in FIELD_FACTS:
+        fact, negated = FIELD_FACTS[empty.group(1).lower()], bool(empty.group(2))
+        return lambda facts: bool(facts[fact]) == negated
+    match = _FIELD_CLAUSE.match(clause)
+    if not match or match.group(1).lower() not in FIELD_FACTS or _FUNCTION.search(match.group(3)):
+        return None
+    fact = FIELD_FACTS[match.group(1).lower()]
+    operator_text = " ".join(match.group(2).lower().split())
+    raw = match.group(3).strip()
+    if operator_text in ("in", "not in"):
+        if not (raw.startswith("(") and raw.endswith(")")):
+            return None
+        items = raw[1:-1].split(",")
+    else:
+        items = [raw]
+    wanted = {item.strip().strip("\"'").lower() for item in items if item.strip()}
+    negated = operator_text in ("!=", "not in")
+    return lambda facts: bool(wanted & facts[fact]) != negated
 
 
 def _jql_time(raw: str, name: str) -> int:
