@@ -53,12 +53,7 @@ FLOORS: dict[str, tuple[int, str]] = {
 FLOOR_NAMES = {0: "core", 1: "engines", 2: "operating rooms", 3: "surfaces"}
 
 #: (importing module prefix, imported module prefix) → why the arrow is allowed for now.
-KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    ("taps.runtime.tap", "brainhub.sandbox"): (
-        "a sandbox:// base URL starts the emulator from the tap; the core's connection will "
-        "start it by scheme instead"
-    ),
-}
+KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 
 def _module_name(path: Path) -> str:
