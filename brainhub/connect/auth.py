@@ -8,6 +8,7 @@ from urllib.parse import urljoin
 
 from singer_sdk.authenticators import APIAuthenticatorBase, OAuthAuthenticator
 
+from brainhub.spec.blocks import AuthBlock
 from brainhub.spec.placeholders import render
 
 
@@ -49,10 +50,10 @@ class SpecOAuthAuthenticator(OAuthAuthenticator):
         return body
 
 
-def build_authenticator(auth: dict[str, Any], config: dict[str, Any], base_url: str) -> Any:
+def build_authenticator(auth: AuthBlock, config: dict[str, Any], base_url: str) -> Any:
     """The authenticator for a spec's auth block, with settings filled in."""
-    kind = auth["type"]
-    fields = render({k: v for k, v in auth.items() if k != "type"}, {"config": config})
+    kind = auth.kind
+    fields = render(auth.placeholders(), {"config": config})
     if kind in {"oauth2_refresh_token", "oauth2_client_credentials"}:
         token_url = urljoin(base_url.rstrip("/") + "/", fields["token_url"])
         return SpecOAuthAuthenticator(kind, fields, token_url)

@@ -81,8 +81,7 @@ class Connection:
     @cached_property
     def policy(self) -> HttpPolicy:
         """The spec's HTTP policy with the user's overriding settings applied."""
-        spec = self.spec
-        return HttpPolicy.from_spec(spec.http, list(spec.errors)).with_overrides(self.config)
+        return self.spec.http.with_overrides(self.config)
 
     def policy_skipping(self, statuses: Iterable[int]) -> HttpPolicy:
         """The policy, with responses of these statuses meaning "nothing here" (checked first)."""

@@ -454,7 +454,7 @@ class SpecStream(RESTStream[Any]):
             paginator = new_paginator(spec.paginator)
             page = first = paginator.first_request()
             while True:
-                if page.url and not spec.paginator.get("keep_params"):
+                if page.url and not spec.paginator.option("keep_params", False):
                     # A next-page URL already carries the query it needs.
                     url, page_params = page.url, dict(page.params)
                 else:
