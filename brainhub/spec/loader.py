@@ -28,6 +28,7 @@ from brainhub.spec.model import (
 from brainhub.spec.placeholders import placeholder_problems, placeholders_in
 from brainhub.spec.schemas import load_stream_schema, schema_fields
 from brainhub.spec.validation import dotted_path, spec_problems
+from brainhub.spec.writes import decode_writes, write_problems
 from brainhub.yaml_lines import line_at, load_yaml_with_lines
 
 MAX_LISTED_PROBLEMS = 10
@@ -153,6 +154,7 @@ def _build(data: dict[str, Any], source: Path) -> ConnectorSpec:
         headers=dict(data.get("headers", {})),
         http=_http_policy(data),
         streams=streams,
+        writes=_typed(("writes",), decode_writes, data.get("writes")),
         source=source,
     )
 
@@ -210,8 +212,7 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
     problems: list[tuple[int | None, str, str]] = []
 
     def problem(path: tuple[str | int, ...], message: str) -> None:
-        dotted = ".".join(str(p) for p in path)
-        problems.append((line_at(document, path), dotted, message))
+        problems.append((line_at(document, path), dotted_path(path), message))
 
     known_settings = set(spec.settings) | set(ENGINE_SETTINGS)
     auth = spec.auth.placeholders()
@@ -275,6 +276,8 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
         _check_schema(spec, stream, problem)
     _check_cycles(spec, problem)
     _check_parent_fields(spec, problem)
+    for path, message in write_problems(spec.writes, known_settings):
+        problem(path, message)
     if problems:
         raise SpecError(_listing(problems), file=str(spec.source))
 

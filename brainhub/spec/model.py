@@ -9,6 +9,7 @@ from typing import Any
 from brainhub.http.policy import HttpPolicy
 from brainhub.spec.blocks import AuthBlock, NoAuth, NoPagination, PaginatorBlock
 from brainhub.spec.placeholders import placeholders_in as _placeholders
+from brainhub.spec.writes import WriteObject
 
 #: Settings the engine adds to every tap (besides HTTP overrides); specs may use them.
 ENGINE_SETTINGS = ("base_url", "start_date", "max_workers")
@@ -114,7 +115,7 @@ class StreamSpec:
 
 @dataclass(frozen=True)
 class ConnectorSpec:
-    """A whole connector: settings, how to talk to the API, and its streams."""
+    """A whole connector: settings, how to talk to the API, its streams and its writes."""
 
     name: str
     base_url: str
@@ -128,6 +129,8 @@ class ConnectorSpec:
     headers: dict[str, str] = field(default_factory=dict)
     #: The ``http:`` and ``errors:`` blocks: timeouts, retries, rate limit, breaker, rules.
     http: HttpPolicy = field(default_factory=HttpPolicy)
+    #: What a target writes, by object type (the ``writes:`` section).
+    writes: dict[str, WriteObject] = field(default_factory=dict)
 
     @property
     def secret_settings(self) -> tuple[str, ...]:

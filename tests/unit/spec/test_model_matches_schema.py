@@ -25,6 +25,13 @@ from brainhub.http.policy import (
 from brainhub.http.rules import BodyCondition, ErrorRule
 from brainhub.spec.blocks import AUTH_KINDS, PAGINATOR_KINDS, ApiKey, Block, Stop, kind_of
 from brainhub.spec.validation import spec_schema
+from brainhub.spec.writes import (
+    IDENTITY_KINDS,
+    WriteCall,
+    WriteObject,
+    WriteOperation,
+    WriteOperations,
+)
 
 SCHEMA = spec_schema()
 DEFS = SCHEMA["$defs"]
@@ -67,7 +74,7 @@ def _compare_struct(cls: type[msgspec.Struct], node: dict[str, Any], where: str)
 
 @pytest.mark.parametrize(
     ("union", "kinds"),
-    [("auth", AUTH_KINDS), ("paginator", PAGINATOR_KINDS)],
+    [("auth", AUTH_KINDS), ("paginator", PAGINATOR_KINDS), ("identity", IDENTITY_KINDS)],
 )
 def test_every_kind_is_in_both_the_model_and_the_schema(
     union: str, kinds: tuple[type[Block], ...]
@@ -77,7 +84,9 @@ def test_every_kind_is_in_both_the_model_and_the_schema(
 
 @pytest.mark.parametrize(
     ("union", "kind"),
-    [("auth", k) for k in AUTH_KINDS] + [("paginator", k) for k in PAGINATOR_KINDS],
+    [("auth", k) for k in AUTH_KINDS]
+    + [("paginator", k) for k in PAGINATOR_KINDS]
+    + [("identity", k) for k in IDENTITY_KINDS],
     ids=lambda v: v if isinstance(v, str) else kind_of(v),
 )
 def test_each_kinds_keys_defaults_and_values_match(union: str, kind: type[Block]) -> None:
@@ -89,6 +98,10 @@ def test_each_kinds_keys_defaults_and_values_match(union: str, kind: type[Block]
     [
         (ApiKey, _branches("auth")["api_keys"]["properties"]["keys"]["items"], "api_keys.keys"),
         (Stop, DEFS["stop"], "stop"),
+        (WriteObject, DEFS["write_object"], "writes.<object>"),
+        (WriteOperations, DEFS["write_object"]["properties"]["operations"], "operations"),
+        (WriteOperation, DEFS["write_operation"], "operations.<operation>"),
+        (WriteCall, DEFS["write_call"], "operations.<operation>.then"),
     ],
 )
 def test_nested_blocks_match(cls: type[msgspec.Struct], node: dict[str, Any], where: str) -> None:
