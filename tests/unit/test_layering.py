@@ -2,8 +2,9 @@
 
 Floor 0 is the core, which imports nothing of ours above it; floor 1 the engines, which import
 the core only and never each other; floor 2 the operating rooms; floor 3 the surfaces. Each of
-our modules is placed by the longest prefix in :data:`FLOORS`; a module of ours that no
-prefix places fails the test, so a new package has to be given its floor.
+our modules is placed by the longest prefix in :data:`FLOORS` (the bare packages of
+:data:`PACKAGES` place only themselves); a module of ours that no prefix places fails the test,
+so a new package has to be given its floor.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ PACKAGES = ("brainhub", "taps", "targets", "transforms")
 #: Module prefix → (floor, room). Rooms on floor 1 (engines) may not import each other.
 FLOORS: dict[str, tuple[int, str]] = {
     # floor 0: core
-    "brainhub": (0, "core"),  # the package itself (brainhub/__init__.py)
+    "brainhub": (0, "core"),  # the package itself (brainhub/__init__.py), not what is in it
     "brainhub.errors": (0, "core"),
     "brainhub.spec": (0, "core"),
     "brainhub.http": (0, "core"),
@@ -31,11 +32,12 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.yaml_lines": (0, "core"),
     "brainhub.warehouse_lock": (0, "core"),
     "brainhub.environments": (0, "core"),
-    "taps": (0, "core"),  # namespace packages only (empty __init__ files)
+    "taps": (0, "core"),  # the bare packages only (empty __init__ files)
     "targets": (0, "core"),
     "transforms": (0, "core"),
     # floor 1: engines
     "taps.runtime": (1, "taps.runtime"),
+    "taps.warehouse": (1, "taps.warehouse"),
     "targets.runtime": (1, "targets.runtime"),
     "targets.duckdb": (1, "targets.duckdb"),
     "transforms.engine": (1, "transforms.engine"),
@@ -67,9 +69,8 @@ def _place(module: str) -> tuple[str, int, str] | None:
     """The longest FLOORS prefix of ``module`` with its floor and room, or None."""
     best = None
     for prefix, (floor, room) in FLOORS.items():
-        if (module == prefix or module.startswith(prefix + ".")) and (
-            best is None or len(prefix) > len(best[0])
-        ):
+        inside = module.startswith(prefix + ".") and prefix not in PACKAGES
+        if (module == prefix or inside) and (best is None or len(prefix) > len(best[0])):
             best = (prefix, floor, room)
     return best
 
@@ -120,6 +121,12 @@ def _excepted(module: str, imported: str) -> bool:
         and (imported == b or imported.startswith(b + "."))
         for a, b in KNOWN_EXCEPTIONS
     )
+
+
+def test_a_package_without_a_floor_is_not_placed_by_its_parent() -> None:
+    assert _place("brainhub.newroom") is None
+    assert _place("taps.newengine.tap") is None
+    assert _place("brainhub.http.adapter") == ("brainhub.http", 0, "core")
 
 
 def test_every_module_has_a_floor() -> None:
