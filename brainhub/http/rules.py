@@ -43,6 +43,11 @@ class BodyCondition:
     equals: Any = _MISSING
     one_of: tuple[Any, ...] | None = None
 
+    @property
+    def has_equals(self) -> bool:
+        """Whether the condition names the one value it expects (``equals``)."""
+        return self.equals is not _MISSING
+
     def matches(self, body: Any) -> bool:
         """True if the value at ``path`` exists and passes ``equals`` / ``in`` (if given)."""
         value = value_at(body, self.path)

@@ -9,9 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
 
 from brainhub.errors import SpecError
+from brainhub.http.policy import HttpPolicy
+from brainhub.spec.blocks import decode_auth, decode_paginator
 from brainhub.spec.jsonpaths import jsonpath_problem, path_problem
 from brainhub.spec.model import (
     ENGINE_SETTINGS,
@@ -24,7 +27,8 @@ from brainhub.spec.model import (
 )
 from brainhub.spec.placeholders import placeholder_problems, placeholders_in
 from brainhub.spec.schemas import load_stream_schema, schema_fields
-from brainhub.spec.validation import spec_problems
+from brainhub.spec.validation import dotted_path, spec_problems
+from brainhub.spec.writes import decode_writes, write_problems
 from brainhub.yaml_lines import line_at, load_yaml_with_lines
 
 MAX_LISTED_PROBLEMS = 10
@@ -63,9 +67,50 @@ def parse_spec(text: str, source: Path) -> ConnectorSpec:
     problems = spec_problems(data)
     if problems:
         raise SpecError(_listing(problems), file=where)
-    spec = _build(data, source)
+    try:
+        spec = _build(data, source)
+    except _BlockError as exc:
+        raise SpecError(
+            _listing([(line_at(data, exc.path), dotted_path(exc.path), exc.message)]), file=where
+        ) from None
     _check(spec, data)
     return spec
+
+
+class _BlockError(Exception):
+    """A typed block the schema let through but its model refused (path inside the spec)."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.message = message
+
+
+def _typed(path: tuple[str | int, ...], decode: Any, raw: Any) -> Any:
+    try:
+        return decode(raw)
+    except msgspec.ValidationError as exc:
+        raise _BlockError(path, str(exc)) from None
+
+
+def _http_policy(data: dict[str, Any]) -> HttpPolicy:
+    try:
+        return HttpPolicy.from_spec(data.get("http"), data.get("errors"))
+    except SpecError as exc:
+        path = _split_path(exc.path or "http")
+        message = str(exc).removeprefix(f"{exc.path}: ") if exc.path else str(exc)
+        raise _BlockError(path, message) from None
+
+
+def _split_path(dotted: str) -> tuple[str | int, ...]:
+    """``errors[0].when.body`` → ``("errors", 0, "when", "body")``."""
+    parts: list[str | int] = []
+    for piece in dotted.split("."):
+        name, *indexes = piece.replace("]", "").split("[")
+        if name:
+            parts.append(name)
+        parts += [int(i) for i in indexes]
+    return tuple(parts)
 
 
 def _listing(problems: list[tuple[int | None, str, str]]) -> str:
@@ -98,7 +143,6 @@ def _build(data: dict[str, Any], source: Path) -> ConnectorSpec:
         )
         for name, raw in data.get("settings", {}).items()
     }
-    auth = data.get("auth", "none")
     return ConnectorSpec(
         name=data["name"],
         title=data.get("title", data["name"]),
@@ -106,11 +150,11 @@ def _build(data: dict[str, Any], source: Path) -> ConnectorSpec:
         docs_url=data.get("docs_url", ""),
         base_url=data["base_url"],
         settings=settings,
-        auth={"type": auth} if isinstance(auth, str) else dict(auth),
+        auth=_typed(("auth",), decode_auth, data.get("auth", "none")),
         headers=dict(data.get("headers", {})),
-        http=data.get("http"),
-        errors=tuple(data.get("errors", ())),
+        http=_http_policy(data),
         streams=streams,
+        writes=_typed(("writes",), decode_writes, data.get("writes")),
         source=source,
     )
 
@@ -123,7 +167,6 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
     else:
         path = raw["path"]
         parents = (ParentLink(parent, path),) if parent else ()
-    paginator = raw.get("paginator", "none")
     key = raw.get("primary_key", ())
     incremental = raw.get("incremental")
     return StreamSpec(
@@ -136,7 +179,9 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         body=raw.get("body"),
         records=raw.get("records", "$[*]"),
         primary_key=(key,) if isinstance(key, str) else tuple(key),
-        paginator={"type": paginator} if isinstance(paginator, str) else dict(paginator),
+        paginator=_typed(
+            ("streams", name, "paginator"), decode_paginator, raw.get("paginator", "none")
+        ),
         incremental=Incremental(**incremental) if incremental else None,
         parents=parents,
         add_fields=dict(raw.get("add_fields", {})),
@@ -167,14 +212,14 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
     problems: list[tuple[int | None, str, str]] = []
 
     def problem(path: tuple[str | int, ...], message: str) -> None:
-        dotted = ".".join(str(p) for p in path)
-        problems.append((line_at(document, path), dotted, message))
+        problems.append((line_at(document, path), dotted_path(path), message))
 
     known_settings = set(spec.settings) | set(ENGINE_SETTINGS)
-    for key, part in (("auth", spec.auth), ("headers", spec.headers), ("base_url", spec.base_url)):
+    auth = spec.auth.placeholders()
+    for key, part in (("auth", auth), ("headers", spec.headers), ("base_url", spec.base_url)):
         for message in placeholder_problems(part):
             problem((key,), message)
-    for scope, name in placeholders_in([spec.auth, spec.headers, spec.base_url]):
+    for scope, name in placeholders_in([auth, spec.headers, spec.base_url]):
         if scope != "config":
             problem(("auth",), f"{{{scope}}} is only valid inside streams")
         elif (name or "").split(".")[0] not in known_settings:
@@ -231,6 +276,8 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
         _check_schema(spec, stream, problem)
     _check_cycles(spec, problem)
     _check_parent_fields(spec, problem)
+    for path, message in write_problems(spec.writes, known_settings):
+        problem(path, message)
     if problems:
         raise SpecError(_listing(problems), file=str(spec.source))
 
@@ -267,9 +314,9 @@ def _check_paths(stream: StreamSpec, problem: Any) -> None:
     if records_problem:
         problem((*base, "records"), records_problem)
     paginator = stream.paginator
-    body_paths = [("from_body", paginator.get("from_body"))]
-    stop = paginator.get("stop") or {}
-    body_paths += [(key, stop.get(key)) for key in ("when_true", "when_false", "total")]
+    body_paths = [("from_body", paginator.option("from_body"))]
+    stop = paginator.option("stop")
+    body_paths += [(key, getattr(stop, key, None)) for key in ("when_true", "when_false", "total")]
     for key, path in body_paths:
         message = path_problem(path) if isinstance(path, str) else None
         if message:

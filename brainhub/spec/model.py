@@ -6,7 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from brainhub.http.policy import HttpPolicy
+from brainhub.spec.blocks import AuthBlock, NoAuth, NoPagination, PaginatorBlock
 from brainhub.spec.placeholders import placeholders_in as _placeholders
+from brainhub.spec.writes import WriteObject
 
 #: Settings the engine adds to every tap (besides HTTP overrides); specs may use them.
 ENGINE_SETTINGS = ("base_url", "start_date", "max_workers")
@@ -72,7 +75,7 @@ class StreamSpec:
     body: dict[str, Any] | None = None
     records: str = "$[*]"
     primary_key: tuple[str, ...] = ()
-    paginator: dict[str, Any] = field(default_factory=lambda: {"type": "none"})
+    paginator: PaginatorBlock = field(default_factory=NoPagination)
     incremental: Incremental | None = None
     parents: tuple[ParentLink, ...] = ()
     add_fields: dict[str, str] = field(default_factory=dict)
@@ -112,7 +115,7 @@ class StreamSpec:
 
 @dataclass(frozen=True)
 class ConnectorSpec:
-    """A whole connector: settings, how to talk to the API, and its streams."""
+    """A whole connector: settings, how to talk to the API, its streams and its writes."""
 
     name: str
     base_url: str
@@ -122,10 +125,12 @@ class ConnectorSpec:
     description: str = ""
     docs_url: str = ""
     settings: dict[str, Setting] = field(default_factory=dict)
-    auth: dict[str, Any] = field(default_factory=lambda: {"type": "none"})
+    auth: AuthBlock = field(default_factory=NoAuth)
     headers: dict[str, str] = field(default_factory=dict)
-    http: dict[str, Any] | None = None
-    errors: tuple[dict[str, Any], ...] = ()
+    #: The ``http:`` and ``errors:`` blocks: timeouts, retries, rate limit, breaker, rules.
+    http: HttpPolicy = field(default_factory=HttpPolicy)
+    #: What a target writes, by object type (the ``writes:`` section).
+    writes: dict[str, WriteObject] = field(default_factory=dict)
 
     @property
     def secret_settings(self) -> tuple[str, ...]:

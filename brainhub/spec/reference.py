@@ -38,6 +38,10 @@ def render_reference() -> str:
         ("Authentication", "auth"),
         ("HTTP policy", "http"),
         ("Error rules", "error_rule"),
+        ("Writes", "write_object"),
+        ("Write operations", "write_operation"),
+        ("Follow-up calls", "write_call"),
+        ("Identity", "identity"),
     ]
     for title, name in sections:
         out.append(f"\n## {title}\n\n")
@@ -113,5 +117,9 @@ def _anchor(ref: str) -> str:
         "auth": "authentication",
         "http": "http-policy",
         "error_rule": "error-rules",
+        "write_object": "writes",
+        "write_operation": "write-operations",
+        "write_call": "follow-up-calls",
+        "identity": "identity",
     }
     return titles.get(ref.rsplit("/", 1)[-1], "top-level")

@@ -36,7 +36,7 @@ def spec_problems(data: Any) -> list[tuple[int | None, str, str]]:
     located = []
     for path, message in problems:
         shown = path[:-1] if message.startswith("unknown key") else path
-        located.append((line_at(data, path), _dotted(shown), message))
+        located.append((line_at(data, path), dotted_path(shown), message))
     return sorted(located, key=lambda p: (p[0] or 0, p[1]))
 
 
@@ -107,7 +107,8 @@ def _kind(value: Any) -> str:
     )
 
 
-def _dotted(path: Path) -> str:
+def dotted_path(path: Path) -> str:
+    """``("streams", "tasks", "parent", 0)`` → ``streams.tasks.parent[0]``."""
     out = ""
     for part in path:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

@@ -1,4 +1,4 @@
-"""Paginators built from a stream's ``paginator:`` block, on the Singer SDK's paginator base.
+"""Paginators built from a stream's typed ``paginator:`` block, on the Singer SDK's paginator base.
 
 Each paginator's ``current_value`` is what the next request needs; :func:`page_request` turns
 it into query parameters, a JSON body field, or a whole next URL.
@@ -13,6 +13,14 @@ from urllib.parse import urljoin
 import requests
 from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
 
+from brainhub.spec.blocks import (
+    CursorPagination,
+    LastRecordPagination,
+    NextUrlPagination,
+    OffsetPagination,
+    PageNumberPagination,
+    PaginatorBlock,
+)
 from brainhub.spec.jsonpaths import body_value
 from brainhub.spec.placeholders import dig
 from taps.runtime.records import response_json
@@ -37,7 +45,7 @@ class PageRequest:
 class _SpecPaginator(BaseAPIPaginator[Any]):
     """Common ground: the spec block, the parsed body of the last page, and stop rules."""
 
-    def __init__(self, config: dict[str, Any], start_value: Any) -> None:
+    def __init__(self, config: PaginatorBlock, start_value: Any) -> None:
         super().__init__(start_value)
         self.config = config
         self.last_records: list[dict[str, Any]] = []
@@ -53,39 +61,49 @@ class _SpecPaginator(BaseAPIPaginator[Any]):
         return self._sized(PageRequest())
 
     def _sized(self, page: PageRequest) -> PageRequest:
-        if self.config.get("size_param") and self.config.get("size"):
-            page.params[self.config["size_param"]] = self.config["size"]
+        size_param, size = self.config.option("size_param"), self.config.option("size")
+        if size_param and size:
+            page.params[size_param] = size
         return page
 
     def _stopped(self, response: requests.Response) -> bool:
-        stop = self.config.get("stop") or {}
+        stop = self.config.option("stop")
+        if stop is None:
+            return False
         body = response_json(response)
-        if "when_true" in stop and bool(body_value(body, stop["when_true"])):
+        if stop.when_true is not None and bool(body_value(body, stop.when_true)):
             return True
-        if "when_false" in stop and not body_value(body, stop["when_false"]):
+        if stop.when_false is not None and not body_value(body, stop.when_false):
             return True
-        size = self.config.get("size")
-        return bool(stop.get("short_page") and size and len(self.last_records) < size)
+        size = self.config.option("size")
+        return bool(stop.short_page and size and len(self.last_records) < size)
+
+    def _total(self, response: requests.Response) -> int | None:
+        """The total record count the body reports, when a stop rule names where."""
+        stop = self.config.option("stop")
+        if stop is None or stop.total is None:
+            return None
+        return int(body_value(response_json(response), stop.total) or 0)
 
 
 class PageNumberPaginator(_SpecPaginator):
     """``page=start, start+1, …`` until a stop rule, an empty page, or the total is reached."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
-        super().__init__(config, config.get("start", 1))
+    config: PageNumberPagination
+
+    def __init__(self, config: PageNumberPagination) -> None:
+        super().__init__(config, config.start)
         self.seen = 0
 
     def request_for(self, value: Any) -> PageRequest:
-        return self._sized(PageRequest({self.config.get("param", "page"): value}))
+        return self._sized(PageRequest({self.config.param: value}))
 
     def has_more(self, response: requests.Response) -> bool:
         self.seen += len(self.last_records)
         if not self.last_records or self._stopped(response):
             return False
-        total_path = (self.config.get("stop") or {}).get("total")
-        return not (
-            total_path and self.seen >= int(body_value(response_json(response), total_path) or 0)
-        )
+        total = self._total(response)
+        return total is None or self.seen < total
 
     def get_next(self, response: requests.Response) -> Any:
         return self.current_value + 1
@@ -94,75 +112,71 @@ class PageNumberPaginator(_SpecPaginator):
 class OffsetPaginator(_SpecPaginator):
     """``offset=0, size, 2·size, …`` with a limit parameter."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
-        super().__init__(config, config.get("start", 0))
+    config: OffsetPagination
+
+    def __init__(self, config: OffsetPagination) -> None:
+        super().__init__(config, config.start)
 
     def request_for(self, value: Any) -> PageRequest:
         return PageRequest(
-            {
-                self.config.get("offset_param", "offset"): value,
-                self.config.get("limit_param", "limit"): self.config["size"],
-            }
+            {self.config.offset_param: value, self.config.limit_param: self.config.size}
         )
 
     def has_more(self, response: requests.Response) -> bool:
-        if len(self.last_records) < self.config["size"] or self._stopped(response):
+        if len(self.last_records) < self.config.size or self._stopped(response):
             return False
-        total_path = (self.config.get("stop") or {}).get("total")
-        if total_path:
-            return bool(
-                self.current_value + self.config["size"]
-                < int(body_value(response_json(response), total_path) or 0)
-            )
-        return True
+        total = self._total(response)
+        return total is None or self.current_value + self.config.size < total
 
     def get_next(self, response: requests.Response) -> Any:
-        return self.current_value + self.config["size"]
+        return self.current_value + self.config.size
 
 
 class CursorPaginator(_SpecPaginator):
     """An opaque token from the body or a header, sent back as a query or body parameter."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    config: CursorPagination
+
+    def __init__(self, config: CursorPagination) -> None:
         super().__init__(config, None)
 
     def request_for(self, value: Any) -> PageRequest:
         page = self._sized(PageRequest())
         if value is not None:
-            target = page.body if self.config.get("in") == "body" else page.params
-            target[self.config["param"]] = value
+            target = page.body if self.config.in_ == "body" else page.params
+            target[self.config.param] = value
         return page
 
     def has_more(self, response: requests.Response) -> bool:
         return not self._stopped(response) and bool(self.get_next(response))
 
     def get_next(self, response: requests.Response) -> Any:
-        if "from_header" in self.config:
-            return response.headers.get(self.config["from_header"]) or None
-        return (
-            body_value(response_json(response), self.config.get("from_body", self.config["param"]))
-            or None
-        )
+        if self.config.from_header is not None:
+            return response.headers.get(self.config.from_header) or None
+        where = self.config.from_body if self.config.from_body is not None else self.config.param
+        return body_value(response_json(response), where) or None
 
 
 class NextUrlPaginator(_SpecPaginator):
     """The next page's URL (absolute or relative to the current one) from the body."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    config: NextUrlPagination
+
+    def __init__(self, config: NextUrlPagination) -> None:
         super().__init__(config, None)
 
     def request_for(self, value: Any) -> PageRequest:
         return PageRequest(url=value) if value else PageRequest()
 
     def get_next(self, response: requests.Response) -> Any:
-        link = body_value(response_json(response), self.config["from_body"])
+        link = body_value(response_json(response), self.config.from_body)
         return urljoin(response.url, link) if link else None
 
 
 class LinkHeaderPaginator(_SpecPaginator):
     """RFC 8288 ``Link: <…>; rel="next"`` headers (GitHub and many others)."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: PaginatorBlock) -> None:
         super().__init__(config, None)
 
     def request_for(self, value: Any) -> PageRequest:
@@ -176,24 +190,26 @@ class LinkHeaderPaginator(_SpecPaginator):
 class LastRecordPaginator(_SpecPaginator):
     """The next page starts after the last record: params taken from its fields."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    config: LastRecordPagination
+
+    def __init__(self, config: LastRecordPagination) -> None:
         super().__init__(config, None)
 
     def request_for(self, value: Any) -> PageRequest:
         return self._sized(PageRequest(dict(value or {})))
 
     def has_more(self, response: requests.Response) -> bool:
-        return len(self.last_records) >= self.config["size"]
+        return len(self.last_records) >= self.config.size
 
     def get_next(self, response: requests.Response) -> Any:
         last = self.last_records[-1]
-        return {param: dig(last, field) for param, field in self.config["params"].items()}
+        return {param: dig(last, field) for param, field in self.config.params.items()}
 
 
 class NoPaginator(_SpecPaginator):
     """One request, one page."""
 
-    def __init__(self, config: dict[str, Any]) -> None:
+    def __init__(self, config: PaginatorBlock) -> None:
         super().__init__(config, None)
 
     def has_more(self, response: requests.Response) -> bool:
@@ -203,7 +219,7 @@ class NoPaginator(_SpecPaginator):
         return None
 
 
-PAGINATORS: dict[str, Callable[[dict[str, Any]], _SpecPaginator]] = {
+PAGINATORS: dict[str, Callable[[Any], _SpecPaginator]] = {
     "none": NoPaginator,
     "page_number": PageNumberPaginator,
     "offset": OffsetPaginator,
@@ -214,9 +230,9 @@ PAGINATORS: dict[str, Callable[[dict[str, Any]], _SpecPaginator]] = {
 }
 
 
-def new_paginator(config: dict[str, Any]) -> _SpecPaginator:
+def new_paginator(config: PaginatorBlock) -> _SpecPaginator:
     """A fresh paginator for one partition of a stream."""
-    return PAGINATORS[config["type"]](config)
+    return PAGINATORS[config.kind](config)
 
 
 __all__ = ["PAGINATORS", "PageRequest", "SinglePagePaginator", "new_paginator"]

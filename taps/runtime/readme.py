@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from brainhub.http import OVERRIDE_SETTINGS
+import json
+
+from brainhub.http import OVERRIDE_SETTINGS, ErrorRule
+from brainhub.http.policy import PER_UNITS
 from brainhub.spec.model import ENGINE_SETTINGS, ConnectorSpec, StreamSpec
 
 HEADER = "<!-- Generated from spec.yaml by `brainhub docs --write`. Do not edit. -->\n\n"
@@ -60,7 +63,7 @@ def _stream_row(stream: StreamSpec) -> str:
         inc = stream.incremental
         incremental = f"`{inc.cursor}` ({inc.format}"
         incremental += f", filter `{inc.param}`)" if inc.param else ", client-side)"
-    paging = stream.paginator["type"]
+    paging = stream.paginator.kind
     return (
         f"| `{stream.name}` | {'<br>'.join(paths)} | "
         f"{', '.join(f'`{k}`' for k in stream.primary_key)} | {incremental} | "
@@ -69,18 +72,40 @@ def _stream_row(stream: StreamSpec) -> str:
 
 
 def _http(spec: ConnectorSpec) -> str:
-    limit = (spec.http or {}).get("rate_limit")
+    limit = spec.http.rate_limit
     out = ["\n## Limits and errors\n\n"]
     if limit:
         out.append(
-            f"Paced to at most {limit['requests']} requests per {limit['per']} "
+            f"Paced to at most {limit.requests} requests per {_window(limit.per)} "
             "(override with `rate_limit_requests`).\n"
         )
     else:
         out.append("No documented rate limit; throttling responses are honoured.\n")
-    for rule in spec.errors:
-        out.append(f"- when {rule['when']}: {rule['action']}\n")
+    for rule in spec.http.errors:
+        out.append(f"- when {_condition(rule)}: {rule.action}\n")
     return "".join(out)
+
+
+def _window(seconds: float) -> str:
+    units = {v: k for k, v in PER_UNITS.items()}
+    return units.get(seconds) or f"{seconds:g} seconds"
+
+
+def _condition(rule: ErrorRule) -> str:
+    """An error rule's test in words: ``status 403 or 429 and header x-a = 0``."""
+    tests = []
+    if rule.statuses:
+        tests.append("status " + " or ".join(str(s) for s in rule.statuses))
+    tests += [f"header `{name}` = `{value}`" for name, value in rule.headers]
+    if rule.body is not None:
+        where = f"body `{'.'.join(rule.body.path)}`"
+        if rule.body.one_of is not None:
+            tests.append(f"{where} in " + ", ".join(f"`{v}`" for v in rule.body.one_of))
+        elif rule.body.has_equals:
+            tests.append(f"{where} = `{json.dumps(rule.body.equals)}`")
+        else:
+            tests.append(f"{where} is present")
+    return " and ".join(tests)
 
 
 def _default(value: object) -> str:

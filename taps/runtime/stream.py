@@ -131,21 +131,19 @@ class SpecStream(RESTStream[Any]):
 
     @property
     def url_base(self) -> str:
-        return str(render(str(self.config["base_url"]), {"config": self.config})).rstrip("/")
+        return self.tap_runtime.connection.base_url
 
     @property
     def http_headers(self) -> dict[str, str]:
         try:
-            headers = render(self.connector.headers, {"config": self.config})
+            headers = self.tap_runtime.connection.headers()
         except MissingValueError as missing:
             raise self._unset_setting(missing) from None
-        # An unset optional setting leaves its header out, as it leaves a parameter out.
-        present = {k: v for k, v in headers.items() if v is not None}
-        return {"User-Agent": self.user_agent, **present}
+        return {"User-Agent": self.user_agent, **headers}
 
     @property
     def authenticator(self) -> Any:
-        return self.tap_runtime.authenticator
+        return self.tap_runtime.connection.authenticator
 
     @property
     def requests_session(self) -> requests.Session:
@@ -456,7 +454,7 @@ class SpecStream(RESTStream[Any]):
             paginator = new_paginator(spec.paginator)
             page = first = paginator.first_request()
             while True:
-                if page.url and not spec.paginator.get("keep_params"):
+                if page.url and not spec.paginator.option("keep_params", False):
                     # A next-page URL already carries the query it needs.
                     url, page_params = page.url, dict(page.params)
                 else:

@@ -1,9 +1,9 @@
 """A Singer tap class built from a connector spec.
 
 ``tap_class(spec)`` returns a ``singer_sdk.Tap`` subclass named ``tap-<service>`` whose
-streams, settings and HTTP policy all come from the spec. A ``base_url`` of
-``sandbox://<service>?size=…&seed=…`` starts the service's emulator on a loopback port for the
-run and fills in the credentials it accepts, unless given.
+streams and settings come from the spec; how it talks to the service (auth, HTTP policy,
+secrets, a ``sandbox://<service>?size=…&seed=…`` base URL started for the run) is the core's
+:class:`~brainhub.connect.Connection`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 import requests
 from singer_sdk import Tap
@@ -22,11 +22,10 @@ from singer_sdk.plugin_base import _ConfigInput
 from singer_sdk.singerlib import StateMessage
 from singer_sdk.streams import Stream
 
+from brainhub.connect import Connection, StartedService, guard_secrets, open_base_url
 from brainhub.errors import SyncInterrupted
-from brainhub.http import HttpPolicy, PolicyAdapter, RequestStats, credential_fingerprint, stop
+from brainhub.http import RequestStats, stop
 from brainhub.spec.model import ConnectorSpec
-from taps.runtime.auth import build_authenticator
-from taps.runtime.redaction import check_secret_settings, install_secret_redaction
 from taps.runtime.settings import DEFAULT_MAX_WORKERS, check_config, coerce_numbers, config_schema
 from taps.runtime.stopping import (
     OutputClosed,
@@ -37,10 +36,6 @@ from taps.runtime.stopping import (
 from taps.runtime.stream import SpecStream, stream_class
 from taps.runtime.writer import BufferedSingerWriter
 
-if TYPE_CHECKING:
-    from brainhub.sandbox.server import ServedEmulator
-
-SANDBOX_SCHEME = "sandbox://"
 #: Seconds a stopping tap waits for requests already on the wire before it exits anyway.
 STOP_GRACE_S = 5.0
 
@@ -60,12 +55,12 @@ class SpecTap(Tap):
     ) -> None:
         config = dict(config or {})
         self.sync_started = datetime.now(tz=UTC)
-        self._sandbox: ServedEmulator | None = None
-        if str(config.get("base_url", "")).startswith(SANDBOX_SCHEME):
-            config = self._start_sandbox(config)
+        self._served: StartedService | None
+        config, self._served = open_base_url(config)
+        if self._served is not None:
+            weakref.finalize(self, self._served.stop)
         config = coerce_numbers(self.connector, config)
-        install_secret_redaction(config.get(name) for name in self.connector.secret_settings)
-        check_secret_settings(self.name, self.connector.secret_settings, config)
+        guard_secrets(self.connector, config, self.name)
         # Discovery (validate_config=False, the Singer SDK convention) needs no credentials:
         # values given are still checked, required ones may be absent.
         check_config(self.connector, _without_env_only(config), require=validate_config)
@@ -166,59 +161,13 @@ class SpecTap(Tap):
         return ThreadPoolExecutor(self.max_workers, thread_name_prefix=f"{self.name}-fetch")
 
     @cached_property
-    def authenticator(self) -> Any:
-        config = dict(self.config)
-        return build_authenticator(self.connector.auth, config, config["base_url"])
-
-    @cached_property
-    def http_policy(self) -> HttpPolicy:
-        spec = self.connector
-        return HttpPolicy.from_spec(spec.http, list(spec.errors)).with_overrides(dict(self.config))
+    def connection(self) -> Connection:
+        """How this tap talks to the service (shared by its streams)."""
+        return Connection(self.connector, dict(self.config))
 
     def session_for(self, stream: SpecStream, stats: RequestStats) -> requests.Session:
-        """A session whose every request goes through the connector's HTTP policy."""
-        spec = self.connector
-        rules = [{"when": {"status": s}, "action": "skip"} for s in stream.spec.skip_on]
-        policy = (
-            HttpPolicy.from_spec(spec.http, rules + list(spec.errors)).with_overrides(
-                dict(self.config)
-            )
-            if rules
-            else self.http_policy
-        )
-        adapter = PolicyAdapter(
-            policy,
-            spec.name,
-            credential_fingerprint(self._credential_text()),
-            auth_hint=self._auth_hint(),
-            stats=stats,
-        )
-        session = requests.Session()
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
-        return session
-
-    def _credential_text(self) -> str:
-        names = sorted(self.connector.secret_settings)
-        return "\x1f".join(str(self.config.get(name, "")) for name in names)
-
-    def _auth_hint(self) -> str:
-        secrets = self.connector.secret_settings
-        if not secrets:
-            return ""
-        listed = ", ".join(secrets)
-        return f"check the {listed} setting{'s' if len(secrets) > 1 else ''}"
-
-    def _start_sandbox(self, config: dict[str, Any]) -> dict[str, Any]:
-        from brainhub.sandbox.server import start_for_url
-
-        served = start_for_url(config["base_url"])
-        self._sandbox = served
-        weakref.finalize(self, served.stop)
-        config["base_url"] = served.base_url
-        for name, value in served.emulator.credentials.items():
-            config.setdefault(name, value)
-        return config
+        """A session whose every request goes through the connection's HTTP policy."""
+        return self.connection.session(stats, skip_statuses=stream.spec.skip_on)
 
     @cached_property
     def stream_classes(self) -> list[type[SpecStream]]:

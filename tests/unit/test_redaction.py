@@ -12,10 +12,10 @@ from urllib.parse import quote, quote_plus
 import pytest
 import requests
 
+from brainhub.connect import secrets as connection_secrets
 from brainhub.errors import SettingsError
 from brainhub.http.messages import body_excerpt, redact, request_secrets
 from brainhub.redaction import MIN_SECRET_CHARS, SecretScrubber, hidden, is_secret_name
-from taps.runtime import redaction as tap_redaction
 from tests.support.secrets import CONTROL_SECRETS, HOSTILE_SECRETS, leaks
 
 LONG = {name: value for name, value in HOSTILE_SECRETS.items() if len(value) >= MIN_SECRET_CHARS}
@@ -100,7 +100,7 @@ def test_a_secret_is_redacted_before_a_body_excerpt_is_cut() -> None:
 
 def test_log_messages_and_their_tracebacks_are_scrubbed(capsys: pytest.CaptureFixture[str]) -> None:
     secret = HOSTILE_SECRETS["unicode"] + "-log"
-    tap_redaction.install_secret_redaction([secret])
+    connection_secrets.install_secret_redaction([secret])
     logger = logging.getLogger("tests.redaction")
     handler = logging.StreamHandler(sys.stderr)
     logger.addHandler(handler)
@@ -122,7 +122,7 @@ def test_secret_settings_with_control_characters_are_refused_unseen(name: str) -
     secret = CONTROL_SECRETS[name]
     config = {"api_token": secret, "page_size": "a\nb"}
     with pytest.raises(SettingsError) as caught:
-        tap_redaction.check_secret_settings("tap-toy", ["api_token"], config)
+        connection_secrets.check_secret_settings("tap-toy", ["api_token"], config)
     message = str(caught.value)
     assert message.startswith("tap-toy: setting 'api_token': (hidden) contains control characters")
     assert "\n" not in message
@@ -132,7 +132,7 @@ def test_secret_settings_with_control_characters_are_refused_unseen(name: str) -
 
 
 def test_printable_secrets_pass_the_check() -> None:
-    tap_redaction.check_secret_settings("tap-toy", ["a", "b"], {"a": LONG["specials"], "b": 7})
+    connection_secrets.check_secret_settings("tap-toy", ["a", "b"], {"a": LONG["specials"], "b": 7})
 
 
 def test_hidden_tells_credentials_apart_without_showing_them() -> None:
@@ -145,7 +145,7 @@ def test_an_uncaught_exception_in_a_process_prints_no_secret() -> None:
     """An exception no handler expected still reaches stderr scrubbed."""
     secret = LONG["specials"]
     code = (
-        "import sys; from taps.runtime.redaction import install_secret_redaction\n"
+        "import sys; from brainhub.connect.secrets import install_secret_redaction\n"
         f"install_secret_redaction([{secret!r}])\n"
         f"raise KeyError({secret!r})\n"
     )
@@ -184,7 +184,7 @@ def test_credential_names_are_told_from_look_alikes(name: str, secret: bool) -> 
 def test_an_uncaught_exception_in_a_thread_prints_no_secret() -> None:
     secret = LONG["specials"] + "-thread"
     code = (
-        "import threading; from taps.runtime.redaction import install_secret_redaction\n"
+        "import threading; from brainhub.connect.secrets import install_secret_redaction\n"
         f"install_secret_redaction([{secret!r}])\n"
         "def fail(): raise KeyError(" + repr(secret) + ")\n"
         "worker = threading.Thread(target=fail, name='worker'); worker.start(); worker.join()\n"

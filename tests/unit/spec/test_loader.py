@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from brainhub.errors import SpecError
+from brainhub.spec.blocks import BearerAuth, CursorPagination, Stop
 from brainhub.spec.loader import load_spec
 
 SCHEMA = {
@@ -126,6 +127,11 @@ INVALID = {
         VALID_BASE + "  broken: [\n",
         "invalid YAML",
     ),
+    "error rule testing a body value two ways": (
+        VALID_BASE
+        + "errors:\n  - when: {body: {path: error, equals: x, in: [x]}}\n    action: fail\n",
+        "line 14: errors[0].when.body: use either equals or in, not both",
+    ),
 }
 
 
@@ -170,3 +176,29 @@ def test_shared_schema_fragments_are_inlined(tmp_path: Path) -> None:
 
     owner = load_stream_schema(spec.streams["items"].schema_file)["properties"]["owner"]
     assert owner["properties"]["login"] == {"type": "string"}
+
+
+def test_auth_paginator_and_http_blocks_are_typed_once(tmp_path: Path) -> None:
+    spec = load_spec(
+        write_spec(
+            tmp_path,
+            VALID_BASE.replace(
+                "    records: $.items[*]\n",
+                "    records: $.items[*]\n"
+                "    paginator: {type: cursor, param: after, stop: {when_false: has_more}}\n",
+            )
+            + "http: {rate_limit: {requests: 10, per: minute}}\n"
+            "errors:\n  - {when: {status: [403, 429]}, action: throttle}\n",
+        )
+    )
+    assert spec.auth == BearerAuth(token="{config.api_token}")
+    paginator = spec.streams["items"].paginator
+    assert paginator == CursorPagination(param="after", stop=Stop(when_false="has_more"))
+    assert (paginator.kind, paginator.in_, paginator.option("keep_params", False)) == (
+        "cursor",
+        "query",
+        False,
+    )
+    assert spec.http.rate_limit is not None
+    assert (spec.http.rate_limit.requests, spec.http.rate_limit.per) == (10, 60.0)
+    assert [(r.action, r.statuses) for r in spec.http.errors] == [("throttle", (403, 429))]

@@ -1,4 +1,4 @@
-"""A tap's secret settings never reach what it writes: log records, tracebacks, errors.
+"""Secret settings never reach what a connector writes: log records, tracebacks, errors.
 
 ``install_secret_redaction`` registers the values (every spelling of them is scrubbed, see
 :mod:`brainhub.redaction`) and, once per process, makes every log record — its message and
@@ -43,7 +43,7 @@ def install_secret_redaction(values: Iterable[object]) -> None:
 
 
 def check_secret_settings(
-    tap_name: str, secret_names: Iterable[str], config: Mapping[str, Any]
+    owner: str, secret_names: Iterable[str], config: Mapping[str, Any]
 ) -> None:
     """Refuse secret settings holding control characters (CR, LF, TAB, NUL…), never showing them.
 
@@ -59,7 +59,7 @@ def check_secret_settings(
                 "line break pasted with it; it must be the credential alone, on one line"
             )
     if problems:
-        raise SettingsError(f"{tap_name}: " + "; ".join(problems))
+        raise SettingsError(f"{owner}: " + "; ".join(problems))
 
 
 def _scrub_record(record: logging.LogRecord) -> None:

@@ -1,0 +1,194 @@
+"""Authenticators for the spec's ``auth:`` kinds, on the Singer SDK's authenticator classes.
+
+One class per kind, registered under its ``type:`` name in :data:`AUTHENTICATORS` (a test
+keeps the registry, the typed model's kinds and the format's JSON Schema equal, so validation
+and the reference page list exactly the kinds registered here). Each class is built from its
+typed block with the settings filled in, and the base URL that relative token URLs join.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar, TypeVar
+from urllib.parse import urljoin
+
+from singer_sdk.authenticators import APIAuthenticatorBase, OAuthAuthenticator
+
+from brainhub.spec.blocks import (
+    ApiKey,
+    ApiKeyAuth,
+    ApiKeysAuth,
+    AuthBlock,
+    BasicAuth,
+    BearerAuth,
+    OAuth2ClientCredentialsAuth,
+    OAuth2RefreshTokenAuth,
+)
+from brainhub.spec.placeholders import render
+
+#: ``type:`` name → the authenticator class of that kind.
+AUTHENTICATORS: dict[str, type[SpecAuthenticator]] = {}
+
+_Kind = TypeVar("_Kind", bound="type[SpecAuthenticator]")
+
+
+def register_auth(kind: str) -> Callable[[_Kind], _Kind]:
+    """Register the decorated class as the authenticator of the ``type: <kind>`` block."""
+
+    def register(cls: _Kind) -> _Kind:
+        cls.kind = kind
+        AUTHENTICATORS[kind] = cls
+        return cls
+
+    return register
+
+
+class SpecAuthenticator(APIAuthenticatorBase):
+    """The authenticator of one ``auth:`` kind."""
+
+    kind: ClassVar[str]
+
+    @classmethod
+    def from_block(cls, block: Any, config: dict[str, Any], base_url: str) -> APIAuthenticatorBase:
+        """The authenticator for ``block`` (of this kind) with ``{config.x}`` filled in."""
+        raise NotImplementedError
+
+
+class StaticAuthenticator(SpecAuthenticator):
+    """Headers and query parameters that never change."""
+
+    def __init__(self, headers: dict[str, str], params: dict[str, str]) -> None:
+        super().__init__()
+        self.auth_headers.update(headers)
+        self.auth_params.update(params)
+
+
+def _filled(value: str, config: dict[str, Any]) -> str:
+    return str(render(value, {"config": config}))
+
+
+@register_auth("none")
+class NoAuthenticator(StaticAuthenticator):
+    """Nothing added to requests."""
+
+    @classmethod
+    def from_block(cls, block: Any, config: dict[str, Any], base_url: str) -> NoAuthenticator:
+        return cls({}, {})
+
+
+@register_auth("bearer")
+class BearerAuthenticator(StaticAuthenticator):
+    """``Authorization: Bearer <token>``."""
+
+    @classmethod
+    def from_block(
+        cls, block: BearerAuth, config: dict[str, Any], base_url: str
+    ) -> BearerAuthenticator:
+        return cls({"Authorization": f"Bearer {_filled(block.token, config)}"}, {})
+
+
+@register_auth("basic")
+class BasicAuthenticator(StaticAuthenticator):
+    """HTTP basic auth."""
+
+    @classmethod
+    def from_block(
+        cls, block: BasicAuth, config: dict[str, Any], base_url: str
+    ) -> BasicAuthenticator:
+        pair = f"{_filled(block.username, config)}:{_filled(block.password, config)}".encode()
+        return cls({"Authorization": "Basic " + base64.b64encode(pair).decode("ascii")}, {})
+
+
+def _keys(
+    keys: Iterable[ApiKey | ApiKeyAuth], config: dict[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    headers: dict[str, str] = {}
+    params: dict[str, str] = {}
+    for key in keys:
+        target = params if key.in_ == "query" else headers
+        target[key.name] = _filled(key.value, config)
+    return headers, params
+
+
+@register_auth("api_key")
+class ApiKeyAuthenticator(StaticAuthenticator):
+    """One key in a header or the query string."""
+
+    @classmethod
+    def from_block(
+        cls, block: ApiKeyAuth, config: dict[str, Any], base_url: str
+    ) -> ApiKeyAuthenticator:
+        return cls(*_keys([block], config))
+
+
+@register_auth("api_keys")
+class ApiKeysAuthenticator(StaticAuthenticator):
+    """Several keys at once, each in a header or the query string."""
+
+    @classmethod
+    def from_block(
+        cls, block: ApiKeysAuth, config: dict[str, Any], base_url: str
+    ) -> ApiKeysAuthenticator:
+        return cls(*_keys(block.keys, config))
+
+
+class _OAuth2Authenticator(OAuthAuthenticator, SpecAuthenticator):
+    """OAuth 2: the grant's body is exchanged for an access token, refreshed before expiry."""
+
+    def __init__(
+        self,
+        block: OAuth2RefreshTokenAuth | OAuth2ClientCredentialsAuth,
+        config: dict[str, Any],
+        base_url: str,
+    ) -> None:
+        super().__init__(
+            auth_endpoint=urljoin(base_url.rstrip("/") + "/", _filled(block.token_url, config)),
+            oauth_scopes=" ".join(block.scopes) or None,
+            client_id=_filled(block.client_id, config),
+            client_secret=_filled(block.client_secret, config),
+            default_expiration=3600,
+        )
+        self._refresh = _filled(block.refresh_token, config) if block.refresh_token else None
+
+    @classmethod
+    def from_block(cls, block: Any, config: dict[str, Any], base_url: str) -> _OAuth2Authenticator:
+        return cls(block, config, base_url)
+
+    def grant(self) -> dict[str, Any]:
+        """The grant-specific fields of the token request."""
+        raise NotImplementedError
+
+    @property
+    def oauth_request_body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+            **self.grant(),
+        }
+        if self._oauth_scopes:
+            body["scope"] = self._oauth_scopes
+        return body
+
+
+@register_auth("oauth2_refresh_token")
+class OAuth2RefreshTokenAuthenticator(_OAuth2Authenticator):
+    """OAuth 2 refresh-token grant."""
+
+    def grant(self) -> dict[str, Any]:
+        return {"grant_type": "refresh_token", "refresh_token": self._refresh}
+
+
+@register_auth("oauth2_client_credentials")
+class OAuth2ClientCredentialsAuthenticator(_OAuth2Authenticator):
+    """OAuth 2 client-credentials grant."""
+
+    def grant(self) -> dict[str, Any]:
+        return {"grant_type": "client_credentials"}
+
+
+def build_authenticator(
+    auth: AuthBlock, config: dict[str, Any], base_url: str
+) -> APIAuthenticatorBase:
+    """The registered authenticator of ``auth``'s kind, with settings filled in."""
+    return AUTHENTICATORS[auth.kind].from_block(auth, config, base_url)

@@ -1,0 +1,187 @@
+"""The spec's ``writes:`` section, typed: how records become create/update/delete calls.
+
+One entry per object type (``tasks``, ``comments``), beside the streams that read them::
+
+    writes:
+      tasks:
+        mode: upsert                     # insert | update | upsert | mirror | append
+        identity: {type: id_field, field: id}
+        operations:
+          create:
+            method: POST
+            path: /list/{record.list_id}/task
+            body: {name: "{record.name}", status: "{record.status}"}
+            id_from: id                  # where the new object's id is in the response
+            then:                        # follow-up calls; {record.id} is the new id
+              - {method: POST, path: "/task/{record.id}/tag/{record.tag}"}
+          update: {method: PUT, path: "/task/{record.id}", body: {name: "{record.name}"}}
+
+Bodies and paths are templates over the record (``{record.x}``) and the settings
+(``{config.x}``). :func:`write_problems` holds the checks a JSON Schema cannot express.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Literal
+
+import msgspec
+
+from brainhub.spec.blocks import Block
+from brainhub.spec.jsonpaths import jsonpath_problem, path_problem
+from brainhub.spec.placeholders import placeholder_problems, placeholders_in
+
+Where = tuple[str | int, ...]
+
+MODES = ("insert", "update", "upsert", "mirror", "append")
+#: Scopes a write template may use.
+WRITE_SCOPES = ("config", "record")
+
+
+class WriteCall(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One HTTP call of a write: method, path template, query and body templates."""
+
+    method: Literal["POST", "PUT", "PATCH", "DELETE"]
+    path: str
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+    body: dict[str, Any] | None = None
+
+
+class WriteOperation(WriteCall, frozen=True, kw_only=True):
+    """A create, update, delete or upsert: its call, the id it answers, its follow-up calls."""
+
+    id_from: str | None = None
+    then: tuple[WriteCall, ...] = ()
+
+
+class WriteOperations(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """The operations an object type supports (at least one)."""
+
+    create: WriteOperation | None = None
+    update: WriteOperation | None = None
+    delete: WriteOperation | None = None
+    upsert: WriteOperation | None = None
+
+    def declared(self) -> tuple[str, ...]:
+        """Names of the operations given."""
+        return tuple(n for n in ("create", "update", "delete", "upsert") if getattr(self, n))
+
+
+class IdentityBlock(Block, frozen=True):
+    """How a record finds the object it stands for at the service."""
+
+
+class IdFieldIdentity(IdentityBlock, frozen=True, tag="id_field"):
+    """The record carries the service's id in a field (empty until created)."""
+
+    field: str
+
+
+class LookupIdentity(IdentityBlock, frozen=True, tag="lookup"):
+    """A request finds the object: the first result whose fields match the record's."""
+
+    path: str
+    match: dict[str, str]
+    method: Literal["GET", "POST"] = "GET"
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+    body: dict[str, Any] | None = None
+    records: str = "$[*]"
+    id: str = "id"
+
+
+class UpsertKeyIdentity(IdentityBlock, frozen=True, tag="upsert_key"):
+    """The service itself upserts by these record fields (an external id)."""
+
+    fields: tuple[str, ...]
+
+
+Identity = IdFieldIdentity | LookupIdentity | UpsertKeyIdentity
+IDENTITY_KINDS: tuple[type[IdentityBlock], ...] = Identity.__args__
+
+
+class WriteObject(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """One object type a target writes."""
+
+    mode: Literal["insert", "update", "upsert", "mirror", "append"]
+    operations: WriteOperations
+    identity: Identity | None = None
+    description: str = ""
+
+
+def decode_writes(raw: Any) -> dict[str, WriteObject]:
+    """The typed ``writes:`` section of a (schema-checked) spec."""
+    return msgspec.convert(raw or {}, dict[str, WriteObject])
+
+
+#: Operations each mode needs (any one of the alternatives).
+NEEDED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "insert": (("create",),),
+    "append": (("create",),),
+    "update": (("update",),),
+    "upsert": (("upsert",), ("create", "update")),
+    "mirror": (("create", "update", "delete"), ("upsert", "delete")),
+}
+
+
+def write_problems(
+    writes: dict[str, WriteObject], known_settings: set[str]
+) -> Iterator[tuple[Where, str]]:
+    """What the JSON Schema cannot check in ``writes:``: ``(path, message)`` pairs."""
+    for name, obj in writes.items():
+        base: Where = ("writes", name)
+        yield from _mode_problems(obj, base)
+        for op_name in obj.operations.declared():
+            op: WriteOperation = getattr(obj.operations, op_name)
+            where = (*base, "operations", op_name)
+            yield from _template_problems(op, where, known_settings)
+            for i, call in enumerate(op.then):
+                yield from _template_problems(call, (*where, "then", i), known_settings)
+            if op.id_from is not None and (message := path_problem(op.id_from)):
+                yield (*where, "id_from"), message
+        identity = obj.identity
+        if isinstance(identity, LookupIdentity):
+            where = (*base, "identity")
+            yield from _template_problems(identity, where, known_settings)
+            if message := jsonpath_problem(identity.records):
+                yield (*where, "records"), message
+
+
+def _mode_problems(obj: WriteObject, base: Where) -> Iterator[tuple[Where, str]]:
+    declared = set(obj.operations.declared())
+    needed = NEEDED[obj.mode]
+    if not any(set(option) <= declared for option in needed):
+        options = " or ".join(" and ".join(option) for option in needed)
+        have = ", ".join(sorted(declared)) or "none"
+        yield (*base, "operations"), f"mode {obj.mode} needs {options} (given: {have})"
+    if obj.mode not in ("insert", "append") and obj.identity is None:
+        yield (
+            (*base, "mode"),
+            f"mode {obj.mode} finds existing objects: give an identity "
+            "(id_field, lookup or upsert_key)",
+        )
+    if isinstance(obj.identity, UpsertKeyIdentity) and "upsert" not in declared:
+        yield (*base, "identity"), "an upsert_key identity needs an upsert operation"
+
+
+def _template_problems(
+    block: msgspec.Struct, where: Where, known_settings: set[str]
+) -> Iterator[tuple[Where, str]]:
+    parts = [getattr(block, key, None) for key in ("path", "params", "body", "match")]
+    for message in placeholder_problems(parts):
+        yield where, message
+    for scope, name in placeholders_in(parts):
+        if scope not in WRITE_SCOPES:
+            yield (
+                where,
+                (
+                    f"{{{scope}{'.' + name if name else ''}}} is not valid in a write "
+                    "(valid: {record.x}, {config.x})"
+                ),
+            )
+        elif scope == "config" and (name or "").split(".")[0] not in known_settings:
+            yield (
+                where,
+                (
+                    f"{{config.{name}}} names no setting (settings: {', '.join(sorted(known_settings))})"
+                ),
+            )

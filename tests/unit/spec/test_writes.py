@@ -1,0 +1,199 @@
+"""The ``writes:`` section: valid and invalid object types, each invalid one with its message."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from brainhub.errors import SpecError
+from brainhub.spec.loader import load_spec
+from brainhub.spec.writes import IdFieldIdentity, LookupIdentity, UpsertKeyIdentity, WriteCall
+
+BASE = """
+name: demo
+base_url: https://api.example.com
+settings:
+  api_token: {type: string, secret: true}
+  list_id: {type: string}
+auth: {type: bearer, token: "{config.api_token}"}
+streams:
+  tasks: {path: /tasks, primary_key: id}
+writes:
+"""
+
+CREATE = 'create: {method: POST, path: "/list/{config.list_id}/task", body: {name: "{record.name}"}, id_from: id}'
+UPDATE = 'update: {method: PUT, path: "/task/{record.id}", body: {name: "{record.name}"}}'
+DELETE = 'delete: {method: DELETE, path: "/task/{record.id}"}'
+UPSERT = 'upsert: {method: PUT, path: "/tasks", body: {external_id: "{record.key}", name: "{record.name}"}}'
+
+
+def _object(mode: str, operations: list[str], identity: str | None = None) -> str:
+    lines = ["  tasks:", f"    mode: {mode}"]
+    if identity:
+        lines.append(f"    identity: {identity}")
+    lines.append("    operations:")
+    lines += [f"      {op}" for op in operations]
+    return "\n".join(lines) + "\n"
+
+
+def write_spec(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "schemas").mkdir(exist_ok=True)
+    schema = {"properties": {"id": {"type": "string"}, "name": {"type": "string"}}}
+    (tmp_path / "schemas" / "tasks.json").write_text(json.dumps(schema))
+    path = tmp_path / "spec.yaml"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+ID = "{type: id_field, field: id}"
+VALID = {
+    "insert": _object("insert", [CREATE]),
+    "append without identity": _object("append", [CREATE]),
+    "update by id field": _object("update", [UPDATE], ID),
+    "upsert by create and update": _object("upsert", [CREATE, UPDATE], ID),
+    "upsert by the service's key": _object("upsert", [UPSERT], "{type: upsert_key, fields: [key]}"),
+    "mirror": _object("mirror", [CREATE, UPDATE, DELETE], ID),
+    "lookup identity": _object(
+        "upsert",
+        [CREATE, UPDATE],
+        '{type: lookup, path: "/list/{config.list_id}/task", records: "$.tasks[*]", '
+        'match: {name: "{record.name}"}}',
+    ),
+    "follow-up calls": _object(
+        "insert",
+        [
+            CREATE
+            + "\n"
+            + '        then: [{method: POST, path: "/task/{record.id}/tag/{record.tag}"}]'
+        ],
+    )
+    .replace("id_from: id}", "id_from: id,")
+    .replace("\n        then:", " then:")
+    .replace('"}]\n', '"}]}\n'),
+}
+
+INVALID = {
+    "unknown mode": (
+        _object("sync", [CREATE]),
+        "line 12: writes.tasks.mode: 'sync' is not valid here (valid: insert, update, upsert, mirror, append)",
+    ),
+    "unknown operation": (
+        _object("insert", ['replace: {method: PUT, path: "/t"}']),
+        "line 14: writes.tasks.operations: unknown key 'replace' (valid keys: create, delete, update, upsert)",
+    ),
+    "operation without a path": (
+        _object("insert", ["create: {method: POST}"]),
+        "line 14: writes.tasks.operations.create: missing required key 'path'",
+    ),
+    "GET is not a write": (
+        _object("insert", ['create: {method: GET, path: "/t"}']),
+        "writes.tasks.operations.create.method: 'GET' is not valid here (valid: POST, PUT, PATCH, DELETE)",
+    ),
+    "unknown identity kind": (
+        _object("update", [UPDATE], "{type: by_name}"),
+        "writes.tasks.identity: unknown type 'by_name' (valid types: id_field, lookup, upsert_key)",
+    ),
+    "identity missing its field": (
+        _object("update", [UPDATE], "{type: id_field}"),
+        "writes.tasks.identity: missing required key 'field'",
+    ),
+    "mode without the operations it needs": (
+        _object("mirror", [CREATE, UPDATE], ID),
+        "writes.tasks.operations: mode mirror needs create and update and delete or upsert and delete (given: create, update)",
+    ),
+    "upsert with only a create": (
+        _object("upsert", [CREATE], ID),
+        "writes.tasks.operations: mode upsert needs upsert or create and update (given: create)",
+    ),
+    "update without identity": (
+        _object("update", [UPDATE]),
+        "writes.tasks.mode: mode update finds existing objects: give an identity (id_field, lookup or upsert_key)",
+    ),
+    "upsert key without an upsert operation": (
+        _object("upsert", [CREATE, UPDATE], "{type: upsert_key, fields: [key]}"),
+        "writes.tasks.identity: an upsert_key identity needs an upsert operation",
+    ),
+    "parent placeholder in a write": (
+        _object("insert", [CREATE.replace("{config.list_id}", "{parent.id}")]),
+        "writes.tasks.operations.create: {parent.id} is not valid in a write (valid: {record.x}, {config.x})",
+    ),
+    "unknown setting": (
+        _object("insert", [CREATE.replace("{config.list_id}", "{config.list}")]),
+        "writes.tasks.operations.create: {config.list} names no setting (settings: api_token, base_url, list_id, max_workers, start_date)",
+    ),
+    "bad placeholder in a follow-up": (
+        _object(
+            "insert",
+            [
+                CREATE.replace(
+                    "id_from: id}", 'id_from: id, then: [{method: POST, path: "/t/{record.}"}]}'
+                )
+            ],
+        ),
+        "writes.tasks.operations.create.then[0]: {record.} is not a placeholder",
+    ),
+    "bad id path": (
+        _object("insert", [CREATE.replace("id_from: id", 'id_from: "$.data["')]),
+        "writes.tasks.operations.create.id_from:",
+    ),
+    "object type not snake_case": (
+        _object("insert", [CREATE]).replace("  tasks:", "  Tasks:"),
+        "'Tasks' does not match",
+    ),
+}
+
+
+@pytest.mark.parametrize("text", VALID.values(), ids=VALID.keys())
+def test_valid_writes_load(tmp_path: Path, text: str) -> None:
+    spec = load_spec(write_spec(tmp_path, BASE + text))
+    assert set(spec.writes) == {"tasks"}
+
+
+@pytest.mark.parametrize(("text", "expected"), INVALID.values(), ids=INVALID.keys())
+def test_invalid_writes_say_what_and_where(tmp_path: Path, text: str, expected: str) -> None:
+    path = write_spec(tmp_path, BASE + text)
+    with pytest.raises(SpecError) as caught:
+        load_spec(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)), message
+    assert expected in message, message
+
+
+def test_writes_are_typed(tmp_path: Path) -> None:
+    spec = load_spec(write_spec(tmp_path, BASE + VALID["follow-up calls"]))
+    tasks = spec.writes["tasks"]
+    create = tasks.operations.create
+    assert tasks.mode == "insert"
+    assert tasks.operations.declared() == ("create",)
+    assert create is not None
+    assert (create.method, create.path, create.id_from) == (
+        "POST",
+        "/list/{config.list_id}/task",
+        "id",
+    )
+    assert create.body == {"name": "{record.name}"}
+    assert create.then == (WriteCall(method="POST", path="/task/{record.id}/tag/{record.tag}"),)
+
+
+@pytest.mark.parametrize(
+    ("identity", "expected"),
+    [
+        (ID, IdFieldIdentity(field="id")),
+        ("{type: upsert_key, fields: [key]}", UpsertKeyIdentity(fields=("key",))),
+        (
+            '{type: lookup, path: /tasks, match: {name: "{record.name}"}}',
+            LookupIdentity(path="/tasks", match={"name": "{record.name}"}),
+        ),
+    ],
+)
+def test_identities_are_typed(tmp_path: Path, identity: str, expected: object) -> None:
+    ops = [UPSERT] if "upsert_key" in identity else [CREATE, UPDATE]
+    spec = load_spec(write_spec(tmp_path, BASE + _object("upsert", ops, identity)))
+    assert spec.writes["tasks"].identity == expected
+
+
+def test_a_spec_without_writes_has_none(tmp_path: Path) -> None:
+    assert load_spec(write_spec(tmp_path, BASE.replace("writes:\n", ""))).writes == {}
