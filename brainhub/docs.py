@@ -9,6 +9,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def generated_docs() -> dict[Path, str]:
     """The generated documents and their current text."""
+    from brainhub.sandbox.reference import render_sandbox_page
     from brainhub.spec.reference import render_reference
     from taps.runtime.readme import render_readme
     from taps.runtime.registry import load_connector, services, spec_path
@@ -17,6 +18,9 @@ def generated_docs() -> dict[Path, str]:
     docs = {
         REPO / "docs" / "connector-spec.md": render_reference(),
         REPO / "docs" / "mapping-reference.md": render_mapping_reference(),
+        REPO / "docs" / "sandbox.md": render_sandbox_page(
+            {service: load_connector(service).title or service for service in services()}
+        ),
     }
     for service in services():
         docs[spec_path(service).parent / "README.md"] = render_readme(load_connector(service))

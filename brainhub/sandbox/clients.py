@@ -1,0 +1,202 @@
+"""Which clients each emulator is tested against, and the tests that prove its manners.
+
+One declared table, ``TESTED``, keyed by service: the client libraries (and our own tap)
+whose tests run unchanged against the emulator, each with the test module that proves it,
+plus the vendor-specific HTTP manners the emulator honours beyond what its class declares
+(content type, gzip, ``HEAD``, slashes and rate limit are read from the class itself), each
+with the test that proves it. ``docs/sandbox.md`` is rendered from this table and the
+emulators' own code; a test holds every named test to existing code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TestedClient:
+    """A client library read against the emulator, unchanged but for where it points."""
+
+    #: How people know it, and its package name on PyPI (``""`` for this project's own).
+    name: str
+    package: str
+    #: How the test points it at the emulator.
+    pointed_by: str
+    #: ``tests/…/test_x.py`` or ``tests/…/test_x.py::test_name``: what proves it works.
+    proof: str
+
+
+@dataclass(frozen=True)
+class Manner:
+    """A vendor-specific HTTP manner the emulator honours, and the test that proves it."""
+
+    text: str
+    proof: str
+
+
+@dataclass(frozen=True)
+class Tested:
+    """What one service's emulator is proven against."""
+
+    clients: tuple[TestedClient, ...]
+    #: The module testing the manners read from the emulator class (``None``: untested).
+    manners_proof: str | None
+    manners: tuple[Manner, ...] = ()
+
+
+def _tap(service: str) -> TestedClient:
+    return TestedClient(
+        f"tap-{service} (this project, on singer-sdk)",
+        "",
+        "its `base_url` setting",
+        f"tests/emulated/test_{service}_tap.py",
+    )
+
+
+TESTED: dict[str, Tested] = {
+    "asana": Tested(
+        clients=(
+            TestedClient(
+                "Asana's official Python client",
+                "asana",
+                "`Configuration.host`",
+                "tests/emulated/test_asana_sdk.py",
+            ),
+            _tap("asana"),
+        ),
+        manners_proof="tests/emulated/test_asana_http_manners.py",
+        manners=(
+            Manner(
+                "`opt_pretty` indents the same answer",
+                "tests/emulated/test_asana_http_manners.py::"
+                "test_opt_pretty_indents_the_same_answer",
+            ),
+            Manner(
+                "`Asana-Enable` / `Asana-Disable` deprecation headers are accepted",
+                "tests/emulated/test_asana_http_manners.py::"
+                "test_deprecation_opt_in_and_out_headers_are_accepted",
+            ),
+        ),
+    ),
+    "clickup": Tested(
+        clients=(
+            TestedClient(
+                "`requests` scripts written from ClickUp's documented examples",
+                "requests",
+                "the base URL",
+                "tests/emulated/test_clickup_requests_scripts.py",
+            ),
+            _tap("clickup"),
+        ),
+        manners_proof="tests/emulated/test_clickup_http_manners.py",
+        manners=(
+            Manner(
+                "a trailing slash is ignored; an unserved method gets Express's HTML 404",
+                "tests/emulated/test_clickup_http_manners.py::"
+                "test_an_unserved_method_gets_expresss_404_page",
+            ),
+        ),
+    ),
+    "github": Tested(
+        clients=(
+            TestedClient("PyGithub", "PyGithub", "`base_url`", "tests/emulated/test_github_sdk.py"),
+            TestedClient(
+                "`requests` GraphQL queries",
+                "requests",
+                "the GraphQL URL",
+                "tests/emulated/test_github_graphql.py",
+            ),
+            _tap("github"),
+        ),
+        manners_proof="tests/emulated/test_github_http_manners.py",
+        manners=(
+            Manner(
+                "`Link` header paging (`next`, `last`, `prev`, `first`)",
+                "tests/emulated/test_github_http_manners.py::"
+                "test_lists_page_with_link_headers_across_the_families",
+            ),
+            Manner(
+                "a weak `ETag` on every answer; `If-None-Match` gets an uncharged 304",
+                "tests/emulated/test_github_http_manners.py::"
+                "test_every_answer_has_a_weak_etag_and_if_none_match_gets_an_uncharged_304",
+            ),
+            Manner(
+                "`X-GitHub-Api-Version` checked and echoed",
+                "tests/emulated/test_github_http_manners.py::"
+                "test_both_api_versions_are_served_and_echoed",
+            ),
+        ),
+    ),
+    "jira": Tested(
+        clients=(_tap("jira"),),
+        manners_proof=None,
+    ),
+    "notion": Tested(
+        clients=(
+            TestedClient(
+                "Notion's official Python SDK",
+                "notion-client",
+                "`base_url`",
+                "tests/emulated/test_notion_sdk.py",
+            ),
+            _tap("notion"),
+        ),
+        manners_proof="tests/emulated/test_notion_http_manners.py",
+        manners=(
+            Manner(
+                "`Notion-Version` required; 2022-06-28 sees databases, 2025-09-03 data sources",
+                "tests/emulated/test_notion_http_manners.py::"
+                "test_the_tap_version_still_sees_databases_with_their_schema",
+            ),
+        ),
+    ),
+    "slack": Tested(
+        clients=(
+            TestedClient(
+                "Slack's official Python SDK",
+                "slack_sdk",
+                "`base_url`",
+                "tests/emulated/test_slack_sdk.py",
+            ),
+            _tap("slack"),
+        ),
+        manners_proof="tests/emulated/test_slack_http_manners.py",
+        manners=(
+            Manner(
+                "GET with a query, POST form-encoded and POST JSON answer alike",
+                "tests/emulated/test_slack_http_manners.py::"
+                "test_get_query_post_form_and_post_json_answer_alike",
+            ),
+            Manner(
+                "method errors are HTTP 200 with `ok: false`; throttling is 429 `ratelimited` "
+                "with `Retry-After`",
+                "tests/emulated/test_slack_http_manners.py::"
+                "test_throttling_is_429_ratelimited_with_retry_after",
+            ),
+        ),
+    ),
+    "trello": Tested(
+        clients=(
+            TestedClient(
+                "py-trello",
+                "py-trello",
+                "`http_service` (a `requests.Session`)",
+                "tests/emulated/test_trello_sdk.py",
+            ),
+            _tap("trello"),
+        ),
+        manners_proof="tests/emulated/test_trello_http_manners.py",
+        manners=(
+            Manner(
+                "errors are plain text, as Trello sends them",
+                "tests/emulated/test_trello_http_manners.py::"
+                "test_every_named_error_is_plain_text_with_its_status",
+            ),
+            Manner(
+                "`GET /batch` answers up to 10 reads at once",
+                "tests/emulated/test_trello_http_manners.py::"
+                "test_batch_answers_each_read_with_its_status",
+            ),
+        ),
+    ),
+}
