@@ -128,8 +128,42 @@ TESTED: dict[str, Tested] = {
         ),
     ),
     "jira": Tested(
-        clients=(_tap("jira"),),
-        manners_proof=None,
+        clients=(
+            TestedClient(
+                "jira (pycontribs), REST v2",
+                "jira",
+                "`server=`",
+                "tests/emulated/test_jira_sdk.py::test_search_issues_pages_through_every_issue",
+            ),
+            TestedClient(
+                "atlassian-python-api, REST v3",
+                "atlassian-python-api",
+                "`url=`",
+                "tests/emulated/test_jira_sdk.py::"
+                "test_enhanced_jql_pages_every_issue_with_page_tokens",
+            ),
+            _tap("jira"),
+        ),
+        manners_proof="tests/emulated/test_jira_http_manners.py",
+        manners=(
+            Manner(
+                "REST v2 and v3 side by side: v2 rich text as wiki markup, v3 as ADF",
+                "tests/emulated/test_jira_http_manners.py::"
+                "test_v2_writes_rich_text_as_wiki_markup_where_v3_writes_adf",
+            ),
+            Manner(
+                "`fields=` selection and `expand=` (names, schema, renderedFields, "
+                "transitions, changelog)",
+                "tests/emulated/test_jira_http_manners.py::"
+                "test_expand_adds_names_schema_rendered_fields_transitions_and_changelog",
+            ),
+            Manner(
+                "error collections (`errorMessages`, `errors`) with Jira's texts; "
+                "a plain-text 401 without credentials",
+                "tests/emulated/test_jira_http_manners.py::"
+                "test_errors_are_error_collections_with_jiras_texts",
+            ),
+        ),
     ),
     "notion": Tested(
         clients=(
