@@ -111,12 +111,7 @@ class SingerLineReader(GenericSingerReader[bytes]):
                 if isinstance(line, str):
                     line = line.encode()
                 prefixes = self.run_prefixes
-                if (
-                    prefixes
-                    and line.startswith(prefixes)
-                    and line.endswith(_RUN_ENDS)
-                    and (line.isascii() or _is_utf8(line))
-                ):
+                if prefixes and line.startswith(prefixes) and line.endswith(_RUN_ENDS):
                     if not run:
                         first = number
                         deadline = monotonic() + RUN_SECONDS
@@ -206,14 +201,6 @@ class SingerLineReader(GenericSingerReader[bytes]):
                 exc.stream = stream
             raise
         stats[kind] += 1
-
-
-def _is_utf8(line: bytes) -> bool:
-    try:
-        line.decode()
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _check_utf8(line: bytes) -> None:

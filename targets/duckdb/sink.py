@@ -173,9 +173,10 @@ class DuckDBSink(BatchSink):
         """Stage the leading lines of a run of RECORD lines (input lines ``first``,
         ``first + 1``…) with one decode, as many as fit in the batch; return how many.
 
-        All or nothing: if one of them is not a valid record of this stream, lacks its key
-        or, in an upsert, repeats a key of the batch, none is staged (0) and the caller
-        takes them line by line, which rejects, reports or drains exactly as for any line.
+        All or nothing: if one of them is not UTF-8, not a valid record of this stream,
+        lacks its key or, in an upsert, repeats a key of the batch, none is staged (0) and
+        the caller takes them line by line, which rejects, reports or drains exactly as for
+        any line.
         """
         decode = self.validator.decode_messages
         if decode is None:
@@ -189,6 +190,8 @@ class DuckDBSink(BatchSink):
         run = lines[:count]
         data = b"".join(run)
         try:
+            if not data.isascii():
+                data.decode()  # text that is not UTF-8 is reported line by line
             messages = decode(data)
         except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
             return 0

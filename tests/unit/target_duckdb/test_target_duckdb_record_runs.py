@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from targets.duckdb.sink import DuckDBSink
 from targets.duckdb.target import TargetDuckDB
 
-from .conftest import record, schema, state
+from .conftest import encode, record, schema, state
 
 PROPERTIES = {
     "id": {"type": "integer"},
@@ -233,13 +233,17 @@ def test_runs_are_staged_with_one_decode(config, query, monkeypatch):
         ),
         ('{"type":"RECORD","stream":"items","record":{"id":8,"name":"long"}}', "is too long"),
         ('{"type":"RECORD","stream":"items","record":{"name":"a"}}', "key property 'id'"),
+        (
+            b'{"type":"RECORD","stream":"items","record":{"id":8,"name":"\xff"}}',
+            "not UTF-8 text (byte 0xff at column 60)",
+        ),
     ],
 )
 def test_a_bad_line_in_a_run_is_named_as_on_its_own(config, tmp_path, bad_line, reason):
     good = [sdk_line(record("items", {"id": n})) for n in range(5)]
     lines = [sdk_line(schema("items", PROPERTIES)), *good, bad_line, *good]
     (tmp_path / "config.json").write_text(json.dumps(config))
-    (tmp_path / "input.singer").write_text("\n".join(lines) + "\n")
+    (tmp_path / "input.singer").write_bytes(encode(lines))
     result = CliRunner().invoke(
         TargetDuckDB.cli,
         ["--config", str(tmp_path / "config.json"), "--input", str(tmp_path / "input.singer")],
