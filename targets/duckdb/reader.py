@@ -11,8 +11,9 @@ that starts like a RECORD of the stream the target expects (``{"type":"RECORD","
 "tasks",`` as Singer SDK taps write it, or with the spaces of Python's ``json.dumps``) and
 ends with ``}`` is held back, up to :data:`RUN_LINES` lines or :data:`RUN_SECONDS`, and the
 run goes to ``record_run_handler`` when a line of another kind arrives, the run is long or
-old enough, the input ends or a stop signal arrives. Whatever that handler does not take is processed line by
-line, as is every other line, so errors and their line numbers are the same either way.
+old enough, the input ends or a stop signal arrives. Whatever that handler does not take
+is processed line by line, as is every other line, so errors and their line numbers are
+the same either way.
 Such a line cannot be the middle of a JSON value spread over several lines: a JSON string
 cannot hold a line break, and after a ``}`` inside an unfinished value only ``,`` or a
 closing bracket may follow, never the ``{`` the next line starts with.
