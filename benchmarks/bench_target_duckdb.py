@@ -11,7 +11,9 @@ the same run:
 * **community** — ``target-duckdb`` 0.8.0 from the package registry in its own virtualenv
   with ``duckdb<1.3`` (by default only up to 100,000 records: it is slow and memory-hungry).
 
-Row counts are checked after every run. Prints seconds, records/s, ratios and peak RSS.
+Row counts are checked after every run. Prints seconds, records/s, ratios, peak RSS and
+CPU seconds (user + system, every thread): on a machine shared with other work, wall times
+swing with the load while CPU times hardly move, so compare both.
 
     python benchmarks/bench_target_duckdb.py [--records 100000] [--rounds 2]
 """
@@ -180,8 +182,9 @@ def generate(records: int) -> dict[str, Path]:
     return paths
 
 
-def timed(args: list[str], stdin: Path | None = None) -> tuple[float, float]:
-    """Run a command (stdin from a file); return (wall seconds, its own peak RSS in MiB)."""
+def timed(args: list[str], stdin: Path | None = None) -> tuple[float, float, float]:
+    """Run a command (stdin from a file); return (wall seconds, its own peak RSS in MiB,
+    its CPU seconds)."""
     with open(stdin or os.devnull, "rb") as source, tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(args, stdin=source, stdout=subprocess.DEVNULL, stderr=errors)
@@ -192,7 +195,7 @@ def timed(args: list[str], stdin: Path | None = None) -> tuple[float, float]:
             errors.seek(0)
             tail = errors.read().decode(errors="replace")[-3000:]
             raise SystemExit(f"{args[0]} failed ({process.returncode}):\n{tail}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def fresh(path: Path) -> Path:
@@ -218,7 +221,7 @@ conn.close()
 """
 
 
-def run_yardstick(paths: dict[str, Path], records: int) -> tuple[float, float]:
+def run_yardstick(paths: dict[str, Path], records: int) -> tuple[float, float, float]:
     db = fresh(WORK / "yardstick.duckdb")
     result = timed([sys.executable, "-c", YARDSTICK, str(db), str(paths["plain"])])
     assert count(db, "SELECT count(*) FROM tasks") == records, "yardstick row count"
@@ -259,7 +262,7 @@ def community_target() -> Path:
     return binary
 
 
-def run_community(paths: dict[str, Path], records: int) -> tuple[float, float]:
+def run_community(paths: dict[str, Path], records: int) -> tuple[float, float, float]:
     db = fresh(WORK / "community.duckdb")
     config = WORK / "community.json"
     config.write_text(json.dumps({"path": str(db), "default_target_schema": "raw"}))
@@ -283,7 +286,7 @@ def main() -> None:
     n = args.records
     paths = generate(n)
     with_community = args.community == "yes" or (args.community == "auto" and n <= 100_000)
-    results: dict[str, list[tuple[float, float]]] = {
+    results: dict[str, list[tuple[float, float, float]]] = {
         "yardstick": [],
         "yardstick small": [],
         "ours": [],
@@ -308,16 +311,23 @@ def main() -> None:
         if with_community:
             results["community"].append(run_community(paths, n))
 
-    def median(name: str) -> tuple[float, float]:
+    def median(name: str) -> tuple[float, float, float]:
         runs = results[name]
-        return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+        return (
+            statistics.median(r[0] for r in runs),
+            max(r[1] for r in runs),
+            statistics.median(r[2] for r in runs),
+        )
 
     yard = median("yardstick")
     print(
         f"\ntarget-duckdb benchmark: {n:,} task records, {args.rounds} alternating rounds "
         f"(median time, max peak RSS)\n"
     )
-    print(f"{'run':<34}{'seconds':>9}{'records/s':>12}{'vs yardstick':>14}{'peak MiB':>10}")
+    print(
+        f"{'run':<34}{'seconds':>9}{'records/s':>12}{'vs yardstick':>14}{'peak MiB':>10}"
+        f"{'CPU s':>8}{'CPU vs yardstick':>18}"
+    )
     rows = [
         ("yardstick: DuckDB read_json + PK", "yardstick", n),
         ("ours: target-duckdb load", "ours", n),
@@ -328,13 +338,14 @@ def main() -> None:
     if with_community:
         rows.append(("community target-duckdb 0.8.0", "community", n))
     for label, name, size in rows:
-        seconds, mib = median(name)
+        seconds, mib, cpu = median(name)
         print(
             f"{label:<34}{seconds:>9.2f}{size / seconds:>12,.0f}{seconds / yard[0]:>13.2f}x"
-            f"{mib:>10.0f}"
+            f"{mib:>10.0f}{cpu:>8.2f}{cpu / yard[2]:>17.2f}x"
         )
     ours = median("ours")[0]
     print(f"\nours / yardstick load time: {ours / yard[0]:.2f} (goal <= 1.5)")
+    print(f"ours / yardstick load CPU time: {median('ours')[2] / yard[2]:.2f}")
     unchecked = median("unchecked")[0]
     print(f"ours (validate_records off) / yardstick: {unchecked / yard[0]:.2f} (goal <= 1.5)")
     if n > 100_000:

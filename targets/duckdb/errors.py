@@ -47,7 +47,9 @@ class TargetDuckDBError(BrainhubError):
             where.append(f"line {self.line}")
         if self.stream is not None:
             where.append(f"stream {self.stream!r}")
-        return f"{', '.join(where)}: {self.reason}" if where else self.reason
+        text = f"{', '.join(where)}: {self.reason}" if where else self.reason
+        # One line, whatever names or values the reason quotes.
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class InputError(TargetDuckDBError):

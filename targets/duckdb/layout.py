@@ -109,7 +109,7 @@ def _check_keys(properties: dict[str, Any], key_properties: Sequence[str]) -> No
                 "keys must be properties of the records"
             )
         if key not in properties:
-            known = ", ".join(sorted(properties)) or "none"
+            known = ", ".join(repr(p) for p in sorted(properties)) or "none"
             raise InputError(
                 f"key property {key!r} is not in the schema's properties (properties: {known})"
             )

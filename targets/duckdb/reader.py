@@ -5,6 +5,18 @@ Every line is parsed once by a msgspec decoder that materialises only the envelo
 as they are and lets DuckDB's JSON reader parse them, which is what makes loading fast.
 Other messages (SCHEMA, STATE, ACTIVATE_VERSION, BATCH) are decoded in full and passed to
 the SDK callbacks.
+
+Runs of RECORD lines of one stream, the bulk of any sync, are handed over together: a line
+that starts like a RECORD of the stream the target expects (``{"type":"RECORD","stream":
+"tasks",`` as Singer SDK taps write it, or with the spaces of Python's ``json.dumps``) and
+ends with ``}`` is held back, up to :data:`RUN_LINES` lines or :data:`RUN_SECONDS`, and the
+run goes to ``record_run_handler`` when a line of another kind arrives, the run is long or
+old enough, the input ends or a stop signal arrives. Whatever that handler does not take
+is processed line by line, as is every other line, so errors and their line numbers are
+the same either way.
+Such a line cannot be the middle of a JSON value spread over several lines: a JSON string
+cannot hold a line break, and after a ``}`` inside an unfinished value only ``,`` or a
+closing bracket may follow, never the ``{`` the next line starts with.
 """
 
 from __future__ import annotations
@@ -12,17 +24,29 @@ from __future__ import annotations
 import sys
 import typing as t
 from collections import Counter
+from time import monotonic
 
 import msgspec
 from singer_sdk.singerlib.encoding.base import GenericSingerReader
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 
+from brainhub.errors import SyncInterrupted
 from brainhub.singer_messages import json_kind, message_problem
 from targets.duckdb.errors import InputError, TargetDuckDBError
 
 MESSAGE_TYPES = ("RECORD", "SCHEMA", "STATE", "ACTIVATE_VERSION", "BATCH")
 
 RawRecordHandler = t.Callable[[str, bytes, msgspec.Raw, int], None]
+RecordRunHandler = t.Callable[[list[bytes], int], int]
+"""Stages a run of RECORD lines (and the input line number of the first); returns how many
+of them, from the start, it staged."""
+
+RUN_LINES = 64
+"""Longest run of RECORD lines held back before it is handed over."""
+RUN_SECONDS = 0.1
+"""Longest time the first line of a run is held back (a slow tap's records are staged, and
+batch ages checked, about as they arrive)."""
+_RUN_ENDS = (b"}\n", b"}\r\n", b"}")
 
 
 _NO_RECORD = msgspec.Raw(b"")
@@ -50,6 +74,10 @@ class SingerLineReader(GenericSingerReader[bytes]):
         self.speculative_handler: t.Callable[[bytes, int], bool] | None = None
         """Tried first on every line: stages it and returns True if it is a RECORD of the
         stream the previous record belonged to (one decode instead of two)."""
+        self.record_run_handler: RecordRunHandler | None = None
+        self.run_prefixes: tuple[bytes, ...] = ()
+        """How RECORD lines of the stream ``record_run_handler`` expects start; empty when
+        it expects none."""
 
     def deserialize_json(self, line: bytes) -> dict:
         """Decode one message line into a dict."""
@@ -67,62 +95,113 @@ class SingerLineReader(GenericSingerReader[bytes]):
         stats: Counter[str] = Counter()
         source: t.Any = file_input if file_input is not None else sys.stdin
         source = getattr(source, "buffer", source)
-        raw_handler = self.raw_record_handler
-        speculate = self.speculative_handler or _never
-        envelope = _envelope.decode
-        records = 0
-        for number, line in enumerate(source, 1):
-            self.line_number = number
-            if isinstance(line, str):
-                line = line.encode()
-            stream = None
-            try:
-                if not line.isascii():
-                    _check_utf8(line)
-                if speculate(line, number):
-                    records += 1
+        run: list[bytes] = []
+        first = 0
+        deadline = 0.0
+
+        def hand_over_run() -> None:
+            lines, start = run[:], first
+            run.clear()
+            staged = self._stage_run(lines, start)
+            stats["RECORD"] += staged
+            for offset in range(staged, len(lines)):
+                self._process_line(start + offset, lines[offset], callbacks, stats)
+
+        try:
+            for number, line in enumerate(source, 1):
+                if isinstance(line, str):
+                    line = line.encode()
+                prefixes = self.run_prefixes
+                if prefixes and line.startswith(prefixes) and line.endswith(_RUN_ENDS):
+                    if not run:
+                        first = number
+                        deadline = monotonic() + RUN_SECONDS
+                    run.append(line)
+                    if len(run) >= RUN_LINES or monotonic() >= deadline:
+                        hand_over_run()
                     continue
-                try:
-                    head = envelope(line)
-                except msgspec.DecodeError as exc:
-                    if not line.strip():
-                        continue
-                    reason = f"malformed JSON ({_short(exc)})"
-                    raise InputError(reason, line=number) from None
-                kind = head.type
-                stream = head.stream if isinstance(head.stream, str) else None
-                if head.stream is not None and stream is None:
-                    raise InputError(f"'stream' must be a string (got {json_kind(head.stream)})")
-                if kind == "RECORD" and raw_handler is not None and stream is not None:
-                    if head.record is _NO_RECORD:
-                        raise InputError("RECORD message has no 'record'")
-                    raw_handler(stream, line, head.record, number)
-                    records += 1
-                    continue
-                if kind in MESSAGE_TYPES:
-                    message = self.deserialize_json(line)
-                    if (problem := message_problem(kind, message)) is not None:
-                        raise InputError(problem)
-                    callbacks[kind](message)
-                elif kind is None:
-                    raise InputError("message has no 'type'")
-                else:
-                    valid = ", ".join(MESSAGE_TYPES)
-                    raise InputError(f"unknown message type {kind!r} (valid: {valid})")
-            except InvalidInputLine as exc:
-                raise InputError(_short(exc), line=number, stream=stream) from None
-            except RecursionError:
-                reason = "JSON nested too deeply to load (a few hundred levels at most)"
-                raise InputError(reason, line=number, stream=stream) from None
-            except TargetDuckDBError as exc:
-                if exc.line is None and exc.locatable:
-                    exc.line = number
-                if exc.stream is None:
-                    exc.stream = stream
-                raise
-            stats[kind] += 1
-        stats["RECORD"] += records
+                if run:
+                    hand_over_run()
+                self._process_line(number, line, callbacks, stats)
+        except SyncInterrupted:
+            if run:  # lines read are committed: stage them before stopping
+                hand_over_run()
+            raise
+        if run:
+            hand_over_run()
         return stats
+
+    def _stage_run(self, lines: list[bytes], first: int) -> int:
+        handler = self.record_run_handler
+        if handler is None:
+            return 0
+        last = first + len(lines) - 1
+        self.line_number = last
+        try:
+            return handler(lines, first)
+        except TargetDuckDBError as exc:
+            if exc.line is None and exc.locatable:
+                exc.line = last
+            raise
+
+    def _process_line(
+        self,
+        number: int,
+        line: bytes,
+        callbacks: dict[str, t.Callable[[dict], None]],
+        stats: Counter[str],
+    ) -> None:
+        """Process one line on its own (every line but those of a staged run)."""
+        self.line_number = number
+        if isinstance(line, str):
+            line = line.encode()
+        stream = None
+        try:
+            if not line.isascii():
+                _check_utf8(line)
+            if self.speculative_handler is not None and self.speculative_handler(line, number):
+                stats["RECORD"] += 1
+                return
+            try:
+                head = _envelope.decode(line)
+            except msgspec.DecodeError as exc:
+                if not line.strip():
+                    return
+                reason = f"malformed JSON ({_short(exc)})"
+                raise InputError(reason, line=number) from None
+            kind = head.type
+            stream = head.stream if isinstance(head.stream, str) else None
+            if head.stream is not None and stream is None:
+                raise InputError(f"'stream' must be a string (got {json_kind(head.stream)})")
+            raw_handler = self.raw_record_handler
+            if kind == "RECORD" and raw_handler is not None and stream is not None:
+                if head.record is _NO_RECORD:
+                    raise InputError("RECORD message has no 'record'")
+                raw_handler(stream, line, head.record, number)
+                stats["RECORD"] += 1
+                return
+            if kind in MESSAGE_TYPES:
+                message = self.deserialize_json(line)
+                if (problem := message_problem(kind, message)) is not None:
+                    raise InputError(problem)
+                callbacks[kind](message)
+            elif kind is None:
+                raise InputError("message has no 'type'")
+            else:
+                valid = ", ".join(MESSAGE_TYPES)
+                raise InputError(f"unknown message type {kind!r} (valid: {valid})")
+        except InvalidInputLine as exc:
+            raise InputError(_short(exc), line=number, stream=stream) from None
+        except RecursionError:
+            reason = "JSON nested too deeply to load (a few hundred levels at most)"
+            raise InputError(reason, line=number, stream=stream) from None
+        except TargetDuckDBError as exc:
+            if exc.line is None and exc.locatable:
+                exc.line = number
+            if exc.stream is None:
+                exc.stream = stream
+            raise
+        stats[kind] += 1
 
 
 def _check_utf8(line: bytes) -> None:
@@ -132,10 +211,6 @@ def _check_utf8(line: bytes) -> None:
         byte = line[exc.start]
         reason = f"not UTF-8 text (byte 0x{byte:02x} at column {exc.start + 1})"
         raise InputError(reason) from None
-
-
-def _never(_line: bytes, _number: int) -> bool:
-    return False
 
 
 def _short(exc: Exception) -> str:

@@ -6,6 +6,9 @@ import datetime
 import os
 import time
 import typing as t
+from bisect import bisect_left
+from itertools import accumulate, compress, repeat
+from operator import attrgetter, is_not
 
 import duckdb
 import msgspec
@@ -26,6 +29,7 @@ if t.TYPE_CHECKING:
     from targets.duckdb.target import TargetDuckDB
 
 _encode = msgspec.json.Encoder(decimal_format="number").encode
+_TYPE, _STREAM, _RECORD = attrgetter("type"), attrgetter("stream"), attrgetter("record")
 
 
 class DuckDBSink(BatchSink):
@@ -71,6 +75,17 @@ class DuckDBSink(BatchSink):
         self._batch = self._new_batch()
         self._max_rows = rows_per_batch(self.layout, self.batch_size_rows or DEFAULT_BATCH_ROWS)
         self.table_types: dict = {}
+        name = msgspec.json.encode(stream_name)
+        self.run_prefixes: tuple[bytes, ...] = (
+            (
+                b'{"type":"RECORD","stream":' + name + b",",
+                b'{"type": "RECORD", "stream": ' + name + b", ",
+            )
+            if self.validator.decode_messages is not None
+            else ()
+        )
+        """How this stream's RECORD lines start when taps write them as usual (see
+        :meth:`stage_run`)."""
 
     def get_validator(self) -> None:
         """Records are validated by :class:`RecordValidator`, not the SDK's validator."""
@@ -153,6 +168,54 @@ class DuckDBSink(BatchSink):
             batch = self._batch
         batch.write(line, number, key, deleted=validator.deleted_of(record) is not None)
         return len(batch) >= self._max_rows or batch.bytes >= self.batch_size_bytes
+
+    def stage_run(self, lines: list[bytes], first: int) -> int:
+        """Stage the leading lines of a run of RECORD lines (input lines ``first``,
+        ``first + 1``…) with one decode, as many as fit in the batch; return how many.
+
+        All or nothing: if one of them is not UTF-8, not a valid record of this stream,
+        lacks its key or, in an upsert, repeats a key of the batch, none is staged (0) and
+        the caller takes them line by line, which rejects, reports or drains exactly as for
+        any line.
+        """
+        decode = self.validator.decode_messages
+        if decode is None:
+            return 0
+        batch = self._batch
+        count = min(len(lines), max(1, self._max_rows - self.current_size))
+        room = self.batch_size_bytes - batch.bytes
+        sizes = list(accumulate(map(len, lines[:count])))
+        if sizes[-1] > room:  # the line that reaches batch_size_bytes is the batch's last
+            count = bisect_left(sizes, room) + 1
+        run = lines[:count]
+        data = b"".join(run)
+        try:
+            if not data.isascii():
+                data.decode()  # text that is not UTF-8 is reported line by line
+            messages = decode(data)
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            return 0
+        if (
+            len(messages) != count
+            or set(map(_TYPE, messages)) != {"RECORD"}
+            or set(map(_STREAM, messages)) != {self.stream_name}
+        ):
+            return 0
+        validator = self.validator
+        records = list(map(_RECORD, messages))
+        keys = list(map(validator.key_of, records))
+        if self._composite_key:
+            if any(None in key for key in keys):
+                return 0
+        elif None in keys:
+            return 0
+        if self._upsert:
+            fresh = set(keys)
+            if len(fresh) != count or not batch.seen.isdisjoint(fresh):
+                return 0
+        marks = map(is_not, map(validator.deleted_of, records), repeat(None))
+        batch.write_run(data, first, keys, list(compress(keys, marks)))
+        return count
 
     def stage_message(self, message: dict, number: int) -> bool:
         """Stage a RECORD message given as a dict (after stream maps)."""

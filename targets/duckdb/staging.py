@@ -49,6 +49,21 @@ class StagedBatch:
         if deleted:
             self.deleted.append(key)
 
+    def write_run(self, data: bytes, first: int, keys: list[t.Any], deleted: list[t.Any]) -> None:
+        """Append consecutive message lines (``data``, from input line ``first`` on) with
+        the key of each and the keys of those marked deleted."""
+        handle = self._file
+        if handle is None:
+            handle = self._file = open(self.path, "wb", buffering=1024 * 1024)  # noqa: SIM115
+        if data[-1:] != b"\n":
+            data += b"\n"
+        handle.write(data)
+        self.bytes += len(data)
+        self.lines.extend(range(first, first + len(keys)))
+        self.keys.extend(keys)
+        self.seen.update(keys)
+        self.deleted.extend(deleted)
+
     def close(self) -> None:
         """Finish writing (the file stays for the loader)."""
         if self._file is not None:

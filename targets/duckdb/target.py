@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import difflib
+import gc
 import glob
 import os
 import shutil
@@ -27,11 +28,11 @@ from collections import Counter
 import click
 import duckdb
 import msgspec
-from singer_sdk import Target
 from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.helpers.capabilities import PluginCapabilities, TargetCapabilities
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.plugin_base import _ConfigInput
+from singer_sdk.target_base import Target
 
 from brainhub.errors import SyncInterrupted
 from brainhub.warehouse_lock import WarehouseLockedError
@@ -113,11 +114,13 @@ class TargetDuckDB(Target):
                 f"setting 'staging_dir': cannot stage batches in {where!r} ({exc.strerror})"
             ) from None
         weakref.finalize(self, shutil.rmtree, self.staging_dir, True)
-        self._recent_sink: DuckDBSink | None = None
+        self._recent: DuckDBSink | None = None
         reader = self.message_reader
-        if isinstance(reader, SingerLineReader):
-            reader.raw_record_handler = self._process_raw_record
-            reader.speculative_handler = self._stage_if_recent_stream
+        self._reader = reader if isinstance(reader, SingerLineReader) else None
+        if self._reader is not None:
+            self._reader.raw_record_handler = self._process_raw_record
+            self._reader.speculative_handler = self._stage_if_recent_stream
+            self._reader.record_run_handler = self._stage_run
 
     # -- settings -------------------------------------------------------------------------
 
@@ -204,6 +207,33 @@ class TargetDuckDB(Target):
         if sink.stage(line, raw_record, number):
             self.drain_all()
         self._drain_if_due()
+
+    @property
+    def _recent_sink(self) -> DuckDBSink | None:
+        """The sink of the stream of the last record staged directly (no stream maps)."""
+        return self._recent
+
+    @_recent_sink.setter
+    def _recent_sink(self, sink: DuckDBSink | None) -> None:
+        if sink is self._recent:
+            return
+        self._recent = sink
+        if self._reader is not None:
+            self._reader.run_prefixes = () if sink is None else sink.run_prefixes
+
+    def _stage_run(self, lines: list[bytes], first: int) -> int:
+        """Stage a run of RECORD lines of the recent stream in bulk (see
+        :meth:`DuckDBSink.stage_run`); return how many were staged."""
+        done = 0
+        while (sink := self._recent) is not None and done < len(lines):
+            staged = sink.stage_run(lines[done:] if done else lines, first + done)
+            if not staged:
+                break
+            done += staged
+            if sink.is_full:
+                self.drain_all()
+            self._drain_if_due()
+        return done
 
     def _stage_if_recent_stream(self, line: bytes, number: int) -> bool:
         """The fast path: most RECORD lines belong to the stream of the record before."""
@@ -437,6 +467,9 @@ class TargetDuckDB(Target):
                 )
             except ConfigValidationError as exc:
                 raise ConfigError(f"invalid settings: {'; '.join(exc.errors)}") from None
+            # Everything built so far lives as long as the run: keep the garbage collector,
+            # which runs often while records are decoded, from scanning it again and again.
+            gc.freeze()
             try:
                 target.listen(stoppable.lines(file_input))  # type: ignore[arg-type]
             except SyncInterrupted:

@@ -62,6 +62,10 @@ class Inspection:
 class RecordValidator:
     """Validates raw JSON records of one stream against its schema and reads their keys."""
 
+    decode_messages: Callable[[bytes], list[Any]] | None
+    """Decode and check newline-delimited RECORD messages in one call (``None`` when
+    records are checked by jsonschema)."""
+
     def __init__(
         self, schema: dict[str, Any], key_properties: Sequence[str] = (), *, validate: bool = True
     ) -> None:
@@ -102,6 +106,16 @@ class RecordValidator:
         else:
             self.decode = decoder.decode
             self.decode_message = message_decoder.decode
+        lines_decoder: msgspec.json.Decoder[Any] = msgspec.json.Decoder(message_type)
+
+        def decode_messages(lines: bytes) -> list[Any]:
+            messages = lines_decoder.decode_lines(lines)
+            if steps:
+                for message in messages:
+                    _check_steps(message.record, steps)
+            return messages
+
+        self.decode_messages = decode_messages
         attributes = [compiled.attributes[k] for k in self.key_properties]
         self.key_of: Callable[[Any], Any] = (
             operator.attrgetter(*attributes) if attributes else _no_key
@@ -135,6 +149,7 @@ class RecordValidator:
 
         self.decode = decode
         self.decode_message = decode_message
+        self.decode_messages = None
         keys = list(self.key_properties)
         if not keys:
             self.key_of = _no_key

@@ -135,3 +135,19 @@ def test_the_executable_prints_one_line_and_no_traceback(config, tmp_path):
         .splitlines()[-1]
         .startswith("target-duckdb: line 5, stream 'tasks': record violates schema")
     )
+
+
+def test_names_with_line_breaks_keep_the_error_on_one_line(config, tmp_path):
+    bad = {
+        "type": "SCHEMA",
+        "stream": "tasks\nnext",
+        "schema": {"type": "object", "properties": {"a\n)": {"type": "integer"}, "b, c": {}}},
+        "key_properties": ["id"],
+    }
+    result = invoke_cli(config, [bad], tmp_path)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == (
+        "target-duckdb: line 1, stream 'tasks\\nnext': key property 'id' is not in the "
+        "schema's properties (properties: 'a\\n)', 'b, c')"
+    )
