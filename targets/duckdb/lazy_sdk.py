@@ -36,7 +36,7 @@ def defer_package_init(package: str = PACKAGE) -> None:
         loader.exec_module(module)
 
     def __getattr__(name: str) -> Any:  # noqa: N807 - a module's attribute hook
-        if name.startswith("__") and name != "__all__":  # probes, e.g. for __wrapped__
+        if name.startswith("__"):
             raise AttributeError(name)
         if importlib.util.find_spec(f"{package}.{name}") is not None:
             return importlib.import_module(f"{package}.{name}")

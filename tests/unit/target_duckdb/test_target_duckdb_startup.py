@@ -60,17 +60,6 @@ def test_attribute_access_to_a_submodule_imports_it():
     assert out == "RESTStream Tap"
 
 
-def test_star_import_sees_every_top_level_name():
-    out = _python(
-        """
-        import targets.duckdb
-        from singer_sdk import *
-        print(Stream.__name__, Tap.__name__, InlineMapper.__name__)
-        """
-    )
-    assert out == "Stream Tap InlineMapper"
-
-
 def test_a_package_imported_already_is_left_as_it_is():
     before = sys.modules["singer_sdk"]
     defer_package_init()
