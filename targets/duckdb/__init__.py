@@ -5,10 +5,6 @@ settings), ``reader`` / ``messages`` (line-numbered message reading, message sha
 ``sink`` (staging and batches), ``loader`` (DuckDB transactions), ``pipeline`` (background
 loads), ``layout`` / ``types`` / ``naming`` / ``streams`` (tables, columns, types, recorded
 names), ``validate`` / ``decoding`` / ``locate`` (record checks, bad records),
-``evolution`` (which schema changes a loaded table takes), ``errors``, ``lazy_sdk``
-(start-up). README.md describes names, values and errors for users.
+``evolution`` (which schema changes a loaded table takes), ``errors``. README.md describes
+names, values and errors for users.
 """
-
-from targets.duckdb.lazy_sdk import defer_package_init
-
-defer_package_init()
