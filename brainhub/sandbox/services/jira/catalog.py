@@ -15,6 +15,17 @@ from brainhub.sandbox.services.jira.sizes import BASE_S, jira_time
 
 RESOLUTIONS = (("10000", "Done", "Work has been done on this issue."),)
 CATEGORIES = ("new", "indeterminate", "done")
+#: The caller's preferences, by the keys Jira documents for ``GET /mypreferences``; values
+#: are strings, as Jira answers them.
+MY_PREFERENCES = {
+    "user.notifications.mimetype": "html",
+    "user.notify.own.changes": "false",
+    "user.default.share.private": "true",
+    "user.keyboard.shortcuts.disabled": "false",
+    "user.autowatch.disabled": "false",
+    "jira.user.locale": "en_US",
+    "jira.user.timezone": "UTC",
+}
 USER_NOT_FOUND = "Specified user does not exist or you do not have required permissions"
 
 
@@ -43,7 +54,9 @@ class CatalogHandlers(JiraCore):
 
     def my_preference(self, request: Request) -> Any:
         key = request.args.get("key", "")
-        return self.error(404, f"Preference with key '{key}' does not exist.")
+        if key not in MY_PREFERENCES:
+            return self.error(404, f"Preference with key '{key}' does not exist.")
+        return MY_PREFERENCES[key]
 
     def my_locale(self, request: Request) -> dict[str, Any]:
         return {"locale": "en_US"}
