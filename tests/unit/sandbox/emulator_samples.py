@@ -69,6 +69,7 @@ def path_values(emulator: Any) -> dict[str, Any]:
             "team_slug": "core",
             "ref": "main",
             "run_id": 1,
+            "name": "bug",
         }
     if service == "jira":
         project = next(p for p in emulator.data.projects if p.scrum)
