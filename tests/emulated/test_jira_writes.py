@@ -142,6 +142,9 @@ def test_create_in_v2_takes_plain_text_and_v3_reads_it_as_adf(tmp_path):
         assert created["self"].endswith(f"{V2}/issue/{created['id']}")
         fields = api("GET", f"{V3}/issue/{created['key']}").json()["fields"]
         assert fields["description"] == doc("First line.", "Second block.")
+        bare = {"fields": {k: v for k, v in NEW_ISSUE["fields"].items() if k != "description"}}
+        plain = api("POST", f"{V2}/issue", bare).json()
+        assert api("GET", f"{V3}/issue/{plain['key']}").json()["fields"]["description"] is None
 
 
 def test_edit_sets_fields_and_applies_update_operations(tmp_path):

@@ -89,7 +89,7 @@ class JiraChanges:
             created=int(values["created"]),
             updated=int(values["updated"]),
             description=values["description"],
-            description_written=values["description"] is not None,
+            description_written=True,  # a new issue has the description it was given
         )
         project.issues.append(issue)
         self.index[issue.key] = self.index[str(issue.id)] = (issue, project)
