@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from github import Auth, Github, GithubException
 
 from brainhub.cli import main
+from brainhub.errors import EmulatorError
 from brainhub.redaction import hidden
 from brainhub.sandbox import serve, state
 from brainhub.sandbox.services.github import GitHubEmulator
@@ -477,3 +478,8 @@ def test_reset_without_a_service_clears_the_github_journal(tmp_path, monkeypatch
         "changes_cleared": 1,
     } in [json.loads(line) for line in result.output.splitlines()]
     assert _emulator(tmp_path).counts() == GitHubEmulator(size="tiny", generation=0).counts()
+
+
+def test_a_content_limit_below_one_is_refused_with_what_is_valid(tmp_path):
+    with pytest.raises(EmulatorError, match=r"github: content_limit must be >= 1, got 0"):
+        _emulator(tmp_path, content_limit=0)
