@@ -70,6 +70,7 @@ def path_values(emulator: Any) -> dict[str, Any]:
             "team_slug": "core",
             "ref": "main",
             "run_id": 1,
+            "name": "bug",
         }
     if service == "jira":
         real = jira_real_ids(emulator)

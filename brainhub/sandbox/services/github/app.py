@@ -29,6 +29,17 @@ Every GET operation of GitHub's REST description we hold is served (see
 - **HTTP manners**: ``application/json; charset=utf-8``, gzip when asked, ``HEAD`` on every
   route; a trailing slash, an unknown path or an unsupported method is GitHub's 404
   ``{"message": "Not Found", "documentation_url": …, "status": "404"}``.
+- **Writes** (:mod:`.writes`, applied by :mod:`.changes`): create and update issues
+  (``POST …/issues`` 201, ``PATCH …/issues/{n}``), add, set and remove their labels,
+  create, update and delete issue comments (201, 200, 204); GitHub's 422 ``Validation
+  Failed`` bodies; 410 ``Issues are disabled for this repo`` for repositories named in
+  the ``issues_disabled`` option. Following the stored state they go to the change
+  journal and outlive the process (``brainhub sandbox reset github`` forgets them); with
+  a pinned ``generation`` they stay in memory. They count against the hourly budget and
+  stamp ``updated_at`` just after the dataset's "now", so the next ``since`` read picks
+  them up. Creating issues and comments also meets the **secondary rate limit**
+  (:mod:`.limits`): more than ``content_limit`` (80) a minute → 403 with GitHub's
+  secondary-limit message and ``retry-after``.
 """
 
 from __future__ import annotations
@@ -45,13 +56,17 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
+from brainhub.errors import EmulatorError
 from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.journal import Draft, Replay
 from brainhub.sandbox.kit.surface import DocumentedOperation, load_surface
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.github import details, graph, render
+from brainhub.sandbox.services.github import details, errors, graph, render
+from brainhub.sandbox.services.github.changes import GitHubChanges
 from brainhub.sandbox.services.github.dataset import (
     ORG_ID,
     ORG_LOGIN,
+    Comment,
     GitHubDataset,
     Issue,
     Repository,
@@ -69,9 +84,11 @@ from brainhub.sandbox.services.github.errors import (
     github_error,
     unsupported_version,
 )
+from brainhub.sandbox.services.github.limits import CONTENT_PER_MINUTE, ContentLimit
 from brainhub.sandbox.services.github.operations import OPERATIONS, PAGES
 from brainhub.sandbox.services.github.search import SearchQuery
 from brainhub.sandbox.services.github.sizes import BASE_S, SIZES, iso
+from brainhub.sandbox.services.github.writes import IssueWriter
 
 #: The API versions served, newest first; the default is the one GitHub defaults to.
 API_VERSIONS = ("2026-03-10", "2022-11-28")
@@ -152,11 +169,35 @@ class GitHubEmulator(KitEmulator):
     manners = HttpManners(JSON_CONTENT_TYPE, gzip_when_asked=True)
     shape_host = "api.github.com"
 
+    def __init__(
+        self,
+        *,
+        content_limit: int = CONTENT_PER_MINUTE,
+        issues_disabled: Sequence[str] = (),
+        **options: Any,
+    ) -> None:
+        """``content_limit``: content-creating requests allowed a minute (the secondary
+        rate limit); ``issues_disabled``: names of repositories whose issues are off."""
+        self.issues_disabled = frozenset(name.lower() for name in issues_disabled)
+        super().__init__(**options)
+        try:
+            self.content_limit = ContentLimit(content_limit, self.clock)
+        except ValueError as exc:
+            raise EmulatorError(f"github: {exc}") from exc
+
     # ------------------------------------------------------------------ data
 
     def load(self) -> None:
         self.data = GitHubDataset(self.rng, SIZES[self.size], self.generation)
         self._throttle_statuses = itertools.cycle((403, 429))
+        for repo in self.data.repos:
+            repo.has_issues = repo.name.lower() not in self.issues_disabled
+        self.writer = IssueWriter(self.data)
+        self._replay = GitHubChanges(self.data).replay()
+        self.replay_changes()
+
+    def change_replay(self) -> Replay:
+        return self._replay
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -319,9 +360,17 @@ class GitHubEmulator(KitEmulator):
 
     def _issue_or_404(self, repo: Repository, number: Any) -> Issue:
         value = _whole(number)
-        if value is None or not 0 < value <= len(repo.issues):
+        found = repo.find_issue(value) if value is not None else None
+        if found is None:
             fail(NOT_FOUND)
-        return repo.issues[value - 1]
+        return found
+
+    def _issues_repo(self, owner: str, name: str) -> Repository:
+        """The repository, if its issues are on: else GitHub's 410."""
+        repo = self._repo_or_404(owner, name)
+        if not repo.has_issues:
+            errors.refuse(errors.issues_disabled())
+        return repo
 
     def _pull_or_404(self, repo: Repository, number: Any) -> Issue:
         issue = self._issue_or_404(repo, number)
@@ -557,7 +606,7 @@ class GitHubEmulator(KitEmulator):
     # ------------------------------------------------------------------ issues
 
     def list_issues(self, request: Request, owner: str, repo: str) -> Any:
-        found = self._repo_or_404(owner, repo)
+        found = self._issues_repo(owner, repo)
         state = request.args.get("state", "open")
         since = _since(request)
         if state not in ("open", "closed", "all"):
@@ -582,7 +631,7 @@ class GitHubEmulator(KitEmulator):
         return self._page(request, issues, lambda i: self._issue(found, i, marks))
 
     def get_issue(self, request: Request, owner: str, repo: str, issue_number: str) -> Any:
-        found = self._repo_or_404(owner, repo)
+        found = self._issues_repo(owner, repo)
         item = self._issue_or_404(found, issue_number)
         detail = details.issue_detail(found, item, self.data.users)
         return {**detail, **details.issue_extras(found, item)}
@@ -653,6 +702,124 @@ class GitHubEmulator(KitEmulator):
         milestones.sort(key=lambda m: (m.due_on, m.number), reverse=reverse)
         users = self.data.users
         return self._page(request, milestones, lambda m: render.milestone(found, m, users))
+
+    # ------------------------------------------------------------------ writes
+
+    def create_issue(self, request: Request, owner: str, repo: str) -> Response:
+        found = self._issues_repo(owner, repo)
+        body = _json_object(request)
+        self._content_created(request)
+        change = self._write(lambda: self.writer.create_issue(found, body))
+        number = str(change.data["number"])
+        values = {"owner": owner, "repo": found.name, "issue_number": number}
+        return self._written(request, self.dispatch("get_issue", request, values), 201)
+
+    def update_issue(self, request: Request, owner: str, repo: str, issue_number: str) -> Any:
+        found = self._issues_repo(owner, repo)
+        item = self._issue_or_404(found, issue_number)
+        body = _json_object(request)
+        self._write(lambda: self.writer.update_issue(found, item, body))
+        values = {"owner": owner, "repo": found.name, "issue_number": str(item.number)}
+        return self._written(request, self.dispatch("get_issue", request, values), 200)
+
+    def add_labels(self, request: Request, owner: str, repo: str, issue_number: str) -> Any:
+        found, item = self._issue_for_write(owner, repo, issue_number)
+        body = _json_body(request)
+        self._write(lambda: self.writer.add_labels(found, item, body))
+        return self._labels_answer(request, found, item)
+
+    def set_labels(self, request: Request, owner: str, repo: str, issue_number: str) -> Any:
+        found, item = self._issue_for_write(owner, repo, issue_number)
+        body = _json_body(request)
+        self._write(lambda: self.writer.set_labels(found, item, body))
+        return self._labels_answer(request, found, item)
+
+    def remove_all_labels(
+        self, request: Request, owner: str, repo: str, issue_number: str
+    ) -> Response:
+        found, item = self._issue_for_write(owner, repo, issue_number)
+        self._write(lambda: self.writer.remove_all_labels(found, item))
+        return Response(status=204)
+
+    def remove_label(
+        self, request: Request, owner: str, repo: str, issue_number: str, name: str
+    ) -> Any:
+        found, item = self._issue_for_write(owner, repo, issue_number)
+        self._write(lambda: self.writer.remove_label(found, item, name))
+        return self._labels_answer(request, found, item)
+
+    def create_comment(self, request: Request, owner: str, repo: str, issue_number: str) -> Any:
+        found, item = self._issue_for_write(owner, repo, issue_number)
+        body = _json_object(request)
+        self._content_created(request)
+        change = self._write(lambda: self.writer.create_comment(found, item, body))
+        return self._comment_answer(request, owner, found, change.id, 201)
+
+    def update_comment(self, request: Request, owner: str, repo: str, comment_id: str) -> Any:
+        found = self._issues_repo(owner, repo)
+        body = _json_object(request)
+        comment = self._comment_or_404(found, comment_id)
+        self._write(lambda: self.writer.update_comment(found, comment, body))
+        return self._comment_answer(request, owner, found, str(comment.id), 200)
+
+    def delete_comment(self, request: Request, owner: str, repo: str, comment_id: str) -> Any:
+        found = self._issues_repo(owner, repo)
+        comment = self._comment_or_404(found, comment_id)
+        self._write(lambda: self.writer.delete_comment(found, comment))
+        return Response(status=204)
+
+    def _write(self, build: Callable[[], Draft]) -> Any:
+        """Record one write (see :meth:`record_change`)."""
+        return self.record_change(build)
+
+    def _issue_for_write(self, owner: str, repo: str, number: str) -> tuple[Repository, Issue]:
+        found = self._issues_repo(owner, repo)
+        return found, self._issue_or_404(found, number)
+
+    @staticmethod
+    def _comment_or_404(repo: Repository, comment_id: str) -> Comment:
+        wanted = _whole(comment_id)
+        comment = next((c for c in repo.comments if c.id == wanted), None)
+        if comment is None:
+            fail(NOT_FOUND)
+        return comment
+
+    def _content_created(self, request: Request) -> None:
+        """Count a content-creating request against the secondary rate limit."""
+        wait = self.content_limit.admit(self.credential_key(request))
+        if wait is not None:
+            owner_id = self.data.users[0].id
+            refused = errors.secondary_limit(f"C0DE:{owner_id:X}:{int(self.clock()):X}")
+            refused.headers["retry-after"] = str(wait)
+            errors.refuse(refused)
+
+    def _labels_answer(self, request: Request, repo: Repository, item: Issue) -> Response:
+        by_name = {label.name: label for label in repo.labels}
+        labels = [render.label(repo, by_name[name]) for name in item.labels]
+        return self._written(request, labels, 200)
+
+    def _comment_answer(
+        self, request: Request, owner: str, repo: Repository, comment_id: str, status: int
+    ) -> Response:
+        values = {"owner": owner, "repo": repo.name, "comment_id": comment_id}
+        return self._written(request, self.dispatch("get_comment", request, values), status)
+
+    def _written(self, request: Request, answer: Any, status: int) -> Response:
+        """A write's answer: JSON with API URLs pointing at this emulator (as ``GET``
+        answers do), and ``Location`` naming a created object."""
+        if isinstance(answer, Response):
+            return answer
+        body = json.dumps(answer, separators=(",", ":")).encode()
+        response = Response(
+            body.replace(API_ROOT, self._root(request)),
+            status=status,
+            content_type=JSON_CONTENT_TYPE,
+        )
+        if status == 201 and isinstance(answer, dict) and "url" in answer:
+            response.headers["Location"] = str(answer["url"]).replace(
+                API_ROOT.decode(), self._root(request).decode()
+            )
+        return response
 
     # ------------------------------------------------------------------ pull requests
 
@@ -861,6 +1028,27 @@ def _grounded(value: Any, user: dict[str, Any], repository: dict[str, Any] | Non
 def _names(header: str, etag: str) -> bool:
     wanted = {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
     return "*" in wanted or etag.removeprefix("W/") in wanted
+
+
+def _json_body(request: Request) -> Any:
+    """The request's JSON body (``None`` when empty); GitHub's 400 when it is not JSON."""
+    raw = request.get_data()
+    if not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        errors.refuse(errors.problems_parsing_json())
+
+
+def _json_object(request: Request) -> dict[str, Any]:
+    """A JSON object body (an empty body is ``{}``); else GitHub's 400."""
+    body = _json_body(request)
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        errors.refuse(errors.problems_parsing_json())
+    return body
 
 
 def _whole(value: Any) -> int | None:

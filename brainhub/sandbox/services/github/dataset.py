@@ -96,6 +96,18 @@ class Issue:
     head_sha: str = ""
     merged_at: int | None = None
     comments: int = 0
+    #: Assignees after the first (``assignee``): only writes set more than one.
+    more_assignees: list[int] = field(default_factory=list)
+    #: Why a closed issue was closed (``completed`` unless a write said otherwise), or
+    #: ``reopened`` for an issue a write opened again.
+    state_reason: str | None = None
+    #: Who closed it (member index), when a write did; else its author.
+    closed_by: int | None = None
+
+    @property
+    def assignee_indices(self) -> list[int]:
+        """Every assignee, the first one first."""
+        return ([] if self.assignee is None else [self.assignee]) + self.more_assignees
 
 
 @dataclass
@@ -144,10 +156,23 @@ class Repository:
     comments: list[Comment] = field(default_factory=list)
     commits: list[Commit] = field(default_factory=list)
     releases: list[Release] = field(default_factory=list)
+    #: Issues and comments created through the API so far (their numbers and ids follow).
+    written_issues: int = 0
+    written_comments: int = 0
+    #: Whether the repository's issues are on (``GET``/writes of its issues answer 410
+    #: when they are off).
+    has_issues: bool = True
 
     @property
     def full_name(self) -> str:
         return f"{ORG_LOGIN}/{self.name}"
+
+    def find_issue(self, number: int) -> Issue | None:
+        """The issue or pull request ``number`` (generated ones sit at ``number - 1``;
+        issues created through the API follow them with numbers of their own)."""
+        if 0 < number <= len(self.issues) and self.issues[number - 1].number == number:
+            return self.issues[number - 1]
+        return next((i for i in reversed(self.issues) if i.number == number), None)
 
 
 def sha_of(*parts: object) -> str:
@@ -170,6 +195,24 @@ class GitHubDataset:
         self.changes_by_generation: dict[int, dict[str, int]] = {}
         for step in range(1, generation + 1):
             self.changes_by_generation[step] = self._mutate(step)
+        self.now = now_s(generation)
+        self._write_clock = self.now
+
+    # ----------------------------------------------------------------- writes
+
+    def next_write_s(self) -> int:
+        """A timestamp for the next write: after everything generated and every earlier
+        write, one second apart (GitHub's timestamps are whole seconds), so the next
+        incremental read (``since``) picks it up."""
+        return max(self._write_clock, self.now) + 1
+
+    def note_write(self, when_s: int) -> None:
+        """An applied write happened at ``when_s``; later writes come after it."""
+        self._write_clock = max(self._write_clock, when_s)
+
+    def repo_named(self, name: str) -> Repository | None:
+        """The repository called ``name`` (GitHub matches names case-insensitively)."""
+        return next((r for r in self.repos if r.name.lower() == name.lower()), None)
 
     # ----------------------------------------------------------------- generation 0
 

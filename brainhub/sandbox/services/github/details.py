@@ -139,7 +139,8 @@ def organization_detail(data: GitHubDataset) -> dict[str, Any]:
 def issue_detail(repo: Repository, item: Issue, users: list[User]) -> dict[str, Any]:
     """An ``issue`` as ``GET …/issues/{number}`` answers it (with ``closed_by``)."""
     data = render.issue(repo, item, users)
-    data["closed_by"] = render.user(users[item.user]) if item.state == "closed" else None
+    closer = item.user if item.closed_by is None else item.closed_by
+    data["closed_by"] = render.user(users[closer]) if item.state == "closed" else None
     return data
 
 

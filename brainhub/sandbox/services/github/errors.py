@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any, NoReturn
 
+from werkzeug.exceptions import abort
 from werkzeug.wrappers import Response
 
 from brainhub.sandbox.kit import ErrorTable
@@ -63,3 +64,65 @@ def unsupported_version(version: str, supported: tuple[str, ...]) -> Response:
         f"is not a supported version. The following versions are currently supported: {listed}."
     )
     return github_error(400, message, docs=VERSIONS_DOCS)
+
+
+# --------------------------------------------------------------------------- writes
+
+ISSUES_DOCS = "https://docs.github.com/rest/issues/issues"
+COMMENTS_DOCS = "https://docs.github.com/rest/issues/comments"
+LABELS_DOCS = "https://docs.github.com/rest/issues/labels"
+SECONDARY_LIMIT_DOCS = RATE_LIMIT_DOCS + "#about-secondary-rate-limits"
+
+
+def refuse(response: Response) -> NoReturn:
+    """Stop the handler (or a write being checked: nothing changes) with ``response``."""
+    abort(response)
+
+
+def validation_failed(*problems: dict[str, Any], docs: str = ISSUES_DOCS) -> Response:
+    """GitHub's 422 ``Validation Failed`` listing each problem (``resource``, ``code``,
+    ``field`` and, for an unknown value, ``value``)."""
+    return github_error(422, "Validation Failed", docs=docs, errors=list(problems))
+
+
+def invalid_request(detail: str, docs: str = ISSUES_DOCS) -> Response:
+    """GitHub's 422 for a body its schema rejects: ``Invalid request.\\n\\n<detail>``."""
+    return github_error(422, f"Invalid request.\n\n{detail}", docs=docs)
+
+
+def not_supplied(name: str, docs: str) -> Response:
+    """The 422 for a required body field that is missing."""
+    return invalid_request(f'"{name}" wasn\'t supplied.', docs)
+
+
+def not_one_of(name: str, value: Any, allowed: tuple[str, ...]) -> Response:
+    """The 422 for a body field outside its documented values."""
+    listed = ", ".join(json.dumps(a) for a in allowed)
+    return invalid_request(
+        f"For 'properties/{name}', {json.dumps(value)} is not one of [{listed}]."
+    )
+
+
+def issues_disabled() -> Response:
+    """410 for any issue request on a repository whose issues are turned off."""
+    return github_error(410, "Issues are disabled for this repo", docs=ISSUES_DOCS)
+
+
+def problems_parsing_json() -> Response:
+    """400 for a body that is not JSON."""
+    return github_error(400, "Problems parsing JSON", docs=DOCS)
+
+
+def label_does_not_exist() -> Response:
+    """404 for removing a label the issue does not carry."""
+    return github_error(404, "Label does not exist", docs=LABELS_DOCS)
+
+
+def secondary_limit(request_id: str) -> Response:
+    """403 when content is created faster than GitHub's secondary rate limit allows."""
+    message = (
+        "You have exceeded a secondary rate limit. Please wait a few minutes before you "
+        "try again. If you reach out to GitHub Support for help, please include the "
+        f"request ID {request_id}."
+    )
+    return github_error(403, message, docs=SECONDARY_LIMIT_DOCS)

@@ -497,8 +497,8 @@ class _Issue:
         ]
 
     def _assignees(self, _args: dict[str, Any]) -> list[_Person]:
-        index = self._issue.assignee
-        return [] if index is None else [_Person(self._owner.users[index])]
+        users = self._owner.users
+        return [_Person(users[index]) for index in self._issue.assignee_indices]
 
     labels = _paged("labels")
     comments = _paged("comments")
@@ -582,20 +582,22 @@ class _Repository:
     milestones = _paged("milestones")
 
     def issue(self, _info: Any, number: int) -> _Issue | None:
-        if not 0 < number <= len(self.repo.issues) or self.repo.issues[number - 1].is_pull:
+        found = self.repo.find_issue(number)
+        if found is None or found.is_pull:
             raise _fail(
                 "NOT_FOUND",
                 f"Could not resolve to an Issue with the number of {number}.",
             )
-        return _Issue(self, self.repo.issues[number - 1])
+        return _Issue(self, found)
 
     def pull_request(self, _info: Any, number: int) -> _Issue | None:
-        if not 0 < number <= len(self.repo.issues) or not self.repo.issues[number - 1].is_pull:
+        found = self.repo.find_issue(number)
+        if found is None or not found.is_pull:
             raise _fail(
                 "NOT_FOUND",
                 f"Could not resolve to a PullRequest with the number of {number}.",
             )
-        return _Issue(self, self.repo.issues[number - 1])
+        return _Issue(self, found)
 
 
 class _Root:

@@ -1,4 +1,6 @@
-"""Every GET operation of GitHub's REST description we hold (46), served, and the extras.
+"""Every GET operation of GitHub's REST description we hold (46), served, and the extras:
+the issue writes (of which only "Remove a label from an issue" is not in that
+description) and GraphQL.
 
 Paths are GitHub's documented templates (``surface.json`` holds the derived table; a test
 compares this one with the document). Handlers are methods of
@@ -23,6 +25,10 @@ def _get(path: str, handler: str) -> Operation:
 
 def _list(path: str, handler: str) -> Operation:
     return Operation("GET", path, handler, paging=PAGES)
+
+
+def _write(method: str, path: str, handler: str) -> Operation:
+    return Operation(method, path, handler, complete=False)
 
 
 OPERATIONS = OperationTable(
@@ -88,6 +94,20 @@ OPERATIONS = OperationTable(
         _get("/repos/{owner}/{repo}/deployments", SHAPED),
     ],
     extra=[
+        # Writes (see writes.py): answers are the documented objects, not completed
+        _write("POST", "/repos/{owner}/{repo}/issues", "create_issue"),
+        _write("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}", "update_issue"),
+        _write("POST", "/repos/{owner}/{repo}/issues/{issue_number}/labels", "add_labels"),
+        _write("PUT", "/repos/{owner}/{repo}/issues/{issue_number}/labels", "set_labels"),
+        _write("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels", "remove_all_labels"),
+        # not in the description we hold: GitHub's "Remove a label from an issue"
+        # (200 with the labels left; 404 "Label does not exist")
+        _write(
+            "DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}", "remove_label"
+        ),
+        _write("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments", "create_comment"),
+        _write("PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}", "update_comment"),
+        _write("DELETE", "/repos/{owner}/{repo}/issues/comments/{comment_id}", "delete_comment"),
         # GitHub's GraphQL API over the same store (see graph.py)
         Operation("POST", "/graphql", "graphql", complete=False),
         # not in the description we hold; the release stream's tests read single releases

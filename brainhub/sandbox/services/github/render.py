@@ -140,7 +140,7 @@ def repository(repo: Repository) -> dict[str, Any]:
         "watchers": repo.id % 97,
         "default_branch": "main",
         "topics": ["sandbox"],
-        "has_issues": True,
+        "has_issues": repo.has_issues,
         "has_projects": True,
         "has_wiki": False,
         "has_pages": False,
@@ -208,6 +208,14 @@ def _association(index: int) -> str:
     return "OWNER" if index == 0 else "MEMBER"
 
 
+def _state_reason(item: Issue) -> str | None:
+    """``completed`` for a closed issue unless a write gave another reason; ``reopened``
+    for one a write opened again."""
+    if item.state == "closed":
+        return item.state_reason or "completed"
+    return item.state_reason if item.state_reason == "reopened" else None
+
+
 def issue(
     repo: Repository,
     item: Issue,
@@ -234,10 +242,10 @@ def issue(
         "user": user(users[item.user]),
         "labels": [label(repo, labels[name]) for name in item.labels],
         "state": item.state,
-        "state_reason": "completed" if item.state == "closed" else None,
+        "state_reason": _state_reason(item),
         "locked": False,
         "assignee": user(users[item.assignee]) if item.assignee is not None else None,
-        "assignees": [user(users[item.assignee])] if item.assignee is not None else [],
+        "assignees": [user(users[index]) for index in item.assignee_indices],
         "milestone": _milestone_of(repo, marker, users, milestones) if marker else None,
         "comments": item.comments,
         "created_at": iso(item.created_at),

@@ -26,6 +26,13 @@ sandbox coverage jira`` lists them. What it does as Jira Cloud does:
 - **Errors** are ErrorCollections ``{"errorMessages": […], "errors": {}}`` (see
   :mod:`.errors`); unknown paths Jersey's ``{"message": "null for uri: …"}``.
 - **HTTP**: ``application/json;charset=UTF-8``, gzip when asked, ``HEAD`` on every ``GET``.
+- **Writes** (:mod:`.write_handlers`, checked by :mod:`.writes`, applied by
+  :mod:`.changes`): create, edit, transition and delete issues, create, update and delete
+  comments and worklogs, in v3 (ADF) and v2 (text), with Jira's ErrorCollections for bad
+  fields. Following the stored state they go to the change journal and outlive the
+  process (``brainhub sandbox reset jira`` forgets them); with a pinned ``generation``
+  they stay in memory. They count against the rate limit and stamp ``updated`` just
+  after the dataset's "now", so the next incremental search picks them up.
 - **Rate limits**: a burst budget per account (100 requests a minute here); responses carry
   ``X-RateLimit-Limit``, ``X-RateLimit-Remaining``, ``X-RateLimit-Reset`` (ISO) and
   ``X-RateLimit-NearLimit: true`` under 20 % left; over it: 429 with ``Retry-After``
@@ -45,11 +52,13 @@ from urllib.parse import quote
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners
+from brainhub.sandbox.kit.journal import Replay
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.jira import errors, fields, jql, render
 from brainhub.sandbox.services.jira.agile import AgileHandlers
 from brainhub.sandbox.services.jira.catalog import CatalogHandlers
+from brainhub.sandbox.services.jira.changes import JiraChanges
 from brainhub.sandbox.services.jira.core import expand_list, field_list
 from brainhub.sandbox.services.jira.core import integer as _integer
 from brainhub.sandbox.services.jira.dataset import (
@@ -65,6 +74,8 @@ from brainhub.sandbox.services.jira.operations import API_V2, OPERATIONS, v3_pat
 from brainhub.sandbox.services.jira.shaping import linked, pruned, resource_kind
 from brainhub.sandbox.services.jira.sizes import SIZES, now_s
 from brainhub.sandbox.services.jira.versions import as_v2
+from brainhub.sandbox.services.jira.write_handlers import WriteHandlers
+from brainhub.sandbox.services.jira.writes import IssueWriter
 
 UNAUTHENTICATED = errors.UNAUTHENTICATED
 #: How many searches' results are kept for their following pages.
@@ -84,7 +95,7 @@ NUMERIC_IDS = (
 )
 
 
-class JiraEmulator(IssueHandlers, AgileHandlers, CatalogHandlers):
+class JiraEmulator(IssueHandlers, WriteHandlers, AgileHandlers, CatalogHandlers):
     """Jira Cloud's REST v2/v3 and agile APIs for one site; see the module docstring."""
 
     service = "jira"
@@ -111,6 +122,14 @@ class JiraEmulator(IssueHandlers, AgileHandlers, CatalogHandlers):
                     issue,
                     project,
                 )
+        self.writer = IssueWriter(self.data)
+        self._replay = JiraChanges(
+            self.data, self.issues_by_ref, self.search_results.clear
+        ).replay()
+        self.replay_changes()
+
+    def change_replay(self) -> Replay:
+        return self._replay
 
     @property
     def credentials(self) -> dict[str, str]:

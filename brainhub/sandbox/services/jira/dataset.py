@@ -15,6 +15,7 @@ import hashlib
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from brainhub.sandbox.services.jira.sizes import (
     BASE_S,
@@ -72,6 +73,8 @@ class Comment:
     text: str
     created: int
     updated: int
+    #: The body as written through the API (an ADF document); ``None``: ``text``.
+    doc: dict[str, Any] | None = None
 
 
 @dataclass
@@ -83,6 +86,8 @@ class Worklog:
     seconds: int
     created: int
     updated: int
+    #: The comment as written through the API (an ADF document); ``None``: ``text``.
+    doc: dict[str, Any] | None = None
 
 
 @dataclass
@@ -101,6 +106,10 @@ class Issue:
     updated: int
     comments: list[Comment] = field(default_factory=list)
     worklogs: list[Worklog] = field(default_factory=list)
+    #: The description a write set (an ADF document, or ``None`` when it cleared it);
+    #: until then (``description_written`` false) the generated one.
+    description: dict[str, Any] | None = None
+    description_written: bool = False
 
     @property
     def resolved(self) -> int | None:
@@ -130,6 +139,8 @@ class Project:
     sprints: list[Sprint] = field(default_factory=list)
     #: Issues ever created (keys are never reused after a deletion).
     issues_created: int = 0
+    #: Issues created through the API (their keys follow ``WRITE_NUMBER``).
+    written_issues: int = 0
 
 
 class JiraDataset:
@@ -154,6 +165,20 @@ class JiraDataset:
         self.changes_by_generation: dict[int, dict[str, int]] = {}
         for step in range(1, generation + 1):
             self.changes_by_generation[step] = self._mutate(step)
+        self.now = now_s(generation)
+        self._write_clock = self.now
+        #: Objects created through the API so far, per kind (their ids follow).
+        self.written = {"issue": 0, "comment": 0, "worklog": 0}
+
+    def next_write_s(self) -> int:
+        """A timestamp for the next write: after everything generated and every earlier
+        write, one second apart; the next generation's changes start a minute after "now",
+        so they still come after the writes of this one."""
+        return max(self._write_clock, self.now) + 1
+
+    def note_write(self, when_s: int) -> None:
+        """An applied write happened at ``when_s``; later writes come after it."""
+        self._write_clock = max(self._write_clock, when_s)
 
     def _id(self, kind: str) -> int:
         self._next[kind] += 1

@@ -100,3 +100,61 @@ def route_not_found(request: Request) -> Response:
     return Response(
         json.dumps(body, separators=(",", ":")), status=404, content_type=JSON_CONTENT_TYPE
     )
+
+
+# --------------------------------------------------------------------------- writes
+#
+# Field errors of writes, keyed by field as Jira sends them in ``errors`` (Jira Cloud's
+# texts; the platform document quotes "The issue type selected is invalid."). Where the
+# text is not published (a missing transition id, an unreadable start time) it follows
+# the same pattern and is kept here, in one place.
+
+SUMMARY_REQUIRED = "You must specify a summary of the issue."
+SUMMARY_TOO_LONG = "Summary must be less than 255 characters."
+PROJECT_INVALID = "Specify a valid project ID or key"
+ISSUE_TYPE_REQUIRED = "Specify an issue type"
+ISSUE_TYPE_INVALID = "The issue type selected is invalid."
+PRIORITY_INVALID = "The priority selected is invalid."
+NOT_A_DOCUMENT = "Operation value must be an Atlassian Document"
+COMMENT_EMPTY = "Comment body can not be empty!"
+TIME_REQUIRED = "You must indicate the time spent working."
+TIME_INVALID = "Invalid time duration entered."
+STARTED_INVALID = "Invalid start date/time."
+TRANSITION_MISSING = "Missing 'transition' identifier"
+BODY_MISSING = "The request body is missing."
+
+
+def cannot_set(name: str) -> str:
+    """The field error for a field the edit screen does not have (or Jira does not know)."""
+    return f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."
+
+
+def user_invalid(account_id: str) -> str:
+    """The field error for an ``accountId`` that names no user who can be assigned."""
+    return f"User '{account_id}' cannot be assigned issues."
+
+
+def label_has_spaces(label: str) -> str:
+    """The field error for a label with a space in it."""
+    return f"The label '{label}' contains spaces which is invalid."
+
+
+def transition_invalid(transition_id: str) -> str:
+    """The message for a transition that does not leave the issue's status."""
+    return f"Transition id '{transition_id}' is not valid for this issue."
+
+
+def comment_not_found(comment_id: str) -> HTTPException:
+    """Jira's 404 for a comment id the issue does not have."""
+    return failure(404, f"Can not find a comment for the id: {comment_id}.")
+
+
+def worklog_not_found(worklog_id: str) -> HTTPException:
+    """Jira's 404 for a worklog id the issue does not have."""
+    return failure(404, f"Cannot find worklog with id: {worklog_id}.")
+
+
+def field_failure(field_errors: dict[str, str]) -> HTTPException:
+    """Jira's 400 naming each bad field (any field name, ``status`` included)."""
+    body = json.dumps({"errorMessages": [], "errors": field_errors}, separators=(",", ":"))
+    return HTTPException(response=Response(body, status=400, content_type=JSON_CONTENT_TYPE))

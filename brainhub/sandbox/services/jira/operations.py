@@ -408,12 +408,31 @@ def _v2(operation: Operation) -> Operation:
 #: The ``/rest/api/2`` twin of every served ``/rest/api/3`` operation.
 V2_OPERATIONS = [_v2(op) for op in SERVED if op.path.startswith(API + "/")]
 
+#: The writes served (see writes.py), in both versions: ``(method, path, handler)``.
+WRITES = (
+    ("POST", "/issue", "create_issue"),
+    ("PUT", "/issue/{issueIdOrKey}", "edit_issue"),
+    ("DELETE", "/issue/{issueIdOrKey}", "delete_issue"),
+    ("POST", "/issue/{issueIdOrKey}/transitions", "transition_issue"),
+    ("POST", "/issue/{issueIdOrKey}/comment", "add_comment"),
+    ("PUT", "/issue/{issueIdOrKey}/comment/{id}", "update_comment"),
+    ("DELETE", "/issue/{issueIdOrKey}/comment/{id}", "delete_comment"),
+    ("POST", "/issue/{issueIdOrKey}/worklog", "add_worklog"),
+    ("PUT", "/issue/{issueIdOrKey}/worklog/{id}", "update_worklog"),
+    ("DELETE", "/issue/{issueIdOrKey}/worklog/{id}", "delete_worklog"),
+)
+
 OPERATIONS = OperationTable(
     served=SERVED,
     left_out=LEFT_OUT,
     extra=[
         *V2_OPERATIONS,
         *(Operation("POST", prefix + "/search/jql", "search_issues") for prefix in (API, API_V2)),
+        *(
+            Operation(method, prefix + path, handler, complete=False)
+            for method, path, handler in WRITES
+            for prefix in (API, API_V2)
+        ),
     ],
 )
 

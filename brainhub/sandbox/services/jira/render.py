@@ -130,7 +130,7 @@ def comment(issue: Issue, item: Comment, data: JiraDataset) -> dict[str, Any]:
         "self": f"{API}/issue/{issue.id}/comment/{item.id}",
         "id": str(item.id),
         "author": author,
-        "body": adf(item.text),
+        "body": item.doc or adf(item.text),
         "updateAuthor": author,
         "created": jira_time(item.created),
         "updated": jira_time(item.updated),
@@ -146,7 +146,7 @@ def worklog(issue: Issue, item: Worklog, data: JiraDataset) -> dict[str, Any]:
         "self": f"{API}/issue/{issue.id}/worklog/{item.id}",
         "author": author,
         "updateAuthor": author,
-        "comment": adf(item.text),
+        "comment": item.doc or adf(item.text),
         "created": jira_time(item.created),
         "updated": jira_time(item.updated),
         "started": jira_time(item.started),
@@ -199,7 +199,11 @@ def issue_fields(item: Issue, owner: Project, data: JiraDataset) -> dict[str, An
         "creator": user(data.users[item.reporter]),
         "assignee": user(data.users[item.assignee]) if item.assignee is not None else None,
         "labels": list(item.labels),
-        "description": adf(f"What to do for {item.key}: {item.summary.lower()}."),
+        "description": (
+            item.description
+            if item.description_written
+            else adf(f"What to do for {item.key}: {item.summary.lower()}.")
+        ),
         "created": jira_time(item.created),
         "updated": jira_time(item.updated),
         "resolutiondate": jira_time(resolved) if resolved else None,
