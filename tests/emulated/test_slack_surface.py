@@ -122,6 +122,7 @@ def test_the_error_table_holds_slacks_documented_codes(document):
         "unknown_method",  # the 404 body of a method that does not exist
         "invalid_blocks",  # chat.postMessage/chat.update method pages (Block Kit)
         "invalid_blocks_format",  # the same pages: blocks that are not a JSON array
+        "invalid_attachments",  # the same pages: attachments that are not a JSON array
     }
     assert set(ERRORS.errors) - documented == beyond_the_document
     assert all(e.body == {"ok": False, "error": e.name} for e in ERRORS.errors.values())

@@ -106,8 +106,8 @@ SECTION = [{"type": "section", "text": {"type": "mrkdwn", "text": "*Deploy* done
 # --------------------------------------------------------------------------- each write
 
 
-def test_post_by_id_and_by_name_with_text_and_blocks_reads_back(tmp_path):
-    with served(tmp_path) as (emulator, api):
+def test_post_by_id_and_by_name_with_text_blocks_and_attachments_reads_back(tmp_path):
+    with served(tmp_path, post_limit=0) as (emulator, api):
         channel = _member_channels(emulator)[0]
         before = emulator.counts()["messages"]
         posted = api("chat.postMessage", channel=channel.id, text="Hello from a target")
@@ -130,7 +130,11 @@ def test_post_by_id_and_by_name_with_text_and_blocks_reads_back(tmp_path):
         form = api("chat.postMessage", form=True, channel=channel.data["name"],
                    blocks=json.dumps(SECTION), text="fallback")  # fmt: skip
         assert form.json()["message"]["blocks"] == SECTION
-        assert emulator.counts()["messages"] == before + 3
+        legacy = [{"fallback": "Build passed", "color": "good", "text": "Build passed"}]
+        attached = api("chat.postMessage", channel=channel.id, attachments=legacy)
+        assert attached.json()["message"]["attachments"] == legacy
+        assert _history(api, channel.id)[0]["attachments"] == legacy
+        assert emulator.counts()["messages"] == before + 4
 
 
 def test_thread_replies_update_the_parents_reply_fields(tmp_path):
@@ -280,6 +284,10 @@ def _places(emulator: SlackEmulator) -> dict[str, str]:
               "[ERROR] unsupported type: banner [json-pointer:/blocks/0/type]"]}}),
         ("chat.postMessage", {"channel": "{member}", "blocks": "not json"},
          {"ok": False, "error": "invalid_blocks_format"}),
+        ("chat.postMessage", {"channel": "{member}", "attachments": "not json"},
+         {"ok": False, "error": "invalid_attachments"}),
+        ("chat.postMessage", {"channel": "{member}", "attachments": [{}] * 101},
+         {"ok": False, "error": "too_many_attachments"}),
         ("chat.update", {"channel": "{member}", "ts": "1.000001", "text": "x"},
          {"ok": False, "error": "message_not_found"}),
         ("chat.update", {"channel": "{member}", "ts": "{theirs}", "text": "x"},

@@ -654,14 +654,16 @@ class SlackEmulator(KitEmulator):
             response.status_code = 429
             response.headers["Retry-After"] = str(max(1, math.ceil(wait_s)))
             return response
-        change = self.record_change(lambda: self.writer.post(params, blocks, channel))
+        attachments = _raw_argument(request, "attachments")
+        change = self.record_change(lambda: self.writer.post(params, blocks, channel, attachments))
         message = change.data["message"]
         return {"ok": True, "channel": channel.id, "ts": message["ts"], "message": message}
 
     def chat_update(self, request: Request) -> Any:
         params = call_arguments(request)
         blocks = _raw_argument(request, "blocks")
-        change = self.record_change(lambda: self.writer.update(params, blocks))
+        attachments = _raw_argument(request, "attachments")
+        change = self.record_change(lambda: self.writer.update(params, blocks, attachments))
         channel = self.workspace.channel(str(change.data["channel"]))
         found = find_message(channel, str(change.data["ts"])) if channel else None
         message = dict(found[0]) if found else {}

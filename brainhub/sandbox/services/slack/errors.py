@@ -49,6 +49,8 @@ _CODES: dict[str, tuple[int, str]] = {
     "is_archived": (200, "a post to an archived channel"),
     "no_text": (200, "a message without text, blocks or attachments"),
     "msg_too_long": (200, "message text over 40,000 characters"),
+    "invalid_attachments": (200, "attachments that are not a JSON array of objects"),
+    "too_many_attachments": (200, "more than 100 attachments"),
     "invalid_blocks": (200, "blocks Slack would refuse; errors says which and where"),
     "invalid_blocks_format": (200, "blocks that are not a JSON array"),
     "cant_update_message": (200, "chat.update of a message the bot did not post"),

@@ -19,6 +19,7 @@ incremental read (``oldest``) picks it up; an edit stamps ``edited.ts``.
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal
 from typing import Any
@@ -30,6 +31,7 @@ from brainhub.sandbox.services.slack.errors import fail, missing_argument
 from brainhub.sandbox.services.slack.workspace import Channel, Workspace
 
 MAX_TEXT = 40_000
+MAX_ATTACHMENTS = 100
 EMOJI_NAME = re.compile(r"[a-z0-9_+'\-]+(::skin-tone-[2-6])?")
 MICRO = Decimal("0.000001")
 
@@ -37,6 +39,22 @@ MICRO = Decimal("0.000001")
 def message_key(channel_id: str, ts: str) -> str:
     """A message's id in the journal: its channel and ``ts``."""
     return f"{channel_id}/{ts}"
+
+
+def _attachments(raw: Any) -> list[dict[str, Any]]:
+    """Legacy attachments as sent (a JSON array or its text); at most 100, as Slack allows."""
+    if isinstance(raw, str) and raw:
+        try:
+            raw = json.loads(raw)
+        except ValueError:
+            fail("invalid_attachments")
+    if raw in (None, ""):
+        return []
+    if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+        fail("invalid_attachments")
+    if len(raw) > MAX_ATTACHMENTS:
+        fail("too_many_attachments")
+    return raw
 
 
 def find_message(channel: Channel, ts: str) -> tuple[dict[str, Any], str | None] | None:
@@ -89,11 +107,14 @@ class MessageWriter:
 
     # ------------------------------------------------------------------ messages
 
-    def post(self, params: dict[str, str], blocks: Any, channel: Channel) -> Draft:
-        """``chat.postMessage`` to ``channel`` (resolved by :meth:`postable_channel`)."""
+    def post(
+        self, params: dict[str, str], blocks: Any, channel: Channel, attachments_argument: Any
+    ) -> Draft:
+        """``chat.postMessage`` to ``channel`` (resolved by :meth:`postable_channel`);
+        ``blocks`` and ``attachments_argument`` as sent (a JSON array or its text)."""
         text = params.get("text", "")
         checked = parsed_blocks(blocks)
-        if not text and not checked and not params.get("attachments"):
+        if not text and not checked and not _attachments(attachments_argument):
             fail("no_text")
         if len(text) > MAX_TEXT:
             fail("msg_too_long")
@@ -120,17 +141,22 @@ class MessageWriter:
         }
         if checked:
             message["blocks"] = checked
+        attachments = _attachments(attachments_argument)
+        if attachments:
+            message["attachments"] = attachments
         if parent is not None:
             message.update(thread_ts=thread_ts, parent_user_id=parent.get("user", ""))
         data = {"channel": channel.id, "thread_ts": thread_ts, "message": message}
         return Draft("create", "message", message_key(channel.id, ts), data)
 
-    def update(self, params: dict[str, str], blocks: Any) -> Draft:
-        """``chat.update``: new ``text`` and/or ``blocks`` for one of the bot's messages."""
+    def update(self, params: dict[str, str], blocks: Any, attachments_argument: Any) -> Draft:
+        """``chat.update``: new ``text``, ``blocks`` and/or ``attachments`` for one of the
+        bot's messages."""
         channel, message = self._own_message(params, "cant_update_message")
         checked = parsed_blocks(blocks)
+        attachments = _attachments(attachments_argument)
         text = params.get("text")
-        if text is None and checked is None and not params.get("attachments"):
+        if text is None and checked is None and not attachments:
             fail("no_text")
         if text is not None and len(text) > MAX_TEXT:
             fail("msg_too_long")
@@ -139,6 +165,8 @@ class MessageWriter:
         }
         if text is not None:
             values["text"] = text
+        if attachments:
+            values["attachments"] = attachments
         unset = []
         if checked is not None:
             if checked:
