@@ -68,6 +68,15 @@ class TaskWriter:
         task = copy.deepcopy(self._template())
         task.update(
             gid=gid,
+            resource_subtype="default_task",
+            actual_time_minutes=0.0,
+            dependencies=[],
+            dependents=[],
+            hearts=[],
+            likes=[],
+            liked=False,
+            hearted=False,
+            num_hearts=0,
             name="",
             notes="",
             html_notes="<body></body>",
