@@ -106,6 +106,8 @@ def test_create_task_in_a_project_reads_back(tmp_path):
         )
         assert task["assignee"]["gid"] == user["gid"]
         assert (task["due_on"], task["completed"]) == ("2027-01-15", False)
+        assert (task["resource_subtype"], task["actual_time_minutes"]) == ("default_task", 0.0)
+        assert (task["likes"], task["dependencies"], task["num_subtasks"]) == ([], [], 0)
         assert task["projects"] == [
             {"gid": project["gid"], "name": project["name"], "resource_type": "project"}
         ]
