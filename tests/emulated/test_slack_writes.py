@@ -324,6 +324,8 @@ def test_the_per_channel_posting_limit_answers_429_with_retry_after(tmp_path):
     clock = FakeClock()
     with served(tmp_path, clock=clock, post_limit="1/s", post_burst=2) as (emulator, api):
         first, second = (c.id for c in _member_channels(emulator)[:2])
+        refused = api("chat.postMessage", channel=first, text="")  # uses none of the allowance
+        assert (refused.status_code, refused.json()["error"]) == (200, "no_text")
         answers = [api("chat.postMessage", channel=first, text=f"{n}") for n in range(3)]
         assert [a.status_code for a in answers] == [200, 200, 429]
         assert answers[2].json() == {"ok": False, "error": "ratelimited"}

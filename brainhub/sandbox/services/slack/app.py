@@ -76,7 +76,6 @@ from brainhub.sandbox.services.slack.arguments import (
     page_of,
     ts_page,
 )
-from brainhub.sandbox.services.slack.blocks import parsed_blocks
 from brainhub.sandbox.services.slack.changes import SlackChanges
 from brainhub.sandbox.services.slack.completion import complete_workspace
 from brainhub.sandbox.services.slack.errors import error_response, fail, missing_argument
@@ -647,14 +646,15 @@ class SlackEmulator(KitEmulator):
         params = call_arguments(request)
         channel = self.writer.postable_channel(params.get("channel", ""))
         blocks = _raw_argument(request, "blocks")
-        parsed_blocks(blocks)  # a bad argument is answered before the posting limit
+        attachments = _raw_argument(request, "attachments")
+        # a refused post is answered before the posting limit and uses none of it
+        self.writer.post(params, blocks, channel, attachments)
         wait_s = self.post_limit.hit(channel.id)
         if wait_s:
             response = error_response("ratelimited")
             response.status_code = 429
             response.headers["Retry-After"] = str(max(1, math.ceil(wait_s)))
             return response
-        attachments = _raw_argument(request, "attachments")
         change = self.record_change(lambda: self.writer.post(params, blocks, channel, attachments))
         message = change.data["message"]
         return {"ok": True, "channel": channel.id, "ts": message["ts"], "message": message}
