@@ -15,7 +15,8 @@ method, path, query, headers, status and fault — but never a credential in cle
 
 Write requests (any method but ``GET``/``HEAD``) also keep their ``body``: JSON as parsed
 data, with values under credential-like keys hidden and the emulator's credentials scrubbed
-from every string; another body as (scrubbed) text, at most ``BODY_LOG_LIMIT`` characters.
+from every string; a form the handler has already parsed as its fields, hidden the same
+way; another body as (scrubbed) text, at most ``BODY_LOG_LIMIT`` characters.
 """
 
 from __future__ import annotations
@@ -99,7 +100,12 @@ def _logged_body(request: Request, scrubber: SecretScrubber) -> Any:
         return None
     raw = request.get_data(cache=True)
     if not raw:
-        return None
+        # a form body a handler parsed first is no longer in the raw data
+        fields: dict[str, Any] = {}
+        for key in request.form:
+            values = request.form.getlist(key)
+            fields[key] = values[0] if len(values) == 1 else values
+        return _hidden_values(fields, scrubber) if fields else None
     text = raw.decode("utf-8", errors="replace")
     try:
         parsed = json.loads(text)

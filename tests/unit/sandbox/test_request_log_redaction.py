@@ -11,6 +11,7 @@ from werkzeug.test import Client
 
 from brainhub.redaction import hidden
 from brainhub.sandbox.services.jira import JiraEmulator
+from brainhub.sandbox.services.slack import SlackEmulator
 from brainhub.sandbox.services.trello import TrelloEmulator
 from tests.support.secrets import leaks
 
@@ -61,3 +62,18 @@ def test_auth_headers_keep_their_scheme_and_a_fingerprint() -> None:
     written = json.dumps([e.as_dict() for e in emulator.request_log])
     assert leaks(creds["api_token"], written, basic_user=creds["email"]) == []
     assert "wrong-token" not in written
+
+
+def test_a_form_body_the_handler_parsed_is_logged_with_its_token_hidden() -> None:
+    emulator = SlackEmulator(size="tiny", generation=0, post_limit=0)
+    token = emulator.credentials["api_token"]
+    channel = next(c for c in emulator.workspace.channels if c.readable).id
+    form = {"token": token, "channel": channel, "text": f"echo {token}"}
+    answer = Client(emulator).post("/api/chat.postMessage", data=form)
+    assert answer.json is not None
+    assert answer.json["ok"] is True
+    assert emulator.request_log[-1].body == {
+        "token": hidden(token),
+        "channel": channel,
+        "text": "echo <redacted>",
+    }

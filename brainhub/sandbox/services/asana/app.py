@@ -27,6 +27,12 @@ Behaviour worth knowing:
   ``GET``; ``Asana-Enable`` / ``Asana-Disable`` (deprecation opt-ins) are accepted.
 - Rate limit: 150 requests per minute per token (the free plan); over it → 429 with
   ``Retry-After`` (seconds). Asana sends no rate-limit headers on other answers.
+- Writes (:mod:`.writes`, applied by :mod:`.changes`): ``POST /tasks``,
+  ``PUT``/``DELETE /tasks/{gid}``, ``POST /tasks/{gid}/stories``, bodies as
+  ``{"data": {…}}``. Following the stored state they go to the change journal in the
+  sandbox state directory and outlive the process (the next emulator replays them,
+  ``brainhub sandbox reset asana`` forgets them); with a pinned ``generation`` they stay
+  in memory. They count against the rate limit like reads and stamp ``modified_at``.
 """
 
 from __future__ import annotations
@@ -45,12 +51,14 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.journal import Replay
 from brainhub.sandbox.kit.shapes import Shaper
 from brainhub.sandbox.kit.surface import normalised
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.asana import errors
 from brainhub.sandbox.services.asana.catalog import furnish
+from brainhub.sandbox.services.asana.changes import AsanaChanges
 from brainhub.sandbox.services.asana.fields import parse_opt_fields
 from brainhub.sandbox.services.asana.operations import OPERATIONS
 from brainhub.sandbox.services.asana.representation import Representer, item_shape
@@ -62,6 +70,7 @@ from brainhub.sandbox.services.asana.workspace import (
     OrganizationBuilder,
     compact,
 )
+from brainhub.sandbox.services.asana.writes import TaskWriter, request_data
 
 HELP = errors.HELP
 RATE_LIMITED = errors.ERRORS["RATE_LIMITED"][1]
@@ -98,6 +107,12 @@ class AsanaEmulator(KitEmulator):
         context = {"workspace": compact(self.org.workspace), "user": self.org.users[0]}
         shaper = Shaper(self.shape_base_ms(), self.shape_host)
         self.representer = Representer(self.surface(), shaper, context, self.org.records)
+        self.writer = TaskWriter(self.org, self.seed, self.now(), self.clock)
+        self._replay = AsanaChanges(self.org, self.writer, self.representer.forget).replay()
+        self.replay_changes()
+
+    def change_replay(self) -> Replay:
+        return self._replay
 
     def shape_base_ms(self) -> int:
         return int(self.now().timestamp() * 1000)
@@ -399,6 +414,44 @@ class AsanaEmulator(KitEmulator):
         shape = item_shape(self.surface()["GET /events"])
         data = [self.representer.represent(e, shape, fields) for e in page]
         return {"data": data, "sync": sync_token(gid, until), "has_more": more}
+
+    # ---------------------------------------------------------------------- writes
+
+    def create_task(self, request: Request) -> Response:
+        data = request_data(request.get_json(silent=True, force=True))
+        change = self.record_change(lambda: self.writer.create_task(data))
+        return self._written(request, "GET /tasks/{}", self._task(change.id), status=201)
+
+    def update_task(self, request: Request, task_gid: str) -> Response:
+        task = self._task(task_gid)
+        data = request_data(request.get_json(silent=True, force=True))
+        self.record_change(lambda: self.writer.update_task(task, data))
+        return self._written(request, "GET /tasks/{}", self._task(task["gid"]), status=200)
+
+    def delete_task(self, request: Request, task_gid: str) -> dict[str, Any]:
+        task = self._task(task_gid)
+        self.record_change(lambda: self.writer.delete_task(task))
+        return {"data": {}}
+
+    def create_story(self, request: Request, task_gid: str) -> Response:
+        task = self._task(task_gid)
+        data = request_data(request.get_json(silent=True, force=True))
+        change = self.record_change(lambda: self.writer.comment(task, data))
+        story = next(s for s in self.org.stories[task["gid"]] if s["gid"] == change.id)
+        return self._written(request, "GET /stories/{}", story, status=201)
+
+    def _written(
+        self, request: Request, read: str, record: dict[str, Any], status: int
+    ) -> Response:
+        """A written record as its single read answers it (``opt_fields`` apply)."""
+        fields = parse_opt_fields(request.args.get("opt_fields"))
+        shape = item_shape(self.surface()[read])
+        body = {"data": self.representer.represent(record, shape, fields)}
+        return Response(
+            json.dumps(body, separators=(",", ":")),
+            status=status,
+            content_type=errors.JSON_CONTENT_TYPE,
+        )
 
     # ---------------------------------------------------------------------- helpers
 

@@ -7,6 +7,11 @@ shaped, and the kit does not complete them, because Asana's representations depe
 the request (compact records in listings, full ones from single reads, exactly the named
 fields with ``opt_fields``): :mod:`.representation` builds them from the documented
 schemas instead.
+
+Writes (:data:`WRITES`, routed as extra operations: the document describes them, outside
+the read surface): ``POST /tasks``, ``PUT``/``DELETE /tasks/{task_gid}`` and ``POST
+/tasks/{task_gid}/stories`` (see :mod:`.writes`). Their answers are Asana's: the full
+task or story in ``data`` (201 for a creation), ``{"data": {}}`` for a deletion.
 """
 
 from __future__ import annotations
@@ -17,6 +22,13 @@ from brainhub.sandbox.kit import Operation, OperationTable
 def _get(path: str, handler: str) -> Operation:
     return Operation("GET", path, handler, complete=False)
 
+
+WRITES = [
+    Operation("POST", "/tasks", "create_task", complete=False),
+    Operation("PUT", "/tasks/{task_gid}", "update_task", complete=False),
+    Operation("DELETE", "/tasks/{task_gid}", "delete_task", complete=False),
+    Operation("POST", "/tasks/{task_gid}/stories", "create_story", complete=False),
+]
 
 OPERATIONS = OperationTable(
     served=[
@@ -61,4 +73,5 @@ OPERATIONS = OperationTable(
         _get("/webhooks/{webhook_gid}", "get_webhook"),
         _get("/events", "get_events"),
     ],
+    extra=WRITES,
 )

@@ -129,6 +129,11 @@ class Representer:
             if key in record and key not in skip
         }
 
+    def forget(self) -> None:
+        """Drop what was completed and indexed: the records changed (a write)."""
+        self._by_gid = None
+        self._completed.clear()
+
     def resolve(self, reference: dict[str, Any]) -> dict[str, Any]:
         """The whole (completed) record a nested reference names, or the reference itself
         when the organization has no record with its id."""

@@ -14,20 +14,31 @@ official SDK's) splits a database into a container and its data sources: ``GET
 ``internal_server_error`` / ``service_unavailable``. Notion sends no rate-limit headers
 besides ``Retry-After``; its limit averages three requests per second per integration, which
 the emulator enforces as 90 requests per 30-second window.
+
+Writes (:mod:`.writes`, applied by :mod:`.changes`): ``POST /pages`` in a database or
+data source (properties checked against its schema), ``PATCH /pages/{id}`` (properties,
+``archived``/``in_trash``), ``PATCH /blocks/{id}/children`` and ``POST /comments``.
+Following the stored state they go to the change journal in the sandbox state directory
+and outlive the process (the next emulator replays them, ``brainhub sandbox reset
+notion`` forgets them); with a pinned ``generation`` they stay in memory. They count
+against the rate limit like reads and stamp ``last_edited_time``.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.journal import Change, Draft, Replay
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.notion import render
+from brainhub.sandbox.services.notion.changes import NotionChanges, find_page
 from brainhub.sandbox.services.notion.errors import NOTION_ERRORS
 from brainhub.sandbox.services.notion.listing import (
     NotionValidationError,
@@ -39,6 +50,7 @@ from brainhub.sandbox.services.notion.listing import (
 )
 from brainhub.sandbox.services.notion.operations import OPERATIONS
 from brainhub.sandbox.services.notion.workspace import SIZES, Database, WorkspaceBuilder
+from brainhub.sandbox.services.notion.writes import NotionNotFoundError, NotionWriter
 
 #: Notion-Version values this emulator answers.
 SUPPORTED_VERSIONS = ("2022-02-22", "2022-06-28", "2025-09-03")
@@ -62,6 +74,12 @@ class NotionEmulator(KitEmulator):
         builder = WorkspaceBuilder(self.rng, SIZES[self.size], self.seed)
         self.workspace = builder.build(self.generation)
         self._request_ids = 0
+        self.writer = NotionWriter(self.workspace, self.generation, self.clock)
+        self._replay = NotionChanges(self.workspace).replay()
+        self.replay_changes()
+
+    def change_replay(self) -> Replay:
+        return self._replay
 
     # ---------------------------------------------------------------- settings and counts
 
@@ -462,6 +480,7 @@ class NotionEmulator(KitEmulator):
             return self._not_found("block", checked)
         page = next((p for p in self.workspace.live_pages() if p["id"] == checked), None)
         found = render.comments(page, self.workspace.users) if page is not None else []
+        found = [*found, *self.workspace.written_comments.get(checked, [])]
         return self._listed(
             lambda: list_page(
                 found,
@@ -495,6 +514,119 @@ class NotionEmulator(KitEmulator):
                 "block",
             )
         )
+
+    # --------------------------------------------------------------------------- writes
+
+    def _write(self, build: Callable[[], Draft]) -> Change | Response:
+        """Record one write, or answer Notion's error for it."""
+        try:
+            return self.record_change(build)
+        except NotionValidationError as exc:
+            return self.error(400, "validation_error", str(exc))
+        except NotionNotFoundError as exc:
+            return self._not_found(exc.kind, exc.object_id)
+
+    def create_page(self, request: Request) -> Any:
+        body = self._body(request)
+        if isinstance(body, Response):
+            return body
+        change = self._write(lambda: self.writer.create_page(body))
+        if isinstance(change, Response):
+            return change
+        return self._page_answer(request, change.id)
+
+    def update_page(self, request: Request, page_id: str) -> Any:
+        checked = self._uuid(page_id, "page_id")
+        if isinstance(checked, Response):
+            return checked
+        page = find_page(self.workspace, checked)
+        if page is None:
+            return self._not_found("page", checked)
+        body = self._body(request)
+        if isinstance(body, Response):
+            return body
+        change = self._write(lambda: self.writer.update_page(page, body))
+        if isinstance(change, Response):
+            return change
+        return self._page_answer(request, change.id)
+
+    def _page_answer(self, request: Request, page_id: str) -> Any:
+        page = find_page(self.workspace, page_id)
+        assert page is not None
+        return render.page_in_data_source(page) if _data_sources(request) else page
+
+    def append_block_children(self, request: Request, block_id: str) -> Any:
+        checked = self._uuid(block_id, "block_id")
+        if isinstance(checked, Response):
+            return checked
+        owner = self._owner_page(checked)
+        if owner is None:
+            return self._not_found("block", checked)
+        body = self._body(request)
+        if isinstance(body, Response):
+            return body
+        kind = "page_id" if owner == checked else "block_id"
+        change = self._write(lambda: self.writer.append_blocks(checked, owner, kind, body))
+        if isinstance(change, Response):
+            return change
+        return {
+            "object": "list",
+            "results": change.data["blocks"],
+            "next_cursor": None,
+            "has_more": False,
+            "type": "block",
+            "block": {},
+        }
+
+    def _owner_page(self, block_id: str) -> str | None:
+        """The live page ``block_id`` is, or whose content holds it."""
+        for page in self.workspace.live_pages():
+            if page["id"] == block_id:
+                return str(page["id"])
+            waiting = [page["id"]]
+            while waiting:
+                for block in self._live_blocks(waiting.pop()):
+                    if block["id"] == block_id:
+                        return str(page["id"])
+                    waiting.append(block["id"])
+        return None
+
+    def create_comment(self, request: Request) -> Any:
+        body = self._body(request)
+        if isinstance(body, Response):
+            return body
+        discussion = body.get("discussion_id")
+        parent = body.get("parent")
+        if discussion is not None:
+            page_id = self._discussion_page(str(discussion))
+            if page_id is None:
+                return self._not_found("discussion", str(discussion))
+        elif isinstance(parent, dict) and "page_id" in parent:
+            checked = self._uuid(str(parent["page_id"]), "page_id")
+            if isinstance(checked, Response):
+                return checked
+            if not any(p["id"] == checked for p in self.workspace.live_pages()):
+                return self._not_found("page", checked)
+            page_id = checked
+        else:
+            return self.error(
+                400,
+                "validation_error",
+                "body failed validation. Fix one:\nbody.parent should be defined, instead was "
+                "`undefined`.\nbody.discussion_id should be defined, instead was `undefined`.",
+            )
+        change = self._write(lambda: self.writer.comment(page_id, discussion, body))
+        return change if isinstance(change, Response) else change.data["comment"]
+
+    def _discussion_page(self, discussion: str) -> str | None:
+        for page in self.workspace.live_pages():
+            found = [
+                *render.comments(page, self.workspace.users),
+                *self.workspace.written_comments.get(page["id"], []),
+            ]
+            if any(c["discussion_id"] == discussion for c in found):
+                return str(page["id"])
+        return None
 
 
 def _data_sources(request: Request) -> bool:

@@ -6,6 +6,11 @@ table; a test compares this one with Notion's document). Handlers are methods of
 ``{"type": "object"}``, so every answer comes from the seeded workspace; none is shaped.
 ``POST /search``, ``POST /databases/{id}/query`` (Notion-Version 2022-06-28) and
 ``POST /data_sources/{id}/query`` (2025-09-03) are reads sent as POST.
+
+Writes (routed as extra operations: the document describes them, outside the read
+surface): ``POST /pages``, ``PATCH /pages/{id}``, ``PATCH /blocks/{id}/children`` and
+``POST /comments`` (see :mod:`.writes`). Their answers are Notion's: the page, the list
+of appended blocks, the comment.
 """
 
 from __future__ import annotations
@@ -46,5 +51,9 @@ OPERATIONS = OperationTable(
         _read("/search", "search"),
         _read("/databases/{database_id}/query", "query_database"),
         _read("/data_sources/{data_source_id}/query", "query_data_source"),
+        Operation("POST", "/pages", "create_page", complete=False),
+        Operation("PATCH", "/pages/{page_id}", "update_page", complete=False),
+        Operation("PATCH", "/blocks/{block_id}/children", "append_block_children", complete=False),
+        Operation("POST", "/comments", "create_comment", complete=False),
     ],
 )

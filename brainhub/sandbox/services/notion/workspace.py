@@ -123,6 +123,8 @@ class Workspace:
     blocks: dict[str, list[dict[str, Any]]]
     pages_updated: int = 0
     pages_created: int = 0
+    #: Comments made through the API, per page (generated ones are derived from the page).
+    written_comments: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def live_databases(self) -> list[Database]:
         return [db for db in self.databases if db.live]

@@ -39,10 +39,20 @@ Behaviour worth knowing:
 - Objects carry every field Slack documents for them: fields the workspace does not model
   are completed from the documented shape (ids of the documented patterns, times in epoch
   seconds); messages are sent as modelled, since thread fields mark thread parents only.
+- Writes (:mod:`.messages`, applied by :mod:`.changes`): ``chat.postMessage``,
+  ``chat.update``, ``chat.delete``, ``reactions.add``, ``reactions.remove``. Following the
+  stored state they go to the change journal in the sandbox state directory and outlive
+  the process (the next emulator replays them, ``brainhub sandbox reset slack`` forgets
+  them); with a pinned ``generation`` they stay in memory. They count against the tier
+  limits like reads, and ``chat.postMessage`` also against Slack's per-channel posting
+  limit (``posting_limit.py``: about one message per second per channel, a burst of
+  ``post_burst`` tolerated; the options ``post_limit`` and ``post_burst`` change it):
+  429 ``ratelimited`` with ``Retry-After`` over it.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import re
 import string
@@ -53,9 +63,11 @@ from typing import Any
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
+from brainhub.errors import EmulatorError
 from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.journal import Replay
 from brainhub.sandbox.kit.surface import normalised
-from brainhub.sandbox.ratelimit import RateLimitDecision
+from brainhub.sandbox.ratelimit import RateLimitDecision, parse_rate
 from brainhub.sandbox.services.slack import directory
 from brainhub.sandbox.services.slack.arguments import (
     between,
@@ -64,9 +76,16 @@ from brainhub.sandbox.services.slack.arguments import (
     page_of,
     ts_page,
 )
+from brainhub.sandbox.services.slack.changes import SlackChanges
 from brainhub.sandbox.services.slack.completion import complete_workspace
 from brainhub.sandbox.services.slack.errors import error_response, fail, missing_argument
+from brainhub.sandbox.services.slack.messages import MessageWriter, find_message
 from brainhub.sandbox.services.slack.operations import OPERATIONS
+from brainhub.sandbox.services.slack.posting_limit import (
+    DEFAULT_POST_BURST,
+    DEFAULT_POST_LIMIT,
+    ChannelPostLimit,
+)
 from brainhub.sandbox.services.slack.search import search_messages
 from brainhub.sandbox.services.slack.shaping import SlackShaper
 from brainhub.sandbox.services.slack.tiers import TieredRateLimiter, tier_of
@@ -146,6 +165,22 @@ class SlackEmulator(KitEmulator):
     manners = HttpManners(json_content_type="application/json; charset=utf-8", gzip_when_asked=True)
     shape_host = f"{TEAM_DOMAIN}.slack.com"
 
+    def __init__(
+        self,
+        *,
+        post_limit: int | str = DEFAULT_POST_LIMIT,
+        post_burst: int = DEFAULT_POST_BURST,
+        **options: Any,
+    ) -> None:
+        """``post_limit`` (``N/s``, ``N/min``…, 0 for none) and ``post_burst`` set the
+        per-channel posting limit; other options are every emulator's."""
+        super().__init__(**options)
+        try:
+            posts, window_s = parse_rate(post_limit)
+            self.post_limit = ChannelPostLimit(posts, window_s or 1.0, post_burst, self.clock)
+        except ValueError as exc:
+            raise EmulatorError(f"{self.service}: {exc}") from exc
+
     # ------------------------------------------------------------------ framework hooks
 
     def make_rate_limiter(self, requests: int, window_s: float) -> TieredRateLimiter:
@@ -160,6 +195,12 @@ class SlackEmulator(KitEmulator):
         secret = "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(24))
         digits = "".join(rng.choice(string.digits) for _ in range(13))
         self._token = f"xoxb-{digits[:10]}-{digits}-{secret}"
+        self.writer = MessageWriter(self.workspace, self.clock)
+        self._replay = SlackChanges(self.workspace).replay()
+        self.replay_changes()
+
+    def change_replay(self) -> Replay:
+        return self._replay
 
     @property
     def credentials(self) -> dict[str, str]:
@@ -599,6 +640,56 @@ class SlackEmulator(KitEmulator):
             fail("no_such_subteam")
         return {"ok": True, "users": group.users}
 
+    # ------------------------------------------------------------------ writes
+
+    def chat_post_message(self, request: Request) -> Any:
+        params = call_arguments(request)
+        channel = self.writer.postable_channel(params.get("channel", ""))
+        blocks = _raw_argument(request, "blocks")
+        attachments = _raw_argument(request, "attachments")
+        # a refused post is answered before the posting limit and uses none of it
+        self.writer.post(params, blocks, channel, attachments)
+        wait_s = self.post_limit.hit(channel.id)
+        if wait_s:
+            response = error_response("ratelimited")
+            response.status_code = 429
+            response.headers["Retry-After"] = str(max(1, math.ceil(wait_s)))
+            return response
+        change = self.record_change(lambda: self.writer.post(params, blocks, channel, attachments))
+        message = change.data["message"]
+        return {"ok": True, "channel": channel.id, "ts": message["ts"], "message": message}
+
+    def chat_update(self, request: Request) -> Any:
+        params = call_arguments(request)
+        blocks = _raw_argument(request, "blocks")
+        attachments = _raw_argument(request, "attachments")
+        change = self.record_change(lambda: self.writer.update(params, blocks, attachments))
+        channel = self.workspace.channel(str(change.data["channel"]))
+        found = find_message(channel, str(change.data["ts"])) if channel else None
+        message = dict(found[0]) if found else {}
+        return {
+            "ok": True,
+            "channel": change.data["channel"],
+            "ts": change.data["ts"],
+            "text": message.get("text", ""),
+            "message": message,
+        }
+
+    def chat_delete(self, request: Request) -> Any:
+        params = call_arguments(request)
+        change = self.record_change(lambda: self.writer.delete(params))
+        return {"ok": True, "channel": change.data["channel"], "ts": change.data["ts"]}
+
+    def reactions_add(self, request: Request) -> Any:
+        params = call_arguments(request)
+        self.record_change(lambda: self.writer.react(params, add=True))
+        return {"ok": True}
+
+    def reactions_remove(self, request: Request) -> Any:
+        params = call_arguments(request)
+        self.record_change(lambda: self.writer.react(params, add=False))
+        return {"ok": True}
+
     # ------------------------------------------------------------------ helpers
 
     def _of_types(self, params: dict[str, str], channels: list[Channel]) -> list[Channel]:
@@ -635,6 +726,16 @@ class SlackEmulator(KitEmulator):
         if request.method == "POST":
             return str(call_arguments(request).get("token", ""))
         return ""
+
+
+def _raw_argument(request: Request, name: str) -> Any:
+    """An argument as sent: a JSON body's value unchanged (a list stays a list), else the
+    form or query text."""
+    if request.method == "POST" and request.is_json:
+        body = request.get_json(silent=True)
+        if isinstance(body, dict) and name in body:
+            return body[name]
+    return call_arguments(request).get(name)
 
 
 def _as_edited(user: dict[str, Any]) -> dict[str, Any]:

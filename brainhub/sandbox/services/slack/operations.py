@@ -12,6 +12,11 @@ need an Enterprise Grid org and an admin's user token; ``apps.*`` manage app ins
 permissions; the OAuth and migration exchanges trade secrets; ``rtm.connect`` opens a
 socket; ``dialog.open``, ``views.*``, ``workflows.*``, ``files.remote.share`` and
 ``auth.revoke`` are writes the document lists with GET.
+
+Writes (:data:`WRITES`, routed as extra operations: Slack's document lists them as POST
+methods, outside the read surface): ``chat.postMessage``, ``chat.update``,
+``chat.delete``, ``reactions.add`` and ``reactions.remove``, as the document describes
+their arguments, answers and errors (see :mod:`.messages`).
 """
 
 from __future__ import annotations
@@ -152,8 +157,20 @@ SERVED = [
 ]
 POSTED = [Operation("POST", op.path, op.handler, complete=op.complete) for op in SERVED]
 
+#: The write methods, answered as sent (their answers are not part of the read surface).
+WRITES = [
+    Operation("POST", f"/{name}", handler, complete=False)
+    for name, handler in (
+        ("chat.postMessage", "chat_post_message"),
+        ("chat.update", "chat_update"),
+        ("chat.delete", "chat_delete"),
+        ("reactions.add", "reactions_add"),
+        ("reactions.remove", "reactions_remove"),
+    )
+]
+
 OPERATIONS = OperationTable(
     served=sorted(SERVED, key=lambda op: op.path),
     left_out=[LeftOut("GET", f"/{name}", reason) for name, reason in sorted(_LEFT_OUT.items())],
-    extra=POSTED,
+    extra=[*POSTED, *WRITES],
 )

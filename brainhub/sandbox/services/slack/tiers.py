@@ -57,6 +57,12 @@ METHOD_TIERS = {
     "chat.getPermalink": 4,
     "chat.scheduledMessages.list": 3,
     "calls.info": 3,
+    # writes (chat.postMessage is also limited per channel: see posting_limit.py)
+    "chat.postMessage": 4,
+    "chat.update": 3,
+    "chat.delete": 3,
+    "reactions.add": 3,
+    "reactions.remove": 2,
 }
 
 

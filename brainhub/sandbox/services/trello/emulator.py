@@ -25,6 +25,13 @@ Trello's manners:
   ``//`` in a path read as ``/``.
 - ``GET /batch?urls=/boards/…,/cards/…`` answers up to 10 reads at once, each as
   ``{"<status>": <body>}``.
+- Writes (:mod:`.writes`, applied by :mod:`.changes`): ``POST /cards``, ``PUT``/``DELETE
+  /cards/{id}``, ``POST /cards/{id}/actions/comments``, ``POST
+  /checklists/{id}/checkItems``, ``PUT /cards/{idCard}/checkItem/{idCheckItem}``.
+  Following the stored state they go to the change journal in the sandbox state
+  directory and outlive the process (the next emulator replays them, ``brainhub sandbox
+  reset trello`` forgets them); with a pinned ``generation`` they stay in memory. They
+  count against the rate limit like reads and record the actions Trello records.
 """
 
 from __future__ import annotations
@@ -39,15 +46,18 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.journal import Replay
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.trello import errors
 from brainhub.sandbox.services.trello.boards import BASE, SIZES, AccountBuilder
 from brainhub.sandbox.services.trello.build import build_store
+from brainhub.sandbox.services.trello.changes import TrelloChanges
 from brainhub.sandbox.services.trello.operations import OPERATIONS
 from brainhub.sandbox.services.trello.reads_actions import ActionReads
 from brainhub.sandbox.services.trello.reads_boards import BoardReads
 from brainhub.sandbox.services.trello.reads_people import PeopleReads
 from brainhub.sandbox.services.trello.store import TrelloShaper
+from brainhub.sandbox.services.trello.writes import TrelloWriter, write_arguments
 
 OAUTH_FIELD = re.compile(r'(oauth_consumer_key|oauth_token)="([^"]*)"')
 KEY_LIMIT = 300
@@ -71,6 +81,12 @@ class TrelloEmulator(BoardReads, PeopleReads, ActionReads, KitEmulator):
     def load(self) -> None:
         self.account = AccountBuilder(self.rng, SIZES[self.size], self.seed).build(self.generation)
         self.store = build_store(self.account, self.surface())
+        self.writer = TrelloWriter(self.store, self.generation, self.clock)
+        self._replay = TrelloChanges(self.store).replay()
+        self.replay_changes()
+
+    def change_replay(self) -> Replay:
+        return self._replay
 
     # ---------------------------------------------------------------- settings and counts
 
@@ -184,3 +200,47 @@ class TrelloEmulator(BoardReads, PeopleReads, ActionReads, KitEmulator):
             else:
                 answers.append({"200": result})
         return answers
+
+    # ------------------------------------------------------------------ writes
+
+    def create_card(self, request: Request) -> Any:
+        args = write_arguments(request)
+        change = self.record_change(lambda: self.writer.create_card(args))
+        return self.store.cards[change.id]
+
+    def update_card(self, request: Request, card_id: str) -> Any:
+        card = self._card(card_id)
+        args = write_arguments(request)
+        self.record_change(lambda: self.writer.update_card(card, args))
+        return self.store.cards[card["id"]]
+
+    def delete_card(self, request: Request, card_id: str) -> Any:
+        card = self._card(card_id)
+        self.record_change(lambda: self.writer.delete_card(card))
+        return {"limits": {}}
+
+    def add_comment(self, request: Request, card_id: str) -> Any:
+        card = self._card(card_id)
+        args = write_arguments(request)
+        change = self.record_change(lambda: self.writer.comment(card, args))
+        return self.store.actions[change.id]
+
+    def create_check_item(self, request: Request, checklist_id: str) -> Any:
+        checklist = self._checklist(checklist_id)
+        args = write_arguments(request)
+        change = self.record_change(lambda: self.writer.create_check_item(checklist, args))
+        return self.store.check_items[change.id]
+
+    def update_check_item(self, request: Request, card_id: str, check_item_id: str) -> Any:
+        card = self._card(card_id)
+        board = self._board_of(card)
+        items = [
+            item
+            for checklist in board.checklists
+            if checklist["idCard"] == card["id"]
+            for item in checklist["checkItems"]
+        ]
+        item = self._in(items, check_item_id)
+        args = write_arguments(request)
+        self.record_change(lambda: self.writer.update_check_item(card, item, args))
+        return self.store.check_items[item["id"]]

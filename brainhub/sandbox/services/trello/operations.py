@@ -11,6 +11,11 @@ Left out, with the reason: enterprise administration (the seeded account belongs
 Enterprise), tokens and webhooks (administration of credentials, not data), workspace
 exports and billable-guest checks (paid-workspace administration), application and Power-Up
 compliance reports (for Power-Up vendors, not members).
+
+Writes (:data:`WRITES`, routed as extra operations; Trello's document lists them, outside
+the read surface): cards created, updated and deleted, comments on cards, check items
+created and their state changed (see :mod:`.writes`). Their answers are Trello's: the
+whole card, ``{"limits": {}}`` for a deletion, the ``commentCard`` action, the check item.
 """
 
 from __future__ import annotations
@@ -25,6 +30,20 @@ COMPLIANCE = "compliance reports are for Power-Up and application vendors, not m
 
 def _get(path: str, handler: str) -> Operation:
     return Operation("GET", path, handler, complete=False)
+
+
+def _write(method: str, path: str, handler: str) -> Operation:
+    return Operation(method, path, handler, complete=False)
+
+
+WRITES = [
+    _write("POST", "/cards", "create_card"),
+    _write("PUT", "/cards/{card_id}", "update_card"),
+    _write("DELETE", "/cards/{card_id}", "delete_card"),
+    _write("POST", "/cards/{card_id}/actions/comments", "add_comment"),
+    _write("POST", "/checklists/{checklist_id}/checkItems", "create_check_item"),
+    _write("PUT", "/cards/{card_id}/checkItem/{check_item_id}", "update_check_item"),
+]
 
 
 def _out(path: str, reason: str) -> LeftOut:
@@ -177,4 +196,5 @@ OPERATIONS = OperationTable(
             )
         ),
     ],
+    extra=WRITES,
 )
