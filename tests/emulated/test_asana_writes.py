@@ -6,9 +6,6 @@ picks them up, and bad writes get Asana's error bodies."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +21,7 @@ from brainhub.redaction import hidden
 from brainhub.sandbox import serve, state
 from brainhub.sandbox.services.asana import AsanaEmulator
 from brainhub.sandbox.services.asana.errors import HELP
+from tests.support.sandbox_process import serve_in_process
 
 
 class Api:
@@ -51,26 +49,11 @@ def served(state_dir: Path, **options: Any) -> Iterator[tuple[AsanaEmulator, Api
         yield emulator, Api(running.base_url, running.credentials["access_token"])
 
 
-def _brainhub() -> list[str]:
-    script = Path(sys.executable).parent / "brainhub"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "brainhub.cli"]
-
-
 @contextmanager
 def serve_process(state_dir: Path) -> Iterator[Api]:
     """``brainhub sandbox serve asana --size tiny`` in its own process on ``state_dir``."""
-    env = {**os.environ, state.STATE_DIR_ENV: str(state_dir)}
-    command = [*_brainhub(), "sandbox", "serve", "asana", "--size", "tiny", "--rate-limit"]
-    process = subprocess.Popen(
-        [*command, "100000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        assert process.stdout is not None
-        info = json.loads(process.stdout.readline())
+    with serve_in_process("asana", state_dir) as info:
         yield Api(info["base_url"], info["credentials"]["access_token"])
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
 
 
 def _project(emulator: AsanaEmulator) -> dict[str, Any]:

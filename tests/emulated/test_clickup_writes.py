@@ -5,9 +5,6 @@ incremental read picks them up, and bad writes get ClickUp's error bodies."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -23,6 +20,7 @@ from brainhub.redaction import hidden
 from brainhub.sandbox import serve, state
 from brainhub.sandbox.services.clickup import ClickUpEmulator
 from brainhub.sandbox.services.clickup.sizes import now_ms
+from tests.support.sandbox_process import serve_in_process
 from tests.support.taps import final_state, records
 from tests.support.taps import run_tap as run_service_tap
 
@@ -58,26 +56,11 @@ def served(state_dir: Path, **options: Any) -> Iterator[tuple[ClickUpEmulator, A
         yield emulator, Api(running.base_url, running.credentials["api_token"])
 
 
-def _brainhub() -> list[str]:
-    script = Path(sys.executable).parent / "brainhub"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "brainhub.cli"]
-
-
 @contextmanager
 def serve_process(state_dir: Path) -> Iterator[Api]:
     """``brainhub sandbox serve clickup --size tiny`` in its own process on ``state_dir``."""
-    env = {**os.environ, state.STATE_DIR_ENV: str(state_dir)}
-    command = [*_brainhub(), "sandbox", "serve", "clickup", "--size", "tiny", "--rate-limit"]
-    process = subprocess.Popen(
-        [*command, "100000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        assert process.stdout is not None
-        info = json.loads(process.stdout.readline())
+    with serve_in_process("clickup", state_dir) as info:
         yield Api(info["base_url"], info["credentials"]["api_token"])
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
 
 
 def _first_list(emulator: ClickUpEmulator) -> Any:

@@ -6,9 +6,6 @@ reads; writes outlive the process (the change journal), ``reset`` forgets them, 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +22,7 @@ from brainhub.sandbox import serve, state
 from brainhub.sandbox.services.notion import NotionEmulator
 from brainhub.sandbox.services.notion.render import data_source_id
 from brainhub.sandbox.services.notion.workspace import Database
+from tests.support.sandbox_process import serve_in_process
 
 VERSION = "2022-06-28"
 
@@ -53,26 +51,11 @@ def served(state_dir: Path, **options: Any) -> Iterator[tuple[NotionEmulator, Ap
         yield emulator, Api(running.base_url, running.credentials["api_token"])
 
 
-def _brainhub() -> list[str]:
-    script = Path(sys.executable).parent / "brainhub"
-    return [str(script)] if script.exists() else [sys.executable, "-m", "brainhub.cli"]
-
-
 @contextmanager
 def serve_process(state_dir: Path) -> Iterator[Api]:
     """``brainhub sandbox serve notion --size tiny`` in its own process on ``state_dir``."""
-    env = {**os.environ, state.STATE_DIR_ENV: str(state_dir)}
-    command = [*_brainhub(), "sandbox", "serve", "notion", "--size", "tiny", "--rate-limit"]
-    process = subprocess.Popen(
-        [*command, "100000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        assert process.stdout is not None
-        info = json.loads(process.stdout.readline())
+    with serve_in_process("notion", state_dir) as info:
         yield Api(info["base_url"], info["credentials"]["api_token"])
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
 
 
 def _database(emulator: NotionEmulator) -> Database:
