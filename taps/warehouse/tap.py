@@ -6,12 +6,14 @@ import copy
 import shutil
 import tempfile
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 import duckdb
 from singer_sdk import Stream, Tap
+from singer_sdk.io_base import SingerWriter
+from singer_sdk.singerlib import Message
 
 from taps.warehouse.settings import (
     CONFIG_SCHEMA,
@@ -50,6 +52,13 @@ class WarehouseStream(Stream):
         """Rows come ordered by the replication key, so the bookmark advances as they go."""
         return self.setting.replication_key is not None
 
+    def bookmark(self) -> Any:
+        """The replication key value the incoming state holds for this stream, if any (read
+        from the state itself: the snapshot is taken before the SDK starts the stream)."""
+        if not self.replication_key:
+            return None
+        return self.stream_state.get("replication_key_value")
+
     def get_records(self, context: Mapping[str, Any] | None) -> Iterable[dict[str, Any]]:
         tap = self._tap
         assert isinstance(tap, TapWarehouse)
@@ -68,6 +77,9 @@ class TapWarehouse(Tap):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._described: dict[str, dict[str, Any]] | None = None
         self._snapshot: duckdb.DuckDBPyConnection | None = None
+        # the snapshot is taken before the first message goes out: a target loading into the
+        # same warehouse opens it as soon as it reads that message, and would keep us out
+        kwargs.setdefault("message_writer", _SnapshotFirstWriter(self.snapshot_connection))
         super().__init__(*args, **kwargs)
 
     @property
@@ -89,13 +101,13 @@ class TapWarehouse(Tap):
         return [WarehouseStream(self, s, self._described[s.name]) for s in settings]
 
     def snapshot_connection(self) -> duckdb.DuckDBPyConnection:
-        """The private snapshot of every selected stream, taken when the first stream starts
-        (one visit to the warehouse for all of them) and removed when the tap ends."""
+        """The private snapshot of every selected stream, taken before the sync writes its first
+        message (one visit to the warehouse for all of them) and removed when the tap ends."""
         if self._snapshot is None:
             directory = Path(tempfile.mkdtemp(prefix="tap-warehouse-"))
             target = directory / "snapshot.duckdb"
             plans = [
-                Plan(stream.setting, stream.types, stream.get_starting_replication_key_value(None))
+                Plan(stream.setting, stream.types, stream.bookmark())
                 for stream in self.streams.values()
                 if isinstance(stream, WarehouseStream) and stream.selected
             ]
@@ -108,6 +120,20 @@ class TapWarehouse(Tap):
             self._snapshot.execute("SET TimeZone = 'UTC'")
             weakref.finalize(self, _discard, self._snapshot, directory)
         return self._snapshot
+
+
+class _SnapshotFirstWriter(SingerWriter):
+    """Writes Singer messages to stdout, calling ``before_first`` before the first of them."""
+
+    def __init__(self, before_first: Callable[[], object]) -> None:
+        super().__init__()
+        self._before_first: Callable[[], object] | None = before_first
+
+    def write_message(self, message: Message) -> None:
+        if self._before_first is not None:
+            before_first, self._before_first = self._before_first, None
+            before_first()
+        super().write_message(message)
 
 
 def _discard(connection: duckdb.DuckDBPyConnection, directory: Path) -> None:

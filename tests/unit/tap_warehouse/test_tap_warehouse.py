@@ -211,6 +211,32 @@ def test_the_warehouse_is_closed_while_records_are_emitted(tmp_path):
     assert len(records([first, *rest], "big")) == 20000
 
 
+def test_the_warehouse_is_released_before_the_first_message(tmp_path):
+    """A target loading into the same warehouse opens it as soon as it reads the tap's first
+    message; the tap must not need the warehouse after that, or both wait on each other."""
+    database = _database(tmp_path, "CREATE TABLE t AS SELECT i AS id FROM range(10) t(i)")
+    config_file = tmp_path / "config.json"
+    stream = {"name": "t", "table": "t", "key_properties": ["id"]}
+    config_file.write_text(json.dumps(_config(database, stream, lock_timeout=1)))
+    with subprocess.Popen(
+        [str(EXECUTABLE), "--config", str(config_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None
+        assert process.stderr is not None
+        first = process.stdout.readline()
+        with duckdb.connect(str(database)) as writer:
+            writer.execute("CREATE TABLE loaded_meanwhile AS SELECT 1 AS one")
+            rest = process.stdout.read()
+            stderr = process.stderr.read()
+            process.wait(timeout=60)
+    assert process.returncode == 0, stderr
+    messages = [json.loads(line) for line in [first, *rest.splitlines()] if line.strip()]
+    assert len(records(messages, "t")) == 10
+
+
 def test_a_writer_holding_the_warehouse_is_waited_for_then_one_line(tmp_path):
     database = _database(tmp_path, "CREATE TABLE t AS SELECT 1 AS id")
     stream = {"name": "t", "table": "t"}
