@@ -58,24 +58,22 @@ class SpecTarget(Target):
     connector: ConnectorSpec
     default_sink_class = WriteSink
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._served: StartedService | None = None
+    def __init__(self, *, config: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        # A served base URL (sandbox://) is started first: its credentials fill in the
+        # settings not given, before the SDK checks the required ones.
+        self._served: StartedService | None
+        config, self._served = open_base_url(dict(config or {}))
+        if self._served is not None:
+            weakref.finalize(self, self._served.stop)
+        super().__init__(config=config, **kwargs)
+        self.final_config: dict[str, Any] = dict(self.config)
+        guard_secrets(self.connector, self.final_config, self.name)
         self._emitted_state: dict | None = None
         self.writers: list[ObjectWriter] = []
         check_modes(self.connector, dict(self.config.get("modes") or {}))
         self.plan = Plan() if self.config.get("dry_run") else None
 
     # ---- what the sinks share ------------------------------------------------------------
-
-    @cached_property
-    def final_config(self) -> dict[str, Any]:
-        """The settings, with a served base URL (``sandbox://``) started and filled in."""
-        config, self._served = open_base_url(dict(self.config))
-        if self._served is not None:
-            weakref.finalize(self, self._served.stop)
-        guard_secrets(self.connector, config, self.name)
-        return config
 
     @cached_property
     def sender(self) -> Sender:

@@ -60,6 +60,10 @@ class ClickUp:
             "warehouse": str(self.warehouse),
         }
 
+    def task_list_of(self, emulator: ClickUpEmulator) -> TaskList:
+        """This list in another emulator of the same seed and size."""
+        return emulator.data.tree.lists_by_id[self.task_list.id]
+
     def writes(self) -> list[LoggedRequest]:
         return [e for e in self.emulator.request_log if e.method != "GET"]
 
@@ -423,3 +427,30 @@ def test_streams_map_to_object_types(
     assert table_rows(
         clickup.warehouse, "SELECT stream, object_type FROM writes_clickup._id_map"
     ) == [("todo_rows", "tasks")]
+
+
+def test_a_sandbox_base_url_serves_the_emulator_on_the_state_dir_and_needs_no_token(
+    clickup: ClickUp, tmp_path: Path
+) -> None:
+    """``sandbox://clickup`` starts an emulator for the run; its writes outlive it (journal)."""
+    sandbox_dir = tmp_path / "sandbox"
+    config = {"base_url": "sandbox://clickup?size=tiny", "warehouse": str(clickup.warehouse)}
+    config_file = tmp_path / "sandbox-config.json"
+    config_file.write_text(json.dumps(config))
+    messages = [TASKS_SCHEMA, task(clickup, "s1"), state_message(1)]
+    env = {state.STATE_DIR_ENV: str(sandbox_dir)}
+
+    runs = []
+    for _ in range(2):
+        process = start_target("clickup", config_file, env)
+        _out, err = process.communicate(singer_lines(messages), timeout=120)
+        runs.append((process.returncode, err))
+
+    assert [code for code, _err in runs] == [0, 0], runs
+    assert "1 created" in runs[0][1]
+    assert "1 unchanged" in runs[1][1]
+    later = ClickUpEmulator(size="tiny", state_dir=sandbox_dir)
+    written = [
+        t for t in later.data.list_tasks(clickup.task_list_of(later)).tasks if t.name == "Task s1"
+    ]
+    assert len(written) == 1
