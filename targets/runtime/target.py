@@ -15,16 +15,25 @@ from functools import cached_property
 from typing import IO, Any
 
 from singer_sdk import RecordSink, Target
-from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.exceptions import ConfigValidationError, SingerSDKError
+from singer_sdk.singerlib.exceptions import SingerReadError
 
 from brainhub.connect import Connection, StartedService, guard_secrets, open_base_url
-from brainhub.errors import ConfigError, SettingsError
+from brainhub.errors import BrainhubError, ConfigError, SettingsError
 from brainhub.spec.model import ConnectorSpec
 from targets.runtime.calls import Sender
 from targets.runtime.idmap import IdMap
 from targets.runtime.plan import Plan
+from targets.runtime.reading import CountedLines, QuietSingerReader
 from targets.runtime.settings import check_modes, config_schema, setting
 from targets.runtime.writer import ObjectWriter
+
+#: What bad input raises inside the Singer SDK's reading (not our own errors).
+INPUT_ERRORS = (SingerReadError, SingerSDKError)
+
+
+class InputError(BrainhubError):
+    """The Singer input is not what a target can read; the message names the line."""
 
 
 class WriteSink(RecordSink):
@@ -57,6 +66,7 @@ class SpecTarget(Target):
 
     connector: ConnectorSpec
     default_sink_class = WriteSink
+    message_reader_class = QuietSingerReader
 
     def __init__(self, *, config: dict[str, Any] | None = None, **kwargs: Any) -> None:
         # A served base URL (sandbox://) is started first: its credentials fill in the
@@ -151,8 +161,17 @@ class SpecTarget(Target):
             )
         except ConfigValidationError as exc:
             raise SettingsError(f"{cls.name}: invalid settings: {'; '.join(exc.errors)}") from None
+        lines = CountedLines(file_input or sys.stdin)
         try:
-            target.listen(file_input)
+            try:
+                target.listen(lines)  # type: ignore[arg-type]
+            except BrainhubError:
+                raise
+            except INPUT_ERRORS as exc:
+                problem = (
+                    str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                )
+                raise InputError(f"{cls.name}: input line {lines.number}: {problem}") from None
             target.print_plan()
             print(target.report(), file=sys.stderr)
         finally:

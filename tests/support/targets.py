@@ -103,8 +103,13 @@ def run_target_process(
     service: str, config: dict[str, Any], messages: Iterable[dict[str, Any]], tmp_path: Path
 ) -> TargetRun:
     """Run ``target-<service>`` as its own process on ``messages``."""
+    return run_target_text(service, config, singer_lines(messages), tmp_path)
+
+
+def run_target_text(service: str, config: dict[str, Any], text: str, tmp_path: Path) -> TargetRun:
+    """Run ``target-<service>`` as its own process on input ``text``."""
     config_file = tmp_path / "target-config.json"
     config_file.write_text(json.dumps(config))
     process = start_target(service, config_file)
-    out, err = process.communicate(singer_lines(messages), timeout=120)
+    out, err = process.communicate(text, timeout=120)
     return TargetRun(process.returncode, out, err)
