@@ -6,14 +6,19 @@ record stands for (``remote_id``), the hash and fields last written (``body_hash
 to be sent and its answer never recorded (the process was killed in between); the writer
 looks the object up before creating it again.
 
-Every change opens the warehouse for that change only (waiting for its lock, see
-:mod:`brainhub.warehouse_lock`), so that a ``target-duckdb`` run can load in between.
+The warehouse is held open in short leases: a connection (opened waiting for the lock, see
+:mod:`brainhub.warehouse_lock`) serves the changes of at most ``HOLD_S`` seconds, is closed
+after ``HOLD_S`` without a change, and after a full lease the next change pauses
+``PAUSE_S`` before opening again — so that a ``target-duckdb`` load gets in between. Each
+change commits on its own (DuckDB's write-ahead log keeps it through a kill).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +31,10 @@ from brainhub.sql import quote_identifier
 from brainhub.warehouse_lock import connect_waiting
 
 LOGGER = logging.getLogger("brainhub.target")
+#: Longest a connection serves changes, and longest it stays open without one (seconds).
+HOLD_S = 1.0
+#: Pause after a full lease before the warehouse is opened again (seconds).
+PAUSE_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -57,6 +66,10 @@ class IdMap:
         self.schema = schema
         self.lock_timeout = lock_timeout
         self._created = False
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._opened_at = 0.0
+        self._lock = threading.Lock()
+        self._idle_timer: threading.Timer | None = None
 
     @property
     def map_table(self) -> str:
@@ -68,14 +81,40 @@ class IdMap:
 
     @contextmanager
     def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        connection = connect_waiting(self.path, timeout=self.lock_timeout, on_wait=LOGGER.info)
-        try:
-            if not self._created:
-                self._create(connection)
-            yield connection
-        finally:
-            connection.close()
+        with self._lock:
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
+            if self._connection is not None and time.monotonic() - self._opened_at > HOLD_S:
+                self._close()
+                time.sleep(PAUSE_S)  # the lease is up: let a waiting loader in
+            if self._connection is None:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                self._connection = connect_waiting(
+                    self.path, timeout=self.lock_timeout, on_wait=LOGGER.info
+                )
+                self._opened_at = time.monotonic()
+            try:
+                if not self._created:
+                    self._create(self._connection)
+                yield self._connection
+            except BaseException:
+                self._close()
+                raise
+            self._idle_timer = threading.Timer(HOLD_S, self.release)
+            self._idle_timer.daemon = True
+            self._idle_timer.start()
+
+    def release(self) -> None:
+        """Close the warehouse now (the next change opens it again)."""
+        with self._lock:
+            if self._idle_timer is not None:
+                self._idle_timer.cancel()
+            self._close()
+
+    def _close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
 
     def _create(self, connection: duckdb.DuckDBPyConnection) -> None:
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_identifier(self.schema)}")

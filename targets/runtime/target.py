@@ -215,6 +215,9 @@ class SpecTarget(Target):
         print(self.plan.render(self.name), file=sys.stderr)
 
     def close(self) -> None:
+        """Close the warehouse, the session and a served emulator."""
+        if "id_map" in self.__dict__:
+            self.id_map.release()
         if "sender" in self.__dict__:
             self.sender.close()
         if self._served is not None:

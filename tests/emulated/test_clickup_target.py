@@ -320,7 +320,9 @@ def test_an_interrupted_create_is_found_by_the_lookup_before_creating_again(
         headers={"Authorization": clickup.token},
         timeout=10,
     ).json()
-    IdMap(str(clickup.warehouse), "writes_clickup", lock_timeout=5).intend("tasks", "lost", "tasks")
+    id_map = IdMap(str(clickup.warehouse), "writes_clickup", lock_timeout=5)
+    id_map.intend("tasks", "lost", "tasks")
+    id_map.release()
     clickup.emulator.clear_request_log()
 
     run = run_target(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 
+from targets.runtime import idmap
 from targets.runtime.idmap import IdMap, MapEntry, Reject
 
 
@@ -25,11 +27,12 @@ def test_an_intent_then_the_write_then_forget(tmp_path: Path) -> None:
     assert id_map.load("tasks") == {}
 
 
-def test_every_change_closes_the_warehouse_so_another_writer_can_open_it(tmp_path: Path) -> None:
+def test_released_the_warehouse_is_open_to_another_writer(tmp_path: Path) -> None:
     path = tmp_path / "w.duckdb"
     id_map = IdMap(str(path), "writes_x", lock_timeout=1)
     id_map.written("tasks", "k1", "tasks", "r1", "h1", {})
     id_map.reject(Reject("tasks", "k2", "tasks", "POST /x", 400, '{"err": "bad"}'))
+    id_map.release()
 
     with duckdb.connect(str(path)) as other:  # would fail on the lock if it were still held
         rows = other.execute(
@@ -40,3 +43,18 @@ def test_every_change_closes_the_warehouse_so_another_writer_can_open_it(tmp_pat
     assert rows == [("tasks", "k2", "POST /x", 400, '{"err": "bad"}')]
     assert written_at is not None
     assert written_at[0] is not None
+
+
+def test_a_full_lease_closes_the_warehouse_before_the_next_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(idmap, "HOLD_S", 0.0)
+    id_map = IdMap(str(tmp_path / "w.duckdb"), "writes_x", lock_timeout=1)
+    id_map.intend("tasks", "k1", "tasks")
+    first = id_map._connection
+
+    id_map.written("tasks", "k1", "tasks", "r1", "h1", {})
+
+    assert id_map._connection is not first
+    id_map.release()
+    assert id_map._connection is None
