@@ -10,7 +10,7 @@ from brainhub.spec.writes import (
     WriteObject,
 )
 from targets.runtime.records import written_field_names
-from targets.runtime.settings import runtime_settings
+from targets.runtime.settings import runtime_settings, target_settings
 
 
 def render_write_section(spec: ConnectorSpec) -> str:
@@ -35,9 +35,10 @@ def render_write_section(spec: ConnectorSpec) -> str:
     for object_type, obj in spec.writes.items():
         if obj.description:
             out.append(f"\n**{object_type}**: {' '.join(obj.description.split())}\n")
+    own = ", ".join(f"`{s}`" for s in target_settings(spec)) or "none"
     settings = ", ".join(f"`{s}`" for s in runtime_settings(spec) if s not in spec.settings)
     out.append(
-        f"\nIt takes the settings above (secrets included) and {settings}; "
+        f"\nOf the settings above it takes {own}, and besides {settings}; "
         f"`{name} --about` describes them.\n\n"
         "The id map (`<schema>._id_map` in the `warehouse` file) keeps each record's object "
         "by source stream and key with the hash of the fields last written: a rerun updates "

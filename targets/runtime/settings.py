@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
 from brainhub.errors import SettingsError
 from brainhub.http import OVERRIDE_SETTINGS
 from brainhub.spec.model import ConnectorSpec, Setting
+from brainhub.spec.placeholders import placeholders_in
 from brainhub.spec.writes import MODES
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
@@ -95,14 +98,26 @@ def setting_schema(setting: Setting) -> dict[str, Any]:
     return schema
 
 
+def target_settings(spec: ConnectorSpec) -> dict[str, Setting]:
+    """The spec's settings a target needs: required and secret ones, and those its base URL,
+    headers, auth and writes read (a tap's reading options are left out)."""
+    parts = [spec.base_url, spec.headers, msgspec.to_builtins(spec.auth)]
+    parts.append(msgspec.to_builtins(spec.writes))
+    used = {
+        name.split(".")[0] for scope, name in placeholders_in(parts) if scope == "config" and name
+    }
+    return {name: s for name, s in spec.settings.items() if s.required or s.secret or name in used}
+
+
 def config_schema(spec: ConnectorSpec) -> dict[str, Any]:
     """The whole settings schema of the target."""
-    own = {name: setting_schema(s) for name, s in spec.settings.items()}
+    settings = target_settings(spec)
+    own = {name: setting_schema(s) for name, s in settings.items()}
     runtime = {k: v for k, v in runtime_settings(spec).items() if k not in own}
     return {
         "type": "object",
         "properties": {**own, **runtime},
-        "required": [name for name, s in spec.settings.items() if s.required],
+        "required": [name for name, s in settings.items() if s.required],
     }
 
 

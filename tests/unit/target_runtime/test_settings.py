@@ -61,3 +61,9 @@ def test_the_plan_shows_counts_and_changed_fields() -> None:
         "  update: priority 2 → 1",
         "  delete: source key k9",
     ]
+
+
+def test_a_taps_reading_options_are_no_target_settings() -> None:
+    properties = config_schema(load_writer_spec("clickup"))["properties"]
+    assert "api_token" in properties
+    assert not {"team_ids", "include_archived", "include_closed", "start_date"} & set(properties)
