@@ -456,3 +456,41 @@ def test_a_sandbox_base_url_serves_the_emulator_on_the_state_dir_and_needs_no_to
         t for t in later.data.list_tasks(clickup.task_list_of(later)).tasks if t.name == "Task s1"
     ]
     assert len(written) == 1
+
+
+def test_comments_are_posted_on_their_task_then_edited_in_place(
+    clickup: ClickUp, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    task_id = clickup.emulator.data.list_tasks(clickup.task_list).tasks[0].id
+    comments = schema(
+        "comments",
+        {
+            "key": {"type": "string"},
+            "task_id": {"type": "string"},
+            "comment_text": {"type": "string"},
+        },
+    )
+
+    def comment(text: str) -> dict[str, Any]:
+        record = {"key": "c1", "task_id": task_id, "comment_text": text}
+        return {"type": "RECORD", "stream": "comments", "record": record}
+
+    first = run_target("clickup", clickup.config, [comments, comment("Hello")], tmp_path, capsys)
+    assert first.code == 0, first.stderr
+    (posted,) = clickup.writes()
+    assert (posted.method, posted.path, posted.body) == (
+        "POST",
+        f"/api/v2/task/{task_id}/comment",
+        {"comment_text": "Hello"},
+    )
+    ((comment_id,),) = table_rows(clickup.warehouse, "SELECT remote_id FROM writes_clickup._id_map")
+    clickup.emulator.clear_request_log()
+
+    edited = run_target(
+        "clickup", clickup.config, [comments, comment("Hello again")], tmp_path, capsys
+    )
+
+    assert edited.code == 0, edited.stderr
+    assert [(e.method, e.path, e.body) for e in clickup.emulator.request_log] == [
+        ("PUT", f"/api/v2/comment/{comment_id}", {"comment_text": "Hello again"})
+    ]
