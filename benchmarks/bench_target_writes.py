@@ -8,6 +8,9 @@ emulator of the same latency with the limit lifted (the cost of the HTTP round t
 request log counts the 429s the target drew (none expected: it paces itself).
 
     .venv/bin/python benchmarks/bench_target_writes.py [--tasks 5000] [--latency-ms 20]
+
+On a shared 2-core machine, 5,000 tasks: target-clickup 304.8 s, 16.40 writes/s (98% of the
+16.67/s limit, 0 429s, peak RSS 131 MiB); the plain loop, unlimited, 34.48 writes/s.
 """
 
 from __future__ import annotations
