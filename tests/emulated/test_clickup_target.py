@@ -494,3 +494,25 @@ def test_comments_are_posted_on_their_task_then_edited_in_place(
     assert [(e.method, e.path, e.body) for e in clickup.emulator.request_log] == [
         ("PUT", f"/api/v2/comment/{comment_id}", {"comment_text": "Hello again"})
     ]
+
+
+def test_a_refused_token_stops_the_run_in_one_line_without_showing_it(
+    clickup: ClickUp, tmp_path: Path
+) -> None:
+    wrong = "pk_0000000_WRONGTOKENVALUE"
+    config = {**clickup.config, "api_token": wrong}
+
+    run = run_target_process("clickup", config, [TASKS_SCHEMA, task(clickup, "a")], tmp_path)
+
+    assert run.code == 1
+    assert "Traceback" not in run.stderr
+    assert (
+        run.stderr.strip()
+        .splitlines()[-1]
+        .startswith("target-clickup: clickup: ClickUp rejected the token")
+    )
+    assert wrong not in run.stderr + run.stdout
+    assert table_rows(clickup.warehouse, "SELECT count(*) FROM writes_clickup._write_rejects") in (
+        [],
+        [(0,)],
+    )
