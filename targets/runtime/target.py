@@ -12,6 +12,7 @@ import copy
 import sys
 import weakref
 from functools import cached_property
+from types import FrameType
 from typing import IO, Any
 
 from singer_sdk import RecordSink, Target
@@ -19,7 +20,7 @@ from singer_sdk.exceptions import ConfigValidationError, SingerSDKError
 from singer_sdk.singerlib.exceptions import SingerReadError
 
 from brainhub.connect import Connection, StartedService, guard_secrets, open_base_url
-from brainhub.errors import BrainhubError, ConfigError, SettingsError
+from brainhub.errors import BrainhubError, ConfigError, SettingsError, SyncInterrupted
 from brainhub.spec.model import ConnectorSpec
 from targets.runtime.calls import Sender
 from targets.runtime.idmap import IdMap
@@ -139,6 +140,14 @@ class SpecTarget(Target):
         self._emitted_state = state
         super()._write_state_message(state)
 
+    def _handle_termination(self, signum: int, frame: FrameType | None) -> None:
+        """SIGINT/SIGTERM stop the run where it is (the SDK would exit 0 as if it finished).
+
+        A create whose answer was not yet recorded keeps its intent row, so the next run
+        looks the object up before creating it again.
+        """
+        raise SyncInterrupted(signum)
+
     # ---- the run ---------------------------------------------------------------------------
 
     @classmethod
@@ -165,6 +174,14 @@ class SpecTarget(Target):
         try:
             try:
                 target.listen(lines)  # type: ignore[arg-type]
+            except SyncInterrupted as stop:
+                sys.stdout.flush()
+                print(
+                    f"{cls.name}: {stop}; every STATE emitted covers only acknowledged writes, "
+                    "and the next run resumes from the last one without duplicates",
+                    file=sys.stderr,
+                )
+                sys.exit(stop.exit_code)
             except BrainhubError:
                 raise
             except INPUT_ERRORS as exc:

@@ -338,8 +338,9 @@ def test_an_interrupted_create_is_found_by_the_lookup_before_creating_again(
     ]
 
 
-def test_sigkill_mid_stream_then_a_rerun_from_the_last_state_makes_no_duplicates(
-    clickup: ClickUp, tmp_path: Path
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
+def test_a_stop_mid_stream_then_a_rerun_from_the_last_state_makes_no_duplicates(
+    clickup: ClickUp, tmp_path: Path, signum: int
 ) -> None:
     total = 30
     records = [task(clickup, f"k{n:02d}") for n in range(total)]
@@ -350,24 +351,29 @@ def test_sigkill_mid_stream_then_a_rerun_from_the_last_state_makes_no_duplicates
     assert process.stdin is not None
     assert process.stdout is not None
     process.stdin.write(singer_lines([TASKS_SCHEMA]))
-    last_state = -1
+    states = []
     for n, record in enumerate(records):
         # One record and its STATE at a time: the next is sent once the target has written
-        # this one, so the kill lands while record n is being written.
+        # this one, so the signal lands while record n is being written.
         process.stdin.write(singer_lines([record, state_message(n)]))
         process.stdin.flush()
         if n == total // 2:
-            process.send_signal(signal.SIGKILL)
+            process.send_signal(signum)
             break
-        last_state = json.loads(process.stdout.readline())["bookmarks"]["tasks"]["n"]
-    process.communicate(timeout=30)
-    assert process.returncode == -signal.SIGKILL
-    assert last_state == total // 2 - 1
+        states.append(json.loads(process.stdout.readline()))
+    rest, err = process.communicate(timeout=30)
+    states += [json.loads(line) for line in rest.splitlines() if line.strip()]
+    if signum == signal.SIGKILL:
+        assert process.returncode == -signal.SIGKILL
+    else:
+        assert process.returncode == 128 + signum
+        assert "target-clickup: stopped by SIGTERM" in err.strip().splitlines()[-1]
+        assert "Traceback" not in err
+    last = states[-1]["bookmarks"]["tasks"]["n"]
+    assert last >= total // 2 - 1
 
     resumed = start_target("clickup", config_file, env)
-    _out, err = resumed.communicate(
-        singer_lines([TASKS_SCHEMA, *records[last_state + 1 :]]), timeout=120
-    )
+    _out, err = resumed.communicate(singer_lines([TASKS_SCHEMA, *records[last + 1 :]]), timeout=120)
 
     assert resumed.returncode == 0, err
     names = clickup.task_names()
