@@ -522,3 +522,36 @@ def test_a_refused_token_stops_the_run_in_one_line_without_showing_it(
         [],
         [(0,)],
     )
+
+
+@pytest.mark.parametrize(
+    ("mode", "first_calls", "second_calls", "second_code"),
+    [
+        ("insert", ["POST"], [], 0),  # an existing object is never updated
+        ("append", ["POST"], ["POST"], 0),  # every record creates, nothing is kept
+        ("update", [], [], 1),  # no object yet: rejected, nothing created
+    ],
+)
+def test_modes_insert_append_and_update(
+    clickup: ClickUp,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mode: str,
+    first_calls: list[str],
+    second_calls: list[str],
+    second_code: int,
+) -> None:
+    config = {**clickup.config, "modes": {"tasks": mode}}
+    run_target("clickup", config, [TASKS_SCHEMA, task(clickup, "m")], tmp_path, capsys)
+    assert [e.method for e in clickup.emulator.request_log] == first_calls
+    clickup.emulator.clear_request_log()
+
+    edited = [TASKS_SCHEMA, task(clickup, "m", priority=1)]
+    second = run_target("clickup", config, edited, tmp_path, capsys)
+
+    assert [e.method for e in clickup.emulator.request_log] == second_calls
+    assert second.code == second_code
+    if mode == "update":
+        assert table_rows(
+            clickup.warehouse, "SELECT source_key, status, error FROM writes_clickup._write_rejects"
+        )[-1] == ("m", None, "no object yet: mode update changes existing ones only")
