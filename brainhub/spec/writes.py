@@ -38,8 +38,8 @@ MODES = ("insert", "update", "upsert", "mirror", "append")
 WRITE_SCOPES = ("config", "record")
 
 
-class WriteCall(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """One HTTP call of a write: method, path template, query and body templates."""
+class CallTemplate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """What every call of a write has: method, path template, query and body templates."""
 
     method: Literal["POST", "PUT", "PATCH", "DELETE"]
     path: str
@@ -47,7 +47,14 @@ class WriteCall(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     body: dict[str, Any] | None = None
 
 
-class WriteOperation(WriteCall, frozen=True, kw_only=True):
+class WriteCall(CallTemplate, frozen=True, kw_only=True):
+    """A follow-up call; with ``for_each``, one call per item of a record's list field."""
+
+    #: A record field holding a list: one call per item (``{record.item}``), none if empty.
+    for_each: str | None = None
+
+
+class WriteOperation(CallTemplate, frozen=True, kw_only=True):
     """A create, update, delete or upsert: its call, the id it answers, its follow-up calls."""
 
     id_from: str | None = None

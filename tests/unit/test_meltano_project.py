@@ -135,3 +135,39 @@ def test_the_default_environment_is_the_sandbox_and_it_never_writes_prods_wareho
         assert len(set(paths.values())) == len(paths), f"{name}: environments share a file"
         base = next(p for p in PROJECT["plugins"][kind] if p["name"] == name)
         assert "path" not in base.get("config", {}), f"{name}: path is per environment only"
+
+
+def test_target_clickup_declares_its_settings_and_writes_to_each_environments_warehouse() -> None:
+    from targets.runtime.cli import load_writer_spec
+    from targets.runtime.settings import config_schema
+
+    (target,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == "target-clickup")
+    declared = {s["name"]: s for s in target["settings"]}
+    own = config_schema(load_writer_spec("clickup"))["properties"]
+    assert set(declared) <= set(own) | {"stream_maps"}
+    for name in (
+        "api_token",
+        "base_url",
+        "warehouse",
+        "schema",
+        "dry_run",
+        "object_types",
+        "modes",
+    ):
+        assert name in declared, name
+        assert declared[name].get("value") == own[name].get("default"), name
+    assert declared["api_token"]["sensitive"] is True
+    for env in ENVIRONMENTS:
+        (plugin,) = [
+            p
+            for p in ENVIRONMENTS[env]["config"]["plugins"]["loaders"]
+            if p["name"] == "target-clickup"
+        ]
+        assert plugin["config"]["warehouse"] == _environment_path(env, "loaders", "target-duckdb")
+        assert not set(plugin["config"]) & {"api_token"}
+    sandbox = next(
+        p
+        for p in ENVIRONMENTS["sandbox"]["config"]["plugins"]["loaders"]
+        if p["name"] == "target-clickup"
+    )
+    assert sandbox["config"]["base_url"].startswith("sandbox://clickup")
