@@ -137,16 +137,22 @@ def test_the_default_environment_is_the_sandbox_and_it_never_writes_prods_wareho
         assert "path" not in base.get("config", {}), f"{name}: path is per environment only"
 
 
-def test_target_clickup_declares_its_settings_and_writes_to_each_environments_warehouse() -> None:
+@pytest.mark.parametrize(
+    ("service", "secret"), [("clickup", "api_token"), ("asana", "access_token")]
+)
+def test_a_spec_target_declares_its_settings_and_writes_to_each_environments_warehouse(
+    service: str, secret: str
+) -> None:
     from targets.runtime.cli import load_writer_spec
     from targets.runtime.settings import config_schema
 
-    (target,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == "target-clickup")
+    name = f"target-{service}"
+    (target,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == name)
     declared = {s["name"]: s for s in target["settings"]}
-    own = config_schema(load_writer_spec("clickup"))["properties"]
+    own = config_schema(load_writer_spec(service))["properties"]
     assert set(declared) <= set(own) | {"stream_maps"}
-    for name in (
-        "api_token",
+    for setting in (
+        secret,
         "base_url",
         "warehouse",
         "schema",
@@ -154,20 +160,17 @@ def test_target_clickup_declares_its_settings_and_writes_to_each_environments_wa
         "object_types",
         "modes",
     ):
-        assert name in declared, name
-        assert declared[name].get("value") == own[name].get("default"), name
-    assert declared["api_token"]["sensitive"] is True
+        assert setting in declared, setting
+        assert declared[setting].get("value") == own[setting].get("default"), setting
+    assert declared[secret]["sensitive"] is True
+    assert target["executable"] == f".venv/bin/{name}"
     for env in ENVIRONMENTS:
         (plugin,) = [
-            p
-            for p in ENVIRONMENTS[env]["config"]["plugins"]["loaders"]
-            if p["name"] == "target-clickup"
+            p for p in ENVIRONMENTS[env]["config"]["plugins"]["loaders"] if p["name"] == name
         ]
         assert plugin["config"]["warehouse"] == _environment_path(env, "loaders", "target-duckdb")
-        assert not set(plugin["config"]) & {"api_token"}
+        assert not set(plugin["config"]) & {secret}
     sandbox = next(
-        p
-        for p in ENVIRONMENTS["sandbox"]["config"]["plugins"]["loaders"]
-        if p["name"] == "target-clickup"
+        p for p in ENVIRONMENTS["sandbox"]["config"]["plugins"]["loaders"] if p["name"] == name
     )
-    assert sandbox["config"]["base_url"].startswith("sandbox://clickup")
+    assert sandbox["config"]["base_url"].startswith(f"sandbox://{service}")
