@@ -17,7 +17,10 @@ One entry per object type (``tasks``, ``comments``), beside the streams that rea
           update: {method: PUT, path: "/task/{record.id}", body: {name: "{record.name}"}}
 
 Bodies and paths are templates over the record (``{record.x}``) and the settings
-(``{config.x}``). :func:`write_problems` holds the checks a JSON Schema cannot express.
+(``{config.x}``); in a body, ``{$each: "{record.tags}", $as: {name: "{record.item}"}}`` is a
+list with one ``$as`` per item of a record's list field. A lookup's ``match`` names result
+fields by dotted path or JSONPath (``$.properties.Name.title[0].plain_text``).
+:func:`write_problems` holds the checks a JSON Schema cannot express.
 """
 
 from __future__ import annotations
@@ -29,13 +32,15 @@ import msgspec
 
 from brainhub.spec.blocks import Block
 from brainhub.spec.jsonpaths import jsonpath_problem, path_problem
-from brainhub.spec.placeholders import placeholder_problems, placeholders_in
+from brainhub.spec.placeholders import PLACEHOLDER, placeholder_problems, placeholders_in
 
 Where = tuple[str | int, ...]
 
 MODES = ("insert", "update", "upsert", "mirror", "append")
 #: Scopes a write template may use.
 WRITE_SCOPES = ("config", "record")
+#: Keys of a body template mapping that renders one value per item of a record's list field.
+EACH, EACH_AS = "$each", "$as"
 
 
 class CallTemplate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -151,6 +156,9 @@ def write_problems(
             yield from _template_problems(identity, where, known_settings)
             if message := jsonpath_problem(identity.records):
                 yield (*where, "records"), message
+            for field in (*identity.match, identity.id):
+                if message := path_problem(field):
+                    yield (*where, "match" if field in identity.match else "id"), message
 
 
 def _mode_problems(obj: WriteObject, base: Where) -> Iterator[tuple[Where, str]]:
@@ -176,6 +184,9 @@ def _template_problems(
     parts = [getattr(block, key, None) for key in ("path", "params", "body", "match")]
     for message in placeholder_problems(parts):
         yield where, message
+    for key in ("params", "body"):
+        for inner, message in each_problems(getattr(block, key, None), ()):
+            yield (*where, key, *inner), message
     for scope, name in placeholders_in(parts):
         if scope not in WRITE_SCOPES:
             yield (
@@ -192,3 +203,35 @@ def _template_problems(
                     f"{{config.{name}}} names no setting (settings: {', '.join(sorted(known_settings))})"
                 ),
             )
+
+
+def each_problems(template: Any, where: Where) -> Iterator[tuple[Where, str]]:
+    """What is wrong with the ``$each`` mappings of a body template."""
+    if isinstance(template, dict):
+        if EACH in template:
+            extra = sorted(set(template) - {EACH, EACH_AS})
+            source = template[EACH]
+            whole = PLACEHOLDER.fullmatch(source) if isinstance(source, str) else None
+            if extra:
+                yield (
+                    where,
+                    (
+                        f"a {EACH} mapping takes only {EACH} and {EACH_AS} (given also: "
+                        f"{', '.join(extra)})"
+                    ),
+                )
+            if whole is None or whole.group(1) != "record" or not whole.group(2):
+                yield (
+                    (*where, EACH),
+                    (
+                        f"{EACH} names one record field holding a list, as a lone placeholder "
+                        f'(e.g. "{{record.tags}}"; given: {source!r})'
+                    ),
+                )
+            yield from each_problems(template.get(EACH_AS), (*where, EACH_AS))
+            return
+        for key, value in template.items():
+            yield from each_problems(value, (*where, key))
+    elif isinstance(template, list):
+        for index, value in enumerate(template):
+            yield from each_problems(value, (*where, index))

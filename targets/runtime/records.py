@@ -4,6 +4,14 @@ A record's *written fields* are the record fields the object type's templates re
 (``{record.x}`` anywhere in its operations); their hash decides whether a record changed
 since it was last written. Settings never enter them, so neither the id map nor a plan
 ever holds a secret.
+
+Body templates are filled by :func:`fill`: a value the record does not have leaves its key
+out, and a list item left empty leaves the item out (a template list left with no item at
+all is unset too, so ``{title: [{text: {content: "{record.name}"}}]}`` sends nothing when
+the record has no name). A mapping ``{$each: "{record.tags}", $as: {name: "{record.item}"}}``
+is the list of ``$as`` filled once per item of the record's list field (the item is
+``{record.item}``; ``$as`` defaults to the item itself): ``[{name: "a"}, {name: "b"}]``.
+An empty list stays an empty list; a missing one is unset.
 """
 
 from __future__ import annotations
@@ -19,6 +27,10 @@ from brainhub.spec.writes import CallTemplate, IdFieldIdentity, WriteObject
 
 #: Name under which a ``for_each`` call's current item is seen: ``{record.item}``.
 ITEM = "item"
+#: Keys of a body template mapping that renders one value per item of a list field.
+EACH, EACH_AS = "$each", "$as"
+#: What a template value the record does not have fills to (its key is left out).
+UNSET: Any = object()
 
 
 @dataclass(frozen=True)
@@ -94,24 +106,46 @@ def _render_one(
     call: CallTemplate, record: Mapping[str, Any], config: Mapping[str, Any]
 ) -> RenderedCall:
     scopes = {"record": record, "config": config}
-    body = _without_unset(render(call.body, scopes)) if call.body is not None else None
+    body = fill(call.body, scopes) if call.body is not None else None
+    params = fill(call.params, scopes)
     return RenderedCall(
         method=call.method,
         path=str(render(call.path, scopes)),
         endpoint=call.path,
-        params=_without_unset(render(call.params, scopes)),
-        body=body,
+        params={} if params is UNSET else params,
+        body={} if body is UNSET else body,
     )
 
 
-def _without_unset(value: Any) -> Any:
-    """A rendered body without the keys whose value is unset (nested objects too)."""
-    if not isinstance(value, dict):
-        return value
-    kept = {}
-    for key, item in value.items():
-        item = _without_unset(item)
-        if item is None or item == {}:
-            continue
-        kept[key] = item
-    return kept
+def fill(template: Any, scopes: Mapping[str, Any]) -> Any:
+    """``template`` filled from ``scopes``, without what is unset (:data:`UNSET` if all is).
+
+    Raises:
+        MissingValueError: text around a placeholder needs a value the scopes lack.
+    """
+    if isinstance(template, str):
+        value = render(template, scopes)
+        return UNSET if value is None else value
+    if isinstance(template, Mapping):
+        if EACH in template:
+            return _fill_each(template, scopes)
+        kept = {k: v for k, item in template.items() if (v := fill(item, scopes)) is not UNSET}
+        return kept or UNSET
+    if isinstance(template, list):
+        items = [v for item in template if (v := fill(item, scopes)) is not UNSET]
+        return items if items or not template else UNSET
+    return UNSET if template is None else template
+
+
+def _fill_each(template: Mapping[str, Any], scopes: Mapping[str, Any]) -> Any:
+    items = render(template[EACH], scopes)
+    if items is None:
+        return UNSET
+    shape = template.get(EACH_AS, f"{{record.{ITEM}}}")
+    record = scopes.get("record") or {}
+    filled = []
+    for item in items if isinstance(items, list) else [items]:
+        value = fill(shape, {**scopes, "record": {**record, ITEM: item}})
+        if value is not UNSET:
+            filled.append(value)
+    return filled

@@ -31,14 +31,17 @@ from typing import Any
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from brainhub.errors import ConfigError
-from brainhub.spec.placeholders import MissingValueError, dig, render
+from brainhub.spec.jsonpaths import body_value
+from brainhub.spec.placeholders import MissingValueError, render
 from brainhub.spec.writes import IdFieldIdentity, LookupIdentity, WriteObject, WriteOperation
 from targets.runtime.calls import Refusal, Sender, answer_id
 from targets.runtime.idmap import IdMap, MapEntry, Reject
 from targets.runtime.plan import Plan
 from targets.runtime.records import (
+    UNSET,
     RenderedCall,
     fields_hash,
+    fill,
     id_field,
     render_calls,
     source_key,
@@ -252,12 +255,14 @@ class ObjectWriter:
             return None
         scopes = {"record": record, "config": self.config}
         try:
+            params = fill(identity.params, scopes)
+            body = fill(identity.body, scopes) if identity.body is not None else None
             call = RenderedCall(
                 method=identity.method,
                 path=str(render(identity.path, scopes)),
                 endpoint=identity.path,
-                params={k: v for k, v in render(identity.params, scopes).items() if v is not None},
-                body=render(identity.body, scopes) if identity.body is not None else None,
+                params={} if params is UNSET else params,
+                body={} if body is UNSET else body,
             )
             wanted = render(identity.match, scopes)
         except MissingValueError:
@@ -266,8 +271,8 @@ class ObjectWriter:
         if isinstance(answer, Refusal) or answer is None:
             return None
         for found in extract_jsonpath(identity.records, answer):
-            if all(str(dig(found, name)) == str(value) for name, value in wanted.items()):
-                remote_id = dig(found, identity.id)
+            if all(str(body_value(found, name)) == str(value) for name, value in wanted.items()):
+                remote_id = body_value(found, identity.id)
                 if remote_id not in (None, ""):
                     LOGGER.info(
                         "%s %s: found the object an interrupted create made (%s)",

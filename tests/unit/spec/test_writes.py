@@ -73,6 +73,19 @@ VALID = {
     .replace("id_from: id}", "id_from: id,")
     .replace("\n        then:", " then:")
     .replace('"}]\n', '"}]}\n'),
+    "a list built per item with $each": _object(
+        "insert",
+        [
+            'create: {method: POST, path: /t, body: {tags: {$each: "{record.tags}", '
+            '$as: {name: "{record.item}"}}}}'
+        ],
+    ),
+    "a lookup matching on a JSONPath": _object(
+        "upsert",
+        [CREATE, UPDATE],
+        '{type: lookup, path: /tasks, records: "$.results[*]", '
+        'match: {"$.title[0].plain_text": "{record.name}"}}',
+    ),
 }
 
 INVALID = {
@@ -142,6 +155,27 @@ INVALID = {
     "object type not snake_case": (
         _object("insert", [CREATE]).replace("  tasks:", "  Tasks:"),
         "'Tasks' does not match",
+    ),
+    "$each naming no record field": (
+        _object("insert", ['create: {method: POST, path: /t, body: {tags: {$each: "tags"}}}']),
+        "writes.tasks.operations.create.body.tags.$each: $each names one record field holding "
+        "a list, as a lone placeholder (e.g. \"{record.tags}\"; given: 'tags')",
+    ),
+    "$each with a stray key": (
+        _object(
+            "insert",
+            ['create: {method: POST, path: /t, body: {tags: {$each: "{record.tags}", as: 1}}}'],
+        ),
+        "writes.tasks.operations.create.body.tags: a $each mapping takes only $each and $as "
+        "(given also: as)",
+    ),
+    "lookup match on a broken JSONPath": (
+        _object(
+            "upsert",
+            [CREATE, UPDATE],
+            '{type: lookup, path: /tasks, match: {"$.title[": "{record.name}"}}',
+        ),
+        "writes.tasks.identity.match: '$.title[' is not a valid JSONPath",
     ),
 }
 

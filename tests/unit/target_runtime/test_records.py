@@ -81,3 +81,38 @@ def test_the_hash_ignores_key_order_and_sees_every_change() -> None:
 def test_source_keys_single_and_compound() -> None:
     assert source_key({"id": 7}, ["id"]) == "7"
     assert source_key({"a": 1, "b": "x"}, ["a", "b"]) == '[1, "x"]'
+
+
+NOTION_LIKE = WriteCall(
+    method="POST",
+    path="/pages",
+    body={
+        "properties": {
+            "Name": {"title": [{"text": {"content": "{record.name}"}}]},
+            "Tags": {"multi_select": {"$each": "{record.tags}", "$as": {"name": "{record.item}"}}},
+            "Owner": {"people": {"$each": "{record.owners}", "$as": {"id": "{record.item}"}}},
+            "Ids": {"$each": "{record.ids}"},
+        }
+    },
+)
+
+
+def test_each_renders_one_value_per_item_of_a_list_field() -> None:
+    record = {"name": "N", "tags": ["a", "b"], "owners": ["u1"], "ids": [1, 2]}
+
+    (rendered,) = render_calls(NOTION_LIKE, record, {})
+
+    assert rendered.body == {
+        "properties": {
+            "Name": {"title": [{"text": {"content": "N"}}]},
+            "Tags": {"multi_select": [{"name": "a"}, {"name": "b"}]},
+            "Owner": {"people": [{"id": "u1"}]},
+            "Ids": [1, 2],
+        }
+    }
+
+
+def test_a_list_whose_items_are_all_unset_leaves_its_key_out_and_an_empty_list_stays() -> None:
+    (rendered,) = render_calls(NOTION_LIKE, {"tags": []}, {})
+
+    assert rendered.body == {"properties": {"Tags": {"multi_select": []}}}
