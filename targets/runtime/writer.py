@@ -133,6 +133,8 @@ class ObjectWriter:
                 self._create(key, record, fields, digest, keep=True)
         elif entry is not None and (entry.body_hash == digest or self.mode == "insert"):
             self.tally.unchanged += 1  # written before, unchanged (or insert: never updated)
+            if entry.remote_id is None and self.plan is None:
+                self._remember(key, remote_id, digest, fields)  # found by the lookup: keep it
         else:
             self._update(key, remote_id, record, fields, digest, entry)
 

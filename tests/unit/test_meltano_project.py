@@ -138,7 +138,8 @@ def test_the_default_environment_is_the_sandbox_and_it_never_writes_prods_wareho
 
 
 @pytest.mark.parametrize(
-    ("service", "secret"), [("clickup", "api_token"), ("asana", "access_token")]
+    ("service", "secret"),
+    [("clickup", "api_token"), ("asana", "access_token"), ("notion", "api_token")],
 )
 def test_a_spec_target_declares_its_settings_and_writes_to_each_environments_warehouse(
     service: str, secret: str

@@ -116,3 +116,10 @@ def test_a_list_whose_items_are_all_unset_leaves_its_key_out_and_an_empty_list_s
     (rendered,) = render_calls(NOTION_LIKE, {"tags": []}, {})
 
     assert rendered.body == {"properties": {"Tags": {"multi_select": []}}}
+
+
+def test_written_fields_include_the_list_fields_each_reads() -> None:
+    obj = load_writer_spec("notion").writes["pages"]
+
+    assert {"tags", "owners"} <= set(written_field_names(obj))
+    assert "item" not in written_field_names(obj)
