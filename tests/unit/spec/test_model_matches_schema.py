@@ -117,7 +117,11 @@ RULE = DEFS["error_rule"]
     ("cls", "node", "renamed"),
     [
         # dataclass field → where the spec writes it (outside the block, or under another key)
-        (HttpPolicy, DEFS["http"], {"rate_limit_headers": None, "errors": None}),
+        (
+            HttpPolicy,
+            DEFS["http"],
+            {"rate_limit_headers": None, "errors": None, "write_rate_limit": None},
+        ),
         (Timeouts, HTTP["timeout"]["oneOf"][1], {}),
         (RetryPolicy, HTTP["retry"], {}),
         (Backoff, HTTP["retry"]["properties"]["backoff"], {}),
@@ -135,6 +139,7 @@ def test_http_and_error_blocks_match(cls: type, node: dict[str, Any], renamed: d
     properties = set(node.get("properties", {}))
     if cls is RateLimit:
         spelled.add("headers")  # kept beside the policy as rate_limit_headers
+        spelled.add("writes")  # kept beside the policy as write_rate_limit
     assert spelled == properties, (
         f"{cls.__name__}: only in the model: {sorted(spelled - properties)}; "
         f"only in the schema: {sorted(properties - spelled)}"
