@@ -229,10 +229,15 @@ class ObjectWriter:
         self.entries.pop(key, None)
 
     def _follow_ups(self, key: str, op: WriteOperation, record: dict[str, Any]) -> bool:
-        """Send ``op``'s follow-up calls; False if one was refused (the next run retries)."""
+        """Send ``op``'s follow-up calls; False if one was refused (the next run retries).
+
+        A call whose body template renders to nothing (every value unset) is not sent.
+        """
         complete = True
         for then in op.then:
             for call in self._render_each(key, then, record):
+                if then.body is not None and not call.body:
+                    continue  # nothing of its body is set: nothing to send
                 if isinstance(self._send(key, call), Refusal):
                     complete = False
         return complete
