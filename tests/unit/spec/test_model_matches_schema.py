@@ -27,6 +27,7 @@ from brainhub.spec.blocks import AUTH_KINDS, PAGINATOR_KINDS, ApiKey, Block, Sto
 from brainhub.spec.validation import spec_schema
 from brainhub.spec.writes import (
     IDENTITY_KINDS,
+    ValueLookup,
     WriteCall,
     WriteObject,
     WriteOperation,
@@ -102,6 +103,7 @@ def test_each_kinds_keys_defaults_and_values_match(union: str, kind: type[Block]
         (WriteOperations, DEFS["write_object"]["properties"]["operations"], "operations"),
         (WriteOperation, DEFS["write_operation"], "operations.<operation>"),
         (WriteCall, DEFS["write_call"], "operations.<operation>.then"),
+        (ValueLookup, DEFS["write_call"]["properties"]["lookup"], "then.<call>.lookup"),
     ],
 )
 def test_nested_blocks_match(cls: type[msgspec.Struct], node: dict[str, Any], where: str) -> None:
