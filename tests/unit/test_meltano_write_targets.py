@@ -15,7 +15,7 @@ from targets.runtime.settings import config_schema
 
 PROJECT = yaml.safe_load((Path(__file__).parents[2] / "meltano.yml").read_text())
 ENVIRONMENTS = {env["name"]: env for env in PROJECT["environments"]}
-SERVICES = ("github",)
+SERVICES = ("github", "jira")
 
 
 def _loader(plugins: list[dict[str, Any]], name: str) -> dict[str, Any]:
