@@ -52,11 +52,28 @@ class CallTemplate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     body: dict[str, Any] | None = None
 
 
+class ValueLookup(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A GET made before a follow-up call to find a value the call needs.
+
+    The first result (at ``records``) whose fields equal the rendered ``match`` gives its
+    ``value`` field, which the call reads as ``{record.<into>}``; with none, no call.
+    """
+
+    path: str
+    match: dict[str, str]
+    into: str
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+    records: str = "$[*]"
+    value: str = "id"
+
+
 class WriteCall(CallTemplate, frozen=True, kw_only=True):
     """A follow-up call; with ``for_each``, one call per item of a record's list field."""
 
     #: A record field holding a list: one call per item (``{record.item}``), none if empty.
     for_each: str | None = None
+    #: A value looked up before the call (e.g. the transition that reaches a status).
+    lookup: ValueLookup | None = None
 
 
 class WriteOperation(CallTemplate, frozen=True, kw_only=True):
@@ -148,6 +165,11 @@ def write_problems(
             yield from _template_problems(op, where, known_settings)
             for i, call in enumerate(op.then):
                 yield from _template_problems(call, (*where, "then", i), known_settings)
+                if call.lookup is not None:
+                    yield from _lookup_problems(call.lookup, (*where, "then", i, "lookup"))
+                    yield from _template_problems(
+                        call.lookup, (*where, "then", i, "lookup"), known_settings
+                    )
             if op.id_from is not None and (message := path_problem(op.id_from)):
                 yield (*where, "id_from"), message
         identity = obj.identity
@@ -159,6 +181,13 @@ def write_problems(
             for field in (*identity.match, identity.id):
                 if message := path_problem(field):
                     yield (*where, "match" if field in identity.match else "id"), message
+
+
+def _lookup_problems(lookup: ValueLookup, where: Where) -> Iterator[tuple[Where, str]]:
+    if message := jsonpath_problem(lookup.records):
+        yield (*where, "records"), message
+    if message := path_problem(lookup.value):
+        yield (*where, "value"), message
 
 
 def _mode_problems(obj: WriteObject, base: Where) -> Iterator[tuple[Where, str]]:

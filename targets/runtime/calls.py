@@ -1,7 +1,8 @@
 """Sending rendered calls through the core connection, and reading what they answer.
 
 The session is the :class:`~brainhub.connect.Connection`'s: the spec's rate limit, retries,
-circuit breaker and redaction apply as they do to reads. A 4xx that says the record is
+circuit breaker and redaction apply as they do to reads, and a spec that declares a budget
+for writes (``http.rate_limit.writes``) has every write wait for it too. A 4xx that says the record is
 wrong (400, 404, 409, 422) comes back as a :class:`Refusal` for the rejects table; every
 other failure (401/403, retries spent, an open circuit) stops the run.
 """
@@ -19,6 +20,7 @@ from singer_sdk.helpers.jsonpath import extract_jsonpath
 from brainhub.connect import Connection
 from brainhub.http import RequestStats
 from brainhub.http.adapter import ENDPOINT_HEADER
+from brainhub.http.ratelimit import RateLimitBucket
 from brainhub.redaction import redact
 from brainhub.spec.placeholders import dig
 from targets.runtime.records import RenderedCall
@@ -40,24 +42,32 @@ class Refusal:
 class Sender:
     """Sends calls of one target run; counts them for the report and the tests."""
 
-    def __init__(self, connection: Connection) -> None:
+    def __init__(
+        self, connection: Connection, *, write_bucket: RateLimitBucket | None = None
+    ) -> None:
         self.connection = connection
         self.stats = RequestStats()
         self.session = connection.session(self.stats, skip_statuses=RECORD_STATUSES)
         self.calls = 0
+        limit = connection.policy.write_rate_limit
+        #: The budget only writes spend (None: the spec declares none).
+        self.write_bucket = write_bucket or (RateLimitBucket(limit) if limit else None)
 
     def send(self, call: RenderedCall) -> Any:
         """Send ``call``; its parsed JSON answer (None if empty), or a :class:`Refusal`."""
         headers = {**self.connection.headers(), ENDPOINT_HEADER: call.endpoint}
         self.calls += 1
-        response = self.session.request(
-            call.method,
-            self.connection.base_url + call.path,
-            params=call.params or None,
-            json=call.body,
-            headers=headers,
-            auth=self.connection.authenticator,
-        )
+        with contextlib.ExitStack() as budget:
+            if self.write_bucket is not None and call.method != "GET":
+                budget.enter_context(self.write_bucket.acquire())
+            response = self.session.request(
+                call.method,
+                self.connection.base_url + call.path,
+                params=call.params or None,
+                json=call.body,
+                headers=headers,
+                auth=self.connection.authenticator,
+            )
         if getattr(response, "brainhub_skip", None) is not None:
             return Refusal(call, response.status_code, _error_text(response))
         parsed = getattr(response, "brainhub_json", None)

@@ -54,15 +54,19 @@ def id_field(obj: WriteObject) -> str:
 
 
 def written_field_names(obj: WriteObject) -> tuple[str, ...]:
-    """The record fields the object type's operations read, sorted (its id field left out)."""
+    """The record fields the object type's operations read, sorted (its id field and the
+    values follow-up lookups provide left out)."""
     parts: list[Any] = []
     names: set[str] = set()
+    looked_up: set[str] = set()  # values a follow-up's lookup provides, not the record
     for name in obj.operations.declared():
         op = getattr(obj.operations, name)
         parts += [op.path, op.params, op.body, [(c.path, c.params, c.body) for c in op.then]]
+        parts += [(c.lookup.path, c.lookup.params, c.lookup.match) for c in op.then if c.lookup]
         names |= {c.for_each for c in op.then if c.for_each}
+        looked_up |= {c.lookup.into for c in op.then if c.lookup}
     names |= {n.split(".")[0] for scope, n in placeholders_in(parts) if scope == "record" and n}
-    return tuple(sorted(names - {id_field(obj), ITEM}))
+    return tuple(sorted(names - {id_field(obj), ITEM} - looked_up))
 
 
 def written_fields(record: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:

@@ -32,8 +32,14 @@ from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from brainhub.errors import ConfigError
 from brainhub.spec.jsonpaths import body_value
-from brainhub.spec.placeholders import MissingValueError, render
-from brainhub.spec.writes import IdFieldIdentity, LookupIdentity, WriteObject, WriteOperation
+from brainhub.spec.placeholders import MissingValueError, dig, render
+from brainhub.spec.writes import (
+    IdFieldIdentity,
+    LookupIdentity,
+    ValueLookup,
+    WriteObject,
+    WriteOperation,
+)
 from targets.runtime.calls import Refusal, Sender, answer_id
 from targets.runtime.idmap import IdMap, MapEntry, Reject
 from targets.runtime.plan import Plan
@@ -234,10 +240,23 @@ class ObjectWriter:
         self.entries.pop(key, None)
 
     def _follow_ups(self, key: str, op: WriteOperation, record: dict[str, Any]) -> bool:
-        """Send ``op``'s follow-up calls; False if one was refused (the next run retries)."""
+        """Send ``op``'s follow-up calls; False if one was refused (the next run retries).
+
+        A call whose body template renders to nothing (every value unset) is not sent.
+        """
         complete = True
         for then in op.then:
-            for call in self._render_each(key, then, record):
+            call_record = record
+            if then.lookup is not None:
+                found = self._look_up(key, then.lookup, record)
+                if isinstance(found, Refusal):
+                    complete = False
+                if found is None or isinstance(found, Refusal):
+                    continue
+                call_record = {**record, then.lookup.into: found}
+            for call in self._render_each(key, then, call_record):
+                if then.body is not None and not call.body:
+                    continue  # nothing of its body is set: nothing to send
                 if isinstance(self._send(key, call), Refusal):
                     complete = False
         return complete
@@ -247,6 +266,39 @@ class ObjectWriter:
     ) -> None:
         self.id_map.written(self.stream, key, self.object_type, remote_id, digest, fields)
         self.entries[key] = MapEntry(remote_id, digest, fields)
+
+    def _look_up(self, key: str, lookup: ValueLookup, record: dict[str, Any]) -> Any:
+        """The value a follow-up's lookup finds: None when no result matches (the call is
+        not made), a :class:`Refusal` when the service refused the lookup (a reject)."""
+        scopes = {"record": record, "config": self.config}
+        try:
+            call = RenderedCall(
+                method="GET",
+                path=str(render(lookup.path, scopes)),
+                endpoint=lookup.path,
+                params={k: v for k, v in render(lookup.params, scopes).items() if v is not None},
+                body=None,
+            )
+            wanted = render(lookup.match, scopes)
+        except MissingValueError:
+            return None  # the record does not say what to look for: nothing to do
+        if any(value is None for value in wanted.values()):
+            return None
+        answer = self._send(key, call)
+        if isinstance(answer, Refusal) or answer is None:
+            return answer
+        for found in extract_jsonpath(lookup.records, answer):
+            if all(str(dig(found, name)) == str(value) for name, value in wanted.items()):
+                return dig(found, lookup.value)
+        LOGGER.info(
+            "%s %s: %s offers no result matching %s; %s is left as it is",
+            self.stream,
+            key,
+            call.path,
+            wanted,
+            self.object_type,
+        )
+        return None
 
     # ------------------------------------------------------------------ recovery
 
