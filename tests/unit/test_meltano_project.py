@@ -16,7 +16,9 @@ from taps.runtime.settings import ENGINE_SETTINGS
 
 REPO = Path(__file__).resolve().parents[2]
 PROJECT = yaml.safe_load((REPO / "meltano.yml").read_text(encoding="utf-8"))
-EXTRACTORS = {p["name"]: p for p in PROJECT["plugins"]["extractors"]}
+#: Plugins of their own (inherited ones, such as the shipped pipelines' tap-github--issues,
+#: take their executable and settings from the plugin they inherit from).
+EXTRACTORS = {p["name"]: p for p in PROJECT["plugins"]["extractors"] if "inherit_from" not in p}
 #: The Singer SDK's own tap settings that Meltano users set (stream maps, flattening, BATCH).
 SDK_TAP_SETTINGS = {
     "stream_maps",
@@ -68,7 +70,11 @@ def test_setting_entries_have_no_stray_keys() -> None:
 
 def test_every_executable_is_installed() -> None:
     for plugins in PROJECT["plugins"].values():
+        own = {plugin["name"] for plugin in plugins if "inherit_from" not in plugin}
         for plugin in plugins:
+            if "inherit_from" in plugin:
+                assert plugin["inherit_from"] in own, plugin["name"]
+                continue
             executable = Path(sys.executable).parent / Path(plugin["executable"]).name
             assert executable.exists(), plugin["name"]
 
@@ -144,7 +150,7 @@ def test_target_clickup_declares_its_settings_and_writes_to_each_environments_wa
     (target,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == "target-clickup")
     declared = {s["name"]: s for s in target["settings"]}
     own = config_schema(load_writer_spec("clickup"))["properties"]
-    assert set(declared) <= set(own) | {"stream_maps"}
+    assert set(declared) <= set(own) | {"stream_maps", "stream_map_config"}
     for name in (
         "api_token",
         "base_url",
@@ -171,3 +177,31 @@ def test_target_clickup_declares_its_settings_and_writes_to_each_environments_wa
         if p["name"] == "target-clickup"
     )
     assert sandbox["config"]["base_url"].startswith("sandbox://clickup")
+
+
+SHIPPED_LOADERS = ("target-clickup--github-issues", "target-clickup--jira-issues")
+
+
+@pytest.mark.parametrize("name", SHIPPED_LOADERS)
+def test_shipped_pipelines_write_to_a_list_of_the_sandbox_and_each_environments_warehouse(
+    name: str,
+) -> None:
+    from brainhub.sandbox.services.clickup import ClickUpEmulator
+
+    (loader,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == name)
+    assert loader["inherit_from"] == "target-clickup"
+    stream = next(iter(loader["config"]["object_types"]))
+    assert loader["config"]["stream_maps"][stream] == {"list_id": "config.get('list_id')"}
+    for env in ENVIRONMENTS:
+        (plugin,) = [
+            p for p in ENVIRONMENTS[env]["config"]["plugins"]["loaders"] if p["name"] == name
+        ]
+        assert plugin["config"]["warehouse"] == _environment_path(env, "loaders", "target-duckdb")
+    (sandbox,) = [
+        p for p in ENVIRONMENTS["sandbox"]["config"]["plugins"]["loaders"] if p["name"] == name
+    ]
+    query = sandbox["config"]["base_url"].partition("?")[2]
+    params = dict(part.split("=") for part in query.split("&"))
+    emulator = ClickUpEmulator(size=params["size"], seed=int(params["seed"]))
+    task_list = emulator.data.tree.lists_by_id[sandbox["config"]["stream_map_config"]["list_id"]]
+    assert {"to do", "complete"} <= {s["status"] for s in task_list.space.statuses}
