@@ -150,7 +150,7 @@ def test_target_clickup_declares_its_settings_and_writes_to_each_environments_wa
     (target,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == "target-clickup")
     declared = {s["name"]: s for s in target["settings"]}
     own = config_schema(load_writer_spec("clickup"))["properties"]
-    assert set(declared) <= set(own) | {"stream_maps", "stream_map_config"}
+    assert set(declared) <= set(own) | {"stream_maps"}
     for name in (
         "api_token",
         "base_url",
