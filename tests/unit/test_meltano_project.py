@@ -177,31 +177,3 @@ def test_target_clickup_declares_its_settings_and_writes_to_each_environments_wa
         if p["name"] == "target-clickup"
     )
     assert sandbox["config"]["base_url"].startswith("sandbox://clickup")
-
-
-SHIPPED_LOADERS = ("target-clickup--github-issues", "target-clickup--jira-issues")
-
-
-@pytest.mark.parametrize("name", SHIPPED_LOADERS)
-def test_shipped_pipelines_write_to_a_list_of_the_sandbox_and_each_environments_warehouse(
-    name: str,
-) -> None:
-    from brainhub.sandbox.services.clickup import ClickUpEmulator
-
-    (loader,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == name)
-    assert loader["inherit_from"] == "target-clickup"
-    stream = next(iter(loader["config"]["object_types"]))
-    assert loader["config"]["stream_maps"][stream] == {"list_id": "config.get('list_id')"}
-    for env in ENVIRONMENTS:
-        (plugin,) = [
-            p for p in ENVIRONMENTS[env]["config"]["plugins"]["loaders"] if p["name"] == name
-        ]
-        assert plugin["config"]["warehouse"] == _environment_path(env, "loaders", "target-duckdb")
-    (sandbox,) = [
-        p for p in ENVIRONMENTS["sandbox"]["config"]["plugins"]["loaders"] if p["name"] == name
-    ]
-    query = sandbox["config"]["base_url"].partition("?")[2]
-    params = dict(part.split("=") for part in query.split("&"))
-    emulator = ClickUpEmulator(size=params["size"], seed=int(params["seed"]))
-    task_list = emulator.data.tree.lists_by_id[sandbox["config"]["stream_map_config"]["list_id"]]
-    assert {"to do", "complete"} <= {s["status"] for s in task_list.space.statuses}
