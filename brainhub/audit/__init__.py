@@ -1,0 +1,1 @@
+"""The audit log of configuration changes (see :mod:`brainhub.audit.log`)."""
