@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from brainhub.audit.cli import audit
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
@@ -23,6 +24,7 @@ def main() -> None:
 main.add_command(sandbox)
 main.add_command(secrets)
 main.add_command(run_with_secrets)
+main.add_command(audit)
 
 
 @main.command()

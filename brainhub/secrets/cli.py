@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from brainhub.audit import AuditLog, Change
 from brainhub.environments import environments, load_project
 from brainhub.errors import ConfigError
 from brainhub.redaction import control_characters, hidden
@@ -78,6 +79,18 @@ def resolve_environment(project_root: Path, name: str | None) -> str:
     return str(chosen)
 
 
+def _secret_change(environment: str, name: str, before: Secret | None, after: str | None) -> Change:
+    """The audit entry of a secret changed: its name and fingerprints, never its value."""
+    action = "secret.deleted" if after is None else "secret.rotated" if before else "secret.created"
+    return Change(
+        action,
+        name,
+        before=hidden(before.value) if before else None,
+        after=hidden(after) if after is not None else None,
+        detail={"environment": environment},
+    )
+
+
 def open_store(project_root: Path, environment: str, *, create_key: bool = False) -> SecretStore:
     """The store of ``environment``, opened with the user's master key."""
     keyring = load_keyring(data_dir(project_root), create=create_key)
@@ -136,7 +149,9 @@ def set_secret(name: str, value: str | None, project_root: Path, environment: st
     value = _read_value(name, value)
     store = open_store(project_root, environment, create_key=True)
     with store.editing() as stored:
+        change = _secret_change(environment, name, stored.get(name), value)
         stored[name] = Secret(name, value, now())
+    AuditLog.of_project(project_root).record_all([change])
     click.echo(f"stored {name} {hidden(value)} in the {environment} store")
 
 
@@ -176,7 +191,8 @@ def delete_secret(name: str, project_root: Path, environment: str) -> None:
                 f"no secret {name!r} in the {environment} store; it holds: "
                 f"{', '.join(sorted(stored)) or 'none'}"
             )
-        del stored[name]
+        change = _secret_change(environment, name, stored.pop(name), None)
+    AuditLog.of_project(project_root).record_all([change])
     click.echo(f"deleted {name} from the {environment} store")
 
 
@@ -197,9 +213,12 @@ def import_env(env_file: Path, remove: bool, project_root: Path, environment: st
         click.echo(f"{env_file}: no secret settings to import (none of {len(known)} known names)")
         return
     store = open_store(project_root, environment, create_key=True)
+    changes = []
     with store.editing() as stored:
-        for name, assignment in found.items():
+        for name, assignment in sorted(found.items()):
+            changes.append(_secret_change(environment, name, stored.get(name), assignment.value))
             stored[name] = Secret(name, assignment.value, now())
+    AuditLog.of_project(project_root).record_all(changes)
     for name, assignment in sorted(found.items()):
         click.echo(f"stored {name} ({known[name]}) {hidden(assignment.value)}")
     if remove:
@@ -228,6 +247,13 @@ def rotate_key_command(project_root: Path) -> None:
     with _one_line_errors():
         keyring = load_keyring(data_dir(project_root))
         rotation = rotate_key(project_root, keyring)
+        AuditLog.of_project(project_root).record(
+            "secrets.key_rotated",
+            "master key",
+            before=rotation.old_key_id,
+            after=rotation.new_key_id,
+            detail={"stores": sorted(rotation.rewritten + rotation.already_done)},
+        )
     stores = ", ".join(rotation.rewritten + rotation.already_done) or "no stores"
     click.echo(f"master key {rotation.old_key_id} → {rotation.new_key_id}: {stores}")
     if rotation.key_file is None:
@@ -254,8 +280,12 @@ def run(meltano_args: tuple[str, ...], project_root: Path, environment: str) -> 
 
     Options of brainhub run come first: brainhub run -e prod tap-clickup target-duckdb.
     """
+    from brainhub.audit.config_files import record_config_changes
     from brainhub.secrets.injection import run_meltano
 
+    for entry in record_config_changes(project_root):
+        if entry.action != "config.tracked":
+            click.echo(f"audit: {entry.subject}: {entry.action} since the last run", err=True)
     values = {}
     if store_path(project_root, environment).exists():
         stored = open_store(project_root, environment).read()
