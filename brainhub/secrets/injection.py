@@ -5,6 +5,10 @@ the child gets the store's secrets that way: ``meltano.yml`` and ``.env`` need h
 The taps already keep secrets out of what they write; as a second line, every line the
 child prints passes through a scrubber that replaces each stored secret, in any spelling,
 before it reaches the terminal or a log collector.
+
+Meltano writes each plugin's configuration, secrets included, to
+``.meltano/run/<plugin>/*.config.json`` for the length of the run; the child runs with umask
+077, so those files (and everything else the run creates) are readable by their owner only.
 """
 
 from __future__ import annotations
@@ -56,6 +60,7 @@ def run_meltano(
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        umask=0o077,  # Meltano's per-run config files hold the secrets
         start_new_session=True,  # a terminal's Ctrl-C reaches it once, through forward()
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 import sys
 from pathlib import Path
 
@@ -16,6 +17,8 @@ import os, sys
 print("args", sys.argv[1:])
 print("token", os.environ.get("TAP_CLICKUP_API_TOKEN"))
 print("token again", os.environ.get("TAP_CLICKUP_API_TOKEN"), file=sys.stderr)
+with open("config.json", "w") as handle:
+    handle.write("{{}}")
 sys.exit(3)
 """
 
@@ -42,6 +45,13 @@ def test_run_passes_the_secrets_and_arguments_and_never_prints_them(
     assert "token <redacted>" in result.stdout  # it was there, in the child's environment
     assert "token again <redacted>" in result.stderr
     assert SECRET not in result.output
+
+
+def test_what_meltano_writes_during_the_run_only_its_owner_reads(
+    project: Project, fake_meltano: Path
+) -> None:
+    project.brainhub("run", "tap-clickup", "target-duckdb")
+    assert stat.S_IMODE((project.root / "config.json").stat().st_mode) == 0o600
 
 
 def test_run_without_a_store_needs_no_key(project: Project, fake_meltano: Path) -> None:
