@@ -12,7 +12,7 @@ from brainhub.audit import AuditLog
 from brainhub.audit.config_files import record_config_changes
 from brainhub.redaction import hidden
 from brainhub.secrets import injection
-from tests.unit.secrets.conftest import REPO, SECRET, Project
+from tests.support.secret_project import REPO, SECRET, Project
 
 
 def actions(project: Project) -> list[tuple[str, str]]:

@@ -10,7 +10,7 @@ import pytest
 from brainhub.secrets.envfile import read_env_file
 from brainhub.secrets.errors import SecretStoreError
 from brainhub.secrets.names import secret_variables
-from tests.unit.secrets.conftest import REPO, SECRET, Project
+from tests.support.secret_project import REPO, SECRET, Project
 
 
 def test_secret_settings_are_named_as_meltano_reads_them(project: Project) -> None:

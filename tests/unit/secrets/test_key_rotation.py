@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.secrets.conftest import SECRET, Project
+from tests.support.secret_project import SECRET, Project
 
 VALUES = {"sandbox": SECRET, "prod": SECRET + "-prod"}
 #: rotate_key under a replaced os.replace that SIGKILLs the process before or after its Nth call.

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from brainhub.secrets import injection
-from tests.unit.secrets.conftest import SECRET, Project
+from tests.support.secret_project import SECRET, Project
 
 #: Stands in for meltano: says what it was asked and prints the token it received.
 FAKE_MELTANO = """#!{python}

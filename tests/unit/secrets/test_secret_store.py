@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from brainhub.redaction import hidden
-from tests.unit.secrets.conftest import SECRET, Project
+from tests.support.secret_project import SECRET, Project
+from tests.support.secrets import HOSTILE_SECRETS
 
 
 def test_a_secret_round_trips_and_only_reveal_prints_it(project: Project) -> None:
@@ -158,3 +159,11 @@ def test_an_unknown_environment_lists_the_valid_ones(project: Project) -> None:
     result = project.brainhub("secrets", "list", "-e", "staging")
     assert result.exit_code == 1
     assert "valid environments are sandbox, prod" in result.output
+
+
+@pytest.mark.parametrize("value", HOSTILE_SECRETS.values(), ids=HOSTILE_SECRETS.keys())
+def test_hostile_values_round_trip_exactly(project: Project, value: str) -> None:
+    assert project.brainhub("secrets", "set", "X_TOKEN", input=value + "\n").exit_code == 0
+    assert value.encode() not in project.store().read_bytes()
+    shown = project.brainhub("secrets", "get", "X_TOKEN", "--reveal")
+    assert shown.stdout == value + "\n"
