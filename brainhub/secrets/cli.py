@@ -14,7 +14,7 @@ import click
 
 from brainhub.audit import AuditLog, Change
 from brainhub.environments import environments, load_project
-from brainhub.errors import ConfigError
+from brainhub.errors import BrainhubError
 from brainhub.redaction import control_characters, hidden
 from brainhub.secrets.errors import SecretStoreError
 from brainhub.secrets.keys import load_keyring, new_key
@@ -30,10 +30,10 @@ from brainhub.secrets.store import (
 
 @contextlib.contextmanager
 def _one_line_errors() -> Iterator[None]:
-    """A configuration problem ends the command with its one-line message, exit 1."""
+    """A configuration or audit-log problem ends the command with its one-line message, exit 1."""
     try:
         yield
-    except ConfigError as exc:
+    except BrainhubError as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -148,10 +148,11 @@ def set_secret(name: str, value: str | None, project_root: Path, environment: st
     check_secret_name(name)
     value = _read_value(name, value)
     store = open_store(project_root, environment, create_key=True)
-    with store.editing() as stored:
-        change = _secret_change(environment, name, stored.get(name), value)
+    with store.editing() as stored:  # recorded first: no change without its audit entry
+        AuditLog.of_project(project_root).record_all(
+            [_secret_change(environment, name, stored.get(name), value)]
+        )
         stored[name] = Secret(name, value, now())
-    AuditLog.of_project(project_root).record_all([change])
     click.echo(f"stored {name} {hidden(value)} in the {environment} store")
 
 
@@ -191,8 +192,10 @@ def delete_secret(name: str, project_root: Path, environment: str) -> None:
                 f"no secret {name!r} in the {environment} store; it holds: "
                 f"{', '.join(sorted(stored)) or 'none'}"
             )
-        change = _secret_change(environment, name, stored.pop(name), None)
-    AuditLog.of_project(project_root).record_all([change])
+        AuditLog.of_project(project_root).record_all(
+            [_secret_change(environment, name, stored[name], None)]
+        )
+        del stored[name]
     click.echo(f"deleted {name} from the {environment} store")
 
 
@@ -213,12 +216,13 @@ def import_env(env_file: Path, remove: bool, project_root: Path, environment: st
         click.echo(f"{env_file}: no secret settings to import (none of {len(known)} known names)")
         return
     store = open_store(project_root, environment, create_key=True)
-    changes = []
     with store.editing() as stored:
-        for name, assignment in sorted(found.items()):
-            changes.append(_secret_change(environment, name, stored.get(name), assignment.value))
+        AuditLog.of_project(project_root).record_all(
+            _secret_change(environment, name, stored.get(name), assignment.value)
+            for name, assignment in sorted(found.items())
+        )
+        for name, assignment in found.items():
             stored[name] = Secret(name, assignment.value, now())
-    AuditLog.of_project(project_root).record_all(changes)
     for name, assignment in sorted(found.items()):
         click.echo(f"stored {name} ({known[name]}) {hidden(assignment.value)}")
     if remove:

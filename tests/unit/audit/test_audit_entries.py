@@ -118,3 +118,16 @@ def test_the_audit_command_lists_filters_and_verifies(project: Project) -> None:
     broken = project.brainhub("audit", "verify")
     assert broken.exit_code == 1
     assert "its tail was cut, edited or extended by hand" in broken.stderr
+
+
+def test_an_unreadable_audit_log_stops_a_change_with_one_line(project: Project) -> None:
+    project.brainhub("secrets", "set", "X_TOKEN", input=SECRET)
+    log = AuditLog.of_project(project.root).path
+    log.write_text(log.read_text() + "not json\n")
+    result = project.brainhub("secrets", "set", "Y_TOKEN", input=SECRET)
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: {log.relative_to(project.root)}: the last entry is unreadable; "
+        "run `brainhub audit verify`"
+    ]
+    assert project.brainhub("secrets", "get", "Y_TOKEN").exit_code == 1  # nothing changed
