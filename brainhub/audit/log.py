@@ -29,8 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from brainhub.audit.files import fsync_folder, locked, write_atomically
 from brainhub.errors import BrainhubError
+from brainhub.private_files import fsync_folder, locked, write_atomically
 
 GENESIS = "0" * 64
 LOG_FILE = "log.jsonl"

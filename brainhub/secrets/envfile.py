@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from brainhub.audit.files import write_atomically
+from brainhub.private_files import write_atomically
 from brainhub.secrets.errors import SecretStoreError
 
 _ASSIGNMENT = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*")

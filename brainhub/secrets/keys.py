@@ -24,7 +24,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from brainhub.audit.files import write_atomically
+from brainhub.private_files import write_atomically
 from brainhub.secrets.errors import SecretStoreError
 
 KEY_ENV = "BRAINHUB_MASTER_KEY"

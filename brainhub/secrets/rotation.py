@@ -28,7 +28,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from brainhub.audit.files import fsync_folder, locked
+from brainhub.private_files import fsync_folder, locked
 from brainhub.secrets.errors import SecretStoreError
 from brainhub.secrets.keys import (
     NEW_KEY_ENV,

@@ -30,7 +30,7 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from brainhub.audit.files import locked, write_atomically
+from brainhub.private_files import locked, write_atomically
 from brainhub.secrets.errors import SecretStoreError
 from brainhub.secrets.keys import Keyring, MasterKey
 
