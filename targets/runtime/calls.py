@@ -2,7 +2,8 @@
 
 The session is the :class:`~brainhub.connect.Connection`'s: the spec's rate limit, retries,
 circuit breaker and redaction apply as they do to reads. A 4xx that says the record is
-wrong (400, 404, 409, 422) comes back as a :class:`Refusal` for the rejects table; every
+wrong (400, 404, 409, 422), or a response a spec's ``reject`` error rule matches (Slack's
+200 with ``ok: false``), comes back as a :class:`Refusal` for the rejects table; every
 other failure (401/403, retries spent, an open circuit) stops the run.
 """
 
@@ -43,7 +44,7 @@ class Sender:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.stats = RequestStats()
-        self.session = connection.session(self.stats, skip_statuses=RECORD_STATUSES)
+        self.session = connection.session(self.stats, skip_statuses=RECORD_STATUSES, rejects=True)
         self.calls = 0
 
     def send(self, call: RenderedCall) -> Any:

@@ -50,7 +50,7 @@ def written_field_names(obj: WriteObject) -> tuple[str, ...]:
         parts += [op.path, op.params, op.body, [(c.path, c.params, c.body) for c in op.then]]
         names |= {c.for_each for c in op.then if c.for_each}
     names |= {n.split(".")[0] for scope, n in placeholders_in(parts) if scope == "record" and n}
-    return tuple(sorted(names - {id_field(obj), ITEM}))
+    return tuple(sorted(names - {id_field(obj), ITEM} - obj.kept_fields()))
 
 
 def written_fields(record: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:

@@ -171,3 +171,32 @@ def test_target_clickup_declares_its_settings_and_writes_to_each_environments_wa
         if p["name"] == "target-clickup"
     )
     assert sandbox["config"]["base_url"].startswith("sandbox://clickup")
+
+
+@pytest.mark.parametrize("service", ["slack"])
+def test_spec_built_targets_declare_their_settings_and_each_environments_warehouse(
+    service: str,
+) -> None:
+    from targets.runtime.cli import load_writer_spec
+    from targets.runtime.settings import config_schema
+
+    name = f"target-{service}"
+    (target,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == name)
+    assert target["executable"] == f".venv/bin/{name}"
+    declared = {s["name"]: s for s in target["settings"]}
+    own = config_schema(load_writer_spec(service))["properties"]
+    assert set(declared) <= set(own) | {"stream_maps"}
+    for setting in ("base_url", "warehouse", "schema", "dry_run", "object_types", "modes"):
+        assert declared[setting].get("value") == own[setting].get("default"), setting
+    secrets = [s for s, schema in own.items() if schema.get("secret")]
+    assert secrets
+    for secret in secrets:
+        assert declared[secret]["sensitive"] is True, secret
+    for env in ENVIRONMENTS:
+        (plugin,) = [
+            p for p in ENVIRONMENTS[env]["config"]["plugins"]["loaders"] if p["name"] == name
+        ]
+        assert plugin["config"]["warehouse"] == _environment_path(env, "loaders", "target-duckdb")
+        assert not set(plugin["config"]) & set(secrets)
+        if env == "sandbox":
+            assert plugin["config"]["base_url"].startswith(f"sandbox://{service}")
