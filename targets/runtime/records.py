@@ -12,9 +12,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from brainhub.spec.placeholders import dig, placeholders_in, render
+from brainhub.spec.placeholders import dig, format_time, placeholders_in, render
 from brainhub.spec.writes import CallTemplate, IdFieldIdentity, WriteObject
 
 #: Name under which a ``for_each`` call's current item is seen: ``{record.item}``.
@@ -105,7 +106,14 @@ def _render_one(
 
 
 def _without_unset(value: Any) -> Any:
-    """A rendered body without the keys whose value is unset (nested objects too)."""
+    """A rendered body without the keys whose value is unset (nested objects too); a date or
+    time the record holds as one (a ``date-time`` field) is sent as ISO 8601 text."""
+    if isinstance(value, datetime):
+        return format_time(value, "iso8601")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_without_unset(item) for item in value]
     if not isinstance(value, dict):
         return value
     kept = {}

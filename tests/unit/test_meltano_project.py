@@ -173,7 +173,7 @@ def test_target_clickup_declares_its_settings_and_writes_to_each_environments_wa
     assert sandbox["config"]["base_url"].startswith("sandbox://clickup")
 
 
-@pytest.mark.parametrize("service", ["slack"])
+@pytest.mark.parametrize("service", ["slack", "trello"])
 def test_spec_built_targets_declare_their_settings_and_each_environments_warehouse(
     service: str,
 ) -> None:
