@@ -19,8 +19,11 @@ One entry per object type (``tasks``, ``comments``), beside the streams that rea
 Bodies and paths are templates over the record (``{record.x}``) and the settings
 (``{config.x}``); in a body, ``{$each: "{record.tags}", $as: {name: "{record.item}"}}`` is a
 list with one ``$as`` per item of a record's list field. A lookup's ``match`` names result
-fields by dotted path or JSONPath (``$.properties.Name.title[0].plain_text``).
-:func:`write_problems` holds the checks a JSON Schema cannot express.
+fields by dotted path or JSONPath (``$.properties.Name.title[0].plain_text``). An object type
+may also declare a ``budget`` (at most ``rate`` calls per partition, e.g.
+``{per: "{record.channel}", rate: 1/s}``), ``references`` (a record field filled with a
+parent's id from the id map) and, per operation, ``keep`` (answer values kept beside the id
+for later calls). :func:`write_problems` holds the checks a JSON Schema cannot express.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ MODES = ("insert", "update", "upsert", "mirror", "append")
 WRITE_SCOPES = ("config", "record")
 #: Keys of a body template mapping that renders one value per item of a record's list field.
 EACH, EACH_AS = "$each", "$as"
+#: Units of a budget's rate (``1/s``, ``30/min``), in seconds.
+RATE_UNITS = {"s": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hour": 3600.0}
 
 
 class CallTemplate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -81,6 +86,9 @@ class WriteOperation(CallTemplate, frozen=True, kw_only=True):
 
     id_from: str | None = None
     then: tuple[WriteCall, ...] = ()
+    #: Record field → where its value is in a create's answer: kept in the id map beside
+    #: the id, and seen by later calls as ``{record.<field>}`` (Slack's channel id).
+    keep: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class WriteOperations(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -128,6 +136,28 @@ Identity = IdFieldIdentity | LookupIdentity | UpsertKeyIdentity
 IDENTITY_KINDS: tuple[type[IdentityBlock], ...] = Identity.__args__
 
 
+class WriteBudget(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """At most ``rate`` calls per partition (``per``, a template over the record)."""
+
+    per: str
+    rate: str
+
+    @property
+    def per_second(self) -> float:
+        """Calls per second the budget allows in one partition."""
+        count, unit = self.rate.split("/")
+        return float(count) / RATE_UNITS[unit.strip()]
+
+
+class IdReference(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A record field filled with the service's id of another record's object (a parent)."""
+
+    #: The stream the parent record was written from.
+    stream: str
+    #: The record field holding the parent's source key in that stream.
+    key: str
+
+
 class WriteObject(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One object type a target writes."""
 
@@ -135,6 +165,17 @@ class WriteObject(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     operations: WriteOperations
     identity: Identity | None = None
     description: str = ""
+    budget: WriteBudget | None = None
+    #: Record field → the parent whose id (from the id map) it is filled with.
+    references: dict[str, IdReference] = msgspec.field(default_factory=dict)
+
+    def kept_fields(self) -> set[str]:
+        """Record fields the operations keep from a create's answer."""
+        return {
+            name
+            for op_name in self.operations.declared()
+            for name in getattr(self.operations, op_name).keep
+        }
 
 
 def decode_writes(raw: Any) -> dict[str, WriteObject]:
@@ -172,6 +213,10 @@ def write_problems(
                     )
             if op.id_from is not None and (message := path_problem(op.id_from)):
                 yield (*where, "id_from"), message
+            for field_name, answer_path in op.keep.items():
+                if message := path_problem(answer_path):
+                    yield (*where, "keep", field_name), message
+        yield from _budget_problems(obj, base, known_settings)
         identity = obj.identity
         if isinstance(identity, LookupIdentity):
             where = (*base, "identity")
@@ -188,6 +233,36 @@ def _lookup_problems(lookup: ValueLookup, where: Where) -> Iterator[tuple[Where,
         yield (*where, "records"), message
     if message := path_problem(lookup.value):
         yield (*where, "value"), message
+
+
+def _budget_problems(
+    obj: WriteObject, base: Where, known_settings: set[str]
+) -> Iterator[tuple[Where, str]]:
+    budget = obj.budget
+    if budget is None:
+        return
+    count, _, unit = budget.rate.partition("/")
+    try:
+        valid = float(count) > 0 and unit.strip() in RATE_UNITS
+    except ValueError:
+        valid = False
+    if not valid:
+        yield (
+            (*base, "budget", "rate"),
+            f"rate {budget.rate!r} is not a positive count per unit "
+            f"(valid: e.g. 1/s, 30/min; units: {', '.join(RATE_UNITS)})",
+        )
+    for message in placeholder_problems([budget.per]):
+        yield (*base, "budget", "per"), message
+    for scope, name in placeholders_in([budget.per]):
+        if scope not in WRITE_SCOPES or (
+            scope == "config" and (name or "").split(".")[0] not in known_settings
+        ):
+            yield (
+                (*base, "budget", "per"),
+                f"{{{scope}{'.' + name if name else ''}}} is not valid in a budget "
+                "(valid: {record.x}, or {config.x} of a declared setting)",
+            )
 
 
 def _mode_problems(obj: WriteObject, base: Where) -> Iterator[tuple[Where, str]]:

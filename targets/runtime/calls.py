@@ -2,8 +2,9 @@
 
 The session is the :class:`~brainhub.connect.Connection`'s: the spec's rate limit, retries,
 circuit breaker and redaction apply as they do to reads, and a spec that declares a budget
-for writes (``http.rate_limit.writes``) has every write wait for it too. A 4xx that says the record is
-wrong (400, 404, 409, 422) comes back as a :class:`Refusal` for the rejects table; every
+for writes (``http.rate_limit.writes``) has every write wait for it too. A 4xx that says the
+record is wrong (400, 404, 409, 422), or a response a spec's ``reject`` error rule matches
+(Slack's 200 with ``ok: false``), comes back as a :class:`Refusal` for the rejects table; every
 other failure (401/403, retries spent, an open circuit) stops the run.
 """
 
@@ -47,7 +48,7 @@ class Sender:
     ) -> None:
         self.connection = connection
         self.stats = RequestStats()
-        self.session = connection.session(self.stats, skip_statuses=RECORD_STATUSES)
+        self.session = connection.session(self.stats, skip_statuses=RECORD_STATUSES, rejects=True)
         self.calls = 0
         limit = connection.policy.write_rate_limit
         #: The budget only writes spend (None: the spec declares none).

@@ -2,7 +2,8 @@
 
 ``_id_map`` has one row per (source stream, source key): the service's id of the object the
 record stands for (``remote_id``), the hash and fields last written (``body_hash``,
-``written``) and when. A row whose ``remote_id`` is NULL is an *intent*: a create was about
+``written``), the values kept from the create's answer (``kept``, an operation's
+``keep``) and when. A row whose ``remote_id`` is NULL is an *intent*: a create was about
 to be sent and its answer never recorded (the process was killed in between); the writer
 looks the object up before creating it again.
 
@@ -21,7 +22,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,8 @@ class MapEntry:
     remote_id: str | None
     body_hash: str | None
     written: dict[str, Any]
+    #: Values kept from the create's answer (an operation's ``keep``).
+    kept: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ class IdMap:
             "body_hash VARCHAR, written VARCHAR, intent_at TIMESTAMPTZ, written_at TIMESTAMPTZ, "
             "PRIMARY KEY (stream, source_key))"
         )
+        connection.execute(f"ALTER TABLE {self.map_table} ADD COLUMN IF NOT EXISTS kept VARCHAR")
         connection.execute(
             f"CREATE TABLE IF NOT EXISTS {self.rejects_table} (stream VARCHAR, source_key "
             "VARCHAR, object_type VARCHAR, call VARCHAR, status INTEGER, error VARCHAR, "
@@ -137,11 +141,25 @@ class IdMap:
             return {}
         with self._open() as connection:
             rows = connection.execute(
-                f"SELECT source_key, remote_id, body_hash, written FROM {self.map_table} "  # noqa: S608 - quoted names
+                f"SELECT source_key, remote_id, body_hash, written, kept FROM {self.map_table} "  # noqa: S608 - quoted names
                 "WHERE stream = ?",
                 [stream],
             ).fetchall()
-        return {key: MapEntry(rid, h, json.loads(w) if w else {}) for key, rid, h, w in rows}
+        return {
+            key: MapEntry(rid, h, json.loads(w) if w else {}, json.loads(k) if k else {})
+            for key, rid, h, w, k in rows
+        }
+
+    def remote_id(self, stream: str, key: str) -> str | None:
+        """The service's id of the object written for ``key`` of ``stream``, if any."""
+        if not Path(self.path).exists():
+            return None
+        with self._open() as connection:
+            row = connection.execute(
+                f"SELECT remote_id FROM {self.map_table} WHERE stream = ? AND source_key = ?",  # noqa: S608 - quoted names
+                [stream, key],
+            ).fetchone()
+        return None if row is None else row[0]
 
     def intend(self, stream: str, key: str, object_type: str) -> None:
         """Record that a create for this record is about to be sent."""
@@ -160,16 +178,25 @@ class IdMap:
         remote_id: str,
         body_hash: str | None,
         written: dict[str, Any],
+        kept: dict[str, Any] | None = None,
     ) -> None:
         """Record the object's id and what was written to it (``body_hash`` None: retry)."""
         with self._open() as connection:
             connection.execute(
                 f"INSERT INTO {self.map_table} (stream, source_key, object_type, remote_id, "  # noqa: S608 - quoted names
-                "body_hash, written, written_at) VALUES (?, ?, ?, ?, ?, ?, now()) "
+                "body_hash, written, kept, written_at) VALUES (?, ?, ?, ?, ?, ?, ?, now()) "
                 "ON CONFLICT DO UPDATE SET remote_id = excluded.remote_id, "
                 "body_hash = excluded.body_hash, written = excluded.written, "
-                "written_at = excluded.written_at, intent_at = NULL",
-                [stream, key, object_type, remote_id, body_hash, json.dumps(written, default=str)],
+                "kept = excluded.kept, written_at = excluded.written_at, intent_at = NULL",
+                [
+                    stream,
+                    key,
+                    object_type,
+                    remote_id,
+                    body_hash,
+                    json.dumps(written, default=str),
+                    json.dumps(kept or {}, default=str),
+                ],
             )
 
     def forget(self, stream: str, key: str) -> None:

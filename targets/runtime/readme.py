@@ -35,6 +35,7 @@ def render_write_section(spec: ConnectorSpec) -> str:
     for object_type, obj in spec.writes.items():
         if obj.description:
             out.append(f"\n**{object_type}**: {' '.join(obj.description.split())}\n")
+        out += _extras(object_type, obj)
     own = ", ".join(f"`{s}`" for s in target_settings(spec)) or "none"
     settings = ", ".join(f"`{s}`" for s in runtime_settings(spec) if s not in spec.settings)
     out.append(
@@ -53,13 +54,30 @@ def render_write_section(spec: ConnectorSpec) -> str:
     return "".join(out)
 
 
+def _extras(object_type: str, obj: WriteObject) -> list[str]:
+    """Lines on an object type's budget and references, if it has them."""
+    out = []
+    if obj.budget is not None:
+        out.append(
+            f"\n`{object_type}` calls are spaced to at most {obj.budget.rate} per "
+            f"`{obj.budget.per}`, so the service's own limit answers no 429.\n"
+        )
+    for name, reference in obj.references.items():
+        out.append(
+            f"\n`{name}` of a `{object_type}` record whose `{reference.key}` is set is the id "
+            f"of the object written for that source key of stream `{reference.stream}`.\n"
+        )
+    return out
+
+
 def _object_row(object_type: str, obj: WriteObject) -> str:
     operations = []
     for op_name in obj.operations.declared():
         op = getattr(obj.operations, op_name)
         follow = f" (+{len(op.then)} follow-up)" if op.then else ""
         operations.append(f"{op_name} `{op.method} {op.path}`{follow}")
-    fields = ", ".join(f"`{f}`" for f in written_field_names(obj))
+    names = set(written_field_names(obj)) | {r.key for r in obj.references.values()}
+    fields = ", ".join(f"`{f}`" for f in sorted(names))
     return (
         f"| `{object_type}` | {obj.mode} | {_identity(obj)} | {'<br>'.join(operations)} | "
         f"{fields} |\n"

@@ -20,9 +20,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
-from brainhub.spec.placeholders import dig, placeholders_in, render
+from brainhub.spec.placeholders import dig, format_time, placeholders_in, render
 from brainhub.spec.writes import CallTemplate, IdFieldIdentity, WriteObject
 
 #: Name under which a ``for_each`` call's current item is seen: ``{record.item}``.
@@ -66,7 +67,7 @@ def written_field_names(obj: WriteObject) -> tuple[str, ...]:
         names |= {c.for_each for c in op.then if c.for_each}
         looked_up |= {c.lookup.into for c in op.then if c.lookup}
     names |= {n.split(".")[0] for scope, n in placeholders_in(parts) if scope == "record" and n}
-    return tuple(sorted(names - {id_field(obj), ITEM} - looked_up))
+    return tuple(sorted(names - {id_field(obj), ITEM} - looked_up - obj.kept_fields()))
 
 
 def written_fields(record: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
@@ -128,8 +129,7 @@ def fill(template: Any, scopes: Mapping[str, Any]) -> Any:
         MissingValueError: text around a placeholder needs a value the scopes lack.
     """
     if isinstance(template, str):
-        value = render(template, scopes)
-        return UNSET if value is None else value
+        return _as_sent(render(template, scopes))
     if isinstance(template, Mapping):
         if EACH in template:
             return _fill_each(template, scopes)
@@ -153,3 +153,15 @@ def _fill_each(template: Mapping[str, Any], scopes: Mapping[str, Any]) -> Any:
         if value is not UNSET:
             filled.append(value)
     return filled
+
+
+def _as_sent(value: Any) -> Any:
+    """A rendered value as a JSON body carries it: a date or time the record holds as one (a
+    ``date-time`` field) as ISO 8601 text; ``None`` as :data:`UNSET`."""
+    if value is None:
+        return UNSET
+    if isinstance(value, datetime):
+        return format_time(value, "iso8601")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -16,6 +16,11 @@ An intent row without an id means a create whose answer was never recorded: befo
 creating again, the identity's ``lookup`` request looks for the object (the first result
 whose fields equal the record's), and a found object is updated instead.
 
+A ``references`` field is filled with its parent's id from the id map first (a record
+whose parent was not written is rejected). Values an operation ``keep``s from a create's
+answer are stored beside the id and seen by the record's later updates and deletes. With a
+``budget``, each call first waits for its partition's turn (:mod:`.budget`).
+
 A refused call (see :mod:`.calls`) writes a reject row; nothing else about that record
 changes. The id map row of every acknowledged write is written before the next record is
 read, so a STATE after it covers it.
@@ -40,6 +45,7 @@ from brainhub.spec.writes import (
     WriteObject,
     WriteOperation,
 )
+from targets.runtime.budget import PartitionBudget
 from targets.runtime.calls import Refusal, Sender, answer_id
 from targets.runtime.idmap import IdMap, MapEntry, Reject
 from targets.runtime.plan import Plan
@@ -109,6 +115,8 @@ class ObjectWriter:
         self.field_names = written_field_names(obj)
         self.entries: dict[str, MapEntry] = {} if mode in KEYLESS_MODES else id_map.load(stream)
         self.tally = Tally()
+        self.budget = PartitionBudget(obj.budget.per_second) if obj.budget else None
+        self._partition = ""
 
     # ------------------------------------------------------------------ one record
 
@@ -118,6 +126,8 @@ class ObjectWriter:
         record = {k: v for k, v in record.items() if not k.startswith("_sdc_")}
         key = source_key(record, self.key_properties) if self.key_properties else ""
         self.tally.seen.add(key)
+        if not deleted and not self._resolve_references(key, record):
+            return
         fields = written_fields(record, self.field_names)
         digest = fields_hash(fields)
         if self.mode in KEYLESS_MODES:
@@ -130,7 +140,8 @@ class ObjectWriter:
             remote_id = self._recover(key, record)
         if deleted:
             if self.mode == "mirror" and remote_id is not None:
-                self._delete(key, remote_id, record)
+                kept = entry.kept if entry is not None else {}
+                self._delete(key, remote_id, {**record, **kept})
             return
         if remote_id is None:
             if self.mode == "update":
@@ -150,7 +161,7 @@ class ObjectWriter:
             return
         for key, entry in list(self.entries.items()):
             if key not in self.tally.seen and entry.remote_id is not None:
-                self._delete(key, entry.remote_id, dict(entry.written))
+                self._delete(key, entry.remote_id, {**entry.written, **entry.kept})
 
     # ------------------------------------------------------------------ operations
 
@@ -189,9 +200,11 @@ class ObjectWriter:
                 f"{op.id_from!r} (writes.{self.object_type}.operations.create.id_from)"
             )
         self.tally.created += 1
-        complete = self._follow_ups(key, op, {**record, self.id_key: remote_id})
+        kept = {name: dig(answer, path) for name, path in op.keep.items()}
+        kept = {name: value for name, value in kept.items() if value is not None}
+        complete = self._follow_ups(key, op, {**record, **kept, self.id_key: remote_id})
         if keep and remote_id is not None:
-            self._remember(key, remote_id, digest if complete else None, fields)
+            self._remember(key, remote_id, digest if complete else None, fields, kept)
 
     def _update(
         self,
@@ -207,7 +220,8 @@ class ObjectWriter:
         if op is None:  # insert mode without an update operation: the object exists
             self.tally.unchanged += 1
             return
-        record = {**record, self.id_key: remote_id}
+        kept = entry.kept if entry is not None else {}
+        record = {**record, **kept, self.id_key: remote_id}
         if self.plan is not None:
             self.plan.update(self.object_type, entry.written if entry else {}, fields)
             self.tally.updated += 1
@@ -219,7 +233,7 @@ class ObjectWriter:
             return
         self.tally.updated += 1
         complete = self._follow_ups(key, op, record)
-        self._remember(key, remote_id, digest if complete else None, fields)
+        self._remember(key, remote_id, digest if complete else None, fields, kept)
 
     def _delete(self, key: str, remote_id: str, record: dict[str, Any]) -> None:
         op = self.obj.operations.delete
@@ -262,10 +276,46 @@ class ObjectWriter:
         return complete
 
     def _remember(
-        self, key: str, remote_id: str, digest: str | None, fields: dict[str, Any]
+        self,
+        key: str,
+        remote_id: str,
+        digest: str | None,
+        fields: dict[str, Any],
+        kept: dict[str, Any] | None = None,
     ) -> None:
-        self.id_map.written(self.stream, key, self.object_type, remote_id, digest, fields)
-        self.entries[key] = MapEntry(remote_id, digest, fields)
+        kept = kept or {}
+        self.id_map.written(self.stream, key, self.object_type, remote_id, digest, fields, kept)
+        self.entries[key] = MapEntry(remote_id, digest, fields, kept)
+
+    # ------------------------------------------------------------------ references
+
+    def _resolve_references(self, key: str, record: dict[str, Any]) -> bool:
+        """Fill each ``references`` field with its parent's id; False if one is not written.
+
+        A record without the parent's key leaves the field unset (a top-level message).
+        """
+        for name, reference in self.obj.references.items():
+            parent_key = record.get(reference.key)
+            if parent_key in (None, ""):
+                continue
+            parent = str(parent_key)
+            if reference.stream == self.stream:
+                found = self.entries.get(parent)
+                remote_id = found.remote_id if found is not None else None
+            else:
+                remote_id = self.id_map.remote_id(reference.stream, parent)
+            if remote_id is None and self.plan is not None:
+                remote_id = f"<{reference.stream} {parent}>"  # would be written first
+            if remote_id is None:
+                self._reject_unsent(
+                    key,
+                    f"{reference.key} {parent!r} names no object written from stream "
+                    f"{reference.stream!r} (its {name} comes from the id map; write the "
+                    "parent first)",
+                )
+                return False
+            record[name] = remote_id
+        return True
 
     def _look_up(self, key: str, lookup: ValueLookup, record: dict[str, Any]) -> Any:
         """The value a follow-up's lookup finds: None when no result matches (the call is
@@ -345,6 +395,12 @@ class ObjectWriter:
         return calls or None
 
     def _render_each(self, key: str, call: Any, record: dict[str, Any]) -> list[RenderedCall]:
+        if self.obj.budget is not None:  # the calls about to be sent count in this partition
+            try:
+                per = render(self.obj.budget.per, {"record": record, "config": self.config})
+            except MissingValueError:
+                per = None
+            self._partition = "" if per in (None, "") else str(per)
         try:
             return render_calls(call, record, self.config)
         except MissingValueError as exc:
@@ -353,6 +409,8 @@ class ObjectWriter:
 
     def _send(self, key: str, call: RenderedCall, *, gone_ok: bool = False) -> Any:
         assert self.sender is not None
+        if self.budget is not None and self._partition:  # no partition: nothing to share
+            self.budget.take(self._partition)
         answer = self.sender.send(call)
         if isinstance(answer, Refusal):
             if gone_ok and answer.status == 404:

@@ -88,6 +88,19 @@ VALID = {
     ),
 }
 
+BUDGETED = _object("append", [CREATE]).replace(
+    "    operations:", '    budget: {per: "{record.channel}", rate: 1/s}\n    operations:'
+)
+REFERENCED = _object("insert", [CREATE]).replace(
+    "    operations:",
+    "    references: {thread_ts: {stream: tasks, key: parent_key}}\n    operations:",
+)
+VALID["budget per partition"] = BUDGETED
+VALID["references to a parent"] = REFERENCED
+VALID["answer values kept"] = _object(
+    "insert", [CREATE.replace("id_from: id}", "id_from: id, keep: {channel_id: channel}}")]
+)
+
 INVALID = {
     "unknown mode": (
         _object("sync", [CREATE]),
@@ -151,6 +164,26 @@ INVALID = {
     "bad id path": (
         _object("insert", [CREATE.replace("id_from: id", 'id_from: "$.data["')]),
         "writes.tasks.operations.create.id_from:",
+    ),
+    "budget rate without a unit": (
+        BUDGETED.replace("rate: 1/s", "rate: 1/fortnight"),
+        "writes.tasks.budget.rate: '1/fortnight' does not match",
+    ),
+    "budget rate of zero": (
+        BUDGETED.replace("rate: 1/s", "rate: 0/s"),
+        "writes.tasks.budget.rate: rate '0/s' is not a positive count per unit (valid: e.g. 1/s, 30/min",
+    ),
+    "budget over a parent": (
+        BUDGETED.replace("{record.channel}", "{parent.id}"),
+        "writes.tasks.budget.per: {parent.id} is not valid in a budget",
+    ),
+    "reference without its key": (
+        REFERENCED.replace(", key: parent_key", ""),
+        "writes.tasks.references.thread_ts: missing required key 'key'",
+    ),
+    "bad kept path": (
+        _object("insert", [CREATE.replace("id_from: id}", 'id_from: id, keep: {c: "a..b"}}')]),
+        "writes.tasks.operations.create.keep.c:",
     ),
     "object type not snake_case": (
         _object("insert", [CREATE]).replace("  tasks:", "  Tasks:"),

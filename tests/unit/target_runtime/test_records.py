@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, date, datetime
+
 import pytest
 
 from brainhub.spec.placeholders import MissingValueError
@@ -54,6 +57,24 @@ def test_unset_values_leave_their_keys_out_even_nested() -> None:
     (rendered,) = render_calls(call, {"id": "t1", "name": "N"}, {})
 
     assert rendered.body == {"name": "N"}
+
+
+def test_dates_and_times_in_a_body_are_sent_as_iso_8601_text() -> None:
+    call = WriteCall(
+        method="POST", path="/cards", body={"due": "{record.due}", "days": "{record.days}"}
+    )
+    record = {
+        "due": datetime(2027, 3, 1, 12, 0, tzinfo=UTC),
+        "days": [date(2027, 3, 1), datetime(2027, 3, 2, 8, 30)],  # naive: UTC
+    }
+
+    (rendered,) = render_calls(call, record, {})
+
+    assert rendered.body == {
+        "due": "2027-03-01T12:00:00Z",
+        "days": ["2027-03-01", "2027-03-02T08:30:00Z"],
+    }
+    json.dumps(rendered.body)
 
 
 def test_a_path_needing_a_missing_field_raises() -> None:
