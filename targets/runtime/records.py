@@ -156,12 +156,20 @@ def _fill_each(template: Mapping[str, Any], scopes: Mapping[str, Any]) -> Any:
 
 
 def _as_sent(value: Any) -> Any:
-    """A rendered value as a JSON body carries it: a date or time the record holds as one (a
-    ``date-time`` field) as ISO 8601 text; ``None`` as :data:`UNSET`."""
-    if value is None:
-        return UNSET
+    """A rendered value as a JSON body carries it (:func:`_json_ready`); ``None`` as
+    :data:`UNSET`."""
+    return UNSET if value is None else _json_ready(value)
+
+
+def _json_ready(value: Any) -> Any:
+    """``value`` with every date or time the record holds as one (a ``date-time`` field),
+    however deep in lists and objects, as ISO 8601 text."""
     if isinstance(value, datetime):
         return format_time(value, "iso8601")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list):
+        return [_json_ready(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _json_ready(item) for key, item in value.items()}
     return value
