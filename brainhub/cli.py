@@ -9,7 +9,10 @@ from pathlib import Path
 
 import click
 
+from brainhub.audit.cli import audit
 from brainhub.sandbox.cli import sandbox
+from brainhub.secrets.cli import run as run_with_secrets
+from brainhub.secrets.cli import secrets
 
 
 @click.group()
@@ -19,6 +22,9 @@ def main() -> None:
 
 
 main.add_command(sandbox)
+main.add_command(secrets)
+main.add_command(run_with_secrets)
+main.add_command(audit)
 
 
 @main.command()

@@ -13,6 +13,7 @@ def generated_docs() -> dict[Path, str]:
     from brainhub.spec.reference import render_reference
     from taps.runtime.readme import render_readme
     from taps.runtime.registry import load_connector, services, spec_path
+    from targets.runtime.readme import render_write_section
     from transforms.engine.docs import render_mapping_reference
 
     docs = {
@@ -23,5 +24,8 @@ def generated_docs() -> dict[Path, str]:
         ),
     }
     for service in services():
-        docs[spec_path(service).parent / "README.md"] = render_readme(load_connector(service))
+        spec = load_connector(service)
+        docs[spec_path(service).parent / "README.md"] = render_readme(spec) + render_write_section(
+            spec
+        )
     return docs

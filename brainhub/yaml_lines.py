@@ -152,9 +152,22 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _co
 def load_yaml_with_lines(text: str) -> Any:
     """Parse one YAML document; mappings and lists remember their lines.
 
-    Raises ``yaml.YAMLError`` (with a ``problem_mark``) on malformed YAML.
+    Raises ``yaml.YAMLError`` (with a ``problem_mark``) on malformed YAML, a character YAML
+    does not allow (a control character) included.
     """
-    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.reader.ReaderError as exc:
+        # PyYAML's own message spans two lines and counts characters; say line and column.
+        line = text.count("\n", 0, exc.position)
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise yaml.MarkedYAMLError(
+            problem=f"character #x{code:04x} at column {column + 1} is not allowed in YAML "
+            "(neither control characters nor U+FFFE/U+FFFF are); remove it or write it escaped in "
+            "double quotes",
+            problem_mark=yaml.Mark("<text>", exc.position, line, column, text, exc.position),
+        ) from None
 
 
 def line_at(document: Any, path: tuple[str | int, ...]) -> int | None:

@@ -83,12 +83,21 @@ class Connection:
         """The spec's HTTP policy with the user's overriding settings applied."""
         return self.spec.http.with_overrides(self.config)
 
-    def policy_skipping(self, statuses: Iterable[int]) -> HttpPolicy:
-        """The policy, with responses of these statuses meaning "nothing here" (checked first)."""
+    def policy_skipping(self, statuses: Iterable[int], *, rejects: bool = False) -> HttpPolicy:
+        """The policy, with responses of these statuses meaning "nothing here" (checked first).
+
+        With ``rejects``, the spec's ``reject`` rules skip too (a target records the refusal).
+        """
         rules = tuple(ErrorRule(action="skip", statuses=(status,)) for status in statuses)
-        if not rules:
+        spec_rules = self.policy.errors
+        if rejects:
+            spec_rules = tuple(
+                dataclasses.replace(rule, action="skip") if rule.action == "reject" else rule
+                for rule in spec_rules
+            )
+        if not rules and spec_rules == self.policy.errors:
             return self.policy
-        return dataclasses.replace(self.policy, errors=rules + self.policy.errors)
+        return dataclasses.replace(self.policy, errors=rules + spec_rules)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -106,11 +115,12 @@ class Connection:
         return f"check the {listed} setting{'s' if len(secrets) > 1 else ''}"
 
     def session(
-        self, stats: RequestStats, *, skip_statuses: Iterable[int] = ()
+        self, stats: RequestStats, *, skip_statuses: Iterable[int] = (), rejects: bool = False
     ) -> requests.Session:
-        """A session whose every request goes through the connection's HTTP policy."""
+        """A session whose every request goes through the connection's HTTP policy
+        (``rejects``: the spec's ``reject`` rules answer a skipped response, not an error)."""
         adapter = PolicyAdapter(
-            self.policy_skipping(skip_statuses),
+            self.policy_skipping(skip_statuses, rejects=rejects),
             self.spec.name,
             self.fingerprint,
             auth_hint=self.auth_hint,

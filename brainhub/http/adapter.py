@@ -170,7 +170,7 @@ class PolicyAdapter(HTTPAdapter):
             if verdict.action in ("ok", "skip"):
                 self.breaker.record_success()
                 return self._deliver(outcome, target)
-            if verdict.action in ("fail", "auth"):
+            if verdict.action in ("fail", "reject", "auth"):
                 self.breaker.record_success()  # the API works; this request is wrong
                 raise self._fatal(outcome, target, secrets)
             if verdict.action == "throttle":

@@ -119,6 +119,9 @@ class HttpPolicy:
     rate_limit_headers: RateLimitHeaders = field(default_factory=RateLimitHeaders)
     circuit_breaker: CircuitBreakerPolicy = field(default_factory=CircuitBreakerPolicy)
     errors: tuple[ErrorRule, ...] = ()
+    #: A second budget only writes (POST, PUT, PATCH, DELETE) spend, on top of
+    #: ``rate_limit`` (``http.rate_limit.writes``): e.g. a content-creation limit.
+    write_rate_limit: RateLimit | None = None
 
     @classmethod
     def from_spec(
@@ -151,7 +154,8 @@ class HttpPolicy:
         rate_limit, headers = _parse_rate_limit(http.get("rate_limit"), "http.rate_limit")
         breaker = _parse_breaker(http.get("circuit_breaker"), "http.circuit_breaker")
         rules = parse_error_rules(errors, "errors")
-        return cls(timeout, retry, rate_limit, headers, breaker, rules)
+        writes = _parse_write_rate_limit(http.get("rate_limit"), "http.rate_limit.writes")
+        return cls(timeout, retry, rate_limit, headers, breaker, rules, write_rate_limit=writes)
 
     def with_overrides(self, settings: dict[str, Any] | None) -> HttpPolicy:
         """Return a copy with the user's settings applied (unrelated or ``None`` ones are ignored).
@@ -264,8 +268,22 @@ def _parse_backoff(value: Any, path: str) -> Backoff:
 def _parse_rate_limit(value: Any, path: str) -> tuple[RateLimit | None, RateLimitHeaders]:
     if value is None:
         return None, RateLimitHeaders()
-    keys = ("requests", "per", "burst", "scope", "headers")
+    keys = ("requests", "per", "burst", "scope", "headers", "writes")
     block = _check.mapping(value, path, keys, required=("requests", "per"))
+    limit = _parse_limit(block, path)
+    return limit, _parse_headers(block.get("headers"), f"{path}.headers")
+
+
+def _parse_write_rate_limit(value: Any, path: str) -> RateLimit | None:
+    """``http.rate_limit.writes``: the budget writes spend besides the main one."""
+    if not isinstance(value, dict) or value.get("writes") is None:
+        return None
+    keys = ("requests", "per", "burst")
+    block = _check.mapping(value["writes"], path, keys, required=("requests", "per"))
+    return _parse_limit(block, path)
+
+
+def _parse_limit(block: dict[str, Any], path: str) -> RateLimit:
     per_value = block["per"]
     if isinstance(per_value, str):
         per = PER_UNITS.get(per_value)
@@ -279,13 +297,12 @@ def _parse_rate_limit(value: Any, path: str) -> tuple[RateLimit | None, RateLimi
     burst = block.get("burst")
     if burst is not None:
         burst = _check.positive_int(burst, f"{path}.burst")
-    limit = RateLimit(
+    return RateLimit(
         requests=_check.positive_int(block["requests"], f"{path}.requests"),
         per=per,
         burst=burst,
         scope=_check.choice(block.get("scope", "credential"), f"{path}.scope", SCOPES),
     )
-    return limit, _parse_headers(block.get("headers"), f"{path}.headers")
 
 
 def _parse_headers(value: Any, path: str) -> RateLimitHeaders:

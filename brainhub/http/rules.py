@@ -9,6 +9,9 @@ none matches, the default applies:
 - 401 is an authentication failure (``auth``);
 - anything else (other 4xx, 501…) is fatal (``fail``).
 
+A rule's ``reject`` says the request itself is wrong (Slack's HTTP 200 with ``ok: false``):
+a target rejects the record that made it and goes on; anywhere else it is ``fail``.
+
 The JSON body is parsed only when a rule asks for it, and only when the response says it is
 JSON.
 """
@@ -30,7 +33,7 @@ from brainhub.http.messages import path_of, status_text
 if TYPE_CHECKING:
     from brainhub.http.policy import HttpPolicy
 
-ACTIONS = ("retry", "throttle", "skip", "fail")
+ACTIONS = ("retry", "throttle", "skip", "fail", "reject")
 _MISSING: Any = object()
 _PLACEHOLDER = re.compile(r"\{(status|reason|method|path|body(?:\.[\w-]+)+)\}")
 
@@ -75,7 +78,7 @@ class ErrorRule:
 class Verdict:
     """What to do with a response.
 
-    ``action`` is ``ok``, ``retry``, ``throttle``, ``skip``, ``fail`` or ``auth``; ``message``
+    ``action`` is ``ok``, ``retry``, ``throttle``, ``skip``, ``fail``, ``reject`` or ``auth``; ``message``
     is the user-facing text of a matching rule (or empty); ``wait`` is the delay in seconds
     the server asked for, if it said.
     """

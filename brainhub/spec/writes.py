@@ -17,7 +17,13 @@ One entry per object type (``tasks``, ``comments``), beside the streams that rea
           update: {method: PUT, path: "/task/{record.id}", body: {name: "{record.name}"}}
 
 Bodies and paths are templates over the record (``{record.x}``) and the settings
-(``{config.x}``). :func:`write_problems` holds the checks a JSON Schema cannot express.
+(``{config.x}``); in a body, ``{$each: "{record.tags}", $as: {name: "{record.item}"}}`` is a
+list with one ``$as`` per item of a record's list field. A lookup's ``match`` names result
+fields by dotted path or JSONPath (``$.properties.Name.title[0].plain_text``). An object type
+may also declare a ``budget`` (at most ``rate`` calls per partition, e.g.
+``{per: "{record.channel}", rate: 1/s}``), ``references`` (a record field filled with a
+parent's id from the id map) and, per operation, ``keep`` (answer values kept beside the id
+for later calls). :func:`write_problems` holds the checks a JSON Schema cannot express.
 """
 
 from __future__ import annotations
@@ -29,17 +35,21 @@ import msgspec
 
 from brainhub.spec.blocks import Block
 from brainhub.spec.jsonpaths import jsonpath_problem, path_problem
-from brainhub.spec.placeholders import placeholder_problems, placeholders_in
+from brainhub.spec.placeholders import PLACEHOLDER, placeholder_problems, placeholders_in
 
 Where = tuple[str | int, ...]
 
 MODES = ("insert", "update", "upsert", "mirror", "append")
 #: Scopes a write template may use.
 WRITE_SCOPES = ("config", "record")
+#: Keys of a body template mapping that renders one value per item of a record's list field.
+EACH, EACH_AS = "$each", "$as"
+#: Units of a budget's rate (``1/s``, ``30/min``), in seconds.
+RATE_UNITS = {"s": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hour": 3600.0}
 
 
-class WriteCall(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """One HTTP call of a write: method, path template, query and body templates."""
+class CallTemplate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """What every call of a write has: method, path template, query and body templates."""
 
     method: Literal["POST", "PUT", "PATCH", "DELETE"]
     path: str
@@ -47,11 +57,38 @@ class WriteCall(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields
     body: dict[str, Any] | None = None
 
 
-class WriteOperation(WriteCall, frozen=True, kw_only=True):
+class ValueLookup(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A GET made before a follow-up call to find a value the call needs.
+
+    The first result (at ``records``) whose fields equal the rendered ``match`` gives its
+    ``value`` field, which the call reads as ``{record.<into>}``; with none, no call.
+    """
+
+    path: str
+    match: dict[str, str]
+    into: str
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+    records: str = "$[*]"
+    value: str = "id"
+
+
+class WriteCall(CallTemplate, frozen=True, kw_only=True):
+    """A follow-up call; with ``for_each``, one call per item of a record's list field."""
+
+    #: A record field holding a list: one call per item (``{record.item}``), none if empty.
+    for_each: str | None = None
+    #: A value looked up before the call (e.g. the transition that reaches a status).
+    lookup: ValueLookup | None = None
+
+
+class WriteOperation(CallTemplate, frozen=True, kw_only=True):
     """A create, update, delete or upsert: its call, the id it answers, its follow-up calls."""
 
     id_from: str | None = None
     then: tuple[WriteCall, ...] = ()
+    #: Record field → where its value is in a create's answer: kept in the id map beside
+    #: the id, and seen by later calls as ``{record.<field>}`` (Slack's channel id).
+    keep: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class WriteOperations(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -99,6 +136,28 @@ Identity = IdFieldIdentity | LookupIdentity | UpsertKeyIdentity
 IDENTITY_KINDS: tuple[type[IdentityBlock], ...] = Identity.__args__
 
 
+class WriteBudget(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """At most ``rate`` calls per partition (``per``, a template over the record)."""
+
+    per: str
+    rate: str
+
+    @property
+    def per_second(self) -> float:
+        """Calls per second the budget allows in one partition."""
+        count, unit = self.rate.split("/")
+        return float(count) / RATE_UNITS[unit.strip()]
+
+
+class IdReference(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """A record field filled with the service's id of another record's object (a parent)."""
+
+    #: The stream the parent record was written from.
+    stream: str
+    #: The record field holding the parent's source key in that stream.
+    key: str
+
+
 class WriteObject(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One object type a target writes."""
 
@@ -106,6 +165,17 @@ class WriteObject(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     operations: WriteOperations
     identity: Identity | None = None
     description: str = ""
+    budget: WriteBudget | None = None
+    #: Record field → the parent whose id (from the id map) it is filled with.
+    references: dict[str, IdReference] = msgspec.field(default_factory=dict)
+
+    def kept_fields(self) -> set[str]:
+        """Record fields the operations keep from a create's answer."""
+        return {
+            name
+            for op_name in self.operations.declared()
+            for name in getattr(self.operations, op_name).keep
+        }
 
 
 def decode_writes(raw: Any) -> dict[str, WriteObject]:
@@ -136,14 +206,63 @@ def write_problems(
             yield from _template_problems(op, where, known_settings)
             for i, call in enumerate(op.then):
                 yield from _template_problems(call, (*where, "then", i), known_settings)
+                if call.lookup is not None:
+                    yield from _lookup_problems(call.lookup, (*where, "then", i, "lookup"))
+                    yield from _template_problems(
+                        call.lookup, (*where, "then", i, "lookup"), known_settings
+                    )
             if op.id_from is not None and (message := path_problem(op.id_from)):
                 yield (*where, "id_from"), message
+            for field_name, answer_path in op.keep.items():
+                if message := path_problem(answer_path):
+                    yield (*where, "keep", field_name), message
+        yield from _budget_problems(obj, base, known_settings)
         identity = obj.identity
         if isinstance(identity, LookupIdentity):
             where = (*base, "identity")
             yield from _template_problems(identity, where, known_settings)
             if message := jsonpath_problem(identity.records):
                 yield (*where, "records"), message
+            for field in (*identity.match, identity.id):
+                if message := path_problem(field):
+                    yield (*where, "match" if field in identity.match else "id"), message
+
+
+def _lookup_problems(lookup: ValueLookup, where: Where) -> Iterator[tuple[Where, str]]:
+    if message := jsonpath_problem(lookup.records):
+        yield (*where, "records"), message
+    if message := path_problem(lookup.value):
+        yield (*where, "value"), message
+
+
+def _budget_problems(
+    obj: WriteObject, base: Where, known_settings: set[str]
+) -> Iterator[tuple[Where, str]]:
+    budget = obj.budget
+    if budget is None:
+        return
+    count, _, unit = budget.rate.partition("/")
+    try:
+        valid = float(count) > 0 and unit.strip() in RATE_UNITS
+    except ValueError:
+        valid = False
+    if not valid:
+        yield (
+            (*base, "budget", "rate"),
+            f"rate {budget.rate!r} is not a positive count per unit "
+            f"(valid: e.g. 1/s, 30/min; units: {', '.join(RATE_UNITS)})",
+        )
+    for message in placeholder_problems([budget.per]):
+        yield (*base, "budget", "per"), message
+    for scope, name in placeholders_in([budget.per]):
+        if scope not in WRITE_SCOPES or (
+            scope == "config" and (name or "").split(".")[0] not in known_settings
+        ):
+            yield (
+                (*base, "budget", "per"),
+                f"{{{scope}{'.' + name if name else ''}}} is not valid in a budget "
+                "(valid: {record.x}, or {config.x} of a declared setting)",
+            )
 
 
 def _mode_problems(obj: WriteObject, base: Where) -> Iterator[tuple[Where, str]]:
@@ -169,6 +288,9 @@ def _template_problems(
     parts = [getattr(block, key, None) for key in ("path", "params", "body", "match")]
     for message in placeholder_problems(parts):
         yield where, message
+    for key in ("params", "body"):
+        for inner, message in each_problems(getattr(block, key, None), ()):
+            yield (*where, key, *inner), message
     for scope, name in placeholders_in(parts):
         if scope not in WRITE_SCOPES:
             yield (
@@ -185,3 +307,35 @@ def _template_problems(
                     f"{{config.{name}}} names no setting (settings: {', '.join(sorted(known_settings))})"
                 ),
             )
+
+
+def each_problems(template: Any, where: Where) -> Iterator[tuple[Where, str]]:
+    """What is wrong with the ``$each`` mappings of a body template."""
+    if isinstance(template, dict):
+        if EACH in template:
+            extra = sorted(set(template) - {EACH, EACH_AS})
+            source = template[EACH]
+            whole = PLACEHOLDER.fullmatch(source) if isinstance(source, str) else None
+            if extra:
+                yield (
+                    where,
+                    (
+                        f"a {EACH} mapping takes only {EACH} and {EACH_AS} (given also: "
+                        f"{', '.join(extra)})"
+                    ),
+                )
+            if whole is None or whole.group(1) != "record" or not whole.group(2):
+                yield (
+                    (*where, EACH),
+                    (
+                        f"{EACH} names one record field holding a list, as a lone placeholder "
+                        f'(e.g. "{{record.tags}}"; given: {source!r})'
+                    ),
+                )
+            yield from each_problems(template.get(EACH_AS), (*where, EACH_AS))
+            return
+        for key, value in template.items():
+            yield from each_problems(value, (*where, key))
+    elif isinstance(template, list):
+        for index, value in enumerate(template):
+            yield from each_problems(value, (*where, index))

@@ -81,6 +81,13 @@ def _http(spec: ConnectorSpec) -> str:
         )
     else:
         out.append("No documented rate limit; throttling responses are honoured.\n")
+    writes = spec.http.write_rate_limit
+    if writes:
+        burst = f", at most {writes.burst} at once" if writes.burst else ""
+        out.append(
+            f"Writes (`target-{spec.name}`) also spend a budget of {writes.requests} per "
+            f"{_window(writes.per)}{burst}.\n"
+        )
     for rule in spec.http.errors:
         out.append(f"- when {_condition(rule)}: {rule.action}\n")
     return "".join(out)

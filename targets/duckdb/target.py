@@ -468,12 +468,15 @@ class TargetDuckDB(Target):
             except ConfigValidationError as exc:
                 raise ConfigError(f"invalid settings: {'; '.join(exc.errors)}") from None
             # Everything built so far lives as long as the run: keep the garbage collector,
-            # which runs often while records are decoded, from scanning it again and again.
+            # which runs often while records are decoded, from scanning it again and again
+            # (and give it back afterwards, for a process that goes on after the run).
             gc.freeze()
             try:
                 target.listen(stoppable.lines(file_input))  # type: ignore[arg-type]
             except SyncInterrupted:
                 target.commit_what_was_read()
+            finally:
+                gc.unfreeze()
             if (signum := stoppable.signum) is not None:
                 sys.stdout.flush()
                 print(

@@ -97,6 +97,23 @@ def test_skip_statuses_come_before_the_specs_rules_and_overrides_apply(spec: Any
     assert connection.policy_skipping([]) is connection.policy
 
 
+def test_rejects_turn_the_specs_reject_rules_into_skips_for_a_target(tmp_path: Path) -> None:
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "items.json").write_text('{"properties": {"id": {}}}')
+    rules = (
+        "errors:\n"
+        "  - {when: {body: {path: error, equals: ratelimited}}, action: throttle}\n"
+        "  - {when: {body: {path: ok, equals: false}}, action: reject}\n"
+    )
+    spec = parse_spec(SPEC + rules, tmp_path / "spec.yaml")
+    connection = Connection(spec, {"site": "a"})
+    reading = connection.policy_skipping([404])
+    assert [r.action for r in reading.errors] == ["skip", "throttle", "reject"]
+    writing = connection.policy_skipping([404], rejects=True)
+    assert [r.action for r in writing.errors] == ["skip", "throttle", "skip"]
+    assert writing.errors[2].body == reading.errors[2].body
+
+
 def test_a_session_sends_through_the_policy_adapter(spec: Any) -> None:
     session = Connection(spec, {"site": "a"}).session(RequestStats(), skip_statuses=[404])
     assert isinstance(session, requests.Session)

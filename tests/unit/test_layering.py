@@ -32,6 +32,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.yaml_lines": (0, "core"),
     "brainhub.warehouse_lock": (0, "core"),
     "brainhub.environments": (0, "core"),
+    "brainhub.private_files": (0, "core"),
     "taps": (0, "core"),  # the bare packages only (empty __init__ files)
     "targets": (0, "core"),
     "transforms": (0, "core"),
@@ -45,6 +46,8 @@ FLOORS: dict[str, tuple[int, str]] = {
     # floor 2: operating rooms
     "brainhub.runs": (2, "brainhub.runs"),
     "brainhub.catalog": (2, "brainhub.catalog"),
+    "brainhub.secrets": (2, "brainhub.secrets"),
+    "brainhub.audit": (2, "brainhub.audit"),
     # floor 3: surfaces
     "brainhub.cli": (3, "surfaces"),
     "brainhub.docs": (3, "surfaces"),

@@ -76,7 +76,9 @@ def _load(project_dir: Path, mapping_paths: tuple[Path, ...]) -> Project:
     paths = [p if p.is_absolute() else project_dir / p for p in mapping_paths] or [
         project_dir / "transforms"
     ]
-    return Project.load(paths, display_root=project_dir)
+    project = Project.load(paths, display_root=project_dir)
+    # Files for mapper-duckdb only (in_flight: true) read streams, never loaded tables.
+    return Project(tuple(m for m in project.models if not getattr(m, "in_flight", False)))
 
 
 @click.group()

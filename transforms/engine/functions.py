@@ -15,6 +15,14 @@ The exact semantics, which ``tests/unit/transforms`` checks against Python refer
   whole; booleans give 1/0.
 - ``to_float``: decimal or scientific notation text; the result must be finite.
 - ``to_bool``: ``true t yes y on 1`` / ``false f no n off 0`` (any case, trimmed); 1/0.
+- ``map_values``: a lookup table ``{from: to, …}``; the value, as text, is replaced by its
+  entry, and a value without an entry becomes NULL. On a list each element is looked up
+  and elements without an entry are left out (``[bug, question]`` with ``{bug: defect}``
+  gives ``[defect]``).
+- ``adf_text``: an Atlassian Document Format document (Jira's rich text) as plain text:
+  the text of each top-level block on its own line; a block holding other blocks (a list,
+  a quote, a table) gives one line per child block (each list item, each row). Text that
+  is not a document is kept as it is.
 - ``to_timestamp``: ISO 8601 text (an offset is converted to UTC), or with an argument
   ``epoch_s`` / ``epoch_ms`` (numbers or numeric text) or a strptime pattern; the result is
   a UTC ``TIMESTAMP`` between years 1 and 9999. ``to_date`` likewise, giving a ``DATE``.
@@ -29,7 +37,7 @@ from dataclasses import dataclass
 
 from brainhub.sql import quote_literal, quote_string
 from transforms.engine import types as k
-from transforms.engine.model import FunctionCall, Scalar
+from transforms.engine.model import FunctionArg, FunctionCall, Scalar, Table
 
 WHITESPACE = " \t\n\r\f"
 UNICODE_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
@@ -91,6 +99,8 @@ SPECS: dict[str, FunctionSpec] = {
         FunctionSpec("coalesce", 1, None, False, "coalesce(path, …): first non-null of value, paths"),
         FunctionSpec("hash", 0, 0, False, "sha256 of the value as text, hex"),
         FunctionSpec("join", 1, 1, False, "join(separator): a list as text"),
+        FunctionSpec("map_values", 1, 1, False, "map_values({from: to, …}): looked up; null (dropped from a list) if absent"),
+        FunctionSpec("adf_text", 0, 0, False, "a Jira (ADF) rich-text document as plain text, one line per block"),
         FunctionSpec("multiply", 1, 1, False, "multiply(n)"),
         FunctionSpec("divide", 1, 1, False, "divide(n), a float"),
         FunctionSpec("round", 1, 1, False, "round(digits)"),
@@ -111,6 +121,8 @@ def check_call(call: FunctionCall) -> None:
     name raises ``KeyError``.
     """
     spec = SPECS[call.name]
+    if call.name != "map_values" and any(isinstance(arg, tuple) for arg in call.args):
+        raise FunctionArgumentError(f"{call.name} takes plain values, not a table ({spec.summary})")
     count = len(call.args)
     if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
         raise FunctionArgumentError(
@@ -119,12 +131,12 @@ def check_call(call: FunctionCall) -> None:
     _ARG_CHECKS.get(call.name, _no_check)(call.args)
 
 
-def _no_check(args: tuple[Scalar, ...]) -> None:
+def _no_check(args: tuple[FunctionArg, ...]) -> None:
     return None
 
 
-def _text_args(name: str, *positions: int) -> Callable[[tuple[Scalar, ...]], None]:
-    def check(args: tuple[Scalar, ...]) -> None:
+def _text_args(name: str, *positions: int) -> Callable[[tuple[FunctionArg, ...]], None]:
+    def check(args: tuple[FunctionArg, ...]) -> None:
         for position in positions:
             if position < len(args) and not isinstance(args[position], str):
                 raise FunctionArgumentError(
@@ -134,13 +146,13 @@ def _text_args(name: str, *positions: int) -> Callable[[tuple[Scalar, ...]], Non
     return check
 
 
-def _check_replace(args: tuple[Scalar, ...]) -> None:
+def _check_replace(args: tuple[FunctionArg, ...]) -> None:
     _text_args("replace", 0, 1)(args)
     if args[0] == "":
         raise FunctionArgumentError("replace: the text to replace cannot be empty")
 
 
-def _check_regex(args: tuple[Scalar, ...]) -> None:
+def _check_regex(args: tuple[FunctionArg, ...]) -> None:
     _text_args("regex_extract", 0)(args)
     try:
         compiled = re.compile(str(args[0]))
@@ -162,8 +174,8 @@ def _check_regex(args: tuple[Scalar, ...]) -> None:
 
 def _check_number(
     name: str, *, nonzero: bool = False, integer: bool = False
-) -> Callable[[tuple[Scalar, ...]], None]:
-    def check(args: tuple[Scalar, ...]) -> None:
+) -> Callable[[tuple[FunctionArg, ...]], None]:
+    def check(args: tuple[FunctionArg, ...]) -> None:
         value = args[0]
         wanted = int if integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, wanted):
@@ -175,8 +187,8 @@ def _check_number(
     return check
 
 
-def _check_time_format(name: str) -> Callable[[tuple[Scalar, ...]], None]:
-    def check(args: tuple[Scalar, ...]) -> None:
+def _check_time_format(name: str) -> Callable[[tuple[FunctionArg, ...]], None]:
+    def check(args: tuple[FunctionArg, ...]) -> None:
         if not args:
             return
         value = args[0]
@@ -189,18 +201,33 @@ def _check_time_format(name: str) -> Callable[[tuple[Scalar, ...]], None]:
     return check
 
 
-def _check_coalesce(args: tuple[Scalar, ...]) -> None:
+def _check_coalesce(args: tuple[FunctionArg, ...]) -> None:
     for arg in args:
         if not isinstance(arg, str) or not arg:
             raise FunctionArgumentError(f"coalesce takes field paths, got {arg!r}")
 
 
-def _check_default(args: tuple[Scalar, ...]) -> None:
+def _check_default(args: tuple[FunctionArg, ...]) -> None:
     if args[0] is None:
         raise FunctionArgumentError("default(null) does nothing; give a value")
 
 
-_ARG_CHECKS: dict[str, Callable[[tuple[Scalar, ...]], None]] = {
+def _check_table(args: tuple[FunctionArg, ...]) -> None:
+    table = args[0]
+    if not isinstance(table, tuple) or not table:
+        raise FunctionArgumentError(
+            f"map_values takes a table {{from: to, …}} with at least one entry, got {table!r}"
+        )
+    kinds = {type(to) for _, to in table if to is not None}
+    if len(kinds) > 1 or (kinds and not kinds <= {str, int, float, bool}):
+        raise FunctionArgumentError(
+            "map_values: every value of the table must be of one kind (all text, all "
+            f"numbers or all booleans), got {sorted(repr(to) for _, to in table)}"
+        )
+
+
+_ARG_CHECKS: dict[str, Callable[[tuple[FunctionArg, ...]], None]] = {
+    "map_values": _check_table,
     "replace": _check_replace,
     "format": _text_args("format", 0),
     "regex_extract": _check_regex,
@@ -286,6 +313,65 @@ def _join(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Compiled:
     if value.kind not in (k.LIST, k.UNKNOWN):
         raise FunctionArgumentError(f"join needs a list, gets a {value.kind}")
     return Compiled(f"array_to_string({value.sql}, {quote_string(str(call.args[0]))})", k.TEXT)
+
+
+def _table_kind(table: Table) -> str:
+    values = [to for _, to in table if to is not None]
+    if not values or isinstance(values[0], str):
+        return k.TEXT
+    if isinstance(values[0], bool):
+        return k.BOOLEAN
+    return k.FLOAT if any(isinstance(v, float) for v in values) else k.INTEGER
+
+
+def _map_values(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Compiled:
+    table = call.args[0]
+    assert isinstance(table, tuple)  # checked by check_call
+    branches = " ".join(
+        f"WHEN {quote_string(source)} THEN {quote_literal(target)}" for source, target in table
+    )
+    kind = _table_kind(table)
+
+    def lookup(text_sql: str) -> str:
+        return f"(CASE {text_sql} {branches} ELSE NULL END)"
+
+    if value.kind == k.LIST:
+        element = Compiled("__bh_e", k.UNKNOWN)
+        mapped = f"list_transform({value.sql}, lambda __bh_e: {lookup(as_text(element))})"
+        return Compiled(f"list_filter({mapped}, lambda __bh_m: __bh_m IS NOT NULL)", k.LIST)
+    if value.kind == k.STRUCT:
+        _require_scalar(call.name, value)
+    return Compiled(lookup(as_text(value)), kind)
+
+
+def _adf_text(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Compiled:
+    if value.kind == k.TEXT:
+        return value
+    if value.kind in (k.STRUCT, k.LIST):
+        doc = f"CAST(to_json({value.sql}) AS JSON)"
+    elif value.kind in (k.JSON, k.UNKNOWN):
+        doc = f"CAST({value.sql} AS JSON)"
+    else:
+        raise FunctionArgumentError(f"adf_text needs a document or text, gets a {value.kind}")
+    inline = "list_filter(json_extract_string({0}, '$.content[*].text'), lambda __bh_t: __bh_t IS NOT NULL)"
+    own = inline.format("__bh_b")
+    children = (
+        "list_transform(json_extract(__bh_b, '$.content[*]'), "
+        "lambda __bh_c: array_to_string(json_extract_string(__bh_c, '$..text'), ''))"
+    )
+    lines = (
+        f"flatten(list_transform(json_extract({doc}, '$.content[*]'), lambda __bh_b: "
+        f"CASE WHEN len({own}) > 0 THEN [array_to_string({own}, '')] "
+        f"ELSE {children} END))"
+    )
+    text = f"array_to_string({lines}, chr(10))"
+    is_doc = f"json_extract_string({doc}, '$.type') = 'doc'"
+    plain = f"json_extract_string({doc}, '$')"
+    return Compiled(
+        f"CASE WHEN {value.sql} IS NULL THEN NULL WHEN json_type({doc}) = 'VARCHAR' THEN {plain} "
+        f"WHEN {is_doc} THEN {text} END",
+        k.TEXT,
+    )
 
 
 def _arithmetic(operator: str) -> Callable[[Compiled, FunctionCall, PathCompiler], Compiled]:
@@ -421,6 +507,12 @@ def _epoch_timestamp(value: Compiled, unit: int, name: str) -> str:
     raise FunctionArgumentError(f"{name} with an epoch unit needs a number, gets a {value.kind}")
 
 
+def _scalar(arg: FunctionArg) -> Scalar:
+    """A plain argument (``check_call`` refuses tables for every function but map_values)."""
+    assert not isinstance(arg, tuple)
+    return arg
+
+
 def timestamp_sql(value: Compiled, fmt: Scalar, name: str) -> str:
     """SQL converting ``value`` to a UTC TIMESTAMP following ``fmt`` (see module docs)."""
     _require_scalar(name, value)
@@ -442,7 +534,7 @@ def timestamp_sql(value: Compiled, fmt: Scalar, name: str) -> str:
 
 
 def _to_timestamp(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Compiled:
-    fmt = call.args[0] if call.args else None
+    fmt = _scalar(call.args[0]) if call.args else None
     return Compiled(timestamp_sql(value, fmt, call.name), k.TIMESTAMP)
 
 
@@ -451,7 +543,7 @@ def _to_date(value: Compiled, call: FunctionCall, paths: PathCompiler) -> Compil
         return value
     if not call.args and value.kind in (k.TEXT, k.UNKNOWN, k.JSON, k.OTHER):
         return Compiled(f"TRY_CAST({as_text(value)} AS DATE)", k.DATE)
-    fmt = call.args[0] if call.args else None
+    fmt = _scalar(call.args[0]) if call.args else None
     return Compiled(f"CAST({timestamp_sql(value, fmt, call.name)} AS DATE)", k.DATE)
 
 
@@ -466,6 +558,8 @@ BUILDERS: dict[str, Callable[[Compiled, FunctionCall, PathCompiler], Compiled]] 
     "coalesce": _coalesce,
     "hash": _hash,
     "join": _join,
+    "map_values": _map_values,
+    "adf_text": _adf_text,
     "multiply": _arithmetic("*"),
     "divide": _arithmetic("/"),
     "round": _round,

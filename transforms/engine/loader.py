@@ -24,6 +24,7 @@ from transforms.engine.model import (
     FieldMapping,
     FieldRef,
     Filter,
+    FunctionArg,
     FunctionCall,
     GroupKey,
     Join,
@@ -197,6 +198,7 @@ class _FileReader:
             measures=tuple(self.measure(m, node["measures"][m], node["measures"].line_of(m)) for m in node.get("measures") or {}),
             on_conversion_error=self.setting(node, "on_conversion_error", "reject") or "null",
             on_rule_failure=self.setting(node, "on_rule_failure", "reject"),
+            in_flight=bool(self.document.get("in_flight", False)),
         )  # fmt: skip
         self.check_output(output)
         return output
@@ -213,11 +215,15 @@ class _FileReader:
         return FieldMapping(name, node.get("from"), node.get("value"), tuple(calls), self.at(line))
 
     def function(self, output: str, field: str, entry: Any, line: int) -> FunctionCall:
+        args: tuple[FunctionArg, ...]
         if isinstance(entry, str):
             fname, args = entry, ()
         else:
             fname, raw = next(iter(entry.items()))
-            args = tuple(raw) if isinstance(raw, list) else (raw,)
+            if isinstance(raw, dict):  # a lookup table (map_values)
+                args = (tuple((str(key), value) for key, value in raw.items()),)
+            else:
+                args = tuple(raw) if isinstance(raw, list) else (raw,)
         where = f"output {output!r}, field {field!r}"
         if fname not in functions.SPECS:
             valid = list(functions.SPECS)

@@ -8,6 +8,9 @@ from typing import Literal
 from transforms.engine.errors import Location
 
 Scalar = str | int | float | bool | None
+Table = tuple[tuple[str, Scalar], ...]
+"""A function's lookup-table argument (``map_values``): (from, to) pairs in file order."""
+FunctionArg = Scalar | Table
 
 
 @dataclass(frozen=True)
@@ -15,7 +18,7 @@ class FunctionCall:
     """One step of a field's ``apply`` chain, e.g. ``replace('-', '_')``."""
 
     name: str
-    args: tuple[Scalar, ...]
+    args: tuple[FunctionArg, ...]
     location: Location
 
 
@@ -136,6 +139,9 @@ class Output:
     measures: tuple[Measure, ...] = ()
     on_conversion_error: Literal["reject", "null", "fail"] = "reject"
     on_rule_failure: Literal["reject", "fail"] = "reject"
+    #: Declared by a file for mapper-duckdb only (``in_flight: true``): transform-duckdb
+    #: leaves it out, its source being a stream that is never loaded.
+    in_flight: bool = False
 
     @property
     def is_aggregation(self) -> bool:

@@ -167,6 +167,14 @@ def test_slack_error_in_a_200_body_is_raised_not_loaded(server, clock):
     assert "HTTP 200 OK on GET /conversations.list" in str(caught.value)
 
 
+def test_a_reject_rule_stops_a_read_like_fail(server, clock):
+    server.add("/chat.postMessage", 200, {"ok": False, "error": "channel_not_found"})
+    rules = [dict(SLACK_RULES[1], action="reject")]
+    session, _, _ = make_session(clock, errors=rules, connector="slack")
+    with pytest.raises(FatalAPIError, match="slack error: channel_not_found"):
+        session.post(f"{server.url}/chat.postMessage")
+
+
 def test_401_is_an_auth_error_naming_connector_and_setting(server, clock):
     server.add("/team", 401, {"err": "Token invalid", "ECODE": "OAUTH_025"})
     session, _, _ = make_session(clock)

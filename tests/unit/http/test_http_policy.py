@@ -158,7 +158,7 @@ def test_a_bare_number_timeout_sets_both():
         (
             None,
             [{"when": {"status": 404}, "action": "ignore"}],
-            "errors[0].action: expected one of retry, throttle, skip, fail, got 'ignore'",
+            "errors[0].action: expected one of retry, throttle, skip, fail, reject, got 'ignore'",
         ),
         (
             None,

@@ -27,6 +27,7 @@ from brainhub.spec.blocks import AUTH_KINDS, PAGINATOR_KINDS, ApiKey, Block, Sto
 from brainhub.spec.validation import spec_schema
 from brainhub.spec.writes import (
     IDENTITY_KINDS,
+    ValueLookup,
     WriteCall,
     WriteObject,
     WriteOperation,
@@ -102,6 +103,7 @@ def test_each_kinds_keys_defaults_and_values_match(union: str, kind: type[Block]
         (WriteOperations, DEFS["write_object"]["properties"]["operations"], "operations"),
         (WriteOperation, DEFS["write_operation"], "operations.<operation>"),
         (WriteCall, DEFS["write_call"], "operations.<operation>.then"),
+        (ValueLookup, DEFS["write_call"]["properties"]["lookup"], "then.<call>.lookup"),
     ],
 )
 def test_nested_blocks_match(cls: type[msgspec.Struct], node: dict[str, Any], where: str) -> None:
@@ -117,7 +119,11 @@ RULE = DEFS["error_rule"]
     ("cls", "node", "renamed"),
     [
         # dataclass field → where the spec writes it (outside the block, or under another key)
-        (HttpPolicy, DEFS["http"], {"rate_limit_headers": None, "errors": None}),
+        (
+            HttpPolicy,
+            DEFS["http"],
+            {"rate_limit_headers": None, "errors": None, "write_rate_limit": None},
+        ),
         (Timeouts, HTTP["timeout"]["oneOf"][1], {}),
         (RetryPolicy, HTTP["retry"], {}),
         (Backoff, HTTP["retry"]["properties"]["backoff"], {}),
@@ -135,6 +141,7 @@ def test_http_and_error_blocks_match(cls: type, node: dict[str, Any], renamed: d
     properties = set(node.get("properties", {}))
     if cls is RateLimit:
         spelled.add("headers")  # kept beside the policy as rate_limit_headers
+        spelled.add("writes")  # kept beside the policy as write_rate_limit
     assert spelled == properties, (
         f"{cls.__name__}: only in the model: {sorted(spelled - properties)}; "
         f"only in the schema: {sorted(properties - spelled)}"

@@ -73,7 +73,33 @@ VALID = {
     .replace("id_from: id}", "id_from: id,")
     .replace("\n        then:", " then:")
     .replace('"}]\n', '"}]}\n'),
+    "a list built per item with $each": _object(
+        "insert",
+        [
+            'create: {method: POST, path: /t, body: {tags: {$each: "{record.tags}", '
+            '$as: {name: "{record.item}"}}}}'
+        ],
+    ),
+    "a lookup matching on a JSONPath": _object(
+        "upsert",
+        [CREATE, UPDATE],
+        '{type: lookup, path: /tasks, records: "$.results[*]", '
+        'match: {"$.title[0].plain_text": "{record.name}"}}',
+    ),
 }
+
+BUDGETED = _object("append", [CREATE]).replace(
+    "    operations:", '    budget: {per: "{record.channel}", rate: 1/s}\n    operations:'
+)
+REFERENCED = _object("insert", [CREATE]).replace(
+    "    operations:",
+    "    references: {thread_ts: {stream: tasks, key: parent_key}}\n    operations:",
+)
+VALID["budget per partition"] = BUDGETED
+VALID["references to a parent"] = REFERENCED
+VALID["answer values kept"] = _object(
+    "insert", [CREATE.replace("id_from: id}", "id_from: id, keep: {channel_id: channel}}")]
+)
 
 INVALID = {
     "unknown mode": (
@@ -139,9 +165,50 @@ INVALID = {
         _object("insert", [CREATE.replace("id_from: id", 'id_from: "$.data["')]),
         "writes.tasks.operations.create.id_from:",
     ),
+    "budget rate without a unit": (
+        BUDGETED.replace("rate: 1/s", "rate: 1/fortnight"),
+        "writes.tasks.budget.rate: '1/fortnight' does not match",
+    ),
+    "budget rate of zero": (
+        BUDGETED.replace("rate: 1/s", "rate: 0/s"),
+        "writes.tasks.budget.rate: rate '0/s' is not a positive count per unit (valid: e.g. 1/s, 30/min",
+    ),
+    "budget over a parent": (
+        BUDGETED.replace("{record.channel}", "{parent.id}"),
+        "writes.tasks.budget.per: {parent.id} is not valid in a budget",
+    ),
+    "reference without its key": (
+        REFERENCED.replace(", key: parent_key", ""),
+        "writes.tasks.references.thread_ts: missing required key 'key'",
+    ),
+    "bad kept path": (
+        _object("insert", [CREATE.replace("id_from: id}", 'id_from: id, keep: {c: "a..b"}}')]),
+        "writes.tasks.operations.create.keep.c:",
+    ),
     "object type not snake_case": (
         _object("insert", [CREATE]).replace("  tasks:", "  Tasks:"),
         "'Tasks' does not match",
+    ),
+    "$each naming no record field": (
+        _object("insert", ['create: {method: POST, path: /t, body: {tags: {$each: "tags"}}}']),
+        "writes.tasks.operations.create.body.tags.$each: $each names one record field holding "
+        "a list, as a lone placeholder (e.g. \"{record.tags}\"; given: 'tags')",
+    ),
+    "$each with a stray key": (
+        _object(
+            "insert",
+            ['create: {method: POST, path: /t, body: {tags: {$each: "{record.tags}", as: 1}}}'],
+        ),
+        "writes.tasks.operations.create.body.tags: a $each mapping takes only $each and $as "
+        "(given also: as)",
+    ),
+    "lookup match on a broken JSONPath": (
+        _object(
+            "upsert",
+            [CREATE, UPDATE],
+            '{type: lookup, path: /tasks, match: {"$.title[": "{record.name}"}}',
+        ),
+        "writes.tasks.identity.match: '$.title[' is not a valid JSONPath",
     ),
 }
 

@@ -78,6 +78,16 @@ BAD_FILES = [
         id="filter-unknown-op",
     ),
     pytest.param(
+        HEAD + "    fields:\n      s: {from: a, apply: [{map_values: {x: 1, y: two}}]}\n",
+        "m.yaml:6: output 'stg.posts', field 's': map_values: every value of the table must be of one kind",
+        id="map-values-mixed-kinds",
+    ),
+    pytest.param(
+        HEAD + "    fields:\n      s: {from: a, apply: [{replace: {x: y}}]}\n",
+        "m.yaml:6: output 'stg.posts', field 's': replace takes plain values, not a table",
+        id="table-for-a-plain-function",
+    ),
+    pytest.param(
         HEAD + "    group_by: [a]\n",
         "m.yaml:3: at outputs.stg.posts: 'measures' is a dependency of 'group_by'",
         id="group-without-measures",
@@ -135,6 +145,11 @@ COMPILE_ERRORS = [
         "    fields:\n      s: {from: title, apply: [{join: ','}]}\n",
         "m.yaml:6: output 'stg.posts', field 's': join needs a list, gets a text",
         id="join-on-text",
+    ),
+    pytest.param(
+        "    fields:\n      s: {from: title, apply: [adf_text, {map_values: {a: 1}}]}\n      n: {from: id, apply: [adf_text]}\n",
+        "m.yaml:7: output 'stg.posts', field 'n': adf_text needs a document or text, gets a integer",
+        id="adf-text-on-a-number",
     ),
     pytest.param(
         "    filter: {field: nope, op: eq, value: 1}\n",

@@ -61,6 +61,22 @@ def test_run_builds_everything_and_reports(project: Path) -> None:
         assert connection.execute("SELECT * FROM mart.posts_per_author").fetchall() == [(7, 2)]
 
 
+def test_files_for_the_mapper_only_are_left_out_of_run_and_validate(project: Path) -> None:
+    """An ``in_flight`` file reads a stream that is never loaded: no table, no error."""
+    (project / "transforms" / "demo" / "to_tasks.yaml").write_text(
+        "version: 1\nin_flight: true\noutputs:\n"
+        "  out_tasks.tasks:\n    from: raw_other.issues\n    fields: {name: title}\n",
+        encoding="utf-8",
+    )
+    for command in ("validate", "run"):
+        code, out, err = invoke(project, command)
+        assert code == 0, err
+        assert "out_tasks" not in out
+    code, _out, err = invoke(project, "preview", "out_tasks.tasks")
+    assert code == 1
+    assert "no output named 'out_tasks.tasks'" in err
+
+
 def test_run_with_select_and_unknown_select(project: Path) -> None:
     code, out, _ = invoke(project, "run", "--select", "stg.*")
     assert code == 0

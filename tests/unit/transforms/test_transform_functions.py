@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import os
 import re
@@ -268,6 +269,59 @@ def test_arithmetic_and_join() -> None:
         "",
         None,
     ]
+
+
+def test_map_values_looks_values_up_and_leaves_list_elements_without_an_entry_out() -> None:
+    table = {"map_values": {"open": "to do", "closed": "complete"}}
+    assert evaluate(["open", "closed", "draft", None], "VARCHAR", [table]) == [
+        "to do",
+        "complete",
+        None,
+        None,
+    ]
+    labels = {"map_values": {"documentation": "docs", "enhancement": "feature"}}
+    assert evaluate(
+        [["bug", "enhancement", "documentation"], ["question"], [], None], "VARCHAR[]", [labels]
+    ) == [["feature", "docs"], [], [], None]
+    # numbers are looked up by their text, and a table may give numbers
+    assert evaluate([1, 2, 3], "BIGINT", [{"map_values": {"1": 10, "2": 20}}]) == [10, 20, None]
+
+
+def adf(*blocks: dict) -> str:
+    return json.dumps({"type": "doc", "version": 1, "content": list(blocks)})
+
+
+def paragraph(*texts: str) -> dict:
+    return {"type": "paragraph", "content": [{"type": "text", "text": t} for t in texts]}
+
+
+def test_adf_text_gives_one_line_per_block_and_per_list_item() -> None:
+    bullets = {
+        "type": "bulletList",
+        "content": [
+            {"type": "listItem", "content": [paragraph("one")]},
+            {"type": "listItem", "content": [paragraph("two ", "more")]},
+        ],
+    }
+    heading = {
+        "type": "heading",
+        "attrs": {"level": 2},
+        "content": [{"type": "text", "text": "Plan"}],
+    }
+    documents = [
+        adf(heading, paragraph("Hello ", "world."), bullets, paragraph("End")),
+        adf(),
+        json.dumps("plain text kept"),
+        None,
+    ]
+    assert evaluate(documents, "JSON", ["adf_text"]) == [
+        "Plan\nHello world.\none\ntwo more\nEnd",
+        "",
+        "plain text kept",
+        None,
+    ]
+    # a Jira v2 description is already text
+    assert evaluate(["as typed", None], "VARCHAR", ["adf_text"]) == ["as typed", None]
 
 
 @given(

@@ -1,0 +1,101 @@
+"""Sending rendered calls through the core connection, and reading what they answer.
+
+The session is the :class:`~brainhub.connect.Connection`'s: the spec's rate limit, retries,
+circuit breaker and redaction apply as they do to reads, and a spec that declares a budget
+for writes (``http.rate_limit.writes``) has every write wait for it too. A 4xx that says the
+record is wrong (400, 404, 409, 422), or a response a spec's ``reject`` error rule matches
+(Slack's 200 with ``ok: false``), comes back as a :class:`Refusal` for the rejects table; every
+other failure (401/403, retries spent, an open circuit) stops the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from singer_sdk.helpers.jsonpath import extract_jsonpath
+
+from brainhub.connect import Connection
+from brainhub.http import RequestStats
+from brainhub.http.adapter import ENDPOINT_HEADER
+from brainhub.http.ratelimit import RateLimitBucket
+from brainhub.redaction import redact
+from brainhub.spec.placeholders import dig
+from targets.runtime.records import RenderedCall
+
+#: Statuses that mean "this record is wrong", not "the run cannot go on".
+RECORD_STATUSES = (400, 404, 409, 422)
+ERROR_TEXT_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The service refused one call: its status and its own error text."""
+
+    call: RenderedCall
+    status: int
+    error: str
+
+
+class Sender:
+    """Sends calls of one target run; counts them for the report and the tests."""
+
+    def __init__(
+        self, connection: Connection, *, write_bucket: RateLimitBucket | None = None
+    ) -> None:
+        self.connection = connection
+        self.stats = RequestStats()
+        self.session = connection.session(self.stats, skip_statuses=RECORD_STATUSES, rejects=True)
+        self.calls = 0
+        limit = connection.policy.write_rate_limit
+        #: The budget only writes spend (None: the spec declares none).
+        self.write_bucket = write_bucket or (RateLimitBucket(limit) if limit else None)
+
+    def send(self, call: RenderedCall) -> Any:
+        """Send ``call``; its parsed JSON answer (None if empty), or a :class:`Refusal`."""
+        headers = {**self.connection.headers(), ENDPOINT_HEADER: call.endpoint}
+        self.calls += 1
+        with contextlib.ExitStack() as budget:
+            if self.write_bucket is not None and call.method != "GET":
+                budget.enter_context(self.write_bucket.acquire())
+            response = self.session.request(
+                call.method,
+                self.connection.base_url + call.path,
+                params=call.params or None,
+                json=call.body,
+                headers=headers,
+                auth=self.connection.authenticator,
+            )
+        if getattr(response, "brainhub_skip", None) is not None:
+            return Refusal(call, response.status_code, _error_text(response))
+        parsed = getattr(response, "brainhub_json", None)
+        if parsed is None and response.content.strip():
+            try:
+                parsed = response.json()
+            except ValueError:
+                parsed = None
+        return parsed
+
+    def close(self) -> None:
+        self.session.close()
+
+
+def answer_id(answer: Any, id_from: str | None) -> str | None:
+    """The object's id in an answer: a dotted path or a JSONPath (``$.data.gid``)."""
+    if id_from is None or answer is None:
+        return None
+    if id_from.startswith("$"):
+        found = next(iter(extract_jsonpath(id_from, answer)), None)
+    else:
+        found = dig(answer, id_from)
+    return None if found in (None, "") else str(found)
+
+
+def _error_text(response: requests.Response) -> str:
+    text = response.text.strip()
+    with contextlib.suppress(ValueError):
+        text = json.dumps(json.loads(text), ensure_ascii=False)
+    return redact(text[:ERROR_TEXT_LIMIT]) or f"HTTP {response.status_code}"
