@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from brainhub.audit.cli import audit
+from brainhub.health.cli import check
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
@@ -25,6 +26,7 @@ main.add_command(sandbox)
 main.add_command(secrets)
 main.add_command(run_with_secrets)
 main.add_command(audit)
+main.add_command(check)
 
 
 @main.command()
