@@ -66,7 +66,7 @@ class IntegrationHub:
         self.environment = resolve_environment(
             project, environment, self.project_root / "meltano.yml"
         )
-        self._project = project
+        self.project = project
         self._integrations: dict[str, tuple[IntegrationConfig, ConnectorSpec]] = {}
         self._connectors: dict[str, Connector] = {}
         self.tracker = JobTracker(self.project_root / HUB_DIR / "jobs")
@@ -127,14 +127,17 @@ class IntegrationHub:
         full_refresh: bool = False,
     ) -> str:
         """Start a run of the integration (``meltano run`` in a subprocess); its job id."""
-        job = self._start_sync(name, list(mappings or ()), full_refresh=full_refresh)
+        job = self.launch_sync(name, list(mappings or ()), full_refresh=full_refresh)
         return job.id
 
-    def _start_sync(self, name: str, mappings: list[DataMapping], *, full_refresh: bool) -> Job:
+    def launch_sync(
+        self, name: str, mappings: Sequence[DataMapping] = (), *, full_refresh: bool = False
+    ) -> Job:
+        """Start a run of the integration from code that is not async; its job."""
         config, spec = self._integration(name)
         environment = config.environment or self.environment
         tap, target = f"tap-{spec.name}", f"target-{spec.name}"
-        streams = list(config.streams or _selected_streams(self._project, spec))
+        streams = list(config.streams or _selected_streams(self.project, spec))
         variables = plugin_variables(
             tap,
             spec,
