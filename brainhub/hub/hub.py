@@ -20,6 +20,7 @@ import dataclasses
 import json
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -134,6 +135,24 @@ class IntegrationHub:
         self, name: str, mappings: Sequence[DataMapping] = (), *, full_refresh: bool = False
     ) -> Job:
         """Start a run of the integration from code that is not async; its job."""
+        plan = self.plan_sync(name, mappings, full_refresh=full_refresh)
+        if plan.mapping is not None:
+            write_mapping_file(Path(plan.variables[MAPPING_FILE_VARIABLE]), plan.mapping)
+        stored = stored_secrets(self.project_root, plan.environment)
+        return self.tracker.start(
+            name,
+            plan.environment,
+            plan.command,
+            cwd=self.project_root,
+            env=child_environment(stored, plan.variables),
+            secrets=[*stored.values(), *plan.secrets],
+            tables=plan.tables,
+        )
+
+    def plan_sync(
+        self, name: str, mappings: Sequence[DataMapping] = (), *, full_refresh: bool = False
+    ) -> SyncPlan:
+        """What a sync of the integration runs: the Meltano command line and its variables."""
         config, spec = self._integration(name)
         environment = config.environment or self.environment
         tap, target = f"tap-{spec.name}", f"target-{spec.name}"
@@ -150,13 +169,13 @@ class IntegrationHub:
             variables[env_var(tap, "_select")] = json.dumps([f"{s}.*" for s in config.streams])
         blocks: list[str] = []
         tables: dict[str, str] = {}
+        document = None
         if config.sync_direction != SyncDirection.OUTBOUND:
             blocks += [tap]
             tables = {s: f"raw_{spec.name}.{s}" for s in streams}
             if mappings:
                 document = mapping_document(name, spec, streams, mappings)
                 path = self.project_root / HUB_DIR / f"{name}.mapping.yaml"
-                write_mapping_file(path, document)
                 variables[MAPPING_FILE_VARIABLE] = str(path)
                 blocks.append(MAPPER)
                 for output in document["outputs"]:
@@ -174,23 +193,19 @@ class IntegrationHub:
                 environment,
                 secret=config.api_key,
                 endpoint=config.endpoint,
-                settings=config.settings,
+                settings={k: v for k, v in config.settings.items() if k in spec.secret_settings},
             )
             blocks += ["tap-warehouse", target]
         args = ["run", "--state-id-suffix", name]
         if full_refresh:
             args.append("--full-refresh")
-        command = meltano_command(environment, *args, "brainhub:repair-runs", *blocks)
-        stored = stored_secrets(self.project_root, environment)
-        secrets = [*stored.values(), *_secret_values(spec, config.api_key, config.settings)]
-        return self.tracker.start(
-            name,
-            environment,
-            command,
-            cwd=self.project_root,
-            env=child_environment(stored, variables),
-            secrets=secrets,
+        return SyncPlan(
+            environment=environment,
+            command=meltano_command(environment, *args, "brainhub:repair-runs", *blocks),
+            variables=variables,
             tables=tables,
+            mapping=document,
+            secrets=_secret_values(spec, config.api_key, config.settings),
         )
 
     def schedule(
@@ -235,18 +250,19 @@ class IntegrationHub:
 
     # -- reading the warehouse -----------------------------------------------------------
 
-    @property
-    def warehouse(self) -> Path:
-        """The environment's warehouse file."""
-        return warehouse_of(self.project_root, self.environment).path
+    def warehouse(self, environment: str | None = None) -> Path:
+        """The warehouse file of ``environment`` (default: the hub's)."""
+        return warehouse_of(self.project_root, environment or self.environment).path
 
     def records(
         self, source: str, stream: str, *, limit: int | None = None, timeout: float = READ_TIMEOUT
     ) -> duckdb.DuckDBPyRelation:
         """A stream's rows as the integration (or job) ``source`` loaded them: its mapped
-        table if its last sync mapped the stream, else ``raw_<service>.<stream>``. The
-        relation is an in-memory copy; a sync holding the warehouse is waited for."""
-        return read_table(self.warehouse, self._table(source, stream), limit=limit, timeout=timeout)
+        table if its last sync mapped the stream, else ``raw_<service>.<stream>``, from the
+        warehouse of its environment. The relation is an in-memory copy; a sync holding the
+        warehouse is waited for."""
+        environment, table = self._table(source, stream)
+        return read_table(self.warehouse(environment), table, limit=limit, timeout=timeout)
 
     def rows(self, source: str, stream: str, *, limit: int | None = None) -> list[dict[str, Any]]:
         """The same rows as plain dictionaries."""
@@ -263,17 +279,20 @@ class IntegrationHub:
             ) from None
         return self.records(source, stream, limit=limit).df()
 
-    def query(self, sql: str, *, timeout: float = READ_TIMEOUT) -> duckdb.DuckDBPyRelation:
+    def query(
+        self, sql: str, *, environment: str | None = None, timeout: float = READ_TIMEOUT
+    ) -> duckdb.DuckDBPyRelation:
         """Any read-only SQL over the warehouse, as an in-memory relation."""
-        return read_query(self.warehouse, sql, timeout=timeout)
+        return read_query(self.warehouse(environment), sql, timeout=timeout)
 
-    def _table(self, source: str, stream: str) -> str:
+    def _table(self, source: str, stream: str) -> tuple[str, str]:
         jobs = [j for j in self.tracker.jobs() if source in (j.id, j.integration)]
         for job in reversed(jobs):
             if stream in job.tables:
-                return job.tables[stream]
+                return job.environment, job.tables[stream]
         if source in self._integrations:
-            return f"raw_{self._integrations[source][1].name}.{stream}"
+            config, spec = self._integrations[source]
+            return config.environment or self.environment, f"raw_{spec.name}.{stream}"
         raise ConfigError(
             f"no integration or job {source!r}; integrations: "
             f"{', '.join(self._integrations) or 'none'}"
@@ -322,6 +341,21 @@ def _secret_values(spec: ConnectorSpec, secret: str | None, settings: dict[str, 
     values = [secret] if secret else []
     values += [str(settings[n]) for n in spec.secret_settings if settings.get(n)]
     return values
+
+
+@dataclass(frozen=True)
+class SyncPlan:
+    """One sync's Meltano run: its command line, the variables it adds, what it fills."""
+
+    environment: str
+    command: list[str]
+    #: Variables added to the child's environment (secret values among them).
+    variables: dict[str, str] = field(repr=False)
+    #: Stream → the warehouse table it fills.
+    tables: dict[str, str]
+    #: The mapping file's content, when the sync maps fields.
+    mapping: dict[str, Any] | None
+    secrets: list[str] = field(repr=False)
 
 
 _hubs: dict[tuple[Path, str | None], IntegrationHub] = {}

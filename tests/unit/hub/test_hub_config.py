@@ -124,3 +124,67 @@ def test_the_sandbox_never_gets_the_prod_key_or_endpoint() -> None:
     assert plugin_variables(
         "tap-clickup", spec, "sandbox", secret=None, endpoint=None, settings=settings
     ) == {"TAP_CLICKUP_INCLUDE_CLOSED": "false"}
+
+
+def test_a_mapped_sync_runs_the_mapper_between_tap_and_target(hub: IntegrationHub) -> None:
+    hub.register_integration(IntegrationConfig(name="clickup_integration", streams=["tasks"]))
+    mapping = hub.create_data_mapping("id", "external_id", "to_string")
+    plan = hub.plan_sync("clickup_integration", [mapping])
+    assert plan.environment == "sandbox"
+    assert plan.command[1:] == [
+        "--environment=sandbox",
+        "run",
+        "--state-id-suffix",
+        "clickup_integration",
+        "brainhub:repair-runs",
+        "tap-clickup",
+        "hub-mappings",
+        "target-duckdb",
+    ]
+    assert plan.variables == {
+        "TAP_CLICKUP__SELECT": '["tasks.*"]',
+        "BRAINHUB_HUB_MAPPING_FILE": str(
+            hub.project_root / "data/hub/clickup_integration.mapping.yaml"
+        ),
+    }
+    assert plan.tables == {"tasks": "clickup_integration.tasks"}
+
+
+def test_a_two_way_prod_sync_reads_then_writes_with_the_key_in_its_environment(
+    tmp_path: Path,
+) -> None:
+    shutil.copy(REPO / "meltano.yml", tmp_path / "meltano.yml")
+    hub = IntegrationHub(tmp_path, "prod")
+    hub.register_integration(
+        IntegrationConfig(
+            name="clickup_two_way",
+            endpoint="https://api.clickup.com/api/v2",
+            api_key=SECRET,
+            sync_direction=SyncDirection.BIDIRECTIONAL,
+            streams=["lists"],
+            outbound={"tasks": "clickup_two_way.outbox_tasks"},
+        )
+    )
+    plan = hub.plan_sync("clickup_two_way")
+    assert plan.command[-5:] == [
+        "brainhub:repair-runs",
+        "tap-clickup",
+        "target-duckdb",
+        "tap-warehouse",
+        "target-clickup",
+    ]
+    assert plan.variables["TAP_CLICKUP_API_TOKEN"] == SECRET
+    assert plan.variables["TARGET_CLICKUP_API_TOKEN"] == SECRET
+    assert plan.variables["TARGET_CLICKUP_BASE_URL"] == "https://api.clickup.com/api/v2"
+    assert plan.variables["TAP_WAREHOUSE_STREAMS"] == (
+        '[{"name": "tasks", "table": "clickup_two_way.outbox_tasks", "key_properties": ["id"]}]'
+    )
+    assert plan.secrets == [SECRET]
+    assert SECRET not in repr(plan)
+    assert SECRET not in " ".join(plan.command)
+
+
+def test_scheduling_needs_an_interval(hub: IntegrationHub) -> None:
+    hub.register_integration(IntegrationConfig(name="clickup_integration"))
+    with pytest.raises(ConfigError, match="sync_interval is None; give a number of seconds"):
+        hub.schedule("clickup_integration")
