@@ -6,7 +6,22 @@
 - :mod:`~brainhub.health.cli` — ``brainhub check``.
 """
 
-from brainhub.health.checks import CheckResult, check_connector
-from brainhub.health.config import connector_config, services_named
+from __future__ import annotations
 
-__all__ = ["CheckResult", "check_connector", "connector_config", "services_named"]
+from importlib import import_module
+from typing import Any
+
+#: Public name → the module defining it (loaded on first use: ``brainhub --help`` stays quick).
+_EXPORTS = {
+    "CheckResult": "brainhub.health.checks",
+    "check_connector": "brainhub.health.checks",
+    "connector_config": "brainhub.health.config",
+    "services_named": "brainhub.health.config",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'brainhub.health' has no attribute {name!r}")

@@ -14,28 +14,30 @@ the warehouse is read as in-memory copies (:mod:`~brainhub.hub.warehouse`); conn
 write through ``target-<service>`` (:mod:`~brainhub.hub.connectors`).
 """
 
-from brainhub.hub.config import (
-    ConnectorConfig,
-    ConnectorType,
-    DataMapping,
-    IntegrationConfig,
-    IntegrationType,
-    SyncDirection,
-)
-from brainhub.hub.connectors import Connector
-from brainhub.hub.hub import IntegrationHub, get_integration_hub
-from brainhub.hub.jobs import Job, JobTracker
+from __future__ import annotations
 
-__all__ = [
-    "Connector",
-    "ConnectorConfig",
-    "ConnectorType",
-    "DataMapping",
-    "IntegrationConfig",
-    "IntegrationHub",
-    "IntegrationType",
-    "Job",
-    "JobTracker",
-    "SyncDirection",
-    "get_integration_hub",
-]
+from importlib import import_module
+from typing import Any
+
+#: Public name → the module defining it (loaded on first use: ``brainhub --help`` stays quick).
+_EXPORTS = {
+    "ConnectorConfig": "brainhub.hub.config",
+    "ConnectorType": "brainhub.hub.config",
+    "DataMapping": "brainhub.hub.config",
+    "IntegrationConfig": "brainhub.hub.config",
+    "IntegrationType": "brainhub.hub.config",
+    "SyncDirection": "brainhub.hub.config",
+    "Connector": "brainhub.hub.connectors",
+    "IntegrationHub": "brainhub.hub.hub",
+    "SyncPlan": "brainhub.hub.hub",
+    "get_integration_hub": "brainhub.hub.hub",
+    "Job": "brainhub.hub.jobs",
+    "JobTracker": "brainhub.hub.jobs",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'brainhub.hub' has no attribute {name!r}")
