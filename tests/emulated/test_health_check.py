@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -134,3 +135,10 @@ def test_a_bad_sandbox_url_fails_with_one_line() -> None:
     )
     assert not result.ok
     assert result.problem == "clickup: unknown size 'huge'; valid sizes are tiny, demo, large"
+
+
+def test_a_spec_without_a_check_request_fails_saying_so() -> None:
+    spec = dataclasses.replace(load_connector("notion"), check=None)
+    result = check_connector(spec, {"base_url": "sandbox://notion"})
+    assert not result.ok
+    assert result.problem.endswith("taps/notion/spec.yaml declares no check: request")
