@@ -83,6 +83,8 @@ class IntegrationHub:
                 f"integration {config.name!r}: type {config.type!r} is not supported; "
                 f"valid types: {', '.join(t.name for t in IntegrationType)}"
             )
+        if config.environment is not None:
+            resolve_environment(self.project, config.environment, self.project_root / "meltano.yml")
         base_urls = {service: load_connector(service).base_url for service in services()}
         service = service_of(config, base_urls)
         spec = load_connector(service)
@@ -303,6 +305,8 @@ class IntegrationHub:
     def register_connector(self, config: ConnectorConfig) -> Connector:
         """A connector that writes records to its service through ``target-<service>``."""
         check_name(config.name, "connector")
+        if config.environment is not None:
+            resolve_environment(self.project, config.environment, self.project_root / "meltano.yml")
         connector = Connector(self, config, load_connector(str(config.type)))
         self._connectors[config.name] = connector
         return connector

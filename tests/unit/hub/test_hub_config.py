@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -66,6 +67,10 @@ def test_an_unknown_service_lists_the_valid_ones(hub: IntegrationHub) -> None:
         (
             IntegrationConfig(name="slack_x", outbound={"tasks": "s.t"}),
             "slack writes no 'tasks'; object types: messages",
+        ),
+        (
+            IntegrationConfig(name="clickup_x", environment="staging"),
+            "no environment 'staging'; valid environments are sandbox, prod",
         ),
     ],
 )
@@ -188,3 +193,13 @@ def test_scheduling_needs_an_interval(hub: IntegrationHub) -> None:
     hub.register_integration(IntegrationConfig(name="clickup_integration"))
     with pytest.raises(ConfigError, match="sync_interval is None; give a number of seconds"):
         hub.schedule("clickup_integration")
+
+
+def test_a_connector_of_a_service_without_that_object_says_what_it_writes(
+    hub: IntegrationHub,
+) -> None:
+    connector = hub.register_connector(ConnectorConfig(name="tasks", type=ConnectorType.CLICKUP))
+    with pytest.raises(ConfigError, match="clickup has no messages to send; it writes tasks"):
+        asyncio.run(connector.send_message("#general", "Hello"))
+    with pytest.raises(ConfigError, match="clickup writes no 'cards'; object types: tasks"):
+        asyncio.run(connector.write("cards", [{"name": "x"}]))
