@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from brainhub.audit.cli import audit
+from brainhub.health.cli import check
+from brainhub.hub.cli import init, integration
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
@@ -25,6 +27,9 @@ main.add_command(sandbox)
 main.add_command(secrets)
 main.add_command(run_with_secrets)
 main.add_command(audit)
+main.add_command(check)
+main.add_command(init)
+main.add_command(integration)
 
 
 @main.command()

@@ -18,6 +18,7 @@ from brainhub.spec.blocks import decode_auth, decode_paginator
 from brainhub.spec.jsonpaths import jsonpath_problem, path_problem
 from brainhub.spec.model import (
     ENGINE_SETTINGS,
+    CheckRequest,
     ConnectorSpec,
     Incremental,
     ParentLink,
@@ -155,7 +156,20 @@ def _build(data: dict[str, Any], source: Path) -> ConnectorSpec:
         http=_http_policy(data),
         streams=streams,
         writes=_typed(("writes",), decode_writes, data.get("writes")),
+        check=_check_request(data.get("check")),
         source=source,
+    )
+
+
+def _check_request(raw: dict[str, Any] | None) -> CheckRequest | None:
+    if raw is None:
+        return None
+    headers = raw.get("rate_limit_headers", {})
+    return CheckRequest(
+        path=raw["path"],
+        method=raw.get("method", "GET"),
+        remaining_header=headers.get("remaining"),
+        limit_header=headers.get("limit"),
     )
 
 
@@ -224,6 +238,14 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
             problem(("auth",), f"{{{scope}}} is only valid inside streams")
         elif (name or "").split(".")[0] not in known_settings:
             problem(("auth",), _unknown_setting(name, known_settings))
+    if spec.check is not None:
+        for message in placeholder_problems(spec.check.path):
+            problem(("check", "path"), message)
+        for scope, name in placeholders_in(spec.check.path):
+            if scope != "config":
+                problem(("check", "path"), f"{{{scope}}} is only valid inside streams")
+            elif (name or "").split(".")[0] not in known_settings:
+                problem(("check", "path"), _unknown_setting(name, known_settings))
     for stream in spec.streams.values():
         base = ("streams", stream.name)
         if stream.parent_filter is not None and not stream.parents:

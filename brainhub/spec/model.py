@@ -114,6 +114,18 @@ class StreamSpec:
 
 
 @dataclass(frozen=True)
+class CheckRequest:
+    """The spec's ``check:`` block: one cheap authenticated request telling the API works."""
+
+    path: str
+    method: str = "GET"
+    #: Response headers with the budget left and the window's size, when they differ from
+    #: the ``http.rate_limit.headers`` names.
+    remaining_header: str | None = None
+    limit_header: str | None = None
+
+
+@dataclass(frozen=True)
 class ConnectorSpec:
     """A whole connector: settings, how to talk to the API, its streams and its writes."""
 
@@ -131,6 +143,8 @@ class ConnectorSpec:
     http: HttpPolicy = field(default_factory=HttpPolicy)
     #: What a target writes, by object type (the ``writes:`` section).
     writes: dict[str, WriteObject] = field(default_factory=dict)
+    #: The request ``brainhub check`` sends (the ``check:`` block), if the spec declares one.
+    check: CheckRequest | None = None
 
     @property
     def secret_settings(self) -> tuple[str, ...]:

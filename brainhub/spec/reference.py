@@ -42,6 +42,7 @@ def render_reference() -> str:
         ("Write operations", "write_operation"),
         ("Follow-up calls", "write_call"),
         ("Identity", "identity"),
+        ("Health check", "check"),
     ]
     for title, name in sections:
         out.append(f"\n## {title}\n\n")
@@ -121,5 +122,6 @@ def _anchor(ref: str) -> str:
         "write_operation": "write-operations",
         "write_call": "follow-up-calls",
         "identity": "identity",
+        "check": "health-check",
     }
     return titles.get(ref.rsplit("/", 1)[-1], "top-level")

@@ -20,7 +20,9 @@ PACKAGES = ("brainhub", "taps", "targets", "transforms")
 #: Module prefix → (floor, room). Rooms on floor 1 (engines) may not import each other.
 FLOORS: dict[str, tuple[int, str]] = {
     # floor 0: core
-    "brainhub": (0, "core"),  # the package itself (brainhub/__init__.py), not what is in it
+    # the package itself (brainhub/__init__.py), not what is in it: a surface, because its
+    # top level offers the Python API (brainhub.hub), loaded on first use
+    "brainhub": (3, "surfaces"),
     "brainhub.errors": (0, "core"),
     "brainhub.spec": (0, "core"),
     "brainhub.http": (0, "core"),
@@ -48,10 +50,12 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.catalog": (2, "brainhub.catalog"),
     "brainhub.secrets": (2, "brainhub.secrets"),
     "brainhub.audit": (2, "brainhub.audit"),
+    "brainhub.health": (2, "brainhub.health"),
     # floor 3: surfaces
     "brainhub.cli": (3, "surfaces"),
     "brainhub.docs": (3, "surfaces"),
     "brainhub.api": (3, "surfaces"),
+    "brainhub.hub": (3, "surfaces"),
     "brainhub.ui": (3, "surfaces"),
 }
 

@@ -73,7 +73,7 @@ VALID = {
 INVALID = {
     "unknown top-level key": (
         VALID_BASE + "streamz: {}\n",
-        "line 13: unknown key 'streamz' (valid keys: auth, base_url, defaults, description",
+        "line 13: unknown key 'streamz' (valid keys: auth, base_url, check, defaults, description",
     ),
     "misspelt paginator type": (
         VALID_BASE.replace(
