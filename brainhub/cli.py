@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from brainhub.access.cli import tokens
 from brainhub.audit.cli import audit
 from brainhub.health.cli import check
 from brainhub.hub.cli import init, integration
@@ -30,6 +31,7 @@ main.add_command(audit)
 main.add_command(check)
 main.add_command(init)
 main.add_command(integration)
+main.add_command(tokens)
 
 
 @main.command()
