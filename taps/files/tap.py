@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from singer_sdk import Stream, Tap
+from singer_sdk.exceptions import ConfigValidationError
 
+from brainhub.errors import SettingsError
 from brainhub.objectstore import Store, StoredFile, is_partial_name, open_store
 from taps.files import reading
 from taps.files.settings import (
@@ -109,7 +111,11 @@ class TapFiles(Tap):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._store: Store | None = None
-        super().__init__(*args, **kwargs)
+        try:
+            super().__init__(*args, **kwargs)
+        except ConfigValidationError as exc:
+            # one line from the executable, not the SDK's log lines
+            raise SettingsError(f"invalid settings: {'; '.join(exc.errors) or exc}") from None
 
     def store(self) -> Store:
         """The configured location, opened once."""

@@ -25,6 +25,10 @@ def partition_date(record: dict[str, Any], date_property: str | None, run_date: 
     """The UTC date of ``record[date_property]`` when it holds a date or timestamp, else the
     run's date."""
     value = record.get(date_property) if date_property else None
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).date() if value.tzinfo else value.date()
+    if isinstance(value, dt.date):
+        return value
     if isinstance(value, str) and len(value) >= 10:
         try:
             parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -14,8 +14,10 @@ import threading
 from collections import defaultdict
 from typing import Any
 
+from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.target_base import Target
 
+from brainhub.errors import SettingsError
 from brainhub.objectstore import Store, open_store
 from targets.files.layout import run_id
 from targets.files.settings import CONFIG_SCHEMA, DEFAULT_PATH
@@ -36,7 +38,11 @@ class TargetFiles(Target):
         self.run_date = started.date()
         self._parts: dict[str, int] = defaultdict(int)
         self._lock = threading.Lock()
-        super().__init__(*args, **kwargs)
+        try:
+            super().__init__(*args, **kwargs)
+        except ConfigValidationError as exc:
+            # one line from the executable, not the SDK's log lines
+            raise SettingsError(f"invalid settings: {'; '.join(exc.errors) or exc}") from None
 
     def store(self) -> Store:
         """The configured location, opened once."""

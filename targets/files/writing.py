@@ -7,6 +7,8 @@ TIMESTAMPTZ / DATE / TIME, other strings → VARCHAR, objects, arrays and mixed 
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import json
 from collections.abc import Iterable
 from pathlib import Path
@@ -40,8 +42,19 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: Path) -> None:
     """One JSON object a line, UTF-8."""
     with path.open("w", encoding="utf-8") as out:
         for record in records:
-            out.write(json.dumps(record, ensure_ascii=False, default=str, separators=(",", ":")))
+            out.write(
+                json.dumps(record, ensure_ascii=False, default=_json_default, separators=(",", ":"))
+            )
             out.write("\n")
+
+
+def _json_default(value: Any) -> Any:
+    """Values the SDK hands over parsed (timestamps, decimals) as JSON."""
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    return str(value)
 
 
 def write_table(

@@ -8,6 +8,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.target_base import Target
 
 from brainhub.errors import BrainhubError, SettingsError
@@ -37,7 +38,11 @@ class TargetSES(Target):
         self._client: Any = None
         self.sent = 0
         self.rejects: list[str] = []
-        super().__init__(*args, **kwargs)
+        try:
+            super().__init__(*args, **kwargs)
+        except ConfigValidationError as exc:
+            # one line from the executable, not the SDK's log lines
+            raise SettingsError(f"invalid settings: {'; '.join(exc.errors) or exc}") from None
         from_address = self.config.get("from_address")
         if not isinstance(from_address, str) or "@" not in from_address:
             raise SettingsError(
