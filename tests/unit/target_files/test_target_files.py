@@ -81,7 +81,10 @@ def test_records_are_written_partitioned_by_stream_and_date(
     # 23:30 at -05:00 is the 2nd in UTC; a record without the property goes to the run's date
     assert folders == sorted(["tasks/date=2026-03-01", "tasks/date=2026-03-02", run_date])
     assert all(Path(f).name.startswith("part-") for f in files)
-    assert all(f.endswith(f"-00001.{file_format}") for f in files)  # one file per partition
+    # one file per partition, numbered within the stream's run
+    assert sorted(f.rsplit("-", 1)[1] for f in files) == [
+        f"0000{n}.{file_format}" for n in (1, 2, 3)
+    ]
     assert len(files) == 3
     reader = {"jsonl": "read_json", "parquet": "read_parquet", "csv": "read_csv"}[file_format]
     rows = duckdb.sql(
