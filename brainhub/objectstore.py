@@ -1,7 +1,7 @@
 """Files in a directory or an object store, the same way for tap-files and target-files.
 
 A location is a local directory (``data/files``, ``file:///srv/drop``) or an object store URL
-(``s3://bucket/prefix``; ``gs://`` and ``az://`` when ``gcsfs`` / ``adlfs`` are installed),
+(``s3://bucket/prefix``, ``gs://bucket/prefix``; ``az://`` when ``adlfs`` is installed),
 reached through ``fsspec``. :func:`open_store` checks the location and the connection settings
 and returns a :class:`Store`: listing with each file's size, modification time and version
 tag, download to a local file, and an atomic publish (a temporary name, then a rename or a
@@ -33,7 +33,8 @@ SCHEMES = {
     "az": "adlfs",
     "abfs": "adlfs",
 }
-#: Connection settings, passed to the object store's filesystem when set.
+#: Connection settings, passed to the object store's filesystem when set (``endpoint_url``
+#: also serves GCS, with ``google_credentials`` and ``google_project``).
 S3_SETTINGS = (
     "endpoint_url",
     "aws_access_key_id",
@@ -125,8 +126,9 @@ class Store:
             self.fs.put_file(str(local_path), temporary)
             if self.is_local:
                 os.replace(temporary.removeprefix("file://"), final.removeprefix("file://"))
-            else:
-                self.fs.mv(temporary, final)
+            else:  # a server-side copy: every store (and emulator) has one
+                self.fs.copy(temporary, final)
+                self.fs.rm_file(temporary)
         except BaseException:
             _remove_quietly(self.fs, temporary)
             raise
@@ -154,7 +156,7 @@ def open_store(
         )
     kwargs = _filesystem_options(scheme, options or {})
     try:
-        fs = fsspec.filesystem(scheme, **kwargs)
+        fs = _gcs(kwargs) if scheme in ("gs", "gcs") else fsspec.filesystem(scheme, **kwargs)
     except ImportError as exc:
         raise SettingsError(
             f"setting {setting!r}: {scheme}:// needs the package {SCHEMES[scheme]}, which is not "
@@ -167,7 +169,24 @@ def open_store(
     return Store(url, fs, root)
 
 
+def _gcs(kwargs: dict[str, Any]) -> fsspec.AbstractFileSystem:
+    """gcsfs's own filesystem (not its experimental subclass, which probes every bucket over
+    gRPC first)."""
+    from gcsfs.core import GCSFileSystem
+
+    return GCSFileSystem(**kwargs)
+
+
 def _filesystem_options(scheme: str, options: Mapping[str, Any]) -> dict[str, Any]:
+    if scheme in ("gs", "gcs"):
+        gcs: dict[str, Any] = {"skip_instance_cache": True}
+        if options.get("endpoint_url"):
+            gcs["endpoint_url"] = options["endpoint_url"]
+        if options.get("google_credentials"):
+            gcs["token"] = options["google_credentials"]
+        if options.get("google_project"):
+            gcs["project"] = options["google_project"]
+        return gcs
     if scheme != "s3":
         return {}
     chosen = {k: options[k] for k in S3_SETTINGS if options.get(k)}

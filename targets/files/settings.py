@@ -15,7 +15,7 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Location",
         description=(
             "Where the files go: a directory (relative to the working directory) or an object "
-            "store prefix, `s3://bucket/prefix`. Files are laid out as "
+            "store prefix, `s3://bucket/prefix` or `gs://bucket/prefix`. Files are laid out as "
             "`<path>/<stream>/date=YYYY-MM-DD/part-<run>-<n>.<format>`."
         ),
     ),
@@ -40,8 +40,10 @@ CONFIG_SCHEMA = th.PropertiesList(
     th.Property(
         "endpoint_url",
         th.StringType,
-        title="S3 endpoint URL",
-        description="An S3-compatible endpoint (a local emulator, MinIO); AWS itself when unset.",
+        title="Endpoint URL",
+        description=(
+            "An S3- or GCS-compatible endpoint (a local emulator, MinIO); the cloud itself when unset."
+        ),
     ),
     th.Property(
         "aws_access_key_id",
@@ -66,5 +68,21 @@ CONFIG_SCHEMA = th.PropertiesList(
     ),
     th.Property(
         "region_name", th.StringType, title="AWS region", description="The bucket's region."
+    ),
+    th.Property(
+        "google_credentials",
+        th.StringType,
+        secret=True,
+        title="Google credentials",
+        description=(
+            "For `gs://`: a service account key file, or `anon` (public buckets, emulators); "
+            "Google's application default credentials when unset."
+        ),
+    ),
+    th.Property(
+        "google_project",
+        th.StringType,
+        title="Google project",
+        description="For `gs://`: the project.",
     ),
 ).to_dict()
