@@ -15,6 +15,7 @@ import os
 import posixpath
 import uuid
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from urllib.parse import urlsplit
 
 import fsspec
 
-from brainhub.errors import SettingsError
+from brainhub.errors import BrainhubError, SettingsError
 
 #: URL schemes a location may use, and the package that serves each.
 SCHEMES = {
@@ -46,6 +47,10 @@ S3_SETTINGS = (
 #: a file that is not data: hidden and underscore names, partial downloads and copies.
 PARTIAL_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".inprogress")
 PARTIAL_MARKERS = ("_COPYING_",)
+
+
+class StorageError(BrainhubError):
+    """The store could not be listed, read or written; the message names the location."""
 
 
 @dataclass(frozen=True)
@@ -91,10 +96,27 @@ class Store:
         root = self.root.removeprefix("file://")
         return full_path[len(root) :].lstrip("/") if full_path.startswith(root) else full_path
 
+    def require_folder(self) -> None:
+        """Fail with one line naming ``path`` when the location is not a directory, or its
+        bucket does not exist (an object store lists a missing bucket as empty)."""
+        if self.is_local:
+            if not os.path.isdir(self.root.removeprefix("file://")):
+                raise SettingsError(f"setting 'path': {self.url!r} is not a directory")
+            return
+        bucket = self.root.split("/", 1)[0]
+        with self._failing_as("list", ""):
+            found = self.fs.exists(bucket)
+        if not found:
+            raise SettingsError(
+                f"setting 'path': the bucket {bucket!r} of {self.url!r} does not exist, or "
+                "these credentials cannot see it"
+            )
+
     def glob(self, pattern: str) -> Iterator[StoredFile]:
         """The files matching a glob relative to the location (``**`` crosses folders)."""
-        self.fs.invalidate_cache()
-        found = self.fs.glob(self.full_path(pattern), detail=True)
+        with self._failing_as("list", pattern):
+            self.fs.invalidate_cache()
+            found = self.fs.glob(self.full_path(pattern), detail=True)
         for full_path, info in sorted(found.items()):
             if info.get("type", "file") != "file":
                 continue
@@ -102,12 +124,14 @@ class Store:
 
     def stat(self, relative_path: str) -> StoredFile:
         """The file as it is now (the cache of listings is bypassed)."""
-        self.fs.invalidate_cache()
-        return self._stored(relative_path, self.fs.info(self.full_path(relative_path)))
+        with self._failing_as("read", relative_path):
+            self.fs.invalidate_cache()
+            return self._stored(relative_path, self.fs.info(self.full_path(relative_path)))
 
     def download(self, relative_path: str, local_path: Path) -> None:
         """Copy a file of the store to a local file."""
-        self.fs.get_file(self.full_path(relative_path), str(local_path))
+        with self._failing_as("read", relative_path):
+            self.fs.get_file(self.full_path(relative_path), str(local_path))
 
     def publish(self, local_path: Path, relative_path: str) -> None:
         """Put a local file at ``relative_path`` so that it appears whole or not at all.
@@ -120,6 +144,10 @@ class Store:
         final = self.full_path(relative_path)
         folder, name = posixpath.split(final)
         temporary = posixpath.join(folder, f".{name}.{uuid.uuid4().hex}.tmp")
+        with self._failing_as("write", relative_path):
+            self._publish(local_path, folder, temporary, final)
+
+    def _publish(self, local_path: Path, folder: str, temporary: str, final: str) -> None:
         if self.is_local:
             os.makedirs(folder.removeprefix("file://"), exist_ok=True)
         try:
@@ -132,6 +160,21 @@ class Store:
         except BaseException:
             _remove_quietly(self.fs, temporary)
             raise
+
+    @contextmanager
+    def _failing_as(self, action: str, relative_path: str) -> Iterator[None]:
+        """Any failure of the filesystem (its exceptions differ by store) as one
+        :class:`StorageError` line naming the location and the file."""
+        try:
+            yield
+        except BrainhubError:
+            raise
+        except Exception as exc:
+            text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise StorageError(
+                f"{self.url}: cannot {action} {relative_path!r}: {type(exc).__name__}"
+                + (f": {text}" if text else "")
+            ) from None
 
     def _stored(self, relative_path: str, info: Mapping[str, Any]) -> StoredFile:
         return StoredFile(

@@ -121,6 +121,7 @@ class TapFiles(Tap):
         """The configured location, opened once."""
         if self._store is None:
             self._store = open_store(str(self.config.get("path") or DEFAULT_PATH), self.config)
+            self._store.require_folder()
         return self._store
 
     @property

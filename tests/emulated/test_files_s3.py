@@ -11,6 +11,8 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from brainhub.errors import SettingsError
+from brainhub.objectstore import StorageError, open_store
 from taps.files.tap import TapFiles
 from targets.files.target import TargetFiles
 from tests.support.moto_server import MotoServer, moto_server
@@ -93,3 +95,34 @@ def test_target_files_publishes_parquet_objects_to_s3(s3: MotoServer) -> None:
         {"id": 1, "name": "Zoë"},
         {"id": 2, "name": "Ana"},
     ]
+
+
+def test_a_store_that_cannot_be_listed_is_one_error_naming_it(s3: MotoServer) -> None:
+    config = {
+        "path": "s3://no-such-bucket/in",
+        "tables": [{"name": "items", "glob": "*.jsonl"}],
+        **s3.settings(),
+    }
+    with pytest.raises(SettingsError) as failed:
+        TapFiles(config=config)
+    assert str(failed.value) == (
+        "setting 'path': the bucket 'no-such-bucket' of 's3://no-such-bucket/in' does not "
+        "exist, or these credentials cannot see it"
+    )
+
+
+def test_a_failing_store_is_one_error_naming_it(
+    s3: MotoServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(f"s3://{BUCKET}/in", s3.settings())
+
+    def unreachable(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionError("Could not connect to the endpoint URL\nsecond line")
+
+    monkeypatch.setattr(store.fs, "glob", unreachable)
+    with pytest.raises(StorageError) as failed:
+        list(store.glob("*.csv"))
+    assert str(failed.value) == (
+        f"s3://{BUCKET}/in: cannot list '*.csv': ConnectionError: Could not connect to the "
+        "endpoint URL"
+    )

@@ -184,6 +184,12 @@ def test_bad_tables_say_which_entry_and_what_is_valid(tables: Any, expected: str
         table_settings(tables)
 
 
+def test_a_missing_directory_is_one_line(tmp_path: Path) -> None:
+    config = {"path": str(tmp_path / "nowhere"), "tables": [{"name": "t", "glob": "*.csv"}]}
+    with pytest.raises(SettingsError, match=r"^setting 'path': '.*nowhere' is not a directory$"):
+        TapFiles(config=config)
+
+
 def test_a_bad_setting_ends_the_run_with_one_line(tmp_path: Path) -> None:
     config = {"path": "ftp://host/x", "tables": [{"name": "t", "glob": "*.csv"}]}
     messages, stderr, code = run_tap("files", tmp_path, config)
