@@ -154,7 +154,8 @@ class TapFiles(Tap):
     def _infer(self, setting: TableSetting) -> dict[str, Any]:
         store = self.store()
         files = sorted(self.complete_files(store, setting), key=lambda f: (f.modified, f.path))
-        newest = files[-int(self.config.get("infer_files") or DEFAULT_INFER_FILES) :]
+        count = max(1, int(self.config.get("infer_files") or DEFAULT_INFER_FILES))
+        newest = files[-count:]
         if not newest:
             self.logger.warning(
                 "stream %r: no file matches %r yet; its columns are unknown",
