@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from brainhub.objectstore import Store, open_store
+from brainhub.objectstore import StorageError, Store, open_store
 from targets.files.layout import part_path, partition_date
 from tests.support.targets import singer_lines
 
@@ -167,7 +167,10 @@ def test_publish_failing_midway_removes_its_temporary_object(
         raise OSError("disk full")
 
     monkeypatch.setattr(type(store.fs), "put_file", half_written)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(
+        StorageError,
+        match=r"cannot write 'tasks/date=2026-03-01/part-1.jsonl': OSError: disk full$",
+    ):
         store.publish(local, "tasks/date=2026-03-01/part-1.jsonl")
     assert _files(tmp_path / "out") == []
     assert isinstance(store, Store)
