@@ -120,7 +120,9 @@ class TapFiles(Tap):
     def store(self) -> Store:
         """The configured location, opened once."""
         if self._store is None:
-            self._store = open_store(str(self.config.get("path") or DEFAULT_PATH), self.config)
+            self._store = open_store(
+                _path_setting(self.config.get("path", DEFAULT_PATH)), self.config
+            )
             self._store.require_folder()
         return self._store
 
@@ -188,3 +190,8 @@ def _local_copy(store: Store, path: str) -> Iterator[Path]:
         yield local
     finally:
         shutil.rmtree(directory, ignore_errors=True)
+
+
+def _path_setting(value: object) -> str:
+    """The ``path`` setting; set but empty stays empty, so that it is an error, not the default."""
+    return "" if value is None else str(value)

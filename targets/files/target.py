@@ -43,11 +43,14 @@ class TargetFiles(Target):
         except ConfigValidationError as exc:
             # one line from the executable, not the SDK's log lines
             raise SettingsError(f"invalid settings: {'; '.join(exc.errors) or exc}") from None
+        self.store()  # a bad path fails now, before any input is read
 
     def store(self) -> Store:
         """The configured location, opened once."""
         if self._store is None:
-            self._store = open_store(str(self.config.get("path") or DEFAULT_PATH), self.config)
+            self._store = open_store(
+                _path_setting(self.config.get("path", DEFAULT_PATH)), self.config
+            )
         return self._store
 
     def next_part(self, stream_name: str) -> int:
@@ -55,3 +58,8 @@ class TargetFiles(Target):
         with self._lock:
             self._parts[stream_name] += 1
             return self._parts[stream_name]
+
+
+def _path_setting(value: object) -> str:
+    """The ``path`` setting; set but empty stays empty, so that it is an error, not the default."""
+    return "" if value is None else str(value)

@@ -185,6 +185,11 @@ def test_a_bad_setting_is_one_line(tmp_path: Path) -> None:
         .splitlines()[-1]
         .startswith("target-files: setting 'path': ftp:// is not")
     )
+    done = _run(tmp_path, {"path": ""}, _messages())  # prod's target-files--s3 until set
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "target-files: setting 'path': give a directory or a URL such as s3://bucket/prefix"
+    )
     done = _run(tmp_path, {"path": str(tmp_path), "format": "xlsx"}, _messages())
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
