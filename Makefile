@@ -9,12 +9,15 @@ export UV_PYTHON_DOWNLOADS := never
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test setup services lint typecheck bench docs clean
+.PHONY: demo demo-s3 test setup services lint typecheck bench docs clean
 
 demo: setup  ## set everything up, run the sandbox ClickUp → DuckDB pipeline, show what was loaded
 	$(BIN)/meltano --environment=sandbox run clickup-to-duckdb
 	@echo
 	@$(BIN)/brainhub tables --environment=sandbox
+
+demo-s3: setup  ## the sandbox ClickUp → Parquet files in S3 (moto's server on 127.0.0.1:5010), listed
+	$(BIN)/python scripts/demo_s3.py
 
 test: setup services  ## set everything up, check lint and types, run the whole test suite
 	$(BIN)/ruff check .

@@ -35,12 +35,16 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.warehouse_lock": (0, "core"),
     "brainhub.environments": (0, "core"),
     "brainhub.private_files": (0, "core"),
+    "brainhub.objectstore": (0, "core"),
     "taps": (0, "core"),  # the bare packages only (empty __init__ files)
     "targets": (0, "core"),
     "transforms": (0, "core"),
     # floor 1: engines
     "taps.runtime": (1, "taps.runtime"),
     "taps.warehouse": (1, "taps.warehouse"),
+    "taps.files": (1, "taps.files"),
+    "targets.files": (1, "targets.files"),
+    "targets.ses": (1, "targets.ses"),
     "targets.runtime": (1, "targets.runtime"),
     "targets.duckdb": (1, "targets.duckdb"),
     "transforms.engine": (1, "transforms.engine"),

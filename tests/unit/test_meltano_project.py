@@ -28,8 +28,9 @@ SDK_TAP_SETTINGS = {
     "batch_config",
 }
 ALLOWED_KEYS = {"name", "kind", "label", "sensitive", "value", "description", "options", "env"}
-#: Extractors built from a connector spec (tap-warehouse is its own engine, checked below).
-SPEC_EXTRACTORS = sorted(name for name in EXTRACTORS if name != "tap-warehouse")
+#: Extractors built from a connector spec (tap-warehouse and tap-files are engines of their own,
+#: checked below).
+SPEC_EXTRACTORS = sorted(name for name in EXTRACTORS if name not in ("tap-warehouse", "tap-files"))
 
 
 @pytest.mark.parametrize("name", SPEC_EXTRACTORS)
@@ -124,6 +125,34 @@ def test_tap_warehouse_declares_its_settings_and_reads_each_environments_warehou
     }
     for env in ENVIRONMENTS:
         assert databases[env] == _environment_path(env, "loaders", "target-duckdb")
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "module"),
+    [
+        ("extractors", "tap-files", "taps.files.settings"),
+        ("loaders", "target-files", "targets.files.settings"),
+        ("loaders", "target-ses", "targets.ses.settings"),
+    ],
+)
+def test_files_and_ses_plugins_declare_their_settings_and_mark_secrets(
+    kind: str, name: str, module: str
+) -> None:
+    import importlib
+
+    schema = importlib.import_module(module).CONFIG_SCHEMA["properties"]
+    (plugin,) = (p for p in PROJECT["plugins"][kind] if p["name"] == name)
+    declared = {s["name"]: s for s in plugin["settings"]}
+    sdk = SDK_TAP_SETTINGS if kind == "extractors" else set()
+    assert set(declared) == set(schema) | sdk
+    for setting, prop in schema.items():
+        assert bool(declared[setting].get("sensitive")) == bool(prop.get("secret")), setting
+        assert declared[setting].get("value") == prop.get("default"), setting
+    for environment in ENVIRONMENTS.values():
+        plugins = environment["config"]["plugins"][kind]
+        (configured,) = (p for p in plugins if p["name"] == name)
+        if environment["name"] == "prod":
+            assert not {s for s, p in schema.items() if p.get("secret")} & set(configured["config"])
 
 
 def _environment_path(environment: str, kind: str, name: str) -> str:

@@ -1,0 +1,31 @@
+"""Entry point of ``target-files``: the Singer SDK's command line, errors as one line."""
+
+from __future__ import annotations
+
+import sys
+
+from singer_sdk.exceptions import ConfigValidationError
+
+from brainhub.errors import BrainhubError
+from targets.files.target import TargetFiles
+
+EXECUTABLE = "target-files"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run target-files; exit 0 when done, 1 after a one-line error (setting, stream, file)."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        TargetFiles.cli.main(args=args, prog_name=EXECUTABLE, standalone_mode=True)
+    except ConfigValidationError as exc:
+        _fail(f"invalid settings: {'; '.join(exc.errors) or exc}")
+    except BrainhubError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write the files: {exc}")
+
+
+def _fail(message: str) -> None:
+    sys.stdout.flush()
+    print(f"{EXECUTABLE}: {message}", file=sys.stderr)
+    sys.exit(1)
