@@ -427,9 +427,7 @@ class RunStore:
     @staticmethod
     def _run(conn: sqlite3.Connection, row: sqlite3.Row) -> Run:
         streams = {
-            s["stream"]: StreamCounts(
-                **{name: s[name] for name in (*COUNTS, "expected_pages")}
-            )
+            s["stream"]: StreamCounts(**{name: s[name] for name in (*COUNTS, "expected_pages")})
             for s in conn.execute(
                 "SELECT * FROM streams WHERE run_id = ? ORDER BY stream", (row["id"],)
             )
