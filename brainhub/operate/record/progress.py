@@ -82,7 +82,7 @@ class ProgressTracker:
         line = ", ".join(parts)
         reason = values.get("waiting_for") or "the rate limit"
         if waiting > 0:
-            line += f"; waiting {waiting:.0f} s for {reason}"
+            line += f"; waiting {_seconds(waiting)} s for {reason}"
         elif waited > 0.05:
             line += f"; waited {waited:.1f} s for {reason} since the last line"
         return line
@@ -98,3 +98,8 @@ class ProgressTracker:
         if expected_pages and pages and spent > 0:
             return max(0.0, (int(expected_pages) - pages) * spent / pages)
         return None
+
+
+def _seconds(value: float) -> str:
+    """Whole seconds, or tenths under ten seconds (a 0.4 s wait is not "0 s")."""
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"

@@ -97,6 +97,7 @@ class RunRecorder:
                     trigger=identity.trigger,
                     environment=identity.environment,
                     part=self.part,
+                    invocation=identity.invocation,
                 )
             )
         self.progress.start(time.monotonic())

@@ -68,8 +68,10 @@ CREATE TABLE IF NOT EXISTS runs (
     error TEXT,
     traceback TEXT,
     parts TEXT NOT NULL DEFAULT '{}',
-    settled INTEGER NOT NULL DEFAULT 0
+    settled INTEGER NOT NULL DEFAULT 0,
+    invocation TEXT
 );
+CREATE INDEX IF NOT EXISTS runs_by_invocation ON runs (invocation);
 CREATE INDEX IF NOT EXISTS runs_by_integration ON runs (integration, started_at);
 CREATE INDEX IF NOT EXISTS runs_by_start ON runs (started_at);
 CREATE TABLE IF NOT EXISTS streams (
@@ -235,14 +237,18 @@ class RunStore:
         environment: str | None,
         part: str | None = None,
         started_at: str | None = None,
+        invocation: str | None = None,
     ) -> None:
-        """Record that ``run_id`` started (again for each part: the first one creates it)."""
+        """Record that ``run_id`` started (again for each part: the first one creates it).
+
+        ``invocation`` groups the runs of one ``meltano run`` (a job may run several pipelines).
+        """
         now = started_at or utc_now()
         with self._transaction() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO runs (id, integration, trigger, environment, status, "
-                "started_at) VALUES (?, ?, ?, ?, 'running', ?)",
-                (run_id, integration, trigger, environment, now),
+                "started_at, invocation) VALUES (?, ?, ?, ?, 'running', ?, ?)",
+                (run_id, integration, trigger, environment, now, invocation),
             )
             if part is not None:
                 self._set_part(conn, run_id, part, "running")
@@ -400,6 +406,16 @@ class RunStore:
             sql += f" LIMIT {int(limit)}"
         with self._connect() as conn:
             rows = conn.execute(sql, args).fetchall()
+            return [self._run(conn, row) for row in rows]
+
+    def runs_of_invocation(self, invocation: str) -> list[Run]:
+        """The runs one ``meltano run`` started (``BRAINHUB_RUN_ID``), oldest first."""
+        if not self.exists():
+            return []
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT * FROM runs WHERE invocation = ? ORDER BY started_at, rowid", (invocation,)
+            ).fetchall()
             return [self._run(conn, row) for row in rows]
 
     def run(self, run_id: str) -> Run | None:
