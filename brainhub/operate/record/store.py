@@ -105,6 +105,16 @@ def utc_now() -> str:
     return datetime.now(tz=UTC).isoformat(timespec="microseconds")
 
 
+#: Failed runs in a row after which an active integration is put in ``error``.
+ERROR_AFTER = 3
+
+
+def error_after_setting() -> int:
+    """``$BRAINHUB_ERROR_AFTER`` when it is a whole number of at least 1, else 3."""
+    value = (os.environ.get("BRAINHUB_ERROR_AFTER") or "").strip()
+    return int(value) if value.isdigit() and int(value) >= 1 else ERROR_AFTER
+
+
 def store_path(project_root: Path) -> Path:
     """The run store of the project at ``project_root`` (``$BRAINHUB_RUN_STORE`` wins)."""
     named = os.environ.get(STORE_VARIABLE)
@@ -186,7 +196,7 @@ class RunStore:
     def __init__(self, path: Path, *, error_after: int | None = None) -> None:
         self.path = path
         if error_after is None:
-            error_after = int(os.environ.get("BRAINHUB_ERROR_AFTER") or 3)
+            error_after = error_after_setting()
         self.error_after = max(1, error_after)
         self._ready = False
 

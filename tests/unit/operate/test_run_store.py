@@ -194,3 +194,11 @@ def test_paused_and_disabled_stay_so_whatever_runs_do(store: RunStore) -> None:
     assert store.integration_states()["clickup-to-duckdb"][0] == "paused"
     assert store.set_integration_status("clickup-to-duckdb", "disabled") == ("paused", "disabled")
     assert store.set_integration_status("clickup-to-duckdb", "active") == ("disabled", "active")
+
+
+@pytest.mark.parametrize(("value", "streak"), [("2", 2), ("", 3), ("two", 3), ("0", 3)])
+def test_the_streak_comes_from_the_environment_when_it_is_a_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, streak: int
+) -> None:
+    monkeypatch.setenv("BRAINHUB_ERROR_AFTER", value)
+    assert RunStore(tmp_path / "runs.sqlite").error_after == streak
