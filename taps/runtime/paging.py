@@ -82,9 +82,16 @@ class _SpecPaginator(BaseAPIPaginator[Any]):
         """The records and pages the whole listing holds, as far as this page tells
         (a ``stop: {total: …}`` count in the body; the ``last`` link of a Link header)."""
         try:
-            return self._total(response), None
+            total = self._total(response)
         except (TypeError, ValueError):
             return None, None
+        if total is None and isinstance(self, OffsetPaginator):
+            # Offset APIs commonly report the whole count beside the page (Jira's ``total``).
+            body = response_json(response)
+            announced = body.get("total") if isinstance(body, dict) else None
+            if isinstance(announced, int) and not isinstance(announced, bool):
+                total = announced
+        return total, None
 
     def _total(self, response: requests.Response) -> int | None:
         """The total record count the body reports, when a stop rule names where."""
