@@ -61,12 +61,12 @@ def current_run(
     args = list(parent_args if parent_args is not None else _parent_args())
     command = _meltano_command(args)
     extractor = env.get("MELTANO_EXTRACTOR_NAME")
-    loader = env.get("MELTANO_LOADER_NAME")
-    integration = (
-        env.get("BRAINHUB_INTEGRATION")
-        or _job_of(project, command, extractor)
-        or _ad_hoc(project, command, extractor, loader)
+    job = _job_of(project, command, extractor)
+    # A tap is not told its loader; it reads it from the command line or the job's tasks.
+    loader = env.get("MELTANO_LOADER_NAME") or _loader_after(
+        project, _job_words(project, job) if job else command, extractor
     )
+    integration = env.get("BRAINHUB_INTEGRATION") or job or f"{extractor or '?'}→{loader or '?'}"
     return RunIdentity(
         run_id=run_id_for(invocation, extractor),
         invocation=invocation,
@@ -128,36 +128,39 @@ def _project(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _jobs(project: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(j.get("name")): j for j in project.get("jobs") or [] if isinstance(j, dict)}
+
+
+def _job_words(project: dict[str, Any], name: str) -> list[str]:
+    """The plugin names of a job's tasks, in order."""
+    tasks = _jobs(project).get(name, {}).get("tasks") or []
+    return " ".join(" ".join(t) if isinstance(t, list) else str(t) for t in tasks).split()
+
+
 def _job_of(project: dict[str, Any], command: list[str], extractor: str | None) -> str | None:
     """The job named on the command line that runs ``extractor`` (or a schedule's job)."""
-    jobs = {str(j.get("name")): j for j in project.get("jobs") or [] if isinstance(j, dict)}
     names = command[1:]
     if command[:2] == ["schedule", "run"]:
         schedules = {
             str(s.get("name")): s for s in project.get("schedules") or [] if isinstance(s, dict)
         }
         names = [str(schedules[n].get("job")) for n in command[2:] if n in schedules]
+    jobs = _jobs(project)
     for name in names:
-        job = jobs.get(name)
-        if job is None:
-            continue
-        tasks = job.get("tasks") or []
-        words = " ".join(str(t) if not isinstance(t, list) else " ".join(t) for t in tasks).split()
-        if extractor is None or extractor in words:
+        if name in jobs and (extractor is None or extractor in _job_words(project, name)):
             return name
     return None
 
 
-def _ad_hoc(
-    project: dict[str, Any], command: list[str], extractor: str | None, loader: str | None
-) -> str:
-    """``tap-x→target-y`` for a pipeline given plugin by plugin."""
-    if loader is None and extractor in command:
-        loaders = {
-            str(p.get("name"))
-            for p in (project.get("plugins") or {}).get("loaders") or []
-            if isinstance(p, dict)
-        }
-        after = command[command.index(extractor) + 1 :]
-        loader = next((a for a in after if a in loaders or a.startswith("target-")), None)
-    return f"{extractor or '?'}→{loader or '?'}"
+def _loader_after(project: dict[str, Any], words: list[str], extractor: str | None) -> str | None:
+    """The first loader after ``extractor`` among a pipeline's plugin names."""
+    if extractor not in words:
+        return None
+    loaders = {
+        str(p.get("name"))
+        for p in (project.get("plugins") or {}).get("loaders") or []
+        if isinstance(p, dict)
+    }
+    after = words[words.index(str(extractor)) + 1 :]
+    return next((w for w in after if w in loaders or w.startswith("target-")), None)

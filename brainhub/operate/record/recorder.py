@@ -98,6 +98,7 @@ class RunRecorder:
                     environment=identity.environment,
                     part=self.part,
                     invocation=identity.invocation,
+                    expect=("target",) if self.part == "tap" and identity.loader else (),
                 )
             )
         self.progress.start(time.monotonic())

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -248,10 +248,13 @@ class RunStore:
         part: str | None = None,
         started_at: str | None = None,
         invocation: str | None = None,
+        expect: Sequence[str] = (),
     ) -> None:
         """Record that ``run_id`` started (again for each part: the first one creates it).
 
-        ``invocation`` groups the runs of one ``meltano run`` (a job may run several pipelines).
+        ``invocation`` groups the runs of one ``meltano run`` (a job may run several pipelines);
+        ``expect`` names parts that will come (the tap expects its target), so the run is not
+        a success before they finish.
         """
         now = started_at or utc_now()
         with self._transaction() as conn:
@@ -261,7 +264,7 @@ class RunStore:
                 (run_id, integration, trigger, environment, now, invocation),
             )
             if part is not None:
-                self._set_part(conn, run_id, part, "running")
+                self._set_part(conn, run_id, part, "running", expect=expect)
 
     def write_counts(
         self, run_id: str, part: str, counts: Mapping[str, Mapping[str, float | None]]
@@ -321,12 +324,19 @@ class RunStore:
             return status
 
     def _set_part(
-        self, conn: sqlite3.Connection, run_id: str, part: str, state: str
+        self,
+        conn: sqlite3.Connection,
+        run_id: str,
+        part: str,
+        state: str,
+        expect: Sequence[str] = (),
     ) -> dict[str, str]:
         row = conn.execute("SELECT parts FROM runs WHERE id = ?", (run_id,)).fetchone()
         parts: dict[str, str] = json.loads(row["parts"]) if row else {}
         if parts.get(part) != "failed":
             parts[part] = state
+        for other in expect:
+            parts.setdefault(other, "running")
         conn.execute("UPDATE runs SET parts = ? WHERE id = ?", (json.dumps(parts), run_id))
         return parts
 

@@ -188,3 +188,18 @@ def test_metric_lines_are_held_back_unless_asked_for(caplog: pytest.LogCaptureFi
         for name in ("singer_sdk.metrics", "brainhub.metrics"):
             for f in list(logging.getLogger(name).filters):
                 logging.getLogger(name).removeFilter(f)
+
+
+def test_a_tap_reads_its_loader_from_the_command_line_or_the_job() -> None:
+    ad_hoc = current_run(meltano_env(), [*MELTANO[:2], "run", "tap-clickup", "target-duckdb"])
+    assert ad_hoc is not None
+    assert ad_hoc.loader == "target-duckdb"
+    job = current_run(
+        meltano_env(MELTANO_EXTRACTOR_NAME="tap-github--issues"),
+        [*MELTANO[:2], "run", "github-issues-to-clickup"],
+    )
+    assert job is not None
+    assert (job.integration, job.loader) == (
+        "github-issues-to-clickup",
+        "target-clickup--github-issues",
+    )

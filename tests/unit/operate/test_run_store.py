@@ -202,3 +202,14 @@ def test_the_streak_comes_from_the_environment_when_it_is_a_number(
 ) -> None:
     monkeypatch.setenv("BRAINHUB_ERROR_AFTER", value)
     assert RunStore(tmp_path / "runs.sqlite").error_after == streak
+
+
+def test_a_tap_that_expects_its_target_does_not_make_the_run_a_success_alone(
+    store: RunStore,
+) -> None:
+    store.begin(
+        "r1", integration="x", trigger="manual", environment=None, part="tap", expect=["target"]
+    )
+    assert store.finish_part("r1", "tap") == "running"
+    store.begin("r1", integration="x", trigger="manual", environment=None, part="target")
+    assert store.finish_part("r1", "target") == "success"
