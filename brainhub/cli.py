@@ -167,10 +167,12 @@ def repair_runs_command(project_root: Path, watch: float) -> None:
     Meltano refuses to start a pipeline while an earlier run of it looks alive, and a
     killed run looks alive for five minutes. A live run moves its heartbeat every second:
     a running run whose heartbeat stands still for --watch seconds is marked failed, as
-    Meltano itself would after five minutes.
+    Meltano itself would after five minutes. Runs of the run store (brainhub runs) whose
+    plugins gave no sign of life for two minutes are marked failed too.
     """
     import structlog
 
+    from brainhub.operate.record import RunStore
     from brainhub.runs import repair_runs
 
     # Meltano's library logs its debug lines through structlog, to stdout by default.
@@ -180,7 +182,10 @@ def repair_runs_command(project_root: Path, watch: float) -> None:
     repaired = repair_runs(project_root.resolve(), watch=watch)
     for run in repaired:
         click.echo(run.describe())
-    if not repaired:
+    stale = RunStore.of_project(project_root.resolve()).fail_stale()
+    for recorded in stale:
+        click.echo(f"marked run {recorded.id} of {recorded.integration!r} failed: {recorded.error}")
+    if not repaired and not stale:
         click.echo("no dead run found")
 
 

@@ -13,6 +13,7 @@ lock held too long) is logged once, as a warning, and the run goes on.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -29,6 +30,8 @@ LOGGER = logging.getLogger("brainhub.operate")
 
 #: Seconds between two writes of a part's counts to the store, at most.
 WRITE_EVERY_S = 1.0
+#: Seconds between two signs of life of a part whose counts do not move.
+HEARTBEAT_S = 15.0
 #: Seconds between two progress lines, unless ``$BRAINHUB_PROGRESS_SECONDS`` says otherwise.
 PROGRESS_EVERY_S = 5.0
 
@@ -135,25 +138,33 @@ class RunRecorder:
     # -- the background thread -----------------------------------------------------------------
 
     def _loop(self) -> None:
+        quiet_since = time.monotonic()
         while not self._stop.wait(WRITE_EVERY_S):
             try:
-                self._write()
+                if self._write():
+                    quiet_since = time.monotonic()
+                elif self.identity is not None and time.monotonic() - quiet_since >= HEARTBEAT_S:
+                    self._store_call(
+                        functools.partial(RunStore.heartbeat, run_id=self.identity.run_id)
+                    )
+                    quiet_since = time.monotonic()
             except Exception as exc:  # recording never fails a run
                 self._complain(exc)
 
-    def _write(self, *, force: bool = False) -> None:
+    def _write(self, *, force: bool = False) -> bool:
+        """Log the progress lines due and write the counts that changed; True if it wrote."""
         with self._lock:
             try:
                 sample = {name: dict(values) for name, values in self._sample().items()}
             except RuntimeError:  # the plugin changed its counters meanwhile: next tick
                 if not force:
-                    return
+                    return False
                 sample = {name: dict(values) for name, values in self._sample().items()}
             if not force:  # the end of a run has its summary, not a progress line
                 for line in self.progress.lines(sample, time.monotonic()):
                     self.logger.info(line)
             if self.identity is None:
-                return
+                return False
             columns = PART_COUNTS[self.part]
             changed = {}
             for stream, values in sample.items():
@@ -168,6 +179,9 @@ class RunRecorder:
                 ):
                     for stream in changed:  # try again on the next tick
                         self._written.pop(stream, None)
+                    return False
+                return True
+            return False
 
     def _store_call(self, call: Callable[[RunStore], Any]) -> bool:
         if self.store is None:

@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +55,9 @@ PART_COUNTS: dict[str, tuple[str, ...]] = {
     "target": ("inserted", "updated", "rejected", "failed"),
 }
 TRIGGERS = ("manual", "schedule", "webhook", "api")
+#: Seconds without a sign of life after which a running run is taken for dead. A live run's
+#: plugins write at least every :data:`~brainhub.operate.record.recorder.HEARTBEAT_S`.
+STALE_AFTER_S = 120.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -69,7 +72,8 @@ CREATE TABLE IF NOT EXISTS runs (
     traceback TEXT,
     parts TEXT NOT NULL DEFAULT '{}',
     settled INTEGER NOT NULL DEFAULT 0,
-    invocation TEXT
+    invocation TEXT,
+    heartbeat_at TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_invocation ON runs (invocation);
 CREATE INDEX IF NOT EXISTS runs_by_integration ON runs (integration, started_at);
@@ -276,6 +280,7 @@ class RunStore:
         names = ", ".join(columns)
         marks = ", ".join("?" for _ in columns)
         with self._transaction() as conn:
+            conn.execute("UPDATE runs SET heartbeat_at = ? WHERE id = ?", (now, run_id))
             conn.executemany(
                 f"INSERT INTO streams (run_id, stream, {names}, updated_at) "  # noqa: S608
                 f"VALUES (?, ?, {marks}, ?) ON CONFLICT (run_id, stream) DO UPDATE SET "
@@ -285,6 +290,40 @@ class RunStore:
                     for stream, values in counts.items()
                 ],
             )
+
+    def heartbeat(self, run_id: str) -> None:
+        """Say the run's plugins are alive (their count writes say it too)."""
+        with self._transaction() as conn:
+            conn.execute("UPDATE runs SET heartbeat_at = ? WHERE id = ?", (utc_now(), run_id))
+
+    def fail_stale(self, *, silent_for: float = STALE_AFTER_S) -> list[Run]:
+        """Fail every running run that gave no sign of life for ``silent_for`` seconds
+        (its plugins were killed); the runs it failed."""
+        if not self.exists():
+            return []
+        cutoff = (datetime.now(tz=UTC) - timedelta(seconds=silent_for)).isoformat()
+        with self._connect() as conn:
+            stale = [
+                (row["id"], row["last"])
+                for row in conn.execute(
+                    "SELECT id, coalesce(heartbeat_at, started_at) AS last FROM runs "
+                    "WHERE status = 'running' AND coalesce(heartbeat_at, started_at) < ?",
+                    (cutoff,),
+                )
+            ]
+        failed = []
+        for run_id, last in stale:
+            when = datetime.fromisoformat(last).strftime("%Y-%m-%d %H:%M:%S")
+            self.settle(
+                run_id,
+                failed=True,
+                error=f"no sign of life since {when} UTC: its process was gone "
+                "(marked failed by brainhub runs repair)",
+            )
+            run = self.run(run_id)
+            if run is not None:
+                failed.append(run)
+        return failed
 
     def finish_part(
         self, run_id: str, part: str, *, error: str | None = None, traceback: str | None = None

@@ -203,3 +203,28 @@ def test_the_display_draws_bars_under_a_terminal_and_passes_lines_otherwise(
     summary = "\n".join(summary_lines(store.runs_of_invocation("inv")))
     assert "clickup-to-duckdb: running" in summary
     assert "tasks" in summary
+
+
+def test_runs_repair_fails_runs_whose_plugins_went_silent(project: Path) -> None:
+    store = RunStore.of_project(project)
+    store.begin(
+        "dead0001",
+        integration="clickup-to-duckdb",
+        trigger="manual",
+        environment="sandbox",
+        part="tap",
+        started_at="2026-01-01T10:00:00+00:00",
+    )
+    store.begin(
+        "alive001", integration="clickup-to-duckdb", trigger="manual", environment=None, part="tap"
+    )
+    store.write_counts("alive001", "tap", {"tasks": {"read": 1}})  # a sign of life
+    code, output = cli("runs", "repair")
+    assert code == 0, output
+    assert "marked run dead0001 of 'clickup-to-duckdb' failed: no sign of life since " in output
+    dead, alive = store.run("dead0001"), store.run("alive001")
+    assert dead is not None
+    assert dead.status == "failed"
+    assert alive is not None
+    assert alive.status == "running"
+    assert cli("runs", "repair")[1] == "no dead run found\n"
