@@ -31,6 +31,8 @@ def metrics_wanted(plugin_name: str, environ: Mapping[str, str] | None = None) -
 
 class _HoldMetrics(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(METRIC_LOGGERS):
+            return True
         message = record.msg if isinstance(record.msg, str) else ""
         return not message.startswith("METRIC")
 
@@ -39,11 +41,17 @@ _FILTER = _HoldMetrics()
 
 
 def quiet_metrics(plugin_name: str, environ: Mapping[str, str] | None = None) -> bool:
-    """Hold back METRIC lines unless they were asked for; True when they are held."""
+    """Hold back METRIC lines from the console unless they were asked for; True when they
+    are held.
+
+    The filter goes on the console handlers the plugin's command line set up (the root
+    logger's stream handlers), not on the loggers: whatever else listens to the loggers
+    still gets every line.
+    """
     if metrics_wanted(plugin_name, environ):
         return False
-    for name in METRIC_LOGGERS:
-        logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
+    for handler in logging.getLogger().handlers:
+        # exactly the console handler the Singer SDK adds (not pytest's or an app's)
+        if type(handler) is logging.StreamHandler and _FILTER not in handler.filters:
+            handler.addFilter(_FILTER)
     return True
