@@ -120,7 +120,10 @@ class RunRecorder:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        self._write(force=True)
+        try:
+            self._write(force=True)
+        except Exception as exc:  # recording never fails a run
+            self._complain(exc)
         if self.identity is None:
             return
         run_id = self.identity.run_id

@@ -235,3 +235,19 @@ def test_the_processs_secrets_never_reach_the_store(
     assert run is not None
     assert run.error is not None
     assert "the API refused" in run.error
+
+
+def test_a_sample_that_raises_does_not_fail_the_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> dict:
+        raise KeyError("tasks")
+
+    recorder = RunRecorder("tap", broken, logging.getLogger("t"), identity=identity(tmp_path))
+    with caplog.at_level(logging.WARNING, logger="t"):
+        recorder.start()
+        recorder.finish()
+    assert "cannot record this run" in caplog.text
+    run = RunStore(tmp_path / "data" / "runs.sqlite").run("r1")
+    assert run is not None
+    assert run.parts == {"tap": "success"}
