@@ -312,9 +312,11 @@ def run(meltano_args: tuple[str, ...], project_root: Path, environment: str) -> 
     """`meltano run MELTANO_ARGS…` with the environment's secrets in its environment.
 
     Options of brainhub run come first: brainhub run -e prod tap-clickup target-duckdb.
+    The run is recorded (trigger manual) with its id; a terminal shows a progress bar per
+    stream, anything else gets plain lines; a summary table per pipeline ends the run.
     """
     from brainhub.audit.config_files import record_config_changes
-    from brainhub.secrets.injection import run_meltano
+    from brainhub.operate.launch import launch
 
     for entry in record_config_changes(project_root):
         if entry.action != "config.tracked":
@@ -326,7 +328,7 @@ def run(meltano_args: tuple[str, ...], project_root: Path, environment: str) -> 
         store = open_store(project_root, environment)
         stored = store.read()
     rotated = pending(stored)
-    code = run_meltano(project_root.resolve(), environment, meltano_args, values_for_run(stored))
+    code = launch(project_root.resolve(), environment, meltano_args, values_for_run(stored))
     if not rotated:
         sys.exit(code)
     if code == 0:
@@ -342,7 +344,7 @@ def run(meltano_args: tuple[str, ...], project_root: Path, environment: str) -> 
         "with the previous value",
         err=True,
     )
-    code = run_meltano(
+    code = launch(
         project_root.resolve(), environment, meltano_args, values_for_run(stored, previous=True)
     )
     if code == 0:

@@ -36,6 +36,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.environments": (0, "core"),
     "brainhub.private_files": (0, "core"),
     "brainhub.objectstore": (0, "core"),
+    "brainhub.operate.record": (0, "core"),  # what the plugins of a run record
     "taps": (0, "core"),  # the bare packages only (empty __init__ files)
     "targets": (0, "core"),
     "transforms": (0, "core"),
@@ -56,6 +57,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.audit": (2, "brainhub.audit"),
     "brainhub.health": (2, "brainhub.health"),
     "brainhub.access": (2, "brainhub.access"),
+    "brainhub.operate": (2, "brainhub.operate"),
     # floor 3: surfaces
     "brainhub.cli": (3, "surfaces"),
     "brainhub.docs": (3, "surfaces"),
