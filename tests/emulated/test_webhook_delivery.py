@@ -4,6 +4,7 @@ vendor's API, and the event arrives signed, committed and handed to the dispatch
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -85,3 +86,74 @@ def test_clickup_task_update_arrives_signed(receiving: Receiving) -> None:
     receiving.running.dispatcher.run_due(float("inf"))
     assert receiving.ran == [Target("sync", "tasks")]
     assert receiving.running.inbox.get(event.id).status == "processed"
+
+
+def test_github_hook_pings_then_delivers_issue_events_signed(receiving: Receiving) -> None:
+    from brainhub.sandbox.services.github import GitHubEmulator
+    from brainhub.sandbox.services.github.dataset import ORG_LOGIN
+
+    emulator = GitHubEmulator(size="tiny", generation=0, rate_limit=100_000)
+    headers = {"Authorization": f"Bearer {emulator.credentials['api_token']}"}
+    receiving.secrets.remember("github", "gh-hook-secret")
+    with serve(emulator) as served:
+        repo = f"{served.base_url}/repos/{ORG_LOGIN}/api"
+        hook = _call(
+            repo,
+            "POST",
+            "/hooks",
+            headers,
+            {
+                "config": {"url": receiving.running.url("github"), "secret": "gh-hook-secret"},
+                "events": ["issues"],
+            },
+        )
+        issue = _call(repo, "POST", "/issues", headers, {"title": "From the sandbox"})
+        _call(repo, "POST", f"/issues/{issue['number']}/comments", headers, {"body": "c"})
+        _call(repo, "PATCH", f"/issues/{issue['number']}", headers, {"state": "closed"})
+        assert _delivered(emulator) == [200, 200, 200]  # ping, opened, closed (no comments)
+    assert hook["config"]["secret"] == "********"
+    events = receiving.events()
+    assert [e.event_type for e in events] == ["issues.opened", "issues.closed"]
+    bodies = [json.loads(e.body) for e in events]
+    assert {b["issue"]["number"] for b in bodies} == {issue["number"]}
+    assert bodies[1]["issue"]["state"] == "closed"
+
+
+def test_jira_admin_webhook_delivers_issue_updated_with_changelog(receiving: Receiving) -> None:
+    from brainhub.sandbox.services.jira import JiraEmulator
+
+    emulator = JiraEmulator(size="tiny", generation=0, rate_limit=100_000)
+    pair = f"{emulator.credentials['email']}:{emulator.credentials['api_token']}"
+    headers = {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
+    receiving.secrets.remember("jira", "jira-admin-secret")
+    issue = emulator.data.projects[0].issues[0]
+    with serve(emulator) as served:
+        created = _call(
+            served.base_url,
+            "POST",
+            "/rest/webhooks/1.0/webhook",
+            headers,
+            {
+                "name": "brainhub",
+                "url": receiving.running.url("jira"),
+                "events": ["jira:issue_updated"],
+                "secret": "jira-admin-secret",
+            },
+        )
+        _call(
+            served.base_url,
+            "PUT",
+            f"/rest/api/3/issue/{issue.key}",
+            headers,
+            {"fields": {"summary": "Renamed by a webhook test"}},
+        )
+        assert _delivered(emulator) == [200]
+    assert "secret" not in created
+    [event] = receiving.events()
+    body = json.loads(event.body)
+    assert event.event_type == "jira:issue_updated"
+    assert body["issue"]["key"] == issue.key
+    assert body["issue"]["fields"]["summary"] == "Renamed by a webhook test"
+    assert {"field": "summary", "toString": "Renamed by a webhook test"}.items() <= body[
+        "changelog"
+    ]["items"][0].items()

@@ -128,8 +128,9 @@ class KitEmulator(Emulator):
         """The webhook events ``change`` makes, in the vendor's shapes (default: none)."""
         return []
 
-    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent:
-        """``event`` as sent to one subscription (ClickUp and Trello name the webhook)."""
+    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
+        """``event`` as sent to one subscription (ClickUp and Trello name the webhook), or
+        ``None`` when the subscription's scope (a repository, a board) does not cover it."""
         return event
 
     def generation_changes(self, since_generation: int) -> list[Change]:
@@ -168,8 +169,13 @@ class KitEmulator(Emulator):
         for change in changes:
             for event in self.webhook_events(change):
                 for subscription in subscriptions:
-                    if subscription.wants(event.name):
-                        self.deliver(subscription, self.address_event(event, subscription))
+                    addressed = (
+                        self.address_event(event, subscription)
+                        if subscription.wants(event.name)
+                        else None
+                    )
+                    if addressed is not None:
+                        self.deliver(subscription, addressed)
                         sent += 1
         return sent
 

@@ -556,7 +556,7 @@ class ClickUpEmulator(KitEmulator):
         user = {"id": owner.id, "username": owner.username, "email": owner.email}
         return webhooks.events_of(change, user)
 
-    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent:
+    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
         return webhooks.addressed(event, subscription)
 
     def set_field_value(self, request: Request, task_id: str, field_id: str) -> dict[str, Any]:
