@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Protocol
 
+from brainhub import audit
+from brainhub.redaction import hidden
 from brainhub.secrets.errors import SecretStoreError
 from brainhub.secrets.keys import load_keyring
 from brainhub.secrets.store import Secret, SecretStore, data_dir, now
@@ -85,4 +87,13 @@ class StoredSecrets:
         name = secret_name(service)
         self._learnt[service] = value
         with self._store(create=True).editing() as secrets:
+            before = secrets.get(name)
             secrets[name] = Secret(name, value, now())
+        audit.record(
+            "secret.rotated" if before else "secret.created",
+            name,
+            before=hidden(before.value) if before else None,
+            after=hidden(value),
+            detail={"environment": self.environment},
+            project_root=self.project_root,
+        )

@@ -59,7 +59,8 @@ class RunningReceiver:
 
     def url(self, service: str) -> str:
         """The callback URL of ``service`` on this receiver."""
-        return f"http://{HOST}:{self.port}/webhooks/{service}"
+        host = self.server.socket.getsockname()[0]
+        return f"http://{host}:{self.port}/webhooks/{service}"
 
     def stop(self) -> None:
         """Stop serving, then dispatching, then close the inbox."""
@@ -85,6 +86,7 @@ def start_receiver(
     project_root: Path,
     secrets: SecretSource,
     *,
+    host: str = HOST,
     port: int = 0,
     action: Action = run_command,
     debounce_s: float = DEFAULT_DEBOUNCE_S,
@@ -111,12 +113,12 @@ def start_receiver(
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((HOST, port))
+        listener.bind((host, port))
         listener.listen(128)
         # werkzeug adopts a duplicate of the bound socket, so a busy port is an error here
         # rather than an exit of the process.
         server = make_server(
-            HOST,
+            host,
             listener.getsockname()[1],
             receiver,
             threaded=True,
@@ -125,7 +127,7 @@ def start_receiver(
         )
     except OSError as exc:
         inbox.close()
-        raise ConfigError(f"cannot listen on {HOST}:{port}: {exc.strerror or exc}") from None
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     finally:
         listener.close()
     resumed = dispatcher.submit_pending()

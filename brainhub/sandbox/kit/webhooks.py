@@ -28,6 +28,7 @@ import secrets
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -189,10 +190,20 @@ def sign(service: str, subscription: Subscription, event: WebhookEvent, now: flo
     return Delivery(subscription.id, subscription.url, body, headers)
 
 
+_OUTBOXES: weakref.WeakSet[Outbox] = weakref.WeakSet()
+
+
+def flush_outboxes(timeout: float = 30.0) -> bool:
+    """Wait for every outbox of this process (a command about to exit); whether all emptied."""
+    finished = [outbox.flush(timeout) for outbox in list(_OUTBOXES)]  # every one, no short cut
+    return all(finished)
+
+
 class Outbox:
     """Posts deliveries from one background thread, retrying after ``delays_s``."""
 
     def __init__(self, delays_s: Sequence[float]) -> None:
+        _OUTBOXES.add(self)
         self.delays_s = tuple(delays_s)
         self.attempts: list[Attempt] = []
         self._queue: queue.Queue[tuple[Delivery, int]] = queue.Queue()

@@ -167,6 +167,8 @@ class GitHubEmulator(KitEmulator):
     rate_limit_window_s = 3600.0
     operations = OPERATIONS
     webhook_rules = webhooks.RULES
+    #: GitHub does not retry a failed delivery (it can be redelivered by hand).
+    retry_delays_s = ()
     surface_file = Path(__file__).with_name("surface.json")
     manners = HttpManners(JSON_CONTENT_TYPE, gzip_when_asked=True)
     shape_host = "api.github.com"
