@@ -157,3 +157,139 @@ def test_jira_admin_webhook_delivers_issue_updated_with_changelog(receiving: Rec
     assert {"field": "summary", "toString": "Renamed by a webhook test"}.items() <= body[
         "changelog"
     ]["items"][0].items()
+
+
+def test_asana_webhook_makes_the_handshake_then_signs_task_changes(receiving: Receiving) -> None:
+    from brainhub.sandbox.services.asana import AsanaEmulator
+
+    emulator = AsanaEmulator(size="tiny", generation=0, rate_limit=100_000)
+    headers = {"Authorization": f"Bearer {emulator.credentials['access_token']}"}
+    project = next(p for p in emulator.org.projects if not p["archived"])
+    task = emulator.org.tasks[project["gid"]][0]
+    with serve(emulator) as served:
+        created = _call(
+            served.base_url,
+            "POST",
+            "/webhooks",
+            headers,
+            {"data": {"resource": project["gid"], "target": receiving.running.url("asana")}},
+        )
+        [subscription] = emulator.webhooks.all()
+        assert receiving.secrets.get("asana") == subscription.secret  # learnt by the handshake
+        _call(served.base_url, "PUT", f"/tasks/{task['gid']}", headers, {"data": {"name": "R"}})
+        assert _delivered(emulator) == [200]
+    assert created["data"]["resource_type"] == "webhook"
+    [event] = receiving.events()
+    [item] = json.loads(event.body)["events"]
+    assert (item["action"], item["resource"]["gid"], item["change"]["field"]) == (
+        "changed",
+        task["gid"],
+        "name",
+    )
+
+
+def test_asana_webhook_is_refused_when_the_target_does_not_echo(receiving: Receiving) -> None:
+    from brainhub.sandbox.services.asana import AsanaEmulator
+
+    emulator = AsanaEmulator(size="tiny", generation=0, rate_limit=100_000)
+    headers = {"Authorization": f"Bearer {emulator.credentials['access_token']}"}
+    receiving.secrets.remember("asana", "already-known")  # the receiver refuses a 2nd handshake
+    with serve(emulator) as served:
+        response = requests.post(
+            served.base_url + "/webhooks",
+            json={"data": {"resource": "1", "target": receiving.running.url("asana")}},
+            headers=headers,
+            timeout=10,
+        )
+    assert response.status_code == 400
+    assert "handshake" in response.json()["errors"][0]["message"]
+    assert emulator.webhooks.all() == []
+
+
+def test_trello_webhook_checks_the_callback_then_signs_with_the_app_secret(
+    receiving: Receiving,
+) -> None:
+    from brainhub.sandbox.services.trello import TrelloEmulator
+
+    emulator = TrelloEmulator(size="tiny", generation=0, rate_limit=100_000)
+    auth = {"key": emulator.credentials["api_key"], "token": emulator.credentials["api_token"]}
+    board = emulator.account.open_boards()[0]
+    first_list = next(x for x in board.lists if not x["closed"])
+    receiving.secrets.remember("trello", emulator.webhooks.app_secret())
+    with serve(emulator) as served:
+        hook = requests.post(
+            served.base_url + "/webhooks",
+            params={**auth, "callbackURL": receiving.running.url("trello"), "idModel": board.id},
+            timeout=10,
+        )
+        assert hook.status_code == 200, hook.text
+        card = requests.post(
+            served.base_url + "/cards",
+            params={**auth, "idList": first_list["id"], "name": "From a webhook test"},
+            timeout=10,
+        ).json()
+        assert _delivered(emulator) == [200]
+    [event] = receiving.events()
+    body = json.loads(event.body)
+    assert event.event_type == "createCard"
+    assert body["action"]["data"]["card"]["id"] == card["id"]
+    assert body["model"] == {"id": board.id}
+    assert body["webhook"]["id"] == hook.json()["id"]
+
+
+def test_slack_events_from_the_sandbox_settings_are_signed_with_a_timestamp(
+    receiving: Receiving,
+) -> None:
+    from brainhub.sandbox.services.slack import SlackEmulator
+
+    emulator = SlackEmulator(size="tiny", generation=0, rate_limit=100_000, post_limit=0)
+    emulator.webhooks.add(receiving.running.url("slack"), secret="slack-signing")
+    receiving.secrets.remember("slack", "slack-signing")
+    channel = next(
+        c for c in emulator.workspace.visible_channels() if c.readable and not c.data["is_archived"]
+    )
+    headers = {"Authorization": f"Bearer {emulator.credentials['api_token']}"}
+    with serve(emulator) as served:
+        _call(
+            served.base_url,
+            "POST",
+            "/chat.postMessage",
+            headers,
+            {"channel": channel.id, "text": "hi"},
+        )
+        assert _delivered(emulator) == [200]
+    [event] = receiving.events()
+    body = json.loads(event.body)
+    assert (body["type"], body["event"]["type"], body["event"]["text"]) == (
+        "event_callback",
+        "message",
+        "hi",
+    )
+    assert event.delivery_id == body["event_id"]
+
+
+def test_notion_events_from_the_sandbox_settings_are_signed(receiving: Receiving) -> None:
+    from brainhub.sandbox.services.notion import NotionEmulator
+
+    emulator = NotionEmulator(size="tiny", generation=0, rate_limit=100_000)
+    subscription = emulator.webhooks.add(receiving.running.url("notion"), secret="secret_tok")
+    receiving.secrets.remember("notion", "secret_tok")
+    page = emulator.workspace.live_pages()[0]
+    headers = {
+        "Authorization": f"Bearer {emulator.credentials['api_token']}",
+        "Notion-Version": "2022-06-28",
+    }
+    text = [{"type": "text", "text": {"content": "Looks good"}}]
+    with serve(emulator) as served:
+        _call(
+            served.base_url,
+            "POST",
+            "/comments",
+            headers,
+            {"parent": {"page_id": page["id"]}, "rich_text": text},
+        )
+        assert _delivered(emulator) == [200]
+    [event] = receiving.events()
+    body = json.loads(event.body)
+    assert (event.event_type, body["subscription_id"]) == ("comment.created", subscription.id)
+    assert body["data"]["page_id"] == page["id"]

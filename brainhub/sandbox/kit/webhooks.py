@@ -115,18 +115,39 @@ class SubscriptionBook:
         events: Sequence[str] = ("*",),
         scope: Mapping[str, Any] | None = None,
         subscription_id: str | None = None,
+        app: bool = False,
     ) -> Subscription:
-        """Store a new subscription (a secret is generated when none is given)."""
+        """Store a new subscription (a secret is generated when none is given; ``app``:
+        signed with the app secret, following it when it is replaced)."""
         subscription = Subscription(
             id=subscription_id or uuid.uuid4().hex[:16],
             url=url,
-            secret=secret or secrets.token_hex(32),
+            secret=self.app_secret() if app else (secret or secrets.token_hex(32)),
             events=tuple(events) or ("*",),
             scope=dict(scope or {}),
         )
         with self._editing() as document:
-            document["subscriptions"].append(subscription.as_dict())
+            document["subscriptions"].append({**subscription.as_dict(), "app": app})
         return subscription
+
+    def app_secret(self) -> str:
+        """The app's signing secret (Trello signs with the app secret, not a webhook's own):
+        made on first use, replaced with :meth:`set_app_secret`."""
+        stored = self._read().get("app_secret")
+        if isinstance(stored, str) and stored:
+            return stored
+        with self._editing() as document:
+            if not document.get("app_secret"):
+                document["app_secret"] = secrets.token_hex(32)
+            return str(document["app_secret"])
+
+    def set_app_secret(self, value: str) -> None:
+        """Replace the app's signing secret (and so every subscription's)."""
+        with self._editing() as document:
+            document["app_secret"] = value
+            for raw in document["subscriptions"]:
+                if raw.get("app"):
+                    raw["secret"] = value
 
     def remove(self, subscription_id: str) -> bool:
         """Forget one subscription; whether it existed."""
