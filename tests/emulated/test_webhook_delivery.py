@@ -293,3 +293,32 @@ def test_notion_events_from_the_sandbox_settings_are_signed(receiving: Receiving
     body = json.loads(event.body)
     assert (event.event_type, body["subscription_id"]) == ("comment.created", subscription.id)
     assert body["data"]["page_id"] == page["id"]
+
+
+def test_sandbox_mutate_sends_the_webhooks_of_the_new_generation(
+    receiving: Receiving, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from brainhub.cli import main
+
+    monkeypatch.setenv("BRAINHUB_SANDBOX_DIR", str(tmp_path / "sandbox"))
+    monkeypatch.setenv("BRAINHUB_WEBHOOK_SECRET_CLICKUP", "from-the-settings")
+    receiving.secrets.remember("clickup", "from-the-settings")
+    runner = CliRunner()
+    added = runner.invoke(
+        main, ["sandbox", "webhooks", "add", "clickup", "--url", receiving.running.url("clickup")]
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(main, ["sandbox", "webhooks", "list", "clickup"])
+    assert "from-the-settings" not in listed.output
+    mutated = runner.invoke(main, ["sandbox", "mutate", "clickup", "--size", "tiny"])
+    assert mutated.exit_code == 0, mutated.output
+    report = json.loads(mutated.output)
+    events = receiving.events()
+    assert report["webhooks_sent"] == len(events) > 0
+    counted = report["changes"]
+    kinds = [e.event_type for e in events]
+    assert kinds.count("taskUpdated") == counted["tasks_updated"]
+    assert kinds.count("taskCreated") == counted["tasks_created"]
+    assert kinds.count("taskDeleted") == counted["tasks_deleted"]
