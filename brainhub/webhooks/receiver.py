@@ -115,6 +115,7 @@ class WebhookReceiver:
         clock: Callable[[], float] = time.time,
         window_s: float = TIMESTAMP_WINDOW_S,
         log: Callable[[str], None] = lambda line: None,
+        audit_record: Callable[..., object] | None = None,
     ) -> None:
         self.inbox = inbox
         self.secrets = secrets
@@ -125,6 +126,8 @@ class WebhookReceiver:
         self.clock = clock
         self.window_s = window_s
         self.log = log
+        #: Records refusals and learnt secrets (default: the project's audit log).
+        self.audit_record = audit_record or audit.record
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -240,4 +243,6 @@ class WebhookReceiver:
     def _audit(
         self, action: str, service: str, detail: dict[str, str], after: str | None = None
     ) -> None:
-        audit.record(action, service, after=after, detail=detail, project_root=self.project_root)
+        self.audit_record(
+            action, service, after=after, detail=detail, project_root=self.project_root
+        )
