@@ -66,7 +66,7 @@ def run_command(target: Target) -> None:
     done = subprocess.run(target.command(), capture_output=True, text=True, check=False)
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise RuntimeError(f"{target} exited with {done.returncode}: {last}")
+        raise RuntimeError(f"exited with {done.returncode}: {last}")
 
 
 def _load_yaml(path: Path) -> Any:
