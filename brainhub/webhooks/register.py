@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from brainhub.connect import Connection, open_base_url
 from brainhub.environments import environments, load_project
 from brainhub.errors import ConfigError
@@ -74,7 +76,7 @@ def tap_config(project_root: Path, service: str, environment: str) -> dict[str, 
                 config.update(plugin.get("config") or {})
     spec = load_spec(spec_path(service))
     stored = _stored_values(project_root, environment)
-    for name in spec.settings:
+    for name in {*spec.settings, *config, "base_url"}:
         variable = f"TAP_{service.upper()}_{name.upper()}"
         value = os.environ.get(variable) or stored.get(variable)
         if value:
@@ -114,7 +116,14 @@ def register(
     try:
         connection = Connection(load_spec(spec_path(service)), config)
         client = _Client(connection)
-        return _REGISTRARS[service](client, url, secrets, dict(scope))
+        try:
+            return _REGISTRARS[service](client, url, secrets, dict(scope))
+        except requests.RequestException as exc:
+            raise ConfigError(f"{service}: cannot reach {connection.base_url}: {exc}") from None
+        except (KeyError, IndexError, TypeError) as exc:
+            raise ConfigError(
+                f"{service}: the answer lacks {exc}; is {connection.base_url} the vendor's API?"
+            ) from None
     finally:
         if started is not None:
             flush_outboxes()  # GitHub's ping to the new hook, sent by the emulator
