@@ -33,6 +33,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -189,6 +190,19 @@ class SubscriptionBook:
                 tmp.replace(self.path)
 
 
+#: The hosts the sandbox delivers to: it never sends anything off this machine.
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+def is_loopback(url: str) -> bool:
+    """Whether ``url`` is an http(s) URL on this machine (the only kind the sandbox calls)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and (parts.hostname or "") in LOOPBACK_HOSTS
+
+
 def time_scale() -> float:
     """How much shorter than the vendor's the sandbox's retry delays are."""
     raw = os.environ.get(TIME_SCALE_ENV)
@@ -270,6 +284,8 @@ class Outbox:
                 self._idle.notify_all()
 
     def _post(self, delivery: Delivery) -> Attempt:
+        if not is_loopback(delivery.url):
+            return Attempt(delivery, None, "the sandbox delivers only to 127.0.0.1")
         try:
             response = self._session.post(
                 delivery.url,

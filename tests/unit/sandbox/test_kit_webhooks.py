@@ -14,6 +14,7 @@ from brainhub.sandbox.kit.webhooks import (
     Subscription,
     SubscriptionBook,
     WebhookEvent,
+    is_loopback,
     sign,
 )
 from brainhub.webhooks.schemes import verify
@@ -77,3 +78,18 @@ def test_app_signed_subscriptions_follow_the_app_secret(tmp_path: Path) -> None:
     book.set_app_secret("new-app-secret")
     [subscription] = SubscriptionBook("trello", tmp_path).all()
     assert subscription.secret == "new-app-secret"
+
+
+def test_the_sandbox_delivers_only_to_this_machine() -> None:
+    assert is_loopback("http://127.0.0.1:8750/webhooks/github")
+    assert is_loopback("https://localhost/webhooks/github")
+    assert not is_loopback("https://hooks.example.com/webhooks/github")
+    assert not is_loopback("ftp://127.0.0.1/x")
+    assert not is_loopback("http://[::1")
+    outbox = Outbox([0.0])
+    subscription = Subscription("s1", "https://hooks.example.com/webhooks/clickup", "k")
+    outbox.send(sign("clickup", subscription, WebhookEvent("taskUpdated", {}), 0))
+    assert outbox.flush(timeout=30)
+    assert [(a.status, a.error) for a in outbox.attempts] == [
+        (None, "the sandbox delivers only to 127.0.0.1")
+    ] * 2
