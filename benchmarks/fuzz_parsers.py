@@ -220,6 +220,26 @@ JSON_VALUES = st.recursive(
 WEBHOOK_NOW = 1_780_000_000
 WEBHOOK_SECRETS = {service: f"fuzz-secret-{service}" for service in SCHEMES}
 WEBHOOK_STATUSES = {200, 401, 404, 405, 409, 413}
+#: Bodies in the vendors' shapes (and the handshakes'), as they are sent.
+WEBHOOK_BODIES = [
+    json.dumps(body, separators=(",", ":")).encode()
+    for body in (
+        {"event": "taskUpdated", "task_id": "86a1", "webhook_id": "w1", "history_items": []},
+        {"action": "edited", "issue": {"number": 3}, "repository": {"name": "api"}},
+        {"webhookEvent": "jira:issue_updated", "issue": {"key": "ENG-1"}, "changelog": {}},
+        {"type": "event_callback", "event_id": "Ev1", "event": {"type": "message"}},
+        {"type": "url_verification", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7"},
+        {"events": [{"action": "changed", "resource": {"gid": "12", "resource_type": "task"}}]},
+        {"action": {"id": "a1", "type": "updateCard"}, "model": {"id": "b1"}},
+        {"id": "e1", "type": "page.created", "entity": {"id": "p1", "type": "page"}},
+        {"verification_token": "secret_abc"},
+        {"zen": "Keep it logically awesome.", "hook_id": 1},
+        [],
+        "",
+    )
+]
+WEBHOOK_BODIES.append(b'{"a":' + b"[" * 5000 + b"]" * 5000 + b"}")  # deeper than json allows
+WEBHOOK_BODIES.append(b'{"padding":"' + b"x" * 20_000 + b'"}')  # over the receiver's limit
 
 
 @st.composite
@@ -227,7 +247,7 @@ def webhook_requests(draw: st.DrawFn) -> tuple[str, bytes, dict[str, str], bool]
     """A vendor's signed delivery, maybe edited; whether it is still the vendor's own."""
     service = draw(st.sampled_from(sorted(SCHEMES)))
     if draw(st.booleans()):
-        body = json.dumps(draw(JSON_VALUES)).encode()
+        body = draw(st.sampled_from(WEBHOOK_BODIES))
     else:
         body = draw(st.binary(max_size=300))
     url = f"http://localhost/webhooks/{service}"
@@ -278,7 +298,7 @@ def webhook_receiver() -> WebhookReceiver:
         Inbox(Path(":memory:")),
         MemorySecrets(WEBHOOK_SECRETS),
         clock=lambda: WEBHOOK_NOW,
-        max_body=200,
+        max_body=16_384,
         audit_record=lambda *args, **kwargs: None,
     )
 
