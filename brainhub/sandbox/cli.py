@@ -1,5 +1,7 @@
 """``brainhub sandbox``: serve emulators, print their record counts and API coverage,
-change their data (``mutate``) and put it back (``reset``: generation 0, no writes).
+change their data (``mutate``, which also sends the webhooks of the changes) and put it
+back (``reset``: generation 0, no writes), and hold the webhook subscriptions a vendor
+configures in its app settings (``webhooks add|list|remove|app-secret``).
 
 A thin layer over :mod:`brainhub.sandbox`; every verb takes a service name
 (``brainhub sandbox serve clickup``) and refuses unknown ones with the valid list.
@@ -8,6 +10,7 @@ A thin layer over :mod:`brainhub.sandbox`; every verb takes a service name
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import threading
@@ -18,11 +21,14 @@ from typing import Any
 import click
 
 from brainhub.errors import EmulatorError
+from brainhub.redaction import hidden
 from brainhub.sandbox import state
 from brainhub.sandbox.emulator import Emulator
 from brainhub.sandbox.faults import FAULT_KINDS
+from brainhub.sandbox.kit import KitEmulator
 from brainhub.sandbox.kit.coverage import coverage
 from brainhub.sandbox.kit.journal import ChangeJournal
+from brainhub.sandbox.kit.webhooks import SubscriptionBook, flush_outboxes
 from brainhub.sandbox.ratelimit import rate_forms_text
 from brainhub.sandbox.registry import emulator_class, services
 from brainhub.sandbox.server import serve as serve_emulator
@@ -190,12 +196,18 @@ def mutate_command(service: str, steps: int, seed: int, size: str) -> None:
     previous = _read_generation(service)
     emulator = _build(service, seed=seed, size=size, generation=previous + steps)
     state.write_generation(service, emulator.generation)
+    webhooks = 0
+    if isinstance(emulator, KitEmulator):
+        emulator.webhooks = SubscriptionBook(service, state.state_dir())
+        webhooks = emulator.announce_generation(previous)
+        flush_outboxes()
     _echo_json(
         {
             "service": service,
             "previous_generation": previous,
             "generation": emulator.generation,
             "changes": emulator.changes(previous),
+            "webhooks_sent": webhooks,
         }
     )
 
@@ -220,6 +232,72 @@ def reset_command(service: str | None) -> None:
                 "changes_cleared": cleared,
             }
         )
+
+
+@sandbox.group("webhooks")
+def webhooks_group() -> None:
+    """Webhook subscriptions of the emulators (what a vendor's app settings page holds)."""
+
+
+def _book(service: str) -> SubscriptionBook:
+    return SubscriptionBook(service, state.state_dir())
+
+
+@webhooks_group.command("add")
+@SERVICE
+@click.option("--url", required=True, help="Where to deliver, e.g. the receiver's /webhooks/slack.")
+@click.option(
+    "--events", default="*", show_default=True, help="Event names, comma-separated (* = all)."
+)
+def webhooks_add_command(service: str, url: str, events: str) -> None:
+    """Subscribe URL to SERVICE's events, signed with $BRAINHUB_WEBHOOK_SECRET_<SERVICE>
+    (Slack's signing secret, Notion's verification token…); prints the subscription."""
+    name = f"BRAINHUB_WEBHOOK_SECRET_{service.upper()}"
+    secret = os.environ.get(name)
+    if not secret:
+        raise BadOptionError(f"set {name} to the secret the deliveries are signed with")
+    if not url.startswith(("http://", "https://")):
+        raise BadOptionError(f"--url must be an http(s) URL, got {url!r}")
+    added = _book(service).add(url, secret=secret, events=[e for e in events.split(",") if e])
+    _echo_json({"service": service, "id": added.id, "url": added.url, "events": added.events})
+
+
+@webhooks_group.command("list")
+@SERVICE
+def webhooks_list_command(service: str) -> None:
+    """SERVICE's subscriptions, one JSON line each (secrets as fingerprints)."""
+    for subscription in _book(service).all():
+        _echo_json(
+            {
+                "id": subscription.id,
+                "url": subscription.url,
+                "events": subscription.events,
+                "scope": dict(subscription.scope),
+                "secret": hidden(subscription.secret),
+            }
+        )
+
+
+@webhooks_group.command("remove")
+@SERVICE
+@click.argument("subscription_id")
+def webhooks_remove_command(service: str, subscription_id: str) -> None:
+    """Forget one of SERVICE's subscriptions."""
+    if not _book(service).remove(subscription_id):
+        raise BadOptionError(f"{service} has no webhook subscription {subscription_id!r}")
+    _echo_json({"service": service, "removed": subscription_id})
+
+
+@webhooks_group.command("app-secret")
+@SERVICE
+def webhooks_app_secret_command(service: str) -> None:
+    """Set the app secret SERVICE signs with (Trello) from $BRAINHUB_WEBHOOK_SECRET_<SERVICE>."""
+    name = f"BRAINHUB_WEBHOOK_SECRET_{service.upper()}"
+    secret = os.environ.get(name)
+    if not secret:
+        raise BadOptionError(f"set {name} to the app secret first")
+    _book(service).set_app_secret(secret)
+    _echo_json({"service": service, "app_secret": hidden(secret)})
 
 
 def _read_generation(service: str) -> int:

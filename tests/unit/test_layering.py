@@ -37,6 +37,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.private_files": (0, "core"),
     "brainhub.objectstore": (0, "core"),
     "brainhub.operate.record": (0, "core"),  # what the plugins of a run record
+    "brainhub.webhooks.schemes": (0, "core"),  # pure signing rules shared with the sandbox
     "taps": (0, "core"),  # the bare packages only (empty __init__ files)
     "targets": (0, "core"),
     "transforms": (0, "core"),
@@ -58,6 +59,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.health": (2, "brainhub.health"),
     "brainhub.access": (2, "brainhub.access"),
     "brainhub.operate": (2, "brainhub.operate"),
+    "brainhub.webhooks": (2, "brainhub.webhooks"),
     # floor 3: surfaces
     "brainhub.cli": (3, "surfaces"),
     "brainhub.docs": (3, "surfaces"),

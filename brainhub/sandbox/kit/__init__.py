@@ -13,8 +13,9 @@ store modules       the seeded dataset, generations and ``mutate``, as before; w
 and the shared machinery: paginators bound to their request (:mod:`.paging`; ``Link``-header
 pages in :mod:`.links`), responses
 shaped from documented schemas (:mod:`.shapes`), the vendor's HTTP manners
-(:mod:`.manners`), the coverage report (:mod:`.coverage`) and the change journal that
-makes writes outlive the process (:mod:`.journal`). :class:`KitEmulator` ties them to
+(:mod:`.manners`), the coverage report (:mod:`.coverage`), the change journal that
+makes writes outlive the process (:mod:`.journal`) and the signed webhooks every change
+sends to its subscriptions (:mod:`.webhooks`). :class:`KitEmulator` ties them to
 :class:`~brainhub.sandbox.Emulator`.
 """
 

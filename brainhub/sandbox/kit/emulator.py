@@ -26,15 +26,22 @@ stored state (no pinned ``generation``) every write is appended to the journal i
 state directory, and the next emulator process replays it; with a pinned generation
 writes stay in memory. Before each handler the emulator catches up with changes other
 processes appended.
+
+Every change (a write, or the changes of a new generation a vendor names in
+``generation_changes``) is announced as webhooks (:mod:`.webhooks`): the vendor turns it
+into its events (``webhook_events``), serves its subscription API through
+``webhook_rules`` (handlers store subscriptions in ``self.webhooks``), and the kit signs
+and delivers each event to every subscription that asked for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
+from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox import state
@@ -58,6 +65,14 @@ from brainhub.sandbox.kit.oauth import (
 from brainhub.sandbox.kit.operations import SHAPED_PREFIX, Operation, OperationTable
 from brainhub.sandbox.kit.shapes import Shaper
 from brainhub.sandbox.kit.surface import DocumentedOperation, load_surface, normalised
+from brainhub.sandbox.kit.webhooks import (
+    Outbox,
+    Subscription,
+    SubscriptionBook,
+    WebhookEvent,
+    sign,
+    time_scale,
+)
 
 
 class KitEmulator(Emulator):
@@ -78,11 +93,19 @@ class KitEmulator(Emulator):
     #: The change journal (made on first use) and the count of in-memory changes.
     _journal: ChangeJournal | None = None
     _memory_seq: int = 0
+    #: The vendor's webhook subscription API (create/delete), appended to the routes.
+    webhook_rules: ClassVar[Sequence[Rule]] = ()
+    #: The vendor's delays between delivery retries, in real seconds (scaled down).
+    retry_delays_s: ClassVar[tuple[float, ...]] = (10.0, 60.0, 300.0)
+    _webhooks: SubscriptionBook | None = None
+    _outbox: Outbox | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if cls.operations.served or cls.operations.extra:
             cls.routes = tuple(cls.operations.rules())
+        if cls.webhook_rules:
+            cls.routes = (*cls.routes, *cls.webhook_rules)
         cls._by_endpoint = {op.endpoint: op for op in cls.operations.served}
 
     # ------------------------------------------------------------------ vendor hooks
@@ -158,6 +181,69 @@ class KitEmulator(Emulator):
             return Response("Method Not Allowed", status=405, headers={"Allow": "POST"})
         return issuer.respond(request, self)
 
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        """The webhook events ``change`` makes, in the vendor's shapes (default: none)."""
+        return []
+
+    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
+        """``event`` as sent to one subscription (ClickUp and Trello name the webhook), or
+        ``None`` when the subscription's scope (a repository, a board) does not cover it."""
+        return event
+
+    def generation_changes(self, since_generation: int) -> list[Change]:
+        """The changes the current generation made since ``since_generation``, as journal
+        changes, so ``mutate`` announces them as webhooks (default: none named)."""
+        return []
+
+    # ------------------------------------------------------------------ webhooks
+
+    @property
+    def webhooks(self) -> SubscriptionBook:
+        """This service's webhook subscriptions (in the state directory when following
+        the stored state, else in memory)."""
+        if self._webhooks is None:
+            directory = (self._state_dir or state.state_dir()) if self._follow_state else None
+            self._webhooks = SubscriptionBook(self.service, directory)
+        return self._webhooks
+
+    @webhooks.setter
+    def webhooks(self, book: SubscriptionBook) -> None:
+        self._webhooks = book
+
+    @property
+    def outbox(self) -> Outbox:
+        """Where signed deliveries wait for the background sender."""
+        if self._outbox is None:
+            self._outbox = Outbox([d * time_scale() for d in self.retry_delays_s])
+        return self._outbox
+
+    def announce(self, changes: Iterable[Change]) -> int:
+        """Send every subscription the events of ``changes`` it asked for; how many."""
+        subscriptions = self.webhooks.all()
+        if not subscriptions:
+            return 0
+        sent = 0
+        for change in changes:
+            for event in self.webhook_events(change):
+                for subscription in subscriptions:
+                    addressed = (
+                        self.address_event(event, subscription)
+                        if subscription.wants(event.name)
+                        else None
+                    )
+                    if addressed is not None:
+                        self.deliver(subscription, addressed)
+                        sent += 1
+        return sent
+
+    def deliver(self, subscription: Subscription, event: WebhookEvent) -> None:
+        """Sign ``event`` for ``subscription`` and queue it."""
+        self.outbox.send(sign(self.service, subscription, event, self.clock()))
+
+    def announce_generation(self, since_generation: int) -> int:
+        """Announce what the current generation changed since ``since_generation``."""
+        return self.announce(self.generation_changes(since_generation))
+
     # ------------------------------------------------------------------ change journal
 
     @property
@@ -199,9 +285,11 @@ class KitEmulator(Emulator):
         with self.data_lock:
             journal = self.journal
             if journal is not None:
-                return journal.record(
+                change = journal.record(
                     self._apply_pending, build, replay.apply, self.journal_scope()
                 )
+                self.announce([change])
+                return change
             draft = build()
             self._memory_seq += 1
             change = Change(
@@ -214,6 +302,7 @@ class KitEmulator(Emulator):
                 data=dict(draft.data),
             )
             replay.apply(change)
+            self.announce([change])
             return change
 
     def _apply_pending(self, pending: Pending) -> None:

@@ -33,8 +33,16 @@ def auth(emulator: Any) -> tuple[dict[str, str], dict[str, str]]:
     return headers, {}
 
 
+#: The ids of webhook subscriptions (the seeded data has none: deleting one answers 404).
+WEBHOOK_IDS = {"webhook_id": "1", "hook_id": "1", "webhook_gid": "1"}
+
+
 def path_values(emulator: Any) -> dict[str, Any]:
     """A valid value for every URL variable (by name, or by name and the segment before)."""
+    return {**WEBHOOK_IDS, **_seeded_path_values(emulator)}
+
+
+def _seeded_path_values(emulator: Any) -> dict[str, Any]:
     service = emulator.service
     if service == "clickup":
         tree = emulator.data.tree

@@ -42,6 +42,7 @@ import binascii
 import json
 import random
 import string
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,13 +52,14 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
-from brainhub.sandbox.kit.journal import Replay
+from brainhub.sandbox.kit.journal import Change, Replay
 from brainhub.sandbox.kit.oauth import OAuthProfile
 from brainhub.sandbox.kit.shapes import Shaper
 from brainhub.sandbox.kit.surface import normalised
+from brainhub.sandbox.kit.webhooks import WebhookEvent
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.asana import errors
+from brainhub.sandbox.services.asana import errors, webhooks
 from brainhub.sandbox.services.asana.catalog import furnish
 from brainhub.sandbox.services.asana.changes import AsanaChanges
 from brainhub.sandbox.services.asana.fields import parse_opt_fields
@@ -102,6 +104,41 @@ class AsanaEmulator(KitEmulator):
         vendor_fields=lambda emulator: {"data": emulator.oauth_user()},
         invalid_grant_description="The `refresh_token` is invalid or has been revoked.",
     )
+    webhook_rules = webhooks.RULES
+    retry_delays_s = webhooks.RETRY_DELAYS_S
+
+    def create_webhook(self, request: Request) -> Any:
+        try:
+            body = json.loads(request.get_data() or b"null")
+        except ValueError:
+            body = None
+        data = body.get("data") if isinstance(body, dict) else None
+        resource = data.get("resource") if isinstance(data, dict) else None
+        target = data.get("target") if isinstance(data, dict) else None
+        if not isinstance(resource, str) or not resource:
+            return self.json_response({"errors": [{"message": "resource: Missing input"}]}, 400)
+        if not isinstance(target, str) or not target.startswith(("http://", "https://")):
+            return self.json_response({"errors": [{"message": "target: Missing input"}]}, 400)
+        secret = webhooks.handshake(target)
+        if secret is None:
+            return self.json_response({"errors": [{"message": webhooks.HANDSHAKE_FAILED}]}, 400)
+        subscription = self.webhooks.add(target, secret=secret, scope={"resource": resource})
+        at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(self.clock()))
+        answer = webhooks.webhook_answer(
+            subscription.id, {"gid": resource, "resource_type": "project"}, target, at
+        )
+        return self.json_response(answer, status=201)
+
+    def delete_webhook(self, request: Request, webhook_gid: str) -> Any:
+        if not self.webhooks.remove(webhook_gid):
+            return self.json_response(
+                {"errors": [{"message": "webhook: Not a recognized ID"}]}, 404
+            )
+        return {"data": {}}
+
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(self.clock()))
+        return webhooks.events(change, str(self.org.users[0]["gid"]), at)
 
     # ------------------------------------------------------------------ framework hooks
 

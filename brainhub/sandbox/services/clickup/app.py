@@ -46,10 +46,11 @@ import msgspec
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator, PagingError
-from brainhub.sandbox.kit.journal import Replay
+from brainhub.sandbox.kit.journal import Change, Replay
+from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.clickup import errors
+from brainhub.sandbox.services.clickup import errors, webhooks
 from brainhub.sandbox.services.clickup.changes import ClickUpChanges
 from brainhub.sandbox.services.clickup.dataset import ClickUpDataset
 from brainhub.sandbox.services.clickup.filters import (
@@ -91,6 +92,7 @@ class ClickUpEmulator(KitEmulator):
     default_rate_limit = 100
     rate_limit_window_s = 60.0
     operations = OPERATIONS
+    webhook_rules = webhooks.RULES
     surface_file = Path(__file__).with_name("surface.json")
     manners = HttpManners(json_content_type=errors.JSON_CONTENT_TYPE, gzip_when_asked=True)
     shape_host = "app.clickup.com"
@@ -527,6 +529,64 @@ class ClickUpEmulator(KitEmulator):
     def delete_comment(self, request: Request, comment_id: str) -> dict[str, Any]:
         self.record_change(lambda: self.writer.delete_comment(comment_id))
         return {}
+
+    # ------------------------------------------------------------------ webhooks
+
+    def create_webhook(self, request: Request, team_id: str) -> Any:
+        self._check_team(team_id)
+        body = _json_body(request)
+        endpoint = body.get("endpoint")
+        if not isinstance(endpoint, str) or not endpoint.startswith(("http://", "https://")):
+            return self.json_response({"err": "Endpoint required", "ECODE": "WEBHOOK_002"}, 400)
+        events = body.get("events") or ["*"]
+        if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
+            return self.json_response({"err": "Events invalid", "ECODE": "WEBHOOK_003"}, 400)
+        scope = {key: body[key] for key in webhooks.SCOPES if body.get(key) is not None}
+        subscription = self.webhooks.add(endpoint, events=events, scope=scope)
+        owner = self.data.tree.users[0]
+        return webhooks.subscription_answer(subscription, team_id, owner.id)
+
+    def delete_webhook(self, request: Request, webhook_id: str) -> Any:
+        if not self.webhooks.remove(webhook_id):
+            return self.json_response({"err": "Webhook not found", "ECODE": "WEBHOOK_001"}, 404)
+        return {}
+
+    def generation_changes(self, since_generation: int) -> list[Change]:
+        """Tasks created, updated (name, status) and deleted since ``since_generation``."""
+        before = ClickUpDataset(self.seed, self.size, since_generation)
+        found: list[Change] = []
+
+        def note(op: str, task: TaskRecord, data: dict[str, Any]) -> None:
+            found.append(
+                Change(len(found) + 1, "", op, "task", task.id, self.journal_scope(), data)
+            )
+
+        for task_list in self.data.tree.lists:
+            now = {t.id: t for t in self.data.list_tasks(task_list).tasks}
+            old_list = before.tree.lists[task_list.no]
+            old = {t.id: t for t in before.list_tasks(old_list).tasks}
+            for task_id, task in now.items():
+                stamp = {"updated_ms": task.updated_ms, "list_id": task_list.id}
+                if task_id not in old:
+                    note("create", task, {**stamp, "name": task.name})
+                elif task.updated_ms != old[task_id].updated_ms:
+                    changed = {
+                        k: getattr(task, k)
+                        for k in ("name", "status_index", "priority", "closed_ms")
+                        if getattr(task, k) != getattr(old[task_id], k)
+                    }
+                    note("update", task, {**stamp, **changed})
+            for task_id in old.keys() - now.keys():
+                note("delete", old[task_id], {"updated_ms": old[task_id].updated_ms})
+        return found
+
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        owner = self.data.tree.users[0]
+        user = {"id": owner.id, "username": owner.username, "email": owner.email}
+        return webhooks.events_of(change, user)
+
+    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
+        return webhooks.addressed(event, subscription)
 
     def set_field_value(self, request: Request, task_id: str, field_id: str) -> dict[str, Any]:
         self._find_task(task_id)

@@ -58,10 +58,11 @@ from werkzeug.wrappers import Request, Response
 
 from brainhub.errors import EmulatorError
 from brainhub.sandbox.kit import HttpManners, KitEmulator
-from brainhub.sandbox.kit.journal import Draft, Replay
+from brainhub.sandbox.kit.journal import Change, Draft, Replay
 from brainhub.sandbox.kit.surface import DocumentedOperation, load_surface
+from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.github import details, errors, graph, render
+from brainhub.sandbox.services.github import details, errors, graph, render, webhooks
 from brainhub.sandbox.services.github.changes import GitHubChanges
 from brainhub.sandbox.services.github.dataset import (
     ORG_ID,
@@ -165,6 +166,9 @@ class GitHubEmulator(KitEmulator):
     default_rate_limit = 5000
     rate_limit_window_s = 3600.0
     operations = OPERATIONS
+    webhook_rules = webhooks.RULES
+    #: GitHub does not retry a failed delivery (it can be redelivered by hand).
+    retry_delays_s = ()
     surface_file = Path(__file__).with_name("surface.json")
     manners = HttpManners(JSON_CONTENT_TYPE, gzip_when_asked=True)
     shape_host = "api.github.com"
@@ -767,6 +771,72 @@ class GitHubEmulator(KitEmulator):
         comment = self._comment_or_404(found, comment_id)
         self._write(lambda: self.writer.delete_comment(found, comment))
         return Response(status=204)
+
+    # ------------------------------------------------------------------ webhooks
+
+    def create_hook(self, request: Request, owner: str, repo: str) -> Any:
+        found = self._repo_or_404(owner, repo)
+        body = _json_object(request)
+        config = body.get("config")
+        url = config.get("url") if isinstance(config, dict) else None
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            return self.validation_failed("Hook", "config.url")
+        secret = config.get("secret") if isinstance(config, dict) else None
+        if not isinstance(secret, str) or not secret:
+            return self.validation_failed("Hook", "config.secret")
+        events = body.get("events") or ["push"]
+        if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
+            return self.validation_failed("Hook", "events")
+        hook_id = str(10_000_000 + len(self.webhooks.all()) + 1)
+        subscription = self.webhooks.add(
+            url,
+            secret=secret,
+            events=[*events, "ping"],
+            scope={"repo": found.name},
+            subscription_id=hook_id,
+        )
+        at = iso(int(self.clock()))
+        api_url = f"{request.host_url.rstrip('/')}/repos/{ORG_LOGIN}/{found.name}"
+        hook = webhooks.hook_answer(subscription, api_url, at)
+        self.deliver(
+            subscription, webhooks.addressed(webhooks.ping(subscription, hook), subscription)
+        )
+        return self.json_response(hook, status=201)
+
+    def delete_hook(self, request: Request, owner: str, repo: str, hook_id: str) -> Response:
+        self._repo_or_404(owner, repo)
+        if not self.webhooks.remove(hook_id):
+            fail(NOT_FOUND)
+        return Response(status=204)
+
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        repo = self.data.repo_named(str(change.data.get("repo", "")))
+        if repo is None:
+            return []
+        number = change.data.get("issue_number", change.data.get("number"))
+        issue = repo.find_issue(int(number)) if number is not None else None
+        if issue is None:
+            return []
+        parts: dict[str, Any] = {"issue": self._issue(repo, issue)}
+        if change.object == "comment":
+            comment = next((c for c in repo.comments if str(c.id) == change.id), None)
+            if comment is not None:
+                parts["comment"] = self._comment(repo, comment)
+            elif change.op == "delete":
+                parts["comment"] = {"id": int(change.id)}
+        parts["repository"] = render.repository(repo)
+        parts["sender"] = render.user(self.data.users[0])
+        action = None
+        if change.object == "issue" and change.op == "update" and "state" in change.data:
+            action = "closed" if change.data["state"] == "closed" else "reopened"
+        made = webhooks.event(change, action, **parts)
+        return [made] if made is not None else []
+
+    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
+        repository = event.body.get("repository") or {}
+        if subscription.scope.get("repo") not in (None, repository.get("name")):
+            return None  # a hook of another repository
+        return webhooks.addressed(event, subscription)
 
     def _write(self, build: Callable[[], Draft]) -> Any:
         """Record one write (see :meth:`record_change`)."""

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -52,11 +53,12 @@ from urllib.parse import quote
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners
-from brainhub.sandbox.kit.journal import Replay
+from brainhub.sandbox.kit.journal import Change, Replay
 from brainhub.sandbox.kit.oauth import OAuthProfile
+from brainhub.sandbox.kit.webhooks import WebhookEvent
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.jira import errors, fields, jql, render
+from brainhub.sandbox.services.jira import errors, fields, jql, render, webhooks
 from brainhub.sandbox.services.jira.agile import AgileHandlers
 from brainhub.sandbox.services.jira.catalog import CatalogHandlers
 from brainhub.sandbox.services.jira.changes import JiraChanges
@@ -117,6 +119,65 @@ class JiraEmulator(IssueHandlers, WriteHandlers, AgileHandlers, CatalogHandlers)
         vendor_fields=lambda emulator: {"scope": "read:jira-work write:jira-work offline_access"},
         invalid_grant_description="Unknown or invalid refresh token.",
     )
+    webhook_rules = webhooks.RULES
+    #: Jira retries a failed delivery up to five times, backing off.
+    retry_delays_s = (10.0, 20.0, 40.0, 80.0, 160.0)
+
+    # ------------------------------------------------------------------ webhooks
+
+    def create_webhook(self, request: Request) -> Any:
+        try:
+            body = json.loads(request.get_data() or b"null")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise errors.failure(400, "The request body must be a JSON object.")
+        url, secret = body.get("url"), body.get("secret")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise errors.failure(400, "url: give the http(s) URL Jira posts events to.")
+        if not isinstance(secret, str) or not secret:
+            raise errors.failure(400, "secret: give the secret Jira signs deliveries with.")
+        events = body.get("events") or ["jira:issue_updated"]
+        if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
+            raise errors.failure(400, "events: give a list of event names.")
+        filters = body.get("filters")
+        filters = filters if isinstance(filters, dict) else {}
+        scope = {
+            "name": str(body.get("name") or ""),
+            "jql": str(filters.get("issue-related-events-section", "")),
+        }
+        subscription = self.webhooks.add(
+            url,
+            secret=secret,
+            events=events,
+            scope=scope,
+            subscription_id=str(len(self.webhooks.all()) + 1),
+        )
+        answer = webhooks.webhook_answer(subscription, render.SITE, int(self.clock() * 1000))
+        return self.json_response(answer, status=201)
+
+    def delete_webhook(self, request: Request, webhook_id: str) -> Response:
+        if not self.webhooks.remove(webhook_id):
+            raise errors.failure(404, f"Webhook {webhook_id} does not exist.")
+        return Response(status=204)
+
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        ref = str(change.data.get("issue", change.id)) if change.object == "comment" else change.id
+        found = self.issues_by_ref.get(ref)
+        issue = (
+            self.issue_body(found[0], found[1], [], frozenset())
+            if found is not None
+            else {"id": ref, "key": change.data.get("key"), "self": f"{render.API}/issue/{ref}"}
+        )
+        parts: dict[str, Any] = {}
+        if change.object == "comment" and found is not None:
+            comment = next((c for c in found[0].comments if str(c.id) == change.id), None)
+            parts["comment"] = (
+                render.comment(found[0], comment, self.data) if comment else {"id": change.id}
+            )
+        user = render.user(self.data.users[0])
+        made = webhooks.event(change, int(self.clock() * 1000), user, issue, **parts)
+        return [made] if made is not None else []
 
     # ------------------------------------------------------------------ data
 

@@ -27,6 +27,7 @@ against the rate limit like reads and stamp ``last_edited_time``.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -37,8 +38,9 @@ from werkzeug.wrappers import Request, Response
 from brainhub.sandbox.kit import HttpManners, KitEmulator
 from brainhub.sandbox.kit.journal import Change, Draft, Replay
 from brainhub.sandbox.kit.oauth import OAuthProfile
+from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.notion import render
+from brainhub.sandbox.services.notion import render, webhooks
 from brainhub.sandbox.services.notion.changes import NotionChanges, find_page
 from brainhub.sandbox.services.notion.errors import NOTION_ERRORS
 from brainhub.sandbox.services.notion.listing import (
@@ -78,6 +80,17 @@ class NotionEmulator(KitEmulator):
         vendor_fields=lambda emulator: emulator.oauth_workspace(),
         invalid_grant_description="Invalid refresh token.",
     )
+    retry_delays_s = webhooks.RETRY_DELAYS_S
+
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(self.clock()))
+        workspace_id = str(uuid.UUID(int=self.seed, version=4))
+        bot = next(u for u in self.workspace.users if u["type"] == "bot")
+        made = webhooks.event(change, workspace_id, at, str(bot["id"]))
+        return [made] if made is not None else []
+
+    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
+        return webhooks.addressed(event, subscription)
 
     def load(self) -> None:
         builder = WorkspaceBuilder(self.rng, SIZES[self.size], self.seed)

@@ -65,10 +65,11 @@ from werkzeug.wrappers import Request, Response
 
 from brainhub.errors import EmulatorError
 from brainhub.sandbox.kit import HttpManners, KitEmulator
-from brainhub.sandbox.kit.journal import Replay
+from brainhub.sandbox.kit.journal import Change, Replay
 from brainhub.sandbox.kit.surface import normalised
+from brainhub.sandbox.kit.webhooks import WebhookEvent
 from brainhub.sandbox.ratelimit import RateLimitDecision, parse_rate
-from brainhub.sandbox.services.slack import directory
+from brainhub.sandbox.services.slack import directory, webhooks
 from brainhub.sandbox.services.slack.arguments import (
     between,
     call_arguments,
@@ -164,6 +165,11 @@ class SlackEmulator(KitEmulator):
     #: Slack's Web API answers JSON as ``application/json; charset=utf-8`` and gzips when asked.
     manners = HttpManners(json_content_type="application/json; charset=utf-8", gzip_when_asked=True)
     shape_host = f"{TEAM_DOMAIN}.slack.com"
+    retry_delays_s = webhooks.RETRY_DELAYS_S
+
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        made = webhooks.event(change, self.workspace.team_id, int(self.clock()))
+        return [made] if made is not None else []
 
     def __init__(
         self,

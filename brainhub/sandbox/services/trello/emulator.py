@@ -46,9 +46,10 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
-from brainhub.sandbox.kit.journal import Replay
+from brainhub.sandbox.kit.journal import Change, Replay
+from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.trello import errors
+from brainhub.sandbox.services.trello import errors, webhooks
 from brainhub.sandbox.services.trello.boards import BASE, SIZES, AccountBuilder
 from brainhub.sandbox.services.trello.build import build_store
 from brainhub.sandbox.services.trello.changes import TrelloChanges
@@ -77,6 +78,41 @@ class TrelloEmulator(BoardReads, PeopleReads, ActionReads, KitEmulator):
     manners = HttpManners(json_content_type=errors.JSON_CONTENT_TYPE, gzip_when_asked=True)
     shape_host = "trello.com"
     shaper_class = TrelloShaper
+    webhook_rules = webhooks.RULES
+    retry_delays_s = webhooks.RETRY_DELAYS_S
+
+    def create_webhook(self, request: Request) -> Any:
+        values: dict[str, Any] = dict(request.args)
+        given = request.get_json(silent=True) if request.is_json else None
+        if isinstance(given, dict):
+            values.update(given)
+        url, model = values.get("callbackURL"), values.get("idModel")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            return Response("invalid value for callbackURL", 400, content_type="text/plain")
+        if not isinstance(model, str) or not model:
+            return Response("invalid value for idModel", 400, content_type="text/plain")
+        status = webhooks.callback_answers(url)
+        if status != 200:
+            return Response(
+                f"URL ({url}) did not return 200 status code, got {status}",
+                400,
+                content_type="text/plain",
+            )
+        scope = {"idModel": model, "description": str(values.get("description", ""))}
+        subscription = self.webhooks.add(url, scope=scope, app=True)
+        return webhooks.webhook_answer(subscription)
+
+    def delete_webhook(self, request: Request, webhook_id: str) -> Any:
+        if not self.webhooks.remove(webhook_id):
+            return Response("The requested resource was not found.", 404, content_type="text/plain")
+        return {"_value": None}
+
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        made = webhooks.event(change)
+        return [made] if made is not None else []
+
+    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
+        return webhooks.addressed(event, subscription)
 
     def load(self) -> None:
         self.account = AccountBuilder(self.rng, SIZES[self.size], self.seed).build(self.generation)
