@@ -1,0 +1,143 @@
+"""Sync definitions: the shipped ones load; bad ones fail with one line naming file:line and
+what would be valid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from brainhub.sync.definition import (
+    SyncDefinitionError,
+    load_definition,
+    parse_definition,
+    sync_files,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GOOD = """\
+name: demo
+left:  {connector: clickup, object: tasks,  scope: {list_id: "901"}}
+right: {connector: github,  object: issues, scope: {repository: octo/api}}
+match: {left: name, right: title}
+delete: ignore
+fields:
+  - {left: name, right: title, conflict: newest-wins}
+  - name: status
+    left: status.status
+    right: state
+    to_right: [{map_values: {to do: open, complete: closed}}]
+    to_left: [{map_values: {open: to do, closed: complete}}]
+    conflict: left-wins
+"""
+
+
+def test_every_shipped_sync_loads() -> None:
+    files = sync_files(ROOT)
+    assert {f.stem for f in files} >= {"clickup-github"}
+    for path in files:
+        definition = load_definition(path)
+        assert definition.name == path.stem
+        assert definition.schema == "sync_" + path.stem.replace("-", "_")
+
+
+def test_a_good_definition_reads_as_declared() -> None:
+    definition = parse_definition(GOOD, "syncs/demo.yaml", expected_name="demo")
+    assert [f.name for f in definition.fields] == ["name", "status"]
+    status = definition.fields[1]
+    assert status.left.read == "status.status"
+    assert status.left.write == "status"
+    assert status.conflict == "left-wins"
+    assert definition.right.create_values() == {"repository": "api"}
+    assert definition.right.settings() == {"owner": "octo"}
+
+
+BAD = [
+    pytest.param(
+        GOOD.replace("delete: ignore", "delete: remove"),
+        5,
+        "'remove' is not valid (valid: propagate, archive, ignore)",
+        id="delete-policy",
+    ),
+    pytest.param(
+        GOOD.replace("conflict: left-wins", "conflict: left"),
+        13,
+        "(valid: left-wins, right-wins, newest-wins, manual)",
+        id="conflict-policy",
+    ),
+    pytest.param(
+        GOOD.replace("connector: github", "connector: gitlab"),
+        3,
+        "'gitlab' is not valid (valid: clickup, github, jira)",
+        id="connector",
+    ),
+    pytest.param(
+        GOOD.replace("object: issues", "object: pulls"),
+        3,
+        "github has no object 'pulls' a sync can keep in step (valid: issues)",
+        id="object",
+    ),
+    pytest.param(
+        GOOD.replace("scope: {list_id", "scope: {folder_id"),
+        2,
+        "no scope key 'folder_id' (valid: list_id)",
+        id="scope-key",
+    ),
+    pytest.param(
+        GOOD.replace("repository: octo/api", "repository: api"),
+        3,
+        "'api' is not valid; expected owner/name",
+        id="scope-value",
+    ),
+    pytest.param(
+        GOOD.replace("match: {left: name, right: title}", "match: {left: name}"),
+        4,
+        "'right' is a required property",
+        id="match-missing",
+    ),
+    pytest.param(
+        GOOD.replace("  - {left: name, right: title, conflict: newest-wins}",
+                     "  - {left: name, right: title, confict: manual}"),  # fmt: skip
+        7,
+        "unknown key 'confict' (valid: conflict, direction, left, name, right, to_left, to_right)",
+        id="misspelt-key",
+    ),
+    pytest.param(
+        GOOD.replace("{map_values: {to do: open, complete: closed}}", "{map_value: {}}"),
+        11,
+        "unknown function 'map_value'",
+        id="unknown-function",
+    ),
+    pytest.param(
+        GOOD.replace("left: status.status", "left: {read: status.status, write: state}"),
+        9,
+        "target-clickup does not write for tasks (valid: assignees",
+        id="written-field",
+    ),
+    pytest.param(
+        GOOD.replace("delete: ignore", "delete: archive"),
+        2,
+        "delete: archive needs left.archive",
+        id="archive-values",
+    ),
+    pytest.param(
+        GOOD.replace("name: demo", "name: other"),
+        1,
+        "name 'other' differs from the file's name",
+        id="name-and-file",
+    ),
+    pytest.param(GOOD.replace("fields:", "fields: ["), 7, "not valid YAML", id="yaml"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), BAD)
+def test_a_bad_definition_names_file_line_and_valid_values(
+    text: str, line: int, message: str
+) -> None:
+    with pytest.raises(SyncDefinitionError) as caught:
+        parse_definition(text, "syncs/demo.yaml", expected_name="demo")
+    error = str(caught.value)
+    assert error.startswith(f"syncs/demo.yaml:{line}:"), error
+    assert message in error
+    assert "\n" not in error
