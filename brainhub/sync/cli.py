@@ -63,15 +63,24 @@ def sync() -> None:
 @sync.command()
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="The plan as JSON (totals at the top level).")
+@click.option(
+    "--no-refresh", is_flag=True, help="Plan from what is loaded, without reading the sides."
+)
 @_environment
 @_project
 @_friendly
-def plan(name: str, as_json: bool, environment: str | None, project_root: Path) -> None:
-    """What a run would write now, from what is loaded (a dry run: nothing is read or written)."""
-    from brainhub.sync.runner import plan_sync
+def plan(
+    name: str, as_json: bool, no_refresh: bool, environment: str | None, project_root: Path
+) -> None:
+    """What a run would write now (a dry run: both sides are read, nothing is written)."""
+    from brainhub.sync.runner import SyncBusyError, plan_sync
 
     definition, connections = _load(project_root, name, environment)
-    found = plan_sync(definition, connections)
+    try:
+        found = plan_sync(definition, connections, refresh=not no_refresh)
+    except SyncBusyError as busy:
+        click.echo(f"brainhub sync: {busy}")
+        return
     if as_json:
         click.echo(json.dumps(found.as_json(), indent=2, default=str))
     else:

@@ -11,6 +11,7 @@ as under Meltano. Tests give ``overrides`` (a served emulator's URL and credenti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,7 @@ class Connections:
         }
 
     def _plugin(self, name: str, kind: str) -> dict[str, Any]:
-        project = load_project(self.project)
+        project = _project(self.project)
         merged: dict[str, Any] = {}
         for plugin in (project.get("plugins") or {}).get(kind) or []:
             if isinstance(plugin, dict) and plugin.get("name") == name:
@@ -54,6 +55,12 @@ class Connections:
                 if isinstance(plugin, dict) and plugin.get("name") == name:
                     merged.update(plugin.get("config") or {})
         return {key: _expand(value, self.project) for key, value in merged.items()}
+
+
+@cache
+def _project(root: Path) -> dict[str, Any]:
+    """``meltano.yml``, parsed once per process (a sync reads it for every side)."""
+    return load_project(root)
 
 
 def _expand(value: Any, root: Path) -> Any:

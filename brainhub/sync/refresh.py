@@ -38,8 +38,14 @@ def catalog_for(connector: str, stream: str) -> dict[str, Any]:
     from taps.runtime.registry import load_connector
     from taps.runtime.tap import tap_class
 
-    tap = tap_class(load_connector(connector))(config={}, validate_config=False)
-    catalog = tap.catalog_dict
+    quiet = logging.getLogger(f"tap-{connector}")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # discovery needs no settings: no warning that they lack
+    try:
+        tap = tap_class(load_connector(connector))(config={}, validate_config=False)
+        catalog = tap.catalog_dict
+    finally:
+        quiet.setLevel(level)
     for entry in catalog["streams"]:
         chosen = entry["tap_stream_id"] == stream
         for item in entry.get("metadata", []):
@@ -130,6 +136,9 @@ def _pipe(
     target_code = target.wait()
     for reader in readers:
         reader.join()
+    for pipe in (tap.stdout, tap.stderr, target.stdout, target.stderr):
+        if pipe is not None:
+            pipe.close()
     for name, code in (("tap", tap_code), ("target", target_code)):
         if code != 0:
             program = f"tap-{connector}" if name == "tap" else "target-duckdb"

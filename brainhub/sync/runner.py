@@ -11,6 +11,7 @@ import fcntl
 import json
 import os
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,11 +67,30 @@ def run_lock(definition: SyncDefinition, connections: Connections) -> Iterator[N
         os.close(fd)
 
 
-def plan_sync(definition: SyncDefinition, connections: Connections) -> Plan:
-    """What a run would write now, from what is loaded (no refresh, no writes)."""
+def refresh_both(
+    definition: SyncDefinition, connections: Connections, store: SyncStore
+) -> dict[str, int]:
+    """Both sides' taps at once (their loads take turns at the warehouse's lock)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {
+            side.role: pool.submit(refresh_side, side, connections, store)
+            for side in (definition.left, definition.right)
+        }
+        return {role: future.result() for role, future in futures.items()}
+
+
+def plan_sync(
+    definition: SyncDefinition, connections: Connections, *, refresh: bool = True
+) -> Plan:
+    """What a run would write now: both sides read first (reading changes nothing on
+    them), then planned; nothing is written. Without ``refresh``, from what is loaded —
+    which after a run that wrote is what the sides held before its writes."""
     store = store_for(definition, connections)
-    with store.open() as con:
-        return build_plan(con, definition, store)
+    with run_lock(definition, connections):
+        if refresh:
+            refresh_both(definition, connections, store)
+        with store.open() as con:
+            return build_plan(con, definition, store)
 
 
 def run_sync(
@@ -79,10 +99,7 @@ def run_sync(
     """Refresh both sides, plan and apply, under the sync's lock."""
     store = store_for(definition, connections)
     with run_lock(definition, connections):
-        read: dict[str, int] = {}
-        if refresh:
-            for side in (definition.left, definition.right):
-                read[side.role] = refresh_side(side, connections, store)
+        read = refresh_both(definition, connections, store) if refresh else {}
         with store.open() as con:
             started = con.execute("SELECT now()").fetchone()
             plan = build_plan(con, definition, store)

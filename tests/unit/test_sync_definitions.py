@@ -97,8 +97,10 @@ BAD = [
         id="match-missing",
     ),
     pytest.param(
-        GOOD.replace("  - {left: name, right: title, conflict: newest-wins}",
-                     "  - {left: name, right: title, confict: manual}"),  # fmt: skip
+        GOOD.replace(
+            "  - {left: name, right: title, conflict: newest-wins}",
+            "  - {left: name, right: title, confict: manual}",
+        ),
         7,
         "unknown key 'confict' (valid: conflict, direction, left, name, right, to_left, to_right)",
         id="misspelt-key",
