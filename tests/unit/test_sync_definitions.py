@@ -143,3 +143,54 @@ def test_a_bad_definition_names_file_line_and_valid_values(
     assert error.startswith(f"syncs/demo.yaml:{line}:"), error
     assert message in error
     assert "\n" not in error
+
+
+def test_the_sync_page_documents_every_definition_key() -> None:
+    from brainhub.sync.definition import definition_schema
+    from brainhub.sync.reference import render_sync_reference
+
+    page = render_sync_reference()
+    schema = definition_schema()
+    defs = schema["$defs"]
+    keys = set(schema["properties"]) - {"$schema"}
+    keys |= set(defs["side"]["properties"]) | set(defs["field"]["properties"])
+    keys |= set(defs["field_side"]["oneOf"][1]["properties"])
+    assert [key for key in sorted(keys) if f"| `{key}` |" not in page] == []
+    for policy in defs["field"]["properties"]["conflict"]["enum"]:
+        assert f"`{policy}`" in page
+
+
+def test_a_second_sync_run_exits_0_saying_one_is_running(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from brainhub.cli import main
+    from brainhub.sync.connections import Connections
+    from brainhub.sync.runner import SyncBusyError, run_lock
+
+    definition = load_definition(ROOT / "syncs" / "clickup-github.yaml")
+    warehouse = ROOT / "data" / "sandbox.duckdb"
+    connections = Connections(ROOT, "sandbox", warehouse)
+    with run_lock(definition, connections):
+        with (
+            pytest.raises(SyncBusyError, match="already running"),
+            run_lock(definition, connections),
+        ):
+            pass
+        result = CliRunner().invoke(
+            main, ["sync", "run", "clickup-github", "--project", str(ROOT), "-e", "sandbox"]
+        )
+    assert result.exit_code == 0, result.output
+    assert "sync clickup-github is already running (PID " in result.output
+
+
+def test_an_unknown_sync_is_one_line_listing_the_syncs() -> None:
+    from click.testing import CliRunner
+
+    from brainhub.cli import main
+
+    result = CliRunner().invoke(main, ["sync", "plan", "nosuch", "--project", str(ROOT)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "brainhub sync: no sync 'nosuch': syncs/nosuch.yaml does not exist "
+        "(syncs: clickup-github, clickup-jira)"
+    ]
