@@ -1,7 +1,7 @@
 """The plan, in DuckDB, over what the taps loaded: set-based SQL from end to end.
 
-1. **Projections.** Each side's loaded table becomes ``_left`` / ``_right`` (work tables
-   of the sync's schema): the record's id, update time, whether it is deleted, its match key, and per
+1. **Projections.** Each side's loaded table becomes ``_left`` / ``_right`` (temporary
+   tables, in memory: planning writes nothing to the warehouse): the record's id, update time, whether it is deleted, its match key, and per
    mapped field the value read (``v<i>``), its canonical text (``c<i>``: lists sorted,
    blank text as null), the value converted to the other side's vocabulary (``x<i>``,
    ``to_right`` / ``to_left`` applied) and a hash of all canonical values (``_hash``). The
@@ -35,6 +35,7 @@ from brainhub.sync.store import SyncStore
 from transforms.engine.compiler import Catalog, compile_output
 from transforms.engine.errors import Location, MappingError
 from transforms.engine.model import BoolOp, Condition, FieldMapping, Filter, FunctionCall, Output
+from transforms.engine.types import ColumnType, column_type
 from transforms.engine.warehouse import table_columns
 
 HERE = Location("sync")
@@ -181,7 +182,7 @@ def _compile(
     con: duckdb.DuckDBPyConnection, name: str, source: str, fields: list[FieldMapping],
     filt: Filter | None,
 ) -> str:  # fmt: skip
-    columns = table_columns(con, source)
+    columns = table_columns(con, source) if "." in source else temp_columns(con, source)
     if columns is None:
         raise PlanError(
             f"{source} is not in the warehouse yet: run `brainhub sync run` (it reads both "
@@ -196,8 +197,19 @@ def _compile(
         filter=filt,
         on_conversion_error="null",
     )
-    compiled = compile_output(output, Catalog(tables={source: columns}, strict=True))
+    relations = {} if "." in source else {source: quote_identifier(source)}
+    catalog = Catalog(tables={source: columns}, relations=relations, strict=True)
+    compiled = compile_output(output, catalog)
     return compiled.select_all
+
+
+def temp_columns(con: duckdb.DuckDBPyConnection, name: str) -> dict[str, ColumnType]:
+    """The columns of temporary table ``name`` as the transform compiler types them."""
+    relation = con.sql(f"SELECT * FROM {quote_identifier(name)} LIMIT 0")
+    return {
+        column: column_type(dtype)
+        for column, dtype in zip(relation.columns, relation.dtypes, strict=True)
+    }
 
 
 def _mapping(name: str, path: str | None, calls: tuple[FunctionCall, ...] = ()) -> FieldMapping:
@@ -217,7 +229,8 @@ def _canonical(column: str, kind: str) -> str:
 
 
 def _types(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
-    return {row[0]: str(row[1]) for row in con.execute(f"DESCRIBE {table}").fetchall()}
+    relation = con.sql(f"SELECT * FROM {quote_identifier(table)} LIMIT 0")
+    return {c: str(t) for c, t in zip(relation.columns, relation.dtypes, strict=True)}
 
 
 def project(
@@ -239,17 +252,15 @@ def project(
         fields.append(_mapping(f"v{index}", here.read, here.apply))
     try:
         read = _compile(con, f"sync.now_{role}", side.table, fields, _filters(side))
-        con.execute(f"CREATE OR REPLACE TABLE _now_{role} AS {read}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _now_{role} AS {read}")
         converted = [_mapping("_id", "_id")] + [
             _mapping(f"v{i}", f"v{i}", item.towards(other(role)))
             for i, item in enumerate(definition.fields)
         ]
-        convert = _compile(
-            con, f"sync.as_{role}", f"{definition.schema}._now_{role}", converted, None
-        )
+        convert = _compile(con, f"sync.as_{role}", f"_now_{role}", converted, None)
     except MappingError as exc:
         raise PlanError(f"{definition.file}: {role} side: {exc.detail}") from None
-    con.execute(f"CREATE OR REPLACE TABLE _conv_{role} AS {convert}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _conv_{role} AS {convert}")
     now_types = _types(con, f"_now_{role}")
     conv_types = _types(con, f"_conv_{role}")
     deleted = "n._deleted_at IS NOT NULL" if "_sdc_deleted_at" in raw_columns else "false"
@@ -275,7 +286,7 @@ def project(
         canon.append(f"coalesce({c}, '∅')")
     columns.append(f"md5(concat_ws('|', {', '.join(canon)})) AS _hash")
     con.execute(
-        f"CREATE OR REPLACE TABLE _{role} AS SELECT {', '.join(columns)} "
+        f"CREATE OR REPLACE TEMP TABLE _{role} AS SELECT {', '.join(columns)} "
         f"FROM _now_{role} n JOIN _conv_{role} x ON x._id = n._id"
     )
 
@@ -309,8 +320,7 @@ def build_plan(
     con: duckdb.DuckDBPyConnection, definition: SyncDefinition, store: SyncStore
 ) -> Plan:
     """Project both sides and decide every write; leaves ``_links`` and ``_decisions``
-    (work tables of the sync's schema) for :mod:`.apply`."""
-    con.execute(f"SET schema = {quote_string(definition.schema)}")  # the work tables' home
+    (temporary tables of ``con``) for :mod:`.apply`."""
     project(con, definition, store, "left")
     project(con, definition, store, "right")
     plan = Plan(definition.name)
@@ -335,12 +345,12 @@ def _links(con: duckdb.DuckDBPyConnection, d: SyncDefinition, store: SyncStore, 
           WHERE stream = 'left' AND remote_id IS NOT NULL
             AND source_key NOT IN (SELECT right_id FROM {links})"""
     con.execute(f"""
-        CREATE OR REPLACE TABLE _known AS
+        CREATE OR REPLACE TEMP TABLE _known AS
         SELECT left_id, right_id, origin, left_hash, right_hash, retired_at IS NOT NULL AS retired,
                true AS stored
         FROM {links}{recovered}""")  # fmt: skip
     con.execute("""
-        CREATE OR REPLACE TABLE _matched AS
+        CREATE OR REPLACE TEMP TABLE _matched AS
         WITH l AS (SELECT _id, _match, row_number() OVER (PARTITION BY _match ORDER BY _id) AS n
                    FROM _left WHERE NOT _deleted AND _match IS NOT NULL
                      AND _id NOT IN (SELECT left_id FROM _known)),
@@ -349,7 +359,7 @@ def _links(con: duckdb.DuckDBPyConnection, d: SyncDefinition, store: SyncStore, 
                      AND _id NOT IN (SELECT right_id FROM _known))
         SELECT l._id AS left_id, r._id AS right_id FROM l JOIN r USING (_match, n)""")
     con.execute("""
-        CREATE OR REPLACE TABLE _links AS
+        CREATE OR REPLACE TEMP TABLE _links AS
         SELECT * FROM _known
         UNION ALL SELECT left_id, right_id, NULL, NULL, NULL, false, false FROM _matched""")
     plan.links = [(str(a), str(b)) for a, b in con.execute(
@@ -358,6 +368,12 @@ def _links(con: duckdb.DuckDBPyConnection, d: SyncDefinition, store: SyncStore, 
 
 def _decide(con: duckdb.DuckDBPyConnection, d: SyncDefinition, store: SyncStore) -> None:
     agreed, conflicts = store.table("agreed"), store.table("conflicts")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _changed AS
+        SELECT k.left_id, k.right_id, k.origin FROM _links k
+        JOIN _left L ON L._id = k.left_id JOIN _right R ON R._id = k.right_id
+        WHERE NOT k.retired AND NOT L._deleted AND NOT R._deleted
+          AND (k.left_hash IS DISTINCT FROM L._hash OR k.right_hash IS DISTINCT FROM R._hash)""")
     parts = []
     for i, item in enumerate(d.fields):
         parts.append(f"""
@@ -367,12 +383,13 @@ def _decide(con: duckdb.DuckDBPyConnection, d: SyncDefinition, store: SyncStore)
                R.c{i} AS rc, R.j{i} AS rj, R.x{i} AS rx, R.xj{i} AS rxj, R._updated AS ru,
                g.left_id IS NOT NULL AS known, g.left_value AS gl, g.right_value AS gr,
                g.left_json AS glj, g.right_json AS grj
-        FROM _links k JOIN _left L ON L._id = k.left_id JOIN _right R ON R._id = k.right_id
-        LEFT JOIN {agreed} g ON g.left_id = k.left_id AND g.field = {quote_string(item.name)}
-        WHERE NOT k.retired AND NOT L._deleted AND NOT R._deleted
-          AND (k.left_hash IS DISTINCT FROM L._hash OR k.right_hash IS DISTINCT FROM R._hash)""")
+        FROM _changed k JOIN _left L ON L._id = k.left_id JOIN _right R ON R._id = k.right_id
+        LEFT JOIN _agreed g ON g.left_id = k.left_id AND g.field = {quote_string(item.name)}""")
     con.execute(f"""
-        CREATE OR REPLACE TABLE _decisions AS
+        CREATE OR REPLACE TEMP TABLE _agreed AS
+        SELECT * FROM {agreed} WHERE left_id IN (SELECT left_id FROM _changed)""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _decisions AS
         WITH f AS ({" UNION ALL ".join(parts)}),
         c AS (SELECT f.*,
                      (NOT known OR gl IS DISTINCT FROM lc) AND direction <> 'to_left' AS lchg,

@@ -177,21 +177,19 @@ def _converted(
         given: Any = json.loads(text)
     except ValueError:
         given = text
-    kind = _types(con, f"{d.schema}._now_left")[f"v{index}"]
+    kind = _types(con, "_now_left")[f"v{index}"]
     try:
         con.execute(
-            f"CREATE OR REPLACE TABLE _given AS SELECT '-' AS _id, CAST(? AS {kind}) AS v",
+            f"CREATE OR REPLACE TEMP TABLE _given AS SELECT '-' AS _id, CAST(? AS {kind}) AS v",
             [given],
         )
     except duckdb.Error:
         raise ConfigError(
             f"--value {text!r} is not a value of {name} (a {kind} on the left side)"
         ) from None
-    sql = _compile(
-        con, "sync.given", f"{d.schema}._given", [_mapping("v", "v", item.to_right)], None
-    )
-    con.execute(f"CREATE OR REPLACE TABLE _given_right AS {sql}")
-    right_kind = _types(con, f"{d.schema}._given_right")["v"]
+    sql = _compile(con, "sync.given", "_given", [_mapping("v", "v", item.to_right)], None)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _given_right AS {sql}")
+    right_kind = _types(con, "_given_right")["v"]
     row = con.execute(
         f"SELECT {_canonical('g.v', kind)}, CAST(to_json(g.v) AS VARCHAR), "
         f"{_canonical('r.v', right_kind)}, CAST(to_json(r.v) AS VARCHAR) "
