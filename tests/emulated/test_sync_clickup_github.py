@@ -177,6 +177,20 @@ def test_conflicts_follow_each_fields_policy_and_manual_waits_for_a_choice(
     assert resolved.outcome.writes == 1
     assert world.cu("GET", f"/task/{left_id}")["description"].strip() == "Body from GitHub"
     assert list_conflicts(world.definition, world.connections) == []
+    # a new conflict on the same field, settled with a value of its own
+    world.gh("PATCH", issue_path, json={"body": "Second body from GitHub"})
+    world.cu("PUT", f"/task/{left_id}", json={"markdown_content": "Second text from ClickUp"})
+    world.run()
+    [second] = list_conflicts(world.definition, world.connections)
+    assert (second["left_value"], second["right_value"]) == (
+        "Second text from ClickUp",
+        "Second body from GitHub",
+    )
+    resolve_conflict(
+        world.definition, world.connections, second["conflict_id"], "value", "Agreed text"
+    )
+    assert world.cu("GET", f"/task/{left_id}")["description"].strip() == "Agreed text"
+    assert world.gh("GET", issue_path)["body"] == "Agreed text"
     world.run()
     assert world.plan_totals() == NOTHING
     assert disagreements(world) == []

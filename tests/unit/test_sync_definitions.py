@@ -194,3 +194,41 @@ def test_an_unknown_sync_is_one_line_listing_the_syncs() -> None:
         "brainhub sync: no sync 'nosuch': syncs/nosuch.yaml does not exist "
         "(syncs: clickup-github, clickup-jira)"
     ]
+
+
+def test_the_plan_json_has_totals_at_the_top_level_beside_each_side(tmp_path: Path) -> None:
+
+    from brainhub.sync.engine import build_plan
+    from brainhub.sync.store import SyncStore
+
+    definition = load_definition(ROOT / "syncs" / "clickup-github.yaml")
+    store = SyncStore(tmp_path / "warehouse.duckdb", definition.schema)
+    with store.open() as con:
+        con.execute("""
+            CREATE SCHEMA raw_clickup; CREATE SCHEMA raw_github;
+            CREATE TABLE raw_clickup.tasks AS SELECT * FROM (VALUES
+              ('a', 'Same name', {'status': 'to do'}, 'text', [{'id': 80001000}], '1767225600000',
+               {'id': '901601000000'}),
+              ('b', 'Only in ClickUp', {'status': 'complete'}, NULL, [], '1767225600000',
+               {'id': '901601000000'}))
+              t(id, name, status, description, assignees, date_updated, list);
+            CREATE TABLE raw_github.issues AS SELECT * FROM (VALUES
+              (7, 'Same name', 'closed', 'text', [{'login': 'bruno'}], [{'name': 'enhancement'}],
+               TIMESTAMPTZ '2026-02-01 00:00:00+00', 'octo-sandbox/api'))
+              t(number, title, state, body, assignees, labels, updated_at, repository_full_name);
+        """)  # fmt: skip
+        plan = build_plan(con, definition, store).as_json()
+    assert {k: plan[k] for k in ("creates", "updates", "deletes", "conflicts")} == {
+        "creates": 1,
+        "updates": 1,
+        "deletes": 0,
+        "conflicts": 0,
+    }
+    assert plan["links"] == [{"left": "a", "right": "7"}]
+    assert plan["right"]["creates"][0]["from"] == "b"
+    assert plan["right"]["creates"][0]["values"]["status"] == "closed"
+    # matched with no agreed values: status differs, left-wins sends ClickUp's to GitHub
+    assert plan["right"]["updates"] == [
+        {"id": "7", "linked": "a", "fields": {"status": {"old": "closed", "new": "open"}}}
+    ]
+    assert plan["left"] == {"creates": [], "updates": [], "deletes": []}
