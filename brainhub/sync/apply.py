@@ -164,10 +164,15 @@ def _update(
     for change in update.changes:
         item = fields[change.field]
         here = item.side(role)
-        record[here.write] = _writable(change.new)
+        new = change.new
+        if here.keep_others and isinstance(change.whole, list):
+            synced = change.old if isinstance(change.old, list) else []
+            others = [value for value in change.whole if value not in synced]
+            new = [*(new if isinstance(new, list) else []), *others]
+        record[here.write] = _writable(new)
         if here.removed and isinstance(change.old, list):
-            new = change.new if isinstance(change.new, list) else []
-            gone = [value for value in change.old if value not in new]
+            kept = new if isinstance(new, list) else []
+            gone = [value for value in change.old if value not in kept]
             if gone:
                 record[here.removed] = gone
     if side.write(key, remote, record) is None:
@@ -227,10 +232,12 @@ def _create(
 ) -> None:
     role = create.side
     source: Role = other(role)
-    record = {
-        **definition.side(role).create_values(),
-        **_record_values(definition, role, create.values),
-    }
+    record = definition.side(role).create_values()
+    for name, value in _record_values(definition, role, create.values).items():
+        given = record.get(name)
+        if isinstance(given, list) and isinstance(value, list):  # the side's write values stay
+            value = [*given, *(item for item in value if item not in given)]
+        record[name] = value
     remote_id = side.write(create.source_id, None, record)
     if remote_id is None:
         outcome.rejected += 1

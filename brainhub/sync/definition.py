@@ -48,6 +48,8 @@ class FieldSide:
     apply: tuple[FunctionCall, ...]
     write: str
     removed: str | None
+    #: Values the read's ``apply`` leaves out stay on the record when it is written.
+    keep_others: bool = False
 
 
 @dataclass(frozen=True)
@@ -365,7 +367,8 @@ class _Reader:
                     f"{', '.join(sorted(written))}); name the record field with write:",
                 )
         apply = self.expression((*path, "apply"), lambda: parse_apply(node.get("apply")))
-        return FieldSide(read=read, apply=apply, write=write, removed=removed)
+        keep_others = bool(node.get("keep_others", False))
+        return FieldSide(read, apply, write, removed, keep_others)
 
     def expression(self, path: tuple[str | int, ...], build: Any) -> Any:
         try:

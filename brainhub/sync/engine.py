@@ -53,6 +53,8 @@ class FieldChange:
     field: str
     old: Any
     new: Any
+    #: The whole list on the written side, for a field that keeps the values it leaves out.
+    whole: Any = None
 
 
 @dataclass
@@ -250,6 +252,8 @@ def project(
     for index, item in enumerate(definition.fields):
         here = item.side(role)
         fields.append(_mapping(f"v{index}", here.read, here.apply))
+        if here.keep_others:  # the whole list too, for what a write keeps
+            fields.append(_mapping(f"w{index}", here.read))
     try:
         read = _compile(con, f"sync.now_{role}", side.table, fields, _filters(side))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _now_{role} AS {read}")
@@ -283,6 +287,8 @@ def project(
             f"{x} AS x{i}",
             f"CAST(to_json(x.v{i}) AS VARCHAR) AS xj{i}",
         ]
+        whole = f"n.w{i}" if definition.fields[i].side(role).keep_others else "NULL"
+        columns.append(f"CAST(to_json({whole}) AS VARCHAR) AS w{i}")
         canon.append(f"coalesce({c}, '∅')")
     columns.append(f"md5(concat_ws('|', {', '.join(canon)})) AS _hash")
     con.execute(
@@ -381,6 +387,7 @@ def _decide(con: duckdb.DuckDBPyConnection, d: SyncDefinition, store: SyncStore)
                {quote_string(item.conflict)} AS policy, {quote_string(item.direction)} AS direction,
                L.c{i} AS lc, L.j{i} AS lj, L.x{i} AS lx, L.xj{i} AS lxj, L._updated AS lu,
                R.c{i} AS rc, R.j{i} AS rj, R.x{i} AS rx, R.xj{i} AS rxj, R._updated AS ru,
+               L.w{i} AS lw, R.w{i} AS rw,
                g.left_id IS NOT NULL AS known, g.left_value AS gl, g.right_value AS gr,
                g.left_json AS glj, g.right_json AS grj
         FROM _changed k JOIN _left L ON L._id = k.left_id JOIN _right R ON R._id = k.right_id
@@ -425,21 +432,24 @@ def _decide(con: duckdb.DuckDBPyConnection, d: SyncDefinition, store: SyncStore)
 def _read_decisions(con: duckdb.DuckDBPyConnection, d: SyncDefinition, plan: Plan) -> None:
     updates: dict[tuple[str, str, str], Update] = {}
     rows = con.execute("""
-        SELECT action, left_id, right_id, field, lj, rj, lxj, rxj, resolved_value
+        SELECT action, left_id, right_id, field, lj, rj, lxj, rxj, resolved_value, lw, rw
         FROM _decisions WHERE action IN ('to_right', 'to_left', 'set')
         ORDER BY left_id, fi""").fetchall()  # fmt: skip
-    for action, left_id, right_id, name, lj, rj, lxj, rxj, value in rows:
-        targets: list[tuple[Role, Any, Any]] = []
+    for action, left_id, right_id, name, lj, rj, lxj, rxj, value, lw, rw in rows:
+        targets: list[tuple[Role, Any, Any, Any]] = []
         if action == "to_right":
-            targets.append(("right", _json(rj), _json(lxj)))
+            targets.append(("right", _json(rj), _json(lxj), _json(rw)))
         elif action == "to_left":
-            targets.append(("left", _json(lj), _json(rxj)))
+            targets.append(("left", _json(lj), _json(rxj), _json(lw)))
         else:
             given = _json(value)
-            targets += [("left", _json(lj), given["left"]), ("right", _json(rj), given["right"])]
-        for role, old, new in targets:
+            targets += [
+                ("left", _json(lj), given["left"], _json(lw)),
+                ("right", _json(rj), given["right"], _json(rw)),
+            ]
+        for role, old, new, whole in targets:
             update = updates.setdefault((role, left_id, right_id), Update(role, left_id, right_id))
-            update.changes.append(FieldChange(name, old, new))
+            update.changes.append(FieldChange(name, old, new, whole))
     plan.updates = list(updates.values())
     plan.conflicts = [
         Conflict(cid, l_id, r_id, name, _json(gl), _json(gr), _json(lj), _json(rj))

@@ -114,10 +114,11 @@ second run right after a run writes nothing.
 * **One run at a time** per sync and warehouse; another invocation exits 0 saying one is
   running.
 
-Limits: a field's value is written whole (a list of assignees or labels replaces the other
-side's list; ClickUp, whose API only adds assignees and tags, is sent the removed ones in
-`assignees_removed` / `tags_removed`); a target leaves unset values out of its bodies, so
-a field cleared on one side is sent as empty text.
+Limits: a field's value is written whole (a list of assignees replaces the other side's
+list), except a list marked `keep_others`, whose values left out by its `apply` stay
+(labels the sync does not map); ClickUp, whose API only adds assignees and tags, is sent the
+removed ones in `assignees_removed` / `tags_removed`. A target leaves unset values out of
+its bodies, so a field cleared on one side is sent as empty text.
 """
 
 OBJECTS_INTRO = """
@@ -217,6 +218,13 @@ fields:
     right: "assignees[].login"
     to_right: [{map_values: {"80001000": bruno, "80001001": chen}}]
     to_left: [{map_values: {bruno: 80001000, chen: 80001001}}]
+  - name: tags
+    left: {read: "tags[].name", apply: [{map_values: {docs: docs}}], keep_others: true,
+           removed: tags_removed}
+    right: {read: "labels[].name", apply: [{map_values: {documentation: documentation}}],
+            keep_others: true}
+    to_right: [{map_values: {docs: documentation}}]
+    to_left: [{map_values: {documentation: docs}}]
 ```
 
 Paths, functions (`apply`, `to_right`, `to_left`) and filters are those of the mapping

@@ -116,6 +116,7 @@ USERS = {
     80001003: "emeka",
     80001004: "farah",
 }
+TAGS = {"docs": "documentation", "design": "question"}
 STATUS_TO_GITHUB = {"to do": "open", "in progress": "open", "review": "open", "complete": "closed"}
 
 
@@ -148,6 +149,10 @@ def disagreements(world: SyncWorld) -> list[str]:
                 sorted(a["login"] for a in issue["assignees"] if a["login"] in USERS.values()),
             ),
         }
+        pairs["tags"] = (
+            sorted(TAGS[t["name"]] for t in task["tags"] if t["name"] in TAGS),
+            sorted(label["name"] for label in issue["labels"] if label["name"] in TAGS.values()),
+        )
         found += [
             f"{left_id} ↔ {right_id} {name}: {a!r} ≠ {b!r}"
             for name, (a, b) in pairs.items()

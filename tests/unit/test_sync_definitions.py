@@ -208,12 +208,13 @@ def test_the_plan_json_has_totals_at_the_top_level_beside_each_side(tmp_path: Pa
             CREATE SCHEMA raw_clickup; CREATE SCHEMA raw_github;
             CREATE TABLE raw_clickup.tasks AS SELECT * FROM (VALUES
               ('a', 'Same name', {'status': 'to do'}, 'text', [{'id': 80001000}], '1767225600000',
-               {'id': '901601000000'}),
+               {'id': '901601000000'}, [{'name': 'frontend'}]),
               ('b', 'Only in ClickUp', {'status': 'complete'}, NULL, [], '1767225600000',
-               {'id': '901601000000'}))
-              t(id, name, status, description, assignees, date_updated, list);
+               {'id': '901601000000'}, [{'name': 'docs'}]))
+              t(id, name, status, description, assignees, date_updated, list, tags);
             CREATE TABLE raw_github.issues AS SELECT * FROM (VALUES
-              (7, 'Same name', 'closed', 'text', [{'login': 'bruno'}], [{'name': 'enhancement'}],
+              (7, 'Same name', 'closed', 'text', [{'login': 'bruno'}],
+               [{'name': 'enhancement'}, {'name': 'bug'}],
                TIMESTAMPTZ '2026-02-01 00:00:00+00', 'octo-sandbox/api'))
               t(number, title, state, body, assignees, labels, updated_at, repository_full_name);
         """)  # fmt: skip
@@ -227,6 +228,7 @@ def test_the_plan_json_has_totals_at_the_top_level_beside_each_side(tmp_path: Pa
     assert plan["links"] == [{"left": "a", "right": "7"}]
     assert plan["right"]["creates"][0]["from"] == "b"
     assert plan["right"]["creates"][0]["values"]["status"] == "closed"
+    assert plan["right"]["creates"][0]["values"]["tags"] == ["documentation"]
     # matched with no agreed values: status differs, left-wins sends ClickUp's to GitHub
     assert plan["right"]["updates"] == [
         {"id": "7", "linked": "a", "fields": {"status": {"old": "closed", "new": "open"}}}
