@@ -48,14 +48,16 @@ SELECT 'cu' || i AS id, 'Task ' || i AS name,
        'Description of task ' || i AS description,
        [{'id': 80001000 + (i % 5), 'username': 'User', 'email': 'u@example.com'}] AS assignees,
        CAST(1767225600000 + i AS VARCHAR) AS date_updated,
-       {'id': '901601000000', 'name': 'Backlog'} AS list
+       {'id': '901601000000', 'name': 'Backlog'} AS list,
+       CASE WHEN i % 3 = 0 THEN [{'name': 'docs'}, {'name': 'customer'}] ELSE [] END AS tags
 FROM range(?) t(i);
 CREATE OR REPLACE TABLE raw_github.issues AS
 SELECT 'gh' || i AS id, i + 1 AS number, 'Task ' || i AS title,
        CASE WHEN i % 4 = 3 THEN 'closed' ELSE 'open' END AS state,
        'Description of task ' || i AS body,
        [{'login': ['bruno', 'chen', 'dana', 'emeka', 'farah'][1 + i % 5], 'id': i % 5}] AS assignees,
-       [{'id': 1, 'name': 'enhancement'}] AS labels,
+       CASE WHEN i % 3 = 0 THEN [{'id': 1, 'name': 'enhancement'}, {'id': 2, 'name': 'documentation'}]
+            ELSE [{'id': 1, 'name': 'enhancement'}] END AS labels,
        TIMESTAMPTZ '2026-01-01 00:00:00+00' + INTERVAL (i) SECOND AS updated_at,
        'octo-sandbox/api' AS repository_full_name
 FROM range(?) t(i);
