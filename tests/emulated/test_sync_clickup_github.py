@@ -3,7 +3,7 @@ data): echo-free reruns, convergence under random edits on both sides, the confl
 policies, manual conflicts and their resolution, and a run killed mid-apply.
 
 Each run reads both sides with the real taps and target-duckdb (processes), so these tests
-are marked ``pipeline``.
+are marked ``slow``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from tests.support.sync_world import (
     start_world,
 )
 
-pytestmark = pytest.mark.pipeline
+pytestmark = pytest.mark.slow
 
 PEOPLE = {80001000: "bruno", 80001001: "chen", 80001002: "dana"}  # on both sides (tiny data)
 EMEKA = 80001003  # a ClickUp member the tiny repository does not have as a collaborator

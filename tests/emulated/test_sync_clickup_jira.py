@@ -19,7 +19,7 @@ from brainhub.sync.connections import Connections
 from brainhub.sync.definition import load_definition
 from brainhub.sync.runner import plan_sync, run_sync
 
-pytestmark = pytest.mark.pipeline
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 LIST_ID = "901601000001"
