@@ -234,3 +234,17 @@ def test_the_plan_json_has_totals_at_the_top_level_beside_each_side(tmp_path: Pa
         {"id": "7", "linked": "a", "fields": {"status": {"old": "closed", "new": "open"}}}
     ]
     assert plan["left"] == {"creates": [], "updates": [], "deletes": []}
+
+
+def test_every_shipped_sync_is_a_meltano_job() -> None:
+    import yaml
+
+    project = yaml.safe_load((ROOT / "meltano.yml").read_text(encoding="utf-8"))
+    utility = next(u for u in project["plugins"]["utilities"] if u["name"] == "brainhub")
+    jobs = {job["name"]: job["tasks"] for job in project["jobs"]}
+    for path in sync_files(ROOT):
+        command = utility["commands"][f"sync-{path.stem}"]
+        assert command["args"] == f"sync run {path.stem}"
+        assert jobs[f"sync-{path.stem}"] == [f"brainhub:repair-runs brainhub:sync-{path.stem}"]
+    schedules = {s["name"]: s["job"] for s in project["schedules"]}
+    assert schedules["sync-clickup-github-every-15-minutes"] == "sync-clickup-github"
