@@ -248,3 +248,35 @@ def test_every_shipped_sync_is_a_meltano_job() -> None:
         assert jobs[f"sync-{path.stem}"] == [f"brainhub:repair-runs brainhub:sync-{path.stem}"]
     schedules = {s["name"]: s["job"] for s in project["schedules"]}
     assert schedules["sync-clickup-github-every-15-minutes"] == "sync-clickup-github"
+
+
+def test_sync_conflicts_lists_the_table_and_resolve_names_the_open_ones(tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from brainhub.cli import main
+    from brainhub.sync.store import SyncStore
+
+    shutil.copy(ROOT / "meltano.yml", tmp_path / "meltano.yml")
+    shutil.copytree(ROOT / "syncs", tmp_path / "syncs")
+    store = SyncStore(tmp_path / "data" / "sandbox.duckdb", "sync_clickup_github")
+    with store.open() as con:
+        con.execute(
+            "INSERT INTO sync_clickup_github.conflicts (conflict_id, left_id, right_id, field, "
+            "policy, agreed_left, agreed_right, left_value, right_value, detected_at) "
+            "VALUES ('c0ffee1234', 'cu1', '7', 'description', 'manual', 'old', 'old', "
+            "'left text', 'right text', now())"
+        )
+    common = ["--project", str(tmp_path), "-e", "sandbox"]
+    listed = CliRunner().invoke(main, ["sync", "conflicts", "clickup-github", *common])
+    assert listed.exit_code == 0, listed.output
+    assert "c0ffee1234  description  left cu1: left text  right 7: right text" in listed.output
+    refused = CliRunner().invoke(
+        main, ["sync", "resolve", "clickup-github", "nosuch", "--take", "left", *common]
+    )
+    assert refused.exit_code == 1
+    assert refused.output.strip() == (
+        "brainhub sync: sync clickup-github has no open conflict 'nosuch' (open: c0ffee1234; "
+        "list them with brainhub sync conflicts clickup-github)"
+    )
