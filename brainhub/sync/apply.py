@@ -16,7 +16,6 @@ its values as they are, with no second create.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,7 +24,7 @@ from typing import Any
 import duckdb
 
 from brainhub.sync.connections import Connections
-from brainhub.sync.definition import Role, SyncDefinition, SyncField, other
+from brainhub.sync.definition import Role, SyncDefinition, other
 from brainhub.sync.engine import Create, Delete, Plan, Update
 from brainhub.sync.store import SyncStore
 from targets.runtime.idmap import MapEntry
@@ -350,10 +349,3 @@ def conflict_rows(
     )
     names = [d[0] for d in cursor.description or []]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def json_text(value: Any) -> str:
-    return json.dumps(value, default=str)
-
-
-__all__ = ["Outcome", "SyncField", "apply_plan", "conflict_rows", "link_created", "settle"]

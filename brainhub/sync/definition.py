@@ -20,7 +20,7 @@ import yaml
 from brainhub.errors import ConfigError
 from brainhub.sync.expressions import ExpressionError, parse_apply, parse_filter
 from brainhub.sync.objects import OBJECTS, SyncObject, objects_of
-from brainhub.yaml_lines import LineDict, LineList, line_at, load_yaml_with_lines
+from brainhub.yaml_lines import LineDict, line_at, load_yaml_with_lines
 from transforms.engine.model import Filter, FunctionCall
 
 SCHEMA_FILE = Path(__file__).with_name("sync-definition.schema.json")
@@ -406,7 +406,6 @@ def _written_fields(connector: str, object_name: str) -> frozenset[str]:
 
 __all__ = [
     "FieldSide",
-    "LineList",
     "Side",
     "SyncDefinition",
     "SyncDefinitionError",

@@ -23,7 +23,7 @@ what was written, so reading the write back finds the field unchanged on that si
 
 from __future__ import annotations
 
-import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +39,6 @@ from transforms.engine.types import ColumnType, column_type
 from transforms.engine.warehouse import table_columns
 
 HERE = Location("sync")
-ACTIONS = ("to_right", "to_left", "set")
 
 
 class PlanError(MappingError):
@@ -512,19 +511,9 @@ def _deletes(con: duckdb.DuckDBPyConnection, d: SyncDefinition, plan: Plan) -> N
 
 
 def _json(text: Any) -> Any:
-    import json
-
     if text is None:
         return None
     try:
         return json.loads(text)
     except (TypeError, ValueError):
         return text
-
-
-def short_hash(*parts: str) -> str:
-    return hashlib.md5("|".join(parts).encode(), usedforsecurity=False).hexdigest()[:10]
-
-
-def quoted(name: str) -> str:
-    return quote_identifier(name)

@@ -14,17 +14,15 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from brainhub.errors import BrainhubError, ConfigError
-from brainhub.sql import quote_string
 from brainhub.sync.apply import Outcome, apply_plan, conflict_rows
 from brainhub.sync.connections import Connections
 from brainhub.sync.definition import SyncDefinition
-from brainhub.sync.engine import HERE, Plan, _canonical, _compile, _mapping, _types, build_plan
+from brainhub.sync.engine import Plan, _canonical, _compile, _mapping, _types, build_plan
 from brainhub.sync.refresh import refresh_side
 from brainhub.sync.store import SyncStore
 
@@ -202,6 +200,3 @@ def _converted(
         "right_c": row[2],
         "right": json.loads(row[3]),
     }
-
-
-__all__ = ["HERE", "Path", "RunReport", "SyncBusyError", "quote_string", "run_sync"]
