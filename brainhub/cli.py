@@ -17,6 +17,7 @@ from brainhub.operate.cli import STATUS_COMMANDS, show_run, status
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
+from brainhub.sync.cli import sync
 from brainhub.webhooks.cli import webhooks
 
 
@@ -38,6 +39,7 @@ main.add_command(status)
 for _command in STATUS_COMMANDS:
     main.add_command(_command)
 main.add_command(webhooks)
+main.add_command(sync)
 
 
 @main.command()

@@ -60,6 +60,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.access": (2, "brainhub.access"),
     "brainhub.operate": (2, "brainhub.operate"),
     "brainhub.webhooks": (2, "brainhub.webhooks"),
+    "brainhub.sync": (2, "brainhub.sync"),
     # floor 3: surfaces
     "brainhub.cli": (3, "surfaces"),
     "brainhub.docs": (3, "surfaces"),
