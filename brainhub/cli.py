@@ -13,6 +13,7 @@ from brainhub.audit.cli import audit
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
+from brainhub.services.cli import services
 
 
 @click.group()
@@ -25,6 +26,7 @@ main.add_command(sandbox)
 main.add_command(secrets)
 main.add_command(run_with_secrets)
 main.add_command(audit)
+main.add_command(services)
 
 
 @main.command()
