@@ -9,12 +9,31 @@ export UV_PYTHON_DOWNLOADS := never
 export MELTANO_SEND_ANONYMOUS_USAGE_STATS := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: demo test setup services lint typecheck bench docs clean
+.PHONY: demo demo-all test setup services lint typecheck bench docs clean
 
 demo: setup  ## set everything up, run the sandbox ClickUp → DuckDB pipeline, show what was loaded
 	$(BIN)/meltano --environment=sandbox run clickup-to-duckdb
 	@echo
 	@$(BIN)/brainhub tables --environment=sandbox
+
+# The sandbox app database of `brainhub services up postgres` (its fixed local user).
+APP_PSQL := PGPASSWORD=brainhub psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 55432 -U brainhub -d app
+
+demo-all: setup services  ## the demo plus the database jobs: local servers up, app database seeded, synced both ways
+	$(BIN)/meltano install extractor tap-postgres
+	$(BIN)/meltano install loader target-postgres
+	$(BIN)/brainhub services up
+	$(APP_PSQL) -f scripts/app-db/postgres-seed.sql
+	$(BIN)/meltano --environment=sandbox run clickup-to-duckdb
+	$(BIN)/meltano --environment=sandbox run postgres-to-duckdb
+	$(APP_PSQL) -f scripts/app-db/postgres-changes.sql
+	$(BIN)/meltano --environment=sandbox run postgres-to-duckdb
+	$(BIN)/meltano --environment=sandbox run duckdb-to-postgres
+	@echo
+	@$(BIN)/brainhub tables --environment=sandbox
+	@echo
+	@$(APP_PSQL) -c "SELECT list_name, status, tasks FROM marts.tasks_by_status ORDER BY 1, 2 LIMIT 5"
+	@echo "servers still running; stop them with: $(BIN)/brainhub services down"
 
 test: setup services  ## set everything up, check lint and types, run the whole test suite
 	$(BIN)/ruff check .
