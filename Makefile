@@ -18,17 +18,21 @@ demo: setup  ## set everything up, run the sandbox ClickUp → DuckDB pipeline, 
 
 # The sandbox app database of `brainhub services up postgres` (its fixed local user).
 APP_PSQL := PGPASSWORD=brainhub psql -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p 55432 -U brainhub -d app
+APP_MARIADB := mariadb --no-defaults -h 127.0.0.1 -P 53306 -u brainhub -pbrainhub app
 
 demo-all: setup services  ## the demo plus the database jobs: local servers up, app database seeded, synced both ways
 	$(BIN)/meltano install extractor tap-postgres
 	$(BIN)/meltano install loader target-postgres
+	$(BIN)/meltano install extractor tap-mysql
 	$(BIN)/brainhub services up
 	$(APP_PSQL) -f scripts/app-db/postgres-seed.sql
+	$(APP_MARIADB) < scripts/app-db/mariadb-seed.sql
 	$(BIN)/meltano --environment=sandbox run clickup-to-duckdb
 	$(BIN)/meltano --environment=sandbox run postgres-to-duckdb
 	$(APP_PSQL) -f scripts/app-db/postgres-changes.sql
 	$(BIN)/meltano --environment=sandbox run postgres-to-duckdb
 	$(BIN)/meltano --environment=sandbox run duckdb-to-postgres
+	$(BIN)/meltano --environment=sandbox run mariadb-to-duckdb
 	@echo
 	@$(BIN)/brainhub tables --environment=sandbox
 	@echo

@@ -63,6 +63,7 @@ COMMUNITY_PLUGINS = {
         "loader",
         REPO / ".meltano/loaders/target-postgres/venv/bin/target-postgres",
     ),
+    "tap-mysql": ("extractor", REPO / ".meltano/extractors/tap-mysql/venv/bin/tap-mysql"),
 }
 
 
@@ -98,6 +99,12 @@ def tap_postgres() -> Path:
 def target_postgres() -> Path:
     """The community target-postgres executable as meltano.yml pins it."""
     return installed_plugin("target-postgres")
+
+
+@pytest.fixture(scope="session")
+def tap_mysql() -> Path:
+    """The community tap-mysql executable as meltano.yml pins it."""
+    return installed_plugin("tap-mysql")
 
 
 def singer_run(

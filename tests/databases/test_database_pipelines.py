@@ -27,7 +27,14 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(REPO / "meltano.yml", root / "meltano.yml")
     for name in (".venv", "transforms", "extract"):
         (root / name).symlink_to(REPO / name)
-    for kind, name in (("extractors", "tap-postgres"), ("loaders", "target-postgres")):
+    plugins = (
+        ("extractors", "tap-postgres"),
+        ("loaders", "target-postgres"),
+        ("extractors", "tap-mysql"),
+    )
+    for kind, name in plugins:
+        if not (REPO / ".meltano" / kind / name).exists():
+            continue
         (root / ".meltano" / kind).mkdir(parents=True, exist_ok=True)
         (root / ".meltano" / kind / name).symlink_to(REPO / ".meltano" / kind / name)
     (root / "data").mkdir()
@@ -45,6 +52,7 @@ def meltano(root: Path, server, *args: str) -> None:
         TARGET_POSTGRES_PORT=port,
         TAP_POSTGRES_DATABASE="pipeline_app",
         TARGET_POSTGRES_DATABASE="pipeline_app",
+        TAP_MYSQL_PORT=port,
     )
     done = subprocess.run(
         [str(BIN / "meltano"), *args],
@@ -170,3 +178,42 @@ def test_duckdb_to_postgres_upserts_a_mart(
         ("L1", "done", 2, None),
         ("L1", "open", 7, 4.5),
     ]
+
+
+def test_mariadb_to_duckdb_reads_changed_rows(mariadb_server, tap_mysql, tmp_path):
+    import pymysql
+
+    settings = mariadb_server.settings
+    conn = pymysql.connect(
+        host=settings.host,
+        port=settings.port,
+        user=settings.user,
+        password=settings.password,
+        database="app",
+        charset="utf8mb4",
+        autocommit=True,
+    )
+    try:
+        with conn.cursor() as cur:
+            cur.execute("DROP TABLE IF EXISTS products")
+            for statement in (REPO / "scripts/app-db/mariadb-seed.sql").read_text().split(";\n"):
+                if statement.strip():
+                    cur.execute(statement)
+        root = project(tmp_path)
+        meltano(root, mariadb_server, "run", "mariadb-to-duckdb")
+        with conn.cursor() as cur:
+            cur.execute("UPDATE products SET price = 99.00 WHERE sku = 'KB-01'")
+        meltano(root, mariadb_server, "run", "mariadb-to-duckdb")
+    finally:
+        conn.close()
+    with duckdb.connect(str(root / "data" / "sandbox.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "SELECT sku, name, CAST(price AS VARCHAR), CAST(released_on AS DATE) "
+            "FROM raw_mysql.products ORDER BY id"
+        ).fetchall()
+    assert [(sku, name, price) for sku, name, price, _ in rows] == [
+        ("KB-01", "Clavier ergonomique", "99.00"),
+        ("MS-02", "Maus “Präzision”", "24.50"),
+        ("CB-03", "USB-C cable 東京", None),
+    ]
+    assert str(rows[0][3]) == "2023-09-01"
