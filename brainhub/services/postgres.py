@@ -73,6 +73,7 @@ class PostgresServer(LocalServer):
         if os.geteuid() == 0:
             shutil.chown(self.home, user="postgres", group="postgres")
             shutil.chown(pwfile, user="postgres", group="postgres")
+            self._check_server_user_can_enter_home()
         try:
             self._run(
                 self._as_server_user(
@@ -94,6 +95,20 @@ class PostgresServer(LocalServer):
             )
         finally:
             pwfile.unlink(missing_ok=True)
+
+    def _check_server_user_can_enter_home(self) -> None:
+        entered = subprocess.run(
+            ["runuser", "-u", "postgres", "--", "test", "-w", str(self.home)],
+            capture_output=True,
+            timeout=self.timeout,
+            check=False,
+        )
+        if entered.returncode != 0:
+            raise ServiceError(
+                f"{self.name}: PostgreSQL refuses to run as root, and the postgres OS user "
+                f"cannot reach {self.home}; let other users enter its parent directories "
+                "(chmod o+x) or keep the project elsewhere"
+            )
 
     def launch(self) -> None:
         """pg_ctl start, waiting until the server accepts connections."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import tempfile
@@ -125,3 +126,20 @@ def test_status_of_a_service_never_started(tmp_path):
         ("postgres", "stopped"),
         ("mariadb", "stopped"),
     ]
+
+
+def test_a_home_the_postgres_user_cannot_reach_is_a_clear_error(tmp_path):
+    """As root, PostgreSQL runs as the postgres OS user, which must reach the data directory."""
+    if os.geteuid() != 0:
+        pytest.skip("only root hands the server to the postgres OS user")
+    if PostgresServer(tmp_path).missing_binaries():
+        pytest.skip(
+            "PostgreSQL binaries not installed (scripts/install-services.sh installs postgresql)"
+        )
+    private = Path(tempfile.mkdtemp(prefix="brainhub-private-"))  # mode 0700, owned by root
+    try:
+        server = PostgresServer(private / "postgres", free_port())
+        with pytest.raises(ServiceError, match="the postgres OS user cannot reach"):
+            server.up()
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
