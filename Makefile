@@ -32,7 +32,7 @@ demo-all: setup services  ## the demo plus the database jobs: local servers up, 
 	$(APP_PSQL) -f scripts/app-db/postgres-changes.sql
 	$(BIN)/meltano --environment=sandbox run postgres-to-duckdb
 	$(BIN)/meltano --environment=sandbox run duckdb-to-postgres
-	$(BIN)/meltano --environment=sandbox run mariadb-to-duckdb
+	$(BIN)/meltano --environment=sandbox run mariadb-to-duckdb duckdb-to-mariadb
 	@echo
 	@$(BIN)/brainhub tables --environment=sandbox
 	@echo

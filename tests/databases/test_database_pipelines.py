@@ -53,6 +53,7 @@ def meltano(root: Path, server, *args: str) -> None:
         TAP_POSTGRES_DATABASE="pipeline_app",
         TARGET_POSTGRES_DATABASE="pipeline_app",
         TAP_MYSQL_PORT=port,
+        TARGET_MYSQL_PORT=port,
     )
     done = subprocess.run(
         [str(BIN / "meltano"), *args],
@@ -149,10 +150,8 @@ def test_postgres_to_duckdb_follows_updates_and_deletes(
     assert len(orders) == 5
 
 
-def test_duckdb_to_postgres_upserts_a_mart(
-    postgres_server, app_database, target_postgres, tmp_path
-):
-    root = project(tmp_path)
+def with_mart(root: Path) -> Path:
+    """The project's sandbox warehouse holding a small mart_clickup.tasks_by_status."""
     warehouse = root / "data" / "sandbox.duckdb"
     with duckdb.connect(str(warehouse)) as con:
         con.execute("CREATE SCHEMA mart_clickup")
@@ -163,6 +162,14 @@ def test_duckdb_to_postgres_upserts_a_mart(
             "AS t(list_id, list_name, status, status_type, tasks, tasks_with_due_date, "
             "estimated_hours, next_due_at)"
         )
+    return warehouse
+
+
+def test_duckdb_to_postgres_upserts_a_mart(
+    postgres_server, app_database, target_postgres, tmp_path
+):
+    root = project(tmp_path)
+    warehouse = with_mart(root)
     meltano(root, postgres_server, "run", "duckdb-to-postgres")
     query = (
         "SELECT list_id, status, tasks, estimated_hours FROM marts.tasks_by_status ORDER BY status"
@@ -217,3 +224,34 @@ def test_mariadb_to_duckdb_reads_changed_rows(mariadb_server, tap_mysql, tmp_pat
         ("CB-03", "USB-C cable 東京", None),
     ]
     assert str(rows[0][3]) == "2023-09-01"
+
+
+def test_duckdb_to_mariadb_upserts_a_mart(mariadb_server, tmp_path):
+    import pymysql
+
+    root = project(tmp_path)
+    warehouse = with_mart(root)
+
+    def rows() -> list[tuple]:
+        s = mariadb_server.settings
+        conn = pymysql.connect(
+            host=s.host, port=s.port, user=s.user, password=s.password, database="marts"
+        )
+        try:
+            with conn.cursor() as cur:
+                cur.execute(
+                    "SELECT list_id, status, tasks, estimated_hours, next_due_at "
+                    "FROM tasks_by_status ORDER BY status"
+                )
+                return list(cur.fetchall())
+        finally:
+            conn.close()
+
+    meltano(root, mariadb_server, "run", "duckdb-to-mariadb")
+    first = rows()
+    assert [r[:4] for r in first] == [("L1", "done", 2, None), ("L1", "open", 3, 4.5)]
+    assert str(first[1][4]) == "2024-05-01 10:00:00"  # UTC
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("UPDATE mart_clickup.tasks_by_status SET tasks = 7 WHERE status = 'open'")
+    meltano(root, mariadb_server, "run", "duckdb-to-mariadb")
+    assert [r[:3] for r in rows()] == [("L1", "done", 2), ("L1", "open", 7)]

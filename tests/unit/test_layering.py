@@ -41,6 +41,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "taps.warehouse": (1, "taps.warehouse"),
     "targets.runtime": (1, "targets.runtime"),
     "targets.duckdb": (1, "targets.duckdb"),
+    "targets.mysql": (1, "targets.mysql"),
     "transforms.engine": (1, "transforms.engine"),
     "brainhub.sandbox": (1, "brainhub.sandbox"),
     # floor 2: operating rooms

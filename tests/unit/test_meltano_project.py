@@ -160,3 +160,15 @@ def test_the_default_environment_is_the_sandbox_and_it_never_writes_prods_wareho
         assert len(set(paths.values())) == len(paths), f"{name}: environments share a file"
         base = next(p for p in PROJECT["plugins"][kind] if p["name"] == name)
         assert "path" not in base.get("config", {}), f"{name}: path is per environment only"
+
+
+def test_target_mysql_declares_its_settings_and_defaults() -> None:
+    from targets.mysql.target import TargetMySQL
+
+    (target,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == "target-mysql")
+    declared = {s["name"]: s for s in target["settings"]}
+    own = TargetMySQL.config_jsonschema["properties"]
+    assert set(declared) == set(own)
+    for name, prop in own.items():
+        assert declared[name].get("value") == prop.get("default"), name
+        assert bool(declared[name].get("sensitive")) == bool(prop.get("secret")), name
