@@ -8,8 +8,15 @@ by ``default_target_schema``, else in ``database``.
 
 from __future__ import annotations
 
+import sys
+import typing as t
+
+import sqlalchemy as sa
 from singer_sdk import typing as th
+from singer_sdk.exceptions import ConfigValidationError
+from singer_sdk.plugin_base import _ConfigInput
 from singer_sdk.sql import SQLTarget
+from singer_sdk.target_base import Target
 
 from targets.mysql.connector import MySQLConnector
 from targets.mysql.sink import MySQLSink
@@ -53,6 +60,36 @@ class TargetMySQL(SQLTarget):
             description="Replace rows by key (streams without keys are appended), or append.",
         ),
     ).to_dict()
+
+    @classmethod
+    def invoke(  # type: ignore[override]
+        cls,
+        *,
+        about: bool = False,
+        about_format: str | None = None,
+        config: t.Any = None,
+        file_input: t.IO[str] | None = None,
+    ) -> None:
+        """Run the target; bad settings or a server error end with one line and exit code 1."""
+        super(Target, cls).invoke(about=about, about_format=about_format)
+        cls.print_version(print_fn=cls.logger.info)
+        config = config or _ConfigInput()
+        try:
+            target = cls(
+                config=config.config, validate_config=True, parse_env_config=config.parse_env
+            )
+            target.listen(file_input)
+        except ConfigValidationError as exc:
+            cls._fail(f"invalid settings: {'; '.join(exc.errors)}")
+        except sa.exc.DBAPIError as exc:
+            # the driver's own message (error number and text), never the connection URL
+            cls._fail(f"the server refused: {exc.orig}")
+
+    @staticmethod
+    def _fail(message: str) -> t.NoReturn:
+        sys.stdout.flush()
+        print(f"target-mysql: {message}", file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

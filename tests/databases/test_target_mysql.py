@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -141,3 +142,51 @@ def test_append_only_keeps_every_record(mariadb_server, tmp_path):
     record = {"type": "RECORD", "stream": "events", "record": {"n": 1, "what": "x"}}
     singer_run(TARGET, config, tmp_path, stdin=lines(schema, record, record))
     assert query(mariadb_server, "append_test", "SELECT count(*) FROM events") == [(2,)]
+
+
+def test_a_refused_login_is_one_line_without_the_password(mariadb_server, tmp_path):
+    config_file = tmp_path / "config.json"
+    config_file.write_text(
+        json.dumps({**mariadb_server.settings.as_dict(), "password": "s3cr3t-x"})
+    )
+    done = subprocess.run(
+        [str(TARGET), "--config", str(config_file)],
+        input=lines(
+            {
+                "type": "SCHEMA",
+                "stream": "t",
+                "schema": {"properties": {"id": {"type": "integer"}}},
+                "key_properties": ["id"],
+            },
+            {"type": "RECORD", "stream": "t", "record": {"id": 1}},
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "s3cr3t-x" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        'target-mysql: the server refused: (1045, "Access denied for user '
+        "'brainhub'@'127.0.0.1' (using password: YES)\")"
+    )
+
+
+def test_missing_settings_are_named(tmp_path):
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps({"host": "127.0.0.1"}))
+    done = subprocess.run(
+        [str(TARGET), "--config", str(config_file)],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines()[-1] == (
+        "target-mysql: invalid settings: 'user' is a required property; "
+        "'password' is a required property; 'database' is a required property"
+    )
