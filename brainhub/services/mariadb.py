@@ -7,14 +7,19 @@ account is reachable through the private socket only; the sandbox's user connect
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import ClassVar
 
 from brainhub.services.server import LOOPBACK, LocalServer, ServiceError
+
+#: The longest Unix socket path the kernel accepts (``sun_path`` holds 108 bytes with the NUL).
+SOCKET_PATH_MAX = 107
 
 
 def _program(*names: str) -> str | None:
@@ -40,8 +45,13 @@ class MariaDBServer(LocalServer):
 
     @property
     def socket_path(self) -> Path:
-        """The private Unix socket (root's only way in)."""
-        return self.home / "mariadbd.sock"
+        """The private Unix socket (root's only way in): in the home directory, or in the
+        temporary directory when the home's path is too long for a socket address."""
+        inside = self.home / "mariadbd.sock"
+        if len(str(inside).encode()) <= SOCKET_PATH_MAX:
+            return inside
+        digest = hashlib.sha256(str(self.home).encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"brainhub-mariadb-{digest}.sock"
 
     @property
     def pid_file(self) -> Path:

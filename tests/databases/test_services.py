@@ -143,3 +143,13 @@ def test_a_home_the_postgres_user_cannot_reach_is_a_clear_error(tmp_path):
             server.up()
     finally:
         shutil.rmtree(private, ignore_errors=True)
+
+
+def test_a_deep_project_still_gets_a_usable_mariadb_socket(tmp_path):
+    from brainhub.services.mariadb import SOCKET_PATH_MAX, MariaDBServer
+
+    deep = tmp_path.joinpath(*(["a-rather-long-directory-name"] * 5))
+    socket_path = MariaDBServer(deep).socket_path
+    assert len(str(socket_path).encode()) <= SOCKET_PATH_MAX
+    assert MariaDBServer(deep).socket_path == socket_path  # the same every time
+    assert MariaDBServer(tmp_path).socket_path == tmp_path.resolve() / "mariadbd.sock"
