@@ -72,4 +72,5 @@ docs: setup  ## regenerate docs that are generated from code (checked by tests)
 	$(BIN)/brainhub docs --write
 
 clean:  ## remove the environment and everything the sandbox wrote (never the prod warehouse)
-	rm -rf $(VENV) $(TOOLS) .meltano data/sandbox.duckdb data/sandbox.duckdb.wal data/sandbox
+	if [ -x $(BIN)/brainhub ]; then $(BIN)/brainhub services down >/dev/null; fi
+	rm -rf $(VENV) $(TOOLS) .meltano data/sandbox.duckdb data/sandbox.duckdb.wal data/sandbox data/services
