@@ -17,6 +17,7 @@ from brainhub.operate.cli import STATUS_COMMANDS, show_run, status
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
+from brainhub.services.cli import services
 from brainhub.sync.cli import sync
 from brainhub.webhooks.cli import webhooks
 
@@ -40,6 +41,7 @@ for _command in STATUS_COMMANDS:
     main.add_command(_command)
 main.add_command(webhooks)
 main.add_command(sync)
+main.add_command(services)
 
 
 @main.command()
