@@ -45,6 +45,7 @@ test: setup services  ## set everything up, check lint and types, run the whole 
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/python -m compileall -q brainhub taps targets transforms
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 setup: $(VENV)/.synced
@@ -53,8 +54,10 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
 
+# Bytecode is compiled once here: every tap, target and Meltano process would otherwise
+# compile its imports again at start (PYTHONDONTWRITEBYTECODE is common in containers).
 $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --python $(PYTHON)
+	$(UV) sync --locked --compile-bytecode --python $(PYTHON)
 	touch $@
 
 services:  ## install the database servers some connector tests talk to (Debian packages)
