@@ -10,7 +10,9 @@ from pathlib import Path
 import click
 
 from brainhub.audit.cli import audit
+from brainhub.operate.alerts.cli import alerts
 from brainhub.operate.cli import STATUS_COMMANDS, show_run, status
+from brainhub.operate.scheduler.cli import scheduler
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
@@ -27,6 +29,8 @@ main.add_command(secrets)
 main.add_command(run_with_secrets)
 main.add_command(audit)
 main.add_command(status)
+main.add_command(scheduler)
+main.add_command(alerts)
 for _command in STATUS_COMMANDS:
     main.add_command(_command)
 
