@@ -10,7 +10,7 @@ incidents, send the notices (see :mod:`.store` for "once per incident").
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +19,7 @@ from brainhub.environments import load_project
 from brainhub.errors import BrainhubError
 from brainhub.operate.alerts.channels import DeliveryError, notice, send
 from brainhub.operate.alerts.conditions import evaluate, tap_service
-from brainhub.operate.alerts.rules import AlertConfig, load_alerts
+from brainhub.operate.alerts.rules import AlertConfig, AlertsFileError, load_alerts
 from brainhub.operate.alerts.store import Alert, AlertStore
 from brainhub.operate.record.store import RunStore
 from brainhub.operate.status import integrations as project_integrations
@@ -142,3 +142,20 @@ def _secrets(project_root: Path, environment: str | None) -> dict[str, str]:
             "secrets of %s not read (%s); Slack needs $TARGET_SLACK_API_TOKEN", environment, exc
         )
         return {}
+
+
+def checker_after_runs(project_root: Path, environment: str | None) -> Callable[[str], None]:
+    """What the scheduler calls when a run it started ended: check that integration's alerts.
+
+    A bad ``alerts.yaml`` is logged once per problem (the schedules go on)."""
+    reported: set[str] = set()
+
+    def after_run(integration: str) -> None:
+        try:
+            check_alerts(project_root, environment=environment, only=integration)
+        except AlertsFileError as exc:
+            if str(exc) not in reported:
+                reported.add(str(exc))
+                LOG.error("alerts not checked: %s", exc)
+
+    return after_run

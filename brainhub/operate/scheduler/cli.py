@@ -45,8 +45,7 @@ def scheduler(
     paused and disabled integrations are skipped; meltano.yml and syncs/ are reloaded when
     they change; alerts.yaml is evaluated after every run.
     """
-    from brainhub.operate.alerts.check import check_alerts
-    from brainhub.operate.alerts.rules import AlertsFileError
+    from brainhub.operate.alerts.check import checker_after_runs
     from brainhub.operate.scheduler.core import LOG, Scheduler
     from brainhub.operate.scheduler.process import ProcessLauncher, configure_logging, serve
     from brainhub.secrets.cli import resolve_environment
@@ -54,15 +53,7 @@ def scheduler(
     root = project_root.resolve()
     environment = resolve_environment(root, environment)
     configure_logging()
-    reported: set[str] = set()
-
-    def after_run(integration: str) -> None:
-        try:
-            check_alerts(root, environment=environment, only=integration)
-        except AlertsFileError as exc:
-            if str(exc) not in reported:  # said once per content, like the schedules
-                reported.add(str(exc))
-                LOG.error("alerts not checked: %s", exc)
+    after_run = checker_after_runs(root, environment)
 
     LOG.info("environment %s", environment)
     serve(
