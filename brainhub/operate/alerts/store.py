@@ -140,10 +140,11 @@ class AlertStore:
         return self._select("WHERE closed_at IS NULL ORDER BY opened_at, id")
 
     def alerts(self, *, since: str | None = None, limit: int = 50) -> list[Alert]:
-        """Open incidents and those closed since ``since``, newest first."""
+        """Open incidents and those closed since ``since`` (every one without it), newest
+        first."""
         if not self.path.exists():
             return []
-        where = "WHERE closed_at IS NULL" + (" OR closed_at >= ?" if since else "")
+        where = "WHERE closed_at IS NULL OR closed_at >= ?" if since else ""
         return self._select(
             f"{where} ORDER BY opened_at DESC, id DESC LIMIT {int(limit)}",
             (since,) if since else (),
