@@ -338,3 +338,18 @@ def test_brainhub_alerts_lists_open_and_recent_incidents(project: Path) -> None:
     text = CliRunner().invoke(main, ["alerts"]).output
     assert text.startswith("OPEN ")
     assert "clickup-to-duckdb  rejects-above: run r1 rejected or had refused 2 records" in text
+
+
+def test_the_example_in_docs_operate_md_is_a_valid_alerts_file() -> None:
+    text = (Path(__file__).resolve().parents[3] / "docs" / "operate.md").read_text()
+    example = text.split("## Alerts", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    config = parse_alerts(example)
+    assert [r.condition for r in config.rules] == [
+        "run_failed",
+        "consecutive_failures",
+        "error_rate_above",
+        "stale_stream",
+        "api_budget_above",
+        "rejects_above",
+    ]
+    assert sorted(config.channels) == ["log", "ops", "pager"]
