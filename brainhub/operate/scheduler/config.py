@@ -154,6 +154,7 @@ class ScheduleConfig:
             digest = hashlib.sha256(raw).hexdigest()
             old = self._good.get(name)
             if old is not None and old.digest == digest:
+                self._reported.pop(name, None)  # back to the good content: a new break is news
                 continue
             if self._reported.get(name) == digest:
                 continue  # the same broken content: said once already

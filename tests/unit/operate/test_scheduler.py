@@ -306,3 +306,15 @@ def test_stopping_starts_nothing_more_and_sends_sigterm_to_running_children(
     clock.now += timedelta(hours=1)
     scheduler.tick()
     assert len(launcher.started) == 2
+
+
+def test_a_file_broken_again_after_a_fix_is_reported_again(project: Path) -> None:
+    path = project / "meltano.yml"
+    good = path.read_text()
+    config = ScheduleConfig(project)
+    config.refresh()
+    reports = []
+    for text in (good + "schedules: [\n", good, good + "schedules: [\n"):
+        path.write_text(text)
+        reports.append(config.refresh()[1])
+    assert [len(r) for r in reports] == [1, 0, 1]
