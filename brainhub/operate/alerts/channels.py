@@ -23,6 +23,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -88,16 +89,21 @@ def send(
 
 def _post(channel: Channel, note: Mapping[str, Any]) -> None:
     url = str(channel.settings["url"])
+    shown = _site(url)
     try:
         answer = requests.post(url, json=note, timeout=float(channel.settings.get("timeout", 10)))
     except requests.RequestException as exc:
         raise DeliveryError(
-            f"channel {channel.name}: POST {redact(url)} failed: {type(exc).__name__}"
+            f"channel {channel.name}: POST {shown} failed: {type(exc).__name__}"
         ) from None
     if answer.status_code >= 300:
-        raise DeliveryError(
-            f"channel {channel.name}: POST {redact(url)} answered {answer.status_code}"
-        )
+        raise DeliveryError(f"channel {channel.name}: POST {shown} answered {answer.status_code}")
+
+
+def _site(url: str) -> str:
+    """``scheme://host:port`` of a URL: a webhook's path and query often hold its secret."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
 
 
 def _slack(

@@ -61,6 +61,7 @@ def check_alerts(
     project = load_project(project_root)
     states = runs.integration_states()
     names = [i.name for i in project_integrations(project_root, runs)]
+    open_now = {(a.rule, a.integration) for a in alerts.open_alerts()}
     if only is not None:
         names = [n for n in names if n == only] or [only]
     for name in names:
@@ -75,7 +76,7 @@ def check_alerts(
                 opened = alerts.open_alert(rule.name, rule.condition, name, message)
                 if opened is not None:
                     result.opened.append(opened)
-            else:
+            elif (rule.name, name) in open_now:
                 closed = alerts.close_alert(rule.name, name)
                 if closed is not None:
                     result.closed.append(closed)
