@@ -355,3 +355,13 @@ def test_the_example_in_docs_operate_md_is_a_valid_alerts_file() -> None:
         "rejects_above",
     ]
     assert sorted(config.channels) == ["log", "ops", "pager"]
+
+
+def test_a_disabled_integration_is_not_judged(project: Path) -> None:
+    (project / "alerts.yaml").write_text("rules:\n  - run_failed: true\n")
+    store = RunStore.of_project(project)
+    record_run(store, "r1", "clickup-to-duckdb", failed=True)
+    record_run(store, "r2", "github-issues", failed=True)
+    store.set_integration_status("clickup-to-duckdb", "disabled")
+    result = check_alerts(project)
+    assert [a.integration for a in result.opened] == ["github-issues"]
