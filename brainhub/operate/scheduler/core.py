@@ -9,8 +9,9 @@ Rules it keeps:
 * an entry is due at its next time (cron/``@hourly``: the next matching minute after it was
   loaded or last fired; ``every``: that many seconds after); a scheduler that was away fires
   once, not once per missed slot;
-* one run of an integration at a time: when it is due while its last run still goes on,
-  that turn is **skipped** with a log line (not queued);
+* one run of an integration at a time: when it is due while its last run still goes on
+  (started here, or elsewhere: by hand, by another scheduler), that turn is **skipped** with
+  a log line (not queued);
 * a ``paused`` or ``disabled`` integration is skipped with a log line; ``error`` runs;
 * configuration is reloaded on every tick by content hash (see :mod:`.config`);
 * when a run ends, ``after_run(integration)`` is called (alerts are evaluated there).
@@ -27,10 +28,25 @@ from pathlib import Path
 from typing import Protocol
 
 from brainhub.errors import BrainhubError
+from brainhub.operate.record.store import RunStore
 from brainhub.operate.scheduler.config import ScheduleConfig, ScheduleEntry
 from brainhub.operate.status import status_of
 
 LOG = logging.getLogger("brainhub.scheduler")
+
+
+def running_in_store(project_root: Path, name: str) -> str | None:
+    """A run of ``name`` the run store holds as ``running`` (started by hand, by another
+    scheduler…), described; None when there is none. Runs silent for two minutes, whose
+    processes are gone, are failed first so they do not block the integration for ever."""
+    store = RunStore.of_project(project_root)
+    if not store.exists():
+        return None
+    store.fail_stale()
+    for run in store.runs(integration=name, limit=10):
+        if run.status == "running":
+            return f"run {run.id[:8]}, {run.trigger}, started {run.started_at[:19]} UTC"
+    return None
 
 
 class Child(Protocol):
@@ -74,7 +90,10 @@ class Scheduler:
     """Fires the project's schedules; see the module docstring.
 
     ``clock`` returns the current time (UTC); ``status`` tells an integration's status
-    (default: the run store's); ``after_run`` is called with each integration whose run ended.
+    (default: the run store's); ``running_elsewhere`` tells when a run of an integration that
+    this scheduler did not start is going on (default: a ``running`` run in the run store,
+    after runs silent for two minutes were failed); ``after_run`` is called with each
+    integration whose run ended.
     """
 
     def __init__(
@@ -85,6 +104,7 @@ class Scheduler:
         clock: Callable[[], datetime] = utc_clock,
         status: Callable[[str], str] | None = None,
         after_run: Callable[[str], None] | None = None,
+        running_elsewhere: Callable[[str], str | None] | None = None,
     ) -> None:
         self.project_root = project_root
         self.launcher = launcher
@@ -93,6 +113,7 @@ class Scheduler:
         self.running: dict[str, Running] = {}
         self._status = status or (lambda name: status_of(project_root, name))
         self._after_run = after_run
+        self._elsewhere = running_elsewhere or (lambda name: running_in_store(project_root, name))
         self._due: dict[str, tuple[ScheduleEntry, datetime | None]] = {}
         self._stopping = False
 
@@ -142,6 +163,19 @@ class Scheduler:
                 name,
                 running.started_at.strftime("%Y-%m-%d %H:%M:%S"),
                 self._when(entry),
+            )
+            return
+        try:
+            elsewhere = self._elsewhere(name)
+        except BrainhubError as exc:
+            LOG.warning("%s: %s; cannot tell whether %s runs elsewhere", entry.key, exc, name)
+            elsewhere = None
+        if elsewhere is not None:
+            LOG.warning(
+                "%s: skipped %s: a run it did not start is going on (%s; one run at a time)",
+                entry.key,
+                name,
+                elsewhere,
             )
             return
         try:

@@ -318,3 +318,36 @@ def test_a_file_broken_again_after_a_fix_is_reported_again(project: Path) -> Non
         path.write_text(text)
         reports.append(config.refresh()[1])
     assert [len(r) for r in reports] == [1, 0, 1]
+
+
+def test_a_run_started_elsewhere_and_still_going_skips_the_turn_a_dead_one_does_not(
+    project: Path, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "brainhub.scheduler")
+    store = RunStore.of_project(project)
+    store.begin("by-hand-1", integration="clickup-to-duckdb", trigger="manual", environment="x")
+    scheduler, launcher, _ = scheduler_for(project, clock)
+    scheduler.tick()
+    clock.to("10:05:00")
+    scheduler.tick()
+    assert launcher.names() == []
+    (skipped,) = [m for m in messages(caplog) if "skipped" in m]
+    assert skipped.startswith(
+        "schedule clickup-often: skipped clickup-to-duckdb: a run it did not start is going on "
+        "(run by-hand-, manual, started "
+    )
+
+    store.settle("by-hand-1", failed=False)
+    store.begin(  # its process was killed long ago: no sign of life since
+        "killed-1",
+        integration="clickup-to-duckdb",
+        trigger="manual",
+        environment="x",
+        started_at="2020-01-01T00:00:00+00:00",
+    )
+    clock.to("10:10:00")
+    scheduler.tick()
+    assert launcher.names() == ["clickup-to-duckdb"]
+    killed = store.run("killed-1")
+    assert killed is not None
+    assert killed.status == "failed"
