@@ -13,7 +13,9 @@ from brainhub.access.cli import tokens
 from brainhub.audit.cli import audit
 from brainhub.health.cli import check
 from brainhub.hub.cli import init, integration
+from brainhub.operate.alerts.cli import alerts
 from brainhub.operate.cli import STATUS_COMMANDS, show_run, status
+from brainhub.operate.scheduler.cli import scheduler
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
@@ -37,6 +39,8 @@ main.add_command(init)
 main.add_command(integration)
 main.add_command(tokens)
 main.add_command(status)
+main.add_command(scheduler)
+main.add_command(alerts)
 for _command in STATUS_COMMANDS:
     main.add_command(_command)
 main.add_command(webhooks)

@@ -32,7 +32,16 @@ def _validator() -> Draft202012Validator:
 
 def spec_problems(data: Any) -> list[tuple[int | None, str, str]]:
     """Every schema violation as ``(line, dotted path, message)``, in document order."""
-    problems = [_describe(error) for error in _validator().iter_errors(data)]
+    return schema_problems(_validator(), data)
+
+
+def schema_problems(
+    validator: Draft202012Validator, data: Any
+) -> list[tuple[int | None, str, str]]:
+    """Every violation of ``validator``'s schema by ``data`` (loaded with
+    :func:`~brainhub.yaml_lines.load_yaml_with_lines`) as ``(line, dotted path, message)``,
+    in document order; each message says what would be valid."""
+    problems = [_describe(error) for error in validator.iter_errors(data)]
     located = []
     for path, message in problems:
         shown = path[:-1] if message.startswith("unknown key") else path
