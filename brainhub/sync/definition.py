@@ -126,6 +126,8 @@ class SyncDefinition:
     right: Side
     delete: Literal["propagate", "archive", "ignore"]
     fields: tuple[SyncField, ...]
+    interval: float | None = None
+    """Seconds between runs under ``brainhub scheduler``; ``None``: not scheduled by it."""
 
     @property
     def schema(self) -> str:
@@ -277,6 +279,7 @@ class _Reader:
             right=right,
             delete=delete,
             fields=fields,
+            interval=float(doc["interval"]) if "interval" in doc else None,
         )
 
     def side(self, role: Role) -> Side:

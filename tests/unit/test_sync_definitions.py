@@ -53,7 +53,23 @@ def test_a_good_definition_reads_as_declared() -> None:
     assert definition.right.settings() == {"owner": "octo"}
 
 
+def test_an_interval_is_read_for_the_scheduler() -> None:
+    definition = parse_definition(
+        GOOD.replace("delete: ignore", "delete: ignore\ninterval: 300"),
+        "syncs/demo.yaml",
+        expected_name="demo",
+    )
+    assert definition.interval == 300
+    assert parse_definition(GOOD, "syncs/demo.yaml", expected_name="demo").interval is None
+
+
 BAD = [
+    pytest.param(
+        GOOD.replace("delete: ignore", "delete: ignore\ninterval: 0"),
+        6,
+        "0 is less than or equal to the minimum of 0",
+        id="interval",
+    ),
     pytest.param(
         GOOD.replace("delete: ignore", "delete: remove"),
         5,
