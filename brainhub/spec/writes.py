@@ -22,8 +22,8 @@ list with one ``$as`` per item of a record's list field. A lookup's ``match`` na
 fields by dotted path or JSONPath (``$.properties.Name.title[0].plain_text``). An object type
 may also declare a ``budget`` (at most ``rate`` calls per partition, e.g.
 ``{per: "{record.channel}", rate: 1/s}``), ``references`` (a record field filled with a
-parent's id from the id map) and, per operation, ``keep`` (answer values kept beside the id
-for later calls). :func:`write_problems` holds the checks a JSON Schema cannot express.
+parent's id from the id map), ``batch`` (an endpoint taking many creates per request) and,
+per operation, ``keep`` (answer values kept beside the id for later calls). :func:`write_problems` holds the checks a JSON Schema cannot express.
 """
 
 from __future__ import annotations
@@ -158,6 +158,40 @@ class IdReference(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
     key: str
 
 
+class WriteBatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A batch endpoint that takes many creates in one request, answering each one.
+
+    The creates of up to ``size`` new records go in one call: each record's create, rendered
+    as it would be sent alone, becomes one ``item`` (default: the create's body) in the list
+    at ``items_at`` of the batch body. The answer says per item whether it was made: either
+    ``results`` holds one result per item in order with its ``status`` (Asana's ``/batch``),
+    or ``results`` lists the made items in order and ``failures`` names the others by
+    ``failure_index`` (Jira's bulk create).
+    """
+
+    path: str
+    size: int
+    items_at: str
+    method: Literal["POST", "PUT", "PATCH"] = "POST"
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+    #: The rest of the batch body (a template over settings).
+    body: dict[str, Any] = msgspec.field(default_factory=dict)
+    #: One item: a template over the record, the settings and the create as it would be
+    #: sent alone (``{call.method}``, ``{call.path}``, ``{call.body}``).
+    item: Any = None
+    #: JSONPath of the per-item results in the answer.
+    results: str = "$[*]"
+    #: Field of a result holding the item's HTTP status (results answer every item).
+    status: str | None = None
+    #: Field of a result holding the item's answer, read by the create's ``id_from``.
+    answer: str | None = None
+    #: JSONPath of the failed items' entries (results then list only the made ones).
+    failures: str | None = None
+    failure_index: str = "index"
+    failure_error: str | None = None
+    failure_status: str | None = None
+
+
 class WriteObject(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """One object type a target writes."""
 
@@ -168,6 +202,8 @@ class WriteObject(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     budget: WriteBudget | None = None
     #: Record field → the parent whose id (from the id map) it is filled with.
     references: dict[str, IdReference] = msgspec.field(default_factory=dict)
+    #: A batch endpoint the creates of new records go through, many per request.
+    batch: WriteBatch | None = None
 
     def kept_fields(self) -> set[str]:
         """Record fields the operations keep from a create's answer."""
@@ -217,6 +253,8 @@ def write_problems(
                 if message := path_problem(answer_path):
                     yield (*where, "keep", field_name), message
         yield from _budget_problems(obj, base, known_settings)
+        if obj.batch is not None:
+            yield from _batch_problems(obj, (*base, "batch"), known_settings)
         identity = obj.identity
         if isinstance(identity, LookupIdentity):
             where = (*base, "identity")
@@ -226,6 +264,48 @@ def write_problems(
             for field in (*identity.match, identity.id):
                 if message := path_problem(field):
                     yield (*where, "match" if field in identity.match else "id"), message
+
+
+def _batch_problems(
+    obj: WriteObject, where: Where, known_settings: set[str]
+) -> Iterator[tuple[Where, str]]:
+    batch = obj.batch
+    assert batch is not None
+    if obj.operations.create is None:
+        yield where, "a batch sends creates: declare a create operation"
+    yield from _template_problems(batch, where, known_settings)
+    if any(
+        scope == "record" for scope, _ in placeholders_in([batch.path, batch.params, batch.body])
+    ):
+        yield where, "a batch's path, params and body hold many records: use {config.x} only"
+    if (batch.status is None) == (batch.failures is None):
+        yield (
+            where,
+            (
+                "say how the answer reports each item: either status (a result per item, "
+                "Asana's /batch) or failures (made items in results, failed ones named by "
+                "failure_index, Jira's bulk create)"
+            ),
+        )
+    for message in placeholder_problems([batch.item]):
+        yield (*where, "item"), message
+    for scope, name in placeholders_in([batch.item]):
+        if scope == "config" and (name or "").split(".")[0] not in known_settings:
+            yield (*where, "item"), f"{{config.{name}}} names no setting"
+        elif scope not in (*WRITE_SCOPES, "call"):
+            yield (
+                (*where, "item"),
+                f"{{{scope}}} is not valid in a batch item (valid: {{record.x}}, {{config.x}}, "
+                "{call.method}, {call.path}, {call.body})",
+            )
+    for key in ("results", "failures"):
+        value = getattr(batch, key)
+        if value is not None and (problem := jsonpath_problem(value)):
+            yield (*where, key), problem
+    for key in ("items_at", "status", "answer", "failure_index", "failure_error", "failure_status"):
+        value = getattr(batch, key)
+        if value is not None and (problem := path_problem(value)):
+            yield (*where, key), problem
 
 
 def _lookup_problems(lookup: ValueLookup, where: Where) -> Iterator[tuple[Where, str]]:

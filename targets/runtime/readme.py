@@ -55,12 +55,18 @@ def render_write_section(spec: ConnectorSpec) -> str:
 
 
 def _extras(object_type: str, obj: WriteObject) -> list[str]:
-    """Lines on an object type's budget and references, if it has them."""
+    """Lines on an object type's budget, batch and references, if it has them."""
     out = []
     if obj.budget is not None:
         out.append(
             f"\n`{object_type}` calls are spaced to at most {obj.budget.rate} per "
             f"`{obj.budget.per}`, so the service's own limit answers no 429.\n"
+        )
+    if obj.batch is not None:
+        out.append(
+            f"\nNew `{object_type}` are created up to {obj.batch.size} a request through "
+            f"`{obj.batch.method} {obj.batch.path}`, each made or rejected on its own "
+            "(`batch_size` lowers it; 1 sends each create alone).\n"
         )
     for name, reference in obj.references.items():
         out.append(

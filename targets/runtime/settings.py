@@ -64,6 +64,20 @@ def runtime_settings(spec: ConnectorSpec) -> dict[str, dict[str, Any]]:
             "description": "Print the plan (creates, updates, deletes, changed fields) and "
             "call nothing.",
         },
+        **(
+            {
+                "batch_size": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": max(o.batch.size for o in spec.writes.values() if o.batch),
+                    "description": "Creates per batch request for the object types with a "
+                    "batch endpoint (at most the service's own limit); 1 sends each create "
+                    "on its own.",
+                }
+            }
+            if any(o.batch for o in spec.writes.values())
+            else {}
+        ),
         "lock_timeout": {
             "type": "number",
             "default": DEFAULT_LOCK_TIMEOUT,

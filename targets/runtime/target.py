@@ -1,9 +1,11 @@
 """The Singer SDK target built from a spec's ``writes:``: one sink per stream.
 
 Each stream is written as one object type (the ``object_types`` setting, default the
-stream's name) by an :class:`~targets.runtime.writer.ObjectWriter`. Records are written one
-at a time as they are read, so a STATE message is emitted as soon as it arrives: every
-write before it has been acknowledged (or rejected) and its id map row written.
+stream's name) by an :class:`~targets.runtime.writer.ObjectWriter`. Records are written as they
+are read (the creates of an object type with a ``batch`` endpoint wait for a full batch, a
+STATE, the end of the stream or a record that needs them), so a STATE message is emitted
+as soon as it arrives: every write before it has been acknowledged (or rejected) and its
+id map row written.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class WriteSink(RecordSink):
 
     def activate_version(self, new_version: int) -> None:
         """End of a full-table version: ``mirror`` deletes objects of rows not in it."""
+        self.writer.flush()
         if self.writer.tally.seen:
             self.writer.delete_missing()
             self.writer.tally.seen.clear()
@@ -123,16 +126,29 @@ class SpecTarget(Target):
             sender=None if self.plan is not None else self.sender,
             id_map=self.id_map,
             plan=self.plan,
+            batch_size=self.config.get("batch_size"),
+            flush_all=self.flush_writes,
         )
         self.writers.append(writer)
         return writer
 
+    def flush_writes(self) -> None:
+        """Send the creates waiting for a batch, in every stream."""
+        for writer in self.writers:
+            writer.flush()
+
     # ---- state: emitted once everything before it is written ----------------------------
 
     def _process_state_message(self, message_dict: dict) -> None:
+        self.flush_writes()  # a STATE covers only acknowledged writes
         super()._process_state_message(message_dict)
         if self._latest_state:
             self._write_state_message(copy.deepcopy(self._latest_state))
+
+    def process_endofpipe(self) -> None:
+        """The end of the input: send what waits for a batch, then finish as the SDK does."""
+        self.flush_writes()
+        super().process_endofpipe()
 
     def _write_state_message(self, state: dict) -> None:
         if self.plan is not None or state == self._emitted_state:

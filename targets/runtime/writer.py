@@ -28,8 +28,9 @@ read, so a STATE after it covers it.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,7 @@ from brainhub.spec.writes import (
     WriteObject,
     WriteOperation,
 )
+from targets.runtime.batches import BatchAnswerError, ItemOutcome, batch_call, item_outcomes
 from targets.runtime.budget import PartitionBudget
 from targets.runtime.calls import Refusal, Sender, answer_id
 from targets.runtime.idmap import IdMap, MapEntry, Reject
@@ -63,6 +65,18 @@ from targets.runtime.records import (
 
 LOGGER = logging.getLogger("brainhub.target")
 KEYLESS_MODES = ("append",)
+
+
+@dataclass(frozen=True)
+class PendingCreate:
+    """A create rendered and intended, waiting to be sent (alone or in a batch)."""
+
+    key: str
+    record: dict[str, Any]
+    fields: dict[str, Any]
+    digest: str
+    keep: bool
+    call: RenderedCall
 
 
 @dataclass
@@ -94,6 +108,8 @@ class ObjectWriter:
         sender: Sender | None,
         id_map: IdMap,
         plan: Plan | None,
+        batch_size: int | None = None,
+        flush_all: Callable[[], None] | None = None,
     ) -> None:
         if not key_properties and mode not in KEYLESS_MODES:
             raise ConfigError(
@@ -117,6 +133,12 @@ class ObjectWriter:
         self.tally = Tally()
         self.budget = PartitionBudget(obj.budget.per_second) if obj.budget else None
         self._partition = ""
+        #: Creates per batch request (1: each alone): the setting's, the spec's size at most.
+        limit = obj.batch.size if obj.batch is not None else 1
+        self.batch_size = min(batch_size or limit, limit)
+        self.pending: list[PendingCreate] = []
+        #: Sends the waiting creates of every stream (a parent may wait in another).
+        self.flush_all = flush_all or self.flush
 
     # ------------------------------------------------------------------ one record
 
@@ -126,6 +148,8 @@ class ObjectWriter:
         record = {k: v for k, v in record.items() if not k.startswith("_sdc_")}
         key = source_key(record, self.key_properties) if self.key_properties else ""
         self.tally.seen.add(key)
+        if any(p.key == key for p in self.pending):
+            self.flush()  # the same row again: its create must be recorded first
         if not deleted and not self._resolve_references(key, record):
             return
         fields = written_fields(record, self.field_names)
@@ -188,13 +212,30 @@ class ObjectWriter:
             return
         if keep:
             self.id_map.intend(self.stream, key, self.object_type)
-        answer = self._send(key, calls[0])
-        if isinstance(answer, Refusal):
-            if keep:
-                self.id_map.forget(self.stream, key)
+        pending = PendingCreate(key, record, fields, digest, keep, calls[0])
+        if self.batch_size > 1 and op is operations.create:
+            self.pending.append(pending)
+            if len(self.pending) >= self.batch_size:
+                self.flush()
             return
+        self._send_create(pending)
+
+    def _send_create(self, pending: PendingCreate) -> None:
+        answer = self._send(pending.key, pending.call)
+        if isinstance(answer, Refusal):
+            if pending.keep:
+                self.id_map.forget(self.stream, pending.key)
+            return
+        self._created(pending, answer)
+
+    def _created(self, pending: PendingCreate, answer: Any) -> None:
+        """Record a create the service acknowledged, then send its follow-up calls."""
+        operations = self.obj.operations
+        op = operations.create or operations.upsert
+        assert op is not None
+        key, record = pending.key, pending.record
         remote_id = answer_id(answer, op.id_from)
-        if keep and remote_id is None:
+        if pending.keep and remote_id is None:
             raise ConfigError(
                 f"target-{self.service}: the {self.object_type} create answered no id at "
                 f"{op.id_from!r} (writes.{self.object_type}.operations.create.id_from)"
@@ -203,8 +244,60 @@ class ObjectWriter:
         kept = {name: dig(answer, path) for name, path in op.keep.items()}
         kept = {name: value for name, value in kept.items() if value is not None}
         complete = self._follow_ups(key, op, {**record, **kept, self.id_key: remote_id})
-        if keep and remote_id is not None:
-            self._remember(key, remote_id, digest if complete else None, fields, kept)
+        if pending.keep and remote_id is not None:
+            self._remember(
+                key, remote_id, pending.digest if complete else None, pending.fields, kept
+            )
+
+    # ------------------------------------------------------------------ batches
+
+    def flush(self) -> None:
+        """Send the creates waiting for a batch: one request (a lone one as itself)."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        if len(pending) == 1:
+            self._send_create(pending[0])
+            return
+        batch = self.obj.batch
+        assert batch is not None
+        assert self.sender is not None
+        call = batch_call(batch, [(p.record, p.call) for p in pending], self.config)
+        answer = self.sender.send(call)
+        status = 200
+        if isinstance(answer, Refusal):
+            status = answer.status
+            try:
+                answer = json.loads(answer.error)
+            except ValueError:
+                answer = None
+        try:
+            outcomes = item_outcomes(batch, answer, len(pending), status)
+        except BatchAnswerError as exc:
+            if status < 300:
+                raise BatchAnswerError(
+                    f"target-{self.service}: {call.label}: {exc}; the records of the batch "
+                    "keep their intent rows, so the next run looks their objects up first"
+                ) from None
+            refused = ItemOutcome(status=status, error=json.dumps(answer) if answer else "")
+            outcomes = [refused] * len(pending)
+        for item, outcome in zip(pending, outcomes, strict=True):
+            if outcome.made:
+                self._created(item, outcome.answer)
+                continue
+            self.tally.rejected += 1
+            self.id_map.reject(
+                Reject(
+                    self.stream,
+                    item.key,
+                    self.object_type,
+                    call.label,
+                    outcome.status,
+                    outcome.error or f"HTTP {outcome.status}",
+                )
+            )
+            if item.keep:
+                self.id_map.forget(self.stream, item.key)
 
     def _update(
         self,
@@ -299,11 +392,9 @@ class ObjectWriter:
             if parent_key in (None, ""):
                 continue
             parent = str(parent_key)
-            if reference.stream == self.stream:
-                found = self.entries.get(parent)
-                remote_id = found.remote_id if found is not None else None
-            else:
-                remote_id = self.id_map.remote_id(reference.stream, parent)
+            remote_id = self._parent_id(reference.stream, parent)
+            if remote_id is None and self.plan is None and self._sent_waiting():
+                remote_id = self._parent_id(reference.stream, parent)  # it may have waited
             if remote_id is None and self.plan is not None:
                 remote_id = f"<{reference.stream} {parent}>"  # would be written first
             if remote_id is None:
@@ -316,6 +407,19 @@ class ObjectWriter:
                 return False
             record[name] = remote_id
         return True
+
+    def _parent_id(self, stream: str, key: str) -> str | None:
+        if stream == self.stream:
+            found = self.entries.get(key)
+            return found.remote_id if found is not None else None
+        return self.id_map.remote_id(stream, key)
+
+    def _sent_waiting(self) -> bool:
+        """Send the creates waiting for a batch (in every stream, a parent may be among
+        them); whether there were any."""
+        waiting = bool(self.pending) or self.flush_all is not self.flush
+        self.flush_all()
+        return waiting
 
     def _look_up(self, key: str, lookup: ValueLookup, record: dict[str, Any]) -> Any:
         """The value a follow-up's lookup finds: None when no result matches (the call is

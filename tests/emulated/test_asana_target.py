@@ -119,23 +119,36 @@ def test_creates_send_the_declared_calls_and_reruns_send_none(
     assert first.code == 0, first.stderr
     assert first.states == [{"bookmarks": {"tasks": {"n": 2}}}]
     created = asana.writes()
+    # both new tasks go in one batch request, each as an action carrying its create's data
     assert [(e.method, e.path, e.body) for e in created] == [
         (
             "POST",
-            f"{BASE}/tasks",
+            f"{BASE}/batch",
             {
                 "data": {
-                    "workspace": asana.workspace,
-                    "projects": [asana.project],
-                    "name": "Task a",
-                    "notes": "First",
-                    "assignee": user,
-                    "due_on": "2026-03-01",
-                    "completed": False,
+                    "actions": [
+                        {
+                            "method": "post",
+                            "relative_path": "/tasks",
+                            "data": {
+                                "workspace": asana.workspace,
+                                "projects": [asana.project],
+                                "name": "Task a",
+                                "notes": "First",
+                                "assignee": user,
+                                "due_on": "2026-03-01",
+                                "completed": False,
+                            },
+                        },
+                        {
+                            "method": "post",
+                            "relative_path": "/tasks",
+                            "data": {"workspace": asana.workspace, "name": "Task b"},
+                        },
+                    ]
                 }
             },
         ),
-        ("POST", f"{BASE}/tasks", {"data": {"workspace": asana.workspace, "name": "Task b"}}),
     ]
     read_back = asana.get(f"/tasks/{asana.remote_id('a')}").json()["data"]
     assert (read_back["name"], read_back["notes"], read_back["due_on"]) == (
@@ -217,7 +230,9 @@ def test_a_validation_error_lands_in_the_rejects_table_with_asanas_message(
         asana.warehouse,
         "SELECT source_key, call, status, error FROM writes_asana._write_rejects",
     )
-    assert (key, call, status) == ("bad", "POST /tasks", 400)
+    # the three went in one batch: the bad one is refused alone, the others are made
+    assert [(e.method, e.path) for e in asana.writes()] == [("POST", f"{BASE}/batch")]
+    assert (key, call, status) == ("bad", "POST /batch", 400)
     assert json.loads(error)["errors"][0]["message"] == "due_on: Not a valid date: soon"
     assert table_rows(
         asana.warehouse, "SELECT source_key FROM writes_asana._id_map ORDER BY 1"
@@ -308,3 +323,28 @@ def test_a_missing_token_is_one_line_naming_the_setting(asana: Asana, tmp_path: 
     assert last.startswith("target-asana: invalid settings:"), last
     assert "access_token" in last
     assert asana.emulator.request_log == []
+
+
+def test_new_tasks_go_ten_actions_a_batch_each_answered_on_its_own(
+    asana: Asana, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = [task(asana, f"k{n:02d}") for n in range(22)]
+    records[13] = task(asana, "k13", assignee="bob")
+
+    run = run_target("asana", asana.config, [TASKS_SCHEMA, *records], tmp_path, capsys)
+
+    assert run.code == 1
+    batches = [e for e in asana.writes() if e.path == f"{BASE}/batch"]
+    assert [len(e.body["data"]["actions"]) for e in batches] == [10, 10, 2]
+    assert len(asana.writes()) == 3
+    ((key, status, error),) = table_rows(
+        asana.warehouse, "SELECT source_key, status, error FROM writes_asana._write_rejects"
+    )
+    assert (key, status) == ("k13", 400)
+    assert json.loads(error)["errors"][0]["message"] == "assignee: Not a Long: bob"
+    mapped = dict(
+        table_rows(asana.warehouse, "SELECT source_key, remote_id FROM writes_asana._id_map")
+    )
+    assert len(mapped) == 21
+    assert "k13" not in mapped
+    assert asana.get(f"/tasks/{mapped['k21']}").json()["data"]["name"] == "Task k21"
