@@ -149,13 +149,30 @@ class WriteBudget(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         return float(count) / RATE_UNITS[unit.strip()]
 
 
-class IdReference(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """A record field filled with the service's id of another record's object (a parent)."""
+#: What a reference whose object is not known yet does: reject the record, leave the value
+#: out, or wait for the end of the stream (the parent may come later in it).
+MISSING = ("reject", "empty", "defer")
 
-    #: The stream the parent record was written from.
-    stream: str
-    #: The record field holding the parent's source key in that stream.
+
+class IdReference(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A record field filled with the far side's id of what another field names.
+
+    The ``key`` field holds a source key (or a list of them): each is translated by the id
+    map's row of ``stream`` (an object written before: a parent task, a thread) or by the
+    value map ``map`` (a table of source user → far-side user id, the ``value_maps``
+    setting). Neither given: the record's own stream (a subtask's parent).
+    """
+
+    #: The record field holding the source key (or list of keys) to translate.
     key: str
+    #: The stream the referenced record was written from (default: the record's own).
+    stream: str | None = None
+    #: A value map named in the ``value_maps`` setting, instead of the id map.
+    map: str | None = None
+    #: What to do when a key is not translated yet.
+    missing: Literal["reject", "empty", "defer"] = "reject"
+    #: The field is a list: a lone key gives a list of one id (ClickUp's assignees).
+    list: bool = False
 
 
 class WriteBatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -253,6 +270,7 @@ def write_problems(
                 if message := path_problem(answer_path):
                     yield (*where, "keep", field_name), message
         yield from _budget_problems(obj, base, known_settings)
+        yield from reference_problems(obj.references, (*base, "references"))
         if obj.batch is not None:
             yield from _batch_problems(obj, (*base, "batch"), known_settings)
         identity = obj.identity
@@ -264,6 +282,23 @@ def write_problems(
             for field in (*identity.match, identity.id):
                 if message := path_problem(field):
                     yield (*where, "match" if field in identity.match else "id"), message
+
+
+def reference_problems(
+    references: dict[str, IdReference], where: Where
+) -> Iterator[tuple[Where, str]]:
+    """What is wrong with ``references`` (the spec's or the ``references`` setting's)."""
+    for name, reference in references.items():
+        if reference.map is not None and reference.stream is not None:
+            yield (
+                (*where, name),
+                "a reference reads the id map of a stream or a value map, not both",
+            )
+        if reference.map is not None and reference.missing == "defer":
+            yield (
+                (*where, name, "missing"),
+                "a value map does not grow during a run: missing may be reject or empty, not defer",
+            )
 
 
 def _batch_problems(

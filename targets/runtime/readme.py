@@ -69,9 +69,20 @@ def _extras(object_type: str, obj: WriteObject) -> list[str]:
             "(`batch_size` lowers it; 1 sends each create alone).\n"
         )
     for name, reference in obj.references.items():
+        source = (
+            f"the value map `{reference.map}` (setting `value_maps`) gives it"
+            if reference.map is not None
+            else "of the object written for that source key of "
+            + (f"stream `{reference.stream}`" if reference.stream else "the same stream")
+        )
+        missing = {
+            "reject": "a value not known yet rejects the record",
+            "empty": "values not known are left out",
+            "defer": "a record whose value is not known yet waits for the end of the stream",
+        }[reference.missing]
         out.append(
             f"\n`{name}` of a `{object_type}` record whose `{reference.key}` is set is the id "
-            f"of the object written for that source key of stream `{reference.stream}`.\n"
+            f"{source}; {missing}.\n"
         )
     return out
 

@@ -16,8 +16,10 @@ An intent row without an id means a create whose answer was never recorded: befo
 creating again, the identity's ``lookup`` request looks for the object (the first result
 whose fields equal the record's), and a found object is updated instead.
 
-A ``references`` field is filled with its parent's id from the id map first (a record
-whose parent was not written is rejected). Values an operation ``keep``s from a create's
+A ``references`` field is filled first with the far side's id of what its key field names:
+from the id map (a parent written before) or a value map (users). A key not translated yet
+rejects the record, is left out, or (``defer``) has the record wait for the end of the
+stream, where it is written once its parent is. Values an operation ``keep``s from a create's
 answer are stored beside the id and seen by the record's later updates and deletes. With a
 ``budget``, each call first waits for its partition's turn (:mod:`.budget`).
 
@@ -41,6 +43,7 @@ from brainhub.spec.jsonpaths import body_value
 from brainhub.spec.placeholders import MissingValueError, dig, render
 from brainhub.spec.writes import (
     IdFieldIdentity,
+    IdReference,
     LookupIdentity,
     ValueLookup,
     WriteObject,
@@ -110,6 +113,8 @@ class ObjectWriter:
         plan: Plan | None,
         batch_size: int | None = None,
         flush_all: Callable[[], None] | None = None,
+        references: Mapping[str, IdReference] | None = None,
+        value_maps: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         if not key_properties and mode not in KEYLESS_MODES:
             raise ConfigError(
@@ -139,19 +144,31 @@ class ObjectWriter:
         self.pending: list[PendingCreate] = []
         #: Sends the waiting creates of every stream (a parent may wait in another).
         self.flush_all = flush_all or self.flush
+        #: The spec's references with the ``references`` setting's over them.
+        self.references = dict(obj.references if references is None else references)
+        self.value_maps = dict(value_maps or {})
+        #: Records waiting for a reference (``missing: defer``), in arrival order.
+        self.deferred: list[dict[str, Any]] = []
+        self.final = False
 
     # ------------------------------------------------------------------ one record
 
     def write(self, record: dict[str, Any]) -> None:
         """Apply one record."""
+        original = record
         deleted = record.get("_sdc_deleted_at") is not None
         record = {k: v for k, v in record.items() if not k.startswith("_sdc_")}
         key = source_key(record, self.key_properties) if self.key_properties else ""
         self.tally.seen.add(key)
         if any(p.key == key for p in self.pending):
             self.flush()  # the same row again: its create must be recorded first
-        if not deleted and not self._resolve_references(key, record):
-            return
+        if not deleted:
+            resolved = self._resolve_references(key, record)
+            if resolved == "deferred":
+                self.deferred.append(original)
+                return
+            if resolved == "rejected":
+                return
         fields = written_fields(record, self.field_names)
         digest = fields_hash(fields)
         if self.mode in KEYLESS_MODES:
@@ -382,31 +399,97 @@ class ObjectWriter:
 
     # ------------------------------------------------------------------ references
 
-    def _resolve_references(self, key: str, record: dict[str, Any]) -> bool:
-        """Fill each ``references`` field with its parent's id; False if one is not written.
+    def _resolve_references(self, key: str, record: dict[str, Any]) -> str:
+        """Fill each reference field with the far side's id(s) of what its key field names.
 
-        A record without the parent's key leaves the field unset (a top-level message).
+        ``"ok"``; ``"rejected"`` (a key not translated, ``missing: reject``); or
+        ``"deferred"`` (``missing: defer``: the record waits for the end of the stream). A
+        record without the key leaves the field as it is (a top-level message).
         """
-        for name, reference in self.obj.references.items():
-            parent_key = record.get(reference.key)
-            if parent_key in (None, ""):
+        for name, reference in self.references.items():
+            value = record.get(reference.key)
+            if value in (None, ""):
                 continue
-            parent = str(parent_key)
-            remote_id = self._parent_id(reference.stream, parent)
-            if remote_id is None and self.plan is None and self._sent_waiting():
-                remote_id = self._parent_id(reference.stream, parent)  # it may have waited
-            if remote_id is None and self.plan is not None:
-                remote_id = f"<{reference.stream} {parent}>"  # would be written first
-            if remote_id is None:
-                self._reject_unsent(
-                    key,
-                    f"{reference.key} {parent!r} names no object written from stream "
-                    f"{reference.stream!r} (its {name} comes from the id map; write the "
-                    "parent first)",
+            keys = (
+                [str(v) for v in value if v not in (None, "")]
+                if isinstance(value, list)
+                else [str(value)]
+            )
+            found = [self._translate(reference, k) for k in keys]
+            unknown = [k for k, f in zip(keys, found, strict=True) if f is None]
+            if unknown:
+                missing = (
+                    "reject" if self.final and reference.missing == "defer" else reference.missing
                 )
-                return False
-            record[name] = remote_id
-        return True
+                if missing == "defer":
+                    return "deferred"
+                where = (
+                    f"value map {reference.map!r}"
+                    if reference.map is not None
+                    else f"the id map of stream {reference.stream or self.stream!r}"
+                )
+                if missing == "reject":
+                    self._reject_unsent(
+                        key,
+                        f"{reference.key} {', '.join(map(repr, unknown))} is not in {where} "
+                        f"(its {name} is translated there; write the referenced object first, "
+                        "or add the value to the map)",
+                    )
+                    return "rejected"
+                LOGGER.info(
+                    "%s %s: %s %s not in %s; %s left without it",
+                    self.stream,
+                    key,
+                    reference.key,
+                    ", ".join(unknown),
+                    where,
+                    name,
+                )
+            ids = [f for f in found if f is not None]
+            if isinstance(value, list) or reference.list:
+                record[name] = ids
+            elif ids:
+                record[name] = ids[0]
+        return "ok"
+
+    def _translate(self, reference: IdReference, source: str) -> Any:
+        """The far side's id of ``source`` through the reference, None when not known yet."""
+        if reference.map is not None:
+            table = self.value_maps.get(reference.map)
+            if table is None:
+                raise ConfigError(
+                    f"target-{self.service}: {self.object_type}'s {reference.key} is "
+                    f"translated by value map {reference.map!r}, which the value_maps setting "
+                    f"does not give (given: {', '.join(self.value_maps) or 'none'}); e.g. "
+                    f'{{"value_maps": {{"{reference.map}": "{reference.map}.yaml"}}}}'
+                )
+            return table.get(source)
+        stream = reference.stream or self.stream
+        remote_id = self._parent_id(stream, source)
+        if remote_id is None and self.plan is None and self._sent_waiting():
+            remote_id = self._parent_id(stream, source)  # it may have waited in a batch
+        if remote_id is None and self.plan is not None:
+            remote_id = f"<{stream} {source}>"  # would be written first
+        return remote_id
+
+    def retry_deferred(self, *, final: bool) -> None:
+        """Write the records deferred for a reference again, as long as that gets any
+        written; ``final`` (the end of the input): those still missing get the fallback of
+        their reference, a reject."""
+        while self.deferred:
+            waiting, self.deferred = self.deferred, []
+            for record in waiting:
+                self.write(record)
+            if len(self.deferred) == len(waiting):
+                break  # nothing new to go on
+        if final and self.deferred:
+            waiting, self.deferred = self.deferred, []
+            self.final = True
+            try:
+                for record in waiting:
+                    self.write(record)
+            finally:
+                self.final = False
 
     def _parent_id(self, stream: str, key: str) -> str | None:
         if stream == self.stream:

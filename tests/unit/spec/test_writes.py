@@ -261,6 +261,29 @@ INVALID.update(
     }
 )
 
+VALID["references by a value map and to the own stream"] = REFERENCED.replace(
+    "references: {thread_ts: {stream: tasks, key: parent_key}}",
+    "references: {assignees: {map: users, key: logins, missing: empty, list: true}, "
+    "parent: {key: parent_key, missing: defer}}",
+)
+INVALID.update(
+    {
+        "reference to a stream and a value map": (
+            REFERENCED.replace("stream: tasks,", "stream: tasks, map: users,"),
+            "writes.tasks.references.thread_ts: a reference reads the id map of a stream or a "
+            "value map, not both",
+        ),
+        "deferred value map reference": (
+            REFERENCED.replace("stream: tasks,", "map: users, missing: defer,"),
+            "writes.tasks.references.thread_ts.missing: a value map does not grow during a run",
+        ),
+        "unknown missing policy": (
+            REFERENCED.replace("stream: tasks,", "stream: tasks, missing: later,"),
+            "writes.tasks.references.thread_ts.missing: 'later' is not valid here",
+        ),
+    }
+)
+
 
 @pytest.mark.parametrize("text", VALID.values(), ids=VALID.keys())
 def test_valid_writes_load(tmp_path: Path, text: str) -> None:
