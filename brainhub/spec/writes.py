@@ -81,6 +81,22 @@ class WriteCall(CallTemplate, frozen=True, kw_only=True):
     lookup: ValueLookup | None = None
 
 
+class IdempotencyKey(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Where a create carries its idempotency key: a header, a body field or a parameter.
+
+    The key is made once per record's create and kept with its intent row, so a retried
+    request, and a create sent again after the run was killed, carry the same key.
+    """
+
+    header: str | None = None
+    body: str | None = None
+    params: str | None = None
+
+    def places(self) -> list[tuple[str, str]]:
+        """``(where, name)`` of each place given."""
+        return [(k, v) for k in ("header", "body", "params") if (v := getattr(self, k))]
+
+
 class WriteOperation(CallTemplate, frozen=True, kw_only=True):
     """A create, update, delete or upsert: its call, the id it answers, its follow-up calls."""
 
@@ -89,6 +105,8 @@ class WriteOperation(CallTemplate, frozen=True, kw_only=True):
     #: Record field → where its value is in a create's answer: kept in the id map beside
     #: the id, and seen by later calls as ``{record.<field>}`` (Slack's channel id).
     keep: dict[str, str] = msgspec.field(default_factory=dict)
+    #: The service's idempotency key for creates (a header such as ``Idempotency-Key``).
+    idempotency_key: IdempotencyKey | None = None
 
 
 class WriteOperations(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -263,6 +281,14 @@ def write_problems(
                     yield from _lookup_problems(call.lookup, (*where, "then", i, "lookup"))
                     yield from _template_problems(
                         call.lookup, (*where, "then", i, "lookup"), known_settings
+                    )
+            if op.idempotency_key is not None:
+                if op_name not in ("create", "upsert"):
+                    yield (*where, "idempotency_key"), "an idempotency key is for creates only"
+                if len(op.idempotency_key.places()) != 1:
+                    yield (
+                        (*where, "idempotency_key"),
+                        "give exactly one of header, body or params (where the key goes)",
                     )
             if op.id_from is not None and (message := path_problem(op.id_from)):
                 yield (*where, "id_from"), message

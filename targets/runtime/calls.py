@@ -56,7 +56,7 @@ class Sender:
 
     def send(self, call: RenderedCall) -> Any:
         """Send ``call``; its parsed JSON answer (None if empty), or a :class:`Refusal`."""
-        headers = {**self.connection.headers(), ENDPOINT_HEADER: call.endpoint}
+        headers = {**self.connection.headers(), **call.headers, ENDPOINT_HEADER: call.endpoint}
         self.calls += 1
         with contextlib.ExitStack() as budget:
             if self.write_bucket is not None and call.method != "GET":

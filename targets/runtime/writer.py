@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -62,11 +63,14 @@ from targets.runtime.records import (
     id_field,
     render_calls,
     source_key,
+    with_idempotency_key,
     written_field_names,
     written_fields,
 )
 
 LOGGER = logging.getLogger("brainhub.target")
+#: Where an intent row keeps the idempotency key its create was sent with.
+IDEMPOTENCY_KEPT = "$idempotency_key"
 KEYLESS_MODES = ("append",)
 
 
@@ -227,9 +231,18 @@ class ObjectWriter:
             self.plan.create(self.object_type, fields)
             self.tally.created += 1
             return
+        call = calls[0]
+        intent: dict[str, Any] = {}
+        if op.idempotency_key is not None:
+            entry = self.entries.get(key) if keep else None
+            earlier = (
+                entry.kept.get(IDEMPOTENCY_KEPT) if entry and entry.remote_id is None else None
+            )
+            intent[IDEMPOTENCY_KEPT] = str(earlier or uuid.uuid4())  # a retry sends it again
+            call = with_idempotency_key(call, op.idempotency_key, intent[IDEMPOTENCY_KEPT])
         if keep:
-            self.id_map.intend(self.stream, key, self.object_type)
-        pending = PendingCreate(key, record, fields, digest, keep, calls[0])
+            self.id_map.intend(self.stream, key, self.object_type, intent)
+        pending = PendingCreate(key, record, fields, digest, keep, call)
         if self.batch_size > 1 and op is operations.create:
             self.pending.append(pending)
             if len(self.pending) >= self.batch_size:
@@ -330,7 +343,7 @@ class ObjectWriter:
         if op is None:  # insert mode without an update operation: the object exists
             self.tally.unchanged += 1
             return
-        kept = entry.kept if entry is not None else {}
+        kept = {k: v for k, v in (entry.kept if entry else {}).items() if k != IDEMPOTENCY_KEPT}
         record = {**record, **kept, self.id_key: remote_id}
         if self.plan is not None:
             self.plan.update(self.object_type, entry.written if entry else {}, fields)

@@ -176,3 +176,63 @@ def test_bad_reference_settings_are_one_line(
     assert run.code != 0
     assert "Traceback" not in run.stderr
     assert run.stderr.strip().splitlines()[-1].startswith(expected), run.stderr
+
+
+# --------------------------------------------------------------------------- idempotency keys
+
+
+def test_a_create_sent_again_after_a_stop_carries_the_same_idempotency_key(
+    clickup: ClickUp,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import dataclasses
+
+    import msgspec
+
+    from brainhub.errors import SyncInterrupted
+    from brainhub.spec.writes import IdempotencyKey
+    from targets.runtime import cli
+    from targets.runtime.calls import Sender
+
+    # ClickUp documents no idempotency key (nor does any shipped service): a spec that
+    # declares one shows the runtime's side, with a header ClickUp's emulator ignores.
+    shipped = cli.load_writer_spec("clickup")
+    tasks = shipped.writes["tasks"]
+    create = msgspec.structs.replace(
+        tasks.operations.create, idempotency_key=IdempotencyKey(header="Idempotency-Key")
+    )
+    # no lookup identity: what finds an interrupted create here is the key alone
+    declared = msgspec.structs.replace(
+        tasks,
+        identity=None,
+        mode="insert",
+        operations=msgspec.structs.replace(tasks.operations, create=create),
+    )
+    spec = dataclasses.replace(shipped, writes={**shipped.writes, "tasks": declared})
+    monkeypatch.setattr(cli, "load_writer_spec", lambda service: spec)
+    real_send = Sender.send
+
+    def stopped_after_the_create(self: Sender, call: Any) -> Any:
+        real_send(self, call)
+        raise SyncInterrupted(15)  # the answer is never recorded
+
+    monkeypatch.setattr(Sender, "send", stopped_after_the_create)
+    messages = [TASKS_SCHEMA, task(clickup, "a"), task(clickup, "b")]
+    assert run_target("clickup", clickup.config, messages[:2], tmp_path, capsys).code == 143
+    monkeypatch.setattr(Sender, "send", real_send)
+
+    rerun = run_target("clickup", clickup.config, messages, tmp_path, capsys)
+
+    assert rerun.code == 0, rerun.stderr
+    sent = [(e.body["name"], e.headers.get("Idempotency-Key")) for e in clickup.writes()]
+    assert [name for name, _ in sent] == ["Task a", "Task a", "Task b"]
+    (first, again, other) = [key for _, key in sent]
+    assert first is not None
+    assert first == again, "the create sent again carries the key of the first"
+    assert other is not None
+    assert other != first
+    # once the object is recorded, the key is not kept any more
+    kept = table_rows(clickup.warehouse, "SELECT kept FROM writes_clickup._id_map")
+    assert all("idempotency" not in (value or "") for (value,) in kept)

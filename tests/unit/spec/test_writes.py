@@ -284,6 +284,30 @@ INVALID.update(
     }
 )
 
+VALID["create with an idempotency key header"] = _object(
+    "insert",
+    [CREATE.replace("id_from: id}", "id_from: id, idempotency_key: {header: Idempotency-Key}}")],
+)
+INVALID.update(
+    {
+        "idempotency key on an update": (
+            _object("update", [UPDATE.replace("}}", "}, idempotency_key: {header: K}}")], ID),
+            "writes.tasks.operations.update.idempotency_key: an idempotency key is for creates only",
+        ),
+        "idempotency key in two places": (
+            _object(
+                "insert",
+                [
+                    CREATE.replace(
+                        "id_from: id}", "id_from: id, idempotency_key: {header: K, body: k}}"
+                    )
+                ],
+            ),
+            "writes.tasks.operations.create.idempotency_key:",
+        ),
+    }
+)
+
 
 @pytest.mark.parametrize("text", VALID.values(), ids=VALID.keys())
 def test_valid_writes_load(tmp_path: Path, text: str) -> None:
