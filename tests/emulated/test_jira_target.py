@@ -476,3 +476,46 @@ def test_a_stop_after_the_bulk_create_was_answered_then_a_rerun_makes_no_duplica
     ]
     for n in range(4):
         assert summaries.count(f"Issue k{n}") == 1
+
+
+def test_a_sigkill_between_bulk_creates_then_a_rerun_from_the_last_state_makes_no_duplicates(
+    jira: Jira, tmp_path: Path
+) -> None:
+    import signal
+
+    from brainhub.sandbox import state
+    from tests.support.targets import singer_lines, start_target
+
+    total, chunk = 40, 10
+    records = [issue(f"k{n:02d}", summary=f"Killed {n:02d}") for n in range(total)]
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps({**jira.config, "batch_size": chunk}))
+    env = {state.STATE_DIR_ENV: str(tmp_path / "sandbox")}
+    process = start_target("jira", config_file, env)
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(singer_lines([ISSUES_SCHEMA]))
+    states = []
+    for start in range(0, total, chunk):
+        done = {"type": "STATE", "value": {"bookmarks": {"issues": {"n": start + chunk - 1}}}}
+        process.stdin.write(singer_lines([*records[start : start + chunk], done]))
+        process.stdin.flush()
+        if start == 2 * chunk:
+            process.send_signal(signal.SIGKILL)  # while the third bulk create is on its way
+            break
+        states.append(json.loads(process.stdout.readline()))
+    rest, _err = process.communicate(timeout=30)
+    states += [json.loads(line) for line in rest.splitlines() if line.strip()]
+    assert process.returncode == -signal.SIGKILL
+    last = states[-1]["bookmarks"]["issues"]["n"]
+
+    resumed = start_target("jira", config_file, env)
+    _out, err = resumed.communicate(
+        singer_lines([ISSUES_SCHEMA, *records[last + 1 :]]), timeout=120
+    )
+
+    assert resumed.returncode == 0, err
+    found = jira.get("/search/jql?jql=project%3DENG&fields=summary&maxResults=100")["issues"]
+    summaries = [i["fields"]["summary"] for i in found]
+    for n in range(total):
+        assert summaries.count(f"Killed {n:02d}") == 1, f"Killed {n:02d}"
