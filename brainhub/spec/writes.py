@@ -225,6 +225,8 @@ class WriteBatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     failure_index: str = "index"
     failure_error: str | None = None
     failure_status: str | None = None
+    #: Whether the service counts each item against its rate limit as a request (Asana).
+    counts_each: bool = False
 
 
 class WriteObject(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -293,7 +293,7 @@ class ObjectWriter:
         assert batch is not None
         assert self.sender is not None
         call = batch_call(batch, [(p.record, p.call) for p in pending], self.config)
-        answer = self.sender.send(call)
+        answer = self.sender.send(call, cost=len(pending) if batch.counts_each else 1)
         status = 200
         if isinstance(answer, Refusal):
             status = answer.status

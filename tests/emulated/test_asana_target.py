@@ -348,3 +348,27 @@ def test_new_tasks_go_ten_actions_a_batch_each_answered_on_its_own(
     assert len(mapped) == 21
     assert "k13" not in mapped
     assert asana.get(f"/tasks/{mapped['k21']}").json()["data"]["name"] == "Task k21"
+
+
+def test_each_action_of_a_batch_spends_the_rate_limit_so_none_draws_a_429(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Asana counts every action of a batch as a request: with 10 a window, the second
+    # batch of 10 must wait for the next window instead of being refused action by action.
+    emulator = AsanaEmulator(size="tiny", state_dir=tmp_path / "sandbox", rate_limit="10/2s")
+    with serve(emulator) as running:
+        asana = Asana(
+            emulator,
+            running.base_url,
+            running.credentials["access_token"],
+            tmp_path / "warehouse.duckdb",
+        )
+        config = {**asana.config, "rate_limit_requests": 10, "rate_limit_per": 2}
+        records = [task(asana, f"k{n:02d}") for n in range(20)]
+
+        run = run_target("asana", config, [TASKS_SCHEMA, *records], tmp_path, capsys)
+
+        assert run.code == 0, run.stderr
+        assert [len(e.body["data"]["actions"]) for e in asana.writes()] == [10, 10]
+        assert all(e.status == 200 for e in emulator.request_log)
+        assert "20 created" in run.stderr

@@ -448,8 +448,8 @@ def test_a_stop_after_the_bulk_create_was_answered_then_a_rerun_makes_no_duplica
     records = [issue(f"k{n}") for n in range(4)]
     real_send = Sender.send
 
-    def killed_after_bulk(self: Sender, call: Any) -> Any:
-        answer = real_send(self, call)
+    def killed_after_bulk(self: Sender, call: Any, **options: Any) -> Any:
+        answer = real_send(self, call, **options)
         if call.endpoint.endswith("/issue/bulk"):
             raise SyncInterrupted(15)  # the service made them; their ids were never recorded
         return answer

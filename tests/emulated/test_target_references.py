@@ -214,8 +214,8 @@ def test_a_create_sent_again_after_a_stop_carries_the_same_idempotency_key(
     monkeypatch.setattr(cli, "load_writer_spec", lambda service: spec)
     real_send = Sender.send
 
-    def stopped_after_the_create(self: Sender, call: Any) -> Any:
-        real_send(self, call)
+    def stopped_after_the_create(self: Sender, call: Any, **options: Any) -> Any:
+        real_send(self, call, **options)
         raise SyncInterrupted(15)  # the answer is never recorded
 
     monkeypatch.setattr(Sender, "send", stopped_after_the_create)
