@@ -52,7 +52,7 @@ from brainhub.spec.writes import (
 )
 from targets.runtime.batches import BatchAnswerError, ItemOutcome, batch_call, item_outcomes
 from targets.runtime.budget import PartitionBudget
-from targets.runtime.calls import Refusal, Sender, answer_id
+from targets.runtime.calls import RECORD_STATUSES, Refusal, Sender, answer_id
 from targets.runtime.idmap import IdMap, MapEntry, Reject
 from targets.runtime.plan import Plan
 from targets.runtime.records import (
@@ -314,6 +314,11 @@ class ObjectWriter:
         for item, outcome in zip(pending, outcomes, strict=True):
             if outcome.made:
                 self._created(item, outcome.answer)
+                continue
+            if outcome.status not in RECORD_STATUSES:
+                # throttled or a server error inside the batch: not the record's fault, so
+                # its create goes alone, under the HTTP policy's retries
+                self._send_create(item)
                 continue
             self.tally.rejected += 1
             self.id_map.reject(

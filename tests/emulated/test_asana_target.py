@@ -372,3 +372,30 @@ def test_each_action_of_a_batch_spends_the_rate_limit_so_none_draws_a_429(
         assert [len(e.body["data"]["actions"]) for e in asana.writes()] == [10, 10]
         assert all(e.status == 200 for e in emulator.request_log)
         assert "20 created" in run.stderr
+
+
+def test_an_action_throttled_inside_a_batch_is_sent_again_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the target is told no limit: the emulator answers the actions over its own with 429
+    # inside the batch, and those records are created on their own once it allows
+    emulator = AsanaEmulator(size="tiny", state_dir=tmp_path / "sandbox", rate_limit="6/2s")
+    with serve(emulator) as running:
+        asana = Asana(
+            emulator,
+            running.base_url,
+            running.credentials["access_token"],
+            tmp_path / "warehouse.duckdb",
+        )
+        config = {**asana.config, "rate_limit_requests": 1000, "rate_limit_per": 1}
+        records = [task(asana, f"k{n}") for n in range(8)]
+
+        run = run_target("asana", config, [TASKS_SCHEMA, *records], tmp_path, capsys)
+
+        assert run.code == 0, run.stderr
+        (batch, *alone) = asana.writes()
+        assert batch.path == f"{BASE}/batch"
+        assert {(e.method, e.path) for e in alone} == {("POST", f"{BASE}/tasks")}
+        assert "8 created" in run.stderr
+        rejects = "SELECT count(*) FROM writes_asana._write_rejects"
+        assert table_rows(asana.warehouse, rejects) == [(0,)]
