@@ -294,6 +294,10 @@ class Emulator:
         self._log(request, response.status_code, fault)
         return response(environ, start_response)
 
+    def url_adapter(self, environ: dict[str, Any]) -> Any:
+        """The routing of this emulator bound to a request's environ (``.match()`` it)."""
+        return self._url_map.bind_to_environ(environ)
+
     def _respond(self, request: Request) -> tuple[Response, str | None]:
         outside = self.answer_outside_routes(request)
         if outside is not None:

@@ -235,7 +235,7 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
             problem((key,), message)
     for scope, name in placeholders_in([auth, spec.headers, spec.base_url]):
         if scope != "config":
-            problem(("auth",), f"{{{scope}}} is only valid inside streams")
+            problem(("auth",), f"{{{scope}}} is only valid inside streams")  # or writes
         elif (name or "").split(".")[0] not in known_settings:
             problem(("auth",), _unknown_setting(name, known_settings))
     if spec.check is not None:
@@ -285,6 +285,8 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
                 problem(base, f"{{parent.{name}}} used but the stream has no parent")
             elif scope == "cursor" and stream.incremental is None:
                 problem(base, "{cursor} used but the stream has no incremental block")
+            elif scope == "call":
+                problem(base, f"{{call.{name}}} is only valid in a write batch's item")
         outside_add_fields = [stream.path, stream.params, stream.body, stream.filter]
         for scope, name in placeholders_in(outside_add_fields):
             if scope == "record":

@@ -2,7 +2,8 @@
 
 ``{config.x}`` is a setting, ``{parent.x}`` a field of the parent record, ``{cursor}`` the
 incremental bookmark, ``{sync.now}`` the time the sync started and ``{record.x}`` (in
-``add_fields`` only) a field of the record being read. A ``|format`` suffix writes a
+``add_fields`` only) a field of the record being read; ``{call.x}`` (a write batch's item
+only) the create a record would send alone (``{call.path}``, ``{call.body.data}``). A ``|format`` suffix writes a
 time as ``iso8601``, ``epoch_seconds``, ``epoch_millis``, ``epoch_decimal`` (Unix seconds with a
 six-digit fraction, Slack's ``ts``: ``1512085950.000216``) or ``date``:
 ``{config.start_date|epoch_millis}``. There is no template language: a string that is exactly
@@ -26,16 +27,17 @@ from typing import Any
 from brainhub.errors import ConfigError
 
 PLACEHOLDER = re.compile(
-    r"\{(config|parent|cursor|sync|record)(?:\.([A-Za-z_][A-Za-z0-9_.]*))?(?:\|([a-z0-9_]+))?\}"
+    r"\{(config|parent|cursor|sync|record|call)"
+    r"(?:\.([A-Za-z_][A-Za-z0-9_.]*))?(?:\|([a-z0-9_]+))?\}"
 )
 TIME_FORMATS = ("iso8601", "epoch_seconds", "epoch_millis", "epoch_decimal", "date")
 _DECIMAL_EPOCH = re.compile(r"^(-?\d+)\.(\d+)$")
 #: Anything written like a placeholder: braces around a name, maybe dotted, maybe ``|format``.
 _PLACEHOLDER_LIKE = re.compile(r"\{[A-Za-z_][A-Za-z0-9_.]*(?:\|[^{}\s]*)?\}")
 #: Scopes that always name a field (``{parent}`` alone means nothing).
-_NAMED_SCOPES = ("config", "parent", "record")
+_NAMED_SCOPES = ("config", "parent", "record", "call")
 _SYNC_NAMES = ("now",)
-VALID_FORMS = "{config.x}, {parent.x}, {cursor}, {sync.now}, {record.x}"
+VALID_FORMS = "{config.x}, {parent.x}, {cursor}, {sync.now}, {record.x}, {call.x}"
 
 
 class MissingValueError(ConfigError):

@@ -41,6 +41,7 @@ def render_reference() -> str:
         ("Writes", "write_object"),
         ("Write operations", "write_operation"),
         ("Follow-up calls", "write_call"),
+        ("Batches", "write_batch"),
         ("Identity", "identity"),
         ("Health check", "check"),
     ]

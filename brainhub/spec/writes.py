@@ -22,8 +22,8 @@ list with one ``$as`` per item of a record's list field. A lookup's ``match`` na
 fields by dotted path or JSONPath (``$.properties.Name.title[0].plain_text``). An object type
 may also declare a ``budget`` (at most ``rate`` calls per partition, e.g.
 ``{per: "{record.channel}", rate: 1/s}``), ``references`` (a record field filled with a
-parent's id from the id map) and, per operation, ``keep`` (answer values kept beside the id
-for later calls). :func:`write_problems` holds the checks a JSON Schema cannot express.
+parent's id from the id map), ``batch`` (an endpoint taking many creates per request) and,
+per operation, ``keep`` (answer values kept beside the id for later calls). :func:`write_problems` holds the checks a JSON Schema cannot express.
 """
 
 from __future__ import annotations
@@ -81,6 +81,22 @@ class WriteCall(CallTemplate, frozen=True, kw_only=True):
     lookup: ValueLookup | None = None
 
 
+class IdempotencyKey(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """Where a create carries its idempotency key: a header, a body field or a parameter.
+
+    The key is made once per record's create and kept with its intent row, so a retried
+    request, and a create sent again after the run was killed, carry the same key.
+    """
+
+    header: str | None = None
+    body: str | None = None
+    params: str | None = None
+
+    def places(self) -> list[tuple[str, str]]:
+        """``(where, name)`` of each place given."""
+        return [(k, v) for k in ("header", "body", "params") if (v := getattr(self, k))]
+
+
 class WriteOperation(CallTemplate, frozen=True, kw_only=True):
     """A create, update, delete or upsert: its call, the id it answers, its follow-up calls."""
 
@@ -89,6 +105,8 @@ class WriteOperation(CallTemplate, frozen=True, kw_only=True):
     #: Record field → where its value is in a create's answer: kept in the id map beside
     #: the id, and seen by later calls as ``{record.<field>}`` (Slack's channel id).
     keep: dict[str, str] = msgspec.field(default_factory=dict)
+    #: The service's idempotency key for creates (a header such as ``Idempotency-Key``).
+    idempotency_key: IdempotencyKey | None = None
 
 
 class WriteOperations(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
@@ -149,13 +167,66 @@ class WriteBudget(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
         return float(count) / RATE_UNITS[unit.strip()]
 
 
-class IdReference(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
-    """A record field filled with the service's id of another record's object (a parent)."""
+#: What a reference whose object is not known yet does: reject the record, leave the value
+#: out, or wait for the end of the stream (the parent may come later in it).
+MISSING = ("reject", "empty", "defer")
 
-    #: The stream the parent record was written from.
-    stream: str
-    #: The record field holding the parent's source key in that stream.
+
+class IdReference(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A record field filled with the far side's id of what another field names.
+
+    The ``key`` field holds a source key (or a list of them): each is translated by the id
+    map's row of ``stream`` (an object written before: a parent task, a thread) or by the
+    value map ``map`` (a table of source user → far-side user id, the ``value_maps``
+    setting). Neither given: the record's own stream (a subtask's parent).
+    """
+
+    #: The record field holding the source key (or list of keys) to translate.
     key: str
+    #: The stream the referenced record was written from (default: the record's own).
+    stream: str | None = None
+    #: A value map named in the ``value_maps`` setting, instead of the id map.
+    map: str | None = None
+    #: What to do when a key is not translated yet.
+    missing: Literal["reject", "empty", "defer"] = "reject"
+    #: The field is a list: a lone key gives a list of one id (ClickUp's assignees).
+    list: bool = False
+
+
+class WriteBatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A batch endpoint that takes many creates in one request, answering each one.
+
+    The creates of up to ``size`` new records go in one call: each record's create, rendered
+    as it would be sent alone, becomes one ``item`` (default: the create's body) in the list
+    at ``items_at`` of the batch body. The answer says per item whether it was made: either
+    ``results`` holds one result per item in order with its ``status`` (Asana's ``/batch``),
+    or ``results`` lists the made items in order and ``failures`` names the others by
+    ``failure_index`` (Jira's bulk create).
+    """
+
+    path: str
+    size: int
+    items_at: str
+    method: Literal["POST", "PUT", "PATCH"] = "POST"
+    params: dict[str, Any] = msgspec.field(default_factory=dict)
+    #: The rest of the batch body (a template over settings).
+    body: dict[str, Any] = msgspec.field(default_factory=dict)
+    #: One item: a template over the record, the settings and the create as it would be
+    #: sent alone (``{call.method}``, ``{call.path}``, ``{call.body}``).
+    item: Any = None
+    #: JSONPath of the per-item results in the answer.
+    results: str = "$[*]"
+    #: Field of a result holding the item's HTTP status (results answer every item).
+    status: str | None = None
+    #: Field of a result holding the item's answer, read by the create's ``id_from``.
+    answer: str | None = None
+    #: JSONPath of the failed items' entries (results then list only the made ones).
+    failures: str | None = None
+    failure_index: str = "index"
+    failure_error: str | None = None
+    failure_status: str | None = None
+    #: Whether the service counts each item against its rate limit as a request (Asana).
+    counts_each: bool = False
 
 
 class WriteObject(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -168,6 +239,8 @@ class WriteObject(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     budget: WriteBudget | None = None
     #: Record field → the parent whose id (from the id map) it is filled with.
     references: dict[str, IdReference] = msgspec.field(default_factory=dict)
+    #: A batch endpoint the creates of new records go through, many per request.
+    batch: WriteBatch | None = None
 
     def kept_fields(self) -> set[str]:
         """Record fields the operations keep from a create's answer."""
@@ -211,12 +284,23 @@ def write_problems(
                     yield from _template_problems(
                         call.lookup, (*where, "then", i, "lookup"), known_settings
                     )
+            if op.idempotency_key is not None:
+                if op_name not in ("create", "upsert"):
+                    yield (*where, "idempotency_key"), "an idempotency key is for creates only"
+                if len(op.idempotency_key.places()) != 1:
+                    yield (
+                        (*where, "idempotency_key"),
+                        "give exactly one of header, body or params (where the key goes)",
+                    )
             if op.id_from is not None and (message := path_problem(op.id_from)):
                 yield (*where, "id_from"), message
             for field_name, answer_path in op.keep.items():
                 if message := path_problem(answer_path):
                     yield (*where, "keep", field_name), message
         yield from _budget_problems(obj, base, known_settings)
+        yield from reference_problems(obj.references, (*base, "references"))
+        if obj.batch is not None:
+            yield from _batch_problems(obj, (*base, "batch"), known_settings)
         identity = obj.identity
         if isinstance(identity, LookupIdentity):
             where = (*base, "identity")
@@ -226,6 +310,65 @@ def write_problems(
             for field in (*identity.match, identity.id):
                 if message := path_problem(field):
                     yield (*where, "match" if field in identity.match else "id"), message
+
+
+def reference_problems(
+    references: dict[str, IdReference], where: Where
+) -> Iterator[tuple[Where, str]]:
+    """What is wrong with ``references`` (the spec's or the ``references`` setting's)."""
+    for name, reference in references.items():
+        if reference.map is not None and reference.stream is not None:
+            yield (
+                (*where, name),
+                "a reference reads the id map of a stream or a value map, not both",
+            )
+        if reference.map is not None and reference.missing == "defer":
+            yield (
+                (*where, name, "missing"),
+                "a value map does not grow during a run: missing may be reject or empty, not defer",
+            )
+
+
+def _batch_problems(
+    obj: WriteObject, where: Where, known_settings: set[str]
+) -> Iterator[tuple[Where, str]]:
+    batch = obj.batch
+    assert batch is not None
+    if obj.operations.create is None:
+        yield where, "a batch sends creates: declare a create operation"
+    yield from _template_problems(batch, where, known_settings)
+    if any(
+        scope == "record" for scope, _ in placeholders_in([batch.path, batch.params, batch.body])
+    ):
+        yield where, "a batch's path, params and body hold many records: use {config.x} only"
+    if (batch.status is None) == (batch.failures is None):
+        yield (
+            where,
+            (
+                "say how the answer reports each item: either status (a result per item, "
+                "Asana's /batch) or failures (made items in results, failed ones named by "
+                "failure_index, Jira's bulk create)"
+            ),
+        )
+    for message in placeholder_problems([batch.item]):
+        yield (*where, "item"), message
+    for scope, name in placeholders_in([batch.item]):
+        if scope == "config" and (name or "").split(".")[0] not in known_settings:
+            yield (*where, "item"), f"{{config.{name}}} names no setting"
+        elif scope not in (*WRITE_SCOPES, "call"):
+            yield (
+                (*where, "item"),
+                f"{{{scope}}} is not valid in a batch item (valid: {{record.x}}, {{config.x}}, "
+                "{call.method}, {call.path}, {call.body})",
+            )
+    for key in ("results", "failures"):
+        value = getattr(batch, key)
+        if value is not None and (problem := jsonpath_problem(value)):
+            yield (*where, key), problem
+    for key in ("items_at", "status", "answer", "failure_index", "failure_error", "failure_status"):
+        value = getattr(batch, key)
+        if value is not None and (problem := path_problem(value)):
+            yield (*where, key), problem
 
 
 def _lookup_problems(lookup: ValueLookup, where: Where) -> Iterator[tuple[Where, str]]:

@@ -54,10 +54,18 @@ class Sender:
         #: The budget only writes spend (None: the spec declares none).
         self.write_bucket = write_bucket or (RateLimitBucket(limit) if limit else None)
 
-    def send(self, call: RenderedCall) -> Any:
-        """Send ``call``; its parsed JSON answer (None if empty), or a :class:`Refusal`."""
-        headers = {**self.connection.headers(), ENDPOINT_HEADER: call.endpoint}
+    def send(self, call: RenderedCall, *, cost: int = 1) -> Any:
+        """Send ``call``; its parsed JSON answer (None if empty), or a :class:`Refusal`.
+
+        ``cost``: how many requests the service counts it as (a batch whose every action
+        counts against the rate limit); the rate limit is spent that many times first.
+        """
+        headers = {**self.connection.headers(), **call.headers, ENDPOINT_HEADER: call.endpoint}
         self.calls += 1
+        bucket = getattr(self.session.get_adapter(self.connection.base_url), "bucket", None)
+        if isinstance(bucket, RateLimitBucket):
+            for _ in range(cost - 1):
+                bucket.acquire().release()  # the request itself takes the last one
         with contextlib.ExitStack() as budget:
             if self.write_bucket is not None and call.method != "GET":
                 budget.enter_context(self.write_bucket.acquire())

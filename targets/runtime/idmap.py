@@ -161,13 +161,17 @@ class IdMap:
             ).fetchone()
         return None if row is None else row[0]
 
-    def intend(self, stream: str, key: str, object_type: str) -> None:
-        """Record that a create for this record is about to be sent."""
+    def intend(
+        self, stream: str, key: str, object_type: str, kept: dict[str, Any] | None = None
+    ) -> None:
+        """Record that a create for this record is about to be sent (``kept``: values the
+        create must send again if it is retried, such as its idempotency key)."""
         with self._open() as connection:
             connection.execute(
-                f"INSERT INTO {self.map_table} (stream, source_key, object_type, intent_at) "  # noqa: S608 - quoted names
-                "VALUES (?, ?, ?, now()) ON CONFLICT DO UPDATE SET intent_at = now()",
-                [stream, key, object_type],
+                f"INSERT INTO {self.map_table} (stream, source_key, object_type, kept, "  # noqa: S608 - quoted names
+                "intent_at) VALUES (?, ?, ?, ?, now()) ON CONFLICT DO UPDATE SET "
+                "intent_at = now(), kept = excluded.kept",
+                [stream, key, object_type, json.dumps(kept or {})],
             )
 
     def written(

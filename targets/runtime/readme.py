@@ -55,17 +55,34 @@ def render_write_section(spec: ConnectorSpec) -> str:
 
 
 def _extras(object_type: str, obj: WriteObject) -> list[str]:
-    """Lines on an object type's budget and references, if it has them."""
+    """Lines on an object type's budget, batch and references, if it has them."""
     out = []
     if obj.budget is not None:
         out.append(
             f"\n`{object_type}` calls are spaced to at most {obj.budget.rate} per "
             f"`{obj.budget.per}`, so the service's own limit answers no 429.\n"
         )
+    if obj.batch is not None:
+        out.append(
+            f"\nNew `{object_type}` are created up to {obj.batch.size} a request through "
+            f"`{obj.batch.method} {obj.batch.path}`, each made or rejected on its own "
+            "(`batch_size` lowers it; 1 sends each create alone).\n"
+        )
     for name, reference in obj.references.items():
+        source = (
+            f"the value map `{reference.map}` (setting `value_maps`) gives it"
+            if reference.map is not None
+            else "of the object written for that source key of "
+            + (f"stream `{reference.stream}`" if reference.stream else "the same stream")
+        )
+        missing = {
+            "reject": "a value not known yet rejects the record",
+            "empty": "values not known are left out",
+            "defer": "a record whose value is not known yet waits for the end of the stream",
+        }[reference.missing]
         out.append(
             f"\n`{name}` of a `{object_type}` record whose `{reference.key}` is set is the id "
-            f"of the object written for that source key of stream `{reference.stream}`.\n"
+            f"{source}; {missing}.\n"
         )
     return out
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
 from brainhub.spec.placeholders import dig, format_time, placeholders_in, render
-from brainhub.spec.writes import CallTemplate, IdFieldIdentity, WriteObject
+from brainhub.spec.writes import CallTemplate, IdempotencyKey, IdFieldIdentity, WriteObject
 
 #: Name under which a ``for_each`` call's current item is seen: ``{record.item}``.
 ITEM = "item"
@@ -43,6 +43,8 @@ class RenderedCall:
     endpoint: str
     params: dict[str, Any]
     body: dict[str, Any] | None
+    #: Headers of this call only (an idempotency key), beside the connection's.
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -173,3 +175,12 @@ def _json_ready(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _json_ready(item) for key, item in value.items()}
     return value
+
+
+def with_idempotency_key(call: RenderedCall, where: IdempotencyKey, key: str) -> RenderedCall:
+    """``call`` carrying ``key`` where the service reads its idempotency key."""
+    if where.header:
+        return replace(call, headers={**call.headers, where.header: key})
+    if where.body:
+        return replace(call, body={**(call.body or {}), where.body: key})
+    return replace(call, params={**call.params, str(where.params): key})

@@ -10,7 +10,7 @@ from brainhub.errors import SettingsError
 from brainhub.http import OVERRIDE_SETTINGS
 from brainhub.spec.model import ConnectorSpec, Setting
 from brainhub.spec.placeholders import placeholders_in
-from brainhub.spec.writes import MODES
+from brainhub.spec.writes import MISSING, MODES, IdReference, reference_problems
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_LOCK_TIMEOUT = 300.0
@@ -58,12 +58,40 @@ def runtime_settings(spec: ConnectorSpec) -> dict[str, dict[str, Any]]:
             "description": "Object type → write mode, replacing the spec's (`mirror` opts in "
             "to deleting objects whose source rows are gone).",
         },
+        "references": {
+            "type": "object",
+            "additionalProperties": {"type": "object"},
+            "description": "Object type → record field → reference, added to (or replacing) "
+            "the spec's: `{key, stream}` translates the `key` field by the id map of `stream` "
+            "(default: the record's own), `{key, map}` by a value map; `missing` is reject, "
+            "empty or defer.",
+        },
+        "value_maps": {
+            "type": "object",
+            "description": "Name → a value map (source value → far-side value, e.g. user "
+            "logins → user ids): a CSV file of two columns with a header, a YAML or JSON "
+            "file of a mapping, or the mapping itself.",
+        },
         "dry_run": {
             "type": "boolean",
             "default": False,
             "description": "Print the plan (creates, updates, deletes, changed fields) and "
             "call nothing.",
         },
+        **(
+            {
+                "batch_size": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "default": max(o.batch.size for o in spec.writes.values() if o.batch),
+                    "description": "Creates per batch request for the object types with a "
+                    "batch endpoint (at most the service's own limit); 1 sends each create "
+                    "on its own.",
+                }
+            }
+            if any(o.batch for o in spec.writes.values())
+            else {}
+        ),
         "lock_timeout": {
             "type": "number",
             "default": DEFAULT_LOCK_TIMEOUT,
@@ -125,6 +153,35 @@ def setting(config: dict[str, Any], spec: ConnectorSpec, name: str) -> Any:
     """A runtime setting's value, or its default."""
     value = config.get(name)
     return runtime_settings(spec)[name].get("default") if value is None else value
+
+
+def references_setting(spec: ConnectorSpec, raw: Any) -> dict[str, dict[str, IdReference]]:
+    """The ``references`` setting, checked: object type → field → reference.
+
+    Raises:
+        SettingsError: one line naming what is wrong and what would be valid.
+    """
+    where = f"target-{spec.name}: setting 'references'"
+    if not raw:
+        return {}
+    try:
+        references = msgspec.convert(raw, dict[str, dict[str, IdReference]])
+    except msgspec.ValidationError as exc:
+        raise SettingsError(
+            f"{where}: {exc} (valid: {{object type: {{field: {{key, stream | map, "
+            f"missing: {' | '.join(MISSING)}}}}}}})"
+        ) from None
+    for object_type, fields in references.items():
+        if object_type not in spec.writes:
+            raise SettingsError(
+                f"{where} names {object_type!r}, which is no object type (object types: "
+                f"{', '.join(spec.writes)})"
+            )
+        for path, message in reference_problems(fields, (object_type,)):
+            raise SettingsError(
+                f"target-{spec.name}: setting 'references.{'.'.join(map(str, path))}': {message}"
+            )
+    return references
 
 
 def check_modes(spec: ConnectorSpec, modes: dict[str, str]) -> None:

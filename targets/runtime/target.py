@@ -1,9 +1,11 @@
 """The Singer SDK target built from a spec's ``writes:``: one sink per stream.
 
 Each stream is written as one object type (the ``object_types`` setting, default the
-stream's name) by an :class:`~targets.runtime.writer.ObjectWriter`. Records are written one
-at a time as they are read, so a STATE message is emitted as soon as it arrives: every
-write before it has been acknowledged (or rejected) and its id map row written.
+stream's name) by an :class:`~targets.runtime.writer.ObjectWriter`. Records are written as they
+are read (the creates of an object type with a ``batch`` endpoint wait for a full batch, a
+STATE, the end of the stream or a record that needs them), so a STATE message is emitted
+as soon as it arrives: every write before it has been acknowledged (or rejected) and its
+id map row written.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ from targets.runtime.calls import Sender
 from targets.runtime.idmap import IdMap
 from targets.runtime.plan import Plan
 from targets.runtime.reading import CountedLines, QuietSingerReader
-from targets.runtime.settings import check_modes, config_schema, setting
+from targets.runtime.settings import check_modes, config_schema, references_setting, setting
+from targets.runtime.value_maps import load_value_maps
 from targets.runtime.writer import ObjectWriter
 
 #: What bad input raises inside the Singer SDK's reading (not our own errors).
@@ -59,6 +62,7 @@ class WriteSink(RecordSink):
 
     def activate_version(self, new_version: int) -> None:
         """End of a full-table version: ``mirror`` deletes objects of rows not in it."""
+        self.target.settle()
         if self.writer.tally.seen:
             self.writer.delete_missing()
             self.writer.tally.seen.clear()
@@ -84,6 +88,9 @@ class SpecTarget(Target):
         self._emitted_state: dict | None = None
         self.writers: list[ObjectWriter] = []
         check_modes(self.connector, dict(self.config.get("modes") or {}))
+        self.references = references_setting(self.connector, self.config.get("references"))
+        self.value_maps = load_value_maps(self.config.get("value_maps"), self.name)
+
         self.plan = Plan() if self.config.get("dry_run") else None
 
     # ---- what the sinks share ------------------------------------------------------------
@@ -125,20 +132,50 @@ class SpecTarget(Target):
             sender=None if self.plan is not None else self.sender,
             id_map=self.id_map,
             plan=self.plan,
+            batch_size=self.config.get("batch_size"),
+            flush_all=self.flush_writes,
+            references={**obj.references, **self.references.get(object_type, {})},
+            value_maps=self.value_maps,
         )
         self.writers.append(writer)
         return writer
 
+    def flush_writes(self) -> None:
+        """Send the creates waiting for a batch, in every stream."""
+        for writer in self.writers:
+            writer.flush()
+
+    def settle(self, *, final: bool = False) -> None:
+        """Send what waits for a batch, then retry the records deferred for a reference
+        (``final``: the end of the input, where those still missing are rejected)."""
+        self.flush_writes()
+        for _ in range(len(self.writers) + 1):  # a retry may make another's parent
+            for writer in self.writers:
+                writer.retry_deferred(final=False)
+            self.flush_writes()
+        if final:
+            for writer in self.writers:
+                writer.retry_deferred(final=True)
+            self.flush_writes()
+
     # ---- state: emitted once everything before it is written ----------------------------
 
     def _process_state_message(self, message_dict: dict) -> None:
+        self.settle()  # a STATE covers only acknowledged writes
         super()._process_state_message(message_dict)
         if self._latest_state:
             self._write_state_message(copy.deepcopy(self._latest_state))
 
+    def process_endofpipe(self) -> None:
+        """The end of the input: send what waits for a batch, then finish as the SDK does."""
+        self.settle(final=True)
+        super().process_endofpipe()
+
     def _write_state_message(self, state: dict) -> None:
         if self.plan is not None or state == self._emitted_state:
             return  # a dry run wrote nothing, so it moves no bookmark
+        if any(writer.deferred for writer in self.writers):
+            return  # records before it wait for a reference: a later STATE covers them
         self._emitted_state = state
         super()._write_state_message(state)
 

@@ -16,8 +16,10 @@ An intent row without an id means a create whose answer was never recorded: befo
 creating again, the identity's ``lookup`` request looks for the object (the first result
 whose fields equal the record's), and a found object is updated instead.
 
-A ``references`` field is filled with its parent's id from the id map first (a record
-whose parent was not written is rejected). Values an operation ``keep``s from a create's
+A ``references`` field is filled first with the far side's id of what its key field names:
+from the id map (a parent written before) or a value map (users). A key not translated yet
+rejects the record, is left out, or (``defer``) has the record wait for the end of the
+stream, where it is written once its parent is. Values an operation ``keep``s from a create's
 answer are stored beside the id and seen by the record's later updates and deletes. With a
 ``budget``, each call first waits for its partition's turn (:mod:`.budget`).
 
@@ -28,8 +30,10 @@ read, so a STATE after it covers it.
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Mapping
+import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,13 +44,15 @@ from brainhub.spec.jsonpaths import body_value
 from brainhub.spec.placeholders import MissingValueError, dig, render
 from brainhub.spec.writes import (
     IdFieldIdentity,
+    IdReference,
     LookupIdentity,
     ValueLookup,
     WriteObject,
     WriteOperation,
 )
+from targets.runtime.batches import BatchAnswerError, ItemOutcome, batch_call, item_outcomes
 from targets.runtime.budget import PartitionBudget
-from targets.runtime.calls import Refusal, Sender, answer_id
+from targets.runtime.calls import RECORD_STATUSES, Refusal, Sender, answer_id
 from targets.runtime.idmap import IdMap, MapEntry, Reject
 from targets.runtime.plan import Plan
 from targets.runtime.records import (
@@ -57,12 +63,27 @@ from targets.runtime.records import (
     id_field,
     render_calls,
     source_key,
+    with_idempotency_key,
     written_field_names,
     written_fields,
 )
 
 LOGGER = logging.getLogger("brainhub.target")
+#: Where an intent row keeps the idempotency key its create was sent with.
+IDEMPOTENCY_KEPT = "$idempotency_key"
 KEYLESS_MODES = ("append",)
+
+
+@dataclass(frozen=True)
+class PendingCreate:
+    """A create rendered and intended, waiting to be sent (alone or in a batch)."""
+
+    key: str
+    record: dict[str, Any]
+    fields: dict[str, Any]
+    digest: str
+    keep: bool
+    call: RenderedCall
 
 
 @dataclass
@@ -94,6 +115,10 @@ class ObjectWriter:
         sender: Sender | None,
         id_map: IdMap,
         plan: Plan | None,
+        batch_size: int | None = None,
+        flush_all: Callable[[], None] | None = None,
+        references: Mapping[str, IdReference] | None = None,
+        value_maps: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         if not key_properties and mode not in KEYLESS_MODES:
             raise ConfigError(
@@ -117,17 +142,37 @@ class ObjectWriter:
         self.tally = Tally()
         self.budget = PartitionBudget(obj.budget.per_second) if obj.budget else None
         self._partition = ""
+        #: Creates per batch request (1: each alone): the setting's, the spec's size at most.
+        limit = obj.batch.size if obj.batch is not None else 1
+        self.batch_size = min(batch_size or limit, limit)
+        self.pending: list[PendingCreate] = []
+        #: Sends the waiting creates of every stream (a parent may wait in another).
+        self.flush_all = flush_all or self.flush
+        #: The spec's references with the ``references`` setting's over them.
+        self.references = dict(obj.references if references is None else references)
+        self.value_maps = dict(value_maps or {})
+        #: Records waiting for a reference (``missing: defer``), in arrival order.
+        self.deferred: list[dict[str, Any]] = []
+        self.final = False
 
     # ------------------------------------------------------------------ one record
 
     def write(self, record: dict[str, Any]) -> None:
         """Apply one record."""
+        original = record
         deleted = record.get("_sdc_deleted_at") is not None
         record = {k: v for k, v in record.items() if not k.startswith("_sdc_")}
         key = source_key(record, self.key_properties) if self.key_properties else ""
         self.tally.seen.add(key)
-        if not deleted and not self._resolve_references(key, record):
-            return
+        if any(p.key == key for p in self.pending):
+            self.flush()  # the same row again: its create must be recorded first
+        if not deleted:
+            resolved = self._resolve_references(key, record)
+            if resolved == "deferred":
+                self.deferred.append(original)
+                return
+            if resolved == "rejected":
+                return
         fields = written_fields(record, self.field_names)
         digest = fields_hash(fields)
         if self.mode in KEYLESS_MODES:
@@ -186,15 +231,41 @@ class ObjectWriter:
             self.plan.create(self.object_type, fields)
             self.tally.created += 1
             return
+        call = calls[0]
+        intent: dict[str, Any] = {}
+        if op.idempotency_key is not None:
+            entry = self.entries.get(key) if keep else None
+            earlier = (
+                entry.kept.get(IDEMPOTENCY_KEPT) if entry and entry.remote_id is None else None
+            )
+            intent[IDEMPOTENCY_KEPT] = str(earlier or uuid.uuid4())  # a retry sends it again
+            call = with_idempotency_key(call, op.idempotency_key, intent[IDEMPOTENCY_KEPT])
         if keep:
-            self.id_map.intend(self.stream, key, self.object_type)
-        answer = self._send(key, calls[0])
-        if isinstance(answer, Refusal):
-            if keep:
-                self.id_map.forget(self.stream, key)
+            self.id_map.intend(self.stream, key, self.object_type, intent)
+        pending = PendingCreate(key, record, fields, digest, keep, call)
+        if self.batch_size > 1 and op is operations.create:
+            self.pending.append(pending)
+            if len(self.pending) >= self.batch_size:
+                self.flush()
             return
+        self._send_create(pending)
+
+    def _send_create(self, pending: PendingCreate) -> None:
+        answer = self._send(pending.key, pending.call)
+        if isinstance(answer, Refusal):
+            if pending.keep:
+                self.id_map.forget(self.stream, pending.key)
+            return
+        self._created(pending, answer)
+
+    def _created(self, pending: PendingCreate, answer: Any) -> None:
+        """Record a create the service acknowledged, then send its follow-up calls."""
+        operations = self.obj.operations
+        op = operations.create or operations.upsert
+        assert op is not None
+        key, record = pending.key, pending.record
         remote_id = answer_id(answer, op.id_from)
-        if keep and remote_id is None:
+        if pending.keep and remote_id is None:
             raise ConfigError(
                 f"target-{self.service}: the {self.object_type} create answered no id at "
                 f"{op.id_from!r} (writes.{self.object_type}.operations.create.id_from)"
@@ -203,8 +274,65 @@ class ObjectWriter:
         kept = {name: dig(answer, path) for name, path in op.keep.items()}
         kept = {name: value for name, value in kept.items() if value is not None}
         complete = self._follow_ups(key, op, {**record, **kept, self.id_key: remote_id})
-        if keep and remote_id is not None:
-            self._remember(key, remote_id, digest if complete else None, fields, kept)
+        if pending.keep and remote_id is not None:
+            self._remember(
+                key, remote_id, pending.digest if complete else None, pending.fields, kept
+            )
+
+    # ------------------------------------------------------------------ batches
+
+    def flush(self) -> None:
+        """Send the creates waiting for a batch: one request (a lone one as itself)."""
+        pending, self.pending = self.pending, []
+        if not pending:
+            return
+        if len(pending) == 1:
+            self._send_create(pending[0])
+            return
+        batch = self.obj.batch
+        assert batch is not None
+        assert self.sender is not None
+        call = batch_call(batch, [(p.record, p.call) for p in pending], self.config)
+        answer = self.sender.send(call, cost=len(pending) if batch.counts_each else 1)
+        status = 200
+        if isinstance(answer, Refusal):
+            status = answer.status
+            try:
+                answer = json.loads(answer.error)
+            except ValueError:
+                answer = None
+        try:
+            outcomes = item_outcomes(batch, answer, len(pending), status)
+        except BatchAnswerError as exc:
+            if status < 300:
+                raise BatchAnswerError(
+                    f"target-{self.service}: {call.label}: {exc}; the records of the batch "
+                    "keep their intent rows, so the next run looks their objects up first"
+                ) from None
+            refused = ItemOutcome(status=status, error=json.dumps(answer) if answer else "")
+            outcomes = [refused] * len(pending)
+        for item, outcome in zip(pending, outcomes, strict=True):
+            if outcome.made:
+                self._created(item, outcome.answer)
+                continue
+            if outcome.status not in RECORD_STATUSES:
+                # throttled or a server error inside the batch: not the record's fault, so
+                # its create goes alone, under the HTTP policy's retries
+                self._send_create(item)
+                continue
+            self.tally.rejected += 1
+            self.id_map.reject(
+                Reject(
+                    self.stream,
+                    item.key,
+                    self.object_type,
+                    call.label,
+                    outcome.status,
+                    outcome.error or f"HTTP {outcome.status}",
+                )
+            )
+            if item.keep:
+                self.id_map.forget(self.stream, item.key)
 
     def _update(
         self,
@@ -220,7 +348,7 @@ class ObjectWriter:
         if op is None:  # insert mode without an update operation: the object exists
             self.tally.unchanged += 1
             return
-        kept = entry.kept if entry is not None else {}
+        kept = {k: v for k, v in (entry.kept if entry else {}).items() if k != IDEMPOTENCY_KEPT}
         record = {**record, **kept, self.id_key: remote_id}
         if self.plan is not None:
             self.plan.update(self.object_type, entry.written if entry else {}, fields)
@@ -289,33 +417,110 @@ class ObjectWriter:
 
     # ------------------------------------------------------------------ references
 
-    def _resolve_references(self, key: str, record: dict[str, Any]) -> bool:
-        """Fill each ``references`` field with its parent's id; False if one is not written.
+    def _resolve_references(self, key: str, record: dict[str, Any]) -> str:
+        """Fill each reference field with the far side's id(s) of what its key field names.
 
-        A record without the parent's key leaves the field unset (a top-level message).
+        ``"ok"``; ``"rejected"`` (a key not translated, ``missing: reject``); or
+        ``"deferred"`` (``missing: defer``: the record waits for the end of the stream). A
+        record without the key leaves the field as it is (a top-level message).
         """
-        for name, reference in self.obj.references.items():
-            parent_key = record.get(reference.key)
-            if parent_key in (None, ""):
+        for name, reference in self.references.items():
+            value = record.get(reference.key)
+            if value in (None, ""):
                 continue
-            parent = str(parent_key)
-            if reference.stream == self.stream:
-                found = self.entries.get(parent)
-                remote_id = found.remote_id if found is not None else None
-            else:
-                remote_id = self.id_map.remote_id(reference.stream, parent)
-            if remote_id is None and self.plan is not None:
-                remote_id = f"<{reference.stream} {parent}>"  # would be written first
-            if remote_id is None:
-                self._reject_unsent(
-                    key,
-                    f"{reference.key} {parent!r} names no object written from stream "
-                    f"{reference.stream!r} (its {name} comes from the id map; write the "
-                    "parent first)",
+            keys = (
+                [str(v) for v in value if v not in (None, "")]
+                if isinstance(value, list)
+                else [str(value)]
+            )
+            found = [self._translate(reference, k) for k in keys]
+            unknown = [k for k, f in zip(keys, found, strict=True) if f is None]
+            if unknown:
+                missing = (
+                    "reject" if self.final and reference.missing == "defer" else reference.missing
                 )
-                return False
-            record[name] = remote_id
-        return True
+                if missing == "defer":
+                    return "deferred"
+                where = (
+                    f"value map {reference.map!r}"
+                    if reference.map is not None
+                    else f"the id map of stream {reference.stream or self.stream!r}"
+                )
+                if missing == "reject":
+                    self._reject_unsent(
+                        key,
+                        f"{reference.key} {', '.join(map(repr, unknown))} is not in {where} "
+                        f"(its {name} is translated there; write the referenced object first, "
+                        "or add the value to the map)",
+                    )
+                    return "rejected"
+                LOGGER.info(
+                    "%s %s: %s %s not in %s; %s left without it",
+                    self.stream,
+                    key,
+                    reference.key,
+                    ", ".join(unknown),
+                    where,
+                    name,
+                )
+            ids = [f for f in found if f is not None]
+            if isinstance(value, list) or reference.list:
+                record[name] = ids
+            elif ids:
+                record[name] = ids[0]
+        return "ok"
+
+    def _translate(self, reference: IdReference, source: str) -> Any:
+        """The far side's id of ``source`` through the reference, None when not known yet."""
+        if reference.map is not None:
+            table = self.value_maps.get(reference.map)
+            if table is None:
+                raise ConfigError(
+                    f"target-{self.service}: {self.object_type}'s {reference.key} is "
+                    f"translated by value map {reference.map!r}, which the value_maps setting "
+                    f"does not give (given: {', '.join(self.value_maps) or 'none'}); e.g. "
+                    f'{{"value_maps": {{"{reference.map}": "{reference.map}.yaml"}}}}'
+                )
+            return table.get(source)
+        stream = reference.stream or self.stream
+        remote_id = self._parent_id(stream, source)
+        if remote_id is None and self.plan is None and self._sent_waiting():
+            remote_id = self._parent_id(stream, source)  # it may have waited in a batch
+        if remote_id is None and self.plan is not None:
+            remote_id = f"<{stream} {source}>"  # would be written first
+        return remote_id
+
+    def retry_deferred(self, *, final: bool) -> None:
+        """Write the records deferred for a reference again, as long as that gets any
+        written; ``final`` (the end of the input): those still missing get the fallback of
+        their reference, a reject."""
+        while self.deferred:
+            waiting, self.deferred = self.deferred, []
+            for record in waiting:
+                self.write(record)
+            if len(self.deferred) == len(waiting):
+                break  # nothing new to go on
+        if final and self.deferred:
+            waiting, self.deferred = self.deferred, []
+            self.final = True
+            try:
+                for record in waiting:
+                    self.write(record)
+            finally:
+                self.final = False
+
+    def _parent_id(self, stream: str, key: str) -> str | None:
+        if stream == self.stream:
+            found = self.entries.get(key)
+            return found.remote_id if found is not None else None
+        return self.id_map.remote_id(stream, key)
+
+    def _sent_waiting(self) -> bool:
+        """Send the creates waiting for a batch (in every stream, a parent may be among
+        them); whether there were any."""
+        waiting = bool(self.pending) or self.flush_all is not self.flush
+        self.flush_all()
+        return waiting
 
     def _look_up(self, key: str, lookup: ValueLookup, record: dict[str, Any]) -> Any:
         """The value a follow-up's lookup finds: None when no result matches (the call is

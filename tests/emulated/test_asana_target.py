@@ -119,23 +119,36 @@ def test_creates_send_the_declared_calls_and_reruns_send_none(
     assert first.code == 0, first.stderr
     assert first.states == [{"bookmarks": {"tasks": {"n": 2}}}]
     created = asana.writes()
+    # both new tasks go in one batch request, each as an action carrying its create's data
     assert [(e.method, e.path, e.body) for e in created] == [
         (
             "POST",
-            f"{BASE}/tasks",
+            f"{BASE}/batch",
             {
                 "data": {
-                    "workspace": asana.workspace,
-                    "projects": [asana.project],
-                    "name": "Task a",
-                    "notes": "First",
-                    "assignee": user,
-                    "due_on": "2026-03-01",
-                    "completed": False,
+                    "actions": [
+                        {
+                            "method": "post",
+                            "relative_path": "/tasks",
+                            "data": {
+                                "workspace": asana.workspace,
+                                "projects": [asana.project],
+                                "name": "Task a",
+                                "notes": "First",
+                                "assignee": user,
+                                "due_on": "2026-03-01",
+                                "completed": False,
+                            },
+                        },
+                        {
+                            "method": "post",
+                            "relative_path": "/tasks",
+                            "data": {"workspace": asana.workspace, "name": "Task b"},
+                        },
+                    ]
                 }
             },
         ),
-        ("POST", f"{BASE}/tasks", {"data": {"workspace": asana.workspace, "name": "Task b"}}),
     ]
     read_back = asana.get(f"/tasks/{asana.remote_id('a')}").json()["data"]
     assert (read_back["name"], read_back["notes"], read_back["due_on"]) == (
@@ -217,7 +230,9 @@ def test_a_validation_error_lands_in_the_rejects_table_with_asanas_message(
         asana.warehouse,
         "SELECT source_key, call, status, error FROM writes_asana._write_rejects",
     )
-    assert (key, call, status) == ("bad", "POST /tasks", 400)
+    # the three went in one batch: the bad one is refused alone, the others are made
+    assert [(e.method, e.path) for e in asana.writes()] == [("POST", f"{BASE}/batch")]
+    assert (key, call, status) == ("bad", "POST /batch", 400)
     assert json.loads(error)["errors"][0]["message"] == "due_on: Not a valid date: soon"
     assert table_rows(
         asana.warehouse, "SELECT source_key FROM writes_asana._id_map ORDER BY 1"
@@ -308,3 +323,79 @@ def test_a_missing_token_is_one_line_naming_the_setting(asana: Asana, tmp_path: 
     assert last.startswith("target-asana: invalid settings:"), last
     assert "access_token" in last
     assert asana.emulator.request_log == []
+
+
+def test_new_tasks_go_ten_actions_a_batch_each_answered_on_its_own(
+    asana: Asana, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = [task(asana, f"k{n:02d}") for n in range(22)]
+    records[13] = task(asana, "k13", assignee="bob")
+
+    run = run_target("asana", asana.config, [TASKS_SCHEMA, *records], tmp_path, capsys)
+
+    assert run.code == 1
+    batches = [e for e in asana.writes() if e.path == f"{BASE}/batch"]
+    assert [len(e.body["data"]["actions"]) for e in batches] == [10, 10, 2]
+    assert len(asana.writes()) == 3
+    ((key, status, error),) = table_rows(
+        asana.warehouse, "SELECT source_key, status, error FROM writes_asana._write_rejects"
+    )
+    assert (key, status) == ("k13", 400)
+    assert json.loads(error)["errors"][0]["message"] == "assignee: Not a Long: bob"
+    mapped = dict(
+        table_rows(asana.warehouse, "SELECT source_key, remote_id FROM writes_asana._id_map")
+    )
+    assert len(mapped) == 21
+    assert "k13" not in mapped
+    assert asana.get(f"/tasks/{mapped['k21']}").json()["data"]["name"] == "Task k21"
+
+
+def test_each_action_of_a_batch_spends_the_rate_limit_so_none_draws_a_429(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Asana counts every action of a batch as a request: with 10 a window, the second
+    # batch of 10 must wait for the next window instead of being refused action by action.
+    emulator = AsanaEmulator(size="tiny", state_dir=tmp_path / "sandbox", rate_limit="10/2s")
+    with serve(emulator) as running:
+        asana = Asana(
+            emulator,
+            running.base_url,
+            running.credentials["access_token"],
+            tmp_path / "warehouse.duckdb",
+        )
+        config = {**asana.config, "rate_limit_requests": 10, "rate_limit_per": 2}
+        records = [task(asana, f"k{n:02d}") for n in range(20)]
+
+        run = run_target("asana", config, [TASKS_SCHEMA, *records], tmp_path, capsys)
+
+        assert run.code == 0, run.stderr
+        assert [len(e.body["data"]["actions"]) for e in asana.writes()] == [10, 10]
+        assert all(e.status == 200 for e in emulator.request_log)
+        assert "20 created" in run.stderr
+
+
+def test_an_action_throttled_inside_a_batch_is_sent_again_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the target is told no limit: the emulator answers the actions over its own with 429
+    # inside the batch, and those records are created on their own once it allows
+    emulator = AsanaEmulator(size="tiny", state_dir=tmp_path / "sandbox", rate_limit="6/2s")
+    with serve(emulator) as running:
+        asana = Asana(
+            emulator,
+            running.base_url,
+            running.credentials["access_token"],
+            tmp_path / "warehouse.duckdb",
+        )
+        config = {**asana.config, "rate_limit_requests": 1000, "rate_limit_per": 1}
+        records = [task(asana, f"k{n}") for n in range(8)]
+
+        run = run_target("asana", config, [TASKS_SCHEMA, *records], tmp_path, capsys)
+
+        assert run.code == 0, run.stderr
+        (batch, *alone) = asana.writes()
+        assert batch.path == f"{BASE}/batch"
+        assert {(e.method, e.path) for e in alone} == {("POST", f"{BASE}/tasks")}
+        assert "8 created" in run.stderr
+        rejects = "SELECT count(*) FROM writes_asana._write_rejects"
+        assert table_rows(asana.warehouse, rejects) == [(0,)]

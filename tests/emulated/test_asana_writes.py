@@ -277,3 +277,61 @@ def test_writes_persist_across_serve_processes_and_reset_forgets_them(tmp_path, 
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["changes_cleared"] == 3
     assert _emulator(state_dir).counts() == seeded
+
+
+# --------------------------------------------------------------------------- batch API
+
+
+def test_batch_runs_each_action_and_answers_each_in_order(tmp_path):
+    with served(tmp_path) as (emulator, api):
+        workspace = emulator.org.workspace["gid"]
+        actions = [
+            {
+                "method": "post",
+                "relative_path": "/tasks",
+                "data": {"workspace": workspace, "name": "a"},
+            },
+            {
+                "method": "post",
+                "relative_path": "/tasks",
+                "data": {"workspace": workspace, "name": "b", "due_on": "soon"},
+            },
+            {"method": "get", "relative_path": "/users/me", "options": {"fields": ["name"]}},
+            {"method": "get", "relative_path": "/nowhere"},
+        ]
+        answer = api("POST", "/batch", {"actions": actions})
+
+        assert answer.status_code == 200
+        results = answer.json()["data"]
+        assert [r["status_code"] for r in results] == [201, 400, 200, 404]
+        made = results[0]["body"]["data"]
+        assert api("GET", f"/tasks/{made['gid']}").json()["data"]["name"] == "a"
+        assert results[1]["body"] == _error("due_on: Not a valid date: soon")
+        assert results[2]["body"]["data"] == {
+            "gid": emulator.org.users[0]["gid"],
+            "name": emulator.org.users[0]["name"],
+        }
+        assert results[3]["body"] == _error("No matching route for request")
+
+
+def test_a_batch_takes_at_most_ten_actions(tmp_path):
+    with served(tmp_path) as (emulator, api):
+        action = {"method": "post", "relative_path": "/tasks", "data": {"name": "x"}}
+        before = emulator.counts()
+        answer = api("POST", "/batch", {"actions": [action] * 11})
+        assert answer.status_code == 400
+        assert answer.json() == _error(
+            "actions: A batch request may contain at most 10 actions (given: 11)"
+        )
+        assert emulator.counts() == before
+        assert api("POST", "/batch", {"actions": []}).json() == _error("actions: Missing input")
+
+
+def test_each_action_counts_against_the_rate_limit(tmp_path):
+    emulator = AsanaEmulator(size="tiny", state_dir=tmp_path, rate_limit=3)
+    with serve(emulator) as running:
+        api = Api(running.base_url, running.credentials["access_token"])
+        workspace = emulator.org.workspace["gid"]
+        action = {"method": "post", "relative_path": "/tasks", "data": {"workspace": workspace}}
+        answer = api("POST", "/batch", {"actions": [action] * 5})
+        assert [r["status_code"] for r in answer.json()["data"]] == [201, 201, 201, 429, 429]

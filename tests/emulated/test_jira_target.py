@@ -116,31 +116,32 @@ def test_creates_send_the_declared_calls_and_reruns_send_none(
 
     assert first.code == 0, first.stderr
     assert first.states == [{"bookmarks": {"issues": {"n": 2}}}]
-    # the request log hides every value named "key"; the project is checked on reading back
+    # the request log hides every value named "key"; the project is checked on reading back.
+    # Both new issues go in one bulk create, each as its own create's body.
     assert [(e.method, e.path, e.body) for e in jira.writes()] == [
         (
             "POST",
-            f"{V2}/issue",
+            f"{V2}/issue/bulk",
             {
-                "fields": {
-                    "project": {"key": hidden("ENG")},
-                    "issuetype": {"name": "Task"},
-                    "summary": "Issue a",
-                    "description": "First line.\n\nSecond.",
-                    "priority": {"name": "High"},
-                    "labels": ["exports"],
-                }
-            },
-        ),
-        (
-            "POST",
-            f"{V2}/issue",
-            {
-                "fields": {
-                    "project": {"key": hidden("ENG")},
-                    "issuetype": {"name": "Task"},
-                    "summary": "Issue b",
-                }
+                "issueUpdates": [
+                    {
+                        "fields": {
+                            "project": {"key": hidden("ENG")},
+                            "issuetype": {"name": "Task"},
+                            "summary": "Issue a",
+                            "description": "First line.\n\nSecond.",
+                            "priority": {"name": "High"},
+                            "labels": ["exports"],
+                        }
+                    },
+                    {
+                        "fields": {
+                            "project": {"key": hidden("ENG")},
+                            "issuetype": {"name": "Task"},
+                            "summary": "Issue b",
+                        }
+                    },
+                ]
             },
         ),
     ]
@@ -274,7 +275,9 @@ def test_a_validation_error_lands_in_the_rejects_table_and_fails_the_run(
     ((key, call, status, error),) = table_rows(
         jira.warehouse, "SELECT source_key, call, status, error FROM writes_jira._write_rejects"
     )
-    assert (key, call, status) == ("bad", "POST /rest/api/2/issue", 400)
+    # the three went in one bulk create: the bad one is refused alone, the others are made
+    assert [(e.method, e.path) for e in jira.writes()] == [("POST", f"{V2}/issue/bulk")]
+    assert (key, call, status) == ("bad", "POST /rest/api/2/issue/bulk", 400)
     assert json.loads(error) == {
         "errorMessages": [],
         "errors": {"issuetype": "The issue type selected is invalid."},
@@ -345,3 +348,174 @@ def test_a_missing_email_is_one_line_naming_the_setting(tmp_path: Path) -> None:
     )
     assert "Traceback" not in run.stderr
     assert "atl_secret_value" not in run.stderr
+
+
+def _bulk_sizes(jira: Jira) -> list[int]:
+    return [len(e.body["issueUpdates"]) for e in jira.writes() if e.path == f"{V2}/issue/bulk"]
+
+
+def test_new_issues_go_fifty_a_bulk_request_and_each_gets_its_own_issue(
+    jira: Jira, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = [issue(f"k{n:02d}") for n in range(55)]
+
+    run = run_target("jira", jira.config, [ISSUES_SCHEMA, *records], tmp_path, capsys)
+
+    assert run.code == 0, run.stderr
+    assert [(e.method, e.path) for e in jira.writes()] == [("POST", f"{V2}/issue/bulk")] * 2
+    assert _bulk_sizes(jira) == [50, 5]
+    assert "55 created" in run.stderr
+    rows = table_rows(jira.warehouse, "SELECT source_key, remote_id FROM writes_jira._id_map")
+    assert len({remote_id for _, remote_id in rows}) == 55
+    for key in ("k00", "k49", "k54"):
+        assert jira.get(f"/issue/{jira.remote_id('issues', key)}")["fields"]["summary"] == (
+            f"Issue {key}"
+        )
+
+    jira.emulator.clear_request_log()
+    again = run_target("jira", jira.config, [ISSUES_SCHEMA, *records], tmp_path, capsys)
+    assert again.code == 0, again.stderr
+    assert jira.emulator.request_log == []
+
+
+def test_a_state_sends_the_waiting_batch_first_and_batch_size_lowers_the_batches(
+    jira: Jira, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def state(n: int) -> dict[str, Any]:
+        return {"type": "STATE", "value": {"bookmarks": {"issues": {"n": n}}}}
+
+    messages = [
+        ISSUES_SCHEMA,
+        *(issue(f"a{n}") for n in range(7)),
+        state(7),
+        *(issue(f"b{n}") for n in range(2)),
+        state(9),
+        issue("c0"),
+    ]
+
+    run = run_target("jira", {**jira.config, "batch_size": 3}, messages, tmp_path, capsys)
+
+    assert run.code == 0, run.stderr
+    # 3 + 3 full batches, the 7th sent before STATE 7, the 2 before STATE 9, the last one
+    # alone (a batch of one is the plain create) at the end of the input
+    assert _bulk_sizes(jira) == [3, 3, 2]
+    assert [(e.method, e.path) for e in jira.writes()] == [
+        *[("POST", f"{V2}/issue/bulk")] * 2,
+        ("POST", f"{V2}/issue"),
+        ("POST", f"{V2}/issue/bulk"),
+        ("POST", f"{V2}/issue"),
+    ]
+    assert run.states == [state(7)["value"], state(9)["value"]]
+    assert len(table_rows(jira.warehouse, "SELECT 1 FROM writes_jira._id_map")) == 10
+
+
+def test_a_bulk_create_refused_whole_rejects_each_record_with_its_own_error(
+    jira: Jira, tmp_path: Path
+) -> None:
+    messages = [
+        ISSUES_SCHEMA,
+        issue("typeless", issue_type="Nope"),
+        issue("nameless", summary=" "),
+    ]
+
+    run = run_target_process("jira", jira.config, messages, tmp_path)
+
+    assert run.code == 1
+    assert "2 records rejected" in run.stderr.strip().splitlines()[-1]
+    rejects = table_rows(
+        jira.warehouse,
+        "SELECT source_key, call, status, error FROM writes_jira._write_rejects ORDER BY 1",
+    )
+    assert [(key, call, status) for key, call, status, _ in rejects] == [
+        ("nameless", f"POST {V2}/issue/bulk", 400),
+        ("typeless", f"POST {V2}/issue/bulk", 400),
+    ]
+    assert json.loads(rejects[0][3])["errors"] == {
+        "summary": "You must specify a summary of the issue."
+    }
+    assert json.loads(rejects[1][3])["errors"] == {
+        "issuetype": "The issue type selected is invalid."
+    }
+    assert table_rows(jira.warehouse, "SELECT 1 FROM writes_jira._id_map") == []
+
+
+def test_a_stop_after_the_bulk_create_was_answered_then_a_rerun_makes_no_duplicates(
+    jira: Jira, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from brainhub.errors import SyncInterrupted
+    from targets.runtime.calls import Sender
+
+    records = [issue(f"k{n}") for n in range(4)]
+    real_send = Sender.send
+
+    def killed_after_bulk(self: Sender, call: Any, **options: Any) -> Any:
+        answer = real_send(self, call, **options)
+        if call.endpoint.endswith("/issue/bulk"):
+            raise SyncInterrupted(15)  # the service made them; their ids were never recorded
+        return answer
+
+    monkeypatch.setattr(Sender, "send", killed_after_bulk)
+    stopped = run_target("jira", jira.config, [ISSUES_SCHEMA, *records], tmp_path, capsys)
+    assert stopped.code == 143
+    assert _bulk_sizes(jira) == [4]
+    intents = table_rows(jira.warehouse, "SELECT remote_id FROM writes_jira._id_map")
+    assert intents == [(None,)] * 4  # intents were written before the batch was sent
+    monkeypatch.setattr(Sender, "send", real_send)
+    jira.emulator.clear_request_log()
+
+    rerun = run_target("jira", jira.config, [ISSUES_SCHEMA, *records], tmp_path, capsys)
+
+    assert rerun.code == 0, rerun.stderr
+    # each found by summary and brought up to date in place: nothing is created again
+    assert {(e.method, e.path.rsplit("-", 1)[0]) for e in jira.writes()} == {
+        ("PUT", f"{V2}/issue/ENG")
+    }
+    summaries = [
+        i["fields"]["summary"]
+        for i in jira.get("/search/jql?jql=project%3DENG&fields=summary&maxResults=100")["issues"]
+    ]
+    for n in range(4):
+        assert summaries.count(f"Issue k{n}") == 1
+
+
+def test_a_sigkill_between_bulk_creates_then_a_rerun_from_the_last_state_makes_no_duplicates(
+    jira: Jira, tmp_path: Path
+) -> None:
+    import signal
+
+    from brainhub.sandbox import state
+    from tests.support.targets import singer_lines, start_target
+
+    total, chunk = 40, 10
+    records = [issue(f"k{n:02d}", summary=f"Killed {n:02d}") for n in range(total)]
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps({**jira.config, "batch_size": chunk}))
+    env = {state.STATE_DIR_ENV: str(tmp_path / "sandbox")}
+    process = start_target("jira", config_file, env)
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(singer_lines([ISSUES_SCHEMA]))
+    states = []
+    for start in range(0, total, chunk):
+        done = {"type": "STATE", "value": {"bookmarks": {"issues": {"n": start + chunk - 1}}}}
+        process.stdin.write(singer_lines([*records[start : start + chunk], done]))
+        process.stdin.flush()
+        if start == 2 * chunk:
+            process.send_signal(signal.SIGKILL)  # while the third bulk create is on its way
+            break
+        states.append(json.loads(process.stdout.readline()))
+    rest, _err = process.communicate(timeout=30)
+    states += [json.loads(line) for line in rest.splitlines() if line.strip()]
+    assert process.returncode == -signal.SIGKILL
+    last = states[-1]["bookmarks"]["issues"]["n"]
+
+    resumed = start_target("jira", config_file, env)
+    _out, err = resumed.communicate(
+        singer_lines([ISSUES_SCHEMA, *records[last + 1 :]]), timeout=120
+    )
+
+    assert resumed.returncode == 0, err
+    found = jira.get("/search/jql?jql=project%3DENG&fields=summary&maxResults=100")["issues"]
+    summaries = [i["fields"]["summary"] for i in found]
+    for n in range(total):
+        assert summaries.count(f"Killed {n:02d}") == 1, f"Killed {n:02d}"

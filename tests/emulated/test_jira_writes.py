@@ -426,3 +426,64 @@ def test_the_taps_next_incremental_read_picks_up_a_write_made_by_another_process
     searches = [e for e in reader.request_log if e.path.endswith("/search/jql")]
     assert searches
     assert "updated >=" in json.dumps([s.as_dict() for s in searches])
+
+
+# --------------------------------------------------------------------------- bulk create
+
+
+@pytest.mark.parametrize("version", [V3, V2])
+def test_bulk_create_makes_each_issue_or_names_it_in_errors(tmp_path, version):
+    description = doc("Seen.") if version == V3 else "Seen."
+    good = {"fields": {**NEW_ISSUE["fields"], "description": description}}
+    bad = {"fields": {**good["fields"], "issuetype": {"name": "Nope"}, "labels": ["a b"]}}
+    with served(tmp_path) as (_emulator, api):
+        answer = api("POST", f"{version}/issue/bulk", {"issueUpdates": [good, bad, good]})
+
+        assert answer.status_code == 201
+        body = answer.json()
+        assert [i["key"] for i in body["issues"]] == ["ENG-10001", "ENG-10002"]
+        assert body["issues"][0]["self"].endswith(f"{version}/issue/{body['issues'][0]['id']}")
+        assert body["errors"] == [
+            {
+                "status": 400,
+                "elementErrors": {
+                    "errorMessages": [],
+                    "errors": {
+                        "issuetype": "The issue type selected is invalid.",
+                        "labels": "The label 'a b' contains spaces which is invalid.",
+                    },
+                },
+                "failedElementNumber": 1,
+            }
+        ]
+        made = api("GET", f"{version}/issue/ENG-10002").json()
+        assert made["fields"]["summary"] == "Exports time out"
+
+
+def test_bulk_create_with_none_made_is_a_400_and_over_fifty_is_refused_whole(tmp_path):
+    bad = {"fields": {"project": {"key": "ENG"}, "issuetype": {"name": "Task"}}}
+    good = {"fields": {**NEW_ISSUE["fields"], "description": doc("x")}}
+    with served(tmp_path) as (emulator, api):
+        none_made = api("POST", f"{V3}/issue/bulk", {"issueUpdates": [bad]})
+        assert none_made.status_code == 400
+        assert none_made.json() == {
+            "issues": [],
+            "errors": [
+                {
+                    "status": 400,
+                    "elementErrors": {
+                        "errorMessages": [],
+                        "errors": {"summary": "You must specify a summary of the issue."},
+                    },
+                    "failedElementNumber": 0,
+                }
+            ],
+        }
+        before = emulator.counts()
+        too_many = api("POST", f"{V3}/issue/bulk", {"issueUpdates": [good] * 51})
+        assert too_many.status_code == 400
+        assert too_many.json()["errorMessages"] == [
+            "The number of issues to create exceeds the maximum of 50."
+        ]
+        assert emulator.counts() == before
+        assert api("POST", f"{V3}/issue/bulk", {"issues": []}).status_code == 400

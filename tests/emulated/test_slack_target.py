@@ -252,8 +252,7 @@ def test_an_ok_false_answer_lands_in_the_rejects_table_and_fails_the_run(
     assert json.loads(errors["empty"]) == {"ok": False, "error": "no_text"}
     assert json.loads(errors["nowhere"]) == {"ok": False, "error": "channel_not_found"}
     assert (
-        "parent_key 'never-written' names no object written from stream 'messages'"
-        in (errors["orphan"])
+        "parent_key 'never-written' is not in the id map of stream 'messages'" in (errors["orphan"])
     )
     assert [m["text"] for m in slack.history(general.id)[:2]] == ["Also fine", "Fine"]
     assert table_rows(

@@ -87,6 +87,25 @@ def written_tasks(project: MeltanoProject, list_id: str) -> dict[str, dict[str, 
     }
 
 
+def assignees_by_source_key(
+    project: MeltanoProject, stream: str, list_id: str
+) -> dict[str, list[int]]:
+    """Each source key's task's assignees (ClickUp user ids) as ClickUp holds them."""
+    clickup = ClickUpEmulator(size="demo", seed=1, state_dir=sandbox_dir(project))
+    users = clickup.data.tree.users
+    tasks = {
+        task.id: sorted(users[i].id for i in task.assignee_indices)
+        for task in clickup.data.list_tasks(clickup.data.tree.lists_by_id[list_id]).tasks
+    }
+    return {key: tasks[remote_id] for key, remote_id in id_map(project, stream).items()}
+
+
+def user_map(mapping_dir: str) -> dict[str, int]:
+    """The shipped value map ``users`` of a job (source user → ClickUp user id)."""
+    path = Path(__file__).parents[2] / "transforms" / mapping_dir / "users.json"
+    return {str(k): int(v) for k, v in json.loads(path.read_text()).items()}
+
+
 def id_map(project: MeltanoProject, stream: str) -> dict[str, str]:
     """Source key → ClickUp task id, from target-clickup's id map."""
     with duckdb.connect(str(project.warehouse), read_only=True) as con:
@@ -108,6 +127,20 @@ def tasks_by_source_key(project: MeltanoProject, stream: str, list_id: str) -> d
 
 GITHUB_STREAM = "clickup_github-issue_tasks"
 LABEL_TAGS = {"documentation": "docs", "enhancement": "feature"}
+
+
+def github_assignees(project: MeltanoProject) -> dict[str, list[int]]:
+    """Each issue's assignees as the shipped user map makes them (unmapped logins left out)."""
+    users = user_map("github_to_clickup")
+    with source_api(project, GitHubEmulator) as github:
+        issues = get(github, "/repos/octo-sandbox/api/issues", state="all", per_page=100)
+    return {
+        str(issue["id"]): sorted(
+            users[a["login"]] for a in issue["assignees"] if a["login"] in users
+        )
+        for issue in issues
+        if "pull_request" not in issue
+    }
 
 
 def github_expected(project: MeltanoProject) -> dict[str, dict[str, Any]]:
@@ -141,6 +174,9 @@ def test_github_issues_become_tasks_reruns_create_nothing_and_edits_update(
     first = run_job(meltano_project, "github-issues-to-clickup")
     assert (first["created"], first["rejected"]) == (len(expected), 0)
     assert tasks_by_source_key(meltano_project, GITHUB_STREAM, GITHUB_LIST) == expected
+    assignees = assignees_by_source_key(meltano_project, GITHUB_STREAM, GITHUB_LIST)
+    assert assignees == github_assignees(meltano_project)
+    assert any(assignees.values()), "some issue has an assignee the user map knows"
     ids = id_map(meltano_project, GITHUB_STREAM)
 
     again = run_job(meltano_project, "github-issues-to-clickup")
@@ -180,6 +216,19 @@ def plain_text(document: dict[str, Any] | None) -> str:
         "".join(node.get("text", "") for node in block.get("content", []))
         for block in document["content"]
     )
+
+
+def jira_assignees(project: MeltanoProject) -> dict[str, list[int]]:
+    """Each issue's assignee as the shipped user map makes it (unmapped accounts left out)."""
+    users = user_map("jira_to_clickup")
+    with source_api(project, JiraEmulator) as jira:
+        found = get(
+            jira, "/rest/api/3/search/jql", jql="project = ENG", fields="assignee", maxResults=100
+        )
+    accounts = {
+        i["id"]: (i["fields"].get("assignee") or {}).get("accountId") for i in found["issues"]
+    }
+    return {key: [users[a]] if a in users else [] for key, a in accounts.items()}
 
 
 def jira_expected(project: MeltanoProject) -> dict[str, dict[str, Any]]:
@@ -235,6 +284,9 @@ def test_jira_issues_are_mirrored_edits_update_and_deleted_issues_are_deleted(
     first = run_job(meltano_project, "jira-issues-to-clickup")
     assert (first["created"], first["rejected"]) == (len(expected), 0)
     assert tasks_by_source_key(meltano_project, JIRA_STREAM, JIRA_LIST) == expected
+    assignees = assignees_by_source_key(meltano_project, JIRA_STREAM, JIRA_LIST)
+    assert assignees == jira_assignees(meltano_project)
+    assert any(assignees.values()), "some issue has an assignee the user map knows"
 
     edit_jira_issue(
         meltano_project, "ENG-3", "Speed up exports of big boards", "Seen on", "boards > 5k cards."

@@ -111,6 +111,10 @@ INVALID = {
         VALID_BASE.replace('token: "{config.api_token}"', 'token: "{config.apitoken}"'),
         "{config.apitoken} names no setting (settings: api_token, base_url, max_workers, start_date)",
     ),
+    "call placeholder in a stream": (
+        VALID_BASE.replace("path: /items", "path: /items/{call.path}"),
+        "{call.path} is only valid in a write batch's item",
+    ),
     "parent placeholder without parent": (
         VALID_BASE.replace("path: /items", "path: /items/{parent.id}"),
         "{parent.id} used but the stream has no parent",

@@ -213,6 +213,102 @@ INVALID = {
 }
 
 
+BATCHED = _object("insert", [CREATE]).replace(
+    "    operations:",
+    '    batch: {path: /bulk, size: 50, items_at: issueUpdates, results: "$.issues[*]", '
+    'failures: "$.errors[*]", failure_index: failedElementNumber}\n    operations:',
+)
+PER_ITEM_STATUS = BATCHED.replace(
+    'failures: "$.errors[*]", failure_index: failedElementNumber',
+    'status: status_code, answer: body, item: {relative_path: "{call.path}", '
+    'data: "{call.body}", name: "{record.name}"}',
+)
+VALID["batch with failures by position"] = BATCHED
+VALID["batch with a status per item"] = PER_ITEM_STATUS
+INVALID.update(
+    {
+        "batch without a size": (
+            BATCHED.replace("size: 50, ", ""),
+            "writes.tasks.batch: missing required key 'size'",
+        ),
+        "batch of zero": (BATCHED.replace("size: 50", "size: 0"), "writes.tasks.batch.size:"),
+        "batch saying neither how items fare": (
+            BATCHED.replace(', failures: "$.errors[*]", failure_index: failedElementNumber', ""),
+            "writes.tasks.batch: say how the answer reports each item: either status",
+        ),
+        "batch saying both": (
+            BATCHED.replace("failure_index:", "status: code, failure_index:"),
+            "writes.tasks.batch: say how the answer reports each item",
+        ),
+        "batch path naming a record field": (
+            BATCHED.replace("path: /bulk", 'path: "/bulk/{record.list}"'),
+            "writes.tasks.batch: a batch's path, params and body hold many records: use "
+            "{config.x} only",
+        ),
+        "batch item of an unknown scope": (
+            PER_ITEM_STATUS.replace("{call.path}", "{parent.path}"),
+            "writes.tasks.batch.item: {parent} is not valid in a batch item",
+        ),
+        "batch without a create": (
+            BATCHED.replace("mode: insert", "mode: update").replace(CREATE, UPDATE)
+            + "    identity: {type: id_field, field: id}\n",
+            "writes.tasks.batch: a batch sends creates: declare a create operation",
+        ),
+        "batch results on a broken JSONPath": (
+            BATCHED.replace('"$.issues[*]"', '"$.issues["'),
+            "writes.tasks.batch.results: '$.issues[' is not a valid JSONPath",
+        ),
+    }
+)
+
+VALID["references by a value map and to the own stream"] = REFERENCED.replace(
+    "references: {thread_ts: {stream: tasks, key: parent_key}}",
+    "references: {assignees: {map: users, key: logins, missing: empty, list: true}, "
+    "parent: {key: parent_key, missing: defer}}",
+)
+INVALID.update(
+    {
+        "reference to a stream and a value map": (
+            REFERENCED.replace("stream: tasks,", "stream: tasks, map: users,"),
+            "writes.tasks.references.thread_ts: a reference reads the id map of a stream or a "
+            "value map, not both",
+        ),
+        "deferred value map reference": (
+            REFERENCED.replace("stream: tasks,", "map: users, missing: defer,"),
+            "writes.tasks.references.thread_ts.missing: a value map does not grow during a run",
+        ),
+        "unknown missing policy": (
+            REFERENCED.replace("stream: tasks,", "stream: tasks, missing: later,"),
+            "writes.tasks.references.thread_ts.missing: 'later' is not valid here",
+        ),
+    }
+)
+
+VALID["create with an idempotency key header"] = _object(
+    "insert",
+    [CREATE.replace("id_from: id}", "id_from: id, idempotency_key: {header: Idempotency-Key}}")],
+)
+INVALID.update(
+    {
+        "idempotency key on an update": (
+            _object("update", [UPDATE.replace("}}", "}, idempotency_key: {header: K}}")], ID),
+            "writes.tasks.operations.update.idempotency_key: an idempotency key is for creates only",
+        ),
+        "idempotency key in two places": (
+            _object(
+                "insert",
+                [
+                    CREATE.replace(
+                        "id_from: id}", "id_from: id, idempotency_key: {header: K, body: k}}"
+                    )
+                ],
+            ),
+            "writes.tasks.operations.create.idempotency_key:",
+        ),
+    }
+)
+
+
 @pytest.mark.parametrize("text", VALID.values(), ids=VALID.keys())
 def test_valid_writes_load(tmp_path: Path, text: str) -> None:
     spec = load_spec(write_spec(tmp_path, BASE + text))

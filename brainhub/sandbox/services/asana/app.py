@@ -33,6 +33,7 @@ Behaviour worth knowing:
   sandbox state directory and outlive the process (the next emulator replays them,
   ``brainhub sandbox reset asana`` forgets them); with a pinned ``generation`` they stay
   in memory. They count against the rate limit like reads and stamp ``modified_at``.
+  ``POST /batch`` runs up to 10 actions and answers each on its own (:mod:`.batch`).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ from brainhub.sandbox.kit.webhooks import WebhookEvent
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.asana import errors, webhooks
+from brainhub.sandbox.services.asana.batch import run_batch
 from brainhub.sandbox.services.asana.catalog import furnish
 from brainhub.sandbox.services.asana.changes import AsanaChanges
 from brainhub.sandbox.services.asana.fields import parse_opt_fields
@@ -492,6 +494,9 @@ class AsanaEmulator(KitEmulator):
         change = self.record_change(lambda: self.writer.comment(task, data))
         story = next(s for s in self.org.stories[task["gid"]] if s["gid"] == change.id)
         return self._written(request, "GET /stories/{}", story, status=201)
+
+    def batch(self, request: Request) -> dict[str, Any]:
+        return run_batch(self, request)
 
     def _written(
         self, request: Request, read: str, record: dict[str, Any], status: int

@@ -38,6 +38,10 @@ ERRORS: dict[str, tuple[int, str]] = {
     "BAD_LIMIT": (400, "limit: Not a valid integer between 1 and 100: {value}"),
     "BAD_OFFSET": (400, "offset: Your pagination token is invalid."),
     "BAD_ENUM": (400, "{parameter}: Not a valid enum value: {value}"),
+    "BATCH_TOO_LARGE": (
+        400,
+        "actions: A batch request may contain at most {limit} actions (given: {value})",
+    ),
     "TASK_SCOPE": (
         400,
         "Must specify exactly one of project, tag, section, user task list, or assignee + "

@@ -10,7 +10,8 @@ schemas instead.
 
 Writes (:data:`WRITES`, routed as extra operations: the document describes them, outside
 the read surface): ``POST /tasks``, ``PUT``/``DELETE /tasks/{task_gid}`` and ``POST
-/tasks/{task_gid}/stories`` (see :mod:`.writes`). Their answers are Asana's: the full
+/tasks/{task_gid}/stories`` (see :mod:`.writes`), and ``POST /batch`` running up to 10
+of them at once (see :mod:`.batch`). Their answers are Asana's: the full
 task or story in ``data`` (201 for a creation), ``{"data": {}}`` for a deletion.
 """
 
@@ -28,6 +29,7 @@ WRITES = [
     Operation("PUT", "/tasks/{task_gid}", "update_task", complete=False),
     Operation("DELETE", "/tasks/{task_gid}", "delete_task", complete=False),
     Operation("POST", "/tasks/{task_gid}/stories", "create_story", complete=False),
+    Operation("POST", "/batch", "batch", complete=False),
 ]
 
 OPERATIONS = OperationTable(

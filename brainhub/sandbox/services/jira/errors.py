@@ -124,6 +124,11 @@ TRANSITION_MISSING = "Missing 'transition' identifier"
 BODY_MISSING = "The request body is missing."
 
 
+def bulk_too_many(limit: int) -> str:
+    """The message of a bulk create of more issues than it takes (wording not documented)."""
+    return f"The number of issues to create exceeds the maximum of {limit}."
+
+
 def cannot_set(name: str) -> str:
     """The field error for a field the edit screen does not have (or Jira does not know)."""
     return f"Field '{name}' cannot be set. It is not on the appropriate screen, or unknown."

@@ -411,6 +411,7 @@ V2_OPERATIONS = [_v2(op) for op in SERVED if op.path.startswith(API + "/")]
 #: The writes served (see writes.py), in both versions: ``(method, path, handler)``.
 WRITES = (
     ("POST", "/issue", "create_issue"),
+    ("POST", "/issue/bulk", "create_issues"),
     ("PUT", "/issue/{issueIdOrKey}", "edit_issue"),
     ("DELETE", "/issue/{issueIdOrKey}", "delete_issue"),
     ("POST", "/issue/{issueIdOrKey}/transitions", "transition_issue"),

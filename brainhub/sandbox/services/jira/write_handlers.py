@@ -3,15 +3,17 @@ versions (``/rest/api/3`` with ADF rich text, ``/rest/api/2`` with plain text).
 
 Each checks the path's objects (Jira's 404s), hands the body to :mod:`.writes` through
 the change journal and answers as documented: 201 with ``{id, key, self}`` for a new
-issue, 204 for an edit (200 with the issue when ``returnIssue=true``), a transition or a
+issue (``POST …/issue/bulk``: up to 50, each made or refused on its own), 204 for an edit (200 with the issue when ``returnIssue=true``), a transition or a
 deletion, 201 with the object for a new comment or worklog, 200 with it after an update.
 """
 
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Any
 
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.services.jira import errors, render
@@ -20,6 +22,9 @@ from brainhub.sandbox.services.jira.dataset import Comment, Issue, Worklog
 from brainhub.sandbox.services.jira.operations import API_V2
 from brainhub.sandbox.services.jira.versions import as_v2
 from brainhub.sandbox.services.jira.writes import IssueWriter
+
+#: The most issues one bulk create takes (Jira: "Creates upto 50 issues").
+BULK_LIMIT = 50
 
 
 class WriteHandlers(JiraCore):
@@ -38,6 +43,44 @@ class WriteHandlers(JiraCore):
             "self": f"{render.API}/issue/{change.id}",
         }
         return _created(answer, v2)
+
+    def create_issues(self, request: Request) -> Response:
+        """Bulk create: up to 50 issues, each made or refused on its own.
+
+        201 with ``{issues, errors}`` when any was made (``issues`` lists the made ones in
+        request order, ``errors`` each refused one with its ``failedElementNumber``, its
+        status and its own ErrorCollection); 400 with the same body when none was.
+        """
+        body, v2 = _body(request), _is_v2(request)
+        updates = body.get("issueUpdates") if isinstance(body, dict) else None
+        if not isinstance(updates, list):
+            raise errors.failure(400, errors.BODY_MISSING)
+        if len(updates) > BULK_LIMIT:
+            raise errors.failure(400, errors.bulk_too_many(BULK_LIMIT))
+        made: list[dict[str, Any]] = []
+        failed: list[dict[str, Any]] = []
+        for number, update in enumerate(updates):
+            try:
+                change = self.record_change(partial(self.writer.create_issue, update, v2))
+            except HTTPException as refused:
+                refusal = refused.get_response()
+                failed.append(
+                    {
+                        "status": refusal.status_code,
+                        "elementErrors": json.loads(refusal.get_data()),
+                        "failedElementNumber": number,
+                    }
+                )
+                continue
+            made.append(
+                {
+                    "id": change.id,
+                    "key": str(change.data["key"]),
+                    "self": f"{render.API}/issue/{change.id}",
+                }
+            )
+        answer = {"issues": made, "errors": failed}
+        return _created(answer, v2) if made or not failed else _refused(answer, v2)
 
     def edit_issue(self, request: Request, issueIdOrKey: str) -> Any:  # noqa: N803
         issue, _ = self.find_issue(issueIdOrKey)
@@ -130,10 +173,14 @@ def _body(request: Request) -> Any:
         return None
 
 
-def _created(answer: dict[str, Any], v2: bool) -> Response:
+def _created(answer: dict[str, Any], v2: bool, status: int = 201) -> Response:
     body = as_v2(answer) if v2 else answer
     return Response(
         json.dumps(body, separators=(",", ":")),
-        status=201,
+        status=status,
         content_type=errors.JSON_CONTENT_TYPE,
     )
+
+
+def _refused(answer: dict[str, Any], v2: bool) -> Response:
+    return _created(answer, v2, status=400)
