@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from brainhub.audit.cli import audit
+from brainhub.operate.cli import STATUS_COMMANDS, show_run, status
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
@@ -25,6 +26,9 @@ main.add_command(sandbox)
 main.add_command(secrets)
 main.add_command(run_with_secrets)
 main.add_command(audit)
+main.add_command(status)
+for _command in STATUS_COMMANDS:
+    main.add_command(_command)
 
 
 @main.command()
@@ -112,9 +116,32 @@ def tables(path: Path | None, environment: str | None, lock_timeout: float) -> N
             click.echo(f"{schema + '.' + table:<{width}}  {count:>6}")
 
 
-@main.group()
-def runs() -> None:
-    """Meltano runs recorded in the project's system database."""
+@main.group(invoke_without_command=True)
+@click.option("--integration", help="Only the runs of this integration (job or tap→target).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per run.")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option(
+    "--project",
+    "project_root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=".",
+    envvar="MELTANO_PROJECT_ROOT",
+    show_default=True,
+    help="The Meltano project directory.",
+)
+@click.pass_context
+def runs(
+    ctx: click.Context, integration: str | None, as_json: bool, limit: int, project_root: Path
+) -> None:
+    """Pipeline runs, newest first, from the run store (data/runs.sqlite); `runs show ID`
+    shows one, `runs repair` mends Meltano's own records of killed runs."""
+    if ctx.invoked_subcommand is None:
+        from brainhub.operate.cli import list_runs
+
+        list_runs(project_root, integration, as_json, limit)
+
+
+runs.add_command(show_run)
 
 
 @runs.command("repair")
@@ -140,10 +167,12 @@ def repair_runs_command(project_root: Path, watch: float) -> None:
     Meltano refuses to start a pipeline while an earlier run of it looks alive, and a
     killed run looks alive for five minutes. A live run moves its heartbeat every second:
     a running run whose heartbeat stands still for --watch seconds is marked failed, as
-    Meltano itself would after five minutes.
+    Meltano itself would after five minutes. Runs of the run store (brainhub runs) whose
+    plugins gave no sign of life for two minutes are marked failed too.
     """
     import structlog
 
+    from brainhub.operate.record import RunStore
     from brainhub.runs import repair_runs
 
     # Meltano's library logs its debug lines through structlog, to stdout by default.
@@ -153,7 +182,10 @@ def repair_runs_command(project_root: Path, watch: float) -> None:
     repaired = repair_runs(project_root.resolve(), watch=watch)
     for run in repaired:
         click.echo(run.describe())
-    if not repaired:
+    stale = RunStore.of_project(project_root.resolve()).fail_stale()
+    for recorded in stale:
+        click.echo(f"marked run {recorded.id} of {recorded.integration!r} failed: {recorded.error}")
+    if not repaired and not stale:
         click.echo("no dead run found")
 
 

@@ -196,7 +196,8 @@ class PolicyAdapter(HTTPAdapter):
                 self.bucket.block_until(self._clock() + wait)
             self.stats.add_retry()
             self.stats.add_wait(wait)
-            self._sleep(wait)
+            reason = "the rate limit" if verdict.action == "throttle" else "a retry"
+            self._wait(wait, reason)
 
     def _log_opening(self) -> None:
         retry = self.policy.retry
@@ -229,7 +230,15 @@ class PolicyAdapter(HTTPAdapter):
                     "max_retry_time setting"
                 )
             self.stats.add_wait(wait)
-            self._sleep(wait)
+            self._wait(wait, "the circuit breaker")
+
+    def _wait(self, seconds: float, reason: str) -> None:
+        """Sleep ``seconds``, the stream's statistics saying what for meanwhile."""
+        self.stats.begin_wait(seconds, reason)
+        try:
+            self._sleep(seconds)
+        finally:
+            self.stats.end_wait()
 
     def _attempt(
         self,
@@ -241,7 +250,12 @@ class PolicyAdapter(HTTPAdapter):
         cert: Any,
         proxies: Any,
     ) -> _Attempt:
-        permit = self.bucket.acquire()
+        try:
+            permit = self.bucket.acquire(
+                on_wait=lambda seconds: self.stats.begin_wait(seconds, "the rate limit")
+            )
+        finally:
+            self.stats.end_wait()
         self.stats.add_wait(permit.waited)
         self.stats.add_request()
         began = time.perf_counter()

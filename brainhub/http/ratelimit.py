@@ -90,8 +90,11 @@ class RateLimitBucket:
         self._server_remaining: int | None = None
         self._server_reset: float | None = None
 
-    def acquire(self) -> Permit:
-        """Block (through the injected sleep) until a request may leave; return its permit."""
+    def acquire(self, on_wait: Callable[[float], None] | None = None) -> Permit:
+        """Block (through the injected sleep) until a request may leave; return its permit.
+
+        ``on_wait`` is told the seconds of each wait before it starts.
+        """
         waited = 0.0
         while True:
             with self._lock:
@@ -100,6 +103,8 @@ class RateLimitBucket:
                 if wait <= 0:
                     self._take(now)
                     return Permit(self, waited)
+            if on_wait is not None:
+                on_wait(wait)
             self._sleep(wait)
             waited += wait
 

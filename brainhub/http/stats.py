@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 
@@ -17,6 +18,10 @@ class StatsSnapshot:
     throttled: int = 0
     waited: float = 0.0
     circuit_openings: int = 0
+    waiting: float = 0.0
+    """Seconds left of the wait the stream is in now (0 when it is not waiting)."""
+    waiting_for: str = ""
+    """What it waits for: ``the rate limit``, ``a retry``, ``the circuit breaker``."""
 
 
 class RequestStats:
@@ -37,6 +42,7 @@ class RequestStats:
             "waited": 0.0,
             "circuit_openings": 0,
         }
+        self._waits: dict[int, tuple[float, str]] = {}  # thread → (waiting until, reason)
 
     def _add(self, name: str, amount: float) -> None:
         with self._lock:
@@ -67,10 +73,24 @@ class RequestStats:
         """Count one opening of the circuit breaker caused by this stream's requests."""
         self._add("circuit_openings", 1)
 
+    def begin_wait(self, seconds: float, reason: str) -> None:
+        """Say that the calling thread now waits ``seconds`` for ``reason`` (progress lines
+        show it); :meth:`end_wait` when it is done."""
+        with self._lock:
+            self._waits[threading.get_ident()] = (time.monotonic() + seconds, reason)
+
+    def end_wait(self) -> None:
+        """The calling thread's wait is over."""
+        with self._lock:
+            self._waits.pop(threading.get_ident(), None)
+
     def snapshot(self) -> StatsSnapshot:
         """A consistent copy of every counter."""
         with self._lock:
             values = dict(self._values)
+            waits = list(self._waits.values())
+        now = time.monotonic()
+        until, reason = max(waits, default=(now, ""))
         return StatsSnapshot(
             records=int(values["records"]),
             requests=int(values["requests"]),
@@ -78,6 +98,8 @@ class RequestStats:
             throttled=int(values["throttled"]),
             waited=float(values["waited"]),
             circuit_openings=int(values["circuit_openings"]),
+            waiting=max(0.0, until - now),
+            waiting_for=reason if until > now else "",
         )
 
     def summary_line(self, stream: str) -> str:

@@ -283,9 +283,11 @@ def run(meltano_args: tuple[str, ...], project_root: Path, environment: str) -> 
     """`meltano run MELTANO_ARGS…` with the environment's secrets in its environment.
 
     Options of brainhub run come first: brainhub run -e prod tap-clickup target-duckdb.
+    The run is recorded (trigger manual) with its id; a terminal shows a progress bar per
+    stream, anything else gets plain lines; a summary table per pipeline ends the run.
     """
     from brainhub.audit.config_files import record_config_changes
-    from brainhub.secrets.injection import run_meltano
+    from brainhub.operate.launch import launch
 
     for entry in record_config_changes(project_root):
         if entry.action != "config.tracked":
@@ -294,5 +296,5 @@ def run(meltano_args: tuple[str, ...], project_root: Path, environment: str) -> 
     if store_path(project_root, environment).exists():
         stored = open_store(project_root, environment).read()
         values = {name: secret.value for name, secret in stored.items()}
-    code = run_meltano(project_root.resolve(), environment, meltano_args, values)
+    code = launch(project_root.resolve(), environment, meltano_args, values)
     sys.exit(code)

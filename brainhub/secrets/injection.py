@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import IO
@@ -44,19 +44,36 @@ def child_environment(secrets: Mapping[str, str]) -> dict[str, str]:
     return {**os.environ, **secrets}
 
 
+#: Where each scrubbed line of Meltano's output goes: (line, the stream it came on).
+LineSink = Callable[[str, IO[str]], None]
+
+
+def _write_line(line: str, sink: IO[str]) -> None:
+    sink.write(line)
+    sink.flush()
+
+
 def run_meltano(
-    project_root: Path, environment: str, args: Sequence[str], secrets: Mapping[str, str]
+    project_root: Path,
+    environment: str,
+    args: Sequence[str],
+    secrets: Mapping[str, str],
+    *,
+    extra_env: Mapping[str, str] | None = None,
+    on_line: LineSink = _write_line,
 ) -> int:
     """``meltano --environment=<environment> run <args>`` with ``secrets``; its exit code.
 
     SIGINT and SIGTERM are passed on to Meltano, which stops its plugins and exits as they do.
+    Every line of its output, scrubbed, goes to ``on_line`` (default: this process's stdout
+    and stderr); ``extra_env`` adds variables that are not secrets.
     """
     command = [meltano_executable(), f"--environment={environment}", "run", *args]
     scrubber = SecretScrubber(secrets.values())
     child = subprocess.Popen(
         command,
         cwd=project_root,
-        env=child_environment(secrets),
+        env={**child_environment(secrets), **(extra_env or {})},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -71,8 +88,12 @@ def run_meltano(
     assert child.stdout is not None
     assert child.stderr is not None
     pumps = [
-        threading.Thread(target=_pump, args=(child.stdout, sys.stdout, scrubber), daemon=True),
-        threading.Thread(target=_pump, args=(child.stderr, sys.stderr, scrubber), daemon=True),
+        threading.Thread(
+            target=_pump, args=(child.stdout, sys.stdout, scrubber, on_line), daemon=True
+        ),
+        threading.Thread(
+            target=_pump, args=(child.stderr, sys.stderr, scrubber, on_line), daemon=True
+        ),
     ]
     try:
         for pump in pumps:
@@ -86,10 +107,9 @@ def run_meltano(
     return code
 
 
-def _pump(source: IO[bytes], sink: IO[str], scrubber: SecretScrubber) -> None:
-    """Copy ``source`` line by line to ``sink``, each line scrubbed of every stored secret."""
+def _pump(source: IO[bytes], sink: IO[str], scrubber: SecretScrubber, on_line: LineSink) -> None:
+    """Pass ``source`` line by line to ``on_line``, each line scrubbed of every stored secret."""
     for raw in iter(source.readline, b""):
         line = raw.decode("utf-8", "replace")
-        sink.write(scrubber.scrub_values(line) if scrubber else line)
-        sink.flush()
+        on_line(scrubber.scrub_values(line) if scrubber else line, sink)
     source.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import requests
 from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
@@ -77,6 +77,21 @@ class _SpecPaginator(BaseAPIPaginator[Any]):
             return True
         size = self.config.option("size")
         return bool(stop.short_page and size and len(self.last_records) < size)
+
+    def expected(self, response: requests.Response) -> tuple[int | None, int | None]:
+        """The records and pages the whole listing holds, as far as this page tells
+        (a ``stop: {total: …}`` count in the body; the ``last`` link of a Link header)."""
+        try:
+            total = self._total(response)
+        except (TypeError, ValueError):
+            return None, None
+        if total is None and isinstance(self, OffsetPaginator):
+            # Offset APIs commonly report the whole count beside the page (Jira's ``total``).
+            body = response_json(response)
+            announced = body.get("total") if isinstance(body, dict) else None
+            if isinstance(announced, int) and not isinstance(announced, bool):
+                total = announced
+        return total, None
 
     def _total(self, response: requests.Response) -> int | None:
         """The total record count the body reports, when a stop rule names where."""
@@ -185,6 +200,14 @@ class LinkHeaderPaginator(_SpecPaginator):
     def get_next(self, response: requests.Response) -> Any:
         link = response.links.get("next", {}).get("url")
         return urljoin(response.url, link) if link else None
+
+    def expected(self, response: requests.Response) -> tuple[int | None, int | None]:
+        """The page number of the ``last`` link (GitHub sends it on every page but the last)."""
+        last = response.links.get("last", {}).get("url")
+        if not last:
+            return None, None
+        pages = [v for k, v in parse_qsl(urlsplit(last).query) if k == "page"]
+        return None, int(pages[0]) if pages and pages[0].isdigit() else None
 
 
 class LastRecordPaginator(_SpecPaginator):

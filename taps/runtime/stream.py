@@ -116,6 +116,10 @@ class SpecStream(RESTStream[Any]):
         self._pending_children: list[tuple[dict[str, Any], dict[str, Any]]] = []
         self._prefetched: dict[tuple[tuple[str, Any], ...], Future[list[dict[str, Any]]]] = {}
         self.http_stats = RequestStats()
+        #: Pages read in this run and, for a root stream whose API tells, the whole count.
+        self.pages = 0
+        self.expected_pages: int | None = None
+        self.expected_records: int | None = None
         self._schema_written = False
         self._finalizing = False
         self._session: requests.Session | None = None
@@ -484,6 +488,7 @@ class SpecStream(RESTStream[Any]):
                         if spec.deleted:
                             record[DELETED_AT] = self._deleted_at(record)
                         yield record
+                self._count_page(paginator, response)
                 paginator.advance(response)
                 # Newest first: a record older than the bookmark means the rest are too.
                 done = paginator.finished or (older and newest_first)
@@ -493,6 +498,33 @@ class SpecStream(RESTStream[Any]):
                 if done:
                     break
                 page = paginator.request_for(paginator.current_value)
+
+    def _count_page(self, paginator: Any, response: requests.Response) -> None:
+        """Count a page; a root stream also notes the total the API announces, if any."""
+        self.pages += 1
+        if self.spec.parents:
+            return  # one partition's total says nothing of the stream's
+        records, pages = paginator.expected(response)
+        if records is not None:
+            self.expected_records = records
+        if pages is not None:
+            self.expected_pages = pages
+
+    def progress(self) -> dict[str, Any]:
+        """This stream's counts so far, for the run store and the progress lines."""
+        s = self.http_stats.snapshot()
+        return {
+            "read": s.records,
+            "requests": s.requests,
+            "retries": s.retries,
+            "throttled": s.throttled,
+            "waited": round(s.waited, 3),
+            "pages": self.pages,
+            "expected_pages": self.expected_pages,
+            "expected_records": self.expected_records,
+            "waiting": s.waiting,
+            "waiting_for": s.waiting_for,
+        }
 
     def _request_parts(
         self, variant: dict[str, Any], scopes: dict[str, Any]

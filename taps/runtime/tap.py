@@ -25,6 +25,8 @@ from singer_sdk.streams import Stream
 from brainhub.connect import Connection, StartedService, guard_secrets, open_base_url
 from brainhub.errors import SyncInterrupted
 from brainhub.http import RequestStats, stop
+from brainhub.operate.record import RunRecorder
+from brainhub.operate.record.logs import quiet_metrics
 from brainhub.spec.model import ConnectorSpec
 from taps.runtime.settings import DEFAULT_MAX_WORKERS, check_config, coerce_numbers, config_schema
 from taps.runtime.stopping import (
@@ -94,6 +96,7 @@ class SpecTap(Tap):
         super(Tap, cls).invoke(about=about, about_format=about_format)
         cls.print_version(print_fn=cls.logger.info)
         config = config or _ConfigInput()
+        quiet_metrics(cls.name)
         tap = cls(
             config=config.config,
             state=None if state is None else load_json(state.read()),
@@ -112,17 +115,31 @@ class SpecTap(Tap):
         """
         if signal_received() is None:
             stop.reset_stop()
+        recorder = RunRecorder("tap", self.progress_sample, self.logger).start()
         try:
             self.sync_all()
-        except SyncInterrupted:
+        except SyncInterrupted as exc:
             self._stop_workers()
             # A target stopped by the same Ctrl-C may no longer read: the signal is the news.
             with contextlib.suppress(OutputClosed):
                 self.write_message(StateMessage(value=committed_state(dict(self.state))))
+            recorder.finish(exc)
             raise
-        except BaseException:
+        except BaseException as exc:
             self._stop_workers()
+            recorder.finish(exc)
             raise
+        recorder.finish()
+
+    def progress_sample(self) -> dict[str, dict[str, Any]]:
+        """Per stream that started: what it read, requested and waited so far."""
+        sample = {}
+        for stream in self.streams.values():
+            if isinstance(stream, SpecStream):
+                values = stream.progress()
+                if values["read"] or values["requests"] or values["waiting"]:
+                    sample[stream.name] = values
+        return sample
 
     def _stop_workers(self) -> None:
         """Cancel queued fetches, wake waiting workers, give running requests a moment."""

@@ -301,7 +301,7 @@ class DuckDBSink(BatchSink):
                 self._target.rejected[self.stream_name] += len(bad)
                 batch.drop_rows({b.row for b in bad})
                 continue
-            self._target.loaded[self.stream_name] += result.inserted
+            self._target.count_load(self.stream_name, result.inserted, result.deleted)
             self.record_counter_metric.increment(result.inserted)
             return
         raise LoadError(
@@ -353,7 +353,7 @@ class DuckDBSink(BatchSink):
         except duckdb.Error as exc:
             reason = str(exc).splitlines()[0]
             raise LoadError(f"DuckDB could not load BATCH files: {reason}") from None
-        self._target.loaded[self.stream_name] += result.inserted
+        self._target.count_load(self.stream_name, result.inserted, result.deleted)
         self.record_counter_metric.increment(result.inserted)
 
     def discard_staged(self) -> None:

@@ -35,6 +35,8 @@ from singer_sdk.plugin_base import _ConfigInput
 from singer_sdk.target_base import Target
 
 from brainhub.errors import SyncInterrupted
+from brainhub.operate.record import RunRecorder
+from brainhub.operate.record.logs import quiet_metrics
 from brainhub.warehouse_lock import WarehouseLockedError
 from targets.duckdb.config_files import ConfigError, read_config_files, usable_directory
 from targets.duckdb.errors import (
@@ -86,6 +88,8 @@ class TargetDuckDB(Target):
         self.schema_name = sanitize(self.config.get("default_target_schema") or DEFAULT_SCHEMA)
         self.sequence_base = sequence_base()
         self.loaded: Counter[str] = Counter()
+        self.replaced: Counter[str] = Counter()
+        """Stream → rows of ``loaded`` that replaced a row of the same key (updates)."""
         self.rejected: Counter[str] = Counter()
         self.activated_versions: dict[str, int] = {}
         """Stream → newest version activated in this run, retired below at the end."""
@@ -121,6 +125,23 @@ class TargetDuckDB(Target):
             self._reader.raw_record_handler = self._process_raw_record
             self._reader.speculative_handler = self._stage_if_recent_stream
             self._reader.record_run_handler = self._stage_run
+
+    def count_load(self, stream: str, inserted: int, deleted: int) -> None:
+        """Count a committed batch: ``inserted`` rows, of which those replacing one of the
+        ``deleted`` rows (same key) are updates."""
+        self.loaded[stream] += inserted
+        self.replaced[stream] += min(inserted, deleted)
+
+    def progress_sample(self) -> dict[str, dict[str, int]]:
+        """Per stream: rows inserted new, rows updated, records rejected so far."""
+        return {
+            stream: {
+                "inserted": self.loaded[stream] - self.replaced[stream],
+                "updated": self.replaced[stream],
+                "rejected": self.rejected[stream],
+            }
+            for stream in sorted(set(self.loaded) | set(self.rejected))
+        }
 
     # -- settings -------------------------------------------------------------------------
 
@@ -459,6 +480,7 @@ class TargetDuckDB(Target):
         stoppable.install()
         cls.print_version(print_fn=cls.logger.info)
         config = config or _ConfigInput()
+        quiet_metrics(cls.name)
         target: TargetDuckDB | None = None
         try:
             try:
@@ -471,10 +493,18 @@ class TargetDuckDB(Target):
             # which runs often while records are decoded, from scanning it again and again
             # (and give it back afterwards, for a process that goes on after the run).
             gc.freeze()
+            recorder = RunRecorder("target", target.progress_sample, cls.logger, noun="rows")
+            recorder.start()
             try:
                 target.listen(stoppable.lines(file_input))  # type: ignore[arg-type]
-            except SyncInterrupted:
+            except SyncInterrupted as exc:
                 target.commit_what_was_read()
+                recorder.finish(exc)
+            except BaseException as exc:
+                recorder.finish(exc)
+                raise
+            else:
+                recorder.finish()
             finally:
                 gc.unfreeze()
             if (signum := stoppable.signum) is not None:

@@ -21,6 +21,8 @@ from singer_sdk.singerlib.exceptions import SingerReadError
 
 from brainhub.connect import Connection, StartedService, guard_secrets, open_base_url
 from brainhub.errors import BrainhubError, ConfigError, SettingsError, SyncInterrupted
+from brainhub.operate.record import RunRecorder
+from brainhub.operate.record.logs import quiet_metrics
 from brainhub.spec.model import ConnectorSpec
 from targets.runtime.calls import Sender
 from targets.runtime.idmap import IdMap
@@ -162,6 +164,7 @@ class SpecTarget(Target):
         """Write the input; exit 1 with one line when the service rejected records."""
         super(Target, cls).invoke(about=about, about_format=about_format)
         cls.print_version(print_fn=cls.logger.info)
+        quiet_metrics(cls.name)
         try:
             target = cls(
                 config=config.config if config else {},
@@ -171,10 +174,13 @@ class SpecTarget(Target):
         except ConfigValidationError as exc:
             raise SettingsError(f"{cls.name}: invalid settings: {'; '.join(exc.errors)}") from None
         lines = CountedLines(file_input or sys.stdin)
+        recorder = RunRecorder("target", target.progress_sample, cls.logger, noun="writes")
+        recorder.start()
         try:
             try:
                 target.listen(lines)  # type: ignore[arg-type]
             except SyncInterrupted as stop:
+                recorder.finish(stop)
                 sys.stdout.flush()
                 print(
                     f"{cls.name}: {stop}; every STATE emitted covers only acknowledged writes, "
@@ -182,13 +188,21 @@ class SpecTarget(Target):
                     file=sys.stderr,
                 )
                 sys.exit(stop.exit_code)
-            except BrainhubError:
+            except BrainhubError as exc:
+                recorder.finish(exc)
                 raise
             except INPUT_ERRORS as exc:
                 problem = (
                     str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 )
-                raise InputError(f"{cls.name}: input line {lines.number}: {problem}") from None
+                error = InputError(f"{cls.name}: input line {lines.number}: {problem}")
+                recorder.finish(error)
+                raise error from None
+            except BaseException as exc:
+                recorder.finish(exc)
+                raise
+            refused = target.rejected() if target.plan is None else 0
+            recorder.finish(target.rejects_line(refused) if refused else None)
             target.print_plan()
             print(target.report(), file=sys.stderr)
         finally:
@@ -196,6 +210,17 @@ class SpecTarget(Target):
         if target.plan is None and (count := target.rejected()):
             print(target.rejects_line(count), file=sys.stderr)
             sys.exit(1)
+
+    def progress_sample(self) -> dict[str, dict[str, int]]:
+        """Per stream written so far: objects created, updated, and refused by the service."""
+        sample: dict[str, dict[str, int]] = {}
+        for writer in list(self.writers):
+            t = writer.tally
+            counts = sample.setdefault(writer.stream, {"inserted": 0, "updated": 0, "failed": 0})
+            counts["inserted"] += t.created
+            counts["updated"] += t.updated
+            counts["failed"] += t.rejected
+        return sample
 
     def rejects_line(self, count: int) -> str:
         """The one line saying how many records were rejected and where to look."""

@@ -33,6 +33,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.warehouse_lock": (0, "core"),
     "brainhub.environments": (0, "core"),
     "brainhub.private_files": (0, "core"),
+    "brainhub.operate.record": (0, "core"),  # what the plugins of a run record
     "taps": (0, "core"),  # the bare packages only (empty __init__ files)
     "targets": (0, "core"),
     "transforms": (0, "core"),
@@ -48,6 +49,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.catalog": (2, "brainhub.catalog"),
     "brainhub.secrets": (2, "brainhub.secrets"),
     "brainhub.audit": (2, "brainhub.audit"),
+    "brainhub.operate": (2, "brainhub.operate"),
     # floor 3: surfaces
     "brainhub.cli": (3, "surfaces"),
     "brainhub.docs": (3, "surfaces"),
