@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from brainhub.access.cli import tokens
 from brainhub.audit.cli import audit
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
@@ -25,6 +26,7 @@ main.add_command(sandbox)
 main.add_command(secrets)
 main.add_command(run_with_secrets)
 main.add_command(audit)
+main.add_command(tokens)
 
 
 @main.command()

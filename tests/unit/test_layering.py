@@ -48,6 +48,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.catalog": (2, "brainhub.catalog"),
     "brainhub.secrets": (2, "brainhub.secrets"),
     "brainhub.audit": (2, "brainhub.audit"),
+    "brainhub.access": (2, "brainhub.access"),
     # floor 3: surfaces
     "brainhub.cli": (3, "surfaces"),
     "brainhub.docs": (3, "surfaces"),
