@@ -1,4 +1,4 @@
-"""Every declared action × every kind of caller: allowed or denied as the table says, and
+"""Every declared action by every kind of caller: allowed or denied as the table says, and
 every denial audited (401 without a valid token, 403 with a role too low)."""
 
 from __future__ import annotations
@@ -63,7 +63,9 @@ def test_the_full_matrix_of_actions_and_callers(project: Project) -> None:
             status = 403 if caller in ROLES else 401
             assert caught.value.status == status, (action, caller)
             if status == 401:
-                assert caught.value.headers["WWW-Authenticate"].startswith('Bearer realm="brainhub"')
+                assert caught.value.headers["WWW-Authenticate"].startswith(
+                    'Bearer realm="brainhub"'
+                )
             else:
                 assert f"needs the {least.label} role" in caught.value.public_message
             expected_denials.append((action, status, caller if status == 403 else None))
@@ -108,7 +110,7 @@ def test_every_malformed_header_is_a_401_that_names_the_expected_form(
 
 
 def test_an_undeclared_action_is_a_programming_error_not_a_denial(project: Project) -> None:
-    with pytest.raises(KeyError, match="undeclared action 'runs.delete'"):
+    with pytest.raises(KeyError, match=r"undeclared action 'runs\.delete'"):
         check_request(project.root, None, "runs.delete")
     assert denials(project.root) == []
 
