@@ -9,13 +9,11 @@ three times, each run with a new emulator over the same sandbox state (as separa
 from __future__ import annotations
 
 import json
-import shutil
 import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from werkzeug.test import Client
 
 from brainhub.connect.refresh_tokens import ENVIRONMENT_ENV, PROJECT_ENV, SIDE_FILE_ENV
@@ -30,6 +28,7 @@ from brainhub.secrets.keys import new_key
 from brainhub.secrets.store import data_dir, now
 from brainhub.spec.loader import load_spec
 from taps.runtime.tap import tap_class
+from tests.support.oauth_spec import asana_oauth_spec
 
 REPO = Path(__file__).resolve().parents[2]
 NAME = "TAP_ASANA_REFRESH_TOKEN"
@@ -48,27 +47,7 @@ class FakeClock:
 
 
 def oauth_spec(tmp_path: Path) -> Path:
-    """Asana's spec with OAuth: the refresh-token grant at Asana's token endpoint."""
-    spec = yaml.safe_load((REPO / "taps" / "asana" / "spec.yaml").read_text())
-    spec["settings"] = {
-        "client_id": {"type": "string", "required": True},
-        "client_secret": {"type": "string", "required": True, "secret": True},
-        "refresh_token": {"type": "string", "required": True, "secret": True},
-        "page_size": spec["settings"]["page_size"],
-        "workspace_ids": spec["settings"]["workspace_ids"],
-    }
-    spec["auth"] = {
-        "type": "oauth2_refresh_token",
-        "token_url": "/-/oauth_token",
-        "client_id": "{config.client_id}",
-        "client_secret": "{config.client_secret}",
-        "refresh_token": "{config.refresh_token}",
-    }
-    spec["streams"] = {name: spec["streams"][name] for name in ("workspaces", "users")}
-    folder = tmp_path / "spec" / "asana"
-    shutil.copytree(REPO / "taps" / "asana" / "schemas", folder / "schemas")
-    (folder / "spec.yaml").write_text(yaml.safe_dump(spec, sort_keys=False))
-    return folder / "spec.yaml"
+    return asana_oauth_spec(tmp_path / "spec")
 
 
 @pytest.fixture
