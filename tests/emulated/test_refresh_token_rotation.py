@@ -8,6 +8,7 @@ three times, each run with a new emulator over the same sandbox state (as separa
 
 from __future__ import annotations
 
+import base64
 import json
 import stat
 from pathlib import Path
@@ -188,3 +189,21 @@ def test_each_vendor_rotates_refuses_replays_and_expires_access_tokens(
     clock.now += TTL_S + 1
     assert Client(emulator).get(api_path, headers=bearer).status_code == 401
     assert refresh(emulator, path, answer["refresh_token"]).status_code == 200
+
+
+def test_notion_takes_its_own_shape_json_with_the_client_as_basic_auth() -> None:
+    emulator = NotionEmulator(size="tiny", generation=0)
+    start = emulator.oauth_credentials()
+    client = base64.b64encode(f"{start['client_id']}:{start['client_secret']}".encode()).decode()
+    body = {"grant_type": "refresh_token", "refresh_token": start["refresh_token"]}
+    answer = Client(emulator).post(
+        "/v1/oauth/token", json=body, headers={"Authorization": f"Basic {client}"}
+    )
+    assert answer.status_code == 200
+    assert {"access_token", "refresh_token", "bot_id", "workspace_id"} <= set(answer.json)
+    assert "expires_in" not in answer.json  # Notion does not say
+    wrong = base64.b64encode(b"sandbox-client:wrong").decode()
+    refused = Client(emulator).post(
+        "/v1/oauth/token", json=body, headers={"Authorization": f"Basic {wrong}"}
+    )
+    assert refused.json["error"] == "invalid_client"
