@@ -198,7 +198,16 @@ class _OAuth2Authenticator(OAuthAuthenticator, SpecAuthenticator):
         )
         if response.status_code >= 400:
             raise ConfigError(_refusal(self.auth_endpoint, response, self.kind))
-        answer = response.json()
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or not isinstance(answer.get("access_token"), str):
+            raise ConfigError(
+                f"{self.auth_endpoint}: the token answer (HTTP {response.status_code}) holds no "
+                "access_token; expected a JSON object with access_token, expires_in and, for "
+                "services that rotate it, refresh_token"
+            )
         register_secrets([answer.get("access_token"), answer.get("refresh_token")])
         rotated = answer.get("refresh_token")
         if isinstance(rotated, str) and rotated and self._refresh and rotated != self._refresh:
