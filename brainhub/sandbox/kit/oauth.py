@@ -124,11 +124,11 @@ class TokenIssuer:
         return state if isinstance(state, dict) else self._fresh_state()
 
     def _write(self, state: dict[str, Any]) -> None:
+        now = self.clock()
+        state["access"] = {k: v for k, v in state["access"].items() if v > now}
         if self.state_file is None:
             self._memory = state
             return
-        now = self.clock()
-        state["access"] = {k: v for k, v in state["access"].items() if v > now}
         write_atomically(self.state_file, json.dumps(state, sort_keys=True).encode("utf-8"))
 
     def _locked(self) -> Any:

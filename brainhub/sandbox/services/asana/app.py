@@ -172,9 +172,10 @@ class AsanaEmulator(KitEmulator):
         }
 
     def authenticate(self, request: Request) -> Response | None:
-        if self.bearer_token_issued(request):
-            return None
-        if request.headers.get("Authorization", "") != f"Bearer {self.credentials['access_token']}":
+        static = f"Bearer {self.credentials['access_token']}"
+        if request.headers.get("Authorization", "") != static and not self.bearer_token_issued(
+            request
+        ):
             return errors.response("NOT_AUTHORIZED")
         return None
 

@@ -161,8 +161,8 @@ class NotionEmulator(KitEmulator):
     def authenticate(self, request: Request) -> Response | None:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        issued = self.bearer_token_issued(request)
-        if not issued and (scheme.lower() != "bearer" or token != self.credentials["api_token"]):
+        static = scheme.lower() == "bearer" and token == self.credentials["api_token"]
+        if not static and not self.bearer_token_issued(request):
             return self.error(401, "unauthorized", "API token is invalid.")
         version = request.headers.get("Notion-Version")
         if version is None:
