@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from brainhub.access.cli import tokens
 from brainhub.audit.cli import audit
 from brainhub.operate.cli import STATUS_COMMANDS, show_run, status
 from brainhub.sandbox.cli import sandbox
@@ -29,6 +30,7 @@ main.add_command(audit)
 main.add_command(status)
 for _command in STATUS_COMMANDS:
     main.add_command(_command)
+main.add_command(tokens)
 
 
 @main.command()

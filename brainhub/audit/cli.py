@@ -53,7 +53,8 @@ def _at(entry_at: str) -> datetime:
 @click.pass_context
 def audit(ctx: click.Context, since: str | None, as_json: bool, project_root: Path) -> None:
     """Every recorded configuration change: secrets set, rotated or deleted (names only),
-    the master key rotated, meltano.yml, specs and mapping files changed by hand."""
+    refresh tokens the vendor rotated, the master key rotated, API tokens created or revoked,
+    denied requests, meltano.yml, specs, mapping files and syncs changed by hand."""
     if ctx.invoked_subcommand is not None:
         return
     start = parse_since(since) if since else None

@@ -1,7 +1,10 @@
 """Configuration files changed by hand, found by content hash against the last recorded one.
 
 The tracked files are what decides what a run does: ``meltano.yml``, the connector specs and
-their schemas, the mapping files and SQL models, the sync definitions. Each run through
+their schemas, the mapping files and SQL models under ``transforms/``, the sync definitions
+under ``syncs/`` (``.yaml`` or ``.yml``, in subfolders too), and every mapping file or folder
+``meltano.yml`` names in a ``mapping_files`` or ``mapping_paths`` setting wherever it lies in
+the project. Each run through
 ``brainhub run`` compares their SHA-256 with the last ``config.*`` entry of each file in the
 audit log and records what differs:
 
@@ -13,9 +16,13 @@ audit log and records what differs:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from brainhub.audit.log import AuditEntry, AuditLog, Change
+from brainhub.environments import load_project
+from brainhub.errors import ConfigError
 
 TRACKED_PATTERNS = (
     "meltano.yml",
@@ -24,8 +31,12 @@ TRACKED_PATTERNS = (
     "transforms/**/*.yaml",
     "transforms/**/*.yml",
     "transforms/**/*.sql",
-    "syncs/*.yaml",
+    "syncs/**/*.yaml",
+    "syncs/**/*.yml",
 )
+#: Settings of ``meltano.yml`` that name mapping files or folders.
+MAPPING_SETTINGS = ("mapping_files", "mapping_paths")
+MAPPING_SUFFIXES = (".yaml", ".yml", ".sql")
 CONFIG_ACTIONS = ("config.tracked", "config.changed", "config.removed")
 
 
@@ -37,11 +48,45 @@ def file_hash(path: Path) -> str:
 def tracked_files(project_root: Path) -> dict[str, str]:
     """Every tracked file of the project (relative path) → its content hash."""
     found = {}
-    for pattern in TRACKED_PATTERNS:
-        for path in project_root.glob(pattern):
-            if path.is_file():
-                found[path.relative_to(project_root).as_posix()] = file_hash(path)
+    paths = [p for pattern in TRACKED_PATTERNS for p in project_root.glob(pattern)]
+    for path in [*paths, *named_mapping_files(project_root)]:
+        if path.is_file():
+            found[path.relative_to(project_root).as_posix()] = file_hash(path)
     return dict(sorted(found.items()))
+
+
+def named_mapping_files(project_root: Path) -> list[Path]:
+    """The mapping files ``meltano.yml`` names (``mapping_files``/``mapping_paths``, in any
+    plugin, mapping or environment), folders expanded; only those inside the project."""
+    try:
+        project = load_project(project_root)
+    except ConfigError:
+        return []  # the run itself reports a broken meltano.yml
+    root = project_root.resolve()
+    found: list[Path] = []
+    for entry in _named_paths(project):
+        candidate = (project_root / entry).resolve()
+        if not candidate.is_relative_to(root) or not candidate.exists():
+            continue
+        if candidate.is_dir():
+            found.extend(p for p in sorted(candidate.rglob("*")) if p.suffix in MAPPING_SUFFIXES)
+        else:
+            found.append(candidate)
+    return [project_root / p.relative_to(root) for p in found]
+
+
+def _named_paths(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in MAPPING_SETTINGS:
+                values = value.split() if isinstance(value, str) else value
+                if isinstance(values, list):
+                    yield from (v for v in values if isinstance(v, str) and "\n" not in v)
+            else:
+                yield from _named_paths(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _named_paths(item)
 
 
 def recorded_hashes(entries: list[AuditEntry]) -> dict[str, str]:

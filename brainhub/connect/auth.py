@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import urljoin
 
+import requests
 from singer_sdk.authenticators import APIAuthenticatorBase, OAuthAuthenticator
 
+from brainhub.connect.refresh_tokens import keep_rotated, newest_refresh_token
+from brainhub.errors import ConfigError
+from brainhub.redaction import register_secrets
 from brainhub.spec.blocks import (
     ApiKey,
     ApiKeyAuth,
@@ -149,7 +154,15 @@ class _OAuth2Authenticator(OAuthAuthenticator, SpecAuthenticator):
             client_secret=_filled(block.client_secret, config),
             default_expiration=3600,
         )
-        self._refresh = _filled(block.refresh_token, config) if block.refresh_token else None
+        #: The refresh token as configured, and the one to send (its newest successor).
+        self._configured_refresh = (
+            _filled(block.refresh_token, config) if block.refresh_token else None
+        )
+        self._refresh = (
+            newest_refresh_token(self._client_id or "", self._configured_refresh)
+            if self._configured_refresh
+            else None
+        )
 
     @classmethod
     def from_block(cls, block: Any, config: dict[str, Any], base_url: str) -> _OAuth2Authenticator:
@@ -169,6 +182,48 @@ class _OAuth2Authenticator(OAuthAuthenticator, SpecAuthenticator):
         if self._oauth_scopes:
             body["scope"] = self._oauth_scopes
         return body
+
+    def update_access_token(self) -> None:
+        """Exchange the grant for an access token; keep a rotated refresh token at once.
+
+        A refusal is one line naming the endpoint, the status and the OAuth error code
+        (``invalid_grant``: the refresh token was already used or revoked), never a token.
+        """
+        requested_at = datetime.now(UTC)
+        response = self._session.post(
+            self.auth_endpoint,
+            headers=self._oauth_headers,
+            data=self.oauth_request_payload,
+            timeout=60,
+        )
+        if response.status_code >= 400:
+            raise ConfigError(_refusal(self.auth_endpoint, response, self.kind))
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or not isinstance(answer.get("access_token"), str):
+            raise ConfigError(
+                f"{self.auth_endpoint}: the token answer (HTTP {response.status_code}) holds no "
+                "access_token; expected a JSON object with access_token, expires_in and, for "
+                "services that rotate it, refresh_token"
+            )
+        register_secrets([answer.get("access_token"), answer.get("refresh_token")])
+        rotated = answer.get("refresh_token")
+        if isinstance(rotated, str) and rotated and self._refresh and rotated != self._refresh:
+            where = keep_rotated(
+                self._client_id or "",
+                self._configured_refresh or self._refresh,
+                self._refresh,
+                rotated,
+                self.auth_endpoint,
+            )
+            self.logger.info("The refresh token was rotated by the service; kept in %s", where)
+            self._refresh = rotated
+        self.access_token = answer["access_token"]
+        expiration = answer.get("expires_in", self._default_expiration)
+        self.expires_in = int(expiration) if expiration else None
+        self.last_refreshed = requested_at
 
 
 @register_auth("oauth2_refresh_token")
@@ -192,3 +247,19 @@ def build_authenticator(
 ) -> APIAuthenticatorBase:
     """The registered authenticator of ``auth``'s kind, with settings filled in."""
     return AUTHENTICATORS[auth.kind].from_block(auth, config, base_url)
+
+
+def _refusal(endpoint: str, response: requests.Response, kind: str) -> str:
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = {}
+    code = str(answer.get("error") or "") if isinstance(answer, dict) else ""
+    message = f"{endpoint}: the token request was refused (HTTP {response.status_code}"
+    message += f", {code})" if code else ")"
+    if code == "invalid_grant" and kind == "oauth2_refresh_token":
+        return (
+            f"{message}: the refresh token was already used or revoked; authorize again and "
+            "store the new refresh token (brainhub secrets set NAME)"
+        )
+    return f"{message}; check the client_id and client_secret settings"

@@ -22,6 +22,7 @@ pipeline; a subclass supplies the vendor's knowledge through class attributes an
                            generation also deletes records the vendor's way, counted as
                            ``<stream>_deleted``
 ``authenticate()``         ``None`` when the request may proceed, else the vendor's error
+``answer_outside_routes``  a response before routing and auth (the kit's OAuth endpoint)
 ``rate_limit_headers()``   the headers the vendor sends with a ``RateLimitDecision``
 ``throttled_response()``   the vendor's 429 (or 403…) when a caller is over the limit
 ``not_found_response()``   the vendor's answer to an unknown route
@@ -132,6 +133,7 @@ class Emulator:
         clock: Clock = time.time,
         state_dir: Path | None = None,
         request_log_path: Path | None = None,
+        oauth_ttl_s: float | None = None,
     ) -> None:
         if size not in self.size_names:
             raise EmulatorError(
@@ -142,6 +144,10 @@ class Emulator:
             raise EmulatorError(f"{self.service}: generation must be >= 0, got {generation}")
         if latency_ms < 0:
             raise EmulatorError(f"{self.service}: latency_ms must be >= 0, got {latency_ms}")
+        if oauth_ttl_s is not None and oauth_ttl_s <= 0:
+            raise EmulatorError(f"{self.service}: oauth_ttl_s must be > 0, got {oauth_ttl_s}")
+        #: Seconds an issued OAuth access token lives (None: the vendor's usual hour).
+        self.oauth_ttl_s = oauth_ttl_s
         self.seed = seed
         self.size = size
         self.latency_ms = latency_ms
@@ -209,6 +215,11 @@ class Emulator:
 
     def authenticate(self, request: Request) -> Response | None:
         """``None`` when the request's credentials are good, else the vendor's error."""
+        return None
+
+    def answer_outside_routes(self, request: Request) -> Response | None:
+        """A response for a request no API route serves and no API credential guards
+        (an OAuth token endpoint), or ``None`` to go on through the pipeline."""
         return None
 
     def credential_key(self, request: Request) -> str:
@@ -284,6 +295,9 @@ class Emulator:
         return response(environ, start_response)
 
     def _respond(self, request: Request) -> tuple[Response, str | None]:
+        outside = self.answer_outside_routes(request)
+        if outside is not None:
+            return outside, None
         adapter = self._url_map.bind_to_environ(request.environ)
         path = request.environ.get("PATH_INFO") or "/"
         try:

@@ -15,6 +15,7 @@ from brainhub.sandbox.clients import TESTED, Tested
 from brainhub.sandbox.emulator import Emulator
 from brainhub.sandbox.kit.coverage import Coverage, coverage
 from brainhub.sandbox.kit.emulator import KitEmulator
+from brainhub.sandbox.kit.oauth import CLIENT_ID, CLIENT_SECRET
 from brainhub.sandbox.registry import emulator_class, services
 
 HEADER = """# Sandbox emulators
@@ -122,6 +123,16 @@ def _service_section(service: str, title: str, report: Coverage) -> str:
         f"`http://127.0.0.1:<port>{cls.base_path}` and `credentials` {credentials}; "
         f"sizes {', '.join(f'`{size}`' for size in cls.size_names)}.\n"
     )
+    oauth = getattr(cls, "oauth", None)
+    if oauth is not None:
+        out.append(
+            f"\nOAuth: `POST {oauth.endpoint}` answers the refresh-token grant (form or JSON "
+            f"body; client `{CLIENT_ID}` / `{CLIENT_SECRET}` in the body or as basic auth) "
+            "with a new access token and a new refresh token, and refuses a spent refresh "
+            f"token with `invalid_grant` (HTTP {oauth.error_status}). Access tokens expire "
+            "after the `oauth_ttl_s` option (default an hour); the dataset's first refresh "
+            "token is `emulator.oauth_credentials()['refresh_token']`.\n"
+        )
     return "".join(out)
 
 

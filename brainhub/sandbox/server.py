@@ -41,6 +41,7 @@ URL_OPTIONS: dict[str, Callable[[str], Any]] = {
     "faults": str,
     "fault_seed": int,
     "stall_s": float,
+    "oauth_ttl_s": float,
 }
 
 

@@ -107,10 +107,10 @@ def secrets() -> None:
     """
 
 
-def _read_value(name: str, value: str | None) -> str:
+def _read_value(name: str, value: str | None, option: str = "--value") -> str:
     if value is not None:
         click.echo(
-            "warning: --value puts the secret in your shell history and the process list; "
+            f"warning: {option} puts the secret in your shell history and the process list; "
             "prefer the prompt or stdin (… | brainhub secrets set NAME)",
             err=True,
         )
@@ -176,7 +176,36 @@ def list_secrets(project_root: Path, environment: str) -> None:
     if not stored:
         click.echo(f"no secrets in the {environment} store")
     for secret in sorted(stored.values(), key=lambda s: s.name):
-        click.echo(f"{secret.name}  {hidden(secret.value)}  set {secret.updated}")
+        pending = ""
+        if secret.previous is not None:
+            pending = f"  (rotated; previous {hidden(secret.previous)} kept until a run succeeds)"
+        click.echo(f"{secret.name}  {hidden(secret.value)}  set {secret.updated}{pending}")
+
+
+@secrets.command("rotate")
+@click.argument("name")
+@click.option(
+    "--new-value",
+    help="The new value itself (shell history and the process list see it: prefer stdin "
+    "or the prompt).",
+)
+@_where
+def rotate_secret(name: str, new_value: str | None, project_root: Path, environment: str) -> None:
+    """Replace NAME with a new value, keeping the old one until a run with the new one succeeds.
+
+    The next `brainhub run` uses the new value; if it succeeds the old value is deleted
+    (audited), if it fails the run is retried once with the old value, with a warning.
+    """
+    from brainhub.secrets.overlap import rotate
+
+    check_secret_name(name)
+    value = _read_value(name, new_value, "--new-value")
+    rotated = rotate(open_store(project_root, environment), project_root, name, value)
+    assert rotated.previous is not None
+    click.echo(
+        f"rotated {name} to {hidden(value)} in the {environment} store; the previous "
+        f"{hidden(rotated.previous)} is kept until a run with the new one succeeds"
+    )
 
 
 @secrets.command("delete")
@@ -292,9 +321,38 @@ def run(meltano_args: tuple[str, ...], project_root: Path, environment: str) -> 
     for entry in record_config_changes(project_root):
         if entry.action != "config.tracked":
             click.echo(f"audit: {entry.subject}: {entry.action} since the last run", err=True)
-    values = {}
+    from brainhub.secrets.overlap import pending, settle, values_for_run
+
+    stored: dict[str, Secret] = {}
     if store_path(project_root, environment).exists():
-        stored = open_store(project_root, environment).read()
-        values = {name: secret.value for name, secret in stored.items()}
-    code = launch(project_root.resolve(), environment, meltano_args, values)
+        store = open_store(project_root, environment)
+        stored = store.read()
+    rotated = pending(stored)
+    code = launch(project_root.resolve(), environment, meltano_args, values_for_run(stored))
+    if not rotated:
+        sys.exit(code)
+    if code == 0:
+        with _one_line_errors():
+            settle(store, project_root, rotated, new_value_worked=True)
+        click.echo(
+            f"secrets: the new value of {', '.join(rotated)} worked; the previous one is deleted",
+            err=True,
+        )
+        sys.exit(code)
+    click.echo(
+        f"warning: the run failed with the new value of {', '.join(rotated)}; retrying once "
+        "with the previous value",
+        err=True,
+    )
+    code = launch(
+        project_root.resolve(), environment, meltano_args, values_for_run(stored, previous=True)
+    )
+    if code == 0:
+        with _one_line_errors():
+            settle(store, project_root, rotated, new_value_worked=False)
+        click.echo(
+            f"warning: the previous value of {', '.join(rotated)} worked and the new one did "
+            "not; both are kept — check the new value (brainhub secrets rotate NAME)",
+            err=True,
+        )
     sys.exit(code)

@@ -24,6 +24,7 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
+from brainhub.connect.refresh_tokens import ENVIRONMENT_ENV, PROJECT_ENV
 from brainhub.redaction import SecretScrubber
 from brainhub.secrets.errors import SecretStoreError
 
@@ -39,9 +40,15 @@ def meltano_executable() -> str:
     return found
 
 
-def child_environment(secrets: Mapping[str, str]) -> dict[str, str]:
-    """This process's environment with the secrets added (the store's value wins)."""
-    return {**os.environ, **secrets}
+def child_environment(
+    secrets: Mapping[str, str], project_root: Path | None = None, environment: str | None = None
+) -> dict[str, str]:
+    """This process's environment with the secrets added (the store's value wins), and the
+    store they came from named, so a refresh token the vendor rotates goes back into it."""
+    names = {}
+    if project_root is not None and environment is not None and secrets:
+        names = {PROJECT_ENV: str(project_root), ENVIRONMENT_ENV: environment}
+    return {**os.environ, **secrets, **names}
 
 
 #: Where each scrubbed line of Meltano's output goes: (line, the stream it came on).
@@ -73,7 +80,7 @@ def run_meltano(
     child = subprocess.Popen(
         command,
         cwd=project_root,
-        env={**child_environment(secrets), **(extra_env or {})},
+        env={**child_environment(secrets, project_root, environment), **(extra_env or {})},
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

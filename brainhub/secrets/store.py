@@ -5,7 +5,8 @@ The file is JSON with a public header and one AES-256-GCM ciphertext::
     {"format": "brainhub-secrets/1", "environment": "prod", "key_id": "…",
      "nonce": "<base64>", "ciphertext": "<base64>"}
 
-The ciphertext holds every secret (names included) as ``{"NAME": {"value": …, "updated": …}}``;
+The ciphertext holds every secret (names included) as ``{"NAME": {"value": …, "updated": …}}``
+(plus ``"previous": …`` while a rotation with overlap is pending);
 the header is authenticated with it, so a store moved to another environment, or any byte
 changed, fails to open instead of yielding garbage. ``key_id`` names the master key the
 store was written under (a rotation may leave stores under the old key and the new one).
@@ -79,9 +80,12 @@ class Secret:
     name: str
     value: str
     updated: str
+    #: The value before ``secrets rotate``, kept until a run with the new one succeeds.
+    previous: str | None = None
 
     def __repr__(self) -> str:
-        return f"Secret(name={self.name!r}, updated={self.updated!r})"
+        pending = ", previous pending" if self.previous is not None else ""
+        return f"Secret(name={self.name!r}, updated={self.updated!r}{pending})"
 
 
 def now() -> str:
@@ -100,10 +104,9 @@ def _associated_data(header: dict[str, str]) -> bytes:
 def encrypt(secrets: dict[str, Secret], key: MasterKey, environment: str) -> bytes:
     """The store file's bytes for ``secrets`` under ``key``."""
     header = _header(environment, key.key_id)
-    plain = json.dumps(
-        {s.name: {"value": s.value, "updated": s.updated} for s in secrets.values()},
-        sort_keys=True,
-    ).encode("utf-8")
+    plain = json.dumps({s.name: _stored(s) for s in secrets.values()}, sort_keys=True).encode(
+        "utf-8"
+    )
     nonce = os.urandom(NONCE_BYTES)
     ciphertext = AESGCM(key.material).encrypt(nonce, plain, _associated_data(header))
     document = {
@@ -112,6 +115,13 @@ def encrypt(secrets: dict[str, Secret], key: MasterKey, environment: str) -> byt
         "ciphertext": base64.b64encode(ciphertext).decode("ascii"),
     }
     return json.dumps(document, indent=1).encode("utf-8") + b"\n"
+
+
+def _stored(secret: Secret) -> dict[str, str]:
+    entry = {"value": secret.value, "updated": secret.updated}
+    if secret.previous is not None:
+        entry["previous"] = secret.previous
+    return entry
 
 
 def stored_key_id(blob: bytes, where: Path) -> str:
@@ -163,7 +173,12 @@ def decrypt(blob: bytes, keyring: Keyring, where: Path, environment: str) -> dic
             "restore it from a backup"
         ) from None
     return {
-        name: Secret(name, str(entry["value"]), str(entry["updated"]))
+        name: Secret(
+            name,
+            str(entry["value"]),
+            str(entry["updated"]),
+            str(entry["previous"]) if entry.get("previous") is not None else None,
+        )
         for name, entry in entries.items()
     }
 

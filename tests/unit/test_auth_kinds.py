@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from brainhub.connect.auth import AUTHENTICATORS, build_authenticator
-from brainhub.errors import SpecError
+from brainhub.errors import ConfigError, SpecError
 from brainhub.spec.blocks import AUTH_KINDS, PAGINATOR_KINDS, decode_auth, kind_of
 from brainhub.spec.loader import parse_spec
 from brainhub.spec.reference import render_reference
@@ -139,3 +140,44 @@ def test_oauth_kinds_send_their_grant_to_the_joined_token_url(
         "scope": "read write",
         **grant,
     }
+
+
+def _answering(status: int, body: bytes) -> Any:
+    def post(*args: Any, **kwargs: Any) -> requests.Response:
+        response = requests.Response()
+        response.status_code = status
+        response._content = body
+        return response
+
+    return post
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "expected"),
+    [
+        (200, b"<html>maintenance</html>", "holds no access_token; expected a JSON object"),
+        (200, b'{"token": "x"}', "holds no access_token; expected a JSON object"),
+        (400, b'{"error": "invalid_grant"}', "(HTTP 400, invalid_grant): the refresh token was"),
+        (401, b"denied", "(HTTP 401); check the client_id and client_secret settings"),
+    ],
+)
+def test_a_token_answer_that_is_refused_or_unreadable_is_one_line_without_secrets(
+    status: int, body: bytes, expected: str
+) -> None:
+    block = {
+        "type": "oauth2_refresh_token",
+        "token_url": "/token",
+        "client_id": "cid",
+        "client_secret": "{config.token}",
+        "refresh_token": "rt-secret-value",
+    }
+    authenticator = build_authenticator(decode_auth(block), CONFIG, "https://x.example.com")
+    authenticator._session.post = _answering(status, body)
+    with pytest.raises(ConfigError) as caught:
+        authenticator.update_access_token()
+    message = str(caught.value)
+    assert message.startswith("https://x.example.com/token: ")
+    assert expected in message
+    assert "\n" not in message
+    assert "rt-secret-value" not in message
+    assert "s3cr3t" not in message

@@ -50,6 +50,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.secrets": (2, "brainhub.secrets"),
     "brainhub.audit": (2, "brainhub.audit"),
     "brainhub.operate": (2, "brainhub.operate"),
+    "brainhub.access": (2, "brainhub.access"),
     # floor 3: surfaces
     "brainhub.cli": (3, "surfaces"),
     "brainhub.docs": (3, "surfaces"),

@@ -48,6 +48,13 @@ from brainhub.sandbox.kit.journal import (
     later_than,
 )
 from brainhub.sandbox.kit.manners import HttpManners
+from brainhub.sandbox.kit.oauth import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    DEFAULT_ACCESS_TTL_S,
+    OAuthProfile,
+    TokenIssuer,
+)
 from brainhub.sandbox.kit.operations import SHAPED_PREFIX, Operation, OperationTable
 from brainhub.sandbox.kit.shapes import Shaper
 from brainhub.sandbox.kit.surface import DocumentedOperation, load_surface, normalised
@@ -65,6 +72,9 @@ class KitEmulator(Emulator):
     #: or dates have their own form subclasses it).
     shaper_class: ClassVar[type[Shaper]] = Shaper
     _by_endpoint: ClassVar[dict[str, Operation]] = {}
+    #: The vendor's OAuth token endpoint (:mod:`.oauth`), or ``None`` if it has none here.
+    oauth: ClassVar[OAuthProfile | None] = None
+    _token_issuer: TokenIssuer | None = None
     #: The change journal (made on first use) and the count of in-memory changes.
     _journal: ChangeJournal | None = None
     _memory_seq: int = 0
@@ -100,6 +110,53 @@ class KitEmulator(Emulator):
     def change_replay(self) -> Replay | None:
         """How the store applies each ``(object, op)`` of the journal (``None``: no writes)."""
         return None
+
+    # ------------------------------------------------------------------ OAuth
+
+    @property
+    def token_issuer(self) -> TokenIssuer | None:
+        """The OAuth tokens this emulator issues (``None`` for a vendor without ``oauth``)."""
+        if self.oauth is None:
+            return None
+        if self._token_issuer is None:
+            folder = self._state_dir or state.state_dir()
+            self._token_issuer = TokenIssuer(
+                self.service,
+                self.seed,
+                self.oauth,
+                self.clock,
+                self.oauth_ttl_s or DEFAULT_ACCESS_TTL_S,
+                folder / f"{self.service}.oauth.json" if self._follow_state else None,
+            )
+        return self._token_issuer
+
+    def oauth_credentials(self) -> dict[str, str]:
+        """The settings an ``oauth2_refresh_token`` connector needs to start against this
+        emulator: the sandbox client and the dataset's first refresh token."""
+        issuer = self.token_issuer
+        if issuer is None:
+            return {}
+        return {
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "refresh_token": issuer.initial_refresh_token(),
+        }
+
+    def bearer_token_issued(self, request: Request) -> bool:
+        """Whether the request carries a live access token the token endpoint issued."""
+        issuer = self.token_issuer
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if issuer is None or scheme.lower() != "bearer" or not token:
+            return False
+        return issuer.access_token_live(token)
+
+    def answer_outside_routes(self, request: Request) -> Response | None:
+        issuer = self.token_issuer
+        if issuer is None or request.path != issuer.profile.endpoint:
+            return None
+        if request.method != "POST":
+            return Response("Method Not Allowed", status=405, headers={"Allow": "POST"})
+        return issuer.respond(request, self)
 
     # ------------------------------------------------------------------ change journal
 

@@ -52,6 +52,7 @@ from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
 from brainhub.sandbox.kit.journal import Replay
+from brainhub.sandbox.kit.oauth import OAuthProfile
 from brainhub.sandbox.kit.shapes import Shaper
 from brainhub.sandbox.kit.surface import normalised
 from brainhub.sandbox.params import whole_number
@@ -94,6 +95,13 @@ class AsanaEmulator(KitEmulator):
     surface_file = Path(__file__).with_name("surface.json")
     manners = HttpManners(json_content_type=errors.JSON_CONTENT_TYPE, gzip_when_asked=True)
     shape_host = "app.asana.com"
+    #: ``POST https://app.asana.com/-/oauth_token`` (a form body).
+    oauth = OAuthProfile(
+        endpoint="/-/oauth_token",
+        prefix="2/",
+        vendor_fields=lambda emulator: {"data": emulator.oauth_user()},
+        invalid_grant_description="The `refresh_token` is invalid or has been revoked.",
+    )
 
     # ------------------------------------------------------------------ framework hooks
 
@@ -124,6 +132,11 @@ class AsanaEmulator(KitEmulator):
     @property
     def credentials(self) -> dict[str, str]:
         return {"access_token": self._token}
+
+    def oauth_user(self) -> dict[str, str]:
+        """The ``data`` Asana's token answer carries: the user who authorized the app."""
+        me = self.org.users[0]
+        return {"id": me["gid"], "gid": me["gid"], "name": me["name"], "email": me["email"]}
 
     def counts(self) -> dict[str, int]:
         org = self.org
@@ -159,7 +172,10 @@ class AsanaEmulator(KitEmulator):
         }
 
     def authenticate(self, request: Request) -> Response | None:
-        if request.headers.get("Authorization", "") != f"Bearer {self.credentials['access_token']}":
+        static = f"Bearer {self.credentials['access_token']}"
+        if request.headers.get("Authorization", "") != static and not self.bearer_token_issued(
+            request
+        ):
             return errors.response("NOT_AUTHORIZED")
         return None
 

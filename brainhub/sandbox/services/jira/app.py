@@ -53,6 +53,7 @@ from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners
 from brainhub.sandbox.kit.journal import Replay
+from brainhub.sandbox.kit.oauth import OAuthProfile
 from brainhub.sandbox.params import whole_number
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.jira import errors, fields, jql, render
@@ -107,6 +108,15 @@ class JiraEmulator(IssueHandlers, WriteHandlers, AgileHandlers, CatalogHandlers)
     surface_file = Path(__file__).with_name("surface.json")
     manners = HttpManners(json_content_type=errors.JSON_CONTENT_TYPE, gzip_when_asked=True)
     shape_host = "octo-sandbox.atlassian.net"
+    #: Atlassian's ``POST https://auth.atlassian.com/oauth/token`` (JSON body), served at
+    #: the emulator's root.
+    oauth = OAuthProfile(
+        endpoint="/oauth/token",
+        error_status=403,
+        type_spelling="Bearer",
+        vendor_fields=lambda emulator: {"scope": "read:jira-work write:jira-work offline_access"},
+        invalid_grant_description="Unknown or invalid refresh token.",
+    )
 
     # ------------------------------------------------------------------ data
 
@@ -159,7 +169,7 @@ class JiraEmulator(IssueHandlers, WriteHandlers, AgileHandlers, CatalogHandlers)
 
     def authenticate(self, request: Request) -> Response | None:
         header = request.headers.get("Authorization")
-        if header == self._expected_auth():
+        if header == self._expected_auth() or self.bearer_token_issued(request):
             return None
         return errors.unauthenticated(bool(header))
 

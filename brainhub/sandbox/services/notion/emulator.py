@@ -36,6 +36,7 @@ from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
 from brainhub.sandbox.kit.journal import Change, Draft, Replay
+from brainhub.sandbox.kit.oauth import OAuthProfile
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.notion import render
 from brainhub.sandbox.services.notion.changes import NotionChanges, find_page
@@ -69,6 +70,14 @@ class NotionEmulator(KitEmulator):
     surface_file = Path(__file__).with_name("surface.json")
     #: Notion answers JSON as ``application/json; charset=utf-8``.
     manners = HttpManners("application/json; charset=utf-8")
+    #: ``POST https://api.notion.com/v1/oauth/token`` (JSON body, client as basic auth).
+    oauth = OAuthProfile(
+        endpoint="/v1/oauth/token",
+        prefix="ntn_",
+        states_expiry=False,
+        vendor_fields=lambda emulator: emulator.oauth_workspace(),
+        invalid_grant_description="Invalid refresh token.",
+    )
 
     def load(self) -> None:
         builder = WorkspaceBuilder(self.rng, SIZES[self.size], self.seed)
@@ -86,6 +95,17 @@ class NotionEmulator(KitEmulator):
     @property
     def credentials(self) -> dict[str, str]:
         return {"api_token": f"secret_sandbox{self.seed:04d}NotionIntegrationToken"}
+
+    def oauth_workspace(self) -> dict[str, object]:
+        """The workspace fields Notion's token answer carries."""
+        return {
+            "bot_id": str(uuid.UUID(int=self.seed, version=4)),
+            "workspace_id": str(uuid.UUID(int=self.seed + 1, version=4)),
+            "workspace_name": "Sandbox workspace",
+            "workspace_icon": None,
+            "owner": {"type": "workspace", "workspace": True},
+            "duplicated_template_id": None,
+        }
 
     def counts(self) -> dict[str, int]:
         pages = self.workspace.live_pages()
@@ -141,7 +161,8 @@ class NotionEmulator(KitEmulator):
     def authenticate(self, request: Request) -> Response | None:
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or token != self.credentials["api_token"]:
+        static = scheme.lower() == "bearer" and token == self.credentials["api_token"]
+        if not static and not self.bearer_token_issued(request):
             return self.error(401, "unauthorized", "API token is invalid.")
         version = request.headers.get("Notion-Version")
         if version is None:
