@@ -15,6 +15,7 @@ from brainhub.operate.cli import STATUS_COMMANDS, show_run, status
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
+from brainhub.ui.cli import ui
 
 
 @click.group()
@@ -31,6 +32,7 @@ main.add_command(status)
 for _command in STATUS_COMMANDS:
     main.add_command(_command)
 main.add_command(tokens)
+main.add_command(ui)
 
 
 @main.command()
