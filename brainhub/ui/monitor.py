@@ -49,8 +49,12 @@ class Monitor:
     # -- overview and integrations ------------------------------------------------------
 
     def status(self) -> list[dict[str, Any]]:
-        """What ``brainhub status --json`` prints, as a list."""
-        return [entry.as_dict() for entry in integration_status(self.root, store=self.store)]
+        """What ``brainhub status --json`` prints, as a list (credentials in errors cut)."""
+        found = [entry.as_dict() for entry in integration_status(self.root, store=self.store)]
+        for entry in found:
+            if entry["last_run"] and entry["last_run"]["error"]:
+                entry["last_run"]["error"] = scrub_by_place(entry["last_run"]["error"])
+        return found
 
     def overview(self) -> dict[str, Any]:
         """Every integration with its status, last and next run, freshness and records per
@@ -94,15 +98,13 @@ class Monitor:
         run = self.store.run(run_id)
         if run is None:
             return None
-        data = run.as_dict()
-        for key in ("error", "traceback"):
-            if data[key]:
-                data[key] = scrub_by_place(data[key])
-        return data
+        return _scrubbed(run.as_dict())
 
     def runs(self, integration: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-        """What ``brainhub runs --json`` prints, as a list."""
-        return [r.as_dict() for r in self.store.runs(integration=integration, limit=limit)]
+        """What ``brainhub runs --json`` prints, as a list (credentials in errors cut)."""
+        return [
+            _scrubbed(r.as_dict()) for r in self.store.runs(integration=integration, limit=limit)
+        ]
 
     # -- API usage and errors ----------------------------------------------------------
 
@@ -226,6 +228,15 @@ class Monitor:
         }
 
 
+def _scrubbed(run: dict[str, Any]) -> dict[str, Any]:
+    """A run's JSON with credentials in its error and stack trace cut (defence in depth: the
+    plugins redact what they record, a vendor's error text may still echo one)."""
+    for key in ("error", "traceback"):
+        if run.get(key):
+            run[key] = scrub_by_place(run[key])
+    return run
+
+
 def _hours_ago(hours: int) -> str:
     return (datetime.now(tz=UTC) - timedelta(hours=hours)).isoformat()
 
@@ -281,7 +292,7 @@ def _reject(
 
 def _conflicts(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     syncs = []
-    for schema in tables_with(conn, "conflicts", "sync\\_%"):
+    for schema in tables_with(conn, "conflicts", "sync_%"):
         columns = columns_of(conn, schema, "conflicts")
         q = quote_identifier(schema)
         open_sql = "resolved_at IS NULL" if "resolved_at" in columns else "true"
