@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages of the servers that connector tests talk to.
+# Installs the Debian packages of the servers that connector tests talk to, and the headless
+# Chromium the monitoring page's browser tests drive (never downloaded by Playwright).
 # Tests start and stop their own private instances on 127.0.0.1; nothing is left running.
 set -euo pipefail
-packages=(postgresql)
+packages=(postgresql chromium chromium-driver)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

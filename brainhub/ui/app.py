@@ -201,8 +201,8 @@ def create_app(
             header = f"Bearer {request.form['token'].strip()}"
         return check_request(project_root, header, action, source=request.remote_addr or "")
 
-    @app.post("/integrations/<name>/<action>")
-    @app.post("/api/integrations/<name>/<action>")
+    @app.post("/integrations/<name>/<action>", endpoint="act")
+    @app.post("/api/integrations/<name>/<action>", endpoint="api_act")
     def act(name: str, action: str) -> Any:
         if action not in ACTIONS:
             abort(404, f"no action {action!r}; valid: {', '.join(ACTIONS)}")
@@ -228,8 +228,8 @@ def create_app(
         done = f"{action}: {result.get('before', '')} → {result.get('after', 'started')}"
         return redirect(url_for("integration", name=name, done=done), code=303)
 
-    @app.post("/conflicts/<sync>/<conflict_id>/resolve")
-    @app.post("/api/conflicts/<sync>/<conflict_id>/resolve")
+    @app.post("/conflicts/<sync>/<conflict_id>/resolve", endpoint="resolve")
+    @app.post("/api/conflicts/<sync>/<conflict_id>/resolve", endpoint="api_resolve")
     def resolve(sync: str, conflict_id: str) -> Any:
         principal = authorize("conflicts.resolve")
         take = request.form.get("take") or (request.get_json(silent=True) or {}).get("take")

@@ -65,10 +65,11 @@ def bar_chart(
     ]
     for i, (label, value, css) in enumerate(bars):
         h = (value / top) * plot_h
-        x = left + i * step
+        bar = min(max(step * 0.8, 1), 40)
+        x = left + i * step + (step - bar) / 2
         parts.append(
-            f'<rect class="mark {escape(css)}" x="{x + step * 0.1:.1f}" '
-            f'y="{height - bottom - h:.1f}" width="{max(step * 0.8, 1):.1f}" height="{h:.1f}">'
+            f'<rect class="mark {escape(css)}" x="{x:.1f}" '
+            f'y="{height - bottom - h:.1f}" width="{bar:.1f}" height="{h:.1f}">'
             f"<title>{escape(label)}: {value:,.1f}{escape(unit)}</title></rect>"
         )
     if limit:
