@@ -14,8 +14,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-#: Per run: its records and failed records, summed over its streams.
-_PER_RUN = """
+
+def _per_run(runs: str) -> str:
+    """Per run of the ``runs`` query (a SELECT of rows of ``runs``): its counts summed over
+    its streams. Filtering runs first lets SQLite use their indexes before the join."""
+    return f"""
 SELECT r.id, r.integration, r.status, r.started_at, r.finished_at, r.error,
        coalesce(sum(s.read), 0) AS read,
        coalesce(sum(s.inserted + s.updated), 0) AS written,
@@ -23,8 +26,8 @@ SELECT r.id, r.integration, r.status, r.started_at, r.finished_at, r.error,
        coalesce(sum(s.requests), 0) AS requests,
        coalesce(sum(s.throttled), 0) AS throttled,
        coalesce(sum(s.waited), 0) AS waited
-FROM runs r LEFT JOIN streams s ON s.run_id = r.id
-"""
+FROM ({runs}) r LEFT JOIN streams s ON s.run_id = r.id GROUP BY r.id
+"""  # noqa: S608
 
 
 @contextmanager
@@ -56,10 +59,10 @@ def sparklines(path: Path, per_integration: int = 20) -> dict[str, list[int]]:
         if conn is None:
             return {}
         rows = conn.execute(
-            f"WITH recent AS (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY "  # noqa: S608
-            f"integration ORDER BY started_at DESC) AS n FROM runs) WHERE n <= ?) "
-            f"{_PER_RUN} WHERE r.id IN (SELECT id FROM recent) GROUP BY r.id "
-            "ORDER BY r.integration, r.started_at",
+            "WITH recent AS (SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY "  # noqa: S608
+            "integration ORDER BY started_at DESC) AS n FROM runs) WHERE n <= ?) "
+            + _per_run("SELECT * FROM runs WHERE id IN (SELECT id FROM recent)")
+            + " ORDER BY r.integration, r.started_at",
             (per_integration,),
         ).fetchall()
     lines: dict[str, list[int]] = {}
@@ -75,7 +78,7 @@ def totals_since(path: Path, since: str) -> dict[str, Any]:
         if conn is None:
             return empty
         rows = conn.execute(
-            f"{_PER_RUN} WHERE r.started_at >= ? GROUP BY r.id", (since,)
+            _per_run("SELECT * FROM runs WHERE started_at >= ?"), (since,)
         ).fetchall()
     return {
         "runs": len(rows),
@@ -92,8 +95,8 @@ def run_series(path: Path, integration: str, limit: int = 50) -> list[dict[str, 
         if conn is None:
             return []
         rows = conn.execute(
-            f"{_PER_RUN} WHERE r.id IN (SELECT id FROM runs WHERE integration = ? "  # noqa: S608
-            "ORDER BY started_at DESC LIMIT ?) GROUP BY r.id ORDER BY r.started_at",
+            _per_run("SELECT * FROM runs WHERE integration = ? ORDER BY started_at DESC LIMIT ?")  # noqa: S608
+            + " ORDER BY r.started_at",
             (integration, limit),
         ).fetchall()
     return [
@@ -148,7 +151,7 @@ def hourly(path: Path, since: str) -> list[dict[str, Any]]:
             "SELECT integration, substr(started_at, 1, 13) AS hour, count(*) AS runs, "  # noqa: S608
             "sum(status = 'failed') AS failed, sum(status IN ('success', 'failed')) AS finished, "
             "sum(requests) AS requests, sum(throttled) AS throttled, sum(waited) AS waited "
-            f"FROM ({_PER_RUN} WHERE r.started_at >= ? GROUP BY r.id) "
+            f"FROM ({_per_run('SELECT * FROM runs WHERE started_at >= ?')}) "
             "GROUP BY integration, hour ORDER BY hour, integration",
             (since,),
         ).fetchall()

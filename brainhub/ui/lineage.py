@@ -4,16 +4,19 @@ laid out as an SVG graph in columns, sources on the left."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from brainhub.errors import BrainhubError
 from brainhub.ui.project import ProjectView
-from transforms.engine.project import Project
+from transforms.engine.model import Model
+from transforms.engine.project import Project, discover
 
 _QUALIFIED = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)\b")
 
@@ -65,6 +68,21 @@ class Lineage:
         return rows
 
 
+def load_models(transforms: Path) -> list[Model]:
+    """The models of ``transforms/`` that build warehouse tables (``schema.table``).
+
+    Read again only when a file under it changes (the key is every file's mtime).
+    """
+    files = tuple((str(f), f.stat().st_mtime_ns) for f in discover([transforms]))
+    return list(_models(files, transforms))
+
+
+@functools.lru_cache(maxsize=4)
+def _models(files: tuple[tuple[str, int], ...], transforms: Path) -> tuple[Model, ...]:
+    del files  # the cache key
+    return tuple(m for m in Project.load([transforms]).models if "." in m.name)
+
+
 def build_lineage(
     view: ProjectView, stream_tables: Iterable[tuple[str, str, str]], tables: Iterable[str]
 ) -> Lineage:
@@ -78,7 +96,7 @@ def build_lineage(
         source = graph.add(f"stream:{schema}:{stream}", "stream", f"{_tap(schema)} {stream}")
         graph.link(source, graph.add(name, "table"))
     try:
-        models = [m for m in Project.load([view.root / "transforms"]).models if "." in m.name]
+        models = load_models(view.root / "transforms")
     except (BrainhubError, OSError) as exc:
         models = []
         graph.notes.append(f"the models of transforms/ could not be read: {exc}")
