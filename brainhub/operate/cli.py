@@ -44,7 +44,10 @@ def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def list_runs(project_root: Path, integration: str | None, as_json: bool, limit: int) -> None:
     """Print the newest runs (``brainhub runs``)."""
-    runs = RunStore.of_project(project_root).runs(integration=integration, limit=limit)
+    try:
+        runs = RunStore.of_project(project_root).runs(integration=integration, limit=limit)
+    except BrainhubError as exc:
+        raise click.ClickException(str(exc)) from None
     if as_json:
         for run in runs:
             click.echo(json.dumps(run.as_dict()))
@@ -74,6 +77,7 @@ def list_runs(project_root: Path, integration: str | None, as_json: bool, limit:
 @click.argument("run_id")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object.")
 @project_option
+@one_line_errors
 def show_run(run_id: str, as_json: bool, project_root: Path) -> None:
     """Show one run (RUN_ID or a unique start of it): its streams and, if it failed, why."""
     run = RunStore.of_project(project_root).run(run_id)

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import click
 
-from brainhub.errors import ConfigError
+from brainhub.errors import BrainhubError, ConfigError
 from brainhub.operate.display import RunDisplay, summary_lines
 from brainhub.operate.record.identity import run_id_for
-from brainhub.operate.record.store import RunStore
+from brainhub.operate.record.store import RunStore, RunStoreError
 from brainhub.operate.status import integrations, status_of
 from brainhub.secrets.injection import run_meltano
 
@@ -41,7 +41,13 @@ def launch(
     """
     store = RunStore.of_project(project_root)
     integration = _integration_named(project_root, args, store)
-    if integration is not None and status_of(project_root, integration, store) == "disabled":
+    status = None
+    if integration is not None:
+        try:
+            status = status_of(project_root, integration, store)
+        except RunStoreError as exc:  # the run matters more than its record
+            click.echo(f"warning: {exc}; the run goes on unrecorded", err=True)
+    if status == "disabled":
         raise ConfigError(
             f"{integration} is disabled; `brainhub enable {integration}` lets it run again"
         )
@@ -75,7 +81,7 @@ def _integration_named(project_root: Path, args: Sequence[str], store: RunStore)
         return None
     try:
         known = {i.name for i in integrations(project_root, store)}
-    except ConfigError:
+    except BrainhubError:  # a project or store problem: Meltano will say what it thinks
         return None
     return args[0] if args[0] in known else None
 

@@ -25,6 +25,7 @@ from typing import Any
 from brainhub.operate.record.identity import RunIdentity, current_run
 from brainhub.operate.record.progress import ProgressTracker
 from brainhub.operate.record.store import PART_COUNTS, RunStore, store_path
+from brainhub.redaction import redact
 
 LOGGER = logging.getLogger("brainhub.operate")
 
@@ -119,7 +120,10 @@ class RunRecorder:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
-        self._write(force=True)
+        try:
+            self._write(force=True)
+        except Exception as exc:  # recording never fails a run
+            self._complain(exc)
         if self.identity is None:
             return
         run_id = self.identity.run_id
@@ -127,10 +131,11 @@ class RunRecorder:
         if isinstance(error, SystemExit) and error.code in (None, 0):
             error = None
         if isinstance(error, str):
-            message = error
+            message = redact(error)
         elif error is not None:
-            message = str(error) or type(error).__name__
-            trace = "".join(traceback.format_exception(error))
+            # The process's secrets (a tap's secret settings) never reach the store.
+            message = redact(str(error) or type(error).__name__)
+            trace = redact("".join(traceback.format_exception(error)))
         self._store_call(
             lambda store: store.finish_part(run_id, self.part, error=message, traceback=trace)
         )

@@ -31,6 +31,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from brainhub.errors import BrainhubError
+
 #: Where a project keeps its run store, relative to the project root.
 STORE_PATH = Path("data") / "runs.sqlite"
 #: The environment variable naming another run store file.
@@ -102,6 +104,10 @@ CREATE TABLE IF NOT EXISTS integrations (
     changed_at TEXT
 );
 """
+
+
+class RunStoreError(BrainhubError):
+    """The run store file cannot be opened, read or written; the message names it."""
 
 
 def utc_now() -> str:
@@ -215,9 +221,12 @@ class RunStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            if not self._ready:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise RunStoreError(f"{self.path}: cannot open the run store ({exc})") from None
         try:
             conn.row_factory = sqlite3.Row
             if not self._ready:
@@ -226,6 +235,11 @@ class RunStore:
                 self._ready = True
             conn.execute("PRAGMA synchronous=NORMAL")
             yield conn
+        except sqlite3.Error as exc:
+            raise RunStoreError(
+                f"{self.path}: the run store cannot be used ({exc}); if it is damaged, move it "
+                "aside and the next run starts a new one"
+            ) from None
         finally:
             conn.close()
 

@@ -13,6 +13,7 @@ from brainhub.http import RequestStats
 from brainhub.operate.record import RunIdentity, RunRecorder, RunStore, current_run, run_id_for
 from brainhub.operate.record.logs import quiet_metrics
 from brainhub.operate.record.progress import ProgressTracker
+from brainhub.redaction import SecretScrubber
 
 REPO = Path(__file__).resolve().parents[3]
 MELTANO = ["/p/.venv/bin/python", "/p/.venv/bin/meltano", "--environment=prod"]
@@ -214,3 +215,39 @@ def test_a_tap_reads_its_loader_from_the_command_line_or_the_job() -> None:
         "github-issues-to-clickup",
         "target-clickup--github-issues",
     )
+
+
+def test_the_processs_secrets_never_reach_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = "pk_81234_QWERTYUIOPASDFGHJKLZXCVB"
+    monkeypatch.setattr("brainhub.redaction.PROCESS_SECRETS", SecretScrubber([secret]))
+    recorder = RunRecorder("tap", dict, logging.getLogger("t"), identity=identity(tmp_path))
+    recorder.start()
+    try:
+        raise RuntimeError(f"the API refused {secret}")
+    except RuntimeError as exc:
+        recorder.finish(exc)
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "data").iterdir())  # with the WAL
+    assert b"the API refused" in stored
+    assert secret.encode() not in stored
+    run = RunStore(tmp_path / "data" / "runs.sqlite").run("r1")
+    assert run is not None
+    assert run.error is not None
+    assert "the API refused" in run.error
+
+
+def test_a_sample_that_raises_does_not_fail_the_run(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> dict:
+        raise KeyError("tasks")
+
+    recorder = RunRecorder("tap", broken, logging.getLogger("t"), identity=identity(tmp_path))
+    with caplog.at_level(logging.WARNING, logger="t"):
+        recorder.start()
+        recorder.finish()
+    assert "cannot record this run" in caplog.text
+    run = RunStore(tmp_path / "data" / "runs.sqlite").run("r1")
+    assert run is not None
+    assert run.parts == {"tap": "success"}

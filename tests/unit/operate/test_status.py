@@ -228,3 +228,16 @@ def test_runs_repair_fails_runs_whose_plugins_went_silent(project: Path) -> None
     assert alive is not None
     assert alive.status == "running"
     assert cli("runs", "repair")[1] == "no dead run found\n"
+
+
+def test_a_damaged_store_is_one_line(project: Path) -> None:
+    store = project / "data" / "runs.sqlite"
+    store.parent.mkdir()
+    store.write_bytes(b"not a database, just bytes " * 100)
+    for command in (["runs"], ["runs", "show", "abc"], ["status"]):
+        code, output = cli(*command)
+        assert code == 1, command
+        assert output.startswith(
+            "Error: data/runs.sqlite: the run store cannot be used (file is not a database)"
+        )
+        assert "Traceback" not in output
