@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,6 @@ def create_app(
     app = Flask(__name__)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["monitor"] = monitor
-    started: list[subprocess.Popen[bytes]] = []
 
     @app.context_processor
     def _common() -> dict[str, Any]:
@@ -209,7 +209,6 @@ def create_app(
         access, command = ACTIONS[action]
         principal = authorize(access)
         audit = AuditLog.of_project(project_root)
-        _reap(started)
         if command is not None:
             before, after = set_status(project_root, name, command, monitor.store)
             audit.record(
@@ -221,7 +220,7 @@ def create_app(
             if name not in known:
                 abort(404, f"no integration {name!r}")
             audit.record("ui.run", name, detail={"by": principal.name})
-            started.append(_start_run(project_root, monitor.environment, name))
+            _start_run(project_root, monitor.environment, name)
             result = {"integration": name, "started": True}
         if wants_json():
             return jsonify(result), 202 if command is None else 200
@@ -290,22 +289,18 @@ def _hours(page: Any) -> dict[str, Any]:
     return result
 
 
-def _reap(started: list[subprocess.Popen[bytes]]) -> None:
-    """Forget the background runs that ended (their exit status collected)."""
-    started[:] = [child for child in started if child.poll() is None]
-
-
 def _brainhub() -> str:
     return str(Path(sys.executable).parent / "brainhub")
 
 
-def _start_run(project_root: Path, environment: str, integration: str) -> subprocess.Popen[bytes]:
-    """``brainhub run`` of the integration in the background (trigger ``api``)."""
+def _start_run(project_root: Path, environment: str, integration: str) -> None:
+    """``brainhub run`` of the integration in the background (trigger ``api``); a thread
+    collects its exit status when it ends. Its output goes to ``data/logs/ui-runs.log``."""
     args = integration.split("→") if "→" in integration else [integration]
     logs = project_root / "data" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with open(logs / "ui-runs.log", "ab") as log:
-        return subprocess.Popen(
+        child = subprocess.Popen(
             [_brainhub(), "run", "-e", environment, *args],
             cwd=project_root,
             env={**os.environ, "BRAINHUB_TRIGGER": "api", "BRAINHUB_INTEGRATION": integration},
@@ -314,6 +309,7 @@ def _start_run(project_root: Path, environment: str, integration: str) -> subpro
             stderr=log,
             start_new_session=True,
         )
+    threading.Thread(target=child.wait, name=f"run {integration}", daemon=True).start()
 
 
 __all__ = ["create_app"]

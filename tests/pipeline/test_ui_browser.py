@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -239,3 +240,34 @@ def test_no_credential_in_any_page_or_answer(
     for text in texts:
         for secret in secrets:
             assert secret not in text
+
+
+def test_run_now_starts_a_recorded_run_with_trigger_api(
+    project: MeltanoProject, base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in project.env(TAP_CLICKUP_BASE_URL=TINY).items():
+        monkeypatch.setenv(name, value)
+    url = f"{base_url}/api/integrations/clickup-to-duckdb/run"
+    assert requests.post(url, timeout=30).status_code == 401
+    token = operator_token(project, "run-now")
+    answer = requests.post(url, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert answer.status_code == 202
+    assert answer.json() == {"integration": "clickup-to-duckdb", "started": True}
+    store = RunStore.of_project(project.root)
+    deadline = time.monotonic() + 240
+    while True:
+        started = [
+            r
+            for r in store.runs(integration="clickup-to-duckdb")
+            if r.trigger == "api" and r.id != "0f0f0f0f-1111-4222-8333-444455556666"
+        ]
+        if started and started[0].status != "running":
+            break
+        assert time.monotonic() < deadline, (
+            project.root / "data" / "logs" / "ui-runs.log"
+        ).read_text()
+        time.sleep(0.5)
+    assert started[0].status == "success", started[0].error
+    assert started[0].total("read") > 0
+    audit = project.brainhub("audit", "--json").stdout
+    assert '"ui.run"' in audit
