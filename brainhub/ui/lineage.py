@@ -127,6 +127,8 @@ def build_lineage(
                     graph.link(name, pipeline)
     for name in known:
         graph.add(name, "model" if name in built else "table")
+        if name.endswith("__rejected") and name.removesuffix("__rejected") in built:
+            graph.link(name.removesuffix("__rejected"), name)  # a model's rejected rows
     return graph
 
 

@@ -258,6 +258,20 @@ def _quality(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             f"FROM {q}._write_rejects GROUP BY ALL ORDER BY 3 DESC"
         ).fetchall():
             rejects.append(_reject(schema, "write", stream, reason, count, last))
+    for schema, table in conn.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables "
+        "WHERE table_name LIKE '%\\_\\_rejected' ESCAPE '\\' ORDER BY 1, 2"
+    ).fetchall():
+        columns = columns_of(conn, schema, table)
+        if "_reason" not in columns:
+            continue
+        rule = "coalesce(_rule || ': ', '') || " if "_rule" in columns else ""
+        for reason, count in conn.execute(
+            f"SELECT {rule}coalesce(_reason, ''), count(*) FROM "  # noqa: S608
+            f"{quote_identifier(schema)}.{quote_identifier(table)} GROUP BY ALL ORDER BY 2 DESC"
+        ).fetchall():
+            stream = str(table).removesuffix("__rejected")
+            rejects.append(_reject(schema, "transform", stream, reason, count, None))
     changes = []
     for schema in tables_with(conn, "_columns"):
         q = quote_identifier(schema)

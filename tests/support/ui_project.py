@@ -130,6 +130,11 @@ def seed_warehouse(path: Path) -> None:
             "'Status not found')"
         )
         conn.execute(
+            "CREATE SCHEMA stg_clickup; CREATE TABLE stg_clickup.tasks__rejected AS SELECT "
+            "'due_at' AS _field, 'to_timestamp' AS _rule, 'not a date: soon' AS _reason, "
+            "'{}' AS _record FROM range(3)"
+        )
+        conn.execute(
             "CREATE TABLE sync_clickup_jira.conflicts (conflict_id VARCHAR PRIMARY KEY, "
             "left_id VARCHAR, right_id VARCHAR, field VARCHAR, left_value VARCHAR, "
             "right_value VARCHAR, detected_at TIMESTAMP, resolution VARCHAR, "

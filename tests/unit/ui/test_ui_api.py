@@ -160,6 +160,7 @@ def test_quality(client: FlaskClient) -> None:
         ("raw_clickup", "load", "schema"): 2,
         ("raw_clickup", "load", "key"): 1,
         ("clickup_github", "write", "400 Status not found"): 1,
+        ("stg_clickup", "transform", "to_timestamp: not a date: soon"): 3,
     }
     assert {c["column"] for c in data["schema_changes"]} == {"id", "name", "due_date"}
     assert {(f["integration"], f["stream"]) for f in data["freshness"]} == {
@@ -194,6 +195,7 @@ def test_lineage(client: FlaskClient) -> None:
     assert "stg_clickup.tasks" in tables["raw_clickup.tasks"]["models"]
     assert tables["mart_clickup.overdue_tasks"]["built_from"] == ["stg_clickup.tasks"]
     assert tables["mart_clickup.overdue_tasks"]["pipelines"] == ["overdue-digest-to-slack"]
+    assert tables["stg_clickup.tasks__rejected"]["built_from"] == ["stg_clickup.tasks"]
 
 
 def test_a_loading_warehouse_gives_the_last_values_with_a_note(
