@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -118,13 +119,15 @@ def create_app(
     @app.get("/usage")
     def usage() -> str:
         data = _hours(monitor.usage)
+        slots = _hour_slots(data["since"])
         bars = {
             c["connector"]: charts.bar_chart(
-                [(h["hour"], h["requests"], "requests") for h in c["hours"]],
+                [(hour, per_hour.get(hour, 0), "requests") for hour in slots],
                 title=f"{c['connector']}: requests per hour",
                 limit=c["limit_per_hour"],
             )
             for c in data["connectors"]
+            for per_hour in [{h["hour"]: h["requests"] for h in c["hours"]}]
         }
         return render_template("usage.html", data=data, bars=bars)
 
@@ -287,6 +290,17 @@ def _hours(page: Any) -> dict[str, Any]:
     hours = request.args.get("hours", default=24, type=int) or 24
     result: dict[str, Any] = page(max(1, min(hours, 24 * 31)))
     return result
+
+
+def _hour_slots(since: str) -> list[str]:
+    """Every hour (``YYYY-MM-DDTHH``, UTC) from ``since`` to now, for a chart's x axis."""
+    hour = datetime.fromisoformat(since).replace(minute=0, second=0, microsecond=0)
+    now = datetime.now(tz=UTC)
+    slots = []
+    while hour <= now:
+        slots.append(hour.strftime("%Y-%m-%dT%H"))
+        hour += timedelta(hours=1)
+    return slots
 
 
 def _brainhub() -> str:
