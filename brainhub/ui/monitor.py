@@ -194,7 +194,9 @@ class Monitor:
 
     def quality(self) -> dict[str, Any]:
         """Rejects per table with reasons, freshness per stream, schema changes seen."""
-        answer = self.warehouse.read("quality", _quality, {"rejects": [], "schema_changes": []})
+        answer = self.warehouse.read(
+            "quality", _quality, {"rejects": [], "schema_changes": [], "tables": []}
+        )
         freshness = [
             {"integration": s["name"], "stream": stream, "fresh_as_of": when}
             for s in self.status()
@@ -241,6 +243,10 @@ def _hours_ago(hours: int) -> str:
     return (datetime.now(tz=UTC) - timedelta(hours=hours)).isoformat()
 
 
+#: Columns recorded within this many seconds of a table's first column came with its first load.
+SAME_LOAD_S = 60
+
+
 def _quality(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     rejects = []
     for schema in tables_with(conn, "_rejected"):
@@ -272,11 +278,27 @@ def _quality(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         ).fetchall():
             stream = str(table).removesuffix("__rejected")
             rejects.append(_reject(schema, "transform", stream, reason, count, None))
-    changes = []
+    changes: list[dict[str, Any]] = []
+    tables: list[dict[str, Any]] = []
     for schema in tables_with(conn, "_columns"):
         q = quote_identifier(schema)
+        for table, columns, first, last in conn.execute(
+            f"SELECT table_name, count(*), min(recorded_at), max(recorded_at) "  # noqa: S608
+            f"FROM {q}._columns GROUP BY ALL ORDER BY 1"
+        ).fetchall():
+            tables.append(
+                {
+                    "table": f"{schema}.{table}",
+                    "columns": int(columns),
+                    "first_loaded": _iso(first),
+                    "last_changed": _iso(last),
+                }
+            )
+        # A column recorded after its table's first load is a change of the stream's schema.
         for table, prop, column, when in conn.execute(
-            f"SELECT table_name, property, column_name, recorded_at FROM {q}._columns "  # noqa: S608
+            f"SELECT table_name, property, column_name, recorded_at FROM (SELECT *, "  # noqa: S608
+            f"min(recorded_at) OVER (PARTITION BY table_name) AS first FROM {q}._columns) "
+            f"WHERE recorded_at > first + INTERVAL {SAME_LOAD_S} SECOND "
             "ORDER BY recorded_at DESC LIMIT 200"
         ).fetchall():
             changes.append(
@@ -288,7 +310,7 @@ def _quality(conn: duckdb.DuckDBPyConnection) -> dict[str, Any]:
                 }
             )
     changes.sort(key=lambda c: c["seen_at"] or "", reverse=True)
-    return {"rejects": rejects, "schema_changes": changes[:200]}
+    return {"rejects": rejects, "schema_changes": changes[:200], "tables": tables}
 
 
 def _reject(

@@ -107,7 +107,11 @@ def seed_warehouse(path: Path) -> None:
         )
         conn.execute(
             "INSERT INTO raw_clickup._columns (table_name, property, column_name) VALUES "
-            "('tasks', 'id', 'id'), ('tasks', 'name', 'name'), ('tasks', 'due date', 'due_date')"
+            "('tasks', 'id', 'id'), ('tasks', 'name', 'name')"
+        )
+        conn.execute(  # a property that appeared in a later sync
+            "INSERT INTO raw_clickup._columns VALUES "
+            "('tasks', 'due date', 'due_date', now() + INTERVAL 2 HOUR)"
         )
         conn.execute(
             "CREATE TABLE raw_clickup._rejected (stream VARCHAR, line BIGINT, "

@@ -162,7 +162,12 @@ def test_quality(client: FlaskClient) -> None:
         ("clickup_github", "write", "400 Status not found"): 1,
         ("stg_clickup", "transform", "to_timestamp: not a date: soon"): 3,
     }
-    assert {c["column"] for c in data["schema_changes"]} == {"id", "name", "due_date"}
+    assert [(c["table"], c["property"], c["column"]) for c in data["schema_changes"]] == [
+        ("raw_clickup.tasks", "due date", "due_date")
+    ]
+    (table,) = data["tables"]
+    assert (table["table"], table["columns"]) == ("raw_clickup.tasks", 3)
+    assert table["last_changed"] == data["schema_changes"][0]["seen_at"]
     assert {(f["integration"], f["stream"]) for f in data["freshness"]} == {
         ("clickup-to-duckdb", "tasks"),
         ("clickup-to-duckdb", "lists"),
