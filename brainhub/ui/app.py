@@ -244,7 +244,17 @@ def create_app(
             "ui.resolve", f"{sync}/{conflict_id}", after=take, detail={"by": principal.name}
         )
         done = subprocess.run(
-            [_brainhub(), "sync", "resolve", sync, conflict_id, "--take", take],
+            [
+                _brainhub(),
+                "sync",
+                "resolve",
+                sync,
+                conflict_id,
+                "--take",
+                take,
+                "-e",
+                monitor.environment,
+            ],
             cwd=project_root,
             capture_output=True,
             text=True,

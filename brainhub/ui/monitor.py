@@ -207,6 +207,9 @@ class Monitor:
     def conflicts(self) -> dict[str, Any]:
         """Open and recent conflicts of every two-way sync (``sync_<name>.conflicts``)."""
         answer = self.warehouse.read("conflicts", _conflicts, [])
+        names = self.view.sync_names()
+        for sync in answer.value:
+            sync["sync"] = names.get(sync["schema"], sync["schema"].removeprefix("sync_"))
         can_resolve = resolve_command_exists()
         return {
             "syncs": answer.value,
@@ -345,7 +348,6 @@ def _conflicts(conn: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
         ).fetchone()
         syncs.append(
             {
-                "sync": schema.removeprefix("sync_"),
                 "schema": schema,
                 "columns": columns,
                 "open": int(total_open[0]) if total_open else 0,

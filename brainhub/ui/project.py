@@ -164,6 +164,12 @@ class ProjectView:
                 result[name] = settings
         return result
 
+    def sync_names(self) -> dict[str, str]:
+        """Warehouse schema → the two-way sync (``syncs/<name>.yaml``) that keeps it."""
+        folder = self.root / "syncs"
+        files = [*folder.rglob("*.yaml"), *folder.rglob("*.yml")] if folder.is_dir() else []
+        return {"sync_" + f.stem.replace("-", "_"): f.stem for f in sorted(files)}
+
     def warehouse_readers(self) -> dict[str, list[tuple[str, dict[str, Any]]]]:
         """Job → the tap-warehouse plugins it runs with their ``streams`` (table or query)."""
         found: dict[str, list[tuple[str, dict[str, Any]]]] = {}

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 from flask.testing import FlaskClient
@@ -175,15 +176,35 @@ def test_quality(client: FlaskClient) -> None:
     assert data["warehouse"]["note"] is None
 
 
-def test_conflicts_are_read_only_without_the_resolve_command(
-    ui_project: UiProject, client: FlaskClient
-) -> None:
+def test_conflicts(ui_project: UiProject, client: FlaskClient) -> None:
+    (ui_project.root / "syncs").mkdir()
+    (ui_project.root / "syncs" / "clickup-jira.yaml").write_text("{}\n", encoding="utf-8")
     data = client.get("/api/conflicts").json
     (sync,) = data["syncs"]
-    assert (sync["sync"], sync["open"], data["open"]) == ("clickup_jira", 1, 1)
+    assert (sync["sync"], sync["schema"], sync["open"], data["open"]) == (
+        "clickup-jira",
+        "sync_clickup_jira",
+        1,
+        1,
+    )
     assert [c["open"] for c in sync["conflicts"]] == [True, False]
+    assert sync["conflicts"][0]["conflict_id"] == "k1"
+    sync_group = main.commands.get("sync")
+    installed = isinstance(sync_group, click.Group) and "resolve" in sync_group.commands
+    assert data["can_resolve"] is installed
+
+
+def test_without_sync_resolve_the_conflicts_are_read_only(
+    ui_project: UiProject, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An installation without the two-way sync engine's command.
+    monkeypatch.setattr("brainhub.ui.monitor.resolve_command_exists", lambda: False)
+    data = client.get("/api/conflicts").json
     assert data["can_resolve"] is False
     assert "sync resolve" in data["resolve_note"]
+    page = client.get("/conflicts").text
+    assert "read-only" in page
+    assert "take left" not in page
     token = ui_project.token("ops", Role.OPERATOR)
     answer = client.post(
         "/api/conflicts/clickup_jira/k1/resolve",
