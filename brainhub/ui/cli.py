@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import socket
 from pathlib import Path
 
 import click
@@ -61,6 +62,7 @@ def ui(
             "(actions still need a token); put TLS in front of it",
             err=True,
         )
+    _check_free(host, port)
     server = make_server(host, port, app, threaded=True)
     click.echo(
         f"brainhub ui: http://{host}:{server.server_port}/ "
@@ -72,6 +74,20 @@ def ui(
         pass
     finally:
         server.server_close()
+
+
+def _check_free(host: str, port: int) -> None:
+    """One line when ``host:port`` cannot be listened on (the server would exit with two)."""
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port "
+            "(0 picks a free one)"
+        ) from None
 
 
 def _is_loopback(host: str) -> bool:

@@ -93,6 +93,21 @@ def test_integration(client: FlaskClient) -> None:
     assert client.get("/api/integrations/nothing-like-it").status_code == 404
 
 
+def test_an_ad_hoc_pipeline_has_its_page(ui_project: UiProject, client: FlaskClient) -> None:
+    name = "tap-asana→target-duckdb"
+    ui_project.store.begin(
+        "e0", integration=name, trigger="manual", environment="sandbox", part="tap"
+    )
+    ui_project.store.write_counts("e0", "tap", {"tasks": {"read": 4, "requests": 2}})
+    ui_project.store.finish_part("e0", "tap")
+    overview = client.get("/").text
+    assert 'href="/integrations/tap-asana%E2%86%92target-duckdb"' in overview
+    data = client.get("/api/integrations/tap-asana%E2%86%92target-duckdb").json
+    assert (data["name"], data["kind"], data["connector"]) == (name, "pipeline", "asana")
+    assert data["settings"]["tap-asana"]
+    assert client.get("/integrations/tap-asana%E2%86%92target-duckdb").status_code == 200
+
+
 def test_run_with_its_error_scrubbed(client: FlaskClient) -> None:
     run = client.get(f"/api/runs/{FAILED_RUN[:8]}").json
     assert run["id"] == FAILED_RUN

@@ -3,6 +3,7 @@ is one line."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -44,4 +45,17 @@ def test_an_unknown_environment_is_one_line(ui_project: UiProject) -> None:
     assert result.output.strip().splitlines() == [
         f"Error: {ui_project.root / 'meltano.yml'}: no environment 'staging'; valid "
         "environments are sandbox, prod"
+    ]
+
+
+def test_a_port_in_use_is_one_line(ui_project: UiProject) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["ui", "--port", str(port)])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another "
+        "--port (0 picks a free one)"
     ]
