@@ -36,12 +36,25 @@ ACTIONS = {
 }
 
 
+#: Host names a loopback page answers to: a page another site's name resolves to 127.0.0.1
+#: (DNS rebinding) is refused with 400 instead of being read from the visitor's browser.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
 def create_app(
-    project_root: Path, environment: str | None = None, prices: Path | None = None
+    project_root: Path,
+    environment: str | None = None,
+    prices: Path | None = None,
+    *,
+    trusted_hosts: tuple[str, ...] | None = LOOPBACK_HOSTS,
 ) -> Flask:
-    """The app for the project at ``project_root`` and one environment's warehouse."""
+    """The app for the project at ``project_root`` and one environment's warehouse.
+
+    ``trusted_hosts``: the ``Host`` names it answers (any when None, behind a proxy).
+    """
     monitor = Monitor(project_root, environment, prices)
     app = Flask(__name__)
+    app.config["TRUSTED_HOSTS"] = list(trusted_hosts) if trusted_hosts is not None else None
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.config["monitor"] = monitor
 

@@ -50,10 +50,11 @@ def ui(
 ) -> None:
     """Serve the monitoring page: integrations, runs, API usage, errors, data quality,
     conflicts and lineage; actions need an API token (brainhub tokens create)."""
-    from brainhub.ui.app import create_app
+    from brainhub.ui.app import LOOPBACK_HOSTS, create_app
 
+    trusted = LOOPBACK_HOSTS if _is_loopback(host) else None
     try:
-        app = create_app(project_root.resolve(), environment, prices)
+        app = create_app(project_root.resolve(), environment, prices, trusted_hosts=trusted)
     except BrainhubError as exc:
         raise click.ClickException(str(exc)) from None
     if not _is_loopback(host):

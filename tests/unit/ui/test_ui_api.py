@@ -343,3 +343,9 @@ def test_no_secret_in_any_page_or_answer(ui_project: UiProject, client: FlaskCli
         assert answer.status_code == 200, url
         assert "LEAKEDSECRET" not in answer.text, url
         assert token not in answer.text, url
+
+
+def test_another_sites_host_name_is_refused(client: FlaskClient) -> None:
+    # A name that resolves to 127.0.0.1 (DNS rebinding) does not read the loopback page.
+    assert client.get("/api/status", headers={"Host": "evil.example:8765"}).status_code == 400
+    assert client.get("/api/status", headers={"Host": "127.0.0.1:8765"}).status_code == 200
