@@ -21,6 +21,7 @@ from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
 from brainhub.services.cli import services
 from brainhub.sync.cli import sync
+from brainhub.ui.cli import ui
 from brainhub.webhooks.cli import webhooks
 
 
@@ -46,6 +47,7 @@ for _command in STATUS_COMMANDS:
 main.add_command(webhooks)
 main.add_command(sync)
 main.add_command(services)
+main.add_command(ui)
 
 
 @main.command()
