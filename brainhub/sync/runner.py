@@ -10,7 +10,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -92,11 +92,18 @@ def plan_sync(
 
 
 def run_sync(
-    definition: SyncDefinition, connections: Connections, *, refresh: bool = True
+    definition: SyncDefinition,
+    connections: Connections,
+    *,
+    refresh: bool = True,
+    on_locked: Callable[[], None] | None = None,
 ) -> RunReport:
-    """Refresh both sides, plan and apply, under the sync's lock."""
+    """Refresh both sides, plan and apply, under the sync's lock (``on_locked`` is called
+    once it is held: a run that finds it busy never starts)."""
     store = store_for(definition, connections)
     with run_lock(definition, connections):
+        if on_locked is not None:
+            on_locked()
         read = refresh_both(definition, connections, store) if refresh else {}
         with store.open() as con:
             started = con.execute("SELECT now()").fetchone()

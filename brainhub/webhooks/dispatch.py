@@ -13,13 +13,15 @@ Targets of a service, in this order of precedence:
 
 Only those keys are read. The :class:`Dispatcher` collects events per target and runs the
 target once ``debounce_s`` after the first event of a burst, so ten edits in a second cost
-one sync. The action is a callable (the default runs the command with this Python in a
-subprocess); when it fails the events stay pending and are tried again after
+one sync. The action is a callable (the default, :class:`CommandRunner`, runs the command
+with this Python in a subprocess, in the project, in the receiver's environment, with
+``BRAINHUB_TRIGGER=webhook`` so the run store records what started it); when it fails the events stay pending and are tried again after
 ``retry_s``. An event is marked processed once every target it triggered has run.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -61,12 +63,43 @@ class Target:
 Action = Callable[[Target], None]
 
 
-def run_command(target: Target) -> None:
-    """The default action: run the target's command; a non-zero exit raises."""
-    done = subprocess.run(target.command(), capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise RuntimeError(f"exited with {done.returncode}: {last}")
+#: The trigger the run store records for what a webhook started.
+TRIGGER = "webhook"
+
+
+@dataclass(frozen=True)
+class CommandRunner:
+    """The default action: run a target's command in ``project_root`` (its working folder
+    and ``MELTANO_PROJECT_ROOT``), in ``environment`` (``MELTANO_ENVIRONMENT``, when given),
+    with ``BRAINHUB_TRIGGER=webhook``; the rest of the receiver's environment (the
+    connectors' settings and secrets) is inherited. A non-zero exit raises."""
+
+    project_root: Path
+    environment: str | None = None
+
+    def env(self) -> dict[str, str]:
+        """The child's environment variables."""
+        env = {
+            **os.environ,
+            "MELTANO_PROJECT_ROOT": str(self.project_root),
+            "BRAINHUB_TRIGGER": TRIGGER,
+        }
+        if self.environment:
+            env["MELTANO_ENVIRONMENT"] = self.environment
+        return env
+
+    def __call__(self, target: Target) -> None:
+        done = subprocess.run(
+            target.command(),
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=self.project_root,
+            env=self.env(),
+        )
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+            raise RuntimeError(f"exited with {done.returncode}: {last}")
 
 
 def _load_yaml(path: Path) -> Any:
@@ -120,7 +153,7 @@ class Dispatcher:
         self,
         inbox: Inbox,
         resolve: Callable[[str], list[Target]],
-        action: Action = run_command,
+        action: Action,
         *,
         debounce_s: float = DEFAULT_DEBOUNCE_S,
         retry_s: float = DEFAULT_RETRY_S,
