@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from brainhub.errors import ConfigError
+from brainhub.yaml_lines import load_yaml, yaml_error_line
 
 PROJECT_FILE = "meltano.yml"
 LOADER = "target-duckdb"
@@ -41,12 +42,16 @@ def load_project(root: Path) -> dict[str, Any]:
     """The parsed ``meltano.yml`` of the project at ``root``."""
     path = root / PROJECT_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(
             f"no {PROJECT_FILE} in {root}; run from the project directory or pass --path"
         ) from None
-    except (OSError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        line, problem = yaml_error_line(exc)
+        where = f"{path}:{line}" if line is not None else str(path)
+        raise ConfigError(f"{where}: not valid YAML: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the project: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")

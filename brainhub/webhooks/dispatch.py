@@ -35,6 +35,7 @@ import yaml
 
 from brainhub.errors import ConfigError
 from brainhub.webhooks.inbox import Inbox, InboxEvent
+from brainhub.yaml_lines import load_yaml, yaml_error_line
 
 #: The project file mapping services to Meltano jobs (optional).
 WEBHOOKS_FILE = "webhooks.yaml"
@@ -104,11 +105,13 @@ class CommandRunner:
 
 def _load_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        line, problem = yaml_error_line(exc)
+        where = f"{path}:{line}" if line is not None else str(path)
+        raise ConfigError(f"{where}: not valid YAML: {problem}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text: {exc.reason}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
