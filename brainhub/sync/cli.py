@@ -90,10 +90,13 @@ def plan(
 @sync.command()
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="What the run planned and wrote, as JSON.")
+@click.option(
+    "--wait", is_flag=True, help="When a run of the sync is under way, wait and run after it."
+)
 @_environment
 @_project
 @_friendly
-def run(name: str, as_json: bool, environment: str | None, project_root: Path) -> None:
+def run(name: str, as_json: bool, wait: bool, environment: str | None, project_root: Path) -> None:
     """Read both sides (their taps, incrementally), plan and write the changes."""
     from brainhub.sync.record import SyncRunRecord
     from brainhub.sync.runner import SyncBusyError, run_sync
@@ -101,7 +104,7 @@ def run(name: str, as_json: bool, environment: str | None, project_root: Path) -
     definition, connections = _load(project_root, name, environment)
     record = SyncRunRecord(project_root.resolve(), definition, connections.environment)
     try:
-        report = run_sync(definition, connections, on_locked=record.begin)
+        report = run_sync(definition, connections, on_locked=record.begin, wait=wait)
     except SyncBusyError as busy:
         click.echo(f"brainhub sync: {busy}")
         return

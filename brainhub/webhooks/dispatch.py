@@ -9,7 +9,8 @@ Targets of a service, in this order of precedence:
          jobs: [clickup-to-warehouse]     # each runs as ``brainhub run <job>``
 
 2. otherwise every two-way sync definition ``syncs/<name>.yaml`` whose ``left.connector``
-   or ``right.connector`` is the service; each runs as ``brainhub sync run <name>``.
+   or ``right.connector`` is the service; each runs as ``brainhub sync run <name> --wait``
+   (a run already under way may have read before the change: this one runs after it).
 
 Only those keys are read. The :class:`Dispatcher` collects events per target and runs the
 target once ``debounce_s`` after the first event of a burst, so ten edits in a second cost
@@ -54,7 +55,8 @@ class Target:
 
     def command(self) -> list[str]:
         """The ``brainhub`` command that runs the target, with this Python."""
-        verb = ["sync", "run", self.name] if self.kind == "sync" else ["run", self.name]
+        # a sync already running may have read before the event's change: wait and run after
+        verb = ["sync", "run", self.name, "--wait"] if self.kind == "sync" else ["run", self.name]
         return [sys.executable, "-c", "from brainhub.cli import main; main()", *verb]
 
     def __str__(self) -> str:
