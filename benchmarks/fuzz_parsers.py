@@ -3,6 +3,8 @@
 * **spec** — the connector-spec loader (``brainhub.spec.loader.parse_spec``);
 * **reader** — target-duckdb's Singer reader (``targets.duckdb.reader.SingerLineReader``);
 * **mapping** — the mapping-file parser (``transforms.engine.loader.load_mapping_text``);
+* **sync** — the two-way sync definition parser (``brainhub.sync.definition.parse_definition``:
+  YAML, JSON Schema, the field paths, functions and filters checked against both connectors);
 * **webhook** — the webhook receiver and its signature verifier
   (``brainhub.webhooks.receiver.WebhookReceiver``): each vendor's validly signed deliveries
   with bytes of the body flipped, cut or added, signature and timestamp headers edited,
@@ -15,14 +17,16 @@ the shipped files (specs, mapping files, a valid Singer stream) with random edit
 dropped, duplicated, swapped, bytes flipped, inserted or cut, hostile text spliced in — and
 deep nesting and alias bombs of random shape. Every input must end in a result or in the
 parser's own error with its one-line message (``SpecError`` naming the file,
-``MappingError`` naming file and line, the reader's ``InputError`` naming the line): any
+``MappingError`` naming file and line, the reader's ``InputError`` naming the line,
+``SyncDefinitionError`` naming file and line): any
 other exception, or a message with a traceback or a line break, is a failure, printed with
 the input that caused it (shrunk by hypothesis). The suite runs the same properties with a
 few dozen examples each (``tests/unit/spec/test_loader_fuzz.py``,
 ``tests/unit/target_duckdb/test_target_duckdb_reader_fuzz.py``,
-``tests/unit/transforms/test_mapping_loader_fuzz.py``).
+``tests/unit/transforms/test_mapping_loader_fuzz.py``, ``tests/unit/test_sync_definition_fuzz.py``).
 
-    python benchmarks/fuzz_parsers.py [--examples 100000] [--only spec,reader,mapping,webhook]
+    python benchmarks/fuzz_parsers.py [--examples 100000]
+                                      [--only spec,reader,mapping,sync,webhook]
                                       [--seed N]
 
 Prints, per parser, the inputs tried, how many parsed and how many were refused, and the
@@ -52,6 +56,7 @@ from werkzeug.wrappers import Request  # noqa: E402
 
 from brainhub.errors import SpecError  # noqa: E402
 from brainhub.spec.loader import parse_spec  # noqa: E402
+from brainhub.sync.definition import SyncDefinitionError, parse_definition  # noqa: E402
 from brainhub.webhooks.inbox import Inbox  # noqa: E402
 from brainhub.webhooks.receiver import WebhookReceiver  # noqa: E402
 from brainhub.webhooks.schemes import SCHEMES, signed_headers  # noqa: E402
@@ -63,6 +68,7 @@ from transforms.engine.loader import load_mapping_text  # noqa: E402
 
 SPECS = sorted((REPO / "taps").glob("*/spec.yaml"))
 MAPPINGS = sorted((REPO / "transforms").glob("*/*.yaml"))
+SYNCS = sorted((REPO / "syncs").glob("*.yaml"))
 SINGER = [
     {
         "type": "SCHEMA",
@@ -375,10 +381,21 @@ def check_mapping(value: tuple[str, Path], tally: Counter[str]) -> None:
         tally["refused"] += 1
 
 
+def check_sync(value: tuple[str, Path], tally: Counter[str]) -> None:
+    text, name = value[0], str(value[1].relative_to(REPO))
+    try:
+        parse_definition(text, name, expected_name=value[1].stem)
+        tally["parsed"] += 1
+    except SyncDefinitionError as exc:
+        explained(str(exc), starts=name)
+        tally["refused"] += 1
+
+
 PARSERS: dict[str, tuple[st.SearchStrategy[Any], Callable[[Any, Counter[str]], None]]] = {
     "spec": (yaml_inputs(SPECS, "streams"), check_spec),
     "reader": (singer_bytes(), check_reader),
     "mapping": (yaml_inputs(MAPPINGS, "outputs"), check_mapping),
+    "sync": (yaml_inputs(SYNCS, "fields"), check_sync),
     "webhook": (webhook_requests(), check_webhook),
 }
 

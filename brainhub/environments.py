@@ -10,6 +10,8 @@ warehouse follow the same environment Meltano would run::
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +20,15 @@ from typing import Any
 import yaml
 
 from brainhub.errors import ConfigError
+from brainhub.yaml_lines import load_yaml, yaml_error_line
 
 PROJECT_FILE = "meltano.yml"
 LOADER = "target-duckdb"
 ROOT_VARIABLES = ("${MELTANO_PROJECT_ROOT}", "$MELTANO_PROJECT_ROOT")
 
-#: PyYAML's safe loader, in C when built with libyaml (ten times faster on meltano.yml).
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: Parsed ``meltano.yml`` texts by their SHA-256: the capped loader is pure Python, and the
+#: monitoring page and the scheduler read the same project again and again.
+_PARSED: dict[str, dict[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -44,15 +48,26 @@ def load_project(root: Path) -> dict[str, Any]:
     """The parsed ``meltano.yml`` of the project at ``root``."""
     path = root / PROJECT_FILE
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506
+        text = path.read_text(encoding="utf-8")
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        if digest in _PARSED:
+            return copy.deepcopy(_PARSED[digest])
+        data = load_yaml(text)
     except FileNotFoundError:
         raise ConfigError(
             f"no {PROJECT_FILE} in {root}; run from the project directory or pass --path"
         ) from None
-    except (OSError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        line, problem = yaml_error_line(exc)
+        where = f"{path}:{line}" if line is not None else str(path)
+        raise ConfigError(f"{where}: not valid YAML: {problem}") from None
+    except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the project: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")
+    if len(_PARSED) >= 8:
+        _PARSED.clear()
+    _PARSED[digest] = copy.deepcopy(data)
     return data
 
 

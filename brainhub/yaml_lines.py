@@ -5,9 +5,12 @@ Mappings load as :class:`LineDict` and lists as :class:`LineList`: ordinary ``di
 ``line`` (where the node starts) and ``key_lines`` / ``item_lines`` (where each entry
 starts). Lines are 1-based.
 
-Two limits keep hostile files cheap: nesting deeper than :data:`MAX_DEPTH` and aliases that
-would expand the document beyond :data:`MAX_NODES` nodes (a "billion laughs" alias bomb) are
-YAML errors with the line where they happen, found before anything walks the document.
+Three limits keep hostile files cheap: a text longer than :data:`MAX_DOCUMENT_CHARS`,
+nesting deeper than :data:`MAX_DEPTH` and aliases that would expand the document beyond
+:data:`MAX_NODES` nodes (a "billion laughs" alias bomb) are YAML errors with the line where
+they happen, found before anything walks the document. :func:`load_yaml` applies them to
+plain YAML (``meltano.yml``, ``webhooks.yaml``…) as :func:`yaml.safe_load` would load it;
+every YAML file the project reads goes through one of the two.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from yaml.composer import ComposerError
 MAX_DEPTH = 64
 #: Most nodes a document may hold once every alias is expanded.
 MAX_NODES = 100_000
+#: Longest YAML text accepted, in characters (the largest shipped file is under 100 KiB).
+MAX_DOCUMENT_CHARS = 16 * 1024 * 1024
 
 
 class LineDict(dict[str, Any]):
@@ -46,17 +51,8 @@ class LineList(list[Any]):
         return self.item_lines[index] if 0 <= index < len(self.item_lines) else self.line
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that builds :class:`LineDict` / :class:`LineList` nodes.
-
-    Booleans follow YAML 1.2: only ``true`` / ``false``, so keys and values such as ``on``,
-    ``yes`` and ``no`` stay text (a join's ``on:`` key, accepted values like ``no``).
-    """
-
-    yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
+class _CappedLoader(yaml.SafeLoader):
+    """A safe loader refusing nesting deeper than MAX_DEPTH and alias bombs (MAX_NODES)."""
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -81,6 +77,19 @@ class _LineLoader(yaml.SafeLoader):
         if node is not None:
             _check_expansion(node)
         return node
+
+
+class _LineLoader(_CappedLoader):
+    """A capped safe loader that builds :class:`LineDict` / :class:`LineList` nodes.
+
+    Booleans follow YAML 1.2: only ``true`` / ``false``, so keys and values such as ``on``,
+    ``yes`` and ``no`` stay text (a join's ``on:`` key, accepted values like ``no``).
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
 
 def _check_expansion(root: yaml.Node) -> None:
@@ -153,10 +162,33 @@ def load_yaml_with_lines(text: str) -> Any:
     """Parse one YAML document; mappings and lists remember their lines.
 
     Raises ``yaml.YAMLError`` (with a ``problem_mark``) on malformed YAML, a character YAML
-    does not allow (a control character) included.
+    does not allow (a control character) included, and on a text over the limits above.
     """
+    return _load(text, _LineLoader)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document as :func:`yaml.safe_load` does (plain dicts and lists, YAML
+    1.1 booleans), within the limits above; errors as :func:`load_yaml_with_lines`."""
+    return _load(text, _CappedLoader)
+
+
+def yaml_error_line(exc: yaml.YAMLError) -> tuple[int | None, str]:
+    """The 1-based line of a YAML error (None when unknown) and its problem, one line."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or (str(exc).splitlines() or ["malformed"])[0]
+    return (mark.line + 1 if mark is not None else None), str(problem)
+
+
+def _load(text: str, loader: type[_CappedLoader]) -> Any:
+    if len(text) > MAX_DOCUMENT_CHARS:
+        raise yaml.MarkedYAMLError(
+            problem=f"the document is longer than {MAX_DOCUMENT_CHARS} characters "
+            f"({len(text)}); a configuration file this large is refused",
+            problem_mark=yaml.Mark("<text>", 0, 0, 0, None, 0),
+        )
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.reader.ReaderError as exc:
         # PyYAML's own message spans two lines and counts characters; say line and column.
         line = text.count("\n", 0, exc.position)

@@ -9,7 +9,9 @@ Mount it on a stream's ``requests.Session``::
 
 Each ``send()`` runs: a wait while the circuit is open (see :mod:`brainhub.http.breaker`) →
 shared rate-limit bucket → request with the policy's connect/read timeouts (the caller's
-``timeout`` argument is ignored) → body read in full → bucket adapted from the response
+``timeout`` argument is ignored) → body read in full, counted as it streams in and refused
+beyond the policy's ``max_response_bytes`` (a ``Content-Length`` over it is refused before
+reading) → bucket adapted from the response
 headers → classification by the error rules → on
 ``retry``/``throttle`` a wait (exactly what ``Retry-After`` or the reset header says, else
 exponential backoff) and another attempt, bounded by ``max_tries`` and ``max_time`` (waits
@@ -57,7 +59,7 @@ from brainhub.http.messages import (
     request_target,
     status_text,
 )
-from brainhub.http.policy import HttpPolicy
+from brainhub.http.policy import RESPONSE_LIMIT_VARIABLE, HttpPolicy
 from brainhub.http.ratelimit import RateLimitBucket, bucket_for
 from brainhub.http.rules import ResponseClassifier, Verdict, is_json
 from brainhub.http.stats import RequestStats
@@ -263,13 +265,13 @@ class PolicyAdapter(HTTPAdapter):
         try:
             response = super().send(
                 request,
-                stream=stream,
+                stream=True,
                 timeout=(self.policy.timeout.connect, self.policy.timeout.read),
                 verify=verify,
                 cert=cert,
                 proxies=proxies,
             )
-            content = response.content  # read it all, so truncation surfaces here
+            content = self._read_body(response)  # all of it, so truncation surfaces here
         except requests.exceptions.SSLError as exc:
             raise FatalAPIError(
                 f"{self.connector}: {request_target(request)}: TLS failed: "
@@ -300,6 +302,33 @@ class PolicyAdapter(HTTPAdapter):
             self.bucket.observe(snapshot.remaining, snapshot.reset_at)
         self._log_metric(endpoint_name, outcome, attempt, duration)
         return outcome
+
+    def _read_body(self, response: requests.Response) -> bytes:
+        """The whole body, within the policy's limit (counted, whatever the headers say)."""
+        limit = self.policy.max_response_bytes
+        declared = response.headers.get("Content-Length", "").strip()
+        if declared.isdigit() and int(declared) > limit:
+            self._too_large(response, f"declares {int(declared)} bytes, over the limit of")
+        chunks: list[bytes] = []
+        received = 0
+        for chunk in response.iter_content(chunk_size=1 << 16):
+            received += len(chunk)
+            if received > limit:
+                self._too_large(response, "is larger than the limit of")
+            chunks.append(chunk)
+        content = b"".join(chunks)
+        response._content = content  # what response.content and .json() read
+        response._content_consumed = True  # type: ignore[attr-defined]
+        return content
+
+    def _too_large(self, response: requests.Response, what: str) -> None:
+        _close(response)
+        target = request_target(response.request)
+        raise FatalAPIError(
+            f"{self.connector}: {target}: the response body {what} "
+            f"{self.policy.max_response_bytes} bytes; nothing of it was used (raise "
+            f"{RESPONSE_LIMIT_VARIABLE} if the API really answers this much)"
+        )
 
     def _judge(self, response: requests.Response, content: bytes) -> _Attempt:
         parsed: Any = _UNPARSED

@@ -9,6 +9,7 @@ validates those two blocks strictly and turns them into frozen dataclasses, and
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -105,6 +106,28 @@ OVERRIDE_SETTINGS: tuple[OverrideSetting, ...] = (
 )
 
 
+#: The largest response body read into memory, unless ``$BRAINHUB_MAX_RESPONSE_BYTES`` says.
+MAX_RESPONSE_BYTES = 256 * 1024 * 1024
+RESPONSE_LIMIT_VARIABLE = "BRAINHUB_MAX_RESPONSE_BYTES"
+
+
+def response_limit() -> int:
+    """The response body limit in bytes: ``$BRAINHUB_MAX_RESPONSE_BYTES``, else the default."""
+    value = os.environ.get(RESPONSE_LIMIT_VARIABLE, "").strip()
+    if not value:
+        return MAX_RESPONSE_BYTES
+    try:
+        limit = int(value)
+    except ValueError:
+        limit = 0
+    if limit <= 0:
+        raise SettingsError(
+            f"{RESPONSE_LIMIT_VARIABLE}={value!r} is not valid: give a positive whole number "
+            f"of bytes (default {MAX_RESPONSE_BYTES})"
+        )
+    return limit
+
+
 @dataclass(frozen=True)
 class HttpPolicy:
     """Everything that decides how a connector talks HTTP.
@@ -122,6 +145,13 @@ class HttpPolicy:
     #: A second budget only writes (POST, PUT, PATCH, DELETE) spend, on top of
     #: ``rate_limit`` (``http.rate_limit.writes``): e.g. a content-creation limit.
     write_rate_limit: RateLimit | None = None
+    #: The largest response body read into memory; a larger one is refused, counted as it
+    #: arrives (see :func:`response_limit`).
+    max_response_bytes: int = field(default_factory=response_limit)
+
+    def with_response_limit(self, limit: int) -> HttpPolicy:
+        """A copy refusing response bodies over ``limit`` bytes."""
+        return dataclasses.replace(self, max_response_bytes=limit)
 
     @classmethod
     def from_spec(

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from brainhub.environments import load_project
+from brainhub.yaml_lines import load_yaml
 
 PLUGIN_TYPES = (
     "extractors",
@@ -67,7 +68,7 @@ def _plugin_secrets(plugin: dict[str, Any]) -> dict[str, str]:
 
 def _spec_secrets(spec_file: Path) -> dict[str, str]:
     try:
-        spec = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+        spec = load_yaml(spec_file.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}  # the spec loader reports broken specs; here they only add no names
     if not isinstance(spec, dict) or not isinstance(spec.get("settings"), dict):

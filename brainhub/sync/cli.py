@@ -90,20 +90,37 @@ def plan(
 @sync.command()
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="What the run planned and wrote, as JSON.")
+@click.option(
+    "--wait", is_flag=True, help="When a run of the sync is under way, wait and run after it."
+)
 @_environment
 @_project
 @_friendly
-def run(name: str, as_json: bool, environment: str | None, project_root: Path) -> None:
+def run(name: str, as_json: bool, wait: bool, environment: str | None, project_root: Path) -> None:
     """Read both sides (their taps, incrementally), plan and write the changes."""
+    from brainhub.sync.record import SyncRunRecord
     from brainhub.sync.runner import SyncBusyError, run_sync
 
     definition, connections = _load(project_root, name, environment)
+    record = SyncRunRecord(project_root.resolve(), definition, connections.environment)
     try:
-        report = run_sync(definition, connections)
+        report = run_sync(definition, connections, on_locked=record.begin, wait=wait)
     except SyncBusyError as busy:
         click.echo(f"brainhub sync: {busy}")
         return
+    except BaseException as exc:
+        record.finish(error=str(exc) or type(exc).__name__)
+        raise
     outcome = report.outcome
+    record.finish(
+        read=report.read,
+        written={
+            "inserted": outcome.created,
+            "updated": outcome.updated + outcome.deleted,
+            "rejected": outcome.rejected,
+        },
+        error=f"{outcome.rejected} writes refused by the service" if outcome.rejected else None,
+    )
     if as_json:
         click.echo(json.dumps({**report.plan.as_json(), "outcome": vars(outcome)}, default=str))
     else:

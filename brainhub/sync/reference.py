@@ -43,7 +43,7 @@ Its state lives in the warehouse schema `sync_<name>` (dashes become underscores
 | command | what it does |
 |---|---|
 | `brainhub sync plan <name> [--json]` | reads both sides and prints what a run would write: creates, updates (each field old → new), deletes and conflicts; nothing is written. `--json` has the totals `creates`, `updates`, `deletes`, `conflicts` (and `links`, `unlinks`) at the top level beside `left` and `right`, each with its `creates`, `updates` and `deletes`. `--no-refresh` plans from what is loaded |
-| `brainhub sync run <name>` | reads, plans and writes. A second invocation while one runs exits 0 saying so (one lock per sync and warehouse). Exit 1 when the service refused writes: they are in `sync_<name>._write_rejects` and the next run tries again |
+| `brainhub sync run <name> [--wait]` | reads, plans and writes. A second invocation while one runs exits 0 saying so (one lock per sync and warehouse), or with `--wait` waits and runs after it. Exit 1 when the service refused writes: they are in `sync_<name>._write_rejects` and the next run tries again |
 | `brainhub sync conflicts <name> [--all] [--json]` | the open conflicts (with `--all` the resolved ones too) |
 | `brainhub sync resolve <name> <id> --take left\\|right\\|value [--value V]` | settle one conflict and write the choice at once: the left value, the right value, or `V` (in the left side's terms, text or JSON; the right side gets it through `to_right`) |
 
@@ -51,6 +51,30 @@ Every command takes `-e/--environment` (default `$MELTANO_ENVIRONMENT`, else the
 default, `sandbox`) and `--project`. In `sandbox` the sides are the emulators and the
 warehouse `data/sandbox.duckdb`; in `prod` the vendors' APIs (credentials from the
 environment, as for `meltano run`) and `data/warehouse.duckdb`.
+
+Each `brainhub sync run` is recorded in the run store as `sync-<name>` (`brainhub runs`):
+its trigger (`$BRAINHUB_TRIGGER`: `webhook` when the webhook receiver started it,
+`manual` by default), the records read per side (`left.<connector>.<stream>`) and what it
+wrote (`sync.<name>`: creates as `inserted`, updates and deletes as `updated`, refused
+writes as `rejected`; refused writes fail the run).
+
+## Event-driven runs
+
+Run `brainhub webhooks serve` and subscribe the sides' services to it (`brainhub webhooks
+register clickup --url …`): an edit on either side then runs the sync a second or so after
+the vendor's webhook arrives, instead of at the next schedule (docs/webhooks.md). The run is
+the same `brainhub sync run <name>`, started in the receiver's project and environment with
+`BRAINHUB_TRIGGER=webhook` and `--wait`: a burst of edits costs one run, and when a run
+of the sync is under way (a schedule's, which may have read before the edit) it waits for
+that run's lock and runs after it instead of exiting. The run reads both sides as a scheduled run does, so
+an edit is on the far side after one whole run: measured with
+`benchmarks/bench_event_sync.py` (tiny data, a shared 2-core machine), p50 6.1 s and p95
+10.1 s from the edit to the far side written, where a run started by hand took 9.2 s. The
+delivery itself takes tens of milliseconds; the run's time is the four processes reading
+the sides (each side's tap and target-duckdb), not the plan (0.06 s) or the writes.
+Reading only the side that sent the webhook would halve that, but a change on the other
+side not yet read would then be overwritten without being seen as a conflict, so both
+sides are always read.
 
 ## Conflict rules
 

@@ -1,7 +1,9 @@
 """A sync run: one at a time, both sides refreshed, planned, applied, recorded.
 
 ``run_sync`` holds an exclusive lock (``<warehouse folder>/sync/<name>.lock``) for the whole
-run; a second invocation finds it held and returns at once saying so. ``plan_sync`` plans
+run; a second invocation finds it held and returns at once saying so, or, with ``wait``
+(what the webhook receiver asks), waits for it and runs after: an edit made while a run was
+reading must not be left for the next schedule. ``plan_sync`` plans
 over what is loaded (a dry run), ``resolve_conflict`` records a choice and applies it.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -45,14 +47,17 @@ def store_for(definition: SyncDefinition, connections: Connections) -> SyncStore
 
 
 @contextmanager
-def run_lock(definition: SyncDefinition, connections: Connections) -> Iterator[None]:
-    """The sync's run lock, or :class:`SyncBusyError` naming the process that holds it."""
+def run_lock(
+    definition: SyncDefinition, connections: Connections, *, wait: bool = False
+) -> Iterator[None]:
+    """The sync's run lock, or :class:`SyncBusyError` naming the process that holds it
+    (with ``wait``: once the holder is done)."""
     path = connections.warehouse.parent / "sync" / f"{definition.name}.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
             raise SyncBusyError(
@@ -92,11 +97,19 @@ def plan_sync(
 
 
 def run_sync(
-    definition: SyncDefinition, connections: Connections, *, refresh: bool = True
+    definition: SyncDefinition,
+    connections: Connections,
+    *,
+    refresh: bool = True,
+    on_locked: Callable[[], None] | None = None,
+    wait: bool = False,
 ) -> RunReport:
-    """Refresh both sides, plan and apply, under the sync's lock."""
+    """Refresh both sides, plan and apply, under the sync's lock (``on_locked`` is called
+    once it is held: a run that finds it busy never starts; with ``wait`` it waits)."""
     store = store_for(definition, connections)
-    with run_lock(definition, connections):
+    with run_lock(definition, connections, wait=wait):
+        if on_locked is not None:
+            on_locked()
         read = refresh_both(definition, connections, store) if refresh else {}
         with store.open() as con:
             started = con.execute("SELECT now()").fetchone()

@@ -84,6 +84,7 @@ def serve_command(
         running = start_receiver(
             root,
             StoredSecrets(root, environment),
+            environment=environment,
             host=host,
             port=port,
             debounce_s=debounce,

@@ -9,17 +9,20 @@ Targets of a service, in this order of precedence:
          jobs: [clickup-to-warehouse]     # each runs as ``brainhub run <job>``
 
 2. otherwise every two-way sync definition ``syncs/<name>.yaml`` whose ``left.connector``
-   or ``right.connector`` is the service; each runs as ``brainhub sync run <name>``.
+   or ``right.connector`` is the service; each runs as ``brainhub sync run <name> --wait``
+   (a run already under way may have read before the change: this one runs after it).
 
 Only those keys are read. The :class:`Dispatcher` collects events per target and runs the
 target once ``debounce_s`` after the first event of a burst, so ten edits in a second cost
-one sync. The action is a callable (the default runs the command with this Python in a
-subprocess); when it fails the events stay pending and are tried again after
+one sync. The action is a callable (the default, :class:`CommandRunner`, runs the command
+with this Python in a subprocess, in the project, in the receiver's environment, with
+``BRAINHUB_TRIGGER=webhook`` so the run store records what started it); when it fails the events stay pending and are tried again after
 ``retry_s``. An event is marked processed once every target it triggered has run.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -33,6 +36,7 @@ import yaml
 
 from brainhub.errors import ConfigError
 from brainhub.webhooks.inbox import Inbox, InboxEvent
+from brainhub.yaml_lines import load_yaml, yaml_error_line
 
 #: The project file mapping services to Meltano jobs (optional).
 WEBHOOKS_FILE = "webhooks.yaml"
@@ -51,7 +55,8 @@ class Target:
 
     def command(self) -> list[str]:
         """The ``brainhub`` command that runs the target, with this Python."""
-        verb = ["sync", "run", self.name] if self.kind == "sync" else ["run", self.name]
+        # a sync already running may have read before the event's change: wait and run after
+        verb = ["sync", "run", self.name, "--wait"] if self.kind == "sync" else ["run", self.name]
         return [sys.executable, "-c", "from brainhub.cli import main; main()", *verb]
 
     def __str__(self) -> str:
@@ -61,21 +66,54 @@ class Target:
 Action = Callable[[Target], None]
 
 
-def run_command(target: Target) -> None:
-    """The default action: run the target's command; a non-zero exit raises."""
-    done = subprocess.run(target.command(), capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
-        raise RuntimeError(f"exited with {done.returncode}: {last}")
+#: The trigger the run store records for what a webhook started.
+TRIGGER = "webhook"
+
+
+@dataclass(frozen=True)
+class CommandRunner:
+    """The default action: run a target's command in ``project_root`` (its working folder
+    and ``MELTANO_PROJECT_ROOT``), in ``environment`` (``MELTANO_ENVIRONMENT``, when given),
+    with ``BRAINHUB_TRIGGER=webhook``; the rest of the receiver's environment (the
+    connectors' settings and secrets) is inherited. A non-zero exit raises."""
+
+    project_root: Path
+    environment: str | None = None
+
+    def env(self) -> dict[str, str]:
+        """The child's environment variables."""
+        env = {
+            **os.environ,
+            "MELTANO_PROJECT_ROOT": str(self.project_root),
+            "BRAINHUB_TRIGGER": TRIGGER,
+        }
+        if self.environment:
+            env["MELTANO_ENVIRONMENT"] = self.environment
+        return env
+
+    def __call__(self, target: Target) -> None:
+        done = subprocess.run(
+            target.command(),
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=self.project_root,
+            env=self.env(),
+        )
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+            raise RuntimeError(f"exited with {done.returncode}: {last}")
 
 
 def _load_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        line, problem = yaml_error_line(exc)
+        where = f"{path}:{line}" if line is not None else str(path)
+        raise ConfigError(f"{where}: not valid YAML: {problem}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text: {exc.reason}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
 
@@ -120,7 +158,7 @@ class Dispatcher:
         self,
         inbox: Inbox,
         resolve: Callable[[str], list[Target]],
-        action: Action = run_command,
+        action: Action,
         *,
         debounce_s: float = DEFAULT_DEBOUNCE_S,
         retry_s: float = DEFAULT_RETRY_S,

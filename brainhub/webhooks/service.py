@@ -24,8 +24,8 @@ from brainhub.errors import ConfigError
 from brainhub.webhooks.dispatch import (
     DEFAULT_DEBOUNCE_S,
     Action,
+    CommandRunner,
     Dispatcher,
-    run_command,
     targets_of,
 )
 from brainhub.webhooks.inbox import Inbox, inbox_path
@@ -88,17 +88,24 @@ def start_receiver(
     *,
     host: str = HOST,
     port: int = 0,
-    action: Action = run_command,
+    action: Action | None = None,
+    environment: str | None = None,
     debounce_s: float = DEFAULT_DEBOUNCE_S,
     max_body: int = DEFAULT_MAX_BODY,
     public_url: str | None = None,
     log: Callable[[str], None] | None = None,
 ) -> RunningReceiver:
-    """Open the project's inbox, resume its pending events and serve on 127.0.0.1."""
+    """Open the project's inbox, resume its pending events and serve on 127.0.0.1.
+
+    ``action`` runs each target (default: its ``brainhub`` command in the project, in
+    ``environment``, with ``BRAINHUB_TRIGGER=webhook``: :class:`CommandRunner`)."""
     echo: Callable[[str], None] = log or (lambda line: None)
     inbox = Inbox(inbox_path(project_root))
     dispatcher = Dispatcher(
-        inbox, lambda service: targets_of(project_root, service), action, debounce_s=debounce_s
+        inbox,
+        lambda service: targets_of(project_root, service),
+        action or CommandRunner(project_root, environment),
+        debounce_s=debounce_s,
     )
     dispatcher.log = echo
     receiver = WebhookReceiver(

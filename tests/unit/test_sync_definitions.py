@@ -199,6 +199,32 @@ def test_a_second_sync_run_exits_0_saying_one_is_running(tmp_path: Path) -> None
     assert "sync clickup-github is already running (PID " in result.output
 
 
+def test_a_waiting_run_takes_the_lock_once_the_running_one_lets_go(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from brainhub.sync.connections import Connections
+    from brainhub.sync.runner import run_lock
+
+    definition = load_definition(ROOT / "syncs" / "clickup-github.yaml")
+    connections = Connections(ROOT, "sandbox", tmp_path / "warehouse.duckdb")
+    released = threading.Event()
+    seen: list[bool] = []
+
+    def waiter() -> None:
+        with run_lock(definition, connections, wait=True):
+            seen.append(released.is_set())
+
+    with run_lock(definition, connections):
+        thread = threading.Thread(target=waiter)
+        thread.start()
+        time.sleep(0.3)  # give the waiter time to reach the lock (no assertion on time)
+        assert seen == []
+        released.set()
+    thread.join(timeout=30)
+    assert seen == [True]
+
+
 def test_an_unknown_sync_is_one_line_listing_the_syncs() -> None:
     from click.testing import CliRunner
 

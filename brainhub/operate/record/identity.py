@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from brainhub.yaml_lines import load_yaml
+
 #: Namespace of the run ids derived from an invocation and an extractor.
 RUN_NAMESPACE = uuid.UUID("5f0c7a38-8d51-4b7e-9a3f-2a7c4b1d9e60")
 
@@ -122,7 +124,7 @@ def _option(args: list[str], long: str, short: str) -> str | None:
 
 def _project(root: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load((root / "meltano.yml").read_text(encoding="utf-8"))
+        data = load_yaml((root / "meltano.yml").read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}

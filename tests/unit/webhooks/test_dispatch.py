@@ -49,7 +49,8 @@ def test_a_broken_webhooks_yaml_names_file_and_line(project: Path) -> None:
 
 
 def test_the_default_commands_run_brainhub_with_this_python() -> None:
-    assert Target("sync", "tasks").command()[-3:] == ["sync", "run", "tasks"]
+    # a sync waits for a run under way (which may have read before the change) and runs after
+    assert Target("sync", "tasks").command()[-4:] == ["sync", "run", "tasks", "--wait"]
     assert Target("job", "nightly").command()[-2:] == ["run", "nightly"]
 
 
