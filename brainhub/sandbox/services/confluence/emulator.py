@@ -485,9 +485,14 @@ class ConfluenceEmulator(KitEmulator):
 
     @staticmethod
     def _storage(body: dict[str, Any]) -> str | None:
+        """The storage-format value of a write's ``body``: ``{"representation": "storage",
+        "value"}`` or the nested ``{"storage": {"value"}}`` form; ``None`` when absent."""
         content = body.get("body")
         if content is None:
             return None
+        nested = content.get("storage") if isinstance(content, dict) else None
+        if isinstance(nested, dict):
+            content = {"representation": "storage", **nested}
         if not isinstance(content, dict) or content.get("representation") != "storage":
             errors.fail(
                 "INVALID_REQUEST_PARAMETER",
