@@ -339,14 +339,14 @@ class ConfluenceEmulator(KitEmulator):
                 "childPosition": p["position"],
             }
             for p in self._current(self.wiki.pages.values())
-            if p["parentId"] == id
+            if p.get("parentId") == id
         ]
         return self._listed(request, sorted(children, key=lambda c: c["childPosition"]))
 
     def list_ancestors(self, request: Request, id: str) -> Response:
         page = self._page(id)
         chain: list[dict[str, Any]] = []
-        while page["parentId"]:
+        while page.get("parentId"):
             page = self.wiki.pages[page["parentId"]]
             chain.insert(0, {"id": page["id"], "type": "page"})
         return self._listed(request, chain)

@@ -106,9 +106,11 @@ class Wiki:
             "body": {"storage": {"representation": "storage", "value": value}},
         }
         if kind == "page":
-            item.update(spaceId=space_id, parentId=parent_id, ownerId=author)
-            item["parentType"] = "page" if parent_id else None
-            item["position"] = sum(1 for p in self.pages.values() if p["parentId"] == parent_id)
+            item.update(spaceId=space_id, ownerId=author)
+            if parent_id:  # a top-level page has neither key (v2 types them as strings)
+                item.update(parentId=parent_id, parentType="page")
+            siblings = (p for p in self.pages.values() if p.get("parentId") == parent_id)
+            item["position"] = sum(1 for _ in siblings)
             item["_links"] = {"webui": f"/spaces/{space_id}/pages/{content_id}", "tinyui": ""}
             self.pages[content_id] = item
         elif kind == "blogpost":
@@ -158,8 +160,6 @@ def build(seed: int, size_name: str, generation: int) -> Wiki:
                 "authorId": ACCOUNTS[s % len(ACCOUNTS)],
                 "createdAt": stamp(moment),
                 "homepageId": None,
-                "description": None,
-                "icon": None,
                 "_links": {"webui": f"/spaces/{key}"},
             }
         )
