@@ -90,7 +90,7 @@ class ConfluenceEmulator(KitEmulator):
             "spaces": len(self.wiki.spaces),
             "pages": len(pages),
             "blog_posts": len(self._current(self.wiki.blogposts.values())),
-            "footer_comments": sum(len(self._comments_of(p["id"])) for p in pages),
+            "footer_comments": sum(len(self._current(self._comments_of(p["id"]))) for p in pages),
             "page_labels": sum(len(self.wiki.labels.get(p["id"], [])) for p in pages),
         }
 
@@ -99,6 +99,7 @@ class ConfluenceEmulator(KitEmulator):
         return {
             "pages_updated": self.wiki.pages_updated - before.pages_updated,
             "pages_created": self.wiki.pages_created - before.pages_created,
+            "footer_comments_deleted": self.wiki.comments_deleted - before.comments_deleted,
         }
 
     # ------------------------------------------------------------------ vendor hooks

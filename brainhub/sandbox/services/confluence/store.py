@@ -57,6 +57,7 @@ class Wiki:
     next_id: int = 1_000_000
     pages_updated: int = 0
     pages_created: int = 0
+    comments_deleted: int = 0
 
     def new_id(self) -> str:
         self.next_id += 1
@@ -180,7 +181,7 @@ def build(seed: int, size_name: str, generation: int) -> Wiki:
             page_ids.append(page["id"])
             if p == 0:
                 wiki.spaces[-1]["homepageId"] = page["id"]
-            _decorate(wiki, rng, page["id"], moment)
+            _decorate(wiki, rng, page["id"], moment, first=p == 0)
         for b in range(size.blogposts_per_space):
             moment += timedelta(minutes=53 + rng.randrange(120))
             post = wiki.add_content(
@@ -191,18 +192,21 @@ def build(seed: int, size_name: str, generation: int) -> Wiki:
                 at=stamp(moment),
                 author=ACCOUNTS[rng.randrange(len(ACCOUNTS))],
             )
-            _decorate(wiki, rng, post["id"], moment)
+            _decorate(wiki, rng, post["id"], moment, first=False)
     _advance(wiki, generation, moment)
     return wiki
 
 
-def _decorate(wiki: Wiki, rng: random.Random, content_id: str, moment: datetime) -> None:
-    """Labels, a footer comment or two, an attachment and a property for one item."""
+def _decorate(
+    wiki: Wiki, rng: random.Random, content_id: str, moment: datetime, *, first: bool
+) -> None:
+    """Labels, footer comments, an attachment and a property for one item (a space's
+    first page has at least one of each)."""
     wiki.labels[content_id] = [
         {"id": str(4_000 + LABELS.index(name)), "name": name, "prefix": "global"}
-        for name in sorted(rng.sample(LABELS, rng.randrange(3)))
+        for name in sorted(rng.sample(LABELS, max(first, rng.randrange(3))))
     ]
-    for c in range(rng.randrange(3)):
+    for c in range(max(first * 2, rng.randrange(3))):
         wiki.add_content(
             "comment",
             space_id="",
@@ -213,7 +217,7 @@ def _decorate(wiki: Wiki, rng: random.Random, content_id: str, moment: datetime)
             parent_id=content_id,
         )
     wiki.attachments[content_id] = []
-    if rng.random() < 0.4:
+    if rng.random() < 0.4 or first:
         attachment_id = "att" + wiki.new_id()
         wiki.attachments[content_id].append(
             {
@@ -244,7 +248,8 @@ def _decorate(wiki: Wiki, rng: random.Random, content_id: str, moment: datetime)
 
 
 def _advance(wiki: Wiki, generation: int, moment: datetime) -> None:
-    """The changes of generations 1..``generation``."""
+    """The changes of generations 1..``generation``: a page edited, a page added and the
+    oldest live footer comment deleted, per generation."""
     pages = list(wiki.pages)
     first_space = wiki.spaces[0]["id"]
     for g in range(1, generation + 1):
@@ -261,6 +266,10 @@ def _advance(wiki: Wiki, generation: int, moment: datetime) -> None:
             author=ACCOUNTS[g % len(ACCOUNTS)],
         )
         wiki.pages_created += 1
+        live = [c for c in wiki.comments.values() if c["status"] == "current" and "pageId" in c]
+        if live:
+            live[0]["status"] = "deleted"
+            wiki.comments_deleted += 1
 
 
 def journal_time(at: str) -> str:
