@@ -21,6 +21,7 @@ from brainhub.sandbox.kit.surface import derive_surface
 PREFIXES = {
     "asana": "",
     "clickup": "/v2",
+    "confluence": "",
     "github": "",
     "notion": "/v1",
     "trello": "",

@@ -127,6 +127,29 @@ TESTED: dict[str, Tested] = {
             ),
         ),
     ),
+    "confluence": Tested(
+        clients=(
+            TestedClient(
+                "atlassian-python-api (ConfluenceV2), REST v2",
+                "atlassian-python-api",
+                "`url=` (the site's `/wiki`)",
+                "tests/emulated/test_confluence_sdk.py",
+            ),
+            _tap("confluence"),
+        ),
+        manners_proof="tests/emulated/test_confluence_surface.py",
+        manners=(
+            Manner(
+                "v2 error lists (`errors[]` with `status`, `code`, `title`, `detail`)",
+                "tests/emulated/test_confluence_surface.py::test_errors_are_v2_error_lists",
+            ),
+            Manner(
+                'cursor pages: a relative `_links.next` and the same `Link: <…>; rel="next"`',
+                "tests/emulated/test_confluence_surface.py::"
+                "test_lists_page_by_relative_next_links_in_body_and_link_header",
+            ),
+        ),
+    ),
     "jira": Tested(
         clients=(
             TestedClient(

@@ -22,7 +22,7 @@ def auth(emulator: Any) -> tuple[dict[str, str], dict[str, str]]:
     service = emulator.service
     if service == "clickup":
         return {"Authorization": creds["api_token"]}, {}
-    if service == "jira":
+    if service in ("jira", "confluence"):
         return {"Authorization": _basic(creds["email"], creds["api_token"])}, {}
     if service == "trello":
         return {}, {"key": creds["api_key"], "token": creds["api_token"]}
@@ -107,6 +107,28 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
         }
     if service == "asana":
         return asana_real_ids(emulator)
+    if service == "confluence":
+        wiki = emulator.wiki
+        page = next(iter(wiki.pages.values()))
+        post = next(iter(wiki.blogposts.values()))
+        comment = next(iter(wiki.comments))
+        # ``{id}`` names a different object after each segment
+        return {
+            "id": {
+                "spaces": page["spaceId"],
+                "pages": page["id"],
+                "blogposts": post["id"],
+                "footer-comments": comment,
+                "labels": wiki.all_labels()[0]["id"],
+                "attachments": next(a for group in wiki.attachments.values() for a in group)["id"],
+            },
+            "space_id": page["spaceId"],
+            "page_id": page["id"],
+            "blogpost_id": post["id"],
+            "comment_id": comment,
+            "version_number": "1",
+            "property_id": wiki.properties[page["id"]][0]["id"],
+        }
     if service == "notion":
         page = emulator.workspace.live_pages()[0]
         database_id = emulator.workspace.live_databases()[0].id
@@ -250,6 +272,10 @@ def fill(rule: str, values: dict[str, Any], odd: tuple[str, str] | None = None) 
 #: Routes no request can answer with success on the seeded data, by service, with why. The
 #: fuzz test still sends them every odd input; their sample answer must be a 4xx.
 NO_SAMPLE: dict[str, dict[str, str]] = {
+    "confluence": {
+        "/blogposts/<blogpost_id>/properties/<property_id>": "content property ids are unique "
+        "site-wide and the sample names a page's property",
+    },
     "jira": {
         "/properties/<propertyKey>": "entity properties are app data; the seeded site has none",
         "/epic/<epicId>/issue": "the seeded site has no epics (Task, Bug and Story only)",
