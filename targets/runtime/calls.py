@@ -63,7 +63,7 @@ class Sender:
         headers = {**self.connection.headers(), **call.headers, ENDPOINT_HEADER: call.endpoint}
         self.calls += 1
         bucket = getattr(self.session.get_adapter(self.connection.base_url), "bucket", None)
-        if isinstance(bucket, RateLimitBucket):
+        if cost > 1 and bucket is not None:
             for _ in range(cost - 1):
                 bucket.acquire().release()  # the request itself takes the last one
         with contextlib.ExitStack() as budget:
