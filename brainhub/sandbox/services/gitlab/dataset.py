@@ -292,10 +292,17 @@ class GitLabDataset:
         }
 
     def _issue(
-        self, rng: random.Random, project: Project, iid: int, created: datetime
+        self,
+        rng: random.Random,
+        project: Project,
+        iid: int,
+        created: datetime,
+        latest: datetime | None = None,
     ) -> dict[str, Any]:
+        """A seeded issue changed last at or before ``latest`` (default: before "now")."""
         self._next_issue += 1
-        updated = created + timedelta(hours=rng.randint(0, 48))
+        ceiling = latest or BASE - timedelta(seconds=1)
+        updated = min(created + timedelta(hours=rng.randint(0, 48)), ceiling)
         closed = rng.random() < 0.3
         author, assignee = rng.choice(self.users), rng.choice(self.users)
         issue = {
@@ -337,14 +344,14 @@ class GitLabDataset:
                 "issues",
                 issue,
                 rng.choice(self.users),
-                created + timedelta(minutes=10 * (k + 1)),
+                min(created + timedelta(minutes=10 * (k + 1)), updated),
             )
         return issue
 
     def _merge_request(
         self, rng: random.Random, project: Project, iid: int, created: datetime
     ) -> dict[str, Any]:
-        updated = created + timedelta(hours=rng.randint(0, 72))
+        updated = _before_base(created + timedelta(hours=rng.randint(0, 72)))
         state = rng.choice(["opened", "merged", "closed", "opened"])
         author, reviewer = rng.choice(self.users), rng.choice(self.users)
         mr = {
@@ -398,7 +405,7 @@ class GitLabDataset:
                 "merge_requests",
                 mr,
                 rng.choice(self.users),
-                created + timedelta(minutes=15 * (k + 1)),
+                min(created + timedelta(minutes=15 * (k + 1)), updated),
             )
         return mr
 
@@ -445,7 +452,7 @@ class GitLabDataset:
             "status": status,
             "source": "push",
             "created_at": iso(moment),
-            "updated_at": iso(moment + timedelta(minutes=rng.randint(1, 30))),
+            "updated_at": iso(_before_base(moment + timedelta(minutes=rng.randint(1, 30)))),
             "web_url": f"{project.json['web_url']}/-/pipelines/{pid}",
         }
 
@@ -484,7 +491,8 @@ class GitLabDataset:
                         self._add_note(project, kind, item, rng.choice(self.users), moment)
                         item["updated_at"] = iso(moment)
                 iid = max((i["iid"] for i in project.issues), default=0) + 1
-                project.issues.append(self._issue(rng, project, iid, moment))
+                created = moment - timedelta(minutes=30)
+                project.issues.append(self._issue(rng, project, iid, created, latest=moment))
                 project.issues[-1]["updated_at"] = iso(moment)
                 del project.releases[:1]
                 project.json["last_activity_at"] = iso(moment)
@@ -494,6 +502,12 @@ class GitLabDataset:
     def now(self) -> datetime:
         """A moment after every stored change (writes stamp it)."""
         return BASE + timedelta(hours=self.generation + 1)
+
+
+def _before_base(moment: datetime) -> datetime:
+    """``moment``, or just before the dataset's "now" if it would fall after it (seeded
+    changes all precede the changes of later generations and writes)."""
+    return min(moment, BASE - timedelta(seconds=1))
 
 
 def _digest(text: str) -> str:
