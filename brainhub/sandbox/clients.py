@@ -128,7 +128,15 @@ TESTED: dict[str, Tested] = {
         ),
     ),
     "gitlab": Tested(
-        clients=(_tap("gitlab"),),
+        clients=(
+            TestedClient(
+                "python-gitlab",
+                "python-gitlab",
+                "its `url` (the instance root)",
+                "tests/emulated/test_gitlab_sdk.py",
+            ),
+            _tap("gitlab"),
+        ),
         manners_proof="tests/emulated/test_gitlab_http_manners.py",
         manners=(
             Manner(
