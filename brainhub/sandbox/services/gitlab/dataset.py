@@ -336,7 +336,12 @@ class GitLabDataset:
                 "relative": f"#{iid}",
                 "full": f"{project.json['path_with_namespace']}#{iid}",
             },
-            "time_stats": {"time_estimate": 0, "total_time_spent": 0},
+            "time_stats": {
+                "time_estimate": 0,
+                "total_time_spent": 0,
+                "human_time_estimate": None,
+                "human_total_time_spent": None,
+            },
         }
         for k in range(rng.randint(0, 3)):
             self._add_note(
@@ -366,6 +371,10 @@ class GitLabDataset:
             "merged_at": iso(updated) if state == "merged" else None,
             "closed_at": iso(updated) if state == "closed" else None,
             "merged_by": self._brief(reviewer) if state == "merged" else None,
+            "closed_by": self._brief(reviewer) if state == "closed" else None,
+            "approvals_before_merge": None,
+            "reference": f"!{iid}",
+            "task_completion_status": {"count": 0, "completed_count": 0},
             "target_branch": "main",
             "source_branch": f"feature-{iid}",
             "source_project_id": project.id,
@@ -397,7 +406,12 @@ class GitLabDataset:
                 "relative": f"!{iid}",
                 "full": f"{project.json['path_with_namespace']}!{iid}",
             },
-            "time_stats": {"time_estimate": 0, "total_time_spent": 0},
+            "time_stats": {
+                "time_estimate": 0,
+                "total_time_spent": 0,
+                "human_time_estimate": None,
+                "human_total_time_spent": None,
+            },
         }
         for k in range(rng.randint(0, 2)):
             self._add_note(
