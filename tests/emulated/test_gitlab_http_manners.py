@@ -144,3 +144,22 @@ def test_issue_writes_close_with_state_event_and_show_in_updated_after(gitlab: A
     assert (missing.status_code, missing.get_json()) == (400, {"error": "title is missing"})
     bad = client.put(f"{base}/{issue['iid']}", headers=auth, json={"state_event": "shut"})
     assert bad.status_code == 400
+
+
+def test_neighbours_answer_from_the_seeded_objects(gitlab: Any) -> None:
+    emulator, client, auth = gitlab
+    project = emulator.data.projects[0]
+    base = f"{API}/projects/{project.id}"
+    tags = client.get(f"{base}/repository/tags", headers=auth).get_json()
+    assert {t["name"] for t in tags} == {r["tag_name"] for r in project.releases}
+    tag = project.releases[0]["tag_name"]
+    assert client.get(f"{base}/repository/tags/{tag}", headers=auth).get_json()["name"] == tag
+    missing = client.get(f"{base}/repository/tags/v0.0.0", headers=auth)
+    assert (missing.status_code, missing.get_json()) == (404, {"message": "404 Tag Not Found"})
+    mr = project.merge_requests[0]
+    pipelines = client.get(f"{base}/merge_requests/{mr['iid']}/pipelines", headers=auth)
+    assert {p["sha"] for p in pipelines.get_json()} <= {mr["sha"]}
+    contributors = client.get(f"{base}/repository/contributors", headers=auth).get_json()
+    assert sum(c["commits"] for c in contributors) == len(project.commits)
+    status = client.get(f"{API}/users/1/status", headers=auth).get_json()
+    assert status["availability"] == "not_set"

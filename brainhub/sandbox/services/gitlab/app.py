@@ -418,6 +418,90 @@ class GitLabEmulator(KitEmulator):
             self._project(id).releases, "tag_name", unquote(tag_name), "release_not_found"
         )
 
+    def _tags(self, project: Project) -> list[Item]:
+        """Each release's tag (the seeded repositories tag only their releases)."""
+        return [
+            {
+                "name": r["tag_name"],
+                "message": r["name"],
+                "target": r["commit"]["id"],
+                "commit": r["commit"],
+                "release": {"tag_name": r["tag_name"], "description": r["description"]},
+                "protected": False,
+                "created_at": r["created_at"],
+            }
+            for r in sorted(project.releases, key=lambda r: r["created_at"], reverse=True)
+        ]
+
+    def list_tags(self, request: Request, id: str) -> Response:
+        return self._page(request, self._tags(self._project(id)))
+
+    def get_tag(self, request: Request, id: str, tag_name: str) -> Item:
+        tags = self._tags(self._project(id))
+        return self._find(tags, "name", unquote(tag_name), "tag_not_found")
+
+    def list_contributors(self, request: Request, id: str) -> Response:
+        by_email: dict[str, Item] = {}
+        for commit in self._project(id).commits:
+            entry = by_email.setdefault(
+                commit["author_email"],
+                {
+                    "name": commit["author_name"],
+                    "email": commit["author_email"],
+                    "commits": 0,
+                    "additions": 0,
+                    "deletions": 0,
+                },
+            )
+            entry["commits"] += 1
+        return self._page(request, sorted(by_email.values(), key=lambda c: c["email"]))
+
+    def commit_refs(self, request: Request, id: str, sha: str) -> Response:
+        self.get_commit(request, id, sha)
+        kind = request.args.get("type", "all")
+        if kind not in ("branch", "tag", "all"):
+            invalid("type", "does not have a valid value")
+        refs = [{"type": "branch", "name": b["name"]} for b in self._project(id).branches]
+        return self._page(request, [r for r in refs if kind in ("all", r["type"])])
+
+    def commit_merge_requests(self, request: Request, id: str, sha: str) -> Response:
+        commit = self.get_commit(request, id, sha)
+        mrs = [m for m in self._project(id).merge_requests if m["sha"] == commit["id"]]
+        return self._page(request, mrs)
+
+    def mr_pipelines(self, request: Request, id: str, merge_request_iid: str) -> Response:
+        mr = self.get_merge_request(request, id, merge_request_iid)
+        pipelines = [p for p in self._project(id).pipelines if p["sha"] == mr["sha"]]
+        return self._page(request, [_pipeline_brief(p) for p in reversed(pipelines)])
+
+    def mr_issues(self, request: Request, id: str, merge_request_iid: str) -> Response:
+        """Issues a merge request closes or mentions: the seeded ones link none."""
+        self.get_merge_request(request, id, merge_request_iid)
+        return self._page(request, [])
+
+    def mr_time_stats(self, request: Request, id: str, merge_request_iid: str) -> Item:
+        return dict(self.get_merge_request(request, id, merge_request_iid)["time_stats"])
+
+    def user_status(self, request: Request, user_id: str) -> Item:
+        self.get_user(request, user_id)
+        return {
+            "emoji": None,
+            "message": None,
+            "message_html": "",
+            "availability": "not_set",
+            "clear_status_at": None,
+        }
+
+    def user_starred_projects(self, request: Request, user_id: str) -> Response:
+        """Projects the user starred: the seeded users star none."""
+        self.get_user(request, user_id)
+        return self._page(request, [])
+
+    def user_follows(self, request: Request, id: str) -> Response:
+        """Followers and followed users: the seeded users follow nobody."""
+        self.get_user(request, id)
+        return self._page(request, [])
+
     def list_labels(self, request: Request, id: str) -> Response:
         return self._page(request, self._project(id).labels)
 

@@ -29,6 +29,7 @@ ERRORS = ErrorTable(
         "member_not_found": (404, "404 Member Not Found", ""),
         "milestone_not_found": (404, "404 Milestone Not Found", ""),
         "label_not_found": (404, "404 Label Not Found", ""),
+        "tag_not_found": (404, "404 Tag Not Found", ""),
         "server_error": (500, "500 Internal Server Error", ""),
     },
     shape=lambda message, _code: {"message": message},

@@ -41,7 +41,29 @@ SERVED = [
     Operation("GET", "/projects/{id}/pipelines/{pipeline_id}", "get_pipeline"),
     Operation("GET", "/projects/{id}/releases", "list_releases"),
     Operation("GET", "/projects/{id}/releases/{tag_name}", "get_release"),
+    Operation("GET", "/projects/{id}/repository/tags", "list_tags"),
+    Operation("GET", "/projects/{id}/repository/tags/{tag_name}", "get_tag"),
+    Operation("GET", "/projects/{id}/repository/contributors", "list_contributors"),
+    Operation("GET", "/projects/{id}/repository/commits/{sha}/refs", "commit_refs"),
+    Operation(
+        "GET", "/projects/{id}/repository/commits/{sha}/merge_requests", "commit_merge_requests"
+    ),
+    Operation("GET", "/projects/{id}/merge_requests/{merge_request_iid}/pipelines", "mr_pipelines"),
+    Operation(
+        "GET", "/projects/{id}/merge_requests/{merge_request_iid}/closes_issues", "mr_issues"
+    ),
+    Operation(
+        "GET", "/projects/{id}/merge_requests/{merge_request_iid}/related_issues", "mr_issues"
+    ),
+    Operation(
+        "GET", "/projects/{id}/merge_requests/{merge_request_iid}/time_stats", "mr_time_stats"
+    ),
     Operation("GET", "/users", "list_users"),
+    Operation("GET", "/users/{user_id}/status", "user_status"),
+    Operation("GET", "/users/{user_id}/contributed_projects", "user_projects"),
+    Operation("GET", "/users/{user_id}/starred_projects", "user_starred_projects"),
+    Operation("GET", "/users/{id}/followers", "user_follows"),
+    Operation("GET", "/users/{id}/following", "user_follows"),
     Operation("GET", "/users/{id}", "get_user"),
     Operation("GET", "/users/{user_id}/projects", "user_projects"),
 ]
