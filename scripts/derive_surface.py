@@ -2,6 +2,7 @@
 
     python scripts/derive_surface.py clickup ../shared/apis/clickup/clickup-api-v2-reference.json
     python scripts/derive_surface.py slack ../shared/apis/slack/slack_web_openapi_v2.json
+    python scripts/derive_surface.py gitlab ../shared/apis/gitlab/gitlab-openapi_v2.yaml
 
 writes ``brainhub/sandbox/services/<service>/surface.json``: paths, query parameters and
 response shapes (names, types, enums) of every documented GET operation. The document
@@ -14,6 +15,8 @@ import json
 import sys
 from pathlib import Path
 
+import yaml
+
 from brainhub.sandbox.kit.surface import derive_surface
 
 #: The prefix of the emulator's paths inside each document (an empty prefix: the document's
@@ -23,6 +26,7 @@ PREFIXES = {
     "clickup": "/v2",
     "confluence": "",
     "github": "",
+    "gitlab": "/api/v4",
     "notion": "/v1",
     "trello": "",
 }
@@ -36,13 +40,17 @@ PATTERNS = {"slack"}
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] not in PREFIXES:
-        print(f"usage: derive_surface.py <{'|'.join(PREFIXES)}> <openapi.json>", file=sys.stderr)
+        print(
+            f"usage: derive_surface.py <{'|'.join(PREFIXES)}> <openapi.json|openapi.yaml>",
+            file=sys.stderr,
+        )
         return 2
     service, source = argv
     try:
-        document = json.loads(Path(source).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        print(f"{source}: cannot read an OpenAPI JSON document: {exc}", file=sys.stderr)
+        text = Path(source).read_text(encoding="utf-8")
+        document = yaml.safe_load(text) if source.endswith((".yaml", ".yml")) else json.loads(text)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        print(f"{source}: cannot read an OpenAPI (JSON or YAML) document: {exc}", file=sys.stderr)
         return 2
     surface = derive_surface(document, PREFIXES[service], patterns=service in PATTERNS)
     target = Path(__file__).resolve().parents[1] / "brainhub/sandbox/services" / service

@@ -127,6 +127,37 @@ TESTED: dict[str, Tested] = {
             ),
         ),
     ),
+    "gitlab": Tested(
+        clients=(
+            TestedClient(
+                "python-gitlab",
+                "python-gitlab",
+                "its `url` (the instance root)",
+                "tests/emulated/test_gitlab_sdk.py",
+            ),
+            _tap("gitlab"),
+        ),
+        manners_proof="tests/emulated/test_gitlab_http_manners.py",
+        manners=(
+            Manner(
+                "offset pages with `X-Total`, `X-Next-Page` and `Link`; keyset pages "
+                '(`pagination=keyset`) with only `Link: rel="next"`',
+                "tests/emulated/test_gitlab_http_manners.py::"
+                "test_keyset_paging_follows_the_last_id_and_sends_only_next",
+            ),
+            Manner(
+                "`:id` as a numeric id or a URL-encoded `namespace%2Fpath`",
+                "tests/emulated/test_gitlab_http_manners.py::"
+                "test_projects_are_found_by_id_or_url_encoded_path",
+            ),
+            Manner(
+                "over the limit: 429 `Retry later` (plain text) with `Retry-After`; "
+                "`RateLimit-*` headers on every answer",
+                "tests/emulated/test_gitlab_http_manners.py::"
+                "test_over_the_limit_is_429_retry_later_with_ratelimit_headers",
+            ),
+        ),
+    ),
     "confluence": Tested(
         clients=(
             TestedClient(

@@ -80,6 +80,21 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
             "run_id": 1,
             "name": "bug",
         }
+    if service == "gitlab":
+        project = emulator.data.projects[0]
+        noted = next(i for i in project.issues if i["user_notes_count"])
+        return {
+            "id": {"projects": project.id, "users": emulator.data.users[0]["id"]},
+            "user_id": emulator.data.users[0]["id"],
+            "issue_iid": noted["iid"],
+            "note_id": project.notes[("issues", noted["iid"])][0]["id"],
+            "merge_request_iid": project.merge_requests[0]["iid"],
+            "sha": project.commits[0]["id"],
+            "branch": "main",
+            "pipeline_id": project.pipelines[0]["id"],
+            "tag_name": project.releases[0]["tag_name"],
+            "milestone_id": project.milestones[0]["id"],
+        }
     if service == "jira":
         real = jira_real_ids(emulator)
         by_segment = {"comment": real["commentId"], "worklog": real["worklogId"]}
@@ -275,6 +290,11 @@ NO_SAMPLE: dict[str, dict[str, str]] = {
     "confluence": {
         "/blogposts/<blogpost_id>/properties/<property_id>": "content property ids are unique "
         "site-wide and the sample names a page's property",
+    },
+    "gitlab": {
+        "/merge_requests/<merge_request_iid>/notes/<note_id>": (
+            "the sample note id belongs to an issue (note ids are instance-wide)"
+        ),
     },
     "jira": {
         "/properties/<propertyKey>": "entity properties are app data; the seeded site has none",
