@@ -229,11 +229,13 @@ def run_yardstick(paths: dict[str, Path], records: int) -> tuple[float, float, f
 
 
 def run_ours(
-    paths: dict[str, Path], records: int, batch: int, *, validate: bool = True
+    paths: dict[str, Path], records: int, batch: int | None, *, validate: bool = True
 ) -> tuple[tuple, tuple]:
     db = fresh(WORK / "ours.duckdb")
     config = WORK / "ours.json"
-    settings = {"path": str(db), "default_target_schema": "raw", "batch_size_rows": batch}
+    settings: dict = {"path": str(db), "default_target_schema": "raw"}
+    if batch is not None:  # else the target's defaults, as the goal is stated
+        settings["batch_size_rows"] = batch
     config.write_text(json.dumps({**settings, "validate_records": validate}))
     target = [str(BIN / "target-duckdb"), "--config", str(config)]
     load = timed(target, paths["singer"])
@@ -275,7 +277,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=2, help="alternating rounds (median)")
-    parser.add_argument("--batch-size", type=int, default=50_000, help="batch_size_rows")
+    parser.add_argument(
+        "--batch-size", type=int, help="batch_size_rows (default: the target's default)"
+    )
     parser.add_argument(
         "--community",
         choices=["auto", "yes", "no"],
