@@ -16,6 +16,19 @@ CPU seconds (user + system, every thread): on a machine shared with other work, 
 swing with the load while CPU times hardly move, so compare both.
 
     python benchmarks/bench_target_duckdb.py [--records 100000] [--rounds 2]
+
+Last measured (2 cores shared with other work, so wall times swung by 2x; CPU seconds,
+median of 2 rounds, target defaults): 100,000 records: yardstick 1.13, ours 1.45 (1.29x),
+peak 296 MiB; 1,000,000 records: yardstick 6.95, ours 10.46 (1.51x), peak 381 MiB; update
+pass of 100,000 changed records into 1,000,000: 1.53 against the yardstick's 1.17 for
+loading 100,000 (1.31x, goal 1.0). Before batches of 250,000 rows / 192 MiB staged on
+disk, block reading and a single DuckDB thread for staged messages: 1.65 (1.57x), 12.70
+(1.98x) and 1.83. Where the rest goes: about 0.4 s of start-up (importing the Singer SDK),
+3 us a record in Python (reading, decoding to check records and read keys, staging), and
+for an update pass DuckDB's delete by key (0.4 s) and insert. Tried and not kept: one
+checkpoint at the end (checkpoint_threshold raised: the load moves to the close and costs
+more), MERGE INTO instead of delete + insert (1.55-1.76 s against 1.25 s of DuckDB work),
+runs of 512 lines instead of 64.
 """
 
 from __future__ import annotations
