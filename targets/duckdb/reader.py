@@ -6,14 +6,15 @@ as they are and lets DuckDB's JSON reader parse them, which is what makes loadin
 Other messages (SCHEMA, STATE, ACTIVATE_VERSION, BATCH) are decoded in full and passed to
 the SDK callbacks.
 
-Runs of RECORD lines of one stream, the bulk of any sync, are handed over together: a line
-that starts like a RECORD of the stream the target expects (``{"type":"RECORD","stream":
-"tasks",`` as Singer SDK taps write it, or with the spaces of Python's ``json.dumps``) and
-ends with ``}`` is held back, up to :data:`RUN_LINES` lines or :data:`RUN_SECONDS`, and the
-run goes to ``record_run_handler`` when a line of another kind arrives, the run is long or
-old enough, the input ends or a stop signal arrives. Whatever that handler does not take
-is processed line by line, as is every other line, so errors and their line numbers are
-the same either way.
+The input is read in blocks, every complete line available at one read (see
+:mod:`targets.duckdb.lines`). Runs of RECORD lines of one stream in a block, the bulk of any
+sync, are handed over together: consecutive lines that start like a RECORD of the stream
+the target expects (``{"type":"RECORD","stream":"tasks",`` as Singer SDK taps write it, or
+with the spaces of Python's ``json.dumps``) and end with ``}`` go to ``record_run_handler``,
+up to :data:`RUN_LINES` at a time. Whatever that handler does not take is processed line by
+line, as is every other line, so errors and their line numbers are the same either way. A
+run never waits for lines still to come: a slow tap's records are staged, and batch ages
+checked, as they arrive.
 Such a line cannot be the middle of a JSON value spread over several lines: a JSON string
 cannot hold a line break, and after a ``}`` inside an unfinished value only ``,`` or a
 closing bracket may follow, never the ``{`` the next line starts with.
@@ -24,15 +25,14 @@ from __future__ import annotations
 import sys
 import typing as t
 from collections import Counter
-from time import monotonic
 
 import msgspec
 from singer_sdk.singerlib.encoding.base import GenericSingerReader
 from singer_sdk.singerlib.exceptions import InvalidInputLine
 
-from brainhub.errors import SyncInterrupted
 from brainhub.singer_messages import json_kind, message_problem
 from targets.duckdb.errors import InputError, TargetDuckDBError
+from targets.duckdb.lines import line_blocks
 
 MESSAGE_TYPES = ("RECORD", "SCHEMA", "STATE", "ACTIVATE_VERSION", "BATCH")
 
@@ -42,10 +42,7 @@ RecordRunHandler = t.Callable[[list[bytes], int], int]
 of them, from the start, it staged."""
 
 RUN_LINES = 64
-"""Longest run of RECORD lines held back before it is handed over."""
-RUN_SECONDS = 0.1
-"""Longest time the first line of a run is held back (a slow tap's records are staged, and
-batch ages checked, about as they arrive)."""
+"""Most RECORD lines handed over as one run."""
 _RUN_ENDS = (b"}\n", b"}\r\n", b"}")
 
 
@@ -95,40 +92,35 @@ class SingerLineReader(GenericSingerReader[bytes]):
         stats: Counter[str] = Counter()
         source: t.Any = file_input if file_input is not None else sys.stdin
         source = getattr(source, "buffer", source)
-        run: list[bytes] = []
-        first = 0
-        deadline = 0.0
-
-        def hand_over_run() -> None:
-            lines, start = run[:], first
-            run.clear()
-            staged = self._stage_run(lines, start)
-            stats["RECORD"] += staged
-            for offset in range(staged, len(lines)):
-                self._process_line(start + offset, lines[offset], callbacks, stats)
-
-        try:
-            for number, line in enumerate(source, 1):
-                if isinstance(line, str):
-                    line = line.encode()
+        check: t.Callable[[], None] = getattr(source, "check", _no_stop)
+        base = 0  # input lines before the block
+        for block in line_blocks(source):
+            size = len(block)
+            i = 0
+            while i < size:
+                check()
                 prefixes = self.run_prefixes
-                if prefixes and line.startswith(prefixes) and line.endswith(_RUN_ENDS):
-                    if not run:
-                        first = number
-                        deadline = monotonic() + RUN_SECONDS
-                    run.append(line)
-                    if len(run) >= RUN_LINES or monotonic() >= deadline:
-                        hand_over_run()
+                j = i
+                if prefixes:
+                    while (
+                        j < size
+                        and (line := block[j]).startswith(prefixes)
+                        and line.endswith(_RUN_ENDS)
+                    ):
+                        j += 1
+                if j == i:
+                    self._process_line(base + i + 1, block[i], callbacks, stats)
+                    i += 1
                     continue
-                if run:
-                    hand_over_run()
-                self._process_line(number, line, callbacks, stats)
-        except SyncInterrupted:
-            if run:  # lines read are committed: stage them before stopping
-                hand_over_run()
-            raise
-        if run:
-            hand_over_run()
+                for start in range(i, j, RUN_LINES):
+                    lines = block[start : min(j, start + RUN_LINES)]
+                    staged = self._stage_run(lines, base + start + 1)
+                    stats["RECORD"] += staged
+                    for offset in range(staged, len(lines)):
+                        number = base + start + offset + 1
+                        self._process_line(number, lines[offset], callbacks, stats)
+                i = j
+            base += size
         return stats
 
     def _stage_run(self, lines: list[bytes], first: int) -> int:
@@ -202,6 +194,10 @@ class SingerLineReader(GenericSingerReader[bytes]):
                 exc.stream = stream
             raise
         stats[kind] += 1
+
+
+def _no_stop() -> None:
+    """For inputs that no signal stops."""
 
 
 def _check_utf8(line: bytes) -> None:

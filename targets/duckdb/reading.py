@@ -66,8 +66,11 @@ def batch_select(
     files = "[" + ", ".join(quote_string(f) for f in source.files) + "]"
     as_json = reads_as_json(layout)
     # Each DuckDB thread holds its own vectors of every column: one thread for wide tables.
-    wide = len(layout.record_type.fields) > WIDE_RECORD
-    conn.execute("SET threads = 1" if wide else "RESET threads")
+    # Staged messages are read by one thread too: the target's reader, staging the next
+    # batch meanwhile, keeps the other core busy, and a second DuckDB thread only adds
+    # work (a million task records: 5.7 s of DuckDB CPU on one thread, 7.3 s on two).
+    single = len(layout.record_type.fields) > WIDE_RECORD or source.format == "messages"
+    conn.execute("SET threads = 1" if single else "RESET threads")
     read_types = dict(layout.record_type.fields)
     if source.format == "messages":
         columns = {

@@ -119,7 +119,7 @@ class DuckDBSink(BatchSink):
 
     @property
     def max_size(self) -> int:
-        """Rows per batch: ``batch_size_rows``, 50,000 by default."""
+        """Rows per batch: ``batch_size_rows``, 250,000 by default."""
         return self._max_rows
 
     # -- staging --------------------------------------------------------------------------

@@ -550,7 +550,5 @@ def _staging_root(config: t.Mapping[str, t.Any]) -> str | None:
     configured = config.get("staging_dir")
     if configured:
         return usable_directory("staging_dir", str(configured))
-    shm = "/dev/shm"  # noqa: S108 - tmpfs; mkdtemp below makes a private directory in it
-    if os.path.isdir(shm) and os.access(shm, os.W_OK):
-        return shm
+    # Not /dev/shm: a staged batch (up to batch_size_bytes) would be held in memory there.
     return None

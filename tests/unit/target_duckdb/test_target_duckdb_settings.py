@@ -55,3 +55,15 @@ def test_the_sdk_built_in_settings_are_known(config, caplog, name):
     with caplog.at_level(logging.WARNING):
         TargetDuckDB(config={**config, name: {} if name != "flattening_enabled" else False})
     assert "Unknown setting" not in caplog.text
+
+
+def test_batches_are_staged_on_disk_by_default_not_in_shared_memory(config, tmp_path, monkeypatch):
+    # A default batch stages up to batch_size_bytes (192 MiB): in /dev/shm that would be
+    # memory, on top of what the memory_limit setting bounds.
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    settings = {k: v for k, v in config.items() if k != "staging_dir"}
+    target = TargetDuckDB(config=settings)
+    try:
+        assert Path(target.staging_dir).parent == tmp_path
+    finally:
+        target.close()
