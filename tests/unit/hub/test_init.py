@@ -94,6 +94,12 @@ def test_init_refuses_a_directory_that_is_not_empty(project: Path) -> None:
             "kind: cron",
             "line 4: kind: 'cron' is not valid (valid: sync, job, two-way)",
         ),
+        (
+            "sync_interval: 3600",
+            "sync_interval: hourly",
+            "line 14: sync_interval: 'hourly' is not a number",
+        ),
+        ("streams:\n- tasks\n- lists", "streams: tasks", "line 7: streams: 'tasks' is not a list"),
     ],
 )
 def test_a_bad_file_is_one_line_with_file_line_and_valid_values(
