@@ -99,6 +99,11 @@ def tables(path: Path | None, environment: str | None, lock_timeout: float) -> N
 
     source = ""
     if path is None:
+        if not (Path.cwd() / "meltano.yml").exists():
+            raise click.ClickException(
+                f"no meltano.yml in {Path.cwd()}; run from the project directory or name the "
+                "warehouse file with --path FILE"
+            )
         try:
             warehouse = warehouse_of(Path.cwd(), environment)
         except ConfigError as exc:

@@ -47,7 +47,8 @@ def load_project(root: Path) -> dict[str, Any]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)  # noqa: S506
     except FileNotFoundError:
         raise ConfigError(
-            f"no {PROJECT_FILE} in {root}; run from the project directory or pass --path"
+            f"no {PROJECT_FILE} in {root}; run from the project directory or name it with "
+            "--project DIR"
         ) from None
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read the project: {exc}") from None
