@@ -25,7 +25,21 @@ from brainhub.ui.cli import ui
 from brainhub.webhooks.cli import webhooks
 
 
-@click.group()
+class _Brainhub(click.Group):
+    """The command group; Ctrl-C anywhere ends with one line and exit 130 (128 + SIGINT),
+    as shells and orchestrators expect of an interrupted command, not click's ``Aborted!``
+    and 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            command = f"brainhub {ctx.invoked_subcommand or ''}".strip()
+            click.echo(f"{command}: interrupted (Ctrl-C); nothing more was started", err=True)
+            raise click.exceptions.Exit(130) from None
+
+
+@click.group(cls=_Brainhub)
 @click.version_option(package_name="brainhub")
 def main() -> None:
     """brainhub: connect ClickUp and the tools around it to a warehouse and to each other."""

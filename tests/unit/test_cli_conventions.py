@@ -57,3 +57,20 @@ def test_tables_outside_a_project_points_at_its_path_option(
     assert "no meltano.yml in" in result.output
     assert "--path" in result.output, result.output
     assert "--project" not in result.output, result.output
+
+
+def test_ctrl_c_in_any_command_is_one_line_and_exit_130() -> None:
+    @click.command("stalls")
+    def stalls() -> None:
+        raise KeyboardInterrupt
+
+    main.add_command(stalls)
+    try:
+        result = CliRunner().invoke(main, ["stalls"])
+    finally:
+        main.commands.pop("stalls")
+    assert result.exit_code == 130
+    assert result.output.strip() == (
+        "brainhub stalls: interrupted (Ctrl-C); nothing more was started"
+    )
+    assert "Aborted" not in result.output
