@@ -129,7 +129,7 @@ def _where(
 
 
 #: JSON Schema's type names as a message says them.
-_TYPE_WORDS = {
+_TYPE_WORDS: dict[str, str] = {
     "array": "a list",
     "object": "a mapping",
     "integer": "an integer",
@@ -162,8 +162,7 @@ def _message(error: ValidationError) -> str:
         )
     if error.validator == "type":
         wanted = error.validator_value
-        kinds = wanted if isinstance(wanted, list) else [wanted]
-        return (
-            f"{prefix}{error.instance!r} is not {' or '.join(_TYPE_WORDS.get(k, k) for k in kinds)}"
-        )
+        kinds = [str(k) for k in (wanted if isinstance(wanted, list) else [wanted])]
+        words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+        return f"{prefix}{error.instance!r} is not {words}"
     return f"{prefix}{error.message}"
