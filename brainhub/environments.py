@@ -50,7 +50,12 @@ def load_project(root: Path) -> dict[str, Any]:
             f"no {PROJECT_FILE} in {root}; run from the project directory or name it with "
             "--project DIR"
         ) from None
-    except (OSError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}{line}: not valid YAML: {problem}") from None
+    except OSError as exc:
         raise ConfigError(f"{path}: cannot read the project: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level")

@@ -74,3 +74,17 @@ def test_ctrl_c_in_any_command_is_one_line_and_exit_130() -> None:
         "brainhub stalls: interrupted (Ctrl-C); nothing more was started"
     )
     assert "Aborted" not in result.output
+
+
+@pytest.mark.parametrize("args", [["status"], ["check"], ["pause", "x"], ["tables"]])
+def test_a_broken_meltano_yml_is_one_line_with_its_line(
+    args: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "meltano.yml").write_text("default_environment: sandbox\nplugins: [\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MELTANO_PROJECT_ROOT", raising=False)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "meltano.yml:3: not valid YAML: " in lines[0], lines[0]
