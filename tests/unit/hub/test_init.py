@@ -154,3 +154,13 @@ def test_a_job_the_project_lacks_lists_its_jobs(project: Path) -> None:
     assert output.strip().startswith(
         "Error: mine.yaml: line 3: job: no job 'nightly' in meltano.yml (valid: clickup-to-duckdb,"
     )
+
+
+def test_init_where_no_directory_can_be_made_is_one_line(project: Path) -> None:
+    (project / "a-file").write_text("not a directory\n")
+    code, output = _brainhub("init", "clickup-to-duckdb", "a-file/inside")
+    assert code == 1
+    assert output.strip().splitlines() == [
+        "Error: a-file/inside: cannot write the integration there (Not a directory); "
+        "choose a new directory"
+    ]
