@@ -25,7 +25,21 @@ from brainhub.ui.cli import ui
 from brainhub.webhooks.cli import webhooks
 
 
-@click.group()
+class _Brainhub(click.Group):
+    """The command group; Ctrl-C anywhere ends with one line and exit 130 (128 + SIGINT),
+    as shells and orchestrators expect of an interrupted command, not click's ``Aborted!``
+    and 1."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            command = f"brainhub {ctx.invoked_subcommand or ''}".strip()
+            click.echo(f"{command}: interrupted (Ctrl-C); nothing more was started", err=True)
+            raise click.exceptions.Exit(130) from None
+
+
+@click.group(cls=_Brainhub)
 @click.version_option(package_name="brainhub")
 def main() -> None:
     """brainhub: connect ClickUp and the tools around it to a warehouse and to each other."""
@@ -99,6 +113,11 @@ def tables(path: Path | None, environment: str | None, lock_timeout: float) -> N
 
     source = ""
     if path is None:
+        if not (Path.cwd() / "meltano.yml").exists():
+            raise click.ClickException(
+                f"no meltano.yml in {Path.cwd()}; run from the project directory or name the "
+                "warehouse file with --path FILE"
+            )
         try:
             warehouse = warehouse_of(Path.cwd(), environment)
         except ConfigError as exc:

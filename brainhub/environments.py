@@ -55,7 +55,8 @@ def load_project(root: Path) -> dict[str, Any]:
         data = load_yaml(text)
     except FileNotFoundError:
         raise ConfigError(
-            f"no {PROJECT_FILE} in {root}; run from the project directory or pass --path"
+            f"no {PROJECT_FILE} in {root}; run from the project directory or name it with "
+            "--project DIR"
         ) from None
     except yaml.YAMLError as exc:
         line, problem = yaml_error_line(exc)

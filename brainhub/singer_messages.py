@@ -8,7 +8,11 @@ own input error with the line number.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
+
+from brainhub.errors import SettingsError
 
 _OBJECT = (dict, "an object")
 _STRING = (str, "a string")
@@ -65,3 +69,30 @@ def json_kind(value: Any) -> str:
     if isinstance(value, str):
         return f"string {value[:40]!r}"
     return names.get(type(value), type(value).__name__)
+
+
+#: The options of a Singer executable that name a JSON file.
+INPUT_OPTIONS = ("--config", "--state", "--catalog", "--properties")
+
+
+def check_input_files(args: list[str]) -> None:
+    """Every JSON file named on the command line exists and parses; else a SettingsError."""
+    for index, arg in enumerate(args):
+        option, _, value = arg.partition("=")
+        if option not in INPUT_OPTIONS:
+            continue
+        if not value:
+            value = args[index + 1] if index + 1 < len(args) else ""
+        if not value or value == "ENV":
+            continue
+        path = Path(value)
+        try:
+            json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise SettingsError(f"{option} {value}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise SettingsError(f"{option} {value}: cannot read it ({exc})") from None
+        except json.JSONDecodeError as exc:
+            raise SettingsError(
+                f"{option} {value}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+            ) from None

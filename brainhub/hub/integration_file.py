@@ -128,6 +128,18 @@ def _where(
     return f"{path}: line {line}: " if line else f"{path}: "
 
 
+#: JSON Schema's type names as a message says them.
+_TYPE_WORDS: dict[str, str] = {
+    "array": "a list",
+    "object": "a mapping",
+    "integer": "an integer",
+    "number": "a number",
+    "string": "a string",
+    "boolean": "true or false",
+    "null": "null",
+}
+
+
 def _message(error: ValidationError) -> str:
     key = ".".join(str(p) for p in error.absolute_path)
     prefix = f"{key}: " if key else ""
@@ -149,5 +161,8 @@ def _message(error: ValidationError) -> str:
             "starting with a letter"
         )
     if error.validator == "type":
-        return f"{prefix}{error.instance!r} is not a {error.validator_value}"
+        wanted = error.validator_value
+        kinds = [str(k) for k in (wanted if isinstance(wanted, list) else [wanted])]
+        words = " or ".join(_TYPE_WORDS.get(k, k) for k in kinds)
+        return f"{prefix}{error.instance!r} is not {words}"
     return f"{prefix}{error.message}"

@@ -85,6 +85,16 @@ def template(name: str) -> Template:
 def scaffold(name: str, directory: Path, file_format: str = "yaml") -> list[str]:
     """Write the template into ``directory`` (new or empty); the next commands to run."""
     chosen = template(name)
+    try:
+        return _write(chosen, directory, file_format)
+    except OSError as exc:
+        raise ConfigError(
+            f"{directory}: cannot write the integration there ({exc.strerror or exc}); "
+            "choose a new directory"
+        ) from None
+
+
+def _write(chosen: Template, directory: Path, file_format: str) -> list[str]:
     if directory.exists() and any(directory.iterdir()):
         raise ConfigError(f"{directory}: not empty; choose a new directory")
     directory.mkdir(parents=True, exist_ok=True)

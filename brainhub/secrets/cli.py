@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -302,6 +303,10 @@ def generate_key() -> None:
     click.echo(new_key().encoded())
 
 
+#: Exit codes of a run stopped by SIGINT or SIGTERM (128 + the signal).
+_STOPPED = (128 + signal.SIGINT, 128 + signal.SIGTERM)
+
+
 @click.command(
     "run",
     context_settings={"ignore_unknown_options": True, "allow_interspersed_args": False},
@@ -329,8 +334,8 @@ def run(meltano_args: tuple[str, ...], project_root: Path, environment: str) -> 
         stored = store.read()
     rotated = pending(stored)
     code = launch(project_root.resolve(), environment, meltano_args, values_for_run(stored))
-    if not rotated:
-        sys.exit(code)
+    if not rotated or code in _STOPPED:
+        sys.exit(code)  # a run stopped by Ctrl-C or SIGTERM proves nothing about the new value
     if code == 0:
         with _one_line_errors():
             settle(store, project_root, rotated, new_value_worked=True)

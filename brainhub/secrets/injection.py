@@ -71,7 +71,8 @@ def run_meltano(
 ) -> int:
     """``meltano --environment=<environment> run <args>`` with ``secrets``; its exit code.
 
-    SIGINT and SIGTERM are passed on to Meltano, which stops its plugins and exits as they do.
+    SIGINT and SIGTERM are passed on to Meltano, which stops its plugins; a run they stopped
+    returns ``128 + signal`` (130, 143) whatever Meltano's code, as a stopped tap exits.
     Every line of its output, scrubbed, goes to ``on_line`` (default: this process's stdout
     and stderr); ``extra_env`` adds variables that are not secrets.
     """
@@ -88,7 +89,10 @@ def run_meltano(
         start_new_session=True,  # a terminal's Ctrl-C reaches it once, through forward()
     )
 
+    forwarded: list[int] = []
+
     def forward(signum: int, _frame: FrameType | None) -> None:
+        forwarded.append(signum)
         child.send_signal(signum)
 
     previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -111,6 +115,8 @@ def run_meltano(
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if code != 0 and forwarded:
+        return 128 + forwarded[0]  # stopped, not failed (Meltano itself exits 1)
     return code
 
 

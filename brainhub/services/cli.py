@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from brainhub.services.server import LocalServer, ServiceError
-from brainhub.services.table import SERVICES, server_for
+from brainhub.services.table import SERVICES, remember_port, server_for
 
 _project = click.option(
     "--project",
@@ -67,7 +67,14 @@ def up(names: tuple[str, ...], project_root: Path, port: int | None) -> None:
         raise click.UsageError(
             "--port needs exactly one service name, e.g. `up postgres --port 55433`"
         )
-    _each(names, project_root, lambda server: server.up(), port)
+
+    def start(server: LocalServer) -> dict[str, Any]:
+        line = server.up()
+        if port is not None:
+            remember_port(server)
+        return line
+
+    _each(names, project_root, start, port)
 
 
 @services.command()

@@ -22,20 +22,25 @@ SERVICES: dict[str, type[LocalServer]] = {
 def server_for(name: str, project_root: Path, port: int | None = None) -> LocalServer:
     """The sandbox's instance of service ``name``: data under ``data/services/<name>/``.
 
-    ``port`` moves it off its default port; the choice is remembered in the service's
-    directory (``port``), so later ``status`` and ``down`` find it without being told.
+    ``port`` moves it off its default port; once the server has started there,
+    :func:`remember_port` keeps the choice in the service's directory (``port``), so later
+    ``status`` and ``down`` find it without being told.
     """
     kind = SERVICES.get(name)
     if kind is None:
         raise ServiceError(f"unknown service {name!r}; known services: {', '.join(SERVICES)}")
     home = project_root / "data" / "services" / name
     remembered = home / "port"
-    if port is not None:
-        home.mkdir(parents=True, exist_ok=True)
-        remembered.write_text(f"{port}\n")
-    elif remembered.exists():
+    if port is None and remembered.exists():
         text = remembered.read_text().strip()
         if not text.isdigit():
             raise ServiceError(f"{remembered}: expected a port number, found {text!r}")
         port = int(text)
     return kind(home, port)
+
+
+def remember_port(server: LocalServer) -> None:
+    """Keep the port ``server`` listens on for later commands (after a successful start:
+    a start that failed leaves the remembered port as it was)."""
+    server.home.mkdir(parents=True, exist_ok=True)
+    (server.home / "port").write_text(f"{server.port}\n")

@@ -111,9 +111,17 @@ def _branch_types(branch: dict[str, Any]) -> Iterable[str]:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean"}.get(
-        type(value), type(value).__name__
+    """How a YAML value reads in a message (line-tracking subclasses included)."""
+    kinds: tuple[tuple[type | tuple[type, ...], str], ...] = (
+        (dict, "a mapping"),
+        (list, "a list"),
+        (str, "a string"),
+        (bool, "a boolean"),
+        (int, "an integer"),
+        (float, "a number"),
+        (type(None), "null"),
     )
+    return next((name for kind, name in kinds if isinstance(value, kind)), type(value).__name__)
 
 
 def dotted_path(path: Path) -> str:

@@ -110,7 +110,11 @@ def _pipe(
     states: list[dict[str, Any]] = []
     readers = [
         threading.Thread(target=_lines_into, args=(tap.stderr, errors["tap"]), daemon=True),
-        threading.Thread(target=_lines_into, args=(target.stderr, errors["target"]), daemon=True),
+        threading.Thread(
+            target=_lines_into,
+            args=(target.stderr, errors["target"], f"{connector}: "),
+            daemon=True,
+        ),
         threading.Thread(target=_states_into, args=(target.stdout, states), daemon=True),
     ]
     for reader in readers:
@@ -148,12 +152,22 @@ def _pipe(
     return seen, final
 
 
-def _lines_into(stream: IO[str] | None, into: list[str]) -> None:
+#: What a target logs while another process holds the warehouse (shown, not kept quiet).
+_WAITING = "Waiting up to "
+
+
+def _lines_into(stream: IO[str] | None, into: list[str], shown_as: str | None = None) -> None:
+    """Keep the last lines of ``stream``; with ``shown_as``, a wait for the warehouse lock
+    is also written to stderr at once (prefixed so), so a locked warehouse never looks
+    like a hang."""
     if stream is None:
         return
     for line in stream:
         into.append(line)
         del into[:-20]
+        if shown_as is not None and _WAITING in line and "warehouse lock" in line:
+            sys.stderr.write(f"{shown_as}{line[line.index(_WAITING) :].rstrip()}\n")
+            sys.stderr.flush()
 
 
 def _states_into(stream: IO[str] | None, into: list[dict[str, Any]]) -> None:

@@ -51,10 +51,12 @@ def ui(
     """Serve the monitoring page: integrations, runs, API usage, errors, data quality,
     conflicts and lineage; actions need an API token (brainhub tokens create)."""
     from brainhub.ui.app import LOOPBACK_HOSTS, create_app
+    from brainhub.ui.project import load_prices
 
     trusted = LOOPBACK_HOSTS if _is_loopback(host) else None
     try:
         app = create_app(project_root.resolve(), environment, prices, trusted_hosts=trusted)
+        load_prices(project_root.resolve(), prices)  # a broken table is found now, not per page
     except BrainhubError as exc:
         raise click.ClickException(str(exc)) from None
     if not _is_loopback(host):

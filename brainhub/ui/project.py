@@ -53,12 +53,23 @@ def load_prices(project_root: Path, path: Path | None = None) -> Prices:
         return Prices("USD", {}, None)
     try:
         data = yaml.safe_load(named.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{named}{line}: not valid YAML: {problem}") from None
+    except OSError as exc:
         raise ConfigError(f"{named}: cannot read the price table: {exc}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{named}: expected a mapping with currency and connectors")
+    connectors = data.get("connectors") or {}
+    if not isinstance(connectors, dict):
+        raise ConfigError(
+            f"{named}: connectors must be a mapping of connector → {{per_1000_requests: N}}, "
+            f"got {type(connectors).__name__}"
+        )
     prices: dict[str, float] = {}
-    for name, entry in (data.get("connectors") or {}).items():
+    for name, entry in connectors.items():
         value = entry.get("per_1000_requests") if isinstance(entry, dict) else None
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
             raise ConfigError(

@@ -32,6 +32,7 @@ PROJECT = click.option(
 )
 ENVIRONMENT = click.option(
     "--environment",
+    "-e",
     default="sandbox",
     envvar="MELTANO_ENVIRONMENT",
     show_default=True,

@@ -12,6 +12,7 @@ import sys
 from singer_sdk.exceptions import ConfigValidationError
 
 from brainhub.errors import BrainhubError
+from brainhub.singer_messages import check_input_files
 from taps.files.tap import TapFiles
 
 EXECUTABLE = "tap-files"
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run tap-files; exit 0 when done, 1 after a one-line error."""
     args = sys.argv[1:] if argv is None else argv
     try:
+        check_input_files(args)
         TapFiles.cli.main(args=args, prog_name=EXECUTABLE, standalone_mode=True)
     except ConfigValidationError as exc:
         _fail(f"invalid settings: {'; '.join(exc.errors) or exc}")

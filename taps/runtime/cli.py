@@ -9,15 +9,14 @@ stopped reading (1).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from pathlib import Path
 
 import requests
 
-from brainhub.errors import BrainhubError, SettingsError, SyncInterrupted
+from brainhub.errors import BrainhubError, SyncInterrupted
 from brainhub.redaction import redact
+from brainhub.singer_messages import check_input_files
 from taps.runtime.registry import load_connector, service_for_executable
 from taps.runtime.stopping import OutputClosed, install_signal_handlers, signal_received
 from taps.runtime.tap import tap_class
@@ -54,32 +53,6 @@ def main(argv: list[str] | None = None) -> None:
         _fail(executable, str(exc))
     except requests.exceptions.RequestException as exc:
         _fail(executable, f"request failed: {type(exc).__name__}")
-
-
-INPUT_OPTIONS = ("--config", "--state", "--catalog", "--properties")
-
-
-def check_input_files(args: list[str]) -> None:
-    """Every JSON file named on the command line exists and parses; else a SettingsError."""
-    for index, arg in enumerate(args):
-        option, _, value = arg.partition("=")
-        if option not in INPUT_OPTIONS:
-            continue
-        if not value:
-            value = args[index + 1] if index + 1 < len(args) else ""
-        if not value or value == "ENV":
-            continue
-        path = Path(value)
-        try:
-            json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise SettingsError(f"{option} {value}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SettingsError(f"{option} {value}: cannot read it ({exc})") from None
-        except json.JSONDecodeError as exc:
-            raise SettingsError(
-                f"{option} {value}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-            ) from None
 
 
 def _stopped(executable: str, interrupted: SyncInterrupted) -> None:

@@ -17,6 +17,7 @@ import requests
 
 from brainhub.errors import BrainhubError, ConfigError
 from brainhub.redaction import redact
+from brainhub.singer_messages import check_input_files
 from brainhub.spec.loader import load_spec
 from brainhub.spec.model import ConnectorSpec
 from targets.runtime.target import target_class
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     executable = os.path.basename(sys.argv[0])
     args = sys.argv[1:] if argv is None else argv
     try:
+        check_input_files(args)
         target = target_class(load_writer_spec(service_for_executable(executable)))
         target.cli.main(args=args, prog_name=executable, standalone_mode=True)
     except BrainhubError as exc:

@@ -57,9 +57,15 @@ def _load(name: str, value: Any, target: str) -> dict[str, Any]:
         data = (
             yaml.safe_load(text) if path.suffix.lower() in (".yaml", ".yml") else json.loads(text)
         )
-    except (yaml.YAMLError, ValueError) as exc:
-        problem = str(exc).splitlines()[0]
-        raise SettingsError(f"{where}: {value} is not a readable mapping: {problem}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f" line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SettingsError(f"{where}: {value}{line}: not valid YAML: {problem}") from None
+    except json.JSONDecodeError as exc:
+        raise SettingsError(
+            f"{where}: {value} line {exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno})"
+        ) from None
     if not isinstance(data, Mapping):
         raise SettingsError(f"{where}: {value} must hold a mapping of source → value")
     return {str(k): v for k, v in data.items()}
@@ -67,6 +73,11 @@ def _load(name: str, value: Any, target: str) -> dict[str, Any]:
 
 def _csv(text: str, where: str, source: str) -> dict[str, Any]:
     rows = list(csv.reader(text.splitlines()))
+    if rows and len(rows[0]) != 2:
+        raise SettingsError(
+            f"{where}: {source} line 1: the header needs two columns (source, far-side value), "
+            f"got {len(rows[0])}"
+        )
     found: dict[str, Any] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not row or not any(cell.strip() for cell in row):

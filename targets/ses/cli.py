@@ -7,6 +7,7 @@ import sys
 from singer_sdk.exceptions import ConfigValidationError
 
 from brainhub.errors import BrainhubError
+from brainhub.singer_messages import check_input_files
 from targets.ses.target import TargetSES
 
 EXECUTABLE = "target-ses"
@@ -16,6 +17,7 @@ def main(argv: list[str] | None = None) -> None:
     """Run target-ses; exit 0 when every email was sent, 1 after a one-line error or rejects."""
     args = sys.argv[1:] if argv is None else argv
     try:
+        check_input_files(args)
         TargetSES.cli.main(args=args, prog_name=EXECUTABLE, standalone_mode=True)
     except ConfigValidationError as exc:
         _fail(f"invalid settings: {'; '.join(exc.errors) or exc}")

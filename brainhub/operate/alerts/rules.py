@@ -129,7 +129,9 @@ def parse_alerts(text: str) -> AlertConfig:
     if problems:
         line, where, message = problems[0]
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise AlertsFileError(f"{ALERTS_FILE}:{line or 1}: {where}: {message}{more}")
+        raise AlertsFileError(
+            f"{ALERTS_FILE}:{line or 1}: {where or '(top level)'}: {message}{more}"
+        )
     channels = {
         name: Channel(name, raw["type"], {k: v for k, v in raw.items() if k != "type"})
         for name, raw in (data.get("channels") or {}).items()

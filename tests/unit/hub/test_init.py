@@ -94,6 +94,12 @@ def test_init_refuses_a_directory_that_is_not_empty(project: Path) -> None:
             "kind: cron",
             "line 4: kind: 'cron' is not valid (valid: sync, job, two-way)",
         ),
+        (
+            "sync_interval: 3600",
+            "sync_interval: hourly",
+            "line 14: sync_interval: 'hourly' is not a number",
+        ),
+        ("streams:\n- tasks\n- lists", "streams: tasks", "line 7: streams: 'tasks' is not a list"),
     ],
 )
 def test_a_bad_file_is_one_line_with_file_line_and_valid_values(
@@ -148,3 +154,13 @@ def test_a_job_the_project_lacks_lists_its_jobs(project: Path) -> None:
     assert output.strip().startswith(
         "Error: mine.yaml: line 3: job: no job 'nightly' in meltano.yml (valid: clickup-to-duckdb,"
     )
+
+
+def test_init_where_no_directory_can_be_made_is_one_line(project: Path) -> None:
+    (project / "a-file").write_text("not a directory\n")
+    code, output = _brainhub("init", "clickup-to-duckdb", "a-file/inside")
+    assert code == 1
+    assert output.strip().splitlines() == [
+        "Error: a-file/inside: cannot write the integration there (Not a directory); "
+        "choose a new directory"
+    ]

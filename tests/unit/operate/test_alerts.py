@@ -83,7 +83,7 @@ def run(status: str, minutes_ago: float, took_s: float = 60, **counts: Any) -> R
         ),
         (
             "rules:\n  - error_rate_above: 50\n",
-            "alerts.yaml:2: rules[0].error_rate_above: expected string, got int 50",
+            "alerts.yaml:2: rules[0].error_rate_above: expected string, got an integer 50",
         ),
         (
             "rules:\n  - stale_stream: 2 hours\n",
@@ -121,6 +121,9 @@ def run(status: str, minutes_ago: float, took_s: float = 60, **counts: Any) -> R
             "alerts.yaml:3: channels.hook: a webhook channel needs 'url'",
         ),
         ("rules: [run_failed: true\n", "alerts.yaml:2: not valid YAML: expected ',' or ']'"),
+        ("- run_failed: true\n", "alerts.yaml:1: (top level): expected object, got a list"),
+        ("rules: {a: 1}\n", "alerts.yaml:1: rules: expected array, got a mapping"),
+        ("rules: 5\n", "alerts.yaml:1: rules: expected array, got an integer 5"),
     ],
 )
 def test_a_bad_alerts_file_is_one_line_with_where_and_what_is_valid(text: str, line: str) -> None:

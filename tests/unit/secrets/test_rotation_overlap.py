@@ -123,3 +123,22 @@ def test_rotate_needs_an_existing_secret_and_a_different_value(project: Project)
     assert same.exit_code == 1
     assert "the new value is the one already stored" in same.output
     assert SECRET not in same.output
+
+
+@pytest.mark.parametrize("stopped", [130, 143])
+def test_a_run_stopped_by_a_signal_is_not_retried_with_the_previous_value(
+    project: Project, fake_meltano: Path, stopped: int
+) -> None:
+    rotated_store(project)
+    fake_meltano.write_text(
+        FAKE_MELTANO.format(python=sys.executable).replace(
+            "sys.exit(0 if", f"sys.exit({stopped})\nsys.exit(0 if"
+        )
+    )
+    (project.root / "good.txt").write_text(SECRET)
+
+    result = project.brainhub("run", "tap-clickup", "target-duckdb")
+    assert result.exit_code == stopped, result.output
+    assert used(project) == [NEW]  # stopped on purpose: nothing is run again
+    assert "retrying" not in result.stderr
+    assert "previous" in project.brainhub("secrets", "list").stdout  # nothing settled

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import stat
 import sys
 from pathlib import Path
@@ -58,3 +60,30 @@ def test_run_without_a_store_needs_no_key(project: Project, fake_meltano: Path) 
     result = project.brainhub("run", "tap-clickup", "target-duckdb")
     assert result.exit_code == 3, result.output
     assert "token None" in result.stdout
+
+
+#: Stands in for meltano stopped by Ctrl-C: it exits 1 on SIGINT, as Meltano does.
+STOPPED_MELTANO = """#!{python}
+import signal, sys, time
+signal.signal(signal.SIGINT, lambda *_: sys.exit(1))
+print("ready", flush=True)
+for _ in range(600):
+    time.sleep(0.1)
+sys.exit(0)
+"""
+
+
+def test_a_run_stopped_by_ctrl_c_exits_130_not_meltanos_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "meltano"
+    script.write_text(STOPPED_MELTANO.format(python=sys.executable))
+    script.chmod(0o755)
+    monkeypatch.setattr(injection, "meltano_executable", lambda: str(script))
+
+    def on_line(line: str, sink: object) -> None:
+        if line.strip() == "ready":  # the handlers are in place: press Ctrl-C
+            os.kill(os.getpid(), signal.SIGINT)
+
+    code = injection.run_meltano(tmp_path, "sandbox", ["tap-x", "target-y"], {}, on_line=on_line)
+    assert code == 128 + signal.SIGINT

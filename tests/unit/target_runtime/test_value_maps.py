@@ -43,9 +43,11 @@ def test_maps_are_read_inline_and_from_csv_yaml_and_json_files(tmp_path: Path) -
             "users.csv line 2: expected two values (source, far-side value), got 1",
         ),
         ("users.yaml", "- ada\n- bruno\n", "must hold a mapping of source → value"),
-        ("users.json", "{nope", "is not a readable mapping"),
+        ("users.json", "{nope", "users.json line 1: not valid JSON: Expecting property name"),
+        ("users.yaml", "ada: 1\nbruno: [\n", "users.yaml line 3: not valid YAML: expected the"),
+        ("users.csv", "login\n", "users.csv line 1: the header needs two columns"),
     ],
-    ids=["csv row of one value", "yaml list", "broken json"],
+    ids=["csv row of one value", "yaml list", "broken json", "broken yaml", "csv of one column"],
 )
 def test_a_bad_map_file_is_one_line_naming_the_setting_and_the_file(
     tmp_path: Path, name: str, text: str, expected: str

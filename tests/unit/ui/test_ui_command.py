@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 from click.testing import CliRunner
 
@@ -59,3 +60,24 @@ def test_a_port_in_use_is_one_line(ui_project: UiProject) -> None:
         f"Error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another "
         "--port (0 picks a free one)"
     ]
+
+
+def test_a_broken_price_table_is_one_line_before_serving(
+    ui_project: UiProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the page was served with a broken price table")
+
+    monkeypatch.setattr("brainhub.ui.cli.make_server", never)
+    prices = tmp_path / "prices.yaml"
+    for text, problem in [
+        ("connectors: [\n", f"{prices}:2: not valid YAML: "),
+        ("connectors:\n  clickup: {per_1000_requests: -1}\n", "must be a number >= 0"),
+        ("connectors: [clickup]\n", "connectors must be a mapping of connector → "),
+    ]:
+        prices.write_text(text)
+        result = CliRunner().invoke(main, ["ui", "--port", "0", "--prices", str(prices)])
+        assert result.exit_code == 1, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1, result.output
+        assert problem in lines[0]
