@@ -2,7 +2,9 @@
 
 Everything is derived from ``(seed, size, generation)``: generation 0 is the seeded
 dataset; each later generation (a day later) updates one pull request and one issue per
-repository, opens a new pull request and issue, pushes two commits and runs a pipeline.
+repository, opens a new pull request and issue, pushes two commits and runs a pipeline,
+and replaces the throw-away repository ``scratch-<generation>`` of the first workspace
+(the previous one is deleted).
 Objects are kept in Bitbucket's own JSON shapes (``created_on``/``updated_on`` as
 ``2026-01-05T09:00:00.000000+00:00``), so handlers page and filter them as they are.
 """
@@ -67,6 +69,11 @@ class Repository:
     pipelines: list[dict[str, Any]] = field(default_factory=list)
     pr_comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     issue_comments: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def next_comment_id(self, kind: str) -> int:
+        """The next comment id of ``kind`` (``pullrequest`` or ``issue``) in this repository."""
+        comments = self.pr_comments if kind == "pullrequest" else self.issue_comments
+        return 1 + max((c["id"] for cs in comments.values() for c in cs), default=0)
 
     @property
     def workspace(self) -> str:
@@ -136,10 +143,24 @@ class _Builder:
             for r in range(self.size.repositories):
                 repo = self._repository(workspace, r)
                 repositories[repo.full_name] = repo
+        scratch = self.scratch(workspaces[0], 0)
+        repositories[scratch.full_name] = scratch
         return Dataset(self.users, workspaces, repositories, members)
 
-    def _repository(self, workspace: dict[str, Any], index: int) -> Repository:
-        slug = f"service-{index + 1}"
+    def scratch(self, workspace: dict[str, Any], generation: int) -> Repository:
+        """A throw-away repository each generation deletes and makes anew (one commit)."""
+        repo = self._repository(workspace, 0, f"scratch-{generation}")
+        repo.record["has_issues"] = False
+        del repo.commits[1:]
+        repo.pull_requests.clear()
+        repo.pr_comments.clear()
+        repo.issues.clear()
+        repo.issue_comments.clear()
+        repo.pipelines.clear()
+        return repo
+
+    def _repository(self, workspace: dict[str, Any], index: int, slug: str = "") -> Repository:
+        slug = slug or f"service-{index + 1}"
         full_name = f"{workspace['slug']}/{slug}"
         created = BASE - timedelta(days=200 - index)
         record = {
@@ -231,15 +252,18 @@ class _Builder:
         repo.pull_requests.append(pull)
         comments = repo.pr_comments.setdefault(number, [])
         for c in range(number % 3):
-            comments.append(self.comment(f"Looks fine ({c + 1})", moment, "pullrequest", number))
+            comments.append(
+                self.comment(repo, f"Looks fine ({c + 1})", moment, "pullrequest", number)
+            )
         pull["comment_count"] = len(comments)
         return pull
 
-    def comment(self, text: str, moment: datetime, kind: str, parent: int) -> dict[str, Any]:
-        self.comment_seq = getattr(self, "comment_seq", 1000) + 1
+    def comment(
+        self, repo: Repository, text: str, moment: datetime, kind: str, parent: int
+    ) -> dict[str, Any]:
         return {
             "type": f"{kind}_comment",
-            "id": self.comment_seq,
+            "id": repo.next_comment_id(kind),
             "content": {"type": "rendered", "raw": text, "markup": "markdown", "html": ""},
             "user": self.someone(),
             "deleted": False,
@@ -269,7 +293,7 @@ class _Builder:
         }
         repo.issues.append(issue)
         repo.issue_comments[number] = [
-            self.comment("Seen here too", moment, "issue", number) for _ in range(number % 2)
+            self.comment(repo, "Seen here too", moment, "issue", number) for _ in range(number % 2)
         ]
         return issue
 
@@ -308,6 +332,8 @@ class _Builder:
         """Apply generation ``generation``'s changes to every repository."""
         moment = BASE + timedelta(days=generation)
         rng = random.Random(f"bitbucket:{self.seed}:generation:{generation}")
+        workspace = dataset.workspaces[0]
+        del dataset.repositories[f"{workspace['slug']}/scratch-{generation - 1}"]
         for repo in dataset.repositories.values():
             pull = rng.choice(repo.pull_requests)
             pull["title"] = f"{pull['title'].split(' (')[0]} (revised {generation})"
@@ -321,6 +347,8 @@ class _Builder:
                 issue["updated_on"] = stamp(moment + timedelta(minutes=4))
                 self.issue(repo, moment + timedelta(minutes=5))
             self.pipeline(repo, moment + timedelta(minutes=6))
+        scratch = self.scratch(workspace, generation)
+        dataset.repositories[scratch.full_name] = scratch
 
 
 def _repo_ref(repo: Repository) -> dict[str, Any]:

@@ -52,7 +52,6 @@ class BitbucketEmulator(KitEmulator):
 
     def load(self) -> None:
         self.data = seeded.build(self.seed, self.size, self.generation)
-        self._comment_seq = 900_000
         self.replay_changes()
 
     # ---------------------------------------------------------------- settings and counts
@@ -79,14 +78,25 @@ class BitbucketEmulator(KitEmulator):
 
     def changes(self, since_generation: int) -> dict[str, int]:
         before = BitbucketEmulator(seed=self.seed, size=self.size, generation=since_generation)
-        now, then = self.counts(), before.counts()
-        updated = self.generation - since_generation
-        repos = len(self.data.repositories)
-        tracked = sum(1 for r in self.data.repositories.values() if r.record["has_issues"])
+        now, then = self._stream_ids(), before._stream_ids()
         return {
-            **{f"{k}_created": now[k] - then[k] for k in now if now[k] != then[k]},
-            "pull_requests_updated": updated * repos,
-            "issues_updated": updated * tracked,
+            **{f"{name}_created": len(now[name] - then[name]) for name in now},
+            **{f"{name}_deleted": len(then[name] - now[name]) for name in then},
+        }
+
+    def _stream_ids(self) -> dict[str, set[str]]:
+        """The keys of what a default sync reads, per stream."""
+        repos = list(self.data.repositories.values())
+        keyed = {
+            "pull_requests": lambda r: [f"{r.full_name}#{p['id']}" for p in r.pull_requests],
+            "commits": lambda r: [f"{r.full_name}@{c['hash']}" for c in r.commits],
+            "issues": lambda r: [f"{r.full_name}#{i['id']}" for i in r.issues],
+            "pipelines": lambda r: [p["uuid"] for p in r.pipelines],
+        }
+        return {
+            "workspaces": {w["uuid"] for w in self.data.workspaces},
+            "repositories": {r.record["uuid"] for r in repos},
+            **{name: {key for r in repos for key in keys(r)} for name, keys in keyed.items()},
         }
 
     # ---------------------------------------------------------------- pipeline hooks
@@ -155,7 +165,6 @@ class BitbucketEmulator(KitEmulator):
         for pull in repo.pull_requests:
             if pull["id"] == int(change.data["pull_request_id"]):
                 pull["comment_count"] += 1
-        self._comment_seq = max(self._comment_seq, int(comment["id"]))
 
     def create_pull_request_comment(
         self, request: Request, workspace: str, repo_slug: str, pull_request_id: str
@@ -167,12 +176,13 @@ class BitbucketEmulator(KitEmulator):
                 error_body("Bad request", "content.raw: This field is required."), 400
             )
         self._pull(workspace, repo_slug, pull_request_id)
+        repo = self._repo(workspace, repo_slug)
 
         def build() -> Draft:
             now = seeded.stamp(datetime.fromtimestamp(self.clock(), UTC))
             comment = {
                 "type": "pullrequest_comment",
-                "id": self._comment_seq + 1,
+                "id": repo.next_comment_id("pullrequest"),
                 "content": {"type": "rendered", "raw": raw, "markup": "markdown", "html": ""},
                 "user": self.data.users[0],
                 "deleted": False,
