@@ -184,6 +184,13 @@ class _Builder:
                 "slug": workspace["slug"],
                 "name": workspace["name"],
             },
+            "project": {
+                "type": "project",
+                "key": "CORE",
+                "uuid": _uuid("project", self.seed, workspace["slug"]),
+                "name": "Core",
+            },
+            "website": None,
             "created_on": stamp(created),
             "updated_on": stamp(created + timedelta(days=100)),
             "size": 102400 + index,
@@ -224,12 +231,29 @@ class _Builder:
         number = len(repo.pull_requests) + 1
         state = PR_STATES[self.rng.randrange(len(PR_STATES))] if number > 1 else "OPEN"
         head = repo.commits[-1]["hash"] if repo.commits else _hash(repo.full_name)
+        title = f"Pull request {number} of {repo.slug}"
+        description = f"Changes for ticket {number}"
+        reviewer = self.someone()
         pull = {
             "type": "pullrequest",
             "id": number,
-            "title": f"Pull request {number} of {repo.slug}",
-            "description": f"Changes for ticket {number}",
+            "title": title,
+            "description": description,
+            "summary": _rendered(description),
+            "rendered": {"title": _rendered(title), "description": _rendered(description)},
             "state": state,
+            "closed_by": self.someone() if state in ("MERGED", "DECLINED") else None,
+            "reviewers": [reviewer],
+            "participants": [
+                {
+                    "type": "participant",
+                    "user": reviewer,
+                    "role": "REVIEWER",
+                    "approved": state == "MERGED",
+                    "state": "approved" if state == "MERGED" else None,
+                    "participated_on": stamp(moment),
+                }
+            ],
             "author": self.someone(),
             "source": {
                 "branch": {"name": f"feature/{number}"},
@@ -324,6 +348,12 @@ class _Builder:
             "created_on": stamp(moment),
             "completed_on": stamp(moment + timedelta(minutes=4)),
             "build_seconds_used": 180 + number,
+            "duration_in_seconds": 240,
+            "run_number": 1,
+            "expired": False,
+            "has_variables": False,
+            "first_successful": result == "SUCCESSFUL"
+            and all(p["state"]["result"]["name"] != "SUCCESSFUL" for p in repo.pipelines),
         }
         repo.pipelines.append(pipeline)
         return pipeline
@@ -349,6 +379,10 @@ class _Builder:
             self.pipeline(repo, moment + timedelta(minutes=6))
         scratch = self.scratch(workspace, generation)
         dataset.repositories[scratch.full_name] = scratch
+
+
+def _rendered(text: str) -> dict[str, str]:
+    return {"type": "rendered", "raw": text, "markup": "markdown", "html": f"<p>{text}</p>"}
 
 
 def _repo_ref(repo: Repository) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.bitbucket import dataset as seeded
 from brainhub.sandbox.services.bitbucket.bbql import QueryError, parse_query, sort_key
 from brainhub.sandbox.services.bitbucket.errors import ERRORS, error_body
+from brainhub.sandbox.services.bitbucket.links import linked
 from brainhub.sandbox.services.bitbucket.operations import OPERATIONS
 
 DEFAULT_PAGELEN = 10
@@ -151,6 +152,23 @@ class BitbucketEmulator(KitEmulator):
             if "repo_slug" in values:
                 self._repo(str(workspace), str(values["repo_slug"]))
 
+    def dispatch(self, endpoint: str, request: Request, values: Mapping[str, Any]) -> Any:
+        """Answers carry Bitbucket's ``links``, rooted at the host that asked."""
+        result = super().dispatch(endpoint, request, values)
+        if isinstance(result, Response):
+            return result
+        repo = f"{values['workspace']}/{values['repo_slug']}" if "repo_slug" in values else None
+        return linked(result, f"{request.host_url}2.0", repo)
+
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        """A documented shape filled in; a shaped page is the only page (its ``next`` and
+        ``previous`` would lead nowhere real)."""
+        answer = super().shaped(request, key, values)
+        if isinstance(answer, dict) and "values" in answer:
+            answer = {k: v for k, v in answer.items() if k not in ("next", "previous")}
+            answer.update(page=1, size=len(answer["values"]))
+        return answer
+
     # ---------------------------------------------------------------- writes
 
     def change_replay(self) -> Replay:
@@ -203,7 +221,8 @@ class BitbucketEmulator(KitEmulator):
             )
 
         change = self.record_change(build)
-        return self.json_response(change.data["comment"], 201)
+        comment = linked(change.data["comment"], f"{request.host_url}2.0", repo.full_name)
+        return self.json_response(comment, 201)
 
     # ---------------------------------------------------------------- lookups
 
@@ -295,6 +314,18 @@ class BitbucketEmulator(KitEmulator):
 
     def list_workspaces(self, request: Request) -> dict[str, Any]:
         return self.page(request, list(self.data.workspaces))
+
+    def list_user_workspaces(self, request: Request) -> dict[str, Any]:
+        """The caller's workspace access (``/user/workspaces``, newer than the document)."""
+        access = [
+            {
+                "type": "workspace_access",
+                "administrator": index == 0,
+                "workspace": {k: w[k] for k in ("type", "uuid", "slug", "name")},
+            }
+            for index, w in enumerate(self.data.workspaces)
+        ]
+        return self.page(request, access, filterable=False)
 
     def get_workspace(self, request: Request, workspace: str) -> dict[str, Any]:
         return self._workspace(workspace)
@@ -450,6 +481,26 @@ class BitbucketEmulator(KitEmulator):
         return Response(
             status=302, headers={"Location": f"{location}?from_pullrequest_id={pull['id']}"}
         )
+
+    def get_diffstat(self, request: Request, workspace: str, repo_slug: str, spec: str) -> Any:
+        """Files changed between the two commits of ``spec`` (``a..b``), by their names."""
+        repo = self._repo(workspace, repo_slug)
+        hashes = {c["hash"][:12] for c in repo.commits} | {c["hash"] for c in repo.commits}
+        if any(part not in hashes for part in spec.split("..")):
+            return ERRORS.fail("NO_COMMIT")
+        weight = sum(map(ord, spec))
+        files = [
+            {
+                "type": "diffstat",
+                "status": "modified",
+                "lines_added": (weight + n) % 40,
+                "lines_removed": (weight + 3 * n) % 17,
+                "old": {"type": "commit_file", "path": f"src/{repo.slug}/module_{n}.py"},
+                "new": {"type": "commit_file", "path": f"src/{repo.slug}/module_{n}.py"},
+            }
+            for n in range(1 + weight % 3)
+        ]
+        return self.page(request, files, filterable=False)
 
     # ---------------------------------------------------------------- issues
 

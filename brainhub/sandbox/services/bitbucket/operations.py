@@ -93,7 +93,7 @@ OPERATIONS = OperationTable(
         ),
         Operation("GET", R + "/pullrequests/{pull_request_id}/statuses", SHAPED),
         Operation("GET", R + "/pullrequests/{pull_request_id}/tasks", SHAPED),
-        Operation("GET", R + "/diffstat/{spec}", SHAPED),
+        Operation("GET", R + "/diffstat/{spec}", "get_diffstat", complete=False),
         Operation("GET", R + "/issues", "list_issues", complete=False),
         Operation("GET", R + "/issues/{issue_id}", "get_issue", complete=False),
         Operation("GET", R + "/issues/{issue_id}/comments", "list_issue_comments", complete=False),
@@ -377,6 +377,9 @@ OPERATIONS = OperationTable(
         LeftOut("GET", "/workspaces/{workspace}/search/code", REASONS["SEARCH"]),
     ],
     extra=[
+        # newer than the document: the replacement of the deprecated GET /workspaces,
+        # which atlassian-python-api lists workspaces with
+        Operation("GET", "/user/workspaces", "list_user_workspaces", complete=False),
         Operation(
             "POST",
             R + "/pullrequests/{pull_request_id}/comments",
