@@ -9,7 +9,7 @@ and file content are left out, each group with its reason below.
 
 from __future__ import annotations
 
-from brainhub.sandbox.kit import SHAPED, LeftOut, Operation, OperationTable
+from brainhub.sandbox.kit import LeftOut, Operation, OperationTable
 
 R = "/repositories/{workspace}/{repo_slug}"
 
@@ -27,6 +27,9 @@ REASONS = {
     "DEPLOYMENTS": "deployments and environments are billed Pipelines features outside this connector's scope",
     "PROJECTS": "projects are workspace administration outside this connector's streams",
     "STATUS_ONLY": "answers only with a status (whether the caller voted or watches), no record to read",
+    "NEIGHBOUR": "a neighbour of the streams' objects (tags, statuses, tasks, milestones, forks, "
+    "permissions) the seeded data does not model; its documented shape (allOf of definitions) "
+    "is not one the generic shaper fills faithfully",
     "MERGE_TASK": "follows an asynchronous merge, a write this emulator does not make",
 }
 
@@ -51,13 +54,9 @@ OPERATIONS = OperationTable(
         Operation("GET", R + "/refs", "list_refs", complete=False),
         Operation("GET", R + "/refs/branches", "list_branches", complete=False),
         Operation("GET", R + "/refs/branches/{name}", "get_branch", complete=False),
-        Operation("GET", R + "/refs/tags", SHAPED),
         Operation("GET", R + "/commits", "list_commits", complete=False),
         Operation("GET", R + "/commits/{revision}", "list_commits_from", complete=False),
         Operation("GET", R + "/commit/{commit}", "get_commit", complete=False),
-        Operation("GET", R + "/commit/{commit}/statuses", SHAPED),
-        Operation("GET", R + "/commit/{commit}/comments", SHAPED),
-        Operation("GET", R + "/commit/{commit}/pullrequests", SHAPED),
         Operation("GET", R + "/pullrequests", "list_pull_requests", complete=False),
         Operation("GET", R + "/pullrequests/activity", "list_repository_activity", complete=False),
         Operation("GET", R + "/pullrequests/{pull_request_id}", "get_pull_request", complete=False),
@@ -91,8 +90,6 @@ OPERATIONS = OperationTable(
             "redirect_pull_request_diffstat",
             complete=False,
         ),
-        Operation("GET", R + "/pullrequests/{pull_request_id}/statuses", SHAPED),
-        Operation("GET", R + "/pullrequests/{pull_request_id}/tasks", SHAPED),
         Operation("GET", R + "/diffstat/{spec}", "get_diffstat", complete=False),
         Operation("GET", R + "/issues", "list_issues", complete=False),
         Operation("GET", R + "/issues/{issue_id}", "get_issue", complete=False),
@@ -103,10 +100,6 @@ OPERATIONS = OperationTable(
             "get_issue_comment",
             complete=False,
         ),
-        Operation("GET", R + "/issues/{issue_id}/changes", SHAPED),
-        Operation("GET", R + "/components", SHAPED),
-        Operation("GET", R + "/milestones", SHAPED),
-        Operation("GET", R + "/versions", SHAPED),
         Operation("GET", R + "/pipelines", "list_pipelines", complete=False),
         Operation("GET", R + "/pipelines/{pipeline_uuid}", "get_pipeline", complete=False),
         Operation(
@@ -118,21 +111,31 @@ OPERATIONS = OperationTable(
             "get_pipeline_step",
             complete=False,
         ),
-        Operation("GET", "/pullrequests/{selected_user}", SHAPED),
-        Operation("GET", "/user/permissions/workspaces", SHAPED),
-        Operation("GET", "/user/permissions/repositories", SHAPED),
-        Operation("GET", R + "/commit/{commit}/comments/{comment_id}", SHAPED),
-        Operation("GET", R + "/commit/{commit}/statuses/build/{key}", SHAPED),
-        Operation("GET", R + "/components/{component_id}", SHAPED),
-        Operation("GET", R + "/forks", SHAPED),
-        Operation("GET", R + "/issues/{issue_id}/changes/{change_id}", SHAPED),
-        Operation("GET", R + "/milestones/{milestone_id}", SHAPED),
-        Operation("GET", R + "/pullrequests/{pull_request_id}/tasks/{task_id}", SHAPED),
-        Operation("GET", R + "/refs/tags/{name}", SHAPED),
-        Operation("GET", R + "/versions/{version_id}", SHAPED),
-        Operation("GET", R + "/watchers", SHAPED),
     ],
     left_out=[
+        LeftOut("GET", R + "/refs/tags", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/commit/{commit}/statuses", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/commit/{commit}/comments", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/commit/{commit}/pullrequests", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/pullrequests/{pull_request_id}/statuses", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/pullrequests/{pull_request_id}/tasks", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/issues/{issue_id}/changes", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/components", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/milestones", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/versions", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", "/pullrequests/{selected_user}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", "/user/permissions/workspaces", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", "/user/permissions/repositories", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/commit/{commit}/comments/{comment_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/commit/{commit}/statuses/build/{key}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/components/{component_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/forks", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/issues/{issue_id}/changes/{change_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/milestones/{milestone_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/pullrequests/{pull_request_id}/tasks/{task_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/refs/tags/{name}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/versions/{version_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/watchers", REASONS["NEIGHBOUR"]),
         LeftOut("GET", "/addon/linkers", REASONS["ADDON"]),
         LeftOut("GET", "/addon/linkers/{linker_key}", REASONS["ADDON"]),
         LeftOut("GET", "/addon/linkers/{linker_key}/values", REASONS["ADDON"]),
