@@ -257,15 +257,15 @@ class _Builder:
             "author": self.someone(),
             "source": {
                 "branch": {"name": f"feature/{number}"},
-                "commit": {"type": "commit", "hash": head[:12]},
+                "commit": {"hash": head[:12]},
                 "repository": _repo_ref(repo),
             },
             "destination": {
                 "branch": {"name": "main"},
-                "commit": {"type": "commit", "hash": head[:12]},
+                "commit": {"hash": head[:12]},
                 "repository": _repo_ref(repo),
             },
-            "merge_commit": {"type": "commit", "hash": head[:12]} if state == "MERGED" else None,
+            "merge_commit": {"hash": head[:12]} if state == "MERGED" else None,
             "comment_count": 0,
             "task_count": 0,
             "close_source_branch": True,
@@ -288,7 +288,7 @@ class _Builder:
         return {
             "type": f"{kind}_comment",
             "id": repo.next_comment_id(kind),
-            "content": {"type": "rendered", "raw": text, "markup": "markdown", "html": ""},
+            "content": {"raw": text, "markup": "markdown", "html": f"<p>{text}</p>"},
             "user": self.someone(),
             "deleted": False,
             "created_on": stamp(moment),
@@ -307,7 +307,7 @@ class _Builder:
             "state": self.rng.choice(ISSUE_STATES),
             "reporter": self.someone(),
             "assignee": self.someone() if number % 2 else None,
-            "content": {"type": "rendered", "raw": f"Steps for {number}", "markup": "markdown"},
+            "content": {"raw": f"Steps for {number}", "markup": "markdown", "html": ""},
             "votes": 0,
             "watches": 1,
             "repository": _repo_ref(repo),
@@ -382,7 +382,7 @@ class _Builder:
 
 
 def _rendered(text: str) -> dict[str, str]:
-    return {"type": "rendered", "raw": text, "markup": "markdown", "html": f"<p>{text}</p>"}
+    return {"raw": text, "markup": "markdown", "html": f"<p>{text}</p>"}
 
 
 def _repo_ref(repo: Repository) -> dict[str, Any]:

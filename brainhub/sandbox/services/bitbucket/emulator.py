@@ -201,7 +201,7 @@ class BitbucketEmulator(KitEmulator):
             comment = {
                 "type": "pullrequest_comment",
                 "id": repo.next_comment_id("pullrequest"),
-                "content": {"type": "rendered", "raw": raw, "markup": "markdown", "html": ""},
+                "content": {"raw": raw, "markup": "markdown", "html": f"<p>{raw}</p>"},
                 "user": self.data.users[0],
                 "deleted": False,
                 "created_on": now,
@@ -479,7 +479,9 @@ class BitbucketEmulator(KitEmulator):
         spec = f"{source}..{target}"
         location = f"{request.host_url}2.0/repositories/{workspace}/{repo_slug}/diffstat/{spec}"
         return Response(
-            status=302, headers={"Location": f"{location}?from_pullrequest_id={pull['id']}"}
+            status=302,
+            content_type="application/json",
+            headers={"Location": f"{location}?from_pullrequest_id={pull['id']}"},
         )
 
     def get_diffstat(self, request: Request, workspace: str, repo_slug: str, spec: str) -> Any:

@@ -12,24 +12,14 @@ from typing import Any
 WEB = "https://bitbucket.org"
 
 _WORKSPACE = ("repositories", "projects", "members", "snippets")
-_REPOSITORY = {
-    "pullrequests": "pullrequests",
-    "commits": "commits",
-    "issues": "issues",
-    "branches": "refs/branches",
-    "tags": "refs/tags",
-    "forks": "forks",
-    "watchers": "watchers",
-    "downloads": "downloads",
-    "source": "src",
-    "hooks": "hooks",
-    "pipelines": "pipelines",
-}
-_PULL = ("commits", "comments", "activity", "diffstat", "diff", "statuses", "approve", "merge")
+# the link names Bitbucket's document allows on each object (it allows no others)
+_REPOSITORY = ("pullrequests", "commits", "forks", "watchers", "downloads", "hooks")
+_PULL = ("commits", "comments", "activity", "diffstat", "diff", "approve", "merge", "decline")
 
 
 def _href(url: str) -> dict[str, str]:
-    return {"href": url}
+    # Bitbucket writes the braces of a UUID in a URL percent-encoded
+    return {"href": url.replace("{", "%7B").replace("}", "%7D")}
 
 
 def _links(api: str, obj: dict[str, Any], repo: str | None) -> dict[str, Any] | None:
@@ -41,8 +31,7 @@ def _links(api: str, obj: dict[str, Any], repo: str | None) -> dict[str, Any] | 
         return {"self": _href(base), "html": _href(f"{WEB}/{obj['slug']}/"), **links}
     if kind == "repository" and obj.get("full_name"):
         base = f"{api}/repositories/{obj['full_name']}"
-        links = {name: _href(f"{base}/{path}") for name, path in _REPOSITORY.items()}
-        links["commit"] = _href(f"{base}/commit")
+        links = {name: _href(f"{base}/{name}") for name in _REPOSITORY}
         return {"self": _href(base), "html": _href(f"{WEB}/{obj['full_name']}"), **links}
     if kind == "pullrequest" and repo and "id" in obj:
         base = f"{api}/repositories/{repo}/pullrequests/{obj['id']}"
@@ -52,19 +41,19 @@ def _links(api: str, obj: dict[str, Any], repo: str | None) -> dict[str, Any] | 
     if kind == "commit" and repo and obj.get("hash"):
         base = f"{api}/repositories/{repo}/commit/{obj['hash']}"
         html = f"{WEB}/{repo}/commits/{obj['hash']}"
-        return {
-            "self": _href(base),
-            "html": _href(html),
-            "comments": _href(f"{base}/comments"),
-            "statuses": _href(f"{base}/statuses"),
-        }
+        return {"self": _href(base), "html": _href(html), "comments": _href(f"{base}/comments")}
     if kind == "issue" and repo and "id" in obj:
         base = f"{api}/repositories/{repo}/issues/{obj['id']}"
         html = f"{WEB}/{repo}/issues/{obj['id']}"
         return {"self": _href(base), "html": _href(html), "comments": _href(f"{base}/comments")}
     if kind == "pipeline" and repo and obj.get("uuid"):
         base = f"{api}/repositories/{repo}/pipelines/{obj['uuid']}"
-        return {"self": _href(base), "steps": _href(f"{base}/steps")}
+        kind = {"type": "pipelines_links_section_href"}
+        return {
+            "type": "pipelines_pipeline_links",
+            "self": {**kind, **_href(base)},
+            "steps": {**kind, **_href(f"{base}/steps")},
+        }
     if kind == "user" and obj.get("uuid"):
         return {"self": _href(f"{api}/users/{obj['uuid']}"), "html": _href(f"{WEB}/{obj['uuid']}/")}
     return None
@@ -89,7 +78,8 @@ def linked(body: Any, api: str, repo: str | None = None) -> Any:
     if not isinstance(body, dict):
         return body
     own = _repository_of(body) or repo
-    out = {key: linked(value, api, own) for key, value in body.items()}
+    # an unset field is left out, as the document's schemas (not nullable) describe it
+    out = {key: linked(value, api, own) for key, value in body.items() if value is not None}
     links = _links(api, body, own)
     if links is not None and "links" not in body:
         out["links"] = links
