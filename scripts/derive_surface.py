@@ -23,6 +23,7 @@ from brainhub.sandbox.kit.surface import derive_surface
 #: paths already carry the version, or its server URL does).
 PREFIXES = {
     "asana": "",
+    "bitbucket": "",
     "clickup": "/v2",
     "confluence": "",
     "github": "",

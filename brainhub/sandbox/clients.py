@@ -54,6 +54,39 @@ def _tap(service: str) -> TestedClient:
 
 
 TESTED: dict[str, Tested] = {
+    "bitbucket": Tested(
+        clients=(
+            TestedClient(
+                "atlassian-python-api (Bitbucket Cloud)",
+                "atlassian-python-api",
+                "`Cloud(url=…)`",
+                "tests/emulated/test_bitbucket_sdk.py",
+            ),
+            _tap("bitbucket"),
+        ),
+        manners_proof="tests/emulated/test_bitbucket_http_manners.py",
+        manners=(
+            Manner(
+                'errors are `{"type": "error", "error": {"message": …}}`',
+                "tests/emulated/test_bitbucket_http_manners.py::test_errors_have_bitbucket_s_body",
+            ),
+            Manner(
+                "pages link the `next` one by absolute URL, keeping the query",
+                "tests/emulated/test_bitbucket_http_manners.py::"
+                "test_pages_link_the_next_one_and_keep_the_query",
+            ),
+            Manner(
+                "BBQL `q` and `sort`; pull requests only `OPEN` unless `state` repeats",
+                "tests/emulated/test_bitbucket_http_manners.py::"
+                "test_bbql_filters_and_sorts_pull_requests_and_the_state_repeats",
+            ),
+            Manner(
+                "over the limit: 429 with `Retry-After`",
+                "tests/emulated/test_bitbucket_http_manners.py::"
+                "test_over_the_limit_answers_429_with_retry_after",
+            ),
+        ),
+    ),
     "asana": Tested(
         clients=(
             TestedClient(

@@ -95,6 +95,30 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
             "tag_name": project.releases[0]["tag_name"],
             "milestone_id": project.milestones[0]["id"],
         }
+    if service == "bitbucket":
+        repo = next(r for r in emulator.data.repositories.values() if r.record["has_issues"])
+        # comment ids count per repository and kind: both first comments are number 1
+        pull = next(p for p in repo.pull_requests if repo.pr_comments.get(p["id"]))
+        issue = next(i for i in repo.issues if repo.issue_comments.get(i["id"]))
+        pipeline = repo.pipelines[0]
+        return {
+            "workspace": repo.workspace,
+            "repo_slug": repo.slug,
+            "pull_request_id": pull["id"],
+            "issue_id": issue["id"],
+            "comment_id": 1,
+            "commit": repo.commits[0]["hash"],
+            "revision": repo.commits[-1]["hash"],
+            "spec": f"{repo.commits[-1]['hash']}..{repo.commits[0]['hash']}",
+            "name": "main",
+            "pipeline_uuid": pipeline["uuid"],
+            "step_uuid": "{5" + pipeline["uuid"][2:],
+            "selected_user": emulator.data.users[0]["uuid"],
+            "member": emulator.data.members[repo.workspace][0]["uuid"],
+            **dict.fromkeys(
+                ("key", "component_id", "milestone_id", "version_id", "change_id", "task_id"), "1"
+            ),
+        }
     if service == "jira":
         real = jira_real_ids(emulator)
         by_segment = {"comment": real["commentId"], "worklog": real["worklogId"]}

@@ -1,0 +1,7 @@
+"""Bitbucket Cloud (REST 2.0) sandbox emulator."""
+
+from brainhub.sandbox.services.bitbucket.emulator import BitbucketEmulator
+
+EMULATOR = BitbucketEmulator
+
+__all__ = ["EMULATOR", "BitbucketEmulator"]

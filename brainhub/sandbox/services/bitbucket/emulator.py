@@ -1,0 +1,576 @@
+"""The Bitbucket Cloud emulator (REST 2.0): the read surface of workspaces, repositories,
+branches, commits, pull requests, issues and pipelines, and pull-request comments.
+
+Bitbucket's manners: every list is a page ``{"pagelen", "page", "size", "values",
+"next"}`` whose ``next`` is the absolute URL of the following page (``pagelen`` up to
+100, default 10); lists of pull requests, issues and repositories filter with BBQL
+(``q``) and order with ``sort``; pull requests are only ``OPEN`` unless ``state`` is
+repeated for the others. Auth is ``Authorization: Bearer <access token>`` (workspace or
+repository access token) or basic with a username and an app password. Errors are
+``{"type": "error", "error": {"message": …}}``; over 1,000 requests an hour the answer
+is 429 with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug.exceptions import abort
+from werkzeug.wrappers import Request, Response
+
+from brainhub.sandbox.kit import Change, Draft, HttpManners, KitEmulator, Replay
+from brainhub.sandbox.ratelimit import RateLimitDecision
+from brainhub.sandbox.services.bitbucket import dataset as seeded
+from brainhub.sandbox.services.bitbucket.bbql import QueryError, parse_query, sort_key
+from brainhub.sandbox.services.bitbucket.errors import ERRORS, error_body
+from brainhub.sandbox.services.bitbucket.links import linked
+from brainhub.sandbox.services.bitbucket.operations import OPERATIONS
+
+DEFAULT_PAGELEN = 10
+MAX_PAGELEN = 100
+#: The sandbox account of basic auth (app passwords belong to a user).
+USERNAME = "sandbox-dev"
+
+
+class BitbucketEmulator(KitEmulator):
+    """Bitbucket Cloud REST 2.0 on the kit; see the module doc."""
+
+    service = "bitbucket"
+    base_path = "/2.0"
+    operations = OPERATIONS
+    surface_file = Path(__file__).with_name("surface.json")
+    manners = HttpManners("application/json; charset=utf-8", gzip_when_asked=True)
+    shape_host = "bitbucket.org"
+    default_rate_limit = 1000
+    rate_limit_window_s = 3600.0
+    data: seeded.Dataset
+
+    def load(self) -> None:
+        self.data = seeded.build(self.seed, self.size, self.generation)
+        self.replay_changes()
+
+    # ---------------------------------------------------------------- settings and counts
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        return {"access_token": f"bbat_sandbox{self.seed:04d}WorkspaceAccessToken"}
+
+    @property
+    def app_password(self) -> str:
+        """The app password basic auth takes with :data:`USERNAME`."""
+        return f"ATBBsandbox{self.seed:04d}AppPassword"
+
+    def counts(self) -> dict[str, int]:
+        repos = list(self.data.repositories.values())
+        return {
+            "workspaces": len(self.data.workspaces),
+            "repositories": len(repos),
+            "pull_requests": sum(len(r.pull_requests) for r in repos),
+            "commits": sum(len(r.commits) for r in repos),
+            "issues": sum(len(r.issues) for r in repos if r.record["has_issues"]),
+            "pipelines": sum(len(r.pipelines) for r in repos),
+        }
+
+    def changes(self, since_generation: int) -> dict[str, int]:
+        before = BitbucketEmulator(seed=self.seed, size=self.size, generation=since_generation)
+        now, then = self._stream_ids(), before._stream_ids()
+        return {
+            **{f"{name}_created": len(now[name] - then[name]) for name in now},
+            **{f"{name}_deleted": len(then[name] - now[name]) for name in then},
+        }
+
+    def _stream_ids(self) -> dict[str, set[str]]:
+        """The keys of what a default sync reads, per stream."""
+        repos = list(self.data.repositories.values())
+        keyed = {
+            "pull_requests": lambda r: [f"{r.full_name}#{p['id']}" for p in r.pull_requests],
+            "commits": lambda r: [f"{r.full_name}@{c['hash']}" for c in r.commits],
+            "issues": lambda r: [f"{r.full_name}#{i['id']}" for i in r.issues],
+            "pipelines": lambda r: [p["uuid"] for p in r.pipelines],
+        }
+        return {
+            "workspaces": {w["uuid"] for w in self.data.workspaces},
+            "repositories": {r.record["uuid"] for r in repos},
+            **{name: {key for r in repos for key in keys(r)} for name, keys in keyed.items()},
+        }
+
+    # ---------------------------------------------------------------- pipeline hooks
+
+    def authenticate(self, request: Request) -> Response | None:
+        scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and value == self.credentials["access_token"]:
+            return None
+        if scheme.lower() == "basic":
+            try:
+                user, _, password = base64.b64decode(value).decode().partition(":")
+            except (ValueError, UnicodeDecodeError):
+                user = password = ""
+            if user == USERNAME and password == self.app_password:
+                return None
+        return ERRORS.response("UNAUTHENTICATED")
+
+    def rate_limit_headers(self, decision: RateLimitDecision) -> dict[str, str]:
+        near = decision.remaining < max(1, decision.limit // 20)
+        return {
+            "X-RateLimit-Limit": str(decision.limit),
+            "X-RateLimit-Resource": "api/repositories",
+            "X-RateLimit-NearLimit": "true" if near else "false",
+        }
+
+    def throttled_response(self, decision: RateLimitDecision) -> Response:
+        response = ERRORS.response("RATE_LIMITED")
+        response.headers["Retry-After"] = str(max(1, math.ceil(decision.retry_after_s)))
+        return response
+
+    def not_found_response(self, request: Request) -> Response:
+        return self.json_response(error_body(f"Resource not found: {request.path}"), 404)
+
+    def server_error_response(self, status: int) -> Response:
+        if status >= 502:
+            return super().server_error_response(status)
+        return self.json_response(error_body("Something went wrong"), status)
+
+    def missing_query_response(self, name: str) -> Response:
+        return self.json_response(error_body(f"Missing required parameter: {name}"), 400)
+
+    def shape_base_ms(self) -> int:
+        return int(seeded.BASE.timestamp() * 1000)
+
+    def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in values.items() if key != "workspace"}
+
+    def check_path_ids(self, values: Mapping[str, Any]) -> None:
+        workspace = values.get("workspace")
+        if workspace is not None:
+            self._workspace(str(workspace))
+            if "repo_slug" in values:
+                self._repo(str(workspace), str(values["repo_slug"]))
+
+    def dispatch(self, endpoint: str, request: Request, values: Mapping[str, Any]) -> Any:
+        """Answers carry Bitbucket's ``links``, rooted at the host that asked."""
+        result = super().dispatch(endpoint, request, values)
+        if isinstance(result, Response):
+            return result
+        repo = f"{values['workspace']}/{values['repo_slug']}" if "repo_slug" in values else None
+        return linked(result, f"{request.host_url}2.0", repo)
+
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        """A documented shape filled in; a shaped page is the only page (its ``next`` and
+        ``previous`` would lead nowhere real)."""
+        answer = super().shaped(request, key, values)
+        if isinstance(answer, dict) and "values" in answer:
+            answer = {k: v for k, v in answer.items() if k not in ("next", "previous")}
+            answer.update(page=1, size=len(answer["values"]))
+        return answer
+
+    # ---------------------------------------------------------------- writes
+
+    def change_replay(self) -> Replay:
+        return Replay({("pullrequest_comment", "create"): self._apply_comment})
+
+    def _apply_comment(self, change: Change) -> None:
+        repo = self.data.repository(change.data["workspace"], change.data["repo_slug"])
+        if repo is None:
+            return
+        comment = dict(change.data["comment"])
+        repo.pr_comments.setdefault(int(change.data["pull_request_id"]), []).append(comment)
+        for pull in repo.pull_requests:
+            if pull["id"] == int(change.data["pull_request_id"]):
+                pull["comment_count"] += 1
+
+    def create_pull_request_comment(
+        self, request: Request, workspace: str, repo_slug: str, pull_request_id: str
+    ) -> Response:
+        body = request.get_json(silent=True)
+        raw = (body or {}).get("content", {}).get("raw") if isinstance(body, dict) else None
+        if not isinstance(raw, str) or not raw.strip():
+            return self.json_response(
+                error_body("Bad request", "content.raw: This field is required."), 400
+            )
+        self._pull(workspace, repo_slug, pull_request_id)
+        repo = self._repo(workspace, repo_slug)
+
+        def build() -> Draft:
+            now = seeded.stamp(datetime.fromtimestamp(self.clock(), UTC))
+            comment = {
+                "type": "pullrequest_comment",
+                "id": repo.next_comment_id("pullrequest"),
+                "content": {"raw": raw, "markup": "markdown", "html": f"<p>{raw}</p>"},
+                "user": self.data.users[0],
+                "deleted": False,
+                "created_on": now,
+                "updated_on": now,
+                "pullrequest": {"type": "pullrequest", "id": int(pull_request_id)},
+            }
+            return Draft(
+                "create",
+                "pullrequest_comment",
+                str(comment["id"]),
+                {
+                    "workspace": workspace,
+                    "repo_slug": repo_slug,
+                    "pull_request_id": int(pull_request_id),
+                    "comment": comment,
+                },
+            )
+
+        change = self.record_change(build)
+        comment = linked(change.data["comment"], f"{request.host_url}2.0", repo.full_name)
+        return self.json_response(comment, 201)
+
+    # ---------------------------------------------------------------- lookups
+
+    def _workspace(self, slug: str) -> dict[str, Any]:
+        for workspace in self.data.workspaces:
+            if slug in (workspace["slug"], workspace["uuid"]):
+                return workspace
+        return abort(self.json_response(error_body(f"No workspace with identifier '{slug}'."), 404))
+
+    def _repo(self, workspace: str, slug: str) -> seeded.Repository:
+        self._workspace(workspace)
+        repo = self.data.repository(workspace, slug)
+        if repo is None:
+            ERRORS.fail("NO_REPOSITORY")
+        return repo
+
+    def _pull(self, workspace: str, slug: str, number: str) -> dict[str, Any]:
+        repo = self._repo(workspace, slug)
+        for pull in repo.pull_requests:
+            if str(pull["id"]) == number:
+                return pull
+        return ERRORS.fail("NO_PULL_REQUEST")
+
+    def _issue(self, workspace: str, slug: str, number: str) -> dict[str, Any]:
+        repo = self._tracked(workspace, slug)
+        for issue in repo.issues:
+            if str(issue["id"]) == number:
+                return issue
+        return ERRORS.fail("NO_ISSUE")
+
+    def _tracked(self, workspace: str, slug: str) -> seeded.Repository:
+        repo = self._repo(workspace, slug)
+        if not repo.record["has_issues"]:
+            ERRORS.fail("NO_TRACKER")
+        return repo
+
+    # ---------------------------------------------------------------- paging
+
+    def page(
+        self, request: Request, items: list[dict[str, Any]], filterable: bool = True
+    ) -> dict[str, Any]:
+        """One Bitbucket page of ``items`` after ``q`` and ``sort`` (when ``filterable``)."""
+        if filterable and items:
+            fields = set().union(*(item.keys() for item in items))
+            try:
+                if request.args.get("q"):
+                    items = [i for i in items if parse_query(request.args["q"], fields)(i)]
+                if request.args.get("sort"):
+                    key, descending = sort_key(request.args["sort"], fields)
+                    items = sorted(items, key=key, reverse=descending)
+            except QueryError as exc:
+                abort(self.json_response(error_body(str(exc)), 400))
+        try:
+            pagelen = int(request.args.get("pagelen", DEFAULT_PAGELEN))
+            number = int(request.args.get("page", 1))
+        except ValueError:
+            abort(self.json_response(error_body("Invalid page or pagelen: give numbers"), 400))
+        if pagelen < 1 or number < 1:
+            abort(self.json_response(error_body("page and pagelen must be positive"), 400))
+        pagelen = min(pagelen, MAX_PAGELEN)
+        start = (number - 1) * pagelen
+        body: dict[str, Any] = {
+            "pagelen": pagelen,
+            "size": len(items),
+            "page": number,
+            "values": items[start : start + pagelen],
+        }
+        if start + pagelen < len(items):
+            body["next"] = self._page_url(request, number + 1)
+        if number > 1:
+            body["previous"] = self._page_url(request, number - 1)
+        return body
+
+    @staticmethod
+    def _page_url(request: Request, number: int) -> str:
+        args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+        return f"{request.base_url}?{urlencode([*args, ('page', str(number))])}"
+
+    # ---------------------------------------------------------------- users, workspaces
+
+    def get_current_user(self, request: Request) -> dict[str, Any]:
+        return self.data.users[0]
+
+    def get_user(self, request: Request, selected_user: str) -> dict[str, Any]:
+        for user in self.data.users:
+            if selected_user in (user["uuid"], user["account_id"], user["nickname"]):
+                return user
+        return ERRORS.fail("NO_USER")
+
+    def list_workspaces(self, request: Request) -> dict[str, Any]:
+        return self.page(request, list(self.data.workspaces))
+
+    def list_user_workspaces(self, request: Request) -> dict[str, Any]:
+        """The caller's workspace access (``/user/workspaces``, newer than the document)."""
+        access = [
+            {
+                "type": "workspace_access",
+                "administrator": index == 0,
+                "workspace": {k: w[k] for k in ("type", "uuid", "slug", "name")},
+            }
+            for index, w in enumerate(self.data.workspaces)
+        ]
+        return self.page(request, access, filterable=False)
+
+    def get_workspace(self, request: Request, workspace: str) -> dict[str, Any]:
+        return self._workspace(workspace)
+
+    def list_workspace_members(self, request: Request, workspace: str) -> dict[str, Any]:
+        found = self._workspace(workspace)
+        members = [
+            {"type": "workspace_membership", "user": user, "workspace": found}
+            for user in self.data.members[found["slug"]]
+        ]
+        return self.page(request, members, filterable=False)
+
+    def get_workspace_member(self, request: Request, workspace: str, member: str) -> Any:
+        found = self._workspace(workspace)
+        for user in self.data.members[found["slug"]]:
+            if member in (user["uuid"], user["account_id"]):
+                return {"type": "workspace_membership", "user": user, "workspace": found}
+        return ERRORS.fail("NO_USER")
+
+    # ---------------------------------------------------------------- repositories
+
+    def list_all_repositories(self, request: Request) -> dict[str, Any]:
+        return self.page(request, [r.record for r in self.data.repositories.values()])
+
+    def list_repositories(self, request: Request, workspace: str) -> dict[str, Any]:
+        found = self._workspace(workspace)
+        return self.page(request, [r.record for r in self.data.of_workspace(found["slug"])])
+
+    def get_repository(self, request: Request, workspace: str, repo_slug: str) -> Any:
+        return self._repo(workspace, repo_slug).record
+
+    def _branch(self, repo: seeded.Repository) -> dict[str, Any]:
+        return {
+            "type": "branch",
+            "name": "main",
+            "target": repo.commits[-1],
+            "merge_strategies": ["merge_commit", "squash", "fast_forward"],
+            "default_merge_strategy": "merge_commit",
+        }
+
+    def list_refs(self, request: Request, workspace: str, repo_slug: str) -> dict[str, Any]:
+        return self.page(request, [self._branch(self._repo(workspace, repo_slug))])
+
+    def list_branches(self, request: Request, workspace: str, repo_slug: str) -> Any:
+        return self.page(request, [self._branch(self._repo(workspace, repo_slug))])
+
+    def get_branch(self, request: Request, workspace: str, repo_slug: str, name: str) -> Any:
+        branch = self._branch(self._repo(workspace, repo_slug))
+        return branch if name == branch["name"] else ERRORS.fail("NO_BRANCH")
+
+    def list_commits(self, request: Request, workspace: str, repo_slug: str) -> Any:
+        repo = self._repo(workspace, repo_slug)
+        return self.page(request, list(reversed(repo.commits)), filterable=False)
+
+    def list_commits_from(
+        self, request: Request, workspace: str, repo_slug: str, revision: str
+    ) -> Any:
+        repo = self._repo(workspace, repo_slug)
+        newest_first = list(reversed(repo.commits))
+        for index, commit in enumerate(newest_first):
+            if commit["hash"].startswith(revision) or revision == "main":
+                return self.page(request, newest_first[index:], filterable=False)
+        return ERRORS.fail("NO_COMMIT")
+
+    def get_commit(self, request: Request, workspace: str, repo_slug: str, commit: str) -> Any:
+        for found in self._repo(workspace, repo_slug).commits:
+            if len(commit) >= 7 and found["hash"].startswith(commit):
+                return found
+        return ERRORS.fail("NO_COMMIT")
+
+    # ---------------------------------------------------------------- pull requests
+
+    def list_pull_requests(self, request: Request, workspace: str, repo_slug: str) -> Any:
+        repo = self._repo(workspace, repo_slug)
+        states = {s.upper() for s in request.args.getlist("state")} or {"OPEN"}
+        unknown = states - set(seeded.PR_STATES)
+        if unknown:
+            valid = ", ".join(seeded.PR_STATES)
+            message = f"Invalid state {sorted(unknown)[0]!r}; valid states are {valid}"
+            return self.json_response(error_body(message), 400)
+        pulls = [p for p in repo.pull_requests if p["state"] in states]
+        return self.page(request, pulls)
+
+    def get_pull_request(
+        self, request: Request, workspace: str, repo_slug: str, pull_request_id: str
+    ) -> Any:
+        return self._pull(workspace, repo_slug, pull_request_id)
+
+    def list_pull_request_comments(
+        self, request: Request, workspace: str, repo_slug: str, pull_request_id: str
+    ) -> Any:
+        pull = self._pull(workspace, repo_slug, pull_request_id)
+        comments = self._repo(workspace, repo_slug).pr_comments.get(pull["id"], [])
+        return self.page(request, list(comments))
+
+    def get_pull_request_comment(
+        self,
+        request: Request,
+        workspace: str,
+        repo_slug: str,
+        pull_request_id: str,
+        comment_id: str,
+    ) -> Any:
+        pull = self._pull(workspace, repo_slug, pull_request_id)
+        for comment in self._repo(workspace, repo_slug).pr_comments.get(pull["id"], []):
+            if str(comment["id"]) == comment_id:
+                return comment
+        return abort(self.json_response(error_body("Comment not found."), 404))
+
+    def list_pull_request_commits(
+        self, request: Request, workspace: str, repo_slug: str, pull_request_id: str
+    ) -> Any:
+        self._pull(workspace, repo_slug, pull_request_id)
+        commits = list(reversed(self._repo(workspace, repo_slug).commits))[:2]
+        return self.page(request, commits, filterable=False)
+
+    def list_pull_request_activity(
+        self, request: Request, workspace: str, repo_slug: str, pull_request_id: str
+    ) -> Any:
+        pull = self._pull(workspace, repo_slug, pull_request_id)
+        comments = self._repo(workspace, repo_slug).pr_comments.get(pull["id"], [])
+        activity = [{"comment": c, "pull_request": _pull_ref(pull)} for c in comments]
+        activity.append(
+            {
+                "update": {
+                    "state": pull["state"],
+                    "title": pull["title"],
+                    "author": pull["author"],
+                    "date": pull["updated_on"],
+                },
+                "pull_request": _pull_ref(pull),
+            }
+        )
+        return self.page(request, activity, filterable=False)
+
+    def list_repository_activity(self, request: Request, workspace: str, repo_slug: str) -> Any:
+        repo = self._repo(workspace, repo_slug)
+        activity = [
+            {"comment": comment, "pull_request": _pull_ref(pull)}
+            for pull in repo.pull_requests
+            for comment in repo.pr_comments.get(pull["id"], [])
+        ]
+        return self.page(request, activity, filterable=False)
+
+    def redirect_pull_request_diffstat(
+        self, request: Request, workspace: str, repo_slug: str, pull_request_id: str
+    ) -> Response:
+        """Bitbucket answers 302 to the repository's diffstat of the two commits."""
+        pull = self._pull(workspace, repo_slug, pull_request_id)
+        source, target = pull["source"]["commit"]["hash"], pull["destination"]["commit"]["hash"]
+        spec = f"{source}..{target}"
+        location = f"{request.host_url}2.0/repositories/{workspace}/{repo_slug}/diffstat/{spec}"
+        return Response(
+            status=302,
+            content_type="application/json",
+            headers={"Location": f"{location}?from_pullrequest_id={pull['id']}"},
+        )
+
+    def get_diffstat(self, request: Request, workspace: str, repo_slug: str, spec: str) -> Any:
+        """Files changed between the two commits of ``spec`` (``a..b``), by their names."""
+        repo = self._repo(workspace, repo_slug)
+        hashes = {c["hash"][:12] for c in repo.commits} | {c["hash"] for c in repo.commits}
+        if any(part not in hashes for part in spec.split("..")):
+            return ERRORS.fail("NO_COMMIT")
+        weight = sum(map(ord, spec))
+        files = [
+            {
+                "type": "diffstat",
+                "status": "modified",
+                "lines_added": (weight + n) % 40,
+                "lines_removed": (weight + 3 * n) % 17,
+                "old": {"type": "commit_file", "path": f"src/{repo.slug}/module_{n}.py"},
+                "new": {"type": "commit_file", "path": f"src/{repo.slug}/module_{n}.py"},
+            }
+            for n in range(1 + weight % 3)
+        ]
+        return self.page(request, files, filterable=False)
+
+    # ---------------------------------------------------------------- issues
+
+    def list_issues(self, request: Request, workspace: str, repo_slug: str) -> Any:
+        return self.page(request, list(self._tracked(workspace, repo_slug).issues))
+
+    def get_issue(self, request: Request, workspace: str, repo_slug: str, issue_id: str) -> Any:
+        return self._issue(workspace, repo_slug, issue_id)
+
+    def list_issue_comments(
+        self, request: Request, workspace: str, repo_slug: str, issue_id: str
+    ) -> Any:
+        issue = self._issue(workspace, repo_slug, issue_id)
+        comments = self._repo(workspace, repo_slug).issue_comments.get(issue["id"], [])
+        return self.page(request, list(comments))
+
+    def get_issue_comment(
+        self, request: Request, workspace: str, repo_slug: str, issue_id: str, comment_id: str
+    ) -> Any:
+        issue = self._issue(workspace, repo_slug, issue_id)
+        for comment in self._repo(workspace, repo_slug).issue_comments.get(issue["id"], []):
+            if str(comment["id"]) == comment_id:
+                return comment
+        return abort(self.json_response(error_body("Comment not found."), 404))
+
+    # ---------------------------------------------------------------- pipelines
+
+    def list_pipelines(self, request: Request, workspace: str, repo_slug: str) -> Any:
+        return self.page(request, list(self._repo(workspace, repo_slug).pipelines))
+
+    def _pipeline(self, workspace: str, repo_slug: str, pipeline_uuid: str) -> dict[str, Any]:
+        for pipeline in self._repo(workspace, repo_slug).pipelines:
+            if pipeline_uuid in (pipeline["uuid"], str(pipeline["build_number"])):
+                return pipeline
+        return ERRORS.fail("NO_PIPELINE")
+
+    def get_pipeline(
+        self, request: Request, workspace: str, repo_slug: str, pipeline_uuid: str
+    ) -> Any:
+        return self._pipeline(workspace, repo_slug, pipeline_uuid)
+
+    def list_pipeline_steps(
+        self, request: Request, workspace: str, repo_slug: str, pipeline_uuid: str
+    ) -> Any:
+        pipeline = self._pipeline(workspace, repo_slug, pipeline_uuid)
+        return self.page(request, [_step(pipeline)], filterable=False)
+
+    def get_pipeline_step(
+        self, request: Request, workspace: str, repo_slug: str, pipeline_uuid: str, step_uuid: str
+    ) -> Any:
+        step = _step(self._pipeline(workspace, repo_slug, pipeline_uuid))
+        if step_uuid != step["uuid"]:
+            abort(self.json_response(error_body("Step not found."), 404))
+        return step
+
+
+def _pull_ref(pull: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "pullrequest", "id": pull["id"], "title": pull["title"]}
+
+
+def _step(pipeline: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "pipeline_step",
+        "uuid": "{5" + pipeline["uuid"][2:],
+        "name": "Build and test",
+        "pipeline": {"type": "pipeline", "uuid": pipeline["uuid"]},
+        "state": pipeline["state"],
+        "started_on": pipeline["created_on"],
+        "completed_on": pipeline["completed_on"],
+        "duration_in_seconds": 180,
+    }

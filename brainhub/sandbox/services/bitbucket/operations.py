@@ -1,0 +1,393 @@
+"""Bitbucket Cloud's documented GET operations: served, or left out with a reason.
+
+Paths are the document's templates under ``/2.0``; ``R`` is the repository prefix.
+The read surface the connector and its neighbours use (workspaces, repositories, refs,
+commits, pull requests with their activity, comments, commits and diffstat, issues with
+their comments, pipelines and steps, users) is served; administration, add-ons, billing
+and file content are left out, each group with its reason below.
+"""
+
+from __future__ import annotations
+
+from brainhub.sandbox.kit import LeftOut, Operation, OperationTable
+
+R = "/repositories/{workspace}/{repo_slug}"
+
+#: Why each group of documented operations is left out.
+REASONS = {
+    "ADDON": "Connect add-on (linker) administration: needs an installed app, not a user's data",
+    "WEBHOOKS": "webhook subscriptions and event catalogue are administration, not data a tap reads",
+    "PIPELINE_ADMIN": "pipeline configuration (variables, schedules, SSH keys, caches, OIDC) is administration and holds secrets",
+    "SNIPPETS": "snippets are outside this connector's scope (no stream reads them)",
+    "ADMIN": "permissions, keys, e-mails, branch restrictions and reviewer settings are workspace administration",
+    "APP_PROPERTIES": "application properties belong to installed apps, not to a workspace's data",
+    "SEARCH": "code search needs an indexed repository content the sandbox does not model",
+    "CONTENT": "file content, diffs, patches, logs, downloads and issue import/export are raw files, not JSON records",
+    "REPORTS": "code-insight and test reports are produced by third-party tools the sandbox does not run",
+    "DEPLOYMENTS": "deployments and environments are billed Pipelines features outside this connector's scope",
+    "PROJECTS": "projects are workspace administration outside this connector's streams",
+    "STATUS_ONLY": "answers only with a status (whether the caller voted or watches), no record to read",
+    "NEIGHBOUR": "a neighbour of the streams' objects (tags, statuses, tasks, milestones, forks, "
+    "permissions) the seeded data does not model; its documented shape (allOf of definitions) "
+    "is not one the generic shaper fills faithfully",
+    "MERGE_TASK": "follows an asynchronous merge, a write this emulator does not make",
+}
+
+OPERATIONS = OperationTable(
+    served=[
+        Operation("GET", "/user", "get_current_user", complete=False),
+        Operation("GET", "/users/{selected_user}", "get_user", complete=False),
+        Operation("GET", "/workspaces", "list_workspaces", complete=False),
+        Operation("GET", "/workspaces/{workspace}", "get_workspace", complete=False),
+        Operation(
+            "GET", "/workspaces/{workspace}/members", "list_workspace_members", complete=False
+        ),
+        Operation(
+            "GET",
+            "/workspaces/{workspace}/members/{member}",
+            "get_workspace_member",
+            complete=False,
+        ),
+        Operation("GET", "/repositories", "list_all_repositories", complete=False),
+        Operation("GET", "/repositories/{workspace}", "list_repositories", complete=False),
+        Operation("GET", R, "get_repository", complete=False),
+        Operation("GET", R + "/refs", "list_refs", complete=False),
+        Operation("GET", R + "/refs/branches", "list_branches", complete=False),
+        Operation("GET", R + "/refs/branches/{name}", "get_branch", complete=False),
+        Operation("GET", R + "/commits", "list_commits", complete=False),
+        Operation("GET", R + "/commits/{revision}", "list_commits_from", complete=False),
+        Operation("GET", R + "/commit/{commit}", "get_commit", complete=False),
+        Operation("GET", R + "/pullrequests", "list_pull_requests", complete=False),
+        Operation("GET", R + "/pullrequests/activity", "list_repository_activity", complete=False),
+        Operation("GET", R + "/pullrequests/{pull_request_id}", "get_pull_request", complete=False),
+        Operation(
+            "GET",
+            R + "/pullrequests/{pull_request_id}/activity",
+            "list_pull_request_activity",
+            complete=False,
+        ),
+        Operation(
+            "GET",
+            R + "/pullrequests/{pull_request_id}/comments",
+            "list_pull_request_comments",
+            complete=False,
+        ),
+        Operation(
+            "GET",
+            R + "/pullrequests/{pull_request_id}/comments/{comment_id}",
+            "get_pull_request_comment",
+            complete=False,
+        ),
+        Operation(
+            "GET",
+            R + "/pullrequests/{pull_request_id}/commits",
+            "list_pull_request_commits",
+            complete=False,
+        ),
+        Operation(
+            "GET",
+            R + "/pullrequests/{pull_request_id}/diffstat",
+            "redirect_pull_request_diffstat",
+            complete=False,
+        ),
+        Operation("GET", R + "/diffstat/{spec}", "get_diffstat", complete=False),
+        Operation("GET", R + "/issues", "list_issues", complete=False),
+        Operation("GET", R + "/issues/{issue_id}", "get_issue", complete=False),
+        Operation("GET", R + "/issues/{issue_id}/comments", "list_issue_comments", complete=False),
+        Operation(
+            "GET",
+            R + "/issues/{issue_id}/comments/{comment_id}",
+            "get_issue_comment",
+            complete=False,
+        ),
+        Operation("GET", R + "/pipelines", "list_pipelines", complete=False),
+        Operation("GET", R + "/pipelines/{pipeline_uuid}", "get_pipeline", complete=False),
+        Operation(
+            "GET", R + "/pipelines/{pipeline_uuid}/steps", "list_pipeline_steps", complete=False
+        ),
+        Operation(
+            "GET",
+            R + "/pipelines/{pipeline_uuid}/steps/{step_uuid}",
+            "get_pipeline_step",
+            complete=False,
+        ),
+    ],
+    left_out=[
+        LeftOut("GET", R + "/refs/tags", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/commit/{commit}/statuses", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/commit/{commit}/comments", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/commit/{commit}/pullrequests", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/pullrequests/{pull_request_id}/statuses", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/pullrequests/{pull_request_id}/tasks", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/issues/{issue_id}/changes", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/components", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/milestones", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/versions", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", "/pullrequests/{selected_user}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", "/user/permissions/workspaces", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", "/user/permissions/repositories", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/commit/{commit}/comments/{comment_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/commit/{commit}/statuses/build/{key}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/components/{component_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/forks", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/issues/{issue_id}/changes/{change_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/milestones/{milestone_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/pullrequests/{pull_request_id}/tasks/{task_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/refs/tags/{name}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/versions/{version_id}", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", R + "/watchers", REASONS["NEIGHBOUR"]),
+        LeftOut("GET", "/addon/linkers", REASONS["ADDON"]),
+        LeftOut("GET", "/addon/linkers/{linker_key}", REASONS["ADDON"]),
+        LeftOut("GET", "/addon/linkers/{linker_key}/values", REASONS["ADDON"]),
+        LeftOut("GET", "/addon/linkers/{linker_key}/values/{value_id}", REASONS["ADDON"]),
+        LeftOut("GET", "/hook_events", REASONS["WEBHOOKS"]),
+        LeftOut("GET", "/hook_events/{subject_type}", REASONS["WEBHOOKS"]),
+        LeftOut("GET", R + "/branch-restrictions", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/branch-restrictions/{id}", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/branching-model", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/branching-model/settings", REASONS["ADMIN"]),
+        LeftOut(
+            "GET",
+            R + "/commit/{commit}/properties/{app_key}/{property_name}",
+            REASONS["APP_PROPERTIES"],
+        ),
+        LeftOut("GET", R + "/commit/{commit}/reports", REASONS["REPORTS"]),
+        LeftOut("GET", R + "/commit/{commit}/reports/{reportId}", REASONS["REPORTS"]),
+        LeftOut("GET", R + "/commit/{commit}/reports/{reportId}/annotations", REASONS["REPORTS"]),
+        LeftOut(
+            "GET",
+            R + "/commit/{commit}/reports/{reportId}/annotations/{annotationId}",
+            REASONS["REPORTS"],
+        ),
+        LeftOut("GET", R + "/default-reviewers", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/default-reviewers/{target_username}", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/deploy-keys", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/deploy-keys/{key_id}", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/deployments", REASONS["DEPLOYMENTS"]),
+        LeftOut("GET", R + "/deployments/{deployment_uuid}", REASONS["DEPLOYMENTS"]),
+        LeftOut(
+            "GET",
+            R + "/deployments_config/environments/{environment_uuid}/variables",
+            REASONS["PIPELINE_ADMIN"],
+        ),
+        LeftOut("GET", R + "/diff/{spec}", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/downloads", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/downloads/{filename}", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/effective-branching-model", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/effective-default-reviewers", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/environments", REASONS["DEPLOYMENTS"]),
+        LeftOut("GET", R + "/environments/{environment_uuid}", REASONS["DEPLOYMENTS"]),
+        LeftOut("GET", R + "/filehistory/{commit}/{path}", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/hooks", REASONS["WEBHOOKS"]),
+        LeftOut("GET", R + "/hooks/{uid}", REASONS["WEBHOOKS"]),
+        LeftOut("GET", R + "/issues/export/{repo_name}-issues-{task_id}.zip", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/issues/import", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/issues/{issue_id}/attachments", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/issues/{issue_id}/attachments/{path}", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/issues/{issue_id}/vote", REASONS["STATUS_ONLY"]),
+        LeftOut("GET", R + "/issues/{issue_id}/watch", REASONS["STATUS_ONLY"]),
+        LeftOut("GET", R + "/merge-base/{revspec}", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/override-settings", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/patch/{spec}", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/permissions-config/groups", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/permissions-config/groups/{group_slug}", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/permissions-config/users", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/permissions-config/users/{selected_user_id}", REASONS["ADMIN"]),
+        LeftOut("GET", R + "/pipelines-config/caches", REASONS["PIPELINE_ADMIN"]),
+        LeftOut(
+            "GET",
+            R + "/pipelines-config/caches/{cache_uuid}/content-uri",
+            REASONS["PIPELINE_ADMIN"],
+        ),
+        LeftOut("GET", R + "/pipelines/{pipeline_uuid}/steps/{step_uuid}/log", REASONS["CONTENT"]),
+        LeftOut(
+            "GET",
+            R + "/pipelines/{pipeline_uuid}/steps/{step_uuid}/logs/{log_uuid}",
+            REASONS["CONTENT"],
+        ),
+        LeftOut(
+            "GET",
+            R + "/pipelines/{pipeline_uuid}/steps/{step_uuid}/test_reports",
+            REASONS["REPORTS"],
+        ),
+        LeftOut(
+            "GET",
+            R + "/pipelines/{pipeline_uuid}/steps/{step_uuid}/test_reports/test_cases",
+            REASONS["REPORTS"],
+        ),
+        LeftOut(
+            "GET",
+            R
+            + "/pipelines/{pipeline_uuid}/steps/{step_uuid}/test_reports/test_cases/{test_case_uuid}/test_case_reasons",
+            REASONS["REPORTS"],
+        ),
+        LeftOut("GET", R + "/pipelines_config", REASONS["PIPELINE_ADMIN"]),
+        LeftOut("GET", R + "/pipelines_config/schedules", REASONS["PIPELINE_ADMIN"]),
+        LeftOut(
+            "GET", R + "/pipelines_config/schedules/{schedule_uuid}", REASONS["PIPELINE_ADMIN"]
+        ),
+        LeftOut(
+            "GET",
+            R + "/pipelines_config/schedules/{schedule_uuid}/executions",
+            REASONS["PIPELINE_ADMIN"],
+        ),
+        LeftOut("GET", R + "/pipelines_config/ssh/key_pair", REASONS["PIPELINE_ADMIN"]),
+        LeftOut("GET", R + "/pipelines_config/ssh/known_hosts", REASONS["PIPELINE_ADMIN"]),
+        LeftOut(
+            "GET",
+            R + "/pipelines_config/ssh/known_hosts/{known_host_uuid}",
+            REASONS["PIPELINE_ADMIN"],
+        ),
+        LeftOut("GET", R + "/pipelines_config/variables", REASONS["PIPELINE_ADMIN"]),
+        LeftOut(
+            "GET", R + "/pipelines_config/variables/{variable_uuid}", REASONS["PIPELINE_ADMIN"]
+        ),
+        LeftOut("GET", R + "/properties/{app_key}/{property_name}", REASONS["APP_PROPERTIES"]),
+        LeftOut("GET", R + "/pullrequests/{pull_request_id}/diff", REASONS["CONTENT"]),
+        LeftOut(
+            "GET",
+            R + "/pullrequests/{pull_request_id}/merge/task-status/{task_id}",
+            REASONS["MERGE_TASK"],
+        ),
+        LeftOut("GET", R + "/pullrequests/{pull_request_id}/patch", REASONS["CONTENT"]),
+        LeftOut(
+            "GET",
+            R + "/pullrequests/{pullrequest_id}/properties/{app_key}/{property_name}",
+            REASONS["APP_PROPERTIES"],
+        ),
+        LeftOut("GET", R + "/src", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/src/{commit}/{path}", REASONS["CONTENT"]),
+        LeftOut("GET", "/snippets", REASONS["SNIPPETS"]),
+        LeftOut("GET", "/snippets/{workspace}", REASONS["SNIPPETS"]),
+        LeftOut("GET", "/snippets/{workspace}/{encoded_id}", REASONS["SNIPPETS"]),
+        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/comments", REASONS["SNIPPETS"]),
+        LeftOut(
+            "GET", "/snippets/{workspace}/{encoded_id}/comments/{comment_id}", REASONS["SNIPPETS"]
+        ),
+        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/commits", REASONS["SNIPPETS"]),
+        LeftOut(
+            "GET", "/snippets/{workspace}/{encoded_id}/commits/{revision}", REASONS["SNIPPETS"]
+        ),
+        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/files/{path}", REASONS["SNIPPETS"]),
+        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/watch", REASONS["SNIPPETS"]),
+        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/watchers", REASONS["SNIPPETS"]),
+        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/{node_id}", REASONS["SNIPPETS"]),
+        LeftOut(
+            "GET", "/snippets/{workspace}/{encoded_id}/{node_id}/files/{path}", REASONS["SNIPPETS"]
+        ),
+        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/{revision}/diff", REASONS["SNIPPETS"]),
+        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/{revision}/patch", REASONS["SNIPPETS"]),
+        LeftOut("GET", "/teams/{username}/pipelines_config/variables", REASONS["PIPELINE_ADMIN"]),
+        LeftOut(
+            "GET",
+            "/teams/{username}/pipelines_config/variables/{variable_uuid}",
+            REASONS["PIPELINE_ADMIN"],
+        ),
+        LeftOut("GET", "/teams/{username}/search/code", REASONS["SEARCH"]),
+        LeftOut("GET", "/user/emails", REASONS["ADMIN"]),
+        LeftOut("GET", "/user/emails/{email}", REASONS["ADMIN"]),
+        LeftOut(
+            "GET", "/users/{selected_user}/pipelines_config/variables", REASONS["PIPELINE_ADMIN"]
+        ),
+        LeftOut(
+            "GET",
+            "/users/{selected_user}/pipelines_config/variables/{variable_uuid}",
+            REASONS["PIPELINE_ADMIN"],
+        ),
+        LeftOut(
+            "GET",
+            "/users/{selected_user}/properties/{app_key}/{property_name}",
+            REASONS["APP_PROPERTIES"],
+        ),
+        LeftOut("GET", "/users/{selected_user}/search/code", REASONS["SEARCH"]),
+        LeftOut("GET", "/users/{selected_user}/ssh-keys", REASONS["ADMIN"]),
+        LeftOut("GET", "/users/{selected_user}/ssh-keys/{key_id}", REASONS["ADMIN"]),
+        LeftOut("GET", "/workspaces/{workspace}/hooks", REASONS["WEBHOOKS"]),
+        LeftOut("GET", "/workspaces/{workspace}/hooks/{uid}", REASONS["WEBHOOKS"]),
+        LeftOut("GET", "/workspaces/{workspace}/permissions", REASONS["ADMIN"]),
+        LeftOut("GET", "/workspaces/{workspace}/permissions/repositories", REASONS["ADMIN"]),
+        LeftOut(
+            "GET", "/workspaces/{workspace}/permissions/repositories/{repo_slug}", REASONS["ADMIN"]
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/pipelines-config/identity/oidc/.well-known/openid-configuration",
+            REASONS["PIPELINE_ADMIN"],
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/pipelines-config/identity/oidc/keys.json",
+            REASONS["PIPELINE_ADMIN"],
+        ),
+        LeftOut(
+            "GET", "/workspaces/{workspace}/pipelines-config/variables", REASONS["PIPELINE_ADMIN"]
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/pipelines-config/variables/{variable_uuid}",
+            REASONS["PIPELINE_ADMIN"],
+        ),
+        LeftOut("GET", "/workspaces/{workspace}/projects", REASONS["PROJECTS"]),
+        LeftOut("GET", "/workspaces/{workspace}/projects/{project_key}", REASONS["PROJECTS"]),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/projects/{project_key}/branching-model",
+            REASONS["ADMIN"],
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/projects/{project_key}/branching-model/settings",
+            REASONS["ADMIN"],
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/projects/{project_key}/default-reviewers",
+            REASONS["ADMIN"],
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/projects/{project_key}/default-reviewers/{selected_user}",
+            REASONS["ADMIN"],
+        ),
+        LeftOut(
+            "GET", "/workspaces/{workspace}/projects/{project_key}/deploy-keys", REASONS["ADMIN"]
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/projects/{project_key}/deploy-keys/{key_id}",
+            REASONS["ADMIN"],
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/projects/{project_key}/permissions-config/groups",
+            REASONS["ADMIN"],
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/projects/{project_key}/permissions-config/groups/{group_slug}",
+            REASONS["ADMIN"],
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/projects/{project_key}/permissions-config/users",
+            REASONS["ADMIN"],
+        ),
+        LeftOut(
+            "GET",
+            "/workspaces/{workspace}/projects/{project_key}/permissions-config/users/{selected_user_id}",
+            REASONS["ADMIN"],
+        ),
+        LeftOut("GET", "/workspaces/{workspace}/search/code", REASONS["SEARCH"]),
+    ],
+    extra=[
+        # newer than the document: the replacement of the deprecated GET /workspaces,
+        # which atlassian-python-api lists workspaces with
+        Operation("GET", "/user/workspaces", "list_user_workspaces", complete=False),
+        Operation(
+            "POST",
+            R + "/pullrequests/{pull_request_id}/comments",
+            "create_pull_request_comment",
+            complete=False,
+        ),
+    ],
+)
