@@ -71,8 +71,12 @@ def plugin_variables(
 
 
 def child_environment(*parts: Mapping[str, str]) -> dict[str, str]:
-    """This process's environment with ``parts`` added, later ones winning."""
-    merged = dict(os.environ)
+    """This process's environment with ``parts`` added, later ones winning.
+
+    The plugins log their SDK METRIC lines (the job tracker counts records from them as they
+    arrive; the console hides them otherwise) and record their run with trigger ``api``.
+    """
+    merged = {**os.environ, "BRAINHUB_LOG_METRICS": "true", "BRAINHUB_TRIGGER": "api"}
     for part in parts:
         merged.update(part)
     return merged

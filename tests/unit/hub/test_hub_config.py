@@ -48,7 +48,7 @@ def test_the_service_comes_from_the_endpoint_or_the_name(hub: IntegrationHub) ->
 
 
 def test_an_unknown_service_lists_the_valid_ones(hub: IntegrationHub) -> None:
-    with pytest.raises(ConfigError, match=r"pass service= one of asana, clickup, github"):
+    with pytest.raises(ConfigError, match=r"pass service= one of asana, .*clickup, .*github"):
         hub.register_integration(IntegrationConfig(name="crm", endpoint="https://crm.example"))
 
 
