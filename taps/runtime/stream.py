@@ -48,6 +48,7 @@ from taps.runtime.conditions import passes
 from taps.runtime.paging import new_paginator
 from taps.runtime.records import record_extractor, response_json
 from taps.runtime.report import request_report
+from taps.runtime.timestamps import date_time_paths, normalise
 
 if TYPE_CHECKING:
     from taps.runtime.tap import SpecTap
@@ -106,6 +107,7 @@ class SpecStream(RESTStream[Any]):
         self._context_states: dict[tuple[tuple[str, Any], ...], dict[str, Any]] = {}
         self._last_state_write = 0.0
         self.selected_by_default = spec.selected_by_default
+        self._date_time_paths = date_time_paths(schema)
         self._extract = record_extractor(spec.records)
         #: ``add_fields`` read from the record itself (``{record.x}``), filled before filters.
         self._record_fields = {
@@ -399,6 +401,8 @@ class SpecStream(RESTStream[Any]):
         )
         window = self.tap_runtime.prefetch_window
         stats = self.http_stats
+        if self._date_time_paths:
+            records = normalise(records, self._date_time_paths)
         for record in records:
             stop.check()
             stats.add_records()
