@@ -122,7 +122,12 @@ RULE = DEFS["error_rule"]
         (
             HttpPolicy,
             DEFS["http"],
-            {"rate_limit_headers": None, "errors": None, "write_rate_limit": None},
+            {
+                "rate_limit_headers": None,
+                "errors": None,
+                "write_rate_limit": None,
+                "max_response_bytes": None,  # $BRAINHUB_MAX_RESPONSE_BYTES, not the spec
+            },
         ),
         (Timeouts, HTTP["timeout"]["oneOf"][1], {}),
         (RetryPolicy, HTTP["retry"], {}),
