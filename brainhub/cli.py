@@ -19,6 +19,7 @@ from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
 from brainhub.sync.cli import sync
 from brainhub.webhooks.cli import webhooks
+from brainhub.services.cli import services
 
 
 @click.group()
@@ -40,6 +41,7 @@ for _command in STATUS_COMMANDS:
     main.add_command(_command)
 main.add_command(webhooks)
 main.add_command(sync)
+main.add_command(services)
 
 
 @main.command()

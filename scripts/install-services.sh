@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# Installs the Debian packages of the servers that connector tests talk to.
+# Installs the Debian packages of the servers that connector tests and `brainhub services` run:
+# PostgreSQL with the wal2json logical decoding plugin (log-based reads), and MariaDB.
 # Tests start and stop their own private instances on 127.0.0.1; nothing is left running.
 set -euo pipefail
-packages=(postgresql)
-missing=()
-for p in "${packages[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-[ ${#missing[@]} -eq 0 ] && exit 0
-if [ "$(id -u)" -ne 0 ]; then
-  echo "install-services: need root to install: ${missing[*]} (run: sudo $0)" >&2
-  exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-# Debian starts the packaged cluster; tests use their own, so stop it.
+missing_of() {
+  local p
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done
+}
+install() {
+  [ $# -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "install-services: need root to install: $* (run: sudo $0)" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  [ -n "${updated:-}" ] || { apt-get update -qq; updated=1; }
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  installed=1
+}
+installed=
+# shellcheck disable=SC2046
+install $(missing_of postgresql mariadb-server)
+# wal2json is packaged per PostgreSQL major version
+pg_major=$(ls /usr/lib/postgresql | sort -n | tail -1)
+# shellcheck disable=SC2046
+install $(missing_of "postgresql-${pg_major}-wal2json")
+[ -n "$installed" ] || exit 0
+# Debian starts the packaged servers; tests and `brainhub services` run their own, so stop them.
 if command -v pg_ctlcluster >/dev/null; then
   for c in $(pg_lsclusters -h 2>/dev/null | awk '{print $1"/"$2}'); do pg_ctlcluster ${c%/*} ${c#*/} stop || true; done
+fi
+if command -v invoke-rc.d >/dev/null && [ -x /etc/init.d/mariadb ]; then
+  invoke-rc.d mariadb stop >/dev/null 2>&1 || true
 fi

@@ -49,6 +49,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "targets.ses": (1, "targets.ses"),
     "targets.runtime": (1, "targets.runtime"),
     "targets.duckdb": (1, "targets.duckdb"),
+    "targets.mysql": (1, "targets.mysql"),
     "transforms.engine": (1, "transforms.engine"),
     "brainhub.sandbox": (1, "brainhub.sandbox"),
     # floor 2: operating rooms
@@ -61,6 +62,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.operate": (2, "brainhub.operate"),
     "brainhub.webhooks": (2, "brainhub.webhooks"),
     "brainhub.sync": (2, "brainhub.sync"),
+    "brainhub.services": (2, "brainhub.services"),
     # floor 3: surfaces
     "brainhub.cli": (3, "surfaces"),
     "brainhub.docs": (3, "surfaces"),

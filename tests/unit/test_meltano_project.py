@@ -18,7 +18,15 @@ REPO = Path(__file__).resolve().parents[2]
 PROJECT = yaml.safe_load((REPO / "meltano.yml").read_text(encoding="utf-8"))
 #: Plugins of their own (inherited ones, such as the shipped pipelines' tap-github--issues,
 #: take their executable and settings from the plugin they inherit from).
-EXTRACTORS = {p["name"]: p for p in PROJECT["plugins"]["extractors"] if "inherit_from" not in p}
+EXTRACTORS = {
+    p["name"]: p
+    for p in PROJECT["plugins"]["extractors"]
+    if "inherit_from" not in p and "pip_url" not in p
+}
+#: Community plugins from PyPI, which `meltano install` puts in virtualenvs of their own.
+COMMUNITY = {
+    p["name"]: p for plugins in PROJECT["plugins"].values() for p in plugins if "pip_url" in p
+}
 #: The Singer SDK's own tap settings that Meltano users set (stream maps, flattening, BATCH).
 SDK_TAP_SETTINGS = {
     "stream_maps",
@@ -76,8 +84,18 @@ def test_every_executable_is_installed() -> None:
             if "inherit_from" in plugin:
                 assert plugin["inherit_from"] in own, plugin["name"]
                 continue
+            if plugin["name"] in COMMUNITY:
+                continue
             executable = Path(sys.executable).parent / Path(plugin["executable"]).name
             assert executable.exists(), plugin["name"]
+
+
+def test_community_plugins_are_pinned() -> None:
+    """A community plugin names one exact release, so `meltano install` is repeatable."""
+    assert COMMUNITY, "no community plugin declared"
+    for name, plugin in COMMUNITY.items():
+        assert "==" in plugin["pip_url"], name
+        assert plugin["executable"] == name, name
 
 
 ENVIRONMENTS = {e["name"]: e for e in PROJECT["environments"]}
@@ -171,3 +189,15 @@ def test_the_default_environment_is_the_sandbox_and_it_never_writes_prods_wareho
         assert len(set(paths.values())) == len(paths), f"{name}: environments share a file"
         base = next(p for p in PROJECT["plugins"][kind] if p["name"] == name)
         assert "path" not in base.get("config", {}), f"{name}: path is per environment only"
+
+
+def test_target_mysql_declares_its_settings_and_defaults() -> None:
+    from targets.mysql.target import TargetMySQL
+
+    (target,) = (p for p in PROJECT["plugins"]["loaders"] if p["name"] == "target-mysql")
+    declared = {s["name"]: s for s in target["settings"]}
+    own = TargetMySQL.config_jsonschema["properties"]
+    assert set(declared) == set(own)
+    for name, prop in own.items():
+        assert declared[name].get("value") == prop.get("default"), name
+        assert bool(declared[name].get("sensitive")) == bool(prop.get("secret")), name

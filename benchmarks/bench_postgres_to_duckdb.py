@@ -1,0 +1,184 @@
+"""PostgreSQL → DuckDB: our pipeline against a bulk copy, in the same run.
+
+Starts a private PostgreSQL server (``brainhub.services``), fills a table of app-like rows
+(integer key, text, numeric, timestamptz, boolean, jsonb, text[]), then times:
+
+* **ours** — the community ``tap-postgres`` (as meltano.yml pins it, from
+  ``.meltano/extractors``; run ``meltano install extractor tap-postgres`` first) piped into
+  our ``target-duckdb``, a full-table read;
+* **yardstick** — ``COPY (SELECT …) TO STDOUT`` through ``psql`` into a CSV file, then DuckDB's
+  ``read_csv`` into a table (a fresh process each). DuckDB's own ``postgres`` extension
+  would be the natural yardstick, but it is downloaded from the network on first use; it is
+  used only when it is already installed.
+
+Prints seconds, rows/s, the ratio, and the peak RSS and CPU seconds of every process (on a
+shared machine wall times swing with the load; CPU seconds hardly move). Row counts are checked.
+
+    python benchmarks/bench_postgres_to_duckdb.py [--rows 100000]   # --rows 1000000 for 1M
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from brainhub.services.postgres import PostgresServer, postgres_bin_dir  # noqa: E402
+from brainhub.services.server import free_port  # noqa: E402
+
+BIN = Path(sys.executable).parent
+TAP = REPO / ".meltano/extractors/tap-postgres/venv/bin/tap-postgres"
+COLUMNS = "id, name, amount, created, flag, payload, tags"
+
+
+FILL = (
+    "CREATE TABLE bench (id bigint PRIMARY KEY, name text NOT NULL, amount numeric(12,2), "
+    "created timestamptz, flag boolean, payload jsonb, tags text[]); "
+    "INSERT INTO bench SELECT g, 'customer ' || g || ' Zoë', (g % 100000) / 100.0, "
+    "timestamptz '2024-01-01 00:00:00+00' + g * interval '1 minute', g % 3 = 0, "
+    "jsonb_build_object('n', g, 'tier', CASE WHEN g % 10 = 0 THEN 'gold' ELSE 'std' END), "
+    "ARRAY['t' || (g % 7), 'x'] FROM generate_series(1, :rows) g; ANALYZE bench"
+)
+
+
+def fill(server: PostgresServer, rows: int) -> None:
+    psql(server, FILL.replace(":rows", str(int(rows))))
+
+
+def psql(server: PostgresServer, sql: str, stdout=None) -> None:
+    bin_dir = postgres_bin_dir()
+    assert bin_dir is not None
+    s = server.settings
+    subprocess.run(
+        [str(bin_dir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-h", s.host, "-p", str(s.port),
+         "-U", s.user, "-d", s.database, "-c", sql],
+        env={**os.environ, "PGPASSWORD": s.password},
+        stdout=stdout,
+        check=True,
+    )  # fmt: skip
+
+
+def waited(process: subprocess.Popen) -> str:
+    """Wait for ``process``; its peak RSS and CPU seconds (non-zero exit: stop the benchmark)."""
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{process.args[0]} failed with exit code {process.returncode}")
+    return f"{usage.ru_maxrss // 1024} MiB, {usage.ru_utime + usage.ru_stime:.1f} s CPU"
+
+
+def ours(server: PostgresServer, work: Path, rows: int) -> tuple[float, dict[str, str]]:
+    s = server.settings
+    tap_config = work / "tap.json"
+    tap_config.write_text(json.dumps({**s.as_dict(), "filter_schemas": ["public"]}))
+    catalog = json.loads(
+        subprocess.run(
+            [str(TAP), "--config", str(tap_config), "--discover"],
+            capture_output=True, text=True, check=True,
+        ).stdout
+    )  # fmt: skip
+    for stream in catalog["streams"]:
+        for entry in stream["metadata"]:
+            if entry["breadcrumb"] == []:
+                entry["metadata"]["selected"] = True
+    (work / "catalog.json").write_text(json.dumps(catalog))
+    warehouse = work / "ours.duckdb"
+    target_config = work / "target.json"
+    target_config.write_text(json.dumps({"path": str(warehouse), "default_target_schema": "raw"}))
+    started = time.perf_counter()
+    tap = subprocess.Popen(
+        [str(TAP), "--config", str(tap_config), "--catalog", str(work / "catalog.json")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    target = subprocess.Popen(
+        [str(BIN / "target-duckdb"), "--config", str(target_config)],
+        stdin=tap.stdout,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert tap.stdout is not None
+    tap.stdout.close()
+    peaks = {"tap-postgres": waited(tap), "target-duckdb": waited(target)}
+    elapsed = time.perf_counter() - started
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (count,) = con.execute("SELECT count(*) FROM public.bench").fetchone() or (0,)
+    assert count == rows, f"ours loaded {count} rows of {rows}"
+    return elapsed, peaks
+
+
+def yardstick(server: PostgresServer, work: Path, rows: int) -> tuple[float, dict[str, str]]:
+    csv = work / "bench.csv"
+    warehouse = work / "copy.duckdb"
+    started = time.perf_counter()
+    bin_dir = postgres_bin_dir()
+    assert bin_dir is not None
+    s = server.settings
+    with csv.open("wb") as out:
+        copy = subprocess.Popen(
+            [str(bin_dir / "psql"), "-q", "-v", "ON_ERROR_STOP=1", "-h", s.host, "-p", str(s.port),
+             "-U", s.user, "-d", s.database,
+             "-c", f"COPY (SELECT {COLUMNS} FROM bench) TO STDOUT WITH (FORMAT csv, HEADER)"],  # noqa: S608
+            env={**os.environ, "PGPASSWORD": s.password},
+            stdout=out,
+        )  # fmt: skip
+        peaks = {"psql COPY": waited(copy)}
+    load = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+         "con.execute(\"CREATE TABLE bench AS SELECT * FROM read_csv(?, header = true, "
+         "types = {'payload': 'JSON', 'created': 'TIMESTAMPTZ'})\", [sys.argv[2]])",
+         str(warehouse), str(csv)],
+    )  # fmt: skip
+    peaks["duckdb read_csv"] = waited(load)
+    elapsed = time.perf_counter() - started
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (count,) = con.execute("SELECT count(*) FROM bench").fetchone() or (0,)
+    assert count == rows, f"the yardstick loaded {count} rows of {rows}"
+    return elapsed, peaks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="rows in the table [100000]")
+    args = parser.parse_args()
+    if postgres_bin_dir() is None:
+        raise SystemExit("PostgreSQL not installed: run scripts/install-services.sh")
+    if not TAP.exists():
+        raise SystemExit(f"{TAP} missing: run `meltano install extractor tap-postgres` first")
+    home = Path(tempfile.mkdtemp(prefix="brainhub-bench-postgres-"))
+    work = Path(tempfile.mkdtemp(prefix="brainhub-bench-work-"))
+    server = PostgresServer(home, free_port())
+    try:
+        server.up()
+        started = time.perf_counter()
+        fill(server, args.rows)
+        print(f"filled {args.rows:,} rows in {time.perf_counter() - started:.1f} s")
+        results = {
+            "yardstick": yardstick(server, work, args.rows),
+            "ours": ours(server, work, args.rows),
+        }
+    finally:
+        server.down()
+        shutil.rmtree(home, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+    for name, (seconds, peaks) in results.items():
+        usage = "; ".join(f"{process} {used}" for process, used in peaks.items())
+        print(f"{name:<10} {seconds:7.1f} s  {args.rows / seconds:>10,.0f} rows/s  ({usage})")
+    ratio = results["ours"][0] / results["yardstick"][0]
+    print(f"ours / yardstick: {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
