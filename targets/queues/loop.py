@@ -56,7 +56,6 @@ def run_target(name: str, make_writer: Callable[[dict[str, Any]], Writer]) -> No
 def _consume(writer: Writer, batch_size: int) -> None:
     known: set[str] = set()
     buffered = 0
-    state: Any = None
     for number, line in enumerate(sys.stdin, 1):
         if not line.strip():
             continue
@@ -82,8 +81,9 @@ def _consume(writer: Writer, batch_size: int) -> None:
         elif kind == "STATE":
             writer.flush()
             buffered = 0
-            state = message.get("value")
-            write({"type": "STATE", "value": state})
+            # a target prints the STATE's value itself, as Meltano expects
+            sys.stdout.write(json.dumps(message.get("value")) + "\n")
+            sys.stdout.flush()
     writer.flush()
 
 

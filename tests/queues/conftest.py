@@ -53,7 +53,8 @@ class Run:
         ]
 
     def states(self) -> list[dict]:
-        return [m["value"] for m in self.messages if m["type"] == "STATE"]
+        """A tap's STATE values (a target prints each value as a line of its own)."""
+        return [m["value"] for m in self.messages if m.get("type") == "STATE"]
 
 
 def singer(

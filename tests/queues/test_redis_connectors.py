@@ -115,7 +115,7 @@ def _input(stream: str = "orders") -> str:
 def test_target_writes_hashes_by_key_twice_without_duplicates(client, settings, tmp_path) -> None:
     config = {**settings, "key_prefix": "wh:"}
     run = singer("target-redis", config, tmp_path, stdin=_input())
-    assert run.states() == [{"done": 2}]
+    assert run.messages == [{"done": 2}]
     singer("target-redis", config, tmp_path, stdin=_input())
 
     assert sorted(client.keys("wh:*")) == ["wh:orders:1", "wh:orders:2"]
