@@ -3,7 +3,8 @@ target's commit.
 
 Settings: ``bootstrap_servers``, ``topics`` (a list of ``{"name": stream, "topic": "orders"}``),
 ``group_id`` (brainhub), ``batch_size`` (records per STATE, 500), ``max_messages`` (per topic
-and run, 100,000) and, for a secured cluster, ``security_protocol``, ``sasl_mechanism``,
+and run, 100,000), ``idle_seconds`` (a topic whose partitions send nothing, not even their
+end, for this long ends the topic's read, 10) and, for a secured cluster, ``security_protocol``, ``sasl_mechanism``,
 ``sasl_username`` and ``sasl_password`` (sensitive).
 
 Kafka keeps its log, so nothing needs acknowledging to be kept: a run reads each partition
@@ -122,11 +123,15 @@ def read_topic(
         [TopicPartition(topic, p, o if o >= 0 else OFFSET_BEGINNING) for p, o in positions.items()]
     )
     waiting = set(partitions)
-    handed = 0
+    handed = idle = 0
     while waiting and handed < options["max_messages"]:
-        message: Any = consumer.poll(5)
+        message: Any = consumer.poll(1)
         if message is None:
+            idle += 1
+            if idle >= options["idle_seconds"]:
+                break  # no end-of-partition event: what was read is kept, the rest waits
             continue
+        idle = 0
         error = message.error()
         if error is not None and error.code() == KafkaErrorCode._PARTITION_EOF:
             waiting.discard(message.partition())
@@ -164,6 +169,7 @@ def sync(config: dict[str, Any], state: dict[str, Any]) -> None:
     options = {
         "batch_size": setting(config, "batch_size", int, 500),
         "max_messages": setting(config, "max_messages", int, 100_000),
+        "idle_seconds": setting(config, "idle_seconds", int, 10),
     }
     consumer = Consumer(
         {

@@ -75,6 +75,7 @@ def test_killed_consumer_rerun_loads_every_record_once(servers, tmp_path) -> Non
     for n in range(30):
         producer.produce("events", key=str(n), value=json.dumps({"n": n}), partition=n % 2)
     assert producer.flush(30) == 0
+    del producer
     config = tmp_path / "tap-kafka.json"
     config.write_text(json.dumps({
         "bootstrap_servers": servers, "topics": [{"name": "msgs", "topic": "events"}],

@@ -38,7 +38,7 @@ SDK_TAP_SETTINGS = {
 ALLOWED_KEYS = {"name", "kind", "label", "sensitive", "value", "description", "options", "env"}
 #: Redis and the queues: small Singer programs of their own (no SDK settings; their STATE
 #: names messages to acknowledge), checked in tests/queues.
-QUEUE_TAPS = {"tap-redis", "tap-rabbitmq", "tap-sqs"}
+QUEUE_TAPS = {"tap-redis", "tap-rabbitmq", "tap-sqs", "tap-kafka"}
 #: Extractors built from a connector spec (tap-warehouse and tap-files are engines of their own,
 #: checked below).
 SPEC_EXTRACTORS = sorted(
