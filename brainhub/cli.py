@@ -17,9 +17,9 @@ from brainhub.operate.cli import STATUS_COMMANDS, show_run, status
 from brainhub.sandbox.cli import sandbox
 from brainhub.secrets.cli import run as run_with_secrets
 from brainhub.secrets.cli import secrets
+from brainhub.services.cli import services
 from brainhub.sync.cli import sync
 from brainhub.webhooks.cli import webhooks
-from brainhub.services.cli import services
 
 
 @click.group()
