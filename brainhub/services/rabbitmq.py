@@ -18,7 +18,13 @@ import subprocess
 from pathlib import Path
 from typing import ClassVar
 
-from brainhub.services.server import LOOPBACK, LocalServer, ServiceError, process_alive
+from brainhub.services.server import (
+    LOOPBACK,
+    LocalServer,
+    ServiceError,
+    process_alive,
+    wait_until,
+)
 
 RABBITMQ_BIN = Path("/usr/lib/rabbitmq/bin")
 
@@ -128,6 +134,12 @@ class RabbitMQServer(LocalServer):
         except ServiceError:
             if process_alive(pid):
                 os.kill(pid, signal.SIGTERM)
+        # epmd refuses to stop while a node is still registered: wait for the node first
+        wait_until(
+            lambda: not process_alive(pid),
+            self.timeout,
+            f"{self.name} (pid {pid}) did not stop; see {self.log_file}",
+        )
         if shutil.which("epmd"):
             subprocess.run(
                 ["epmd", "-kill"],

@@ -18,6 +18,7 @@ import duckdb
 import pika
 import pytest
 
+from brainhub.services.server import accepts_connections
 from tests.queues.conftest import BIN, singer, singer_lines
 
 pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.xdist_group("rabbitmq")]
@@ -208,6 +209,7 @@ def test_broker_stopped_mid_run_then_rerun_loses_nothing(
     assert tap.stderr is not None
     first = [tap.stdout.readline() for _ in range(3)]
     rabbitmq_server.down()
+    assert not accepts_connections(rabbitmq_server.port + 1)  # its own epmd stopped too
     rest = tap.stdout.read()
     tap.wait(timeout=60)
     error = tap.stderr.read()
