@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages of the servers that connector tests and `brainhub services` run:
-# PostgreSQL with the wal2json logical decoding plugin (log-based reads), and MariaDB; and
-# the headless Chromium the monitoring page's browser tests drive (never downloaded by Playwright).
+# PostgreSQL with the wal2json logical decoding plugin (log-based reads), MariaDB, Redis
+# and RabbitMQ; and the headless Chromium the monitoring page's browser tests drive (never
+# downloaded by Playwright).
 # Tests start and stop their own private instances on 127.0.0.1; nothing is left running.
 set -euo pipefail
 missing_of() {
@@ -21,7 +22,7 @@ install() {
 }
 installed=
 # shellcheck disable=SC2046
-install $(missing_of postgresql mariadb-server chromium chromium-driver)
+install $(missing_of postgresql mariadb-server redis-server rabbitmq-server chromium chromium-driver)
 # wal2json is packaged per PostgreSQL major version
 pg_major=$(ls /usr/lib/postgresql | sort -n | tail -1)
 # shellcheck disable=SC2046
@@ -34,3 +35,8 @@ fi
 if command -v invoke-rc.d >/dev/null && [ -x /etc/init.d/mariadb ]; then
   invoke-rc.d mariadb stop >/dev/null 2>&1 || true
 fi
+for service in redis-server rabbitmq-server; do
+  if command -v invoke-rc.d >/dev/null && [ -x "/etc/init.d/$service" ]; then
+    invoke-rc.d "$service" stop >/dev/null 2>&1 || true
+  fi
+done

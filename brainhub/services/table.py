@@ -8,14 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from brainhub.services.kafka import KafkaServer
 from brainhub.services.mariadb import MariaDBServer
 from brainhub.services.postgres import PostgresServer
+from brainhub.services.rabbitmq import RabbitMQServer
+from brainhub.services.redis import RedisServer
 from brainhub.services.server import LocalServer, ServiceError
 
 #: Service name → server kind. ``brainhub services up`` with no names starts all of them.
 SERVICES: dict[str, type[LocalServer]] = {
     PostgresServer.name: PostgresServer,
     MariaDBServer.name: MariaDBServer,
+    RedisServer.name: RedisServer,
+    RabbitMQServer.name: RabbitMQServer,
+    KafkaServer.name: KafkaServer,
 }
 
 

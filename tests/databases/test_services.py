@@ -125,6 +125,9 @@ def test_status_of_a_service_never_started(tmp_path):
     assert [(line["service"], line["status"]) for line in lines] == [
         ("postgres", "stopped"),
         ("mariadb", "stopped"),
+        ("redis", "stopped"),
+        ("rabbitmq", "stopped"),
+        ("kafka", "stopped"),
     ]
 
 

@@ -47,6 +47,8 @@ FLOORS: dict[str, tuple[int, str]] = {
     "taps.files": (1, "taps.files"),
     "targets.files": (1, "targets.files"),
     "targets.ses": (1, "targets.ses"),
+    "taps.queues": (1, "queues"),
+    "targets.queues": (1, "queues"),
     "targets.runtime": (1, "targets.runtime"),
     "targets.duckdb": (1, "targets.duckdb"),
     "targets.mysql": (1, "targets.mysql"),
