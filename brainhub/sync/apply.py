@@ -62,6 +62,9 @@ class SideWriter:
             "schema": definition.schema,
             "object_types": {role: side.object.name},
             "modes": {side.object.name: "mirror"},
+            # one record at a time: the agreed state advances per acknowledged write, and a
+            # create waiting for a batch endpoint's next request has no answer yet
+            "batch_size": 1,
         }
         self.target: SpecTarget = target_class(spec)(
             config=config, validate_config=True, parse_env_config=connections.parse_env
