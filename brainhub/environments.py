@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from brainhub import yaml_lines
 from brainhub.errors import ConfigError
 from brainhub.yaml_lines import load_yaml, yaml_error_line
 
@@ -50,7 +51,7 @@ def load_project(root: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
         digest = hashlib.sha256(text.encode()).hexdigest()
-        if digest in _PARSED:
+        if digest in _PARSED and len(text) <= yaml_lines.MAX_DOCUMENT_CHARS:
             return copy.deepcopy(_PARSED[digest])
         data = load_yaml(text)
     except FileNotFoundError:
