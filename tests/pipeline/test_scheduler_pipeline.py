@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from brainhub.environments import load_project
 from brainhub.operate.alerts.check import checker_after_runs
 from brainhub.operate.alerts.store import AlertStore
 from brainhub.operate.record import RunStore
 from brainhub.operate.scheduler.core import Scheduler
 from brainhub.operate.scheduler.process import ProcessLauncher
+from brainhub.operate.status import set_status
 from tests.pipeline.conftest import MeltanoProject
 
 pytestmark = [pytest.mark.pipeline]
@@ -49,6 +51,11 @@ def test_the_shipped_schedule_runs_the_job_and_alerts_on_its_failure(
     for name in ("BRAINHUB_RUN_STORE", "MELTANO_PROJECT_ROOT", "MELTANO_ENVIRONMENT"):
         monkeypatch.delenv(name, raising=False)
     (root / "alerts.yaml").write_text("rules:\n  - run_failed: true\n")
+    # every other shipped schedule is paused: only the job under test runs (and pausing
+    # through the status API is what keeps the scheduler away from them)
+    for schedule in load_project(root).get("schedules") or []:
+        if schedule.get("job") != "clickup-to-duckdb":
+            set_status(root, schedule["job"], "pause")
     clock = Clock()
     scheduler = Scheduler(
         root,
