@@ -39,6 +39,8 @@ ACTIONS = {
 #: Host names a loopback page answers to: a page another site's name resolves to 127.0.0.1
 #: (DNS rebinding) is refused with 400 instead of being read from the visitor's browser.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+#: Caller addresses on this machine.
+LOCAL_ADDRESSES = ("127.0.0.1", "::1")
 
 
 def create_app(
@@ -64,6 +66,15 @@ def create_app(
 
     def wants_json() -> bool:
         return request.path.startswith("/api/")
+
+    @app.before_request
+    def _remote_readers_need_a_token() -> None:
+        """A browser or script on this machine reads freely (the command line acts as admin);
+        a remote caller needs a token of at least ``viewer`` for every page and answer."""
+        if request.remote_addr in LOCAL_ADDRESSES or request.path == "/health":
+            return
+        if request.method in ("GET", "HEAD"):
+            authorize("pages.read")
 
     # -- pages and their JSON ----------------------------------------------------------
 

@@ -349,3 +349,38 @@ def test_another_sites_host_name_is_refused(client: FlaskClient) -> None:
     # A name that resolves to 127.0.0.1 (DNS rebinding) does not read the loopback page.
     assert client.get("/api/status", headers={"Host": "evil.example:8765"}).status_code == 400
     assert client.get("/api/status", headers={"Host": "127.0.0.1:8765"}).status_code == 200
+
+
+def test_a_remote_caller_needs_a_token_for_every_page_and_answer(
+    ui_project: UiProject, client: FlaskClient
+) -> None:
+    """Every GET route without arguments, from another machine: no token or a revoked or
+    malformed one → 401, a viewer's or operator's → answered; from this machine → answered."""
+    app = client.application
+    urls = sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in (rule.methods or ()) and not rule.arguments and rule.endpoint != "static"
+    )
+    assert {"/", "/api/status", "/api/runs", "/api/lineage"} <= set(urls)
+    remote = {"REMOTE_ADDR": "192.0.2.7"}
+    viewer = ui_project.token("remote-viewer", Role.VIEWER)
+    operator = ui_project.token("remote-ops", Role.OPERATOR)
+    for url in urls:
+        if url == "/health":
+            assert client.get(url, environ_base=remote).status_code == 200
+            continue
+        for header in (None, "Bearer bht_malformed", "Basic abc"):
+            headers = {"Authorization": header} if header else {}
+            answer = client.get(url, environ_base=remote, headers=headers)
+            assert answer.status_code == 401, (url, header)
+        for token in (viewer, operator):
+            answer = client.get(
+                url, environ_base=remote, headers={"Authorization": f"Bearer {token}"}
+            )
+            assert answer.status_code == 200, (url, answer.status_code)
+        assert client.get(url).status_code == 200, url
+    denials = [
+        e for e in AuditLog.of_project(ui_project.root).entries() if e.action == "access.denied"
+    ]
+    assert len(denials) == 3 * (len(urls) - 1)
