@@ -1,70 +1,17 @@
-"""The Singer SDK's standard target tests, run against target-jira.
+"""The Singer SDK's standard target tests, run against target-jira (tests/support/
+standard_targets.py): keyed streams as ``comments``, keyless ones as ``worklogs``; their
+records lack ``issue_key``, which every path of both needs."""
 
-The standard inputs are not Jira objects: keyed streams are written as ``comments`` and
-keyless ones as ``worklogs`` in mode ``append`` (the ``object_types`` and ``modes``
-settings); their records lack ``issue_key`` (in every path of both), so each is rejected before
-any call, into the rejects table, with the missing field named. What the suite checks is the
-message handling: schemas, keys, state, odd names and types. The base URL is a closed
-loopback port: a request would fail the test.
-"""
+from tests.support.standard_targets import offline_target_tests
 
-from __future__ import annotations
-
-import atexit
-import shutil
-import tempfile
-from pathlib import Path
-
-from singer_sdk.testing import get_target_test_class
-
-from targets.runtime.cli import load_writer_spec
-from targets.runtime.target import target_class
-
-_DIR = Path(tempfile.mkdtemp(prefix="target-jira-standard-"))
-atexit.register(shutil.rmtree, _DIR, True)
-
-KEYED = [
-    "test_array_data",
-    "TestCamelcase",
-    "ForecastingTypeToCategory",
-    "test_duplicate_records",
-    "test_strings",
-    "test_strings_in_objects",
-    "test_strings_in_arrays",
-    "test_multiple_state_messages_a",
-    "test_multiple_state_messages_b",
-    "test_optional_attributes",
-    "test_record_before_schema",
-    "record_missing_fields",
-    "test_record_missing_key_property",
-    "test_schema_updates",
-    "test:SpecialChars!in?attributes",
-    "test_users",
-    "test_locations",
-    "test_user_in_location",
-]
-KEYLESS = [
-    "test_invalid_schema",
-    "test_no_pk",
-    "example_stream",
-    "test_record_missing_required_property",
-    "test_object_schema_with_properties",
-    "test_object_schema_no_properties",
-]
-
-TestTargetJiraStandard = get_target_test_class(
-    target_class(load_writer_spec("jira")),
-    config={
+TestTargetJiraStandard = offline_target_tests(
+    "jira",
+    {
         "domain": "standard.atlassian.net",
         "email": "robot@example.com",
         "api_token": "atl_standard_tests",
-        "base_url": "http://127.0.0.1:9",
-        "warehouse": str(_DIR / "standard.duckdb"),
-        "object_types": {
-            **dict.fromkeys(KEYED, "comments"),
-            **dict.fromkeys(KEYLESS, "worklogs"),
-        },
-        "modes": {"worklogs": "append"},
-        "max_tries": 1,
     },
+    keyed="comments",
+    keyless="worklogs",
+    modes={"worklogs": "append"},
 )

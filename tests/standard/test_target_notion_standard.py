@@ -1,66 +1,13 @@
-"""The Singer SDK's standard target tests, run against target-notion.
+"""The Singer SDK's standard target tests, run against target-notion (tests/support/
+standard_targets.py): keyed streams as ``pages`` in mode ``update`` (no Notion page yet: "no
+object yet"), keyless ones as ``blocks`` (no ``page_id`` for the blocks' path)."""
 
-The standard inputs are not Notion objects, and none of them may reach a service: keyed
-streams are written as ``pages`` in mode ``update`` (a record without a Notion page yet is
-rejected, before any call, as "no object yet"), keyless ones as ``blocks`` in mode
-``append`` (their records lack ``page_id``, which the blocks' path needs, so each is
-rejected before any call with the missing field named). What the suite checks is the
-message handling: schemas, keys, state, odd names and types. The base URL is a closed
-loopback port: a request would fail the test.
-"""
+from tests.support.standard_targets import offline_target_tests
 
-from __future__ import annotations
-
-import atexit
-import shutil
-import tempfile
-from pathlib import Path
-
-from singer_sdk.testing import get_target_test_class
-
-from targets.runtime.cli import load_writer_spec
-from targets.runtime.target import target_class
-
-_DIR = Path(tempfile.mkdtemp(prefix="target-notion-standard-"))
-atexit.register(shutil.rmtree, _DIR, True)
-
-KEYED = [
-    "test_array_data",
-    "TestCamelcase",
-    "ForecastingTypeToCategory",
-    "test_duplicate_records",
-    "test_strings",
-    "test_strings_in_objects",
-    "test_strings_in_arrays",
-    "test_multiple_state_messages_a",
-    "test_multiple_state_messages_b",
-    "test_optional_attributes",
-    "test_record_before_schema",
-    "record_missing_fields",
-    "test_record_missing_key_property",
-    "test_schema_updates",
-    "test:SpecialChars!in?attributes",
-    "test_users",
-    "test_locations",
-    "test_user_in_location",
-]
-KEYLESS = [
-    "test_invalid_schema",
-    "test_no_pk",
-    "example_stream",
-    "test_record_missing_required_property",
-    "test_object_schema_with_properties",
-    "test_object_schema_no_properties",
-]
-
-TestTargetNotionStandard = get_target_test_class(
-    target_class(load_writer_spec("notion")),
-    config={
-        "api_token": "secret_standard_tests",
-        "base_url": "http://127.0.0.1:9",
-        "warehouse": str(_DIR / "standard.duckdb"),
-        "object_types": {**dict.fromkeys(KEYED, "pages"), **dict.fromkeys(KEYLESS, "blocks")},
-        "modes": {"pages": "update", "blocks": "append"},
-        "max_tries": 1,
-    },
+TestTargetNotionStandard = offline_target_tests(
+    "notion",
+    {"api_token": "secret_standard_tests"},
+    keyed="pages",
+    keyless="blocks",
+    modes={"pages": "update", "blocks": "append"},
 )

@@ -21,6 +21,7 @@ from brainhub.sandbox import serve
 from brainhub.sandbox.services.slack import SlackEmulator
 from targets.runtime.cli import load_writer_spec
 from targets.runtime.target import target_class
+from tests.support.standard_targets import KEYED, KEYLESS
 
 _DIR = Path(tempfile.mkdtemp(prefix="target-slack-standard-"))
 atexit.register(shutil.rmtree, _DIR, True)
@@ -28,32 +29,7 @@ _SERVED = serve(SlackEmulator(size="tiny", state_dir=_DIR / "sandbox", rate_limi
 _RUNNING = _SERVED.__enter__()
 atexit.register(_SERVED.__exit__, None, None, None)
 
-STREAMS = [
-    "test_array_data",
-    "TestCamelcase",
-    "ForecastingTypeToCategory",
-    "test_duplicate_records",
-    "test_strings",
-    "test_strings_in_objects",
-    "test_strings_in_arrays",
-    "test_multiple_state_messages_a",
-    "test_multiple_state_messages_b",
-    "test_optional_attributes",
-    "test_record_before_schema",
-    "record_missing_fields",
-    "test_record_missing_key_property",
-    "test_schema_updates",
-    "test:SpecialChars!in?attributes",
-    "test_users",
-    "test_locations",
-    "test_user_in_location",
-    "test_invalid_schema",
-    "test_no_pk",
-    "example_stream",
-    "test_record_missing_required_property",
-    "test_object_schema_with_properties",
-    "test_object_schema_no_properties",
-]
+STREAMS = [*KEYED, *KEYLESS]
 
 TestTargetSlackStandard = get_target_test_class(
     target_class(load_writer_spec("slack")),

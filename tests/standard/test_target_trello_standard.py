@@ -1,65 +1,13 @@
-"""The Singer SDK's standard target tests, run against target-trello.
+"""The Singer SDK's standard target tests, run against target-trello (tests/support/
+standard_targets.py): every stream as ``comments`` in mode ``append``; the records lack
+``card_id``, which the comment's path needs."""
 
-The standard inputs are not Trello objects: every stream is written as ``comments`` in
-mode ``append`` (the ``object_types`` and ``modes`` settings; ``append`` because keyless
-streams have no source key for the id map). Their records lack ``card_id``, which the
-comment's path needs, so each is rejected before any call, into the rejects table, with
-the missing field named. What the suite checks is the message handling: schemas, keys,
-state, odd names and types. The base URL is a closed loopback port: a request would fail
-the test.
-"""
+from tests.support.standard_targets import offline_target_tests
 
-from __future__ import annotations
-
-import atexit
-import shutil
-import tempfile
-from pathlib import Path
-
-from singer_sdk.testing import get_target_test_class
-
-from targets.runtime.cli import load_writer_spec
-from targets.runtime.target import target_class
-
-_DIR = Path(tempfile.mkdtemp(prefix="target-trello-standard-"))
-atexit.register(shutil.rmtree, _DIR, True)
-
-STREAMS = [
-    "test_array_data",
-    "TestCamelcase",
-    "ForecastingTypeToCategory",
-    "test_duplicate_records",
-    "test_strings",
-    "test_strings_in_objects",
-    "test_strings_in_arrays",
-    "test_multiple_state_messages_a",
-    "test_multiple_state_messages_b",
-    "test_optional_attributes",
-    "test_record_before_schema",
-    "record_missing_fields",
-    "test_record_missing_key_property",
-    "test_schema_updates",
-    "test:SpecialChars!in?attributes",
-    "test_users",
-    "test_locations",
-    "test_user_in_location",
-    "test_invalid_schema",
-    "test_no_pk",
-    "example_stream",
-    "test_record_missing_required_property",
-    "test_object_schema_with_properties",
-    "test_object_schema_no_properties",
-]
-
-TestTargetTrelloStandard = get_target_test_class(
-    target_class(load_writer_spec("trello")),
-    config={
-        "api_key": "standard-tests-key",
-        "api_token": "standard-tests-token",
-        "base_url": "http://127.0.0.1:9",
-        "warehouse": str(_DIR / "standard.duckdb"),
-        "object_types": dict.fromkeys(STREAMS, "comments"),
-        "modes": {"comments": "append"},
-        "max_tries": 1,
-    },
+TestTargetTrelloStandard = offline_target_tests(
+    "trello",
+    {"api_key": "standard-tests-key", "api_token": "standard-tests-token"},
+    keyed="comments",
+    keyless="comments",
+    modes={"comments": "append"},
 )
