@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,18 +60,25 @@ class SyncStore:
         self.schema = schema
         self.quoted = quote_identifier(schema)
         self.lock_timeout = lock_timeout
+        # Both sides refresh on threads of one process, whose connections share one DuckDB
+        # instance: two at once creating the schema is a catalog write-write conflict.
+        self._in_use = threading.RLock()
 
     @contextmanager
     def open(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection with the schema's tables created; closed after the block."""
+        """A connection with the schema's tables created; closed after the block. One
+        thread of this process at a time."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = connect_waiting(str(self.path), timeout=self.lock_timeout, on_wait=LOGGER.info)
-        try:
-            connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.quoted}")
-            connection.execute(DDL.format(s=self.quoted))
-            yield connection
-        finally:
-            connection.close()
+        with self._in_use:
+            connection = connect_waiting(
+                str(self.path), timeout=self.lock_timeout, on_wait=LOGGER.info
+            )
+            try:
+                connection.execute(f"CREATE SCHEMA IF NOT EXISTS {self.quoted}")
+                connection.execute(DDL.format(s=self.quoted))
+                yield connection
+            finally:
+                connection.close()
 
     def table(self, name: str) -> str:
         return f"{self.quoted}.{quote_identifier(name)}"
