@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import fsspec
+from singer_sdk import typing as th
 
 from brainhub.errors import BrainhubError, SettingsError
 
@@ -284,3 +285,57 @@ def _remove_quietly(fs: fsspec.AbstractFileSystem, path: str) -> None:
             fs.rm_file(path)
     except OSError:
         pass
+
+
+#: The settings of where files are kept (endpoint and credentials for S3 and GCS), shared by
+#: tap-files and target-files.
+STORE_SETTINGS: tuple[th.Property, ...] = (
+    th.Property(
+        "endpoint_url",
+        th.StringType,
+        title="Endpoint URL",
+        description=(
+            "An S3- or GCS-compatible endpoint (a local emulator, MinIO); the cloud itself when unset."
+        ),
+    ),
+    th.Property(
+        "aws_access_key_id",
+        th.StringType,
+        secret=True,
+        title="AWS access key id",
+        description="S3 credentials; boto's own chain (environment, profile, role) when unset.",
+    ),
+    th.Property(
+        "aws_secret_access_key",
+        th.StringType,
+        secret=True,
+        title="AWS secret access key",
+        description="The secret of `aws_access_key_id`.",
+    ),
+    th.Property(
+        "aws_session_token",
+        th.StringType,
+        secret=True,
+        title="AWS session token",
+        description="For temporary credentials.",
+    ),
+    th.Property(
+        "region_name", th.StringType, title="AWS region", description="The bucket's region."
+    ),
+    th.Property(
+        "google_credentials",
+        th.StringType,
+        secret=True,
+        title="Google credentials",
+        description=(
+            "For `gs://`: a service account key file, or `anon` (public buckets, emulators); "
+            "Google's application default credentials when unset."
+        ),
+    ),
+    th.Property(
+        "google_project",
+        th.StringType,
+        title="Google project",
+        description="For `gs://`: the project.",
+    ),
+)

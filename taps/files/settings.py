@@ -10,6 +10,7 @@ from typing import Any
 from singer_sdk import typing as th
 
 from brainhub.errors import SettingsError
+from brainhub.objectstore import STORE_SETTINGS
 
 DEFAULT_PATH = "data/files"
 DEFAULT_SETTLE_SECONDS = 30
@@ -64,54 +65,7 @@ CONFIG_SCHEMA = th.PropertiesList(
         title="Files read for inference",
         description="How many of the newest files of a table its columns and types are inferred from.",
     ),
-    th.Property(
-        "endpoint_url",
-        th.StringType,
-        title="Endpoint URL",
-        description=(
-            "An S3- or GCS-compatible endpoint (a local emulator, MinIO); the cloud itself when unset."
-        ),
-    ),
-    th.Property(
-        "aws_access_key_id",
-        th.StringType,
-        secret=True,
-        title="AWS access key id",
-        description="S3 credentials; boto's own chain (environment, profile, role) when unset.",
-    ),
-    th.Property(
-        "aws_secret_access_key",
-        th.StringType,
-        secret=True,
-        title="AWS secret access key",
-        description="The secret of `aws_access_key_id`.",
-    ),
-    th.Property(
-        "aws_session_token",
-        th.StringType,
-        secret=True,
-        title="AWS session token",
-        description="For temporary credentials.",
-    ),
-    th.Property(
-        "region_name", th.StringType, title="AWS region", description="The bucket's region."
-    ),
-    th.Property(
-        "google_credentials",
-        th.StringType,
-        secret=True,
-        title="Google credentials",
-        description=(
-            "For `gs://`: a service account key file, or `anon` (public buckets, emulators); "
-            "Google's application default credentials when unset."
-        ),
-    ),
-    th.Property(
-        "google_project",
-        th.StringType,
-        title="Google project",
-        description="For `gs://`: the project.",
-    ),
+    *STORE_SETTINGS,
 ).to_dict()
 
 
