@@ -1,7 +1,7 @@
 """Files in a directory or an object store, the same way for tap-files and target-files.
 
 A location is a local directory (``data/files``, ``file:///srv/drop``) or an object store URL
-(``s3://bucket/prefix``, ``gs://bucket/prefix``; ``az://`` when ``adlfs`` is installed),
+(``s3://bucket/prefix``, ``gs://bucket/prefix``, ``az://container/prefix``),
 reached through ``fsspec``. :func:`open_store` checks the location and the connection settings
 and returns a :class:`Store`: listing with each file's size, modification time and version
 tag, download to a local file, and an atomic publish (a temporary name, then a rename or a
@@ -36,7 +36,8 @@ SCHEMES = {
     "abfs": "adlfs",
 }
 #: Connection settings, passed to the object store's filesystem when set (``endpoint_url``
-#: also serves GCS, with ``google_credentials`` and ``google_project``).
+#: also serves GCS, with ``google_credentials`` and ``google_project``; Azure Blob takes
+#: the ``azure_*`` settings, see :data:`AZURE_SETTINGS`).
 S3_SETTINGS = (
     "endpoint_url",
     "aws_access_key_id",
@@ -46,6 +47,13 @@ S3_SETTINGS = (
 )
 #: Names (of the file or of any folder below the location) that mark a file being written or
 #: a file that is not data: hidden and underscore names, partial downloads and copies.
+#: Azure Blob settings → adlfs's argument names.
+AZURE_SETTINGS = {
+    "azure_connection_string": "connection_string",
+    "azure_account_name": "account_name",
+    "azure_account_key": "account_key",
+    "azure_sas_token": "sas_token",
+}
 PARTIAL_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".inprogress")
 PARTIAL_MARKERS = ("_COPYING_",)
 
@@ -206,11 +214,26 @@ def open_store(
             f"setting {setting!r}: {scheme}:// needs the package {SCHEMES[scheme]}, which is not "
             f"installed ({exc})"
         ) from None
+    except (ValueError, TypeError) as exc:  # malformed credentials (a connection string)
+        raise SettingsError(
+            f"setting {setting!r}: cannot open {url!r} with the connection settings given: "
+            f"{_without_secrets(str(exc), options or {})}"
+        ) from None
     if scheme == "file":
         root = str(Path(url.removeprefix("file://")).absolute())
     else:
         root = url.split("://", 1)[1].rstrip("/")
     return Store(url, fs, root)
+
+
+def _without_secrets(text: str, options: Mapping[str, Any]) -> str:
+    """The first line of ``text`` with the value of every secret setting blanked out."""
+    line = text.strip().splitlines()[0] if text.strip() else "refused"
+    for prop in STORE_SETTINGS:
+        value = options.get(prop.name)
+        if prop.to_dict()[prop.name].get("secret") and isinstance(value, str) and value:
+            line = line.replace(value, "***")
+    return line
 
 
 def _gcs(kwargs: dict[str, Any]) -> fsspec.AbstractFileSystem:
@@ -231,6 +254,9 @@ def _filesystem_options(scheme: str, options: Mapping[str, Any]) -> dict[str, An
         if options.get("google_project"):
             gcs["project"] = options["google_project"]
         return gcs
+    if scheme in ("az", "abfs"):
+        azure = {name: options[key] for key, name in AZURE_SETTINGS.items() if options.get(key)}
+        return {**azure, "skip_instance_cache": True}
     if scheme != "s3":
         return {}
     chosen = {k: options[k] for k in S3_SETTINGS if options.get(k)}
@@ -337,5 +363,35 @@ STORE_SETTINGS: tuple[th.Property, ...] = (
         th.StringType,
         title="Google project",
         description="For `gs://`: the project.",
+    ),
+    th.Property(
+        "azure_connection_string",
+        th.StringType,
+        secret=True,
+        title="Azure connection string",
+        description=(
+            "For `az://`: the storage account's connection string (an emulator's names its "
+            "`BlobEndpoint`); or give `azure_account_name` with a key or SAS token."
+        ),
+    ),
+    th.Property(
+        "azure_account_name",
+        th.StringType,
+        title="Azure storage account",
+        description="For `az://`: the storage account's name.",
+    ),
+    th.Property(
+        "azure_account_key",
+        th.StringType,
+        secret=True,
+        title="Azure account key",
+        description="For `az://`: a key of `azure_account_name`.",
+    ),
+    th.Property(
+        "azure_sas_token",
+        th.StringType,
+        secret=True,
+        title="Azure SAS token",
+        description="For `az://`: a shared access signature instead of the account key.",
     ),
 )

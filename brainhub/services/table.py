@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from brainhub.services.azurite import AzuriteServer
 from brainhub.services.kafka import KafkaServer
 from brainhub.services.mariadb import MariaDBServer
 from brainhub.services.postgres import PostgresServer
@@ -22,6 +23,7 @@ SERVICES: dict[str, type[LocalServer]] = {
     RedisServer.name: RedisServer,
     RabbitMQServer.name: RabbitMQServer,
     KafkaServer.name: KafkaServer,
+    AzuriteServer.name: AzuriteServer,
 }
 
 

@@ -128,6 +128,7 @@ def test_status_of_a_service_never_started(tmp_path):
         ("redis", "stopped"),
         ("rabbitmq", "stopped"),
         ("kafka", "stopped"),
+        ("azurite", "stopped"),
     ]
 
 
