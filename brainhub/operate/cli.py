@@ -158,7 +158,7 @@ def status(as_json: bool, project_root: Path) -> None:
             + (f" after {entry.failures} failed runs" if entry.status == "error" else "")
         )
         click.echo(f"  last run   {last_text}")
-        if last and last.status == "failed" and last.error:
+        if last and last.status in ("failed", "interrupted") and last.error:
             click.echo(f"  error      {last.error.splitlines()[0][:160]}")
         click.echo(f"  next run   {_time(entry.next_run) + ' UTC' if entry.next_run else '-'}")
         click.echo(

@@ -66,7 +66,8 @@ class IntegrationStatus:
     records_24h: int
     runs_24h: int
     error_rate: float | None
-    """Failed share of the runs finished in the last 24 hours (None without any)."""
+    """Failed share of the runs that ran to an end (``success`` or ``failed``) in the last 24
+    hours; interrupted runs count in neither (None without any)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The status as one JSON-ready object."""

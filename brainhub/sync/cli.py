@@ -98,6 +98,7 @@ def plan(
 @_friendly
 def run(name: str, as_json: bool, wait: bool, environment: str | None, project_root: Path) -> None:
     """Read both sides (their taps, incrementally), plan and write the changes."""
+    from brainhub.operate.record.recorder import stop_signal_of
     from brainhub.sync.record import SyncRunRecord
     from brainhub.sync.runner import SyncBusyError, run_sync
 
@@ -109,7 +110,7 @@ def run(name: str, as_json: bool, wait: bool, environment: str | None, project_r
         click.echo(f"brainhub sync: {busy}")
         return
     except BaseException as exc:
-        record.finish(error=str(exc) or type(exc).__name__)
+        record.finish(error=str(exc) or type(exc).__name__, stopped_by=stop_signal_of(exc))
         raise
     outcome = report.outcome
     record.finish(
