@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 import signal
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -35,6 +37,7 @@ jobs:
   tasks: [tap-clickup target-duckdb]
 """
 JOB = "clickup-to-duckdb"
+REPO = Path(__file__).resolve().parents[3]
 __all__ = ["ui_project"]  # a fixture
 
 
@@ -308,3 +311,56 @@ def test_a_run_interrupted_rule_lets_a_project_alert_on_them(
     result = check_alerts(project)
     assert [(i.rule, i.integration) for i in result.opened] == [("run-interrupted", JOB)]
     assert "was interrupted: stopped by SIGINT (exit 130)" in result.opened[0].message
+
+
+# -- a two-way sync run -----------------------------------------------------------------------
+
+
+class _UnhandledSignalError(Exception):
+    """SIGTERM reached the test's own handler: the command had none."""
+
+
+def _unhandled(_signum: int, _frame: Any) -> None:
+    raise _UnhandledSignalError
+
+
+def test_a_sync_run_stopped_by_sigterm_is_recorded_interrupted_and_exits_143(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the scheduler's stop sends a ``brainhub sync run`` child."""
+    signum, code = signal.SIGTERM, 143
+    from brainhub.sync import runner
+
+    for name in ("BRAINHUB_RUN_STORE", "MELTANO_PROJECT_ROOT", "MELTANO_ENVIRONMENT"):
+        monkeypatch.delenv(name, raising=False)
+    shutil.copy(REPO / "meltano.yml", tmp_path / "meltano.yml")
+    shutil.copytree(REPO / "syncs", tmp_path / "syncs")
+    monkeypatch.chdir(tmp_path)
+
+    def stopped_while_running(*_args: Any, on_locked: Any, **_kwargs: Any) -> None:
+        on_locked()  # the run has begun
+        os.kill(os.getpid(), signum)
+        raise AssertionError("the signal did not stop the run")
+
+    monkeypatch.setattr(runner, "run_sync", stopped_while_running)
+    # the test process must never die of the signal, whatever the command does with it
+    before = signal.signal(signum, _unhandled)
+    try:
+        result = CliRunner().invoke(main, ["sync", "run", "clickup-github"])
+        assert signal.getsignal(signum) is _unhandled  # the command gave the handler back
+    finally:
+        signal.signal(signum, before)
+    assert not isinstance(result.exception, _UnhandledSignalError), (
+        "the command does not handle SIGTERM"
+    )
+    assert result.exit_code == code, result.output
+    name = signal.Signals(signum).name
+    assert result.stderr.strip() == (
+        f"brainhub sync: stopped by {name}; what was written is kept, the next run goes on from it"
+    )
+    (run,) = RunStore.of_project(tmp_path).runs()
+    assert (run.integration, run.status, run.error) == (
+        "sync-clickup-github",
+        "interrupted",
+        f"stopped by {name}",
+    )
