@@ -144,8 +144,9 @@ def stream_table(path: Path, integration: str, limit: int = 50) -> list[dict[str
 
 
 def hourly(path: Path, since: str) -> list[dict[str, Any]]:
-    """Per integration and hour (``YYYY-MM-DDTHH``) since ``since``: runs, failed runs,
-    requests, 429s and seconds waited."""
+    """Per integration and hour (``YYYY-MM-DDTHH``) since ``since``: runs, failed runs, runs
+    that ran to an end (``success`` or ``failed``: an interrupted run is neither), requests,
+    429s and seconds waited."""
     with _read(path) as conn:
         if conn is None:
             return []
