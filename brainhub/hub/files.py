@@ -16,6 +16,7 @@ from brainhub.hub.config import IntegrationConfig, SyncDirection
 from brainhub.hub.hub import IntegrationHub
 from brainhub.hub.integration_file import IntegrationFile, load_integration_file
 from brainhub.hub.runs import child_environment, meltano_command, stored_secrets
+from brainhub.operate.status import sync_problem
 from taps.runtime.registry import load_connector
 
 
@@ -37,6 +38,11 @@ def check_references(hub: IntegrationHub, loaded: IntegrationFile) -> None:
                 f"{loaded.where('sync')}no syncs/{data['sync']}.yaml in the project "
                 f"(valid: {', '.join(syncs) or 'none yet'})"
             )
+        problem = sync_problem(
+            hub.project_root, hub.project_root / "syncs" / f"{data['sync']}.yaml"
+        )
+        if problem:
+            raise ConfigError(f"{loaded.where('sync')}the sync cannot be used: {problem}")
         return
     for index, mapping in enumerate(data.get("mappings") or []):
         try:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from brainhub.operate.record.store import STOPPED_EXIT_CODES
 from brainhub.redaction import SecretScrubber
 
 #: A metric line as Meltano relays it: ``… [info     ] tap-clickup  METRIC: {…}``.
@@ -40,7 +41,7 @@ class Job:
     environment: str
     command: list[str]
     log: Path
-    state: str = "queued"  # queued → running → succeeded | failed
+    state: str = "queued"  # queued → running → succeeded | failed | interrupted
     started_at: str | None = None
     finished_at: str | None = None
     exit_code: int | None = None
@@ -164,7 +165,12 @@ class JobTracker:
         child.stdout.close()
         job.exit_code = child.wait()
         job.finished_at = _now()
-        job.state = "succeeded" if job.exit_code == 0 else "failed"
+        if job.exit_code == 0:
+            job.state = "succeeded"
+        elif job.exit_code in STOPPED_EXIT_CODES:
+            job.state = "interrupted"  # stopped by SIGINT or SIGTERM, as the run store says
+        else:
+            job.state = "failed"
         if job.exit_code != 0:
             job.error = _error_line(errors) or f"exited {job.exit_code}; see {job.log}"
         job._done.set()

@@ -13,7 +13,12 @@ import click
 
 from brainhub.errors import BrainhubError
 from brainhub.operate.record.store import COUNTS, Run, RunStore
-from brainhub.operate.status import COMMANDS, integration_status, set_status
+from brainhub.operate.status import (
+    COMMANDS,
+    IntegrationStatus,
+    integration_status,
+    set_status,
+)
 
 
 def project_option(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -133,11 +138,41 @@ def summary_table(run: Run) -> list[str]:
 
 @click.command("status")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per integration.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Exit 1 if an integration is broken (its file cannot be used) or in error, with one "
+    "line per problem on stderr, as brainhub check does.",
+)
 @project_option
 @one_line_errors
-def status(as_json: bool, project_root: Path) -> None:
-    """Every integration: status, last run, next run, stream freshness, last 24 hours."""
+def status(as_json: bool, check: bool, project_root: Path) -> None:
+    """Every integration: status, last run, next run, stream freshness, last 24 hours.
+
+    A sync whose syncs/*.yaml cannot be used shows as broken, with the file, line and reason.
+    Exits 0 whatever the integrations' status unless --check is given.
+    """
     found = integration_status(project_root)
+    _print_status(found, as_json)
+    problems = [_problem_line(entry) for entry in found] if check else []
+    for line in filter(None, problems):
+        click.echo(line, err=True)
+    if any(problems):
+        raise click.exceptions.Exit(1)
+
+
+def _problem_line(entry: IntegrationStatus) -> str | None:
+    """``name: broken: file:line: reason`` or ``name: error: …``; None when it is well."""
+    if entry.problem:
+        return f"{entry.name}: {entry.status}: {entry.problem}"
+    if entry.status == "error":
+        last = entry.last_run.error if entry.last_run and entry.last_run.error else None
+        why = f": {last.splitlines()[0][:160]}" if last else ""
+        return f"{entry.name}: error after {entry.failures} failed runs in a row{why}"
+    return None
+
+
+def _print_status(found: list[IntegrationStatus], as_json: bool) -> None:
     if as_json:
         for entry in found:
             click.echo(json.dumps(entry.as_dict()))
@@ -157,8 +192,10 @@ def status(as_json: bool, project_root: Path) -> None:
             f"{entry.name} [{entry.kind}] {entry.status}"
             + (f" after {entry.failures} failed runs" if entry.status == "error" else "")
         )
+        if entry.problem:
+            click.echo(f"  problem    {entry.problem}")
         click.echo(f"  last run   {last_text}")
-        if last and last.status == "failed" and last.error:
+        if last and last.status in ("failed", "interrupted") and last.error:
             click.echo(f"  error      {last.error.splitlines()[0][:160]}")
         click.echo(f"  next run   {_time(entry.next_run) + ' UTC' if entry.next_run else '-'}")
         click.echo(

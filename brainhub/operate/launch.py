@@ -4,8 +4,9 @@ The invocation gets an id (``BRAINHUB_RUN_ID``) that the plugins of every pipeli
 record under, its trigger (``BRAINHUB_TRIGGER``, ``manual`` unless the caller set one) and,
 when it names one integration, that name (``BRAINHUB_INTEGRATION``). When Meltano exits,
 each pipeline run it started is settled with the exit code: a failure that killed a plugin
-before it could record why still ends its run ``failed``, with Meltano's last error line. A
-run that failed before any plugin started is recorded too, so it shows in ``brainhub runs``.
+before it could record why still ends its run ``failed``, with Meltano's last error line, and
+a run stopped by Ctrl-C or SIGTERM (130, 143) ends ``interrupted``. A run that failed or was
+stopped before any plugin started is recorded too, so it shows in ``brainhub runs``.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def launch(
     error = display.last_error_line() if code else None
     runs = _settle(store, invocation, code, error)
     if not runs and code:
-        runs = _record_early_failure(store, invocation, integration, args, environment, error)
+        runs = _record_early_failure(store, invocation, integration, args, environment, code, error)
     for line in summary_lines(runs):
         click.echo(line)
     if live:
@@ -89,7 +90,7 @@ def _integration_named(project_root: Path, args: Sequence[str], store: RunStore)
 def _settle(store: RunStore, invocation: str, code: int, error: str | None) -> list:
     try:
         for run in store.runs_of_invocation(invocation):
-            store.settle(run.id, failed=code != 0, error=error)
+            store.settle_exit(run.id, code, error=error)
         return store.runs_of_invocation(invocation)
     except Exception as exc:  # the run is over; its record is not worth a crash
         click.echo(f"cannot record the run's end in {store.path}: {exc}", err=True)
@@ -102,6 +103,7 @@ def _record_early_failure(
     integration: str | None,
     args: Sequence[str],
     environment: str,
+    code: int,
     error: str | None,
 ) -> list:
     run_id = run_id_for(invocation, None)
@@ -113,7 +115,7 @@ def _record_early_failure(
             environment=environment,
             invocation=invocation,
         )
-        store.settle(run_id, failed=True, error=error or "meltano run failed before any plugin ran")
+        store.settle_exit(run_id, code, error=error or "meltano run failed before any plugin ran")
         return store.runs_of_invocation(invocation)
     except Exception as exc:
         click.echo(f"cannot record the failed run in {store.path}: {exc}", err=True)

@@ -10,6 +10,10 @@ status is one of :data:`STATUSES`:
               ``$BRAINHUB_ERROR_AFTER``); back to ``active`` after a successful run;
 ``disabled``  not run at all, not even by hand, until ``brainhub enable``.
 
+A sync whose ``syncs/*.yaml`` cannot be used (not YAML, or not a valid definition) is shown
+as :data:`BROKEN` whatever its stored status, with the problem ``brainhub sync plan`` reports
+(``syncs/x.yaml:3: not valid YAML: …``): it cannot run until the file is fixed.
+
 ::
 
     from brainhub.operate.status import integration_status, set_status, is_runnable
@@ -32,6 +36,8 @@ from brainhub.operate.record.store import Run, RunStore
 from brainhub.operate.schedule import ScheduleError, next_run
 
 STATUSES = ("active", "paused", "error", "disabled")
+#: What an integration whose file cannot be used shows instead of its stored status.
+BROKEN = "broken"
 #: What each command sets, and the audit action it records.
 COMMANDS = {
     "pause": ("paused", "integration.paused"),
@@ -49,6 +55,8 @@ class Integration:
     name: str
     kind: str
     schedules: dict[str, str] = field(default_factory=dict)
+    problem: str | None = None
+    """Why its file cannot be used (``file:line: reason``), or None."""
 
 
 @dataclass
@@ -58,6 +66,7 @@ class IntegrationStatus:
     name: str
     kind: str
     status: str
+    """A stored status (:data:`STATUSES`), or :data:`BROKEN` when ``problem`` says why."""
     failures: int
     last_run: Run | None
     next_run: str | None
@@ -66,7 +75,10 @@ class IntegrationStatus:
     records_24h: int
     runs_24h: int
     error_rate: float | None
-    """Failed share of the runs finished in the last 24 hours (None without any)."""
+    """Failed share of the runs that ran to an end (``success`` or ``failed``) in the last 24
+    hours; interrupted runs count in neither (None without any)."""
+    problem: str | None = None
+    """Why the integration's file cannot be used (``file:line: reason``), or None."""
 
     def as_dict(self) -> dict[str, Any]:
         """The status as one JSON-ready object."""
@@ -90,6 +102,7 @@ class IntegrationStatus:
             "records_24h": self.records_24h,
             "runs_24h": self.runs_24h,
             "error_rate": self.error_rate,
+            "problem": self.problem,
         }
 
 
@@ -109,7 +122,9 @@ def integrations(project_root: Path, store: RunStore | None = None) -> list[Inte
     syncs = project_root / "syncs"
     if syncs.is_dir():
         for path in sorted([*syncs.glob("*.yaml"), *syncs.glob("*.yml")]):
-            found.setdefault(path.stem, Integration(path.stem, "sync"))
+            found.setdefault(
+                path.stem, Integration(path.stem, "sync", problem=sync_problem(project_root, path))
+            )
     store = store or RunStore.of_project(project_root)
     for name in {run.integration for run in store.runs(limit=500)} | set(
         store.integration_states()
@@ -136,7 +151,7 @@ def integration_status(
             IntegrationStatus(
                 name=integration.name,
                 kind=integration.kind,
-                status=status,
+                status=BROKEN if integration.problem else status,
                 failures=failures,
                 last_run=recent[0] if recent else None,
                 next_run=_next_run(integration, status, now),
@@ -148,9 +163,21 @@ def integration_status(
                     if finished
                     else None
                 ),
+                problem=integration.problem,
             )
         )
     return result
+
+
+def sync_problem(project_root: Path, path: Path) -> str | None:
+    """What ``brainhub sync plan`` would say is wrong with the sync file ``path``, or None."""
+    from brainhub.sync.definition import load_definition
+
+    try:
+        load_definition(path, display=path.relative_to(project_root).as_posix())
+    except ConfigError as exc:
+        return str(exc)
+    return None
 
 
 def status_of(project_root: Path, name: str, store: RunStore | None = None) -> str:

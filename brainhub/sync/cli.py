@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import click
 
-from brainhub.errors import BrainhubError
+from brainhub.errors import BrainhubError, SyncInterrupted
 from brainhub.sync.connections import Connections, connections_for
 from brainhub.sync.definition import SyncDefinition, find_definition, load_definition
 from brainhub.sync.engine import Plan
@@ -53,6 +57,24 @@ def _load(
     project = project_root.resolve()
     definition = load_definition(find_definition(project, name), f"syncs/{name}.yaml")
     return definition, connections_for(project, environment)
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """SIGTERM stops the run as Ctrl-C does (an exception where it stands), so the run is
+    recorded ``interrupted`` and the process exits 143; the old handler comes back after."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _frame: FrameType | None) -> None:
+        raise SyncInterrupted(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @click.group()
@@ -98,18 +120,27 @@ def plan(
 @_friendly
 def run(name: str, as_json: bool, wait: bool, environment: str | None, project_root: Path) -> None:
     """Read both sides (their taps, incrementally), plan and write the changes."""
+    from brainhub.operate.record.recorder import stop_signal_of
     from brainhub.sync.record import SyncRunRecord
     from brainhub.sync.runner import SyncBusyError, run_sync
 
     definition, connections = _load(project_root, name, environment)
     record = SyncRunRecord(project_root.resolve(), definition, connections.environment)
     try:
-        report = run_sync(definition, connections, on_locked=record.begin, wait=wait)
+        with _sigterm_stops():
+            report = run_sync(definition, connections, on_locked=record.begin, wait=wait)
     except SyncBusyError as busy:
         click.echo(f"brainhub sync: {busy}")
         return
     except BaseException as exc:
-        record.finish(error=str(exc) or type(exc).__name__)
+        stopped_by = stop_signal_of(exc)
+        record.finish(error=str(exc) or type(exc).__name__, stopped_by=stopped_by)
+        if isinstance(exc, SyncInterrupted):
+            click.echo(
+                f"brainhub sync: {exc}; what was written is kept, the next run goes on from it",
+                err=True,
+            )
+            sys.exit(exc.exit_code)
         raise
     outcome = report.outcome
     record.finish(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -68,8 +69,10 @@ class SyncRunRecord:
         read: Mapping[str, int] | None = None,
         written: Mapping[str, int] | None = None,
         error: str | None = None,
+        stopped_by: int | None = None,
     ) -> None:
-        """End the run with its counts (see the module doc), failed with ``error``."""
+        """End the run with its counts (see the module doc), failed with ``error``, or
+        ``interrupted`` when the signal ``stopped_by`` (SIGINT, SIGTERM) stopped it."""
         store = self._store
         if store is None:
             return
@@ -80,7 +83,13 @@ class SyncRunRecord:
         if written:
             writes = {f"sync.{self.definition.name}": dict(written)}
             self._call(lambda: store.write_counts(self.run_id, "target", writes))
-        self._call(lambda: store.finish_part(self.run_id, "target", error=error))
+        if stopped_by is not None:
+            stopped = f"stopped by {signal.Signals(stopped_by).name}"
+            self._call(
+                lambda: store.finish_part(self.run_id, "target", error=stopped, interrupted=True)
+            )
+        else:
+            self._call(lambda: store.finish_part(self.run_id, "target", error=error))
         self._store = None
 
     def _streams(self) -> dict[str, str]:

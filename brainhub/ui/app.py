@@ -112,7 +112,7 @@ def create_app(
         )
         records = charts.bar_chart(
             [(r["started_at"][:16], r["records"], r["status"]) for r in series],
-            title="records per run (red: failed)",
+            title="records per run (red: failed, orange: interrupted)",
         )
         failures = charts.bar_chart(
             [(r["started_at"][:16], r["failed_records"], "failed") for r in series],

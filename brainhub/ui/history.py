@@ -72,8 +72,9 @@ def sparklines(path: Path, per_integration: int = 20) -> dict[str, list[int]]:
 
 
 def totals_since(path: Path, since: str) -> dict[str, Any]:
-    """Runs, failed runs, records and requests of every run started since ``since``."""
-    empty = {"runs": 0, "failed": 0, "running": 0, "records": 0, "requests": 0}
+    """Runs (failed, interrupted, running), records and requests of every run started since
+    ``since``."""
+    empty = {"runs": 0, "failed": 0, "interrupted": 0, "running": 0, "records": 0, "requests": 0}
     with _read(path) as conn:
         if conn is None:
             return empty
@@ -83,6 +84,7 @@ def totals_since(path: Path, since: str) -> dict[str, Any]:
     return {
         "runs": len(rows),
         "failed": sum(r["status"] == "failed" for r in rows),
+        "interrupted": sum(r["status"] == "interrupted" for r in rows),
         "running": sum(r["status"] == "running" for r in rows),
         "records": sum(_records(r) for r in rows),
         "requests": sum(int(r["requests"]) for r in rows),
@@ -142,8 +144,9 @@ def stream_table(path: Path, integration: str, limit: int = 50) -> list[dict[str
 
 
 def hourly(path: Path, since: str) -> list[dict[str, Any]]:
-    """Per integration and hour (``YYYY-MM-DDTHH``) since ``since``: runs, failed runs,
-    requests, 429s and seconds waited."""
+    """Per integration and hour (``YYYY-MM-DDTHH``) since ``since``: runs, failed runs, runs
+    that ran to an end (``success`` or ``failed``: an interrupted run is neither), requests,
+    429s and seconds waited."""
     with _read(path) as conn:
         if conn is None:
             return []

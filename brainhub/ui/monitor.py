@@ -52,6 +52,8 @@ class Monitor:
         for entry in found:
             if entry["last_run"] and entry["last_run"]["error"]:
                 entry["last_run"]["error"] = scrub_by_place(entry["last_run"]["error"])
+            if entry["problem"]:
+                entry["problem"] = scrub_by_place(entry["problem"])
         return found
 
     def overview(self) -> dict[str, Any]:

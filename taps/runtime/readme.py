@@ -49,7 +49,7 @@ def _usage(spec: ConnectorSpec) -> str:
         f"meltano run tap-{spec.name} target-duckdb        # offline, against the sandbox emulator\n"
         f"tap-{spec.name} --config config.json --discover > catalog.json\n"
         f"tap-{spec.name} --config config.json --catalog catalog.json --state state.json | target-duckdb\n"
-        f"brainhub sandbox serve {spec.name} --port 8765   # the emulator on 127.0.0.1\n"
+        f"brainhub sandbox serve {spec.name}   # the emulator on a free 127.0.0.1 port (printed)\n"
         "```\n\n"
     )
 

@@ -127,7 +127,9 @@ class SpecTap(Tap):
             raise
         except BaseException as exc:
             self._stop_workers()
-            recorder.finish(exc)
+            # Whatever a stop signal's unwinding raised, the signal is what ended the run.
+            signum = signal_received()
+            recorder.finish(exc if signum is None else SyncInterrupted(signum))
             raise
         recorder.finish()
 

@@ -12,9 +12,11 @@ from typing import Any
 
 import duckdb
 from singer_sdk import Stream, Tap
+from singer_sdk.exceptions import ConfigValidationError
 from singer_sdk.io_base import SingerWriter
 from singer_sdk.singerlib import Message
 
+from brainhub.errors import SettingsError
 from taps.warehouse.settings import (
     CONFIG_SCHEMA,
     DEFAULT_BATCH_ROWS,
@@ -80,7 +82,11 @@ class TapWarehouse(Tap):
         # the snapshot is taken before the first message goes out: a target loading into the
         # same warehouse opens it as soon as it reads that message, and would keep us out
         kwargs.setdefault("message_writer", _SnapshotFirstWriter(self.snapshot_connection))
-        super().__init__(*args, **kwargs)
+        try:
+            super().__init__(*args, **kwargs)
+        except ConfigValidationError as exc:
+            # one line from the executable, not the SDK's log lines
+            raise SettingsError(f"invalid settings: {'; '.join(exc.errors) or exc}") from None
 
     @property
     def batch_rows(self) -> int:

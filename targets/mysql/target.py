@@ -93,4 +93,6 @@ class TargetMySQL(SQLTarget):
 
 
 if __name__ == "__main__":
-    TargetMySQL.cli()
+    from targets.mysql.cli import main
+
+    main()

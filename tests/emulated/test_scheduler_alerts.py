@@ -210,10 +210,10 @@ def test_sigterm_stops_the_scheduler_and_its_running_child_cleanly(project: Path
     assert "sync held: started held (trigger schedule)" in lines
     assert "SIGTERM received: no new runs; stopping" in lines
     assert "stopping: asking 1 running run(s) to stop: held" in lines
-    assert "sync held: held failed (exit code 143)" in lines
+    assert "sync held: held interrupted (exit code 143)" in lines
     assert lines[-1] == "scheduler stopped"
     (run,) = RunStore.of_project(project).runs(integration="held")
-    assert (run.status, run.trigger) == ("failed", "schedule")
+    assert (run.status, run.trigger) == ("interrupted", "schedule")
 
 
 def test_brainhub_scheduler_reports_a_broken_sync_once_and_stops_on_sigint(

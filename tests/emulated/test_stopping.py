@@ -14,8 +14,10 @@ import signal
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 
+from brainhub.operate.record import RunStore
 from tests.support.taps import BIN, final_state, record_counts, run_tap
 
 SANDBOX = "sandbox://clickup?size=tiny&seed=1"
@@ -144,3 +146,66 @@ def test_ctrl_c_on_a_tap_to_target_pipeline_stops_both_at_once(
     assert "stopped by SIGINT" in target_stderr.strip().splitlines()[-1]
     for line in output.splitlines():  # whatever state the target emitted is resumable
         assert "progress_markers" not in line
+
+
+def test_a_pipeline_stopped_by_sigterm_is_recorded_interrupted_with_what_it_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both plugins record the run (as under ``meltano run``): the stop is no failure."""
+    monkeypatch.setenv("BRAINHUB_SANDBOX_DIR", str(tmp_path / "sandbox"))
+    store_file = tmp_path / "runs.sqlite"
+    for name, value in {
+        "BRAINHUB_RUN_STORE": str(store_file),
+        "BRAINHUB_RUN_ID": "0b5e4c1e-0000-4000-8000-000000000001",
+        "BRAINHUB_INTEGRATION": "clickup-to-duckdb",
+        "MELTANO_PROJECT_ROOT": str(tmp_path),
+        "MELTANO_EXTRACTOR_NAME": "tap-clickup",
+        "MELTANO_LOADER_NAME": "target-duckdb",
+    }.items():
+        monkeypatch.setenv(name, value)
+    target_config = tmp_path / "target.json"
+    warehouse = tmp_path / "warehouse.duckdb"
+    target_config.write_text(json.dumps({"path": str(warehouse), "staging_dir": str(tmp_path)}))
+    tap = start_throttled_tap(tmp_path)
+    assert tap.stdout is not None
+    target = subprocess.Popen(
+        [str(BIN / "target-duckdb"), "--config", str(target_config)],
+        stdin=tap.stdout,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    tap.stdout.close()
+    assert tap.stderr is not None
+    assert target.stderr is not None
+    for line in target.stderr:
+        if "target-duckdb v" in line:
+            break
+    for line in tap.stderr:
+        if "Beginning sync of 'spaces'" in line:
+            break
+    tap.send_signal(signal.SIGTERM)  # what an orchestrator sends every plugin
+    target.send_signal(signal.SIGTERM)
+    try:
+        _, tap_stderr = tap.communicate(timeout=20)
+        _, target_stderr = target.communicate(timeout=20)
+    finally:
+        tap.kill()
+        target.kill()
+    assert (tap.returncode, target.returncode) == (143, 143), tap_stderr + target_stderr
+    (run,) = RunStore(store_file).runs()
+    assert run.integration == "clickup-to-duckdb"
+    assert (run.status, run.parts) == (
+        "interrupted",
+        {"tap": "interrupted", "target": "interrupted"},
+    ), run.error
+    assert run.error == "stopped by SIGTERM"
+    assert run.traceback is None
+    assert run.finished_at is not None
+    # what the target committed before the signal stays in the warehouse, counted in the run
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        counts = con.sql(
+            "SELECT sum(estimated_size) FROM duckdb_tables() WHERE table_name NOT LIKE '\\_%' "
+            "ESCAPE '\\'"
+        ).fetchall()
+    assert int(counts[0][0] or 0) == int(run.total("inserted"))

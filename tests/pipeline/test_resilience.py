@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from brainhub.operate.record import RunStore
 from tests.pipeline.conftest import BIN, MeltanoProject
 
 pytestmark = [pytest.mark.pipeline, pytest.mark.slow]
@@ -148,7 +149,7 @@ def test_a_run_that_is_alive_is_not_repaired(meltano_project: MeltanoProject) ->
         process.stderr.close()  # type: ignore[union-attr]
 
 
-def test_ctrl_c_stops_a_throttled_run_at_once_and_it_is_recorded_as_failed(
+def test_ctrl_c_stops_a_throttled_run_at_once_and_it_is_recorded_as_stopped(
     meltano_project: MeltanoProject,
 ) -> None:
     process = start_throttled_run(meltano_project)
@@ -160,7 +161,14 @@ def test_ctrl_c_stops_a_throttled_run_at_once_and_it_is_recorded_as_failed(
             os.killpg(process.pid, signal.SIGKILL)
     assert process.returncode != 0
     assert "stopped by SIGINT" in stderr
-    assert [state for _, state, _ in run_states(meltano_project)] == ["FAIL"]
+    assert [state for _, state, _ in run_states(meltano_project)] == ["FAIL"]  # Meltano's own
+    # brainhub's run store: stopped, not failed
+    (run,) = RunStore.of_project(meltano_project.root).runs()
+    assert (run.status, run.parts) == (
+        "interrupted",
+        {"tap": "interrupted", "target": "interrupted"},
+    )
+    assert run.error == "stopped by SIGINT"
     # nothing blocks the next run, which resumes and completes
     meltano_project.run("run", "tap-clickup", "target-duckdb", TAP_CLICKUP_BASE_URL=TINY)
     assert meltano_project.counts("raw_clickup") == emulator_counts(meltano_project)

@@ -3,6 +3,7 @@ trigger ``$BRAINHUB_TRIGGER`` names, its counts, and failed when writes were ref
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,14 @@ def test_an_unknown_trigger_is_recorded_as_manual() -> None:
     assert trigger_from({"BRAINHUB_TRIGGER": "Webhook"}) == "webhook"
     assert trigger_from({"BRAINHUB_TRIGGER": "cron"}) == "manual"
     assert trigger_from({}) == "manual"
+
+
+def test_a_sync_stopped_by_ctrl_c_is_recorded_interrupted_with_what_it_read(
+    project: Path,
+) -> None:
+    run = record(project)
+    run.begin()
+    run.finish(read={"left": 4}, error="KeyboardInterrupt", stopped_by=signal.SIGINT)
+    [stored] = RunStore.of_project(project).runs()
+    assert (stored.status, stored.error) == ("interrupted", "stopped by SIGINT")
+    assert stored.streams["left.clickup.tasks"].read == 4

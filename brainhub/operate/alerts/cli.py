@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from brainhub.operate.alerts.rules import AlertsFileError, load_alerts
 from brainhub.operate.alerts.store import AlertStore
 from brainhub.operate.cli import one_line_errors, project_option
 from brainhub.operate.record.store import store_path
@@ -30,6 +31,10 @@ def alerts(ctx: click.Context, as_json: bool, days: int, project_root: Path) -> 
     rules of alerts.yaml now (for cron: the scheduler checks after every run it starts)."""
     if ctx.invoked_subcommand is not None:
         return
+    try:
+        load_alerts(project_root)
+    except AlertsFileError as exc:  # no rule is judged while it is broken: say so first
+        click.echo(f"warning: {exc}; no alert rule is checked until it is fixed", err=True)
     since = (datetime.now(tz=UTC) - timedelta(days=days)).isoformat()
     found = AlertStore(store_path(project_root)).alerts(since=since, limit=200)
     if as_json:

@@ -1,7 +1,9 @@
 """Whether each rule's condition holds for an integration, from what the run store records.
 
 Each function returns a message when the condition holds, else None. "Last run" means the
-integration's newest finished run (``success`` or ``failed``); a running run is not judged.
+integration's newest finished run (``success`` or ``failed``); a running run is not judged,
+and neither is an interrupted one (stopped by SIGINT or SIGTERM: no failure, no recovery),
+except by ``run_interrupted``, which a project adds to be told of them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Any
 import taps
 from brainhub.errors import BrainhubError
 from brainhub.operate.alerts.rules import Rule
-from brainhub.operate.record.store import Run
+from brainhub.operate.record.store import FINISHED_STATUSES, Run
 from brainhub.spec.loader import load_spec
 
 
@@ -60,6 +62,12 @@ def evaluate(
     and failure streak are given; None when it does not."""
     finished = [r for r in runs if r.status in ("success", "failed")]
     last = finished[0] if finished else None
+    if rule.condition == "run_interrupted":
+        ended = next((r for r in runs if r.status in FINISHED_STATUSES), None)
+        if ended is not None and ended.status == "interrupted":
+            why = (ended.error or "stopped by a signal").splitlines()[0][:300]
+            return f"run {ended.id[:8]} was interrupted: {why}"
+        return None
     if rule.condition == "run_failed":
         if last is not None and last.status == "failed":
             error = (last.error or "no error recorded").splitlines()[0][:300]

@@ -15,6 +15,7 @@
       - api_budget_above: 80%
       - rejects_above: 10
         notify: [pager]
+      - run_interrupted: true    # runs stopped by Ctrl-C or SIGTERM (by default no alert)
 
 Every problem is one line ``alerts.yaml:<line>: <where>: <what> (<what is valid>)``.
 """
@@ -44,6 +45,7 @@ CONDITIONS = (
     "stale_stream",
     "api_budget_above",
     "rejects_above",
+    "run_interrupted",
 )
 CHANNEL_NEEDS = {"slack": ("channel",), "webhook": ("url",), "log": ()}
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

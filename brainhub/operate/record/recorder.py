@@ -16,16 +16,19 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import signal
 import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from brainhub.errors import SyncInterrupted
 from brainhub.operate.record.identity import RunIdentity, current_run
 from brainhub.operate.record.progress import ProgressTracker
 from brainhub.operate.record.store import PART_COUNTS, RunStore, store_path
 from brainhub.redaction import redact
+from brainhub.signals import STOP_SIGNALS
 
 LOGGER = logging.getLogger("brainhub.operate")
 
@@ -113,8 +116,9 @@ class RunRecorder:
         return self
 
     def finish(self, error: BaseException | str | None = None) -> None:
-        """Stop sampling, write the final counts and end the part (failed with ``error``:
-        the exception that ended it, with its stack trace, or a message)."""
+        """Stop sampling, write the final counts and end the part: failed with ``error`` (the
+        exception that ended it, with its stack trace, or a message), or ``interrupted`` when
+        that exception is a stop signal's (see :func:`stop_signal_of`)."""
         if self._stop.is_set():
             return  # finished already
         self._stop.set()
@@ -130,6 +134,13 @@ class RunRecorder:
         message = trace = None
         if isinstance(error, SystemExit) and error.code in (None, 0):
             error = None
+        stopped_by = stop_signal_of(error)
+        if stopped_by is not None:
+            stopped = f"stopped by {signal.Signals(stopped_by).name}"
+            self._store_call(
+                lambda store: store.finish_part(run_id, self.part, error=stopped, interrupted=True)
+            )
+            return
         if isinstance(error, str):
             message = redact(error)
         elif error is not None:
@@ -209,6 +220,21 @@ class RunRecorder:
             type(exc).__name__,
             exc,
         )
+
+
+def stop_signal_of(error: BaseException | str | None) -> int | None:
+    """The signal (SIGINT, SIGTERM) that ``error`` says stopped the run, or None when it is
+    a failure: :class:`~brainhub.errors.SyncInterrupted`, ``KeyboardInterrupt`` (SIGINT
+    without a handler), or an exit with 130 or 143."""
+    if isinstance(error, SyncInterrupted):
+        return error.signum
+    if isinstance(error, KeyboardInterrupt):
+        return int(signal.SIGINT)
+    if isinstance(error, SystemExit) and isinstance(error.code, int):
+        for signum in STOP_SIGNALS:
+            if error.code == 128 + signum:
+                return int(signum)
+    return None
 
 
 def _safe(find: Callable[[], RunIdentity | None]) -> RunIdentity | None:

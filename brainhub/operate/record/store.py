@@ -7,9 +7,16 @@ the DuckDB warehouse, which a loading target holds. Runs of every environment sh
 each run says its environment.
 
 A run has parts, the plugins that record into it (``tap``, ``target``), each ``running``,
-``success`` or ``failed``; the run is ``failed`` as soon as one part failed, ``success`` once
-every part finished well, ``running`` until then. A wrapper that knows the exit code of the
-whole run (``brainhub run``) settles it with :meth:`RunStore.settle`.
+``success``, ``failed`` or ``interrupted``; the run is ``failed`` as soon as one part failed,
+``interrupted`` as soon as one part was stopped by SIGINT or SIGTERM (and none failed),
+``success`` once every part finished well, ``running`` until then (:data:`RUN_STATUSES`). A
+wrapper that knows the exit code of the whole run (``brainhub run``, the scheduler) settles
+it with :meth:`RunStore.settle_exit`: 0 is a success, 130 and 143 (128 + SIGINT, SIGTERM; or
+a child killed by either) an interruption, anything else a failure.
+
+An interrupted run is neither a failure nor a success: it leaves the integration's failure
+streak as it was, and what it committed before it stopped stays committed (its plugins write
+the last STATE covering it, so the next run resumes from there).
 
 Counts are written as absolute values per stream and part (the tap writes ``read`` and the
 HTTP counts, the target ``inserted``/``updated``/``rejected``/``failed``), so a write that is
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -57,6 +65,15 @@ PART_COUNTS: dict[str, tuple[str, ...]] = {
     "target": ("inserted", "updated", "rejected", "failed"),
 }
 TRIGGERS = ("manual", "schedule", "webhook", "api")
+#: Every status a run can have; all but ``running`` are final.
+RUN_STATUSES = ("running", "success", "failed", "interrupted")
+#: The statuses of a run that ended.
+FINISHED_STATUSES = ("success", "failed", "interrupted")
+#: Exit codes of a process stopped by SIGINT or SIGTERM: ``128 + signal``, as shells report
+#: them, and ``-signal``, as :mod:`subprocess` reports a child the signal killed.
+STOPPED_EXIT_CODES = frozenset(
+    {128 + signal.SIGINT, 128 + signal.SIGTERM, -signal.SIGINT, -signal.SIGTERM}
+)
 #: Seconds without a sign of life after which a running run is taken for dead. A live run's
 #: plugins write at least every :data:`~brainhub.operate.record.recorder.HEARTBEAT_S`.
 STALE_AFTER_S = 120.0
@@ -191,6 +208,8 @@ def run_status(parts: Mapping[str, str]) -> str:
     states = set(parts.values())
     if "failed" in states:
         return "failed"
+    if "interrupted" in states:  # the same signal stops the other parts
+        return "interrupted"
     if states and states <= {"success"}:
         return "success"
     return "running"
@@ -340,11 +359,19 @@ class RunStore:
         return failed
 
     def finish_part(
-        self, run_id: str, part: str, *, error: str | None = None, traceback: str | None = None
+        self,
+        run_id: str,
+        part: str,
+        *,
+        error: str | None = None,
+        traceback: str | None = None,
+        interrupted: bool = False,
     ) -> str:
-        """Record that ``part`` ended (failed when ``error`` is given); the run's new status."""
+        """Record that ``part`` ended: stopped by a signal when ``interrupted`` (``error``
+        then says which), else failed when ``error`` is given; the run's new status."""
+        state = "interrupted" if interrupted else "failed" if error else "success"
         with self._transaction() as conn:
-            parts = self._set_part(conn, run_id, part, "failed" if error else "success")
+            parts = self._set_part(conn, run_id, part, state)
             status = run_status(parts)
             if error:
                 conn.execute(
@@ -356,20 +383,40 @@ class RunStore:
                 self._settle(conn, run_id, status)
             return status
 
-    def settle(self, run_id: str, *, failed: bool, error: str | None = None) -> str:
+    def settle_exit(self, run_id: str, code: int, *, error: str | None = None) -> str:
+        """End a run with the exit code of the process that ran it (see the module
+        docstring); ``error`` is kept when the code is a failure. The run's final status."""
+        if code in STOPPED_EXIT_CODES:
+            name = signal.Signals(abs(code) - 128 if code > 0 else -code).name
+            return self.settle(
+                run_id, failed=False, interrupted=True, error=f"stopped by {name} (exit {code})"
+            )
+        return self.settle(run_id, failed=code != 0, error=error if code else None)
+
+    def settle(
+        self,
+        run_id: str,
+        *,
+        failed: bool,
+        error: str | None = None,
+        interrupted: bool = False,
+    ) -> str:
         """End a run from outside its plugins (the exit code of ``meltano run``).
 
         A failed exit fails the run whatever its parts say; a good exit makes a running run a
-        success. Returns the run's final status (``failed`` when the run is unknown and failed).
+        success. An ``interrupted`` one (stopped by a signal) keeps what its parts say when
+        they finished (a failure, or a success of a pipeline that ended before the signal)
+        and makes it ``interrupted`` otherwise. Returns the run's final status (``failed``
+        when the run is unknown and failed).
         """
         with self._transaction() as conn:
             row = conn.execute("SELECT parts FROM runs WHERE id = ?", (run_id,)).fetchone()
             if row is None:
-                return "failed" if failed else "success"
+                return "failed" if failed else "interrupted" if interrupted else "success"
             status = "failed" if failed else run_status(json.loads(row["parts"]))
             if status == "running":
-                status = "success"
-            if failed and error:
+                status = "interrupted" if interrupted else "success"
+            if error and status in ("failed", "interrupted"):
                 conn.execute(
                     "UPDATE runs SET error = coalesce(error, ?) WHERE id = ?", (error, run_id)
                 )
@@ -394,7 +441,8 @@ class RunStore:
         return parts
 
     def _settle(self, conn: sqlite3.Connection, run_id: str, status: str) -> None:
-        """Set the final status; the first time only, move the integration's failure streak."""
+        """Set the final status; the first time only, move the integration's failure streak
+        (an interrupted run leaves it as it was)."""
         row = conn.execute(
             "SELECT integration, settled, status FROM runs WHERE id = ?", (run_id,)
         ).fetchone()
@@ -409,7 +457,8 @@ class RunStore:
             "UPDATE runs SET status = ?, finished_at = ?, settled = 1 WHERE id = ?",
             (status, utc_now(), run_id),
         )
-        self._count_outcome(conn, row["integration"], failed=status == "failed")
+        if status != "interrupted":
+            self._count_outcome(conn, row["integration"], failed=status == "failed")
 
     def _count_outcome(self, conn: sqlite3.Connection, name: str, *, failed: bool) -> None:
         conn.execute("INSERT OR IGNORE INTO integrations (name) VALUES (?)", (name,))

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Protocol
 
 from brainhub.errors import BrainhubError
-from brainhub.operate.record.store import RunStore
+from brainhub.operate.record.store import STOPPED_EXIT_CODES, RunStore
 from brainhub.operate.scheduler.config import ScheduleConfig, ScheduleEntry
 from brainhub.operate.status import status_of
 
@@ -215,7 +215,12 @@ class Scheduler:
                 continue
             del self.running[name]
             running.child.finished(code)
-            result = "succeeded" if code == 0 else f"failed (exit code {code})"
+            if code == 0:
+                result = "succeeded"
+            elif code in STOPPED_EXIT_CODES:
+                result = f"interrupted (exit code {code})"
+            else:
+                result = f"failed (exit code {code})"
             (LOG.info if code == 0 else LOG.warning)("%s: %s %s", running.entry.key, name, result)
             ended.append(name)
             if self._after_run is not None:

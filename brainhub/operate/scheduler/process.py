@@ -115,7 +115,7 @@ class ProcessLauncher:
                 )
                 runs = store.runs_of_invocation(invocation)
             for run in runs:
-                store.settle(run.id, failed=code != 0, error=error)
+                store.settle_exit(run.id, code, error=error)
         except Exception as exc:  # the run is over; its record is not worth a crash
             LOG.error("cannot record the end of sync %s in %s: %s", name, store.path, exc)
 

@@ -20,7 +20,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "project"
     (root / "syncs").mkdir(parents=True)
     shutil.copy(REPO / "meltano.yml", root / "meltano.yml")
-    (root / "syncs" / "clickup-github.yaml").write_text("name: clickup-github\n")
+    shutil.copy(REPO / "syncs" / "clickup-github.yaml", root / "syncs" / "clickup-github.yaml")
     monkeypatch.chdir(root)
     for name in ("BRAINHUB_INTEGRATION_STREAMS", "BRAINHUB_INTEGRATION_ENVIRONMENT"):
         monkeypatch.delenv(name, raising=False)

@@ -98,19 +98,19 @@ def run(status: str, minutes_ago: float, took_s: float = 60, **counts: Any) -> R
             "rules:\n  - run_failed: true\n    sevrity: high\n",
             "alerts.yaml:3: rules[0]: unknown key 'sevrity' (valid keys: api_budget_above, "
             "consecutive_failures, error_rate_above, integrations, name, notify, "
-            "rejects_above, run_failed, stale_stream, window)",
+            "rejects_above, run_failed, run_interrupted, stale_stream, window)",
         ),
         (
             "rules:\n  - integrations: [a]\n",
             "alerts.yaml:2: rules[0]: has no condition; give exactly one of run_failed, "
             "consecutive_failures, error_rate_above, stale_stream, api_budget_above, "
-            "rejects_above",
+            "rejects_above, run_interrupted",
         ),
         (
             "rules:\n  - run_failed: true\n    rejects_above: 3\n",
             "alerts.yaml:2: rules[0]: has run_failed, rejects_above; give exactly one of "
             "run_failed, consecutive_failures, error_rate_above, stale_stream, "
-            "api_budget_above, rejects_above",
+            "api_budget_above, rejects_above, run_interrupted",
         ),
         (
             "channels:\n  ops: {type: log}\nrules:\n  - run_failed: true\n    notify: [pager]\n",
@@ -356,6 +356,7 @@ def test_the_example_in_docs_operate_md_is_a_valid_alerts_file() -> None:
         "stale_stream",
         "api_budget_above",
         "rejects_above",
+        "run_interrupted",
     ]
     assert sorted(config.channels) == ["log", "ops", "pager"]
 

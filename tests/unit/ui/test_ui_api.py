@@ -73,6 +73,7 @@ def test_overview(client: FlaskClient) -> None:
     assert data["last_24h"] == {
         "runs": 6,
         "failed": 3,
+        "interrupted": 0,
         "running": 0,
         "records": 10 + 20 + 30 + 40 + 4 * 2 + 3 + 3,
         "requests": 4 * 6 + 2 * 7,
