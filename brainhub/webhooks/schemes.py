@@ -258,6 +258,7 @@ def _verify_jwt(
             f"{scheme.header} JWT was issued more than {int(window_s)} s away from now "
             "(stale or replayed request)"
         )
-    if not hmac.compare_digest(str(claims.get("qsh", "")), query_string_hash("POST", url)):
+    given_qsh = str(claims.get("qsh", "")).encode("utf-8", "replace")
+    if not hmac.compare_digest(given_qsh, query_string_hash("POST", url).encode()):
         return f"{scheme.header} JWT 'qsh' does not match this request's method and URL"
     return None
