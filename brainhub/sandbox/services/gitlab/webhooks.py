@@ -160,6 +160,8 @@ def _changed(change: Change, item: dict[str, Any]) -> dict[str, Any]:
     if change.data.get("add_labels") or change.data.get("remove_labels"):
         names.add("labels")
     names |= {k for k in change.data if k not in _BOOKKEEPING and k not in _WRITE_KEYS}
+    if "state" in names:  # GitLab reports a state change as its ``state_id``
+        names = (names - {"state"}) | {"state_id"}
     names.add("updated_at")
     changes = {}
     for name in sorted(names):
