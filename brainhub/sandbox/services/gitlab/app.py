@@ -553,7 +553,6 @@ class GitLabEmulator(KitEmulator):
         notes = project.notes[("issues", int(issue_iid))]
         return self.json_response(next(n for n in notes if str(n["id"]) == change.id), status=201)
 
-
     # ------------------------------------------------------------------ webhooks
 
     def create_hook(self, request: Request, id: str) -> Response:
@@ -561,7 +560,10 @@ class GitLabEmulator(KitEmulator):
         form = _form(request)
         url = str(form.get("url") or "")
         if not url.startswith(("http://", "https://")):
-            invalid("url", "is missing" if not url else "is blocked: Only allowed schemes are http, https")
+            invalid(
+                "url",
+                "is missing" if not url else "is blocked: Only allowed schemes are http, https",
+            )
         token = form.get("token")
         subscription = self.webhooks.add(
             url,
@@ -575,9 +577,7 @@ class GitLabEmulator(KitEmulator):
             subscription_id=str(1000 + len(self.webhooks.all()) + 1),
         )
         at = _iso_now(self.clock())
-        return self.json_response(
-            webhooks.hook_answer(subscription, project.id, at), status=201
-        )
+        return self.json_response(webhooks.hook_answer(subscription, project.id, at), status=201)
 
     def delete_hook(self, request: Request, id: str, hook_id: str) -> Response:
         project = self._project(id)
