@@ -332,7 +332,8 @@ def _scopes(service: str, emulator: Any) -> list[dict[str, Any]]:
 
 #: The event names each vendor's mutate deliveries may carry (as the receiver lists them).
 MUTATE_EVENTS = {
-    "clickup": {"taskCreated", "taskUpdated", "taskDeleted"},
+    "clickup": {"taskCreated", "taskUpdated", "taskDeleted"}
+    | {"taskCommentPosted", "taskCommentUpdated", "taskCommentDeleted"},
     "github": {"issues.opened", "issues.edited", "issues.closed", "issues.reopened"}
     | {"issue_comment.created", "issue_comment.edited", "issue_comment.deleted"},
     "jira": {"jira:issue_created", "jira:issue_updated", "jira:issue_deleted"}

@@ -552,13 +552,21 @@ class ClickUpEmulator(KitEmulator):
             return self.json_response({"err": "Webhook not found", "ECODE": "WEBHOOK_001"}, 404)
         return {}
 
-    snapshot_keys = {"task": ("list_id", "updated_ms")}
+    snapshot_keys = {"task": ("list_id", "updated_ms"), "comment": ("task_id", "date_ms")}
 
     def journal_snapshot(self) -> Snapshot:
-        """Every task, with the values its writes journal (name, status, priority…)."""
+        """Every task, with the values its writes journal (name, status, priority…), and
+        its comments."""
         tasks: dict[str, dict[str, Any]] = {}
+        comments: dict[str, dict[str, Any]] = {}
         for task_list in self.data.tree.lists:
             for task in self.data.list_tasks(task_list).tasks:
+                for comment in task.comments:
+                    comments[comment.id] = {
+                        "task_id": task.id,
+                        "text": comment.text,
+                        "date_ms": comment.date_ms,
+                    }
                 tasks[task.id] = {
                     "updated_ms": task.updated_ms,
                     "list_id": task_list.id,
@@ -567,7 +575,7 @@ class ClickUpEmulator(KitEmulator):
                         for k in ("name", "status_index", "priority", "closed_ms")
                     },
                 }
-        return {"task": tasks}
+        return {"task": tasks, "comment": comments}
 
     def webhook_events(self, change: Change) -> list[WebhookEvent]:
         owner = self.data.tree.users[0]
