@@ -316,6 +316,49 @@ def test_confluence_delivery_signed_with_another_secret_is_refused(receiving: Re
     }
 
 
+# ---------------------------------------------------------------------- Notion
+
+
+def test_notion_page_created_through_the_api_is_announced_by_its_id(receiving: Receiving) -> None:
+    from brainhub.sandbox.services.notion import NotionEmulator
+
+    emulator = NotionEmulator(size="tiny", generation=0, rate_limit=100_000)
+    emulator.webhooks.add(receiving.running.url("notion"), secret="secret_tok")
+    receiving.secrets.remember("notion", "secret_tok")
+    database = emulator.workspace.live_databases()[0]
+    title = next(k for k, v in database.json["properties"].items() if v["type"] == "title")
+    headers = {
+        "Authorization": f"Bearer {emulator.credentials['api_token']}",
+        "Notion-Version": "2022-06-28",
+    }
+    text = [{"type": "text", "text": {"content": "Announced"}}]
+    with serve(emulator) as served:
+        page = _call(
+            served.base_url,
+            "POST",
+            "/pages",
+            headers,
+            {"parent": {"database_id": database.id}, "properties": {title: {"title": text}}},
+        )
+        assert _statuses(emulator) == [200]
+    [event] = receiving.events()
+    body = json.loads(event.body)
+    assert event.event_type == "page.created"
+    assert body["entity"] == {"id": page["id"], "type": "page"}
+    assert body["data"]["parent"] == {"id": database.id, "type": "database"}
+
+
+def test_notion_mutate_announces_trashed_pages_as_deleted() -> None:
+    from brainhub.sandbox.services.notion import NotionEmulator
+
+    moved = NotionEmulator(size="tiny", generation=1)
+    names = [e.name for c in moved.generation_changes(0) for e in moved.webhook_events(c)]
+    counted = moved.changes(0)
+    assert names.count("page.created") == counted["pages_created"]
+    assert names.count("page.properties_updated") == counted["pages_updated"]
+    assert names.count("page.deleted") == counted["pages_deleted"] > 0
+
+
 # ---------------------------------------------------------------------- mutate, every emulator
 
 
@@ -340,7 +383,7 @@ MUTATE_EVENTS = {
     | {"comment_created", "comment_updated", "comment_deleted"},
     "slack": {"message"},
     "asana": {"added", "changed", "deleted"},
-    "notion": {"page.created", "page.properties_updated", "page.deleted"},
+    "notion": {"page.created", "page.properties_updated", "page.deleted", "page.undeleted"},
     "trello": {"createCard", "updateCard", "deleteCard", "commentCard"},
     "gitlab": {"issue.open", "issue.update", "issue.close", "issue.reopen", "note.create"}
     | {"merge_request.open", "merge_request.update", "merge_request.close"}

@@ -31,7 +31,8 @@ def event(change: Change, workspace_id: str, at: str, author: str) -> WebhookEve
     if known is None:
         return None
     name, entity_type = known
-    page = str(change.data.get("page") or change.id)
+    named = change.data.get("page")  # a page created through the API journals its object
+    page = str(named.get("id", change.id) if isinstance(named, dict) else named or change.id)
     entity_id = change.id if entity_type == "comment" else page
     data: dict[str, Any] = {
         "parent": {
@@ -43,7 +44,9 @@ def event(change: Change, workspace_id: str, at: str, author: str) -> WebhookEve
         changed = change.data.get("set") or {
             k: v for k, v in change.data.items() if k not in _BOOKKEEPING
         }  # a write's ``set``; a generation's changed values
-        data["updated_properties"] = sorted(changed.keys())
+        if "archived" in changed:  # moved to or out of the trash
+            name = "page.deleted" if changed["archived"] else "page.undeleted"
+        data["updated_properties"] = sorted(changed.keys() - {"archived", "in_trash"})
     if entity_type == "comment":
         data = {"page_id": page, "parent": {"id": page, "type": "page"}}
     body = {
