@@ -262,7 +262,10 @@ class KitEmulator(Emulator):
         self.outbox.send(sign(self.service, subscription, event, self.clock()))
 
     def announce_generation(self, since_generation: int) -> int:
-        """Announce what the current generation changed since ``since_generation``."""
+        """Announce what the current generation changed since ``since_generation`` (the
+        changes are only worked out when someone subscribed)."""
+        if not self.webhooks.all():
+            return 0
         return self.announce(self.generation_changes(since_generation))
 
     # ------------------------------------------------------------------ change journal
