@@ -109,6 +109,26 @@ def test_gitlab_hook_without_the_receivers_token_is_refused(receiving: Receiving
     ]
 
 
+def test_gitlab_hooks_are_deleted_by_id_and_never_share_one(receiving: Receiving) -> None:
+    from brainhub.sandbox.services.gitlab import GitLabEmulator
+
+    emulator = GitLabEmulator(size="tiny", generation=0, rate_limit=100_000)
+    headers = {"PRIVATE-TOKEN": emulator.credentials["api_token"]}
+    project = emulator.data.projects[0]
+    url = receiving.running.url("gitlab")
+    with serve(emulator) as served:
+        base = f"{served.base_url}/projects/{project.id}"
+        first, second = (_call(base, "POST", "/hooks", headers, {"url": url}) for _ in range(2))
+        gone = requests.delete(f"{base}/hooks/{first['id']}", headers=headers, timeout=10)
+        again = requests.delete(f"{base}/hooks/{first['id']}", headers=headers, timeout=10)
+        third = _call(base, "POST", "/hooks", headers, {"url": url})
+        refused = requests.post(f"{base}/hooks", json={}, headers=headers, timeout=10)
+    assert (gone.status_code, again.status_code) == (204, 404)
+    assert len({first["id"], second["id"], third["id"]}) == 3
+    assert [s.id for s in emulator.webhooks.all()] == [str(second["id"]), str(third["id"])]
+    assert (refused.status_code, refused.json()) == (400, {"error": "url is missing"})
+
+
 # ---------------------------------------------------------------------- Bitbucket
 
 

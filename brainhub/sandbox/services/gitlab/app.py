@@ -574,7 +574,7 @@ class GitLabEmulator(KitEmulator):
                 "name": str(form.get("name") or ""),
                 "description": str(form.get("description") or ""),
             },
-            subscription_id=str(1000 + len(self.webhooks.all()) + 1),
+            subscription_id=str(_next_hook_id(self.webhooks.all())),
         )
         at = _iso_now(self.clock())
         return self.json_response(webhooks.hook_answer(subscription, project.id, at), status=201)
@@ -592,10 +592,7 @@ class GitLabEmulator(KitEmulator):
         merge_requests: dict[str, dict[str, Any]] = {}
         notes: dict[str, dict[str, Any]] = {}
         for project in self.data.projects:
-            for _kind, items, into in (
-                ("issues", project.issues, issues),
-                ("merge_requests", project.merge_requests, merge_requests),
-            ):
+            for items, into in ((project.issues, issues), (project.merge_requests, merge_requests)):
                 for item in items:
                     into[str(item["id"])] = {
                         "project_id": project.id,
@@ -619,6 +616,11 @@ class GitLabEmulator(KitEmulator):
 
     def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
         return webhooks.addressed(event, subscription)
+
+
+def _next_hook_id(hooks: Sequence[Subscription]) -> int:
+    """The id after the highest hook id in use, so two hooks never share one."""
+    return 1 + max((int(h.id) for h in hooks if h.id.isdigit()), default=1000)
 
 
 def _iso_now(now: float) -> str:
