@@ -129,6 +129,35 @@ def test_gitlab_hooks_are_deleted_by_id_and_never_share_one(receiving: Receiving
     assert (refused.status_code, refused.json()) == (400, {"error": "url is missing"})
 
 
+@pytest.mark.parametrize(
+    ("kind", "fixture"),
+    [("issue", "webhook-issue.json"), ("merge_request", "webhook-merge_request.json")],
+)
+def test_gitlab_hook_payloads_have_every_key_of_gitlabs_recorded_ones(
+    kind: str, fixture: str
+) -> None:
+    from brainhub.sandbox.services.gitlab import GitLabEmulator
+    from tests.emulated.test_gitlab_fixture_keys import FIXTURES, _missing
+
+    if not FIXTURES.exists():
+        pytest.skip("GitLab's recorded webhook bodies are kept outside the repository")
+    moved = GitLabEmulator(size="tiny", generation=1)
+    change = next(c for c in moved.generation_changes(0) if (c.object, c.op) == (kind, "update"))
+    [event] = moved.webhook_events(change)
+    recorded = json.loads((FIXTURES / fixture).read_text())
+    # ``changes`` names what this update changed, not what the recorded one did
+    gaps = [gap for gap in _missing(recorded, event.body) if not gap.startswith("changes.")]
+    assert gaps == []
+    assert (
+        event.headers["X-Gitlab-Event"]
+        == recorded["object_kind"]
+        .replace("_", " ")
+        .title()
+        .replace("Merge Request", "Merge Request")
+        + " Hook"
+    )
+
+
 # ---------------------------------------------------------------------- Bitbucket
 
 

@@ -130,7 +130,12 @@ def _labels(project: Project, names: list[str]) -> list[dict[str, Any]]:
             "title": name,
             "color": known.get(name, {}).get("color", "#428bca"),
             "project_id": project.id,
+            "created_at": project.json.get("created_at"),
+            "updated_at": project.json.get("created_at"),
+            "template": False,
+            "description": known.get(name, {}).get("description"),
             "type": "ProjectLabel",
+            "group_id": None,
         }
         for name in names
     ]
@@ -174,17 +179,30 @@ def _changed(change: Change, item: dict[str, Any]) -> dict[str, Any]:
 _WRITE_KEYS = frozenset({"fields", "state_event", "add_labels", "remove_labels", "body"})
 
 
-def _attributes(project: Project, item: dict[str, Any], action: str) -> dict[str, Any]:
+def _attributes(
+    project: Project, item: dict[str, Any], action: str, actor: dict[str, Any]
+) -> dict[str, Any]:
     state = str(item.get("state", "opened"))
     author = item.get("author") or {}
-    attributes = {
+    assignee_ids = [a["id"] for a in item.get("assignees") or []]
+    spent = int((item.get("time_stats") or {}).get("total_time_spent") or 0)
+    attributes: dict[str, Any] = {
         "id": item["id"],
         "iid": item["iid"],
         "title": item.get("title"),
         "description": item.get("description"),
         "project_id": project.id,
         "author_id": author.get("id"),
-        "assignee_ids": [a["id"] for a in item.get("assignees") or []],
+        "assignee_ids": assignee_ids,
+        "assignee_id": assignee_ids[0] if assignee_ids else None,
+        "updated_by_id": actor["id"],
+        "last_edited_at": item.get("updated_at"),
+        "last_edited_by_id": actor["id"],
+        "total_time_spent": spent,
+        "time_change": 0,
+        "human_total_time_spent": None,
+        "human_time_change": None,
+        "human_time_estimate": None,
         "milestone_id": (item.get("milestone") or {}).get("id"),
         "created_at": item.get("created_at"),
         "updated_at": item.get("updated_at"),
@@ -197,6 +215,39 @@ def _attributes(project: Project, item: dict[str, Any], action: str) -> dict[str
     for key in ("source_branch", "target_branch", "merge_status", "closed_at", "due_date"):
         if key in item:
             attributes[key] = item[key]
+    if "source_branch" in item:  # a merge request
+        attributes.update(
+            source_project_id=project.id,
+            target_project_id=project.id,
+            source=_project(project),
+            target=_project(project),
+            reviewer_ids=[r["id"] for r in item.get("reviewers") or []],
+            blocking_discussions_resolved=True,
+            work_in_progress=bool(item.get("draft", False)),
+            first_contribution=False,
+            detailed_merge_status=item.get("detailed_merge_status", "mergeable"),
+            last_commit={
+                "id": item.get("sha"),
+                "title": item.get("title"),
+                "message": item.get("title"),
+                "timestamp": item.get("updated_at"),
+                "url": f"{project.json['web_url']}/-/commit/{item.get('sha')}",
+                "author": {"name": author.get("name"), "email": "[REDACTED]"},
+            },
+        )
+    else:
+        attributes.update(
+            relative_position=None,
+            confidential=bool(item.get("confidential", False)),
+            discussion_locked=item.get("discussion_locked"),
+            moved_to_id=None,
+            duplicated_to_id=None,
+            time_estimate=int((item.get("time_stats") or {}).get("time_estimate") or 0),
+            weight=item.get("weight"),
+            severity=item.get("severity", "unknown"),
+            escalation_status=None,
+            escalation_policy=None,
+        )
     return attributes
 
 
@@ -251,13 +302,17 @@ def events_of(change: Change, data: GitLabDataset) -> list[WebhookEvent]:
             "action": _action(change, note),
         }
         key = "merge_request" if noteable == "merge_requests" else "issue"
-        body[key] = _attributes(project, parent, "update")
+        body[key] = _attributes(project, parent, "update", user)
         return [WebhookEvent(header, body, {"X-Gitlab-Event": header, **_headers()})]
     action = _action(change, parent)
-    body["object_attributes"] = _attributes(project, parent, action)
+    body["object_attributes"] = _attributes(project, parent, action, user)
     body["labels"] = body["object_attributes"]["labels"]
     body["changes"] = _changed(change, parent) if change.op == "update" else {}
     body["assignees"] = [_user(a) for a in parent.get("assignees") or []]
+    if change.object == "merge_request":
+        body["reviewers"] = [_user(r) for r in parent.get("reviewers") or []]
+    else:
+        body["assignee"] = body["assignees"][0] if body["assignees"] else None
     return [WebhookEvent(header, body, {"X-Gitlab-Event": header, **_headers()})]
 
 
