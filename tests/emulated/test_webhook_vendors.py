@@ -73,6 +73,10 @@ def test_gitlab_project_hook_delivers_issue_and_note_events_with_its_token(
         _call(base, "POST", f"/issues/{issue['iid']}/notes", headers, {"body": "noted"})
         assert _statuses(emulator) == [200, 200, 200]
     assert "token" not in hook
+    assert "gl-token" not in repr(emulator.request_log)  # the hook request is logged hidden
+    [logged] = [e for e in emulator.request_log if e.path.endswith("/hooks")]
+    assert logged.method == "POST"
+    assert logged.body["url"] == receiving.running.url("gitlab")
     assert (hook["issues_events"], hook["note_events"], hook["push_events"]) == (True, True, True)
     events = receiving.events()
     assert [e.event_type for e in events] == ["issue.open", "issue.close", "note.create"]
@@ -192,6 +196,7 @@ def test_bitbucket_repository_hook_signs_pull_request_comments(receiving: Receiv
         assert _statuses(emulator) == [200]
     assert (hook["secret_set"], hook["events"]) == (True, ["pullrequest:comment_created"])
     assert "secret" not in hook
+    assert "bb-secret" not in repr(emulator.request_log)
     [event] = receiving.events()
     body = json.loads(event.body)
     assert event.event_type == "pullrequest:comment_created"
