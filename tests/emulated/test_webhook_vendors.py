@@ -413,10 +413,10 @@ def test_notion_mutate_announces_trashed_pages_as_deleted() -> None:
 
 def _scopes(service: str, emulator: Any) -> list[dict[str, Any]]:
     """One subscription scope per model a vendor's hooks are bound to (all of them)."""
-    if service == "gitlab":
-        return [{"project_id": p.id} for p in emulator.data.projects]
+    if service == "gitlab":  # a hook per project, and one of every project (no scope)
+        return [{"project_id": p.id} for p in emulator.data.projects] + [{}]
     if service == "bitbucket":
-        return [{"full_name": name} for name in emulator.data.repositories]
+        return [{"full_name": name} for name in emulator.data.repositories] + [{}]
     if service == "trello":
         return [{"idModel": board.id} for board in emulator.account.open_boards()]
     return [{}]

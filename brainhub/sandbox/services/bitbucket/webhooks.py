@@ -117,8 +117,11 @@ def events_of(change: Change, data: seeded.Dataset) -> list[WebhookEvent]:
 
 
 def addressed(item: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
-    """The event for one hook: only its repository's, with Bitbucket's hook headers."""
-    if subscription.scope.get("full_name") != item.body["repository"].get("full_name"):
+    """The event for one hook: only its repository's (a hook of no repository — one added
+    with ``brainhub sandbox webhooks add``, like a workspace hook — takes every one's), with
+    Bitbucket's hook headers."""
+    wanted = subscription.scope.get("full_name")
+    if wanted is not None and wanted != item.body["repository"].get("full_name"):
         return None
     headers = {
         **item.headers,

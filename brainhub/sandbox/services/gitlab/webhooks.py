@@ -321,8 +321,11 @@ def _headers() -> dict[str, str]:
 
 
 def addressed(item: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
-    """The event for one hook: only its project's, with the hook's UUID header."""
-    if str(subscription.scope.get("project_id")) != str(item.body["project"]["id"]):
+    """The event for one hook: only its project's (a hook of no project — one added with
+    ``brainhub sandbox webhooks add``, like a group hook — takes every project's), with the
+    hook's UUID header."""
+    wanted = subscription.scope.get("project_id")
+    if wanted is not None and str(wanted) != str(item.body["project"]["id"]):
         return None
     hook_uuid = str(uuid.uuid5(uuid.NAMESPACE_URL, f"gitlab-hook:{subscription.id}"))
     return WebhookEvent(item.name, item.body, {**item.headers, "X-Gitlab-Webhook-UUID": hook_uuid})
