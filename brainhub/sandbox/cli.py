@@ -291,7 +291,8 @@ def webhooks_remove_command(service: str, subscription_id: str) -> None:
 @webhooks_group.command("app-secret")
 @SERVICE
 def webhooks_app_secret_command(service: str) -> None:
-    """Set the app secret SERVICE signs with (Trello) from $BRAINHUB_WEBHOOK_SECRET_<SERVICE>."""
+    """Set the app secret SERVICE signs with (Trello; Confluence: the Connect shared secret)
+    from $BRAINHUB_WEBHOOK_SECRET_<SERVICE>."""
     name = f"BRAINHUB_WEBHOOK_SECRET_{service.upper()}"
     secret = os.environ.get(name)
     if not secret:

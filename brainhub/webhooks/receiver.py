@@ -79,13 +79,25 @@ def delivery_id(service: str, headers: Any, body: bytes) -> str:
     return found[:200] if found else "sha256:" + hashlib.sha256(body).hexdigest()
 
 
-def event_type(service: str, headers: Any, body: bytes) -> str:
-    """A short name of the event, for the inbox listing."""
+def event_type(service: str, headers: Any, body: bytes, query: Any = None) -> str:
+    """A short name of the event, for the inbox listing (``query``: the request's query
+    parameters; a Confluence app names each webhook's event in its URL, ``?event=``)."""
     payload = _payload(body)
     if service == "github":
         action = _field(payload, "action")
         name = headers.get("X-GitHub-Event", "")
         return f"{name}.{action}" if action else name
+    if service == "bitbucket":
+        return str(headers.get("X-Event-Key", ""))[:100]
+    if service == "gitlab":
+        kind = _field(payload, "object_kind") or str(headers.get("X-Gitlab-Event", ""))
+        action = _field(payload, "object_attributes", "action")
+        return (f"{kind}.{action}" if action else kind)[:100]
+    if service == "confluence":
+        named = (query or {}).get("event") or ""
+        objects = payload if isinstance(payload, dict) else {}
+        found = next((k for k in ("comment", "page", "blogpost") if k in objects), "")
+        return str(named or found)[:100]
     guesses = {
         "clickup": ("event",),
         "jira": ("webhookEvent",),
@@ -188,7 +200,11 @@ class WebhookReceiver:
             return _json({"ok": True, "zen": "pong"})
         delivery = delivery_id(service, request.headers, body)
         accepted = self.inbox.accept(
-            service, delivery, event_type(service, request.headers, body), body, self.clock()
+            service,
+            delivery,
+            event_type(service, request.headers, body, request.args),
+            body,
+            self.clock(),
         )
         if accepted is None:
             if service == "slack" and request.headers.get("X-Slack-Retry-Num"):

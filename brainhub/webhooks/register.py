@@ -15,7 +15,15 @@ github   ``POST /repos/{owner}/{repo}/hooks``         ``repo`` (required), ``own
 jira     ``POST /rest/webhooks/1.0/webhook``          ``jql`` (optional filter)
 asana    ``POST /webhooks``                           ``resource`` (required: a project gid…)
 trello   ``POST /webhooks``                           ``idModel`` (default: first board id)
+gitlab   ``POST /projects/{id}/hooks``                ``project`` (required: id or path)
+bitbucket ``POST /repositories/{ws}/{repo}/hooks``    ``workspace`` and ``repo_slug`` (required)
+confluence Connect ``POST …/app/module/dynamic``      (none: every page, blog and comment event)
 =======  ==========================================  =========================================
+
+GitLab's token and Bitbucket's secret are generated here and handed to the vendor. A
+Confluence app signs with the shared secret Connect gave it at installation: store it as
+``BRAINHUB_WEBHOOK_SECRET_CONFLUENCE`` first; each event gets its own module, whose URL
+names it (``?event=page_updated``).
 
 Slack's Events API and Notion's webhooks are configured in the app's settings page (the
 sandbox: ``brainhub sandbox webhooks add``), so they cannot be registered here.
@@ -29,6 +37,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -42,7 +51,20 @@ from brainhub.webhooks.secrets import SecretSource
 from taps.runtime.registry import spec_path
 
 #: Services whose subscription this command can create.
-REGISTRABLE = ("asana", "clickup", "github", "jira", "trello")
+REGISTRABLE = ("asana", "bitbucket", "clickup", "confluence", "github", "gitlab", "jira", "trello")
+#: Connect's dynamic modules endpoint on a Confluence site.
+CONFLUENCE_MODULES = "/wiki/rest/atlassian-connect/1/app/module/dynamic"
+#: The Confluence events a registration subscribes to.
+CONFLUENCE_EVENTS = (
+    "page_created",
+    "page_updated",
+    "page_removed",
+    "blog_created",
+    "blog_updated",
+    "comment_created",
+    "comment_updated",
+    "comment_removed",
+)
 
 
 @dataclass(frozen=True)
@@ -136,9 +158,11 @@ class _Client:
         self.session = connection.session(RequestStats())
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """``method`` on the API's ``path`` (or on an absolute URL)."""
+        url = path if path.startswith(("http://", "https://")) else self.connection.base_url + path
         response = self.session.request(
             method,
-            self.connection.base_url + path,
+            url,
             headers=self.connection.headers(),
             auth=self.connection.authenticator,
             timeout=30,
@@ -212,8 +236,75 @@ def _trello(client: _Client, url: str, secrets: SecretSource, scope: dict[str, s
     return Registered("trello", str(answer["id"]), secrets.get("trello") is not None)
 
 
+def _gitlab(client: _Client, url: str, secrets: SecretSource, scope: dict[str, str]) -> Registered:
+    project = quote(_need(scope, "project", "gitlab"), safe="")
+    token = token_source.token_hex(32)
+    body = {
+        "url": url,
+        "token": token,
+        "issues_events": True,
+        "note_events": True,
+        "merge_requests_events": True,
+        "push_events": False,
+    }
+    secrets.remember("gitlab", token)
+    answer = client.call("POST", f"/projects/{project}/hooks", json=body)
+    return Registered("gitlab", str(answer["id"]), True)
+
+
+def _bitbucket(
+    client: _Client, url: str, secrets: SecretSource, scope: dict[str, str]
+) -> Registered:
+    workspace = _need(scope, "workspace", "bitbucket")
+    repo_slug = _need(scope, "repo_slug", "bitbucket")
+    secret = token_source.token_hex(32)
+    body = {
+        "description": "brainhub",
+        "url": url,
+        "active": True,
+        "events": [
+            "issue:created",
+            "issue:updated",
+            "pullrequest:created",
+            "pullrequest:updated",
+            "pullrequest:fulfilled",
+            "pullrequest:rejected",
+            "pullrequest:comment_created",
+        ],
+        "secret": secret,
+    }
+    secrets.remember("bitbucket", secret)
+    answer = client.call("POST", f"/repositories/{workspace}/{repo_slug}/hooks", json=body)
+    return Registered("bitbucket", str(answer["uuid"]), True)
+
+
+def _confluence(
+    client: _Client, url: str, secrets: SecretSource, scope: dict[str, str]
+) -> Registered:
+    if not secrets.get("confluence"):
+        raise ConfigError(
+            "confluence: Connect signs with the app's shared secret; store it as "
+            "BRAINHUB_WEBHOOK_SECRET_CONFLUENCE first (brainhub secrets set)"
+        )
+    site = client.connection.base_url.split("/wiki/", 1)[0]
+    joiner = "&" if "?" in url else "?"
+    modules = [
+        {
+            "key": f"brainhub-{event.replace('_', '-')}",
+            "event": event,
+            "url": f"{url}{joiner}event={event}",
+        }
+        for event in CONFLUENCE_EVENTS
+    ]
+    client.call("POST", site + CONFLUENCE_MODULES, json={"webhooks": modules})
+    return Registered("confluence", ",".join(m["key"] for m in modules), True)
+
+
 _REGISTRARS = {
     "asana": _asana,
+    "bitbucket": _bitbucket,
+    "confluence": _confluence,
+    "gitlab": _gitlab,
     "clickup": _clickup,
     "github": _github,
     "jira": _jira,

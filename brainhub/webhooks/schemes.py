@@ -12,7 +12,17 @@ slack     ``X-Slack-Signature: v0=<hex>``                  HMAC-SHA256 of
 asana     ``X-Hook-Signature: <hex>``                      HMAC-SHA256 of the raw body
 trello    ``X-Trello-Webhook: <base64>``                   HMAC-SHA1 of body + callback URL
 notion    ``X-Notion-Signature: sha256=<hex>``             HMAC-SHA256 of the raw body
+bitbucket ``X-Hub-Signature: sha256=<hex>``                HMAC-SHA256 of the raw body
+gitlab    ``X-Gitlab-Token: <secret token>``               nothing: the shared token itself
+confluence ``Authorization: JWT <token>``                  HS256 JWT (Atlassian Connect) whose
+                                                           ``qsh`` claim hashes method, path
+                                                           and query; ``iat``/``exp`` bound it
 ========  ===============================================  ==================================
+
+GitLab's token and Atlassian Connect's JWT authenticate the sender but do not cover the
+body (the vendors rely on TLS for that); every other scheme does. A Connect token lives
+:data:`JWT_LIFETIME_S` seconds; one past its ``exp`` or issued more than the window away
+from now is refused as stale or replayed.
 
 This module is pure (no I/O, no clock of its own): the sandbox imports it to sign, the
 receiver (:mod:`brainhub.webhooks.receiver`) to verify. :func:`verify` never raises on
@@ -22,12 +32,21 @@ hostile input; it returns ``None`` when the signature holds, else a one-line rea
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
+import json
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlsplit
 
 #: Seconds a signed timestamp may be away from now (Slack's documented window).
 TIMESTAMP_WINDOW_S = 300
+#: Seconds an Atlassian Connect JWT is valid for (its ``exp`` minus its ``iat``).
+JWT_LIFETIME_S = 180
+#: The ``iss`` of the sandbox's Connect tokens (the host installation's client key).
+JWT_ISSUER = "sandbox-confluence-client-key"
+#: The kinds of scheme: an HMAC of the body, a shared token compared as it is, a JWT.
+KINDS = ("hmac", "token", "jwt")
 
 
 @dataclass(frozen=True)
@@ -45,6 +64,14 @@ class Scheme:
     delivery_header: str | None = None
     #: Whether the callback URL is signed after the body (Trello).
     signs_url: bool = False
+    #: ``hmac`` (a digest of the message), ``token`` (GitLab: the secret itself) or
+    #: ``jwt`` (Atlassian Connect: an HS256 token over the request's method and URL).
+    kind: str = "hmac"
+
+    @property
+    def signs_body(self) -> bool:
+        """Whether an altered body breaks the signature (not so for a token or a JWT)."""
+        return self.kind == "hmac"
 
     def message(self, body: bytes, timestamp: str | None = None, url: str = "") -> bytes:
         """The bytes the vendor's HMAC covers."""
@@ -56,6 +83,17 @@ class Scheme:
 
     def sign(self, secret: str, body: bytes, timestamp: str | None = None, url: str = "") -> str:
         """The header value the vendor sends for ``body``."""
+        if self.kind == "token":
+            return self.prefix + secret
+        if self.kind == "jwt":
+            issued = int(timestamp or 0)
+            claims = {
+                "iss": JWT_ISSUER,
+                "iat": issued,
+                "exp": issued + JWT_LIFETIME_S,
+                "qsh": query_string_hash("POST", url),
+            }
+            return self.prefix + jwt_hs256(secret, claims)
         mac = hmac.new(secret.encode(), self.message(body, timestamp, url), self.digest)
         value = (
             base64.b64encode(mac.digest()).decode()
@@ -84,6 +122,9 @@ SCHEMES: dict[str, Scheme] = {
         Scheme("asana", "X-Hook-Signature"),
         Scheme("trello", "X-Trello-Webhook", digest="sha1", encoding="base64", signs_url=True),
         Scheme("notion", "X-Notion-Signature", prefix="sha256="),
+        Scheme("bitbucket", "X-Hub-Signature", prefix="sha256=", delivery_header="X-Request-UUID"),
+        Scheme("gitlab", "X-Gitlab-Token", kind="token", delivery_header="X-Gitlab-Event-UUID"),
+        Scheme("confluence", "Authorization", prefix="JWT ", kind="jwt"),
     )
 }
 
@@ -105,9 +146,8 @@ def signed_headers(
     """The signature headers a vendor sends with ``body`` (and the timestamp header)."""
     scheme = scheme_of(service)
     headers = {}
-    stamp = None
+    stamp = str(int(timestamp or 0))
     if scheme.timestamp_header is not None:
-        stamp = str(int(timestamp or 0))
         headers[scheme.timestamp_header] = stamp
     headers[scheme.header] = scheme.sign(secret, body, stamp, url)
     return headers
@@ -144,7 +184,81 @@ def verify(
                 f"{scheme.timestamp_header} is more than {int(window_s)} s away from now "
                 "(stale or replayed request)"
             )
+    if scheme.kind == "token":
+        if not hmac.compare_digest(secret.encode(), given.encode("utf-8", "replace")):
+            return f"{scheme.header} does not match the configured secret token"
+        return None
+    if scheme.kind == "jwt":
+        return _verify_jwt(scheme, secret, given[len(scheme.prefix) :], now, url, window_s)
     expected = scheme.sign(secret, body, timestamp, url)
     if not hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace")):
         return f"{scheme.header} does not match the body (wrong secret or altered body)"
+    return None
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
+
+
+def _unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def jwt_hs256(secret: str, claims: dict[str, Any]) -> str:
+    """A compact HS256 JSON Web Token of ``claims`` signed with ``secret``."""
+    header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
+    payload = _b64url(json.dumps(claims, separators=(",", ":"), sort_keys=True).encode())
+    signing_input = f"{header}.{payload}".encode()
+    mac = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
+    return f"{header}.{payload}.{_b64url(mac)}"
+
+
+def query_string_hash(method: str, url: str) -> str:
+    """Atlassian Connect's ``qsh``: the hex SHA-256 of ``METHOD&path&sorted query`` (the
+    ``jwt`` query parameter left out)."""
+    parts = urlsplit(url)
+    pairs = sorted(
+        (quote(key, safe="~"), quote(value, safe="~"))
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key != "jwt"
+    )
+    query = "&".join(f"{key}={value}" for key, value in pairs)
+    canonical = f"{method.upper()}&{parts.path or '/'}&{query}"
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _verify_jwt(
+    scheme: Scheme, secret: str, token: str, now: float, url: str, window_s: float
+) -> str | None:
+    """Why a Connect JWT does not hold (``None`` when it does); never raises."""
+    pieces = token.split(".")
+    if len(pieces) != 3:
+        return f"{scheme.header} must carry a JWT of three dot-separated parts"
+    try:
+        header = json.loads(_unb64url(pieces[0]))
+        claims = json.loads(_unb64url(pieces[1]))
+        given_mac = _unb64url(pieces[2])
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return f"{scheme.header} JWT is not base64url-encoded JSON"
+    if not isinstance(header, dict) or header.get("alg") != "HS256":
+        return f"{scheme.header} JWT must be signed with HS256"
+    signing_input = f"{pieces[0]}.{pieces[1]}".encode("utf-8", "replace")
+    expected = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
+    if not hmac.compare_digest(expected, given_mac):
+        return f"{scheme.header} JWT signature does not match (wrong secret or altered token)"
+    if not isinstance(claims, dict):
+        return f"{scheme.header} JWT claims must be a JSON object"
+    issued, expires = claims.get("iat"), claims.get("exp")
+    if type(issued) is not int or type(expires) is not int:
+        return f"{scheme.header} JWT needs whole-second 'iat' and 'exp' claims"
+    if now >= expires:
+        return f"{scheme.header} JWT expired (stale or replayed request)"
+    if abs(now - issued) > window_s:
+        return (
+            f"{scheme.header} JWT was issued more than {int(window_s)} s away from now "
+            "(stale or replayed request)"
+        )
+    given_qsh = str(claims.get("qsh", "")).encode("utf-8", "replace")
+    if not hmac.compare_digest(given_qsh, query_string_hash("POST", url).encode()):
+        return f"{scheme.header} JWT 'qsh' does not match this request's method and URL"
     return None

@@ -4,7 +4,9 @@ A service's secret is read from, in order:
 
 1. the environment variable ``BRAINHUB_WEBHOOK_SECRET_<SERVICE>`` (``…_CLICKUP``,
    ``…_GITHUB``, ``…_JIRA``, ``…_SLACK`` — the app's signing secret, ``…_ASANA``,
-   ``…_TRELLO`` — the app secret, ``…_NOTION`` — the verification token);
+   ``…_TRELLO`` — the app secret, ``…_NOTION`` — the verification token, ``…_GITLAB`` —
+   the hook's secret token, ``…_BITBUCKET``, ``…_CONFLUENCE`` — the Connect app's shared
+   secret);
 2. the credential store of the environment (``brainhub secrets``), under the same name.
 
 Secrets learnt by a handshake (Asana's ``X-Hook-Secret``, Notion's ``verification_token``)

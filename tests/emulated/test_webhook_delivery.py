@@ -322,3 +322,4 @@ def test_sandbox_mutate_sends_the_webhooks_of_the_new_generation(
     assert kinds.count("taskUpdated") == counted["tasks_updated"]
     assert kinds.count("taskCreated") == counted["tasks_created"]
     assert kinds.count("taskDeleted") == counted["tasks_deleted"]
+    assert kinds.count("taskCommentPosted") == counted["comments_created"]

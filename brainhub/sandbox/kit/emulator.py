@@ -27,9 +27,9 @@ state directory, and the next emulator process replays it; with a pinned generat
 writes stay in memory. Before each handler the emulator catches up with changes other
 processes appended.
 
-Every change (a write, or the changes of a new generation a vendor names in
-``generation_changes``) is announced as webhooks (:mod:`.webhooks`): the vendor turns it
-into its events (``webhook_events``), serves its subscription API through
+Every change (a write, or what a new generation changed: the difference of the vendor's
+``journal_snapshot`` between the two generations, :mod:`.generations`) is announced as
+webhooks (:mod:`.webhooks`): the vendor turns it into its events (``webhook_events``), serves its subscription API through
 ``webhook_rules`` (handlers store subscriptions in ``self.webhooks``), and the kit signs
 and delivers each event to every subscription that asked for it.
 """
@@ -46,6 +46,7 @@ from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox import state
 from brainhub.sandbox.emulator import Emulator
+from brainhub.sandbox.kit.generations import Snapshot, snapshot_changes
 from brainhub.sandbox.kit.journal import (
     Change,
     ChangeJournal,
@@ -99,6 +100,9 @@ class KitEmulator(Emulator):
     retry_delays_s: ClassVar[tuple[float, ...]] = (10.0, 60.0, 300.0)
     _webhooks: SubscriptionBook | None = None
     _outbox: Outbox | None = None
+    #: Per journal object, the values every generation change of it carries besides the
+    #: changed ones (what ``webhook_events`` needs to find it: its repository, its issue).
+    snapshot_keys: ClassVar[Mapping[str, tuple[str, ...]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -190,10 +194,27 @@ class KitEmulator(Emulator):
         ``None`` when the subscription's scope (a repository, a board) does not cover it."""
         return event
 
+    def journal_snapshot(self) -> Snapshot:
+        """The objects webhooks are about, ``object → id → values``, with the object names
+        and values of this vendor's journal drafts (default: none, so no generation
+        webhooks)."""
+        return {}
+
     def generation_changes(self, since_generation: int) -> list[Change]:
         """The changes the current generation made since ``since_generation``, as journal
-        changes, so ``mutate`` announces them as webhooks (default: none named)."""
-        return []
+        changes, so ``mutate`` announces them as webhooks: the difference between the
+        :meth:`journal_snapshot` of that generation and this one (:mod:`.generations`)."""
+        after = self.journal_snapshot()
+        if not after:
+            return []
+        before = type(self)(seed=self.seed, size=self.size, generation=since_generation)
+        return snapshot_changes(
+            before.journal_snapshot(),
+            after,
+            self.journal_scope(),
+            self.snapshot_keys,
+            at=later_than(None),
+        )
 
     # ------------------------------------------------------------------ webhooks
 
@@ -241,7 +262,10 @@ class KitEmulator(Emulator):
         self.outbox.send(sign(self.service, subscription, event, self.clock()))
 
     def announce_generation(self, since_generation: int) -> int:
-        """Announce what the current generation changed since ``since_generation``."""
+        """Announce what the current generation changed since ``since_generation`` (the
+        changes are only worked out when someone subscribed)."""
+        if not self.webhooks.all():
+            return 0
         return self.announce(self.generation_changes(since_generation))
 
     # ------------------------------------------------------------------ change journal

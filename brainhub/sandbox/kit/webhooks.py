@@ -118,12 +118,15 @@ class SubscriptionBook:
         subscription_id: str | None = None,
         app: bool = False,
     ) -> Subscription:
-        """Store a new subscription (a secret is generated when none is given; ``app``:
-        signed with the app secret, following it when it is replaced)."""
+        """Store a new subscription (a secret is generated when none is given; ``""``:
+        deliveries go unsigned, as GitLab and Bitbucket send them to a hook without one;
+        ``app``: signed with the app secret, following it when it is replaced)."""
         subscription = Subscription(
             id=subscription_id or uuid.uuid4().hex[:16],
             url=url,
-            secret=self.app_secret() if app else (secret or secrets.token_hex(32)),
+            secret=self.app_secret()
+            if app
+            else (secret if secret is not None else secrets.token_hex(32)),
             events=tuple(events) or ("*",),
             scope=dict(scope or {}),
         )
@@ -219,9 +222,12 @@ def sign(service: str, subscription: Subscription, event: WebhookEvent, now: flo
     scheme = SCHEMES[service]
     if scheme.delivery_header and scheme.delivery_header not in headers:
         headers[scheme.delivery_header] = str(uuid.uuid4())
-    headers.update(
-        signed_headers(service, subscription.secret, body, timestamp=int(now), url=subscription.url)
-    )
+    if subscription.secret:  # a hook made without a secret is delivered unsigned
+        headers.update(
+            signed_headers(
+                service, subscription.secret, body, timestamp=int(now), url=subscription.url
+            )
+        )
     return Delivery(subscription.id, subscription.url, body, headers)
 
 

@@ -94,6 +94,7 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
             "pipeline_id": project.pipelines[0]["id"],
             "tag_name": project.releases[0]["tag_name"],
             "milestone_id": project.milestones[0]["id"],
+            "hook_id": 1001,
         }
     if service == "bitbucket":
         repo = next(r for r in emulator.data.repositories.values() if r.record["has_issues"])
@@ -115,6 +116,7 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
             "step_uuid": "{5" + pipeline["uuid"][2:],
             "selected_user": emulator.data.users[0]["uuid"],
             "member": emulator.data.members[repo.workspace][0]["uuid"],
+            "uid": "{00000000-0000-4000-8000-000000000001}",
             **dict.fromkeys(
                 ("key", "component_id", "milestone_id", "version_id", "change_id", "task_id"), "1"
             ),

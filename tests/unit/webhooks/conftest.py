@@ -26,6 +26,9 @@ SECRETS = {
     "asana": "asana-hook-secret-1",
     "trello": "trello-app-secret-1",
     "notion": "notion-verification-token-1",
+    "bitbucket": "bitbucket-hook-secret-1",
+    "gitlab": "gitlab-secret-token-1",
+    "confluence": "confluence-shared-secret-1",
 }
 
 #: One delivery body per vendor, in the vendor's shape.
@@ -42,6 +45,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "asana": {"events": [{"action": "changed", "resource": {"gid": "12"}}]},
     "trello": {"action": {"id": "a1", "type": "updateCard"}, "model": {"id": "b1"}},
     "notion": {"id": "n-evt-1", "type": "page.content_updated", "entity": {"id": "p1"}},
+    "bitbucket": {"actor": {"nickname": "dev0"}, "issue": {"id": 4, "title": "T"}},
+    "gitlab": {"object_kind": "issue", "object_attributes": {"iid": 3, "action": "update"}},
+    "confluence": {"page": {"id": 1000001, "title": "T"}, "timestamp": 1780000000000},
 }
 
 

@@ -32,7 +32,11 @@ def test_a_validly_signed_delivery_is_committed_and_handed_on(
     assert [event.id for event in harness.accepted] == [event_id]
 
 
-@pytest.mark.parametrize("service", SERVICES)
+#: The schemes whose signature covers the body (GitLab's token and Connect's JWT do not).
+BODY_SIGNED = [service for service in SERVICES if SCHEMES[service].signs_body]
+
+
+@pytest.mark.parametrize("service", BODY_SIGNED)
 def test_a_tampered_body_is_refused_401_with_an_audit_entry(harness: Harness, service: str) -> None:
     raw = json.dumps(BODIES[service]).encode()
     headers = signed_headers(
@@ -201,3 +205,133 @@ def test_trello_signature_is_base64_sha1_of_body_and_callback_url() -> None:
         )
         is not None
     )
+
+
+# ---------------------------------------------------------------------- GitLab, Bitbucket, Confluence
+
+
+def test_gitlab_sends_its_secret_token_as_it_is_and_a_wrong_one_is_refused(
+    harness: Harness,
+) -> None:
+    assert signed_headers("gitlab", "tok-1", b"{}") == {"X-Gitlab-Token": "tok-1"}
+    response = harness.post("gitlab", secret="gitlab-secret-token-2")
+    assert response.status_code == 401
+    assert response.text == "X-Gitlab-Token does not match the configured secret token\n"
+    assert harness.accepted == []
+    assert harness.audit_actions() == ["webhook.signature_rejected"]
+
+
+def test_gitlab_event_uuid_names_the_delivery_so_a_replay_is_refused(harness: Harness) -> None:
+    headers = {"X-Gitlab-Event": "Issue Hook", "X-Gitlab-Event-UUID": "4f7a-uuid"}
+    first = harness.post("gitlab", headers=headers)
+    assert first.status_code == 200, first.text
+    stored = harness.inbox.get(first.json["accepted"])
+    assert stored is not None
+    assert (stored.delivery_id, stored.event_type) == ("4f7a-uuid", "issue.update")
+    replay = harness.post("gitlab", {"object_kind": "note"}, headers=headers)
+    assert replay.status_code == 409
+
+
+def test_bitbucket_signature_is_sha256_hmac_of_the_body_and_the_event_key_names_it(
+    harness: Harness,
+) -> None:
+    body = b'{"issue":{}}'
+    expected = hmac.new(b"bb", body, hashlib.sha256).hexdigest()
+    assert signed_headers("bitbucket", "bb", body) == {"X-Hub-Signature": "sha256=" + expected}
+    response = harness.post(
+        "bitbucket", headers={"X-Event-Key": "issue:updated", "X-Request-UUID": "req-1"}
+    )
+    assert response.status_code == 200, response.text
+    stored = harness.inbox.get(response.json["accepted"])
+    assert stored is not None
+    assert (stored.delivery_id, stored.event_type) == ("req-1", "issue:updated")
+
+
+def _jwt_parts(token: str) -> tuple[dict[str, object], dict[str, object]]:
+    def decoded(part: str) -> dict[str, object]:
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+
+    header, claims, _signature = token.split(".")
+    return decoded(header), decoded(claims)
+
+
+def test_confluence_jwt_is_hs256_with_qsh_of_method_path_and_query() -> None:
+    url = "http://localhost/webhooks/confluence?event=page_updated&b=2"
+    value = signed_headers("confluence", "shared", b"{}", timestamp=NOW, url=url)["Authorization"]
+    assert value.startswith("JWT ")
+    header, claims = _jwt_parts(value[4:])
+    assert header == {"alg": "HS256", "typ": "JWT"}
+    canonical = "POST&/webhooks/confluence&b=2&event=page_updated"
+    assert claims["qsh"] == hashlib.sha256(canonical.encode()).hexdigest()
+    assert (claims["iat"], claims["exp"]) == (NOW, NOW + 180)
+    head, payload, signature = value[4:].split(".")
+    mac = hmac.new(b"shared", f"{head}.{payload}".encode(), hashlib.sha256).digest()
+    assert base64.urlsafe_b64decode(signature + "=") == mac
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "url", "reason"),
+    [
+        (NOW - 181, "", "JWT expired (stale or replayed request)"),
+        (NOW + 301, "", "JWT was issued more than 300 s away from now"),
+        (NOW, "http://localhost/webhooks/other", "JWT 'qsh' does not match"),
+    ],
+)
+def test_a_stale_or_misdirected_confluence_jwt_is_refused(
+    harness: Harness, timestamp: int, url: str, reason: str
+) -> None:
+    raw = json.dumps(BODIES["confluence"]).encode()
+    signed = signed_headers(
+        "confluence",
+        SECRETS["confluence"],
+        raw,
+        timestamp=timestamp,
+        url=url or "http://localhost/webhooks/confluence",
+    )
+    response = harness.client.post("/webhooks/confluence", data=raw, headers=signed)
+    assert response.status_code == 401
+    assert reason in response.text
+    assert harness.accepted == []
+
+
+def test_a_confluence_jwt_with_another_algorithm_or_an_altered_claim_is_refused(
+    harness: Harness,
+) -> None:
+    raw = json.dumps(BODIES["confluence"]).encode()
+    url = "http://localhost/webhooks/confluence"
+    token = signed_headers("confluence", SECRETS["confluence"], raw, timestamp=NOW, url=url)[
+        "Authorization"
+    ][4:]
+    head, payload, signature = token.split(".")
+
+    def encoded(value: dict[str, object]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    _header, claims = _jwt_parts(token)
+    later = encoded({**claims, "exp": NOW + 10_000})
+    unsigned = encoded({"alg": "none", "typ": "JWT"})
+    cases = {
+        f"{head}.{later}.{signature}": "JWT signature does not match",
+        f"{unsigned}.{payload}.": "JWT must be signed with HS256",
+        "not-a-token": "must carry a JWT of three dot-separated parts",
+    }
+    for value, reason in cases.items():
+        response = harness.client.post(
+            "/webhooks/confluence", data=raw, headers={"Authorization": f"JWT {value}"}
+        )
+        assert response.status_code == 401
+        assert reason in response.text
+    assert harness.accepted == []
+
+
+def test_confluence_names_the_event_by_the_module_url(harness: Harness) -> None:
+    raw = json.dumps(BODIES["confluence"]).encode()
+    url = "http://localhost/webhooks/confluence?event=page_updated"
+    signed = signed_headers("confluence", SECRETS["confluence"], raw, timestamp=NOW, url=url)
+    response = harness.client.post(
+        "/webhooks/confluence?event=page_updated", data=raw, headers=signed
+    )
+    assert response.status_code == 200, response.text
+    stored = harness.inbox.get(response.json["accepted"])
+    assert stored is not None
+    assert stored.event_type == "page_updated"

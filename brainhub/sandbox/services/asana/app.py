@@ -53,6 +53,7 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.generations import Snapshot
 from brainhub.sandbox.kit.journal import Change, Replay
 from brainhub.sandbox.kit.oauth import OAuthProfile
 from brainhub.sandbox.kit.shapes import Shaper
@@ -137,6 +138,17 @@ class AsanaEmulator(KitEmulator):
                 {"errors": [{"message": "webhook: Not a recognized ID"}]}, 404
             )
         return {"data": {}}
+
+    def journal_snapshot(self) -> Snapshot:
+        """Tasks (the fields their writes set) and their stories."""
+        fields = ("name", "completed", "due_on", "notes", "modified_at")
+        tasks = {t["gid"]: {k: t.get(k) for k in fields} for t in self.org.all_tasks()}
+        stories = {
+            str(story["gid"]): {"task": gid}
+            for gid in tasks
+            for story in self.org.stories.get(gid, [])
+        }
+        return {"task": tasks, "story": stories}
 
     def webhook_events(self, change: Change) -> list[WebhookEvent]:
         at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(self.clock()))

@@ -59,16 +59,20 @@ def webhook_answer(gid: str, resource: dict[str, Any], target: str, at: str) -> 
     }
 
 
+#: A change's ``op`` → Asana's event ``action``.
+_ACTIONS = {"create": "added", "update": "changed", "delete": "deleted"}
+
+
 def events(change: Change, user_gid: str, at: str) -> list[WebhookEvent]:
     """The Asana events of one change (one per field changed)."""
     user = {"gid": user_gid, "resource_type": "user"}
     if change.object == "story":
         task = str(change.data.get("task", ""))
-        items = [
-            _event("added", change.id, "story", user, at, {"gid": task, "resource_type": "task"})
-        ]
+        parent = {"gid": task, "resource_type": "task"}
+        items = [_event(_ACTIONS[change.op], change.id, "story", user, at, parent)]
     elif change.object == "task" and change.op == "update":
-        fields = sorted((change.data.get("set") or {}).keys() - {"modified_at"}) or ["name"]
+        changed = change.data.get("set") or change.data  # a write's ``set``; a generation's values
+        fields = sorted(changed.keys() - {"modified_at"}) or ["name"]
         items = [
             {
                 **_event("changed", change.id, "task", user, at, None),

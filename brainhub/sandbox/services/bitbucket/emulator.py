@@ -9,12 +9,17 @@ repeated for the others. Auth is ``Authorization: Bearer <access token>`` (works
 repository access token) or basic with a username and an app password. Errors are
 ``{"type": "error", "error": {"message": …}}``; over 1,000 requests an hour the answer
 is 429 with ``Retry-After``.
+
+Webhooks (:mod:`.webhooks`): ``POST /repositories/{workspace}/{repo_slug}/hooks`` subscribes
+a URL (with an optional ``secret``) to the repository's events; pull-request comments
+written through the API and ``brainhub sandbox mutate bitbucket`` deliver them.
 """
 
 from __future__ import annotations
 
 import base64
 import math
+import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,8 +30,11 @@ from werkzeug.exceptions import abort
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import Change, Draft, HttpManners, KitEmulator, Replay
+from brainhub.sandbox.kit.generations import Snapshot
+from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.bitbucket import dataset as seeded
+from brainhub.sandbox.services.bitbucket import webhooks
 from brainhub.sandbox.services.bitbucket.bbql import QueryError, parse_query, sort_key
 from brainhub.sandbox.services.bitbucket.errors import ERRORS, error_body
 from brainhub.sandbox.services.bitbucket.links import linked
@@ -50,6 +58,12 @@ class BitbucketEmulator(KitEmulator):
     default_rate_limit = 1000
     rate_limit_window_s = 3600.0
     data: seeded.Dataset
+    webhook_rules = webhooks.RULES
+    snapshot_keys = {
+        "pullrequest": ("workspace", "repo_slug", "id"),
+        "issue": ("workspace", "repo_slug", "id"),
+        "pullrequest_comment": ("workspace", "repo_slug", "pull_request_id", "comment"),
+    }
 
     def load(self) -> None:
         self.data = seeded.build(self.seed, self.size, self.generation)
@@ -223,6 +237,82 @@ class BitbucketEmulator(KitEmulator):
         change = self.record_change(build)
         comment = linked(change.data["comment"], f"{request.host_url}2.0", repo.full_name)
         return self.json_response(comment, 201)
+
+    # ---------------------------------------------------------------- webhooks
+
+    def create_hook(self, request: Request, workspace: str, repo_slug: str) -> Response:
+        repo = self._repo(workspace, repo_slug)
+        body = request.get_json(silent=True)
+        body = body if isinstance(body, dict) else {}
+        url = body.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            return self.json_response(
+                error_body("Bad request", "url: Enter a valid URL."), status=400
+            )
+        events = body.get("events")
+        if (
+            not isinstance(events, list)
+            or not events
+            or not all(isinstance(e, str) for e in events)
+        ):
+            return self.json_response(
+                error_body("Bad request", "events: This field is required."), status=400
+            )
+        unknown = sorted(set(events) - webhooks.KNOWN_EVENTS)
+        if unknown:
+            return self.json_response(
+                error_body("Bad request", f"events: unknown event {unknown[0]!r}."), status=400
+            )
+        secret = body.get("secret")
+        subscription = self.webhooks.add(
+            url,
+            secret=secret if isinstance(secret, str) else "",
+            events=events,
+            scope={
+                "full_name": repo.full_name,
+                "description": str(body.get("description") or ""),
+            },
+            subscription_id="{" + str(uuid.uuid4()) + "}",
+        )
+        at = seeded.stamp(datetime.fromtimestamp(self.clock(), UTC))
+        return self.json_response(webhooks.hook_answer(subscription, repo.record, at), 201)
+
+    def delete_hook(self, request: Request, workspace: str, repo_slug: str, uid: str) -> Response:
+        repo = self._repo(workspace, repo_slug)
+        wanted = "{" + uid.strip("{}") + "}"
+        mine = [s for s in self.webhooks.all() if s.scope.get("full_name") == repo.full_name]
+        if not any(s.id == wanted for s in mine) or not self.webhooks.remove(wanted):
+            return self.json_response(error_body(f"No webhook with identifier '{uid}'."), 404)
+        return Response(status=204)
+
+    def journal_snapshot(self) -> Snapshot:
+        """Pull requests, issues and pull-request comments, by repository."""
+        pulls: dict[str, dict[str, Any]] = {}
+        issues: dict[str, dict[str, Any]] = {}
+        comments: dict[str, dict[str, Any]] = {}
+        for repo in self.data.repositories.values():
+            where = {"workspace": repo.workspace, "repo_slug": repo.slug}
+            for items, into in ((repo.pull_requests, pulls), (repo.issues, issues)):
+                for item in items:
+                    into[f"{repo.full_name}#{item['id']}"] = {
+                        **where,
+                        "id": item["id"],
+                        **{k: item.get(k) for k in ("title", "state", "updated_on")},
+                    }
+            for number, found in repo.pr_comments.items():
+                for comment in found:
+                    comments[f"{repo.full_name}#{number}/{comment['id']}"] = {
+                        **where,
+                        "pull_request_id": number,
+                        "comment": comment,
+                    }
+        return {"pullrequest": pulls, "issue": issues, "pullrequest_comment": comments}
+
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        return webhooks.events_of(change, self.data)
+
+    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
+        return webhooks.addressed(event, subscription)
 
     # ---------------------------------------------------------------- lookups
 

@@ -46,6 +46,7 @@ import msgspec
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator, PagingError
+from brainhub.sandbox.kit.generations import Snapshot
 from brainhub.sandbox.kit.journal import Change, Replay
 from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 from brainhub.sandbox.params import whole_number
@@ -551,34 +552,30 @@ class ClickUpEmulator(KitEmulator):
             return self.json_response({"err": "Webhook not found", "ECODE": "WEBHOOK_001"}, 404)
         return {}
 
-    def generation_changes(self, since_generation: int) -> list[Change]:
-        """Tasks created, updated (name, status) and deleted since ``since_generation``."""
-        before = ClickUpDataset(self.seed, self.size, since_generation)
-        found: list[Change] = []
+    snapshot_keys = {"task": ("list_id", "updated_ms"), "comment": ("task_id", "date_ms")}
 
-        def note(op: str, task: TaskRecord, data: dict[str, Any]) -> None:
-            found.append(
-                Change(len(found) + 1, "", op, "task", task.id, self.journal_scope(), data)
-            )
-
+    def journal_snapshot(self) -> Snapshot:
+        """Every task, with the values its writes journal (name, status, priority…), and
+        its comments."""
+        tasks: dict[str, dict[str, Any]] = {}
+        comments: dict[str, dict[str, Any]] = {}
         for task_list in self.data.tree.lists:
-            now = {t.id: t for t in self.data.list_tasks(task_list).tasks}
-            old_list = before.tree.lists[task_list.no]
-            old = {t.id: t for t in before.list_tasks(old_list).tasks}
-            for task_id, task in now.items():
-                stamp = {"updated_ms": task.updated_ms, "list_id": task_list.id}
-                if task_id not in old:
-                    note("create", task, {**stamp, "name": task.name})
-                elif task.updated_ms != old[task_id].updated_ms:
-                    changed = {
+            for task in self.data.list_tasks(task_list).tasks:
+                for comment in task.comments:
+                    comments[comment.id] = {
+                        "task_id": task.id,
+                        "text": comment.text,
+                        "date_ms": comment.date_ms,
+                    }
+                tasks[task.id] = {
+                    "updated_ms": task.updated_ms,
+                    "list_id": task_list.id,
+                    **{
                         k: getattr(task, k)
                         for k in ("name", "status_index", "priority", "closed_ms")
-                        if getattr(task, k) != getattr(old[task_id], k)
-                    }
-                    note("update", task, {**stamp, **changed})
-            for task_id in old.keys() - now.keys():
-                note("delete", old[task_id], {"updated_ms": old[task_id].updated_ms})
-        return found
+                    },
+                }
+        return {"task": tasks, "comment": comments}
 
     def webhook_events(self, change: Change) -> list[WebhookEvent]:
         owner = self.data.tree.users[0]

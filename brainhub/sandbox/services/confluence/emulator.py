@@ -19,6 +19,11 @@ Writes (journalled, so they outlive the process): ``POST /pages`` (a space's pag
 already used in that space is refused as Confluence does), ``PUT /pages/{id}`` (the body's
 ``version.number`` must be the current one plus one, else 409) and ``POST /footer-comments``
 on a page or blog post.
+
+Webhooks (:mod:`.webhooks`): a Connect app registers ``webhooks`` modules through
+``POST /wiki/rest/atlassian-connect/1/app/module/dynamic``; writes and ``brainhub sandbox
+mutate confluence`` deliver ``page_created``, ``page_updated``, ``comment_created``… with a
+Connect JWT signed with the app's shared secret.
 """
 
 from __future__ import annotations
@@ -35,9 +40,11 @@ from urllib.parse import urlencode
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import CursorTokens, HttpManners, KitEmulator, PagingError
-from brainhub.sandbox.kit.journal import Draft, Replay
+from brainhub.sandbox.kit.generations import Snapshot
+from brainhub.sandbox.kit.journal import Change, Draft, Replay
+from brainhub.sandbox.kit.webhooks import WebhookEvent
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.confluence import errors
+from brainhub.sandbox.services.confluence import errors, webhooks
 from brainhub.sandbox.services.confluence.operations import OPERATIONS
 from brainhub.sandbox.services.confluence.store import SIZES, Wiki, WikiChanges, build
 
@@ -64,6 +71,8 @@ class ConfluenceEmulator(KitEmulator):
     operations = OPERATIONS
     surface_file = Path(__file__).with_name("surface.json")
     manners = HttpManners("application/json;charset=UTF-8", gzip_when_asked=True)
+
+    snapshot_keys = {"footer_comment": ("pageId",)}
 
     def load(self) -> None:
         self.wiki: Wiki = build(self.seed, self.size, self.generation)
@@ -101,6 +110,62 @@ class ConfluenceEmulator(KitEmulator):
             "pages_created": self.wiki.pages_created - before.pages_created,
             "footer_comments_deleted": self.wiki.comments_deleted - before.comments_deleted,
         }
+
+    # ------------------------------------------------------------------ webhooks
+
+    def answer_outside_routes(self, request: Request) -> Response | None:
+        if request.path != webhooks.DYNAMIC_MODULES:
+            return super().answer_outside_routes(request)
+        denied = self.authenticate(request)
+        if denied is not None:
+            return denied
+        if request.method == "DELETE":
+            keys = set(request.args.getlist("moduleKey"))
+            for subscription in self.webhooks.all():
+                if not keys or subscription.scope.get("key") in keys:
+                    self.webhooks.remove(subscription.id)
+            return Response(status=204)
+        if request.method != "POST":
+            return Response(status=405, headers={"Allow": "POST, DELETE"})
+        modules = webhooks.modules_of(request.get_json(silent=True))
+        if isinstance(modules, str):
+            return errors.response("INVALID_REQUEST_PARAMETER", modules)
+        for module in modules:
+            self.webhooks.add(
+                module["url"], events=[module["event"]], scope={"key": module["key"]}, app=True
+            )
+        return Response(status=200)
+
+    def journal_snapshot(self) -> Snapshot:
+        """Pages, blog posts and footer comments: their status, title and version."""
+
+        def values(item: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "title": item.get("title"),
+                "status": item.get("status"),
+                "version": item["version"]["number"],
+            }
+
+        comments = {
+            cid: {"pageId": c.get("pageId") or c.get("blogPostId"), **values(c)}
+            for cid, c in self.wiki.comments.items()
+            if c.get("status") == "current"
+        }
+        return {
+            "page": {pid: values(p) for pid, p in self.wiki.pages.items()},
+            "blogpost": {bid: values(b) for bid, b in self.wiki.blogposts.items()},
+            "footer_comment": comments,
+        }
+
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        lookup = {
+            "pages": self.wiki.pages,
+            "blogposts": self.wiki.blogposts,
+            "comments": self.wiki.comments,
+        }
+        spaces = {str(space["id"]): str(space.get("key", "")) for space in self.wiki.spaces}
+        made = webhooks.event_of(change, lookup, spaces, ROBOT_ACCOUNT, int(self.clock() * 1000))
+        return [made] if made is not None else []
 
     # ------------------------------------------------------------------ vendor hooks
 

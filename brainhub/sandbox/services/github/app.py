@@ -58,6 +58,7 @@ from werkzeug.wrappers import Request, Response
 
 from brainhub.errors import EmulatorError
 from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.generations import Snapshot
 from brainhub.sandbox.kit.journal import Change, Draft, Replay
 from brainhub.sandbox.kit.surface import DocumentedOperation, load_surface
 from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
@@ -808,6 +809,30 @@ class GitHubEmulator(KitEmulator):
         if not self.webhooks.remove(hook_id):
             fail(NOT_FOUND)
         return Response(status=204)
+
+    snapshot_keys = {"issue": ("repo", "number"), "comment": ("repo", "issue_number")}
+
+    def journal_snapshot(self) -> Snapshot:
+        """Issues (not pull requests) and comments, with the values their writes journal."""
+        issues: dict[str, dict[str, Any]] = {}
+        comments: dict[str, dict[str, Any]] = {}
+        for repo in self.data.repos:
+            for issue in repo.issues:
+                if not issue.is_pull:
+                    issues[f"{repo.name}#{issue.number}"] = {
+                        "repo": repo.name,
+                        "number": issue.number,
+                        **{k: getattr(issue, k) for k in ("title", "body", "state", "updated_at")},
+                        "labels": list(issue.labels),
+                    }
+            for comment in repo.comments:
+                comments[str(comment.id)] = {
+                    "repo": repo.name,
+                    "issue_number": comment.issue_number,
+                    "body": comment.body,
+                    "updated_at": comment.updated_at,
+                }
+        return {"issue": issues, "comment": comments}
 
     def webhook_events(self, change: Change) -> list[WebhookEvent]:
         repo = self.data.repo_named(str(change.data.get("repo", "")))

@@ -24,6 +24,9 @@ as GitLab does:
 - **Writes** (:mod:`.writes`): create and update issues (``state_event`` ``close`` or
   ``reopen``, ``add_labels``/``remove_labels``) and create issue notes; through the change
   journal, so they outlive the process (``brainhub sandbox reset gitlab`` forgets them).
+- **Webhooks** (:mod:`.webhooks`): ``POST /projects/:id/hooks`` subscribes a URL (with an
+  optional ``token``) to the project's issue, note and merge-request events; writes and
+  ``brainhub sandbox mutate gitlab`` deliver them once (GitLab does not retry).
 """
 
 from __future__ import annotations
@@ -39,8 +42,11 @@ from urllib.parse import unquote
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
-from brainhub.sandbox.kit.journal import Replay
+from brainhub.sandbox.kit.generations import Snapshot
+from brainhub.sandbox.kit.journal import Change, Replay
+from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 from brainhub.sandbox.ratelimit import RateLimitDecision
+from brainhub.sandbox.services.gitlab import webhooks
 from brainhub.sandbox.services.gitlab.dataset import SIZES, GitLabDataset, Project, parse_iso
 from brainhub.sandbox.services.gitlab.errors import (
     ERRORS,
@@ -70,6 +76,14 @@ class GitLabEmulator(KitEmulator):
     surface_file = Path(__file__).with_name("surface.json")
     manners = HttpManners(JSON_CONTENT_TYPE, gzip_when_asked=True)
     shape_host = "gitlab.com"
+    webhook_rules = webhooks.RULES
+    #: GitLab sends each delivery once (a failing hook is disabled, not retried).
+    retry_delays_s = ()
+    snapshot_keys = {
+        "issue": ("project_id", "iid"),
+        "merge_request": ("project_id", "iid"),
+        "note": ("project_id", "iid", "noteable"),
+    }
 
     # ------------------------------------------------------------------ data
 
@@ -538,6 +552,79 @@ class GitLabEmulator(KitEmulator):
         )
         notes = project.notes[("issues", int(issue_iid))]
         return self.json_response(next(n for n in notes if str(n["id"]) == change.id), status=201)
+
+    # ------------------------------------------------------------------ webhooks
+
+    def create_hook(self, request: Request, id: str) -> Response:
+        project = self._project(id)
+        form = _form(request)
+        url = str(form.get("url") or "")
+        if not url.startswith(("http://", "https://")):
+            invalid(
+                "url",
+                "is missing" if not url else "is blocked: Only allowed schemes are http, https",
+            )
+        token = form.get("token")
+        subscription = self.webhooks.add(
+            url,
+            secret=str(token) if token else "",
+            events=webhooks.switched_on(form),
+            scope={
+                "project_id": project.id,
+                "name": str(form.get("name") or ""),
+                "description": str(form.get("description") or ""),
+            },
+            subscription_id=str(_next_hook_id(self.webhooks.all())),
+        )
+        at = _iso_now(self.clock())
+        return self.json_response(webhooks.hook_answer(subscription, project.id, at), status=201)
+
+    def delete_hook(self, request: Request, id: str, hook_id: str) -> Response:
+        project = self._project(id)
+        hooks = [s for s in self.webhooks.all() if s.scope.get("project_id") == project.id]
+        if not any(s.id == hook_id for s in hooks) or not self.webhooks.remove(hook_id):
+            fail("not_found")
+        return Response(status=204)
+
+    def journal_snapshot(self) -> Snapshot:
+        """Issues, merge requests and their notes, with the values their writes journal."""
+        issues: dict[str, dict[str, Any]] = {}
+        merge_requests: dict[str, dict[str, Any]] = {}
+        notes: dict[str, dict[str, Any]] = {}
+        for project in self.data.projects:
+            for items, into in ((project.issues, issues), (project.merge_requests, merge_requests)):
+                for item in items:
+                    into[str(item["id"])] = {
+                        "project_id": project.id,
+                        "iid": item["iid"],
+                        **{k: item.get(k) for k in ("title", "description", "state", "updated_at")},
+                        "labels": list(item.get("labels") or []),
+                    }
+            for (kind, iid), found in project.notes.items():
+                for note in found:
+                    notes[str(note["id"])] = {
+                        "project_id": project.id,
+                        "iid": iid,
+                        "noteable": kind,
+                        "body": note.get("body"),
+                        "updated_at": note.get("updated_at"),
+                    }
+        return {"issue": issues, "merge_request": merge_requests, "note": notes}
+
+    def webhook_events(self, change: Change) -> list[WebhookEvent]:
+        return webhooks.events_of(change, self.data)
+
+    def address_event(self, event: WebhookEvent, subscription: Subscription) -> WebhookEvent | None:
+        return webhooks.addressed(event, subscription)
+
+
+def _next_hook_id(hooks: Sequence[Subscription]) -> int:
+    """The id after the highest hook id in use, so two hooks never share one."""
+    return 1 + max((int(h.id) for h in hooks if h.id.isdigit()), default=1000)
+
+
+def _iso_now(now: float) -> str:
+    return datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _form(request: Request) -> dict[str, Any]:

@@ -53,6 +53,7 @@ from urllib.parse import quote
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners
+from brainhub.sandbox.kit.generations import Snapshot
 from brainhub.sandbox.kit.journal import Change, Replay
 from brainhub.sandbox.kit.oauth import OAuthProfile
 from brainhub.sandbox.kit.webhooks import WebhookEvent
@@ -160,6 +161,27 @@ class JiraEmulator(IssueHandlers, WriteHandlers, AgileHandlers, CatalogHandlers)
         if not self.webhooks.remove(webhook_id):
             raise errors.failure(404, f"Webhook {webhook_id} does not exist.")
         return Response(status=204)
+
+    snapshot_keys = {"issue": ("key",), "comment": ("issue",)}
+
+    def journal_snapshot(self) -> Snapshot:
+        """Issues and their comments, with the values their writes journal."""
+        issues: dict[str, dict[str, Any]] = {}
+        comments: dict[str, dict[str, Any]] = {}
+        for project in self.data.projects:
+            for issue in project.issues:
+                issues[str(issue.id)] = {
+                    "key": issue.key,
+                    "project": project.key,
+                    **{
+                        k: getattr(issue, k)
+                        for k in ("summary", "status", "priority", "assignee", "updated")
+                    },
+                    "labels": list(issue.labels),
+                }
+                for comment in issue.comments:
+                    comments[str(comment.id)] = {"issue": str(issue.id), "updated": comment.updated}
+        return {"issue": issues, "comment": comments}
 
     def webhook_events(self, change: Change) -> list[WebhookEvent]:
         ref = str(change.data.get("issue", change.id)) if change.object == "comment" else change.id

@@ -36,6 +36,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.generations import Snapshot
 from brainhub.sandbox.kit.journal import Change, Draft, Replay
 from brainhub.sandbox.kit.oauth import OAuthProfile
 from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
@@ -81,6 +82,22 @@ class NotionEmulator(KitEmulator):
         invalid_grant_description="Invalid refresh token.",
     )
     retry_delays_s = webhooks.RETRY_DELAYS_S
+
+    snapshot_keys = {"page": ("database",)}
+
+    def journal_snapshot(self) -> Snapshot:
+        """The pages of the live databases, property by property."""
+        pages = {
+            str(page["id"]): {
+                "database": database.id,
+                "last_edited_time": page["last_edited_time"],
+                "archived": page["archived"],
+                **page["properties"],
+            }
+            for database in self.workspace.live_databases()
+            for page in database.pages
+        }
+        return {"page": pages}
 
     def webhook_events(self, change: Change) -> list[WebhookEvent]:
         at = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(self.clock()))

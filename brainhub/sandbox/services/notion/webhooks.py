@@ -15,9 +15,12 @@ from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 EVENTS = {
     ("page", "create"): ("page.created", "page"),
     ("page", "update"): ("page.properties_updated", "page"),
+    ("page", "delete"): ("page.deleted", "page"),
     ("blocks", "create"): ("page.content_updated", "page"),
     ("comment", "create"): ("comment.created", "comment"),
 }
+#: Values of a generation's page change that are not properties.
+_BOOKKEEPING = frozenset({"database", "last_edited_time"})
 #: Notion retries a failed delivery with backoff, up to eight times.
 RETRY_DELAYS_S = (60.0, 120.0, 240.0, 480.0, 960.0, 1920.0, 3840.0, 7680.0)
 
@@ -28,7 +31,8 @@ def event(change: Change, workspace_id: str, at: str, author: str) -> WebhookEve
     if known is None:
         return None
     name, entity_type = known
-    page = str(change.data.get("page") or change.id)
+    named = change.data.get("page")  # a page created through the API journals its object
+    page = str(named.get("id", change.id) if isinstance(named, dict) else named or change.id)
     entity_id = change.id if entity_type == "comment" else page
     data: dict[str, Any] = {
         "parent": {
@@ -37,7 +41,12 @@ def event(change: Change, workspace_id: str, at: str, author: str) -> WebhookEve
         }
     }
     if change.op == "update":
-        data["updated_properties"] = sorted((change.data.get("set") or {}).keys())
+        changed = change.data.get("set") or {
+            k: v for k, v in change.data.items() if k not in _BOOKKEEPING
+        }  # a write's ``set``; a generation's changed values
+        if "archived" in changed:  # moved to or out of the trash
+            name = "page.deleted" if changed["archived"] else "page.undeleted"
+        data["updated_properties"] = sorted(changed.keys() - {"archived", "in_trash"})
     if entity_type == "comment":
         data = {"page_id": page, "parent": {"id": page, "type": "page"}}
     body = {

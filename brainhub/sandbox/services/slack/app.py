@@ -65,6 +65,7 @@ from werkzeug.wrappers import Request, Response
 
 from brainhub.errors import EmulatorError
 from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.generations import Snapshot
 from brainhub.sandbox.kit.journal import Change, Replay
 from brainhub.sandbox.kit.surface import normalised
 from brainhub.sandbox.kit.webhooks import WebhookEvent
@@ -80,7 +81,7 @@ from brainhub.sandbox.services.slack.arguments import (
 from brainhub.sandbox.services.slack.changes import SlackChanges
 from brainhub.sandbox.services.slack.completion import complete_workspace
 from brainhub.sandbox.services.slack.errors import error_response, fail, missing_argument
-from brainhub.sandbox.services.slack.messages import MessageWriter, find_message
+from brainhub.sandbox.services.slack.messages import MessageWriter, find_message, message_key
 from brainhub.sandbox.services.slack.operations import OPERATIONS
 from brainhub.sandbox.services.slack.posting_limit import (
     DEFAULT_POST_BURST,
@@ -166,6 +167,23 @@ class SlackEmulator(KitEmulator):
     manners = HttpManners(json_content_type="application/json; charset=utf-8", gzip_when_asked=True)
     shape_host = f"{TEAM_DOMAIN}.slack.com"
     retry_delays_s = webhooks.RETRY_DELAYS_S
+
+    snapshot_keys = {"message": ("channel", "ts")}
+
+    def journal_snapshot(self) -> Snapshot:
+        """The messages and thread replies of the channels the app reads."""
+        messages: dict[str, dict[str, Any]] = {}
+        for channel in self.workspace.visible_channels():
+            if not channel.readable:
+                continue
+            threads = [m for replies in channel.replies.values() for m in replies]
+            for message in [*channel.messages, *threads]:
+                messages[message_key(channel.id, str(message["ts"]))] = {
+                    "channel": channel.id,
+                    "ts": str(message["ts"]),
+                    "message": message,
+                }
+        return {"message": messages}
 
     def webhook_events(self, change: Change) -> list[WebhookEvent]:
         made = webhooks.event(change, self.workspace.team_id, int(self.clock()))

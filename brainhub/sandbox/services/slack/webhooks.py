@@ -33,7 +33,10 @@ def event(change: Change, team_id: str, at: int) -> WebhookEvent | None:
             "subtype": "message_changed",
             "channel": channel,
             "hidden": True,
-            "message": {"ts": ts, **dict(change.data.get("set") or {})},
+            "message": {
+                "ts": ts,
+                **dict(change.data.get("set") or change.data.get("message") or {}),
+            },
             "ts": f"{at}.000100",
             "event_ts": f"{at}.000100",
         }

@@ -46,6 +46,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
+from brainhub.sandbox.kit.generations import Snapshot
 from brainhub.sandbox.kit.journal import Change, Replay
 from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 from brainhub.sandbox.ratelimit import RateLimitDecision
@@ -106,6 +107,10 @@ class TrelloEmulator(BoardReads, PeopleReads, ActionReads, KitEmulator):
         if not self.webhooks.remove(webhook_id):
             return Response("The requested resource was not found.", 404, content_type="text/plain")
         return {"_value": None}
+
+    def journal_snapshot(self) -> Snapshot:
+        """The actions Trello recorded (a generation's edits record them as writes do)."""
+        return {"action": {str(a["id"]): {"action": a} for a in self.store.all_actions()}}
 
     def webhook_events(self, change: Change) -> list[WebhookEvent]:
         made = webhooks.event(change)

@@ -48,8 +48,8 @@ def webhook_answer(subscription: Subscription) -> dict[str, Any]:
 def event(change: Change) -> WebhookEvent | None:
     """The delivery of a change that made an action (cards, comments)."""
     action = change.data.get("action")
-    if not isinstance(action, dict):
-        return None
+    if not isinstance(action, dict) or (change.object == "action" and change.op != "create"):
+        return None  # an action already announced does not happen again when it goes
     return WebhookEvent(str(action.get("type", "")), {"action": action})
 
 
