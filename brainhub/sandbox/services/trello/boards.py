@@ -6,7 +6,8 @@ first 8 hex digits are the creation time in Unix seconds, so ids sort by creatio
 from ``BASE`` (2026-03-01T00:00:00Z); generation ``k`` happens in the ten minutes before
 ``BASE + k * STEP``: cards are moved, renamed and commented on, new cards are created and
 some cards are deleted (gone from every listing, their checklists with them), each with the
-action Trello records for it (``deleteCard`` for a deletion).
+action Trello records for it (``deleteCard`` for a deletion), and the board's
+``dateLastActivity`` moves to the change's time (see :func:`touch`).
 """
 
 from __future__ import annotations
