@@ -18,11 +18,12 @@ swing with the load while CPU times hardly move, so compare both.
     python benchmarks/bench_target_duckdb.py [--records 100000] [--rounds 2]
 
 Last measured (2 cores shared with other work; CPU seconds, median of 2-3 rounds, target
-defaults; two runs of the same code, minutes apart, to show how far the shared machine
-moves even CPU times): 100,000 records: yardstick 1.01 / 1.12, ours 1.29 / 1.35 (1.28x / 1.21x),
-peak 297 MiB; 1,000,000 records: yardstick 6.73 / 6.60, ours 8.11 / 9.33 (1.20x / 1.41x),
-peak 383 MiB; update pass of 100,000 changed records into 1,000,000: 1.25 / 1.40 against
-the yardstick's 0.97 / 1.15 for loading 100,000 (1.29x / 1.22x, goal 1.0). Before batches
+defaults; three runs of the same code within half an hour, to show how far the shared
+machine moves even CPU times): 100,000 records: yardstick 1.01 / 1.12 / 1.09, ours 1.29 /
+1.35 / 1.41 (1.28x / 1.21x / 1.30x), peak 297 MiB; 1,000,000 records: yardstick 6.73 /
+6.60 / 6.54, ours 8.11 / 9.33 / 9.13 (1.20x / 1.41x / 1.40x), peak 383 MiB; update pass
+of 100,000 changed records into 1,000,000: 1.25 / 1.40 / 1.41 against the yardstick's
+0.97 / 1.15 / 1.09 for loading 100,000 (1.29x / 1.22x / 1.29x, goal 1.0). Before batches
 of 250,000 rows / 192 MiB staged on disk, block reading and a single DuckDB thread for
 staged messages: 1.65 (1.57x), 12.70 (1.98x) and 1.83.
 
