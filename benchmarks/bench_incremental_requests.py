@@ -58,7 +58,9 @@ NO_CHANGE_SIGNAL = {
         (
             "cards, lists, checklists, members",
             "one request per open board; changes spread over every board, and only a whole "
-            "read lets hard-deleted cards be retired (ACTIVATE_VERSION); no ETags",
+            "read lets hard-deleted cards be retired (ACTIVATE_VERSION); no ETags. Boards "
+            "carry dateLastActivity, but mutate's changes move it on all 20 open boards: "
+            "only_changed_parents on these four streams measured 101 requests, as without",
         ),
     ],
 }

@@ -17,18 +17,40 @@ swing with the load while CPU times hardly move, so compare both.
 
     python benchmarks/bench_target_duckdb.py [--records 100000] [--rounds 2]
 
-Last measured (2 cores shared with other work, so wall times swung by 2x; CPU seconds,
-median of 2 rounds, target defaults): 100,000 records: yardstick 1.13, ours 1.45 (1.29x),
-peak 296 MiB; 1,000,000 records: yardstick 6.95, ours 10.46 (1.51x), peak 381 MiB; update
-pass of 100,000 changed records into 1,000,000: 1.53 against the yardstick's 1.17 for
-loading 100,000 (1.31x, goal 1.0). Before batches of 250,000 rows / 192 MiB staged on
-disk, block reading and a single DuckDB thread for staged messages: 1.65 (1.57x), 12.70
-(1.98x) and 1.83. Where the rest goes: about 0.4 s of start-up (importing the Singer SDK),
-3 us a record in Python (reading, decoding to check records and read keys, staging), and
-for an update pass DuckDB's delete by key (0.4 s) and insert. Tried and not kept: one
-checkpoint at the end (checkpoint_threshold raised: the load moves to the close and costs
-more), MERGE INTO instead of delete + insert (1.55-1.76 s against 1.25 s of DuckDB work),
-runs of 512 lines instead of 64.
+Last measured (2 cores shared with other work; CPU seconds, median of 2-3 rounds, target
+defaults; three runs of the same code within half an hour, to show how far the shared
+machine moves even CPU times): 100,000 records: yardstick 1.01 / 1.12 / 1.09, ours 1.29 /
+1.35 / 1.41 (1.28x / 1.21x / 1.30x), peak 297 MiB; 1,000,000 records: yardstick 6.73 /
+6.60 / 6.54, ours 8.11 / 9.33 / 9.13 (1.20x / 1.41x / 1.40x), peak 383 MiB; update pass
+of 100,000 changed records into 1,000,000: 1.25 / 1.40 / 1.41 against the yardstick's
+0.97 / 1.15 / 1.09 for loading 100,000 (1.29x / 1.22x / 1.29x, goal 1.0). Before batches
+of 250,000 rows / 192 MiB staged on disk, block reading and a single DuckDB thread for
+staged messages: 1.65 (1.57x), 12.70 (1.98x) and 1.83.
+
+Where an update pass goes (process CPU, statement by statement, 100,000 changed records
+into 1,000,000): about 0.4 s before the first record (imports 0.26-0.30, the Singer SDK's
+0.2 of it; opening the database, the SCHEMA message, table checks 0.09); 0.29 s staging
+the records in Python (msgspec's checking decode 0.12, reading, splitting and writing the
+lines the rest); then DuckDB: delete by key 0.04 s, insert reading the staged JSON 0.23 s,
+commit 0.32-0.36 s (it checkpoints: compresses and writes the 100,000 rows, as the
+yardstick's load does). With no Python work per record at all the pass would still cost
+about 0.4 + 0.6 s against the yardstick's 0.97: the goal of 1.0 is out of reach while the
+SDK's import and the checkpoint stay, so nothing below was kept for it.
+
+Tried and not kept: one checkpoint at the end (checkpoint_threshold raised: the load moves
+to the close and costs more; for the update pass commit 0.14 + close 0.26 s against 0.32 +
+0.02), MERGE INTO instead of delete + insert (1.55-1.76 s against 1.25 s of DuckDB work),
+runs of 512 lines instead of 64; the keys to delete read by DuckDB from the staged file
+(read_json of the key only) instead of an Arrow table built in Python (0.25 s against
+0.05 s, pyarrow's import included); disabled_compression_methods 'fsst' or 'fsst,
+dictionary' (commit unchanged, 0.31-0.33 s); two DuckDB threads for the last batch, when
+the reader has nothing left to stage (insert 0.32 s CPU against 0.23); staging whole read
+blocks (1 MiB, about 700 records) with one decode, their lines checked by counting
+RECORD-line boundaries in C instead of splitting them (staging 0.45-0.53 s of CPU per
+100,000 records against 0.37-0.42: a decode of 700 records lets the garbage collector scan
+its fresh objects again and again, 3.4 us a record against 1.2 with 64, and the counting
+passes over the block cost what the splitting saved); the garbage collector paused during
+each run's decode (1.20 against 1.23 us a record alone, no difference in a run).
 """
 
 from __future__ import annotations

@@ -270,3 +270,43 @@ def test_doubled_slashes_are_served_as_trellos_servers_serve_them(trello: Any, p
     doubled = get(client, path, auth)
     assert doubled.status_code == 200
     assert doubled.json == plain.json
+
+
+def _board_activity(emulator: TrelloEmulator) -> dict[str, str]:
+    creds = emulator.credentials
+    auth = {"key": creds["api_key"], "token": creds["api_token"]}
+    boards = get(Client(emulator), "/members/me/boards", auth, filter="open").json
+    return {board["id"]: board["dateLastActivity"] for board in boards}
+
+
+def test_a_boards_date_last_activity_moves_with_changes_on_it() -> None:
+    """Trello moves a board's ``dateLastActivity`` whenever something on it changes: a
+    tap may read a board's cards again only when it moved."""
+    before = TrelloEmulator(size="tiny", generation=0)
+    after = TrelloEmulator(size="tiny", generation=1)
+    old, new = _board_activity(before), _board_activity(after)
+    base = iso(BASE)
+    changed = {
+        b.id for b in after.account.open_boards() if any(a["date"] > base for a in b.actions)
+    }
+    assert changed, "generation 1 changes something"
+    for board in after.account.open_boards():
+        newest = max(a["date"] for a in board.actions)
+        if board.id in changed:
+            assert new[board.id] == newest > old[board.id]
+        else:
+            assert new[board.id] == old[board.id]
+
+
+def test_a_write_moves_its_boards_date_last_activity() -> None:
+    emulator = TrelloEmulator(size="tiny", generation=0)
+    creds = emulator.credentials
+    auth = {"key": creds["api_key"], "token": creds["api_token"]}
+    board = emulator.account.open_boards()[0]
+    card = next(c for c in board.cards if not c["closed"])
+    before = _board_activity(emulator)[board.id]
+    posted = Client(emulator).post(
+        f"/1/cards/{card['id']}/actions/comments", query_string={**auth, "text": "Seen"}
+    )
+    assert posted.status_code == 200, posted.text
+    assert _board_activity(emulator)[board.id] == posted.json["date"] > before

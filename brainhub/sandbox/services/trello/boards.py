@@ -6,7 +6,8 @@ first 8 hex digits are the creation time in Unix seconds, so ids sort by creatio
 from ``BASE`` (2026-03-01T00:00:00Z); generation ``k`` happens in the ten minutes before
 ``BASE + k * STEP``: cards are moved, renamed and commented on, new cards are created and
 some cards are deleted (gone from every listing, their checklists with them), each with the
-action Trello records for it (``deleteCard`` for a deletion).
+action Trello records for it (``deleteCard`` for a deletion), and the board's
+``dateLastActivity`` moves to the change's time (see :func:`touch`).
 """
 
 from __future__ import annotations
@@ -378,19 +379,25 @@ class AccountBuilder:
                 "listAfter": _ref(after),
             }
             self.action(board, "updateCard", when, board.members[0], data)
-            self._comment(rng, board, card, moment())
+            commented = moment()
+            self._comment(rng, board, card, commented)
+            touch(board, max(when, commented))
             account.cards_updated += 1
         for _ in range(self.size.creates_per_step):
             board = rng.choice(boards)
             target = rng.choice([x for x in board.lists if not x["closed"]])
-            self._card(rng, board, target, board.labels, moment())
+            when = moment()
+            self._card(rng, board, target, board.labels, when)
+            touch(board, when)
             account.cards_created += 1
         created_by_step = iso(end - STEP)
         for _ in range(self.size.deletes_per_step):
             board = rng.choice(boards)
             older = [c for c in board.cards if iso(created_at(c["id"])) < created_by_step]
             if older:
-                self._delete_card(account, board, rng.choice(older), moment())
+                doomed, when = rng.choice(older), moment()
+                self._delete_card(account, board, doomed, when)
+                touch(board, when)
         for board in boards:
             board.actions.sort(key=lambda action: action["id"])
 
@@ -407,6 +414,13 @@ class AccountBuilder:
         account.cards_deleted += 1
         account.checklists_deleted += len(gone)
         account.deleted_card_ids.append(card["id"])
+
+
+def touch(board: Board, when: datetime | str) -> None:
+    """Move the board's ``dateLastActivity`` up to ``when``: Trello moves it whenever
+    something on the board changes (a card created, moved, commented on, deleted…)."""
+    moment = when if isinstance(when, str) else iso(when)
+    board.json["dateLastActivity"] = max(str(board.json["dateLastActivity"]), moment)
 
 
 def _ref(trello_list: dict[str, Any]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ import copy
 from typing import Any
 
 from brainhub.sandbox.kit.journal import Change, Replay
+from brainhub.sandbox.services.trello.boards import touch
 from brainhub.sandbox.services.trello.store import Store
 
 
@@ -129,6 +130,7 @@ class TrelloChanges:
         recorded = copy.deepcopy(dict(action))
         board.actions.append(recorded)
         board.actions.sort(key=lambda a: a["id"])
+        touch(board, str(recorded["date"]))
         self.store.actions[recorded["id"]] = recorded
         return recorded
 
@@ -145,6 +147,7 @@ class TrelloChanges:
             {"idCheckItem": i["id"], "state": "complete"} for i in items if i["state"] == "complete"
         ]
         card["dateLastActivity"] = max(card["dateLastActivity"], when)
+        touch(board, when)
 
 
 def _place(cards: list[dict[str, Any]], card: dict[str, Any]) -> None:
