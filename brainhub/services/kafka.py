@@ -3,8 +3,8 @@ ships (a development dependency; no Kafka package installs from Debian or PyPI).
 
 It listens on 127.0.0.1 only and keeps its topics in memory: ``down`` forgets them. Given
 another of Tansu's storage engines (``s3://bucket/``, reached with the ``AWS_*`` variables
-of ``environment``: ``AWS_ENDPOINT``, ``AWS_ACCESS_KEY_ID``, …), its log and consumer
-groups outlive a restart. The process runs detached (``setsid -f``), its pid in its home,
+of ``environment``: ``AWS_ENDPOINT``, ``AWS_ACCESS_KEY_ID``, …), its log outlives a
+restart. The process runs detached (``setsid -f``), its pid in its home,
 and stops on SIGTERM.
 """
 

@@ -173,8 +173,8 @@ sys.exit(tap.wait())
 
 @pytest.fixture
 def durable_broker(tmp_path: Path) -> Iterator[KafkaServer]:
-    """A broker whose log and groups live in S3 (moto, served by this process), so that
-    they outlive a restart; Tansu's default in-memory engine forgets them."""
+    """A broker whose log lives in S3 (moto, served by this process), so that it
+    outlives a restart; Tansu's default in-memory engine forgets it."""
     with moto_server() as moto:
         moto.client("s3").create_bucket(Bucket="tansu")
         environment = {
