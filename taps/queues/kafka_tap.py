@@ -19,17 +19,28 @@ those, the message's key and value (parsed when it is JSON), its headers and its
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 from confluent_kafka import OFFSET_BEGINNING, Consumer, KafkaException, TopicPartition
 from confluent_kafka import KafkaError as KafkaErrorCode
 
 from brainhub.errors import BrainhubError, SettingsError
-from taps.queues.singer_io import run_tap, setting, write_record, write_schema, write_state
+from taps.queues.singer_io import (
+    now_iso,
+    run_tap,
+    setting,
+    write_record,
+    write_schema,
+    write_state,
+)
 
 NAME = "tap-kafka"
+#: Messages taken from the client library per call (it fetches them in batches anyway).
+CONSUME_BATCH = 1000
 SECURITY = {
     "security_protocol": "security.protocol",
     "sasl_mechanism": "sasl.mechanism",
@@ -71,29 +82,51 @@ def _text(raw: bytes | None) -> str | None:
     return None if raw is None else raw.decode("utf-8", errors="replace")
 
 
+_json_value = msgspec.json.Decoder()
+
+
 def decode_value(raw: bytes | None) -> Any:
     """The value as JSON when it parses, else as text."""
-    text = _text(raw)
-    if text is None:
+    if raw is None:
         return None
     try:
-        return json.loads(text)
-    except ValueError:
-        return text
+        return _json_value.decode(raw)
+    except (msgspec.MsgspecError, UnicodeDecodeError):  # not strict JSON or not UTF-8
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+
+
+@functools.lru_cache(maxsize=4)
+def _second_iso(second: int) -> str:
+    return datetime.fromtimestamp(second, UTC).isoformat()[: -len("+00:00")]
+
+
+def timestamp_iso(milliseconds: int) -> str:
+    """A message's timestamp (milliseconds since the epoch) as ISO 8601 in UTC, as
+    ``datetime.isoformat`` writes it; a message's neighbours share its second, which is
+    formatted once."""
+    second, millisecond = divmod(milliseconds, 1000)
+    if millisecond:
+        return f"{_second_iso(second)}.{millisecond:03d}000+00:00"
+    return f"{_second_iso(second)}+00:00"
 
 
 def record_of(message: Any) -> dict[str, Any]:
     """One Kafka message as a record."""
     kind, stamp = message.timestamp()
-    headers = {name: _text(value) for name, value in (message.headers() or [])}
+    headers = message.headers()
+    key = message.key()
     return {
         "topic": message.topic(),
         "partition": message.partition(),
         "offset": message.offset(),
-        "key": _text(message.key()),
+        "key": None if key is None else key.decode("utf-8", errors="replace"),
         "value": decode_value(message.value()),
-        "headers": headers or None,
-        "timestamp": datetime.fromtimestamp(stamp / 1000, UTC).isoformat() if kind else None,
+        "headers": {name: _text(value) for name, value in headers} if headers else None,
+        "timestamp": timestamp_iso(stamp) if kind else None,
     }
 
 
@@ -125,25 +158,30 @@ def read_topic(
     waiting = set(partitions)
     handed = idle = 0
     while waiting and handed < options["max_messages"]:
-        message: Any = consumer.poll(1)
-        if message is None:
+        # a batch of messages per call: the client library fetches them in batches anyway
+        messages: list[Any] = consumer.consume(
+            min(CONSUME_BATCH, options["max_messages"] - handed), 1
+        )
+        if not messages:
             idle += 1
             if idle >= options["idle_seconds"]:
                 break  # no end-of-partition event: what was read is kept, the rest waits
             continue
         idle = 0
-        error = message.error()
-        if error is not None and error.code() == KafkaErrorCode._PARTITION_EOF:
-            waiting.discard(message.partition())
-            continue
-        if error is not None:
-            raise KafkaError(f"topic {topic!r}: {error.str()}")
-        write_record(stream, record_of(message))
-        positions[message.partition()] = message.offset() + 1
-        handed += 1
-        if handed % options["batch_size"] == 0:
-            bookmarks[stream] = {"offsets": _known(positions)}
-            write_state(state)
+        extracted = now_iso()
+        for message in messages:
+            error = message.error()
+            if error is not None and error.code() == KafkaErrorCode._PARTITION_EOF:
+                waiting.discard(message.partition())
+                continue
+            if error is not None:
+                raise KafkaError(f"topic {topic!r}: {error.str()}")
+            write_record(stream, record_of(message), extracted)
+            positions[message.partition()] = message.offset() + 1
+            handed += 1
+            if handed % options["batch_size"] == 0:
+                bookmarks[stream] = {"offsets": _known(positions)}
+                write_state(state)
     consumer.unassign()
     bookmarks[stream] = {"offsets": _known(positions)}
 

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
+import msgspec
+
 from brainhub.errors import BrainhubError, SettingsError
 
 
@@ -30,10 +32,26 @@ def read_json_file(path: str | None, what: str) -> dict[str, Any]:
     return loaded
 
 
-def write(message: Mapping[str, Any]) -> None:
-    """Print one Singer message and flush, so the target sees it at once."""
-    sys.stdout.write(json.dumps(message, ensure_ascii=False, default=str) + "\n")
-    sys.stdout.flush()
+def _encode_other(value: Any) -> Any:
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if isoformat else str(value)
+
+
+_encoder = msgspec.json.Encoder(enc_hook=_encode_other, decimal_format="number")
+
+
+def write(message: Mapping[str, Any], *, flush: bool = True) -> None:
+    """Print one Singer message; flush, so the target sees it (and all before it) at once.
+
+    RECORD messages are written without a flush: they reach the target with the next STATE
+    (or once the output buffer is full), which is all a target commits by, and a flush per
+    record would cost a system call each. Values JSON cannot hold (NaN, infinities) are
+    written as null, dates and times in ISO 8601, decimals as numbers, anything else
+    unknown as its text.
+    """
+    sys.stdout.write(_encoder.encode(message).decode() + "\n")
+    if flush:
+        sys.stdout.flush()
 
 
 def write_schema(stream: str, schema: Mapping[str, Any], key_properties: list[str]) -> None:
@@ -41,9 +59,11 @@ def write_schema(stream: str, schema: Mapping[str, Any], key_properties: list[st
     write({"type": "SCHEMA", "stream": stream, "schema": schema, "key_properties": key_properties})
 
 
-def write_record(stream: str, record: Mapping[str, Any]) -> None:
-    """A RECORD message stamped with the time it was read."""
-    write({"type": "RECORD", "stream": stream, "record": record, "time_extracted": now_iso()})
+def write_record(stream: str, record: Mapping[str, Any], time_extracted: str | None = None) -> None:
+    """A RECORD message stamped with the time it was read (``time_extracted``, else now)."""
+    message = {"type": "RECORD", "stream": stream, "record": record}
+    message["time_extracted"] = time_extracted or now_iso()
+    write(message, flush=False)
 
 
 def write_state(state: Mapping[str, Any]) -> None:
