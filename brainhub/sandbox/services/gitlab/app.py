@@ -1,8 +1,9 @@
 """The GitLab REST API v4 emulator (``gitlab.com/api/v4``), on the emulator kit.
 
-What it serves is declared in ``operations.py`` (the projects, issues, merge requests,
-notes, commits, pipelines, releases and users families and their neighbours); what it does
-as GitLab does:
+What it serves is declared in ``operations.py`` (every family a customer's data lives in:
+projects and the group, issues, merge requests, the repository, CI, releases, users,
+snippets, wikis, events; most answered from GitLab's documented shapes with the path's ids,
+lists paged like the rest, unknown parents GitLab's 404); what it does as GitLab does:
 
 - **Auth**: ``PRIVATE-TOKEN: <token>``, ``Authorization: Bearer <token>`` or the
   ``private_token`` query parameter; anything else is 401 ``{"message": "401
@@ -21,6 +22,8 @@ as GitLab does:
   ``RateLimit-Observed``, ``RateLimit-Remaining``, ``RateLimit-Reset`` and
   ``RateLimit-ResetTime``; over it, 429 with the plain-text ``Retry later`` and
   ``Retry-After``.
+- **Repository** (:mod:`.repository`): a few files on ``main`` that the tree, file
+  (``files/<url-encoded path>?ref=``), raw, blame and blob reads resolve to each other.
 - **Writes** (:mod:`.writes`): create and update issues (``state_event`` ``close`` or
   ``reopen``, ``add_labels``/``remove_labels``) and create issue notes; through the change
   journal, so they outlive the process (``brainhub sandbox reset gitlab`` forgets them).
@@ -29,19 +32,26 @@ as GitLab does:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import HttpManners, KitEmulator
 from brainhub.sandbox.kit.journal import Replay
 from brainhub.sandbox.ratelimit import RateLimitDecision
-from brainhub.sandbox.services.gitlab.dataset import SIZES, GitLabDataset, Project, parse_iso
+from brainhub.sandbox.services.gitlab.dataset import (
+    GROUP,
+    GROUP_ID,
+    SIZES,
+    GitLabDataset,
+    Project,
+    parse_iso,
+)
 from brainhub.sandbox.services.gitlab.errors import (
     ERRORS,
     JSON_CONTENT_TYPE,
@@ -51,6 +61,7 @@ from brainhub.sandbox.services.gitlab.errors import (
 )
 from brainhub.sandbox.services.gitlab.operations import OPERATIONS
 from brainhub.sandbox.services.gitlab.paging import Paged, keyset_page, offset_page
+from brainhub.sandbox.services.gitlab.repository import RepositoryFile, RepositoryFiles
 from brainhub.sandbox.services.gitlab.writes import IssueWriter
 
 Item = dict[str, Any]
@@ -150,6 +161,64 @@ class GitLabEmulator(KitEmulator):
             content_type="text/plain",
             headers={"Retry-After": str(decision.retry_after_whole_s)},
         )
+
+    # ------------------------------------------------------------------ shaped answers
+
+    def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The path's objects by the field names GitLab gives them, and the token's user
+        for every user-like object (``id`` alone names a project, group, user or snippet
+        by the path, so it is renamed)."""
+        context: dict[str, Any] = {k: v for k, v in values.items() if k != "id"}
+        owner = _path_owner(request.path)
+        if "id" in values and owner is not None:
+            context[f"{owner}_id"] = int(values["id"]) if str(values["id"]).isdigit() else None
+        if owner == "project" and "id" in values:
+            context["project_id"] = self._project(str(values["id"])).id
+        for name in ("issue_iid", "merge_request_iid", "user_id", "pipeline_id", "job_id"):
+            if str(values.get(name, "")).isdigit():
+                context[name] = int(values[name])
+        owner_user = self.data.users[0]
+        context["user"] = {**owner_user, "email": f"{owner_user['username']}@example.com"}
+        return {k: v for k, v in context.items() if v is not None}
+
+    def missing_query_response(self, name: str) -> Response:
+        """GitLab's 400 for a required parameter left out: ``{"error": "<name> is missing"}``."""
+        invalid(name, "is missing")
+
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        """The documented answer for objects the path names that exist (GitLab's 404
+        otherwise); a list is paged like every other list."""
+        self._check_path(request.path, values)
+        answer = super().shaped(request, key, values)
+        if isinstance(answer, list):
+            return self._page(request, answer)
+        return answer
+
+    def _check_path(self, path: str, values: Mapping[str, Any]) -> None:
+        owner = _path_owner(path) if "id" in values else None
+        ref = str(values.get("id", ""))
+        if owner == "project":
+            self._project(ref)
+        elif owner == "group":
+            self._group(ref)
+        elif owner == "user":
+            self.get_user(None, ref)  # type: ignore[arg-type]
+        if "user_id" in values:
+            self.get_user(None, str(values["user_id"]))  # type: ignore[arg-type]
+        if owner != "project":
+            return
+        kind = "merge_requests" if "/merge_requests/" in path else "issues"
+        for name in ("issue_iid", "merge_request_iid", "eventable_id"):
+            if name in values:
+                items = getattr(self._project(ref), kind)
+                error = "issue_not_found" if kind == "issues" else "merge_request_not_found"
+                self._find(items, "iid", str(values[name]), error)
+        if "pipeline_id" in values:
+            self.get_pipeline(None, ref, str(values["pipeline_id"]))  # type: ignore[arg-type]
+        if "sha" in values:
+            self.get_commit(None, ref, str(values["sha"]))  # type: ignore[arg-type]
+        if "tag_name" in values:
+            self.get_tag(None, ref, str(values["tag_name"]))  # type: ignore[arg-type]
 
     def not_found_response(self, request: Request) -> Response:
         return ERRORS.response("not_found")
@@ -502,6 +571,143 @@ class GitLabEmulator(KitEmulator):
         self.get_user(request, id)
         return self._page(request, [])
 
+    # ------------------------------------------------------------------ groups
+
+    def _group(self, ref: str) -> Item:
+        if unquote(ref) not in (str(GROUP_ID), GROUP):
+            fail("group_not_found")
+        return self.data.group()
+
+    def list_groups(self, request: Request) -> Response:
+        return self._page(request, [self.data.group()])
+
+    def get_group(self, request: Request, id: str) -> Item:
+        return self._group(id)
+
+    def group_subgroups(self, request: Request, id: str) -> Response:
+        """Subgroups and descendants: the seeded group has none."""
+        self._group(id)
+        return self._page(request, [])
+
+    def group_projects(self, request: Request, id: str) -> Response:
+        self._group(id)
+        return self.list_projects(request)
+
+    def _group_members(self) -> list[Item]:
+        """Every project member once, with their highest access level."""
+        members: dict[int, Item] = {}
+        for project in self.data.projects:
+            for member in project.members:
+                known = members.get(member["id"])
+                if known is None or known["access_level"] < member["access_level"]:
+                    members[member["id"]] = member
+        return sorted(members.values(), key=lambda m: m["id"])
+
+    def group_members(self, request: Request, id: str) -> Response:
+        self._group(id)
+        return self._page(request, self._group_members())
+
+    def group_member(self, request: Request, id: str, user_id: str) -> Item:
+        self._group(id)
+        return self._find(self._group_members(), "id", user_id, "member_not_found")
+
+    def group_users(self, request: Request, id: str) -> Response:
+        self._group(id)
+        return self._page(request, self.data.users)
+
+    def _every_merge_request(self, request: Request) -> list[Item]:
+        every = [mr for project in self.data.projects for mr in project.merge_requests]
+        return self._work_items(request, every)
+
+    def group_merge_requests(self, request: Request, id: str) -> Response:
+        self._group(id)
+        return self._page(request, self._every_merge_request(request))
+
+    def all_merge_requests(self, request: Request) -> Response:
+        return self._page(request, self._every_merge_request(request))
+
+    def group_releases(self, request: Request, id: str) -> Response:
+        self._group(id)
+        releases = [r for project in self.data.projects for r in project.releases]
+        return self._page(request, sorted(releases, key=lambda r: r["released_at"], reverse=True))
+
+    def latest_release(self, request: Request, id: str, **_suffix: str) -> Response:
+        """GitLab redirects the permalink to the latest release."""
+        releases = self._project(id).releases
+        if not releases:
+            fail("release_not_found")
+        latest = max(releases, key=lambda r: r["released_at"])
+        target = f"{request.root_url.rstrip('/')}{self.base_path}/projects/{id}/releases/"
+        return Response(status=302, headers={"Location": target + quote(latest["tag_name"])})
+
+    # ------------------------------------------------------------------ repository files
+
+    def _files(self, request: Request, id: str) -> RepositoryFiles:
+        project = self._project(id)
+        ref = request.args.get("ref") or project.json["default_branch"]
+        if not any(b["name"] == ref for b in project.branches):
+            self.get_commit(request, id, ref)
+        return self.data.files(project)
+
+    def repository_tree(self, request: Request, id: str) -> Response:
+        files = self._files(request, id)
+        path = request.args.get("path", "").strip("/")
+        entries = files.tree(path, request.args.get("recursive") == "true")
+        if entries is None:
+            fail("tree_not_found")
+        return self._page(request, entries)
+
+    def _file(self, request: Request, id: str, file_path: str) -> RepositoryFile:
+        if not request.args.get("ref"):
+            invalid("ref", "is missing")
+        found = self._files(request, id).file(unquote(file_path))
+        if found is None:
+            fail("file_not_found")
+        return found
+
+    def repository_file(self, request: Request, id: str, file_path: str) -> Item:
+        project = self._project(id)
+        return self._file(request, id, file_path).json(
+            request.args["ref"], project.commits[-1]["id"]
+        )
+
+    def repository_file_raw(self, request: Request, id: str, file_path: str) -> Response:
+        return _text(self._file(request, id, file_path).content)
+
+    def repository_blame(self, request: Request, id: str, file_path: str) -> list[Item]:
+        found = self._file(request, id, file_path)
+        commit = _without_project(self._project(id).commits[0])
+        return [{"commit": commit, "lines": found.content.splitlines()}]
+
+    def _blob(self, id: str, sha: str) -> RepositoryFile:
+        found = self.data.files(self._project(id)).blob(sha)
+        if found is None:
+            fail("blob_not_found")
+        return found
+
+    def repository_blob(self, request: Request, id: str, sha: str) -> Item:
+        blob = self._blob(id, sha)
+        return {
+            "size": blob.size,
+            "encoding": "base64",
+            "content": blob.base64,
+            "sha": blob.sha,
+        }
+
+    def repository_blob_raw(self, request: Request, id: str, sha: str) -> Response:
+        return _text(self._blob(id, sha).content)
+
+    def plain_text(self, request: Request, **values: str) -> Response:
+        """Job logs, raw diffs and raw snippets: plain text, for objects that exist."""
+        self._check_path(request.path, values)
+        if "merge_request_iid" in values:
+            project = self._project(values["id"])
+            commit = project.commits[-1]
+            return _text(f"diff --git a/README.md b/README.md\n+{commit['title']}\n")
+        if "job_id" in values:
+            return _text(f"Running with gitlab-runner\nJob {values['job_id']} succeeded\n")
+        return _text(f"print('snippet {values.get('snippet_id', values.get('id'))}')\n")
+
     def list_labels(self, request: Request, id: str) -> Response:
         return self._page(request, self._project(id).labels)
 
@@ -538,6 +744,19 @@ class GitLabEmulator(KitEmulator):
         )
         notes = project.notes[("issues", int(issue_iid))]
         return self.json_response(next(n for n in notes if str(n["id"]) == change.id), status=201)
+
+
+def _path_owner(path: str) -> str | None:
+    """What ``{id}`` names in a request path: a project, group, user or snippet."""
+    parts = path.split("/")
+    segment = parts[3] if len(parts) > 4 else ""
+    return {"projects": "project", "groups": "group", "users": "user", "snippets": "snippet"}.get(
+        segment
+    )
+
+
+def _text(body: str) -> Response:
+    return Response(body, content_type="text/plain; charset=utf-8")
 
 
 def _form(request: Request) -> dict[str, Any]:
