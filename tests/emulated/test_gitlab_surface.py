@@ -150,3 +150,22 @@ def test_coverage_reports_every_documented_get_served_or_left_out_and_routed():
     assert text.output.startswith(
         f"gitlab: {SERVED} of {DOCUMENTED} documented GET operations served, {LEFT_OUT} left out"
     )
+
+
+def test_shaped_answers_take_gitlabs_types_where_its_description_differs():
+    emulator = GitLabEmulator(size="tiny", seed=1, generation=0)
+    client, auth = Client(emulator), {"PRIVATE-TOKEN": emulator.credentials["api_token"]}
+    project = emulator.data.projects[0]
+    iid = project.merge_requests[0]["iid"]
+    changes = client.get(
+        f"{PREFIX}/projects/{project.id}/merge_requests/{iid}/changes", headers=auth
+    ).get_json()
+    assert isinstance(changes["upvotes"], int)
+    assert isinstance(changes["draft"], bool)
+    assert isinstance(changes["assignees"], list)
+    assert isinstance(changes["labels"], list)
+    groups = client.get(f"{PREFIX}/projects/{project.id}/invited_groups", headers=auth).get_json()
+    assert isinstance(groups[0]["id"], int)
+    events = client.get(f"{PREFIX}/projects/{project.id}/events", headers=auth)
+    assert isinstance(events.get_json(), list), "documented as one object, answered as a list"
+    assert events.headers["X-Total"] == "1"

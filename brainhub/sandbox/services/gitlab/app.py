@@ -59,13 +59,26 @@ from brainhub.sandbox.services.gitlab.errors import (
     fail,
     invalid,
 )
-from brainhub.sandbox.services.gitlab.operations import OPERATIONS
+from brainhub.sandbox.services.gitlab.operations import (
+    LISTS_DOCUMENTED_AS_ONE_OBJECT,
+    OPERATIONS,
+)
 from brainhub.sandbox.services.gitlab.paging import Paged, keyset_page, offset_page
 from brainhub.sandbox.services.gitlab.repository import RepositoryFile, RepositoryFiles
+from brainhub.sandbox.services.gitlab.shapes import GitLabShaper
 from brainhub.sandbox.services.gitlab.writes import IssueWriter
 
 Item = dict[str, Any]
 _DIGITS = re.compile(r"[0-9]+")
+#: The orders GitLab documents for project lists and for issue and merge-request lists.
+PROJECT_ORDERS = (
+    *("id", "name", "path", "created_at", "updated_at", "last_activity_at", "similarity"),
+    *("star_count", "storage_size", "repository_size", "wiki_size", "packages_size"),
+)
+WORK_ITEM_ORDERS = (
+    *("created_at", "updated_at", "title", "merged_at", "label_priority", "milestone_due"),
+    *("popularity", "priority", "due_date", "relative_position"),
+)
 #: ``/api/v4/projects/<namespace%2Fpath>…`` in a raw request URI.
 _ENCODED_PROJECT = re.compile(r"^/api/v4/projects/([^/]*%2[Ff][^/]*)", re.IGNORECASE)
 
@@ -81,6 +94,7 @@ class GitLabEmulator(KitEmulator):
     surface_file = Path(__file__).with_name("surface.json")
     manners = HttpManners(JSON_CONTENT_TYPE, gzip_when_asked=True)
     shape_host = "gitlab.com"
+    shaper_class = GitLabShaper
 
     # ------------------------------------------------------------------ data
 
@@ -187,9 +201,12 @@ class GitLabEmulator(KitEmulator):
 
     def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
         """The documented answer for objects the path names that exist (GitLab's 404
-        otherwise); a list is paged like every other list."""
+        otherwise); a list is paged like every other list (the lists GitLab's description
+        types as one object too)."""
         self._check_path(request.path, values)
         answer = super().shaped(request, key, values)
+        if key.partition(" ")[2] in LISTS_DOCUMENTED_AS_ONE_OBJECT:
+            answer = [answer]
         if isinstance(answer, list):
             return self._page(request, answer)
         return answer
@@ -267,13 +284,21 @@ class GitLabEmulator(KitEmulator):
     def _ordered(
         request: Request, items: list[Item], orders: Sequence[str], default: str
     ) -> list[Item]:
+        """``items`` in the requested order; an order GitLab documents by a measure the
+        sandbox does not keep (``similarity``, ``storage_size``, ``popularity``…) keeps
+        the default order, as GitLab does when every item measures the same."""
         order_by = request.args.get("order_by", default)
         if order_by not in orders:
             invalid("order_by", "does not have a valid value")
         sort = request.args.get("sort", "desc")
         if sort not in ("asc", "desc"):
             invalid("sort", "does not have a valid value")
-        key: Callable[[Item], Any] = lambda item: (item[order_by], item.get("id", 0))  # noqa: E731
+        field = order_by if any(order_by in item for item in items) else default
+        key: Callable[[Item], Any] = lambda item: (  # noqa: E731
+            item.get(field) is None,
+            item.get(field) or "",
+            item.get("id", 0),
+        )
         return sorted(items, key=key, reverse=sort == "desc")
 
     def _work_items(self, request: Request, items: list[Item]) -> list[Item]:
@@ -292,7 +317,7 @@ class GitLabEmulator(KitEmulator):
                 invalid("iids[]")
             iids = {int(value) for value in raw}
             chosen = [item for item in chosen if item["iid"] in iids]
-        return self._ordered(request, chosen, ("created_at", "updated_at"), "created_at")
+        return self._ordered(request, chosen, WORK_ITEM_ORDERS, "created_at")
 
     @staticmethod
     def _find(items: list[Item], key: str, value: str, error: str) -> Item:
@@ -312,8 +337,7 @@ class GitLabEmulator(KitEmulator):
             projects = [p for p in projects if needle in p["name"].lower()]
         if request.args.get("pagination") == "keyset":
             return self._answer(keyset_page(request, projects))
-        orders = ("id", "name", "path", "created_at", "updated_at", "last_activity_at")
-        return self._page(request, self._ordered(request, projects, orders, "created_at"))
+        return self._page(request, self._ordered(request, projects, PROJECT_ORDERS, "created_at"))
 
     def get_project(self, request: Request, id: str) -> Item:
         return self._project(id).json
@@ -657,8 +681,10 @@ class GitLabEmulator(KitEmulator):
             fail("tree_not_found")
         return self._page(request, entries)
 
-    def _file(self, request: Request, id: str, file_path: str) -> RepositoryFile:
-        if not request.args.get("ref"):
+    def _file(
+        self, request: Request, id: str, file_path: str, ref_required: bool = True
+    ) -> RepositoryFile:
+        if ref_required and not request.args.get("ref"):
             invalid("ref", "is missing")
         found = self._files(request, id).file(unquote(file_path))
         if found is None:
@@ -672,7 +698,8 @@ class GitLabEmulator(KitEmulator):
         )
 
     def repository_file_raw(self, request: Request, id: str, file_path: str) -> Response:
-        return _text(self._file(request, id, file_path).content)
+        """The file's content (``ref`` defaults to the default branch here)."""
+        return _text(self._file(request, id, file_path, ref_required=False).content)
 
     def repository_blame(self, request: Request, id: str, file_path: str) -> list[Item]:
         found = self._file(request, id, file_path)

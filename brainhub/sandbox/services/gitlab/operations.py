@@ -132,6 +132,22 @@ EXTRA = [
 ]
 
 
+#: Lists GitLab's description types as one object (its REST reference and every real
+#: answer are arrays): their shaped answer is a list of that object.
+LISTS_DOCUMENTED_AS_ONE_OBJECT = frozenset(
+    {
+        "/projects/{id}/events",
+        "/projects/{id}/merge_requests/{merge_request_iid}/context_commits",
+        "/projects/{id}/merge_requests/{merge_request_iid}/diffs",
+        "/topics",
+        "/user/emails",
+        "/user/gpg_keys",
+        "/user/keys",
+        "/users/{id}/gpg_keys",
+        "/users/{user_id}/keys",
+    }
+)
+
 #: Reasons for whole families of documented operations outside the scope, by the first
 #: path segment (``projects/<segment>`` and ``groups/<segment>`` for sub-resources).
 OUT_OF_SCOPE = {
