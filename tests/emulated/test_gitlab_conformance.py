@@ -95,7 +95,15 @@ ERRATA: list[tuple[str, str, Any, str]] = [
     ),
     *(
         ("field", name, "list", ENTITY_LIST)
-        for name in ("assignees", "reviewers", "evidences", "sources", "links", "milestones")
+        for name in (
+            "assignees",
+            "changes",
+            "evidences",
+            "links",
+            "milestones",
+            "reviewers",
+            "sources",
+        )
     ),
     *(
         ("field", name, {"type": "integer"}, COUNT)
@@ -200,7 +208,7 @@ def apply_erratum(document: dict[str, Any], row: tuple[str, str, Any, str]) -> i
             if "full_path" in properties and schema.get("type") == "string":
                 properties[where] = what
         elif what == "list":
-            if "$ref" in schema or (schema.get("type") != "array" and where != "links"):
+            if "$ref" in schema:
                 properties[where] = {"type": "array", "items": schema}
         elif schema.get("type") == "string" and not (where == "labels" and "self" in properties):
             properties[where] = what

@@ -676,7 +676,7 @@ class GitLabEmulator(KitEmulator):
     def repository_tree(self, request: Request, id: str) -> Response:
         files = self._files(request, id)
         path = request.args.get("path", "").strip("/")
-        entries = files.tree(path, request.args.get("recursive") == "true")
+        entries = files.tree(path, _boolean(request.args.get("recursive")))
         if entries is None:
             fail("tree_not_found")
         return self._page(request, entries)
@@ -780,6 +780,11 @@ def _path_owner(path: str) -> str | None:
     return {"projects": "project", "groups": "group", "users": "user", "snippets": "snippet"}.get(
         segment
     )
+
+
+def _boolean(raw: str | None) -> bool:
+    """A Boolean parameter as GitLab reads it (``true``, ``True``, ``1``, ``yes``…)."""
+    return (raw or "").strip().lower() in ("true", "t", "1", "yes", "on")
 
 
 def _text(body: str) -> Response:

@@ -15,7 +15,9 @@ from typing import Any
 from brainhub.sandbox.kit.shapes import Shape, Shaper
 
 #: Fields GitLab sends as a list of the object the description names.
-LISTS = frozenset({"assignees", "reviewers", "evidences", "sources", "links", "milestones"})
+LISTS = frozenset(
+    {"assignees", "changes", "evidences", "links", "milestones", "reviewers", "sources"}
+)
 #: Fields GitLab sends as integers (counts, ids, access levels).
 INTEGERS = frozenset(
     {
