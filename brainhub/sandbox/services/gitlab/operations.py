@@ -6,8 +6,11 @@ repository (commits, branches, tags, tree, files, blobs, compare), releases, pip
 jobs, milestones, labels, members, users, snippets, wikis, events, topics and namespaces.
 Each in-scope documented GET is served: by a handler on the seeded store where GitLab's
 behaviour matters (filters, paging, ids), otherwise ``SHAPED`` from GitLab's documented
-answer with the path's ids (a list is paged like every other list). The few in-scope
-operations not served are named in :data:`IN_SCOPE_LEFT_OUT` with their reason.
+answer with the path's ids (a list is paged like every other list). A shaped answer's
+parents that the store models (project, group, user, issue, merge request, pipeline,
+commit, tag) must exist, else GitLab's 404; objects it does not model (snippets, wikis,
+jobs, award emoji, deployments…) are answered for any id. In-scope operations not served
+would be named in :data:`IN_SCOPE_LEFT_OUT` with their reason (none today).
 
 Everything else is left out with the reason of its family (:data:`OUT_OF_SCOPE`):
 instance administration, package and container registries, CI runners and secrets,
