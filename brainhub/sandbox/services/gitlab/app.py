@@ -212,30 +212,31 @@ class GitLabEmulator(KitEmulator):
         return answer
 
     def _check_path(self, path: str, values: Mapping[str, Any]) -> None:
+        """GitLab's 404 unless every object of ``path`` the store models exists."""
         owner = _path_owner(path) if "id" in values else None
         ref = str(values.get("id", ""))
-        if owner == "project":
-            self._project(ref)
-        elif owner == "group":
+        if owner == "group":
             self._group(ref)
         elif owner == "user":
-            self.get_user(None, ref)  # type: ignore[arg-type]
+            self._user(ref)
         if "user_id" in values:
-            self.get_user(None, str(values["user_id"]))  # type: ignore[arg-type]
+            self._user(str(values["user_id"]))
         if owner != "project":
             return
-        kind = "merge_requests" if "/merge_requests/" in path else "issues"
+        project = self._project(ref)
+        if "/merge_requests/" in path:
+            items, error = project.merge_requests, "merge_request_not_found"
+        else:
+            items, error = project.issues, "issue_not_found"
         for name in ("issue_iid", "merge_request_iid", "eventable_id"):
             if name in values:
-                items = getattr(self._project(ref), kind)
-                error = "issue_not_found" if kind == "issues" else "merge_request_not_found"
                 self._find(items, "iid", str(values[name]), error)
         if "pipeline_id" in values:
-            self.get_pipeline(None, ref, str(values["pipeline_id"]))  # type: ignore[arg-type]
+            self._pipeline(project, str(values["pipeline_id"]))
         if "sha" in values:
-            self.get_commit(None, ref, str(values["sha"]))  # type: ignore[arg-type]
+            self._commit(project, str(values["sha"]))
         if "tag_name" in values:
-            self.get_tag(None, ref, str(values["tag_name"]))  # type: ignore[arg-type]
+            self._tag(project, str(values["tag_name"]))
 
     def not_found_response(self, request: Request) -> Response:
         return ERRORS.response("not_found")
@@ -366,7 +367,10 @@ class GitLabEmulator(KitEmulator):
         return self._page(request, users)
 
     def get_user(self, request: Request, id: str) -> Item:
-        user = self.data.user(id)
+        return self._user(id)
+
+    def _user(self, ref: str) -> Item:
+        user = self.data.user(ref)
         if user is None:
             fail("user_not_found")
         return user
@@ -446,7 +450,9 @@ class GitLabEmulator(KitEmulator):
         return self._page(request, [_without_project(c) for c in newest_first])
 
     def get_commit(self, request: Request, id: str, sha: str) -> Item:
-        project = self._project(id)
+        return self._commit(self._project(id), sha)
+
+    def _commit(self, project: Project, sha: str) -> Item:
         commit = next(
             (c for c in project.commits if c["id"].startswith(sha) and len(sha) >= 7), None
         )
@@ -488,8 +494,10 @@ class GitLabEmulator(KitEmulator):
         return self._pipeline_detail(pipelines[-1])
 
     def get_pipeline(self, request: Request, id: str, pipeline_id: str) -> Item:
-        pipeline = self._find(self._project(id).pipelines, "id", pipeline_id, "pipeline_not_found")
-        return self._pipeline_detail(pipeline)
+        return self._pipeline_detail(self._pipeline(self._project(id), pipeline_id))
+
+    def _pipeline(self, project: Project, pipeline_id: str) -> Item:
+        return self._find(project.pipelines, "id", pipeline_id, "pipeline_not_found")
 
     def _pipeline_detail(self, pipeline: Item) -> Item:
         return {
@@ -530,8 +538,10 @@ class GitLabEmulator(KitEmulator):
         return self._page(request, self._tags(self._project(id)))
 
     def get_tag(self, request: Request, id: str, tag_name: str) -> Item:
-        tags = self._tags(self._project(id))
-        return self._find(tags, "name", unquote(tag_name), "tag_not_found")
+        return self._tag(self._project(id), tag_name)
+
+    def _tag(self, project: Project, tag_name: str) -> Item:
+        return self._find(self._tags(project), "name", unquote(tag_name), "tag_not_found")
 
     def list_contributors(self, request: Request, id: str) -> Response:
         by_email: dict[str, Item] = {}
