@@ -113,6 +113,9 @@ def test_shaped_answers_carry_the_parent_they_were_asked_for() -> None:
     inline = client.get(f"{API}/pages/{page['id']}/inline-comments", headers=auth).get_json()
     assert [c["pageId"] for c in inline["results"]] == [page["id"]]
     assert inline["_links"] == {"base": "http://localhost/wiki"}
+    listed = inline["results"][0]["id"]
+    one = client.get(f"{API}/inline-comments/{listed}", headers=auth).get_json()
+    assert one["id"] == listed, "the listed id resolves to itself"
 
 
 def test_errors_are_v2_error_lists() -> None:

@@ -111,8 +111,13 @@ def test_shaped_lists_page_like_every_other_list_and_carry_the_paths_ids():
     project = emulator.data.projects[0]
     answer = client.get(f"{PREFIX}/projects/{project.id}/snippets", headers=auth)
     assert answer.headers["X-Total"] == "1"
-    assert answer.get_json()[0]["project_id"] == project.id
-    assert answer.get_json()[0]["author"]["username"] == emulator.data.users[0]["username"]
+    (snippet,) = answer.get_json()
+    assert snippet["project_id"] == project.id
+    assert snippet["author"]["username"] == emulator.data.users[0]["username"]
+    one = client.get(f"{PREFIX}/projects/{project.id}/snippets/{snippet['id']}", headers=auth)
+    assert one.get_json()["id"] == snippet["id"], "the listed id resolves to itself"
+    branch = client.get(f"{PREFIX}/projects/{project.id}/protected_branches/main", headers=auth)
+    assert branch.get_json()["name"] == "main"
 
 
 def test_the_repository_tree_and_files_resolve_to_each_other():

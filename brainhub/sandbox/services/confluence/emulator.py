@@ -530,8 +530,9 @@ class ConfluenceEmulator(KitEmulator):
         return context
 
     def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
-        """The documented answer for a parent that exists (v2's 404 otherwise); a list is
-        one complete page: its ``_links`` name the site and no next page."""
+        """The documented answer for a parent that exists (v2's 404 otherwise), carrying
+        the id the path asked for; a list is one complete page: its ``_links`` name the site
+        and no next page."""
         owner = request.path[len(self.base_path) :].split("/")[1]
         ref = str(values.get("id") or values.get(f"{owner.rstrip('s')}_id") or "")
         check = {
@@ -546,6 +547,9 @@ class ConfluenceEmulator(KitEmulator):
             if owner == "footer-comments" and "version_number" in values:
                 self._version(item, str(values["version_number"]), "comment")
         answer = super().shaped(request, key, values)
+        last = key.rsplit("/", 1)[-1].strip("{}")
+        if last.endswith("id") and isinstance(answer, dict) and "id" in answer:
+            answer["id"] = str(values[last])  # the object the path asked for
         if isinstance(answer, dict) and isinstance(answer.get("_links"), dict):
             answer["_links"] = {k: v for k, v in answer["_links"].items() if k != "next"} | {
                 "base": request.host_url + "wiki"

@@ -201,10 +201,10 @@ class GitLabEmulator(KitEmulator):
 
     def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
         """The documented answer for objects the path names that exist (GitLab's 404
-        otherwise); a list is paged like every other list (the lists GitLab's description
-        types as one object too)."""
+        otherwise), carrying the id the path asked for; a list is paged like every other
+        list (the lists GitLab's description types as one object too)."""
         self._check_path(request.path, values)
-        answer = super().shaped(request, key, values)
+        answer = _named_by_path(key, values, super().shaped(request, key, values))
         if key.partition(" ")[2] in LISTS_DOCUMENTED_AS_ONE_OBJECT:
             answer = [answer]
         if isinstance(answer, list):
@@ -790,6 +790,20 @@ def _path_owner(path: str) -> str | None:
     return {"projects": "project", "groups": "group", "users": "user", "snippets": "snippet"}.get(
         segment
     )
+
+
+def _named_by_path(key: str, values: Mapping[str, Any], answer: Any) -> Any:
+    """A shaped object that the path's last parameter names carries that id (or name), so
+    ``GET …/snippets/7`` answers snippet 7."""
+    last = key.rsplit("/", 1)[-1]
+    if not (isinstance(answer, dict) and last.startswith("{")):
+        return answer
+    name = last.strip("{}")
+    field = "id" if name == "id" or name.endswith("_id") else name
+    value = str(values[name])
+    if field in answer:
+        answer[field] = int(value) if isinstance(answer[field], int) and value.isdigit() else value
+    return answer
 
 
 def _boolean(raw: str | None) -> bool:
