@@ -156,7 +156,25 @@ class Cursor:
         return _with_params(request, {self.param: str(token)})
 
 
-Paging = Single | PageNumbers | LinkNext | Cursor
+@dataclass(frozen=True)
+class RelativeNext:
+    """The next page's URL relative to the host at ``where`` in the body (Confluence's
+    ``_links.next``, under the API's ``prefix``), until there is none."""
+
+    where: str
+    prefix: str
+
+    def first(self, request: Request) -> Request:
+        return request
+
+    def next(self, request: Request, body: Any, answer: requests.Response) -> Request | None:
+        url = dig(body, self.where)
+        if not url:
+            return None
+        return Request(request.method, str(url).removeprefix(self.prefix), {}, request.body)
+
+
+Paging = Single | PageNumbers | LinkNext | Cursor | RelativeNext
 
 
 def _with_params(request: Request, params: dict[str, str]) -> Request:
@@ -315,6 +333,31 @@ SERVICES: dict[str, ServiceBench] = {
                 "fields": "*navigable,comment,worklog",
                 "maxResults": "100",
             },
+        ),
+    ),
+    "gitlab": ServiceBench(
+        auth=lambda c: ({"PRIVATE-TOKEN": c["api_token"]}, {}),
+        parents=(Listing("/projects", "", LinkNext(), {"per_page": "100"}),),
+        main=Listing(
+            "/projects/{parent}/issues",
+            "",
+            LinkNext(),
+            params={"state": "all", "per_page": "100"},
+        ),
+    ),
+    "confluence": ServiceBench(
+        auth=lambda c: (
+            {
+                "Authorization": "Basic "
+                + base64.b64encode(f"{c['email']}:{c['api_token']}".encode()).decode()
+            },
+            {},
+        ),
+        main=Listing(
+            "/pages",
+            "results",
+            RelativeNext("_links.next", "/wiki/api/v2"),
+            params={"limit": "25", "body-format": "storage"},
         ),
     ),
 }

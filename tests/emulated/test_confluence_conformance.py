@@ -60,7 +60,7 @@ def _real_path_values(path: str) -> dict[str, str]:
         "footer-comments": next(iter(wiki.comments)),
         "labels": wiki.all_labels()[0]["id"],
         "attachments": next(a for group in wiki.attachments.values() for a in group)["id"],
-    }[path.strip("/").split("/")[0]]
+    }.get(path.strip("/").split("/")[0], "7")
     owned = wiki.properties.get(owner, [{"id": "0"}])[0]["id"]
     return {
         "id": owner,
@@ -68,6 +68,7 @@ def _real_path_values(path: str) -> dict[str, str]:
         "blogpost-id": owner,
         "space-id": owner,
         "comment-id": owner,
+        "attachment-id": owner,
         "version-number": "1",
         "property-id": owned,
     }

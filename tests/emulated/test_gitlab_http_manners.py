@@ -163,3 +163,21 @@ def test_neighbours_answer_from_the_seeded_objects(gitlab: Any) -> None:
     assert sum(c["commits"] for c in contributors) == len(project.commits)
     status = client.get(f"{API}/users/1/status", headers=auth).get_json()
     assert status["availability"] == "not_set"
+
+
+def test_every_documented_order_is_accepted_and_others_are_gitlabs_400(gitlab: Any) -> None:
+    emulator, client, auth = gitlab
+    project = emulator.data.projects[0]
+    for path, order in (
+        ("/projects", "similarity"),
+        ("/projects", "star_count"),
+        (f"/projects/{project.id}/merge_requests", "title"),
+        (f"/projects/{project.id}/merge_requests", "popularity"),
+    ):
+        answer = client.get(f"{API}{path}?order_by={order}", headers=auth)
+        assert answer.status_code == 200, (path, order)
+    stars = client.get(f"{API}/projects?order_by=star_count&sort=asc", headers=auth).get_json()
+    assert [p["star_count"] for p in stars] == sorted(p["star_count"] for p in stars)
+    refused = client.get(f"{API}/projects?order_by=stars", headers=auth)
+    assert refused.status_code == 400
+    assert refused.get_json() == {"error": "order_by does not have a valid value"}

@@ -77,3 +77,40 @@ def test_issue_writes_and_their_errors(served: Any) -> None:
         client.projects.get(999)
     assert missing.value.response_code == 404
     assert "404 Project Not Found" in str(missing.value)
+
+
+def test_the_group_pages_what_sandbox_counts_says(served: Any) -> None:
+    emulator, client = served
+    counts = emulator.counts()
+    (group,) = client.groups.list(all=True)
+    assert client.groups.get("sandbox-group").id == group.id
+    assert len(group.projects.list(iterator=True, per_page=2)) == counts["projects"]
+    merge_requests = group.mergerequests.list(iterator=True, per_page=5, state="all")
+    assert len(merge_requests) == counts["merge_requests"]
+    assert len({(m.project_id, m.iid) for m in merge_requests}) == counts["merge_requests"]
+    every = client.mergerequests.list(iterator=True, per_page=10, state="all", scope="all")
+    assert len(every) == counts["merge_requests"]
+    assert len(group.members.list(all=True)) == counts["users"]
+    assert len(group.members_all.list(all=True)) == counts["users"]
+    releases = client.http_list(f"/groups/{group.id}/releases", iterator=True, per_page=3)
+    assert len(list(releases)) == counts["releases"]
+
+
+def test_the_repository_snippets_wikis_jobs_and_approvals(served: Any) -> None:
+    emulator, client = served
+    seeded = emulator.data.projects[0]
+    project = client.projects.get(seeded.id)
+    tree = project.repository_tree(recursive=True, all=True)
+    blobs = [entry["path"] for entry in tree if entry["type"] == "blob"]
+    assert "src/app.py" in blobs
+    readme = project.files.get("README.md", ref="main")
+    assert readme.decode().decode() == project.files.raw("README.md", ref="main").decode()
+    assert project.repository_raw_blob(readme.blob_id).decode().startswith("# Project 1")
+    assert [s.project_id for s in project.snippets.list(all=True)] == [seeded.id]
+    assert project.wikis.list(all=True)
+    (job,) = project.jobs.list(all=True)
+    assert project.jobs.get(job.id).trace()
+    mr = project.mergerequests.get(seeded.merge_requests[0]["iid"])
+    assert mr.approvals.get().approved is False
+    assert isinstance(mr.changes()["changes"], list)
+    assert [e.project_id for e in project.events.list(all=True)] == [seeded.id]

@@ -83,14 +83,34 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
     if service == "gitlab":
         project = emulator.data.projects[0]
         noted = next(i for i in project.issues if i["user_notes_count"])
+        readme = emulator.data.files(project).file("README.md")
+        unseeded = ("award_id", "deployment_id", "draft_note_id", "email_id", "environment_id")
+        unseeded += ("event_id", "issue_link_id", "job_id", "key_id", "link_id", "version_id")
         return {
-            "id": {"projects": project.id, "users": emulator.data.users[0]["id"]},
+            # objects the store does not model: any id is answered from GitLab's shapes
+            **dict.fromkeys((*unseeded, "pipeline_schedule_id", "snippet_id"), 1),
+            "id": {
+                "projects": project.id,
+                "users": emulator.data.users[0]["id"],
+                "groups": emulator.data.group()["id"],
+                "snippets": 1,
+                "topics": 1,
+                "namespaces": 1,
+            },
             "user_id": emulator.data.users[0]["id"],
             "issue_iid": noted["iid"],
+            "eventable_id": {
+                "issues": noted["iid"],
+                "merge_requests": project.merge_requests[0]["iid"],
+            },
             "note_id": project.notes[("issues", noted["iid"])][0]["id"],
             "merge_request_iid": project.merge_requests[0]["iid"],
-            "sha": project.commits[0]["id"],
+            "sha": {"commits": project.commits[0]["id"], "blobs": readme.sha},
             "branch": "main",
+            "name": "main",
+            "ref": "main",
+            "slug": "home",
+            "file_path": "README.md",
             "pipeline_id": project.pipelines[0]["id"],
             "tag_name": project.releases[0]["tag_name"],
             "milestone_id": project.milestones[0]["id"],
@@ -153,6 +173,7 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
         page = next(iter(wiki.pages.values()))
         post = next(iter(wiki.blogposts.values()))
         comment = next(iter(wiki.comments))
+        attachment = next(a for group in wiki.attachments.values() for a in group)["id"]
         # ``{id}`` names a different object after each segment
         return {
             "id": {
@@ -161,8 +182,15 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
                 "blogposts": post["id"],
                 "footer-comments": comment,
                 "labels": wiki.all_labels()[0]["id"],
-                "attachments": next(a for group in wiki.attachments.values() for a in group)["id"],
+                "attachments": attachment,
+                # content the seeded site does not hold: any id is answered from v2's shapes
+                **dict.fromkeys(
+                    ("inline-comments", "tasks", "databases", "embeds", "folders", "whiteboards"),
+                    "7",
+                ),
             },
+            "attachment_id": attachment,
+            **dict.fromkeys(("database_id", "embed_id", "folder_id", "whiteboard_id"), "7"),
             "space_id": page["spaceId"],
             "page_id": page["id"],
             "blogpost_id": post["id"],
@@ -251,6 +279,16 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
         return {
             "/search/issues": {"q": "is:issue"},
             "/search/repositories": {"q": "org:octo-sandbox"},
+        }
+    if service == "gitlab":
+        project = "/projects/<id>/repository"
+        files = [f"{project}/files/<{kind}file_path>" for kind in ("", "path:")]
+        return {
+            "/avatar": {"email": "ada1@example.com"},
+            f"{project}/changelog": {"version": "1.0.0"},
+            f"{project}/merge_base": {"refs": "main"},
+            f"{project}/compare": {"from": "main", "to": "develop"},
+            **{f"{path}{end}": {"ref": "main"} for path in files for end in ("", "/raw", "/blame")},
         }
     if service == "notion":
         return {"/comments": {"block_id": emulator.workspace.live_pages()[0]["id"]}}

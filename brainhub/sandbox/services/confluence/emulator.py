@@ -31,7 +31,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,15 @@ CONTENT_SORTS = {
     "title": lambda item: (item["title"], int(item["id"])),
 }
 BODY_FORMATS = ("storage", "atlas_doc_format")
+#: The field naming the path's parent in shaped answers, by the path's first segment.
+_PARENT_FIELDS = {
+    "pages": "pageId",
+    "blogposts": "blogPostId",
+    "spaces": "spaceId",
+    "attachments": "attachmentId",
+    "footer-comments": "parentCommentId",
+    "inline-comments": "parentCommentId",
+}
 
 
 class ConfluenceEmulator(KitEmulator):
@@ -537,6 +546,80 @@ class ConfluenceEmulator(KitEmulator):
         if found is None:
             errors.fail("NOT_FOUND", f"No attachment with id {id}")
         return found
+
+    def list_attachment_versions(self, request: Request, id: str) -> Response:
+        """Each seeded attachment has one version: the one it carries."""
+        attachment = self.get_attachment(request, id)
+        return self._listed(request, [self._attachment_version(attachment)], _without_id)
+
+    def get_attachment_version(
+        self, request: Request, attachment_id: str, version_number: str
+    ) -> dict[str, Any]:
+        attachment = self.get_attachment(request, attachment_id)
+        if version_number != str(attachment["version"]["number"]):
+            errors.fail("NOT_FOUND", f"No version {version_number} of attachment {attachment_id}")
+        return _without_id(self._attachment_version(attachment))
+
+    @staticmethod
+    def _attachment_version(attachment: dict[str, Any]) -> dict[str, Any]:
+        return {
+            **attachment["version"],
+            "id": str(attachment["version"]["number"]),
+            "message": attachment["comment"],
+            "authorId": ROBOT_ACCOUNT,
+            "attachment": {"id": attachment["id"], "title": attachment["title"]},
+        }
+
+    def list_attachment_nothing(self, request: Request, id: str) -> Response:
+        """Labels and footer comments of an attachment: the seeded ones carry none."""
+        self.get_attachment(request, id)
+        return self._listed(request, [])
+
+    def list_label_attachments(self, request: Request, id: str) -> Response:
+        """Attachments with a label: seeded labels are on pages and blog posts only."""
+        self._labelled(id, [])
+        return self._listed(request, [])
+
+    # ------------------------------------------------------------------ shaped answers
+
+    def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The path's parent by the field name v2 gives it (``pageId``, ``spaceId``…) and
+        the sandbox's account as every author."""
+        context: dict[str, Any] = {k: v for k, v in values.items() if not k.endswith("id")}
+        owner = request.path[len(self.base_path) :].split("/")[1]
+        ref = values.get("id") or values.get(f"{owner.rstrip('s')}_id")
+        field = _PARENT_FIELDS.get(owner)
+        if field and ref:
+            context[field] = str(ref)
+        context.update(authorId=ROBOT_ACCOUNT, ownerId=ROBOT_ACCOUNT, accountId=ROBOT_ACCOUNT)
+        return context
+
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        """The documented answer for a parent that exists (v2's 404 otherwise), carrying
+        the id the path asked for; a list is one complete page: its ``_links`` name the site
+        and no next page."""
+        owner = request.path[len(self.base_path) :].split("/")[1]
+        ref = str(values.get("id") or values.get(f"{owner.rstrip('s')}_id") or "")
+        check = {
+            "spaces": self._space,
+            "pages": self._page,
+            "blogposts": self._blogpost,
+            "footer-comments": self._comment,
+            "attachments": lambda ref: self.get_attachment(request, ref),
+        }.get(owner)
+        if check is not None and ref:
+            item = check(ref)
+            if owner == "footer-comments" and "version_number" in values:
+                self._version(item, str(values["version_number"]), "comment")
+        answer = super().shaped(request, key, values)
+        last = key.rsplit("/", 1)[-1].strip("{}")
+        if last.endswith("id") and isinstance(answer, dict) and "id" in answer:
+            answer["id"] = str(values[last])  # the object the path asked for
+        if isinstance(answer, dict) and isinstance(answer.get("_links"), dict):
+            answer["_links"] = {k: v for k, v in answer["_links"].items() if k != "next"} | {
+                "base": request.host_url + "wiki"
+            }
+        return answer
 
     # ------------------------------------------------------------------ writes
 

@@ -3,9 +3,19 @@
 Paths are the document's templates under ``/wiki/api/v2`` with ``-`` in parameter names
 written ``_`` (``{page-id}`` → ``{page_id}``: route variables must be identifiers; the
 coverage report compares templates with their parameters blanked). Handlers are methods of
-:class:`~.emulator.ConfluenceEmulator`; every answer comes from the seeded site (none is
-shaped), so ``complete`` is off. The writes the target sends are extra operations:
-``POST /pages``, ``PUT /pages/{id}`` and ``POST /footer-comments``.
+:class:`~.emulator.ConfluenceEmulator` answering from the seeded site (``complete`` off).
+
+In scope is every read of a site's content: spaces, pages, blog posts, footer and inline
+comments, labels, attachments, versions, properties, children and ancestors, likes, tasks,
+the permitted operations of the caller, and the other content types (folders, whiteboards,
+databases, Smart Link embeds). What the seeded site does not model (inline comments, likes,
+tasks, other content types and the properties of comments, attachments and spaces) is
+answered ``SHAPED`` from the documented schema, for a parent that exists. Out of scope,
+with the reason in :data:`OUT_OF_SCOPE`: app-defined custom content and organisation or
+space administration.
+
+The writes the target sends are extra operations: ``POST /pages``, ``PUT /pages/{id}`` and
+``POST /footer-comments``.
 """
 
 from __future__ import annotations
@@ -14,7 +24,7 @@ import json
 import re
 from pathlib import Path
 
-from brainhub.sandbox.kit import LeftOut, Operation, OperationTable
+from brainhub.sandbox.kit import SHAPED, LeftOut, Operation, OperationTable
 from brainhub.sandbox.kit.surface import normalised
 
 
@@ -22,7 +32,8 @@ def _get(path: str, handler: str) -> Operation:
     return Operation("GET", path, handler, complete=False)
 
 
-SERVED = [
+#: Documented operations answered from the seeded site.
+HANDLED = [
     # Spaces
     _get("/spaces", "list_spaces"),
     _get("/spaces/{id}", "get_space"),
@@ -64,20 +75,18 @@ SERVED = [
     _get("/labels/{id}/blogposts", "list_label_blogposts"),
     _get("/attachments", "list_attachments"),
     _get("/attachments/{id}", "get_attachment"),
+    _get("/attachments/{id}/versions", "list_attachment_versions"),
+    _get("/attachments/{attachment_id}/versions/{version_number}", "get_attachment_version"),
+    _get("/attachments/{id}/labels", "list_attachment_nothing"),
+    _get("/attachments/{id}/footer-comments", "list_attachment_nothing"),
+    _get("/labels/{id}/attachments", "list_label_attachments"),
 ]
 
-#: Why each group of documented GET operations is not served (first matching pattern).
-REASONS: list[tuple[str, str]] = [
+#: Why each group of documented GET operations is out of scope (first matching pattern).
+OUT_OF_SCOPE: list[tuple[str, str]] = [
     (
-        r"^/inline-comments|/inline-comments$",
-        "inline comments hang off editor selections the "
-        "seeded storage bodies do not mark; no stream reads them",
-    ),
-    (r"custom-content", "custom content is defined by Connect and Forge apps"),
-    (
-        r"^/(databases|embeds|folders|whiteboards)/",
-        "databases, Smart Links, folders and "
-        "whiteboards are content types the seeded site does not hold",
+        r"custom-content",
+        "custom content is defined by Connect and Forge apps, not by the site's users",
     ),
     (
         r"classification-level|^/data-policies",
@@ -85,50 +94,38 @@ REASONS: list[tuple[str, str]] = [
     ),
     (
         r"^/space-permissions|^/space-roles|/permissions$|/role-assignments$",
-        "space permissions and roles are administration; no stream reads them",
-    ),
-    (
-        r"/operations$",
-        "permitted operations depend on the calling user's permissions, which "
-        "the sandbox's single account does not model",
-    ),
-    (r"/likes/", "likes are social data the seeded site does not hold"),
-    (r"^/tasks", "inline tasks live inside storage bodies the seeded site does not mark"),
-    (
-        r"/properties",
-        "content properties are served for pages and blog posts only; the "
-        "seeded comments, attachments and spaces carry none beyond an empty list",
-    ),
-    (
-        r"^/attachments/|^/labels/\{\}/attachments",
-        "attachment versions, labels and comments "
-        "are not modelled: each seeded attachment has one version and nothing attached",
-    ),
-    (
-        r"^/footer-comments/\{\}/(likes|versions/\{\})",
-        "comment likes and single versions are not modelled",
+        "space permissions and role assignments are space administration",
     ),
 ]
 
 
-def _left_out(served: list[Operation]) -> list[LeftOut]:
+def _identifiers(template: str) -> str:
+    """``template`` with ``-`` in its parameter names written ``_``."""
+    return re.sub(r"\{[^{}]+\}", lambda match: match.group(0).replace("-", "_"), template)
+
+
+def _classify(handled: list[Operation]) -> tuple[list[Operation], list[LeftOut]]:
     surface = json.loads(Path(__file__).with_name("surface.json").read_text(encoding="utf-8"))
-    done = {normalised(op.path) for op in served}
-    left = []
+    by_path = {normalised(op.path): op for op in handled}
+    served, left = [], []
     for row in surface["operations"]:
         path = normalised(row["path"])
-        if row["method"] != "GET" or path in done:
+        if row["method"] != "GET":
             continue
-        reason = next((why for pattern, why in REASONS if re.search(pattern, path)), None)
-        if reason is None:
-            raise ValueError(f"GET {row['path']}: neither served nor given a reason")
-        left.append(LeftOut("GET", row["path"], reason))
-    return left
+        reason = next((why for pattern, why in OUT_OF_SCOPE if re.search(pattern, path)), None)
+        if path in by_path:
+            served.append(by_path[path])
+        elif reason is not None:
+            left.append(LeftOut("GET", row["path"], f"out of scope: {reason}"))
+        else:
+            served.append(Operation("GET", _identifiers(row["path"]), SHAPED))
+    return served, left
 
 
+SERVED, LEFT_OUT = _classify(HANDLED)
 OPERATIONS = OperationTable(
     served=SERVED,
-    left_out=_left_out(SERVED),
+    left_out=LEFT_OUT,
     extra=[
         Operation("POST", "/pages", "create_page", complete=False),
         Operation("PUT", "/pages/{id}", "update_page", complete=False),

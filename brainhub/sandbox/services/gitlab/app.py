@@ -1,8 +1,9 @@
 """The GitLab REST API v4 emulator (``gitlab.com/api/v4``), on the emulator kit.
 
-What it serves is declared in ``operations.py`` (the projects, issues, merge requests,
-notes, commits, pipelines, releases and users families and their neighbours); what it does
-as GitLab does:
+What it serves is declared in ``operations.py`` (every family a customer's data lives in:
+projects and the group, issues, merge requests, the repository, CI, releases, users,
+snippets, wikis, events; most answered from GitLab's documented shapes with the path's ids,
+lists paged like the rest, unknown parents GitLab's 404); what it does as GitLab does:
 
 - **Auth**: ``PRIVATE-TOKEN: <token>``, ``Authorization: Bearer <token>`` or the
   ``private_token`` query parameter; anything else is 401 ``{"message": "401
@@ -21,6 +22,8 @@ as GitLab does:
   ``RateLimit-Observed``, ``RateLimit-Remaining``, ``RateLimit-Reset`` and
   ``RateLimit-ResetTime``; over it, 429 with the plain-text ``Retry later`` and
   ``Retry-After``.
+- **Repository** (:mod:`.repository`): a few files on ``main`` that the tree, file
+  (``files/<url-encoded path>?ref=``), raw, blame and blob reads resolve to each other.
 - **Writes** (:mod:`.writes`): create and update issues (``state_event`` ``close`` or
   ``reopen``, ``add_labels``/``remove_labels``) and create issue notes; through the change
   journal, so they outlive the process (``brainhub sandbox reset gitlab`` forgets them).
@@ -32,12 +35,12 @@ as GitLab does:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from werkzeug.wrappers import Request, Response
 
@@ -47,7 +50,14 @@ from brainhub.sandbox.kit.journal import Change, Replay
 from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.services.gitlab import webhooks
-from brainhub.sandbox.services.gitlab.dataset import SIZES, GitLabDataset, Project, parse_iso
+from brainhub.sandbox.services.gitlab.dataset import (
+    GROUP,
+    GROUP_ID,
+    SIZES,
+    GitLabDataset,
+    Project,
+    parse_iso,
+)
 from brainhub.sandbox.services.gitlab.errors import (
     ERRORS,
     JSON_CONTENT_TYPE,
@@ -55,12 +65,26 @@ from brainhub.sandbox.services.gitlab.errors import (
     fail,
     invalid,
 )
-from brainhub.sandbox.services.gitlab.operations import OPERATIONS
+from brainhub.sandbox.services.gitlab.operations import (
+    LISTS_DOCUMENTED_AS_ONE_OBJECT,
+    OPERATIONS,
+)
 from brainhub.sandbox.services.gitlab.paging import Paged, keyset_page, offset_page
+from brainhub.sandbox.services.gitlab.repository import RepositoryFile, RepositoryFiles
+from brainhub.sandbox.services.gitlab.shapes import GitLabShaper
 from brainhub.sandbox.services.gitlab.writes import IssueWriter
 
 Item = dict[str, Any]
 _DIGITS = re.compile(r"[0-9]+")
+#: The orders GitLab documents for project lists and for issue and merge-request lists.
+PROJECT_ORDERS = (
+    *("id", "name", "path", "created_at", "updated_at", "last_activity_at", "similarity"),
+    *("star_count", "storage_size", "repository_size", "wiki_size", "packages_size"),
+)
+WORK_ITEM_ORDERS = (
+    *("created_at", "updated_at", "title", "merged_at", "label_priority", "milestone_due"),
+    *("popularity", "priority", "due_date", "relative_position"),
+)
 #: ``/api/v4/projects/<namespace%2Fpath>…`` in a raw request URI.
 _ENCODED_PROJECT = re.compile(r"^/api/v4/projects/([^/]*%2[Ff][^/]*)", re.IGNORECASE)
 
@@ -84,6 +108,7 @@ class GitLabEmulator(KitEmulator):
         "merge_request": ("project_id", "iid"),
         "note": ("project_id", "iid", "noteable"),
     }
+    shaper_class = GitLabShaper
 
     # ------------------------------------------------------------------ data
 
@@ -165,6 +190,68 @@ class GitLabEmulator(KitEmulator):
             headers={"Retry-After": str(decision.retry_after_whole_s)},
         )
 
+    # ------------------------------------------------------------------ shaped answers
+
+    def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The path's objects by the field names GitLab gives them, and the token's user
+        for every user-like object (``id`` alone names a project, group, user or snippet
+        by the path, so it is renamed)."""
+        context: dict[str, Any] = {k: v for k, v in values.items() if k != "id"}
+        owner = _path_owner(request.path)
+        if "id" in values and owner is not None:
+            context[f"{owner}_id"] = int(values["id"]) if str(values["id"]).isdigit() else None
+        if owner == "project" and "id" in values:
+            context["project_id"] = self._project(str(values["id"])).id
+        for name in ("issue_iid", "merge_request_iid", "user_id", "pipeline_id", "job_id"):
+            if str(values.get(name, "")).isdigit():
+                context[name] = int(values[name])
+        owner_user = self.data.users[0]
+        context["user"] = {**owner_user, "email": f"{owner_user['username']}@example.com"}
+        return {k: v for k, v in context.items() if v is not None}
+
+    def missing_query_response(self, name: str) -> Response:
+        """GitLab's 400 for a required parameter left out: ``{"error": "<name> is missing"}``."""
+        invalid(name, "is missing")
+
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        """The documented answer for objects the path names that exist (GitLab's 404
+        otherwise), carrying the id the path asked for; a list is paged like every other
+        list (the lists GitLab's description types as one object too)."""
+        self._check_path(request.path, values)
+        answer = _named_by_path(key, values, super().shaped(request, key, values))
+        if key.partition(" ")[2] in LISTS_DOCUMENTED_AS_ONE_OBJECT:
+            answer = [answer]
+        if isinstance(answer, list):
+            return self._page(request, answer)
+        return answer
+
+    def _check_path(self, path: str, values: Mapping[str, Any]) -> None:
+        """GitLab's 404 unless every object of ``path`` the store models exists."""
+        owner = _path_owner(path) if "id" in values else None
+        ref = str(values.get("id", ""))
+        if owner == "group":
+            self._group(ref)
+        elif owner == "user":
+            self._user(ref)
+        if "user_id" in values:
+            self._user(str(values["user_id"]))
+        if owner != "project":
+            return
+        project = self._project(ref)
+        if "/merge_requests/" in path:
+            items, error = project.merge_requests, "merge_request_not_found"
+        else:
+            items, error = project.issues, "issue_not_found"
+        for name in ("issue_iid", "merge_request_iid", "eventable_id"):
+            if name in values:
+                self._find(items, "iid", str(values[name]), error)
+        if "pipeline_id" in values:
+            self._pipeline(project, str(values["pipeline_id"]))
+        if "sha" in values:
+            self._commit(project, str(values["sha"]))
+        if "tag_name" in values:
+            self._tag(project, str(values["tag_name"]))
+
     def not_found_response(self, request: Request) -> Response:
         return ERRORS.response("not_found")
 
@@ -212,13 +299,21 @@ class GitLabEmulator(KitEmulator):
     def _ordered(
         request: Request, items: list[Item], orders: Sequence[str], default: str
     ) -> list[Item]:
+        """``items`` in the requested order; an order GitLab documents by a measure the
+        sandbox does not keep (``similarity``, ``storage_size``, ``popularity``…) keeps
+        the default order, as GitLab does when every item measures the same."""
         order_by = request.args.get("order_by", default)
         if order_by not in orders:
             invalid("order_by", "does not have a valid value")
         sort = request.args.get("sort", "desc")
         if sort not in ("asc", "desc"):
             invalid("sort", "does not have a valid value")
-        key: Callable[[Item], Any] = lambda item: (item[order_by], item.get("id", 0))  # noqa: E731
+        field = order_by if any(order_by in item for item in items) else default
+        key: Callable[[Item], Any] = lambda item: (  # noqa: E731
+            item.get(field) is None,
+            item.get(field) or "",
+            item.get("id", 0),
+        )
         return sorted(items, key=key, reverse=sort == "desc")
 
     def _work_items(self, request: Request, items: list[Item]) -> list[Item]:
@@ -237,7 +332,7 @@ class GitLabEmulator(KitEmulator):
                 invalid("iids[]")
             iids = {int(value) for value in raw}
             chosen = [item for item in chosen if item["iid"] in iids]
-        return self._ordered(request, chosen, ("created_at", "updated_at"), "created_at")
+        return self._ordered(request, chosen, WORK_ITEM_ORDERS, "created_at")
 
     @staticmethod
     def _find(items: list[Item], key: str, value: str, error: str) -> Item:
@@ -257,8 +352,7 @@ class GitLabEmulator(KitEmulator):
             projects = [p for p in projects if needle in p["name"].lower()]
         if request.args.get("pagination") == "keyset":
             return self._answer(keyset_page(request, projects))
-        orders = ("id", "name", "path", "created_at", "updated_at", "last_activity_at")
-        return self._page(request, self._ordered(request, projects, orders, "created_at"))
+        return self._page(request, self._ordered(request, projects, PROJECT_ORDERS, "created_at"))
 
     def get_project(self, request: Request, id: str) -> Item:
         return self._project(id).json
@@ -287,7 +381,10 @@ class GitLabEmulator(KitEmulator):
         return self._page(request, users)
 
     def get_user(self, request: Request, id: str) -> Item:
-        user = self.data.user(id)
+        return self._user(id)
+
+    def _user(self, ref: str) -> Item:
+        user = self.data.user(ref)
         if user is None:
             fail("user_not_found")
         return user
@@ -367,7 +464,9 @@ class GitLabEmulator(KitEmulator):
         return self._page(request, [_without_project(c) for c in newest_first])
 
     def get_commit(self, request: Request, id: str, sha: str) -> Item:
-        project = self._project(id)
+        return self._commit(self._project(id), sha)
+
+    def _commit(self, project: Project, sha: str) -> Item:
         commit = next(
             (c for c in project.commits if c["id"].startswith(sha) and len(sha) >= 7), None
         )
@@ -409,8 +508,10 @@ class GitLabEmulator(KitEmulator):
         return self._pipeline_detail(pipelines[-1])
 
     def get_pipeline(self, request: Request, id: str, pipeline_id: str) -> Item:
-        pipeline = self._find(self._project(id).pipelines, "id", pipeline_id, "pipeline_not_found")
-        return self._pipeline_detail(pipeline)
+        return self._pipeline_detail(self._pipeline(self._project(id), pipeline_id))
+
+    def _pipeline(self, project: Project, pipeline_id: str) -> Item:
+        return self._find(project.pipelines, "id", pipeline_id, "pipeline_not_found")
 
     def _pipeline_detail(self, pipeline: Item) -> Item:
         return {
@@ -451,8 +552,10 @@ class GitLabEmulator(KitEmulator):
         return self._page(request, self._tags(self._project(id)))
 
     def get_tag(self, request: Request, id: str, tag_name: str) -> Item:
-        tags = self._tags(self._project(id))
-        return self._find(tags, "name", unquote(tag_name), "tag_not_found")
+        return self._tag(self._project(id), tag_name)
+
+    def _tag(self, project: Project, tag_name: str) -> Item:
+        return self._find(self._tags(project), "name", unquote(tag_name), "tag_not_found")
 
     def list_contributors(self, request: Request, id: str) -> Response:
         by_email: dict[str, Item] = {}
@@ -515,6 +618,146 @@ class GitLabEmulator(KitEmulator):
         """Followers and followed users: the seeded users follow nobody."""
         self.get_user(request, id)
         return self._page(request, [])
+
+    # ------------------------------------------------------------------ groups
+
+    def _group(self, ref: str) -> Item:
+        if unquote(ref) not in (str(GROUP_ID), GROUP):
+            fail("group_not_found")
+        return self.data.group()
+
+    def list_groups(self, request: Request) -> Response:
+        return self._page(request, [self.data.group()])
+
+    def get_group(self, request: Request, id: str) -> Item:
+        return self._group(id)
+
+    def group_subgroups(self, request: Request, id: str) -> Response:
+        """Subgroups and descendants: the seeded group has none."""
+        self._group(id)
+        return self._page(request, [])
+
+    def group_projects(self, request: Request, id: str) -> Response:
+        self._group(id)
+        return self.list_projects(request)
+
+    def _group_members(self) -> list[Item]:
+        """Every project member once, with their highest access level."""
+        members: dict[int, Item] = {}
+        for project in self.data.projects:
+            for member in project.members:
+                known = members.get(member["id"])
+                if known is None or known["access_level"] < member["access_level"]:
+                    members[member["id"]] = member
+        return sorted(members.values(), key=lambda m: m["id"])
+
+    def group_members(self, request: Request, id: str) -> Response:
+        self._group(id)
+        return self._page(request, self._group_members())
+
+    def group_member(self, request: Request, id: str, user_id: str) -> Item:
+        self._group(id)
+        return self._find(self._group_members(), "id", user_id, "member_not_found")
+
+    def group_users(self, request: Request, id: str) -> Response:
+        self._group(id)
+        return self._page(request, self.data.users)
+
+    def _every_merge_request(self, request: Request) -> list[Item]:
+        every = [mr for project in self.data.projects for mr in project.merge_requests]
+        return self._work_items(request, every)
+
+    def group_merge_requests(self, request: Request, id: str) -> Response:
+        self._group(id)
+        return self._page(request, self._every_merge_request(request))
+
+    def all_merge_requests(self, request: Request) -> Response:
+        return self._page(request, self._every_merge_request(request))
+
+    def group_releases(self, request: Request, id: str) -> Response:
+        self._group(id)
+        releases = [r for project in self.data.projects for r in project.releases]
+        return self._page(request, sorted(releases, key=lambda r: r["released_at"], reverse=True))
+
+    def latest_release(self, request: Request, id: str, **_suffix: str) -> Response:
+        """GitLab redirects the permalink to the latest release."""
+        releases = self._project(id).releases
+        if not releases:
+            fail("release_not_found")
+        latest = max(releases, key=lambda r: r["released_at"])
+        target = f"{request.root_url.rstrip('/')}{self.base_path}/projects/{id}/releases/"
+        return Response(status=302, headers={"Location": target + quote(latest["tag_name"])})
+
+    # ------------------------------------------------------------------ repository files
+
+    def _files(self, request: Request, id: str) -> RepositoryFiles:
+        project = self._project(id)
+        ref = request.args.get("ref") or project.json["default_branch"]
+        if not any(b["name"] == ref for b in project.branches):
+            self.get_commit(request, id, ref)
+        return self.data.files(project)
+
+    def repository_tree(self, request: Request, id: str) -> Response:
+        files = self._files(request, id)
+        path = request.args.get("path", "").strip("/")
+        entries = files.tree(path, _boolean(request.args.get("recursive")))
+        if entries is None:
+            fail("tree_not_found")
+        return self._page(request, entries)
+
+    def _file(
+        self, request: Request, id: str, file_path: str, ref_required: bool = True
+    ) -> RepositoryFile:
+        if ref_required and not request.args.get("ref"):
+            invalid("ref", "is missing")
+        found = self._files(request, id).file(unquote(file_path))
+        if found is None:
+            fail("file_not_found")
+        return found
+
+    def repository_file(self, request: Request, id: str, file_path: str) -> Item:
+        project = self._project(id)
+        return self._file(request, id, file_path).json(
+            request.args["ref"], project.commits[-1]["id"]
+        )
+
+    def repository_file_raw(self, request: Request, id: str, file_path: str) -> Response:
+        """The file's content (``ref`` defaults to the default branch here)."""
+        return _text(self._file(request, id, file_path, ref_required=False).content)
+
+    def repository_blame(self, request: Request, id: str, file_path: str) -> list[Item]:
+        found = self._file(request, id, file_path)
+        commit = _without_project(self._project(id).commits[0])
+        return [{"commit": commit, "lines": found.content.splitlines()}]
+
+    def _blob(self, id: str, sha: str) -> RepositoryFile:
+        found = self.data.files(self._project(id)).blob(sha)
+        if found is None:
+            fail("blob_not_found")
+        return found
+
+    def repository_blob(self, request: Request, id: str, sha: str) -> Item:
+        blob = self._blob(id, sha)
+        return {
+            "size": blob.size,
+            "encoding": "base64",
+            "content": blob.base64,
+            "sha": blob.sha,
+        }
+
+    def repository_blob_raw(self, request: Request, id: str, sha: str) -> Response:
+        return _text(self._blob(id, sha).content)
+
+    def plain_text(self, request: Request, **values: str) -> Response:
+        """Job logs, raw diffs and raw snippets: plain text, for objects that exist."""
+        self._check_path(request.path, values)
+        if "merge_request_iid" in values:
+            project = self._project(values["id"])
+            commit = project.commits[-1]
+            return _text(f"diff --git a/README.md b/README.md\n+{commit['title']}\n")
+        if "job_id" in values:
+            return _text(f"Running with gitlab-runner\nJob {values['job_id']} succeeded\n")
+        return _text(f"print('snippet {values.get('snippet_id', values.get('id'))}')\n")
 
     def list_labels(self, request: Request, id: str) -> Response:
         return self._page(request, self._project(id).labels)
@@ -625,6 +868,38 @@ def _next_hook_id(hooks: Sequence[Subscription]) -> int:
 
 def _iso_now(now: float) -> str:
     return datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _path_owner(path: str) -> str | None:
+    """What ``{id}`` names in a request path: a project, group, user or snippet."""
+    parts = path.split("/")
+    segment = parts[3] if len(parts) > 4 else ""
+    return {"projects": "project", "groups": "group", "users": "user", "snippets": "snippet"}.get(
+        segment
+    )
+
+
+def _named_by_path(key: str, values: Mapping[str, Any], answer: Any) -> Any:
+    """A shaped object that the path's last parameter names carries that id (or name), so
+    ``GET …/snippets/7`` answers snippet 7."""
+    last = key.rsplit("/", 1)[-1]
+    if not (isinstance(answer, dict) and last.startswith("{")):
+        return answer
+    name = last.strip("{}")
+    field = "id" if name == "id" or name.endswith("_id") else name
+    value = str(values[name])
+    if field in answer:
+        answer[field] = int(value) if isinstance(answer[field], int) and value.isdigit() else value
+    return answer
+
+
+def _boolean(raw: str | None) -> bool:
+    """A Boolean parameter as GitLab reads it (``true``, ``True``, ``1``, ``yes``…)."""
+    return (raw or "").strip().lower() in ("true", "t", "1", "yes", "on")
+
+
+def _text(body: str) -> Response:
+    return Response(body, content_type="text/plain; charset=utf-8")
 
 
 def _form(request: Request) -> dict[str, Any]:

@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from brainhub.sandbox.services.gitlab.repository import RepositoryFiles
+
 #: The dataset's "now": every seeded timestamp is before it, writes come after it.
 BASE = datetime(2026, 3, 1, tzinfo=UTC)
 GROUP = "sandbox-group"
+GROUP_ID = 10
 WEB = "https://gitlab.com"
 
 
@@ -113,6 +116,26 @@ class GitLabDataset:
                 return project
         return None
 
+    def group(self) -> dict[str, Any]:
+        """The one group every project belongs to."""
+        return {
+            "id": GROUP_ID,
+            "name": "Sandbox Group",
+            "path": GROUP,
+            "full_name": "Sandbox Group",
+            "full_path": GROUP,
+            "description": "The sandbox's group",
+            "visibility": "private",
+            "parent_id": None,
+            "avatar_url": None,
+            "web_url": f"{WEB}/groups/{GROUP}",
+            "created_at": min(p.json["created_at"] for p in self.projects),
+        }
+
+    def files(self, project: Project) -> RepositoryFiles:
+        """The files on ``project``'s default branch."""
+        return RepositoryFiles(project.json["name"])
+
     def user(self, ref: str) -> dict[str, Any] | None:
         return next((u for u in self.users if str(u["id"]) == ref), None)
 
@@ -168,7 +191,7 @@ class GitLabDataset:
         path = f"project-{n}"
         created = _ago(rng, 400)
         namespace = {
-            "id": 10,
+            "id": GROUP_ID,
             "name": "Sandbox Group",
             "path": GROUP,
             "kind": "group",
