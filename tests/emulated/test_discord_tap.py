@@ -1,0 +1,125 @@
+"""tap-discord against the Discord emulator: records, state and the request log, on a first
+run and an incremental one after a new generation (snowflake cursors, per-route buckets)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from brainhub.redaction import hidden
+from brainhub.sandbox import serve
+from brainhub.sandbox.services.discord import DiscordEmulator
+from taps.runtime.registry import load_connector
+from taps.runtime.tap import tap_class
+from tests.support.taps import SyncOutput as Run
+
+API = "/api/v10"
+
+
+def _sync(
+    emulator: DiscordEmulator,
+    capsys: Any,
+    state: dict[str, Any] | None = None,
+    **settings: Any,
+) -> Run:
+    tap = tap_class(load_connector("discord"))
+    emulator.clear_request_log()
+    capsys.readouterr()
+    with serve(emulator) as served:
+        config = {"base_url": served.base_url, **served.credentials, **settings}
+        tap(config=config, state=copy.deepcopy(state)).sync_all()
+    return Run(capsys.readouterr().out)
+
+
+@pytest.fixture
+def emulator() -> DiscordEmulator:
+    return DiscordEmulator(size="demo", seed=1, generation=0)
+
+
+def test_first_run_reads_every_record_and_bookmarks_each_channel(
+    emulator: DiscordEmulator, capsys: Any
+) -> None:
+    run = _sync(emulator, capsys)
+    assert run.counts() == emulator.counts()
+    log = emulator.request_log
+    token = emulator.credentials["bot_token"]
+    assert {e.headers["Authorization"] for e in log} == {f"Bot {hidden(token)}"}
+    assert all(e.status == 200 for e in log)
+    # Messages: oldest first from after=0, pages of 100 continuing after the largest id.
+    channel = emulator.data.text_channels(next(iter(emulator.data.guilds)))[0]
+    ids = sorted(int(m) for m in emulator.data.messages[channel["id"]])
+    pages = [e for e in log if e.path == f"{API}/channels/{channel['id']}/messages"]
+    assert [e.query["after"] for e in pages] == [["0"], [str(ids[99])]]
+    assert {e.query["limit"][0] for e in pages} == {"100"}
+    bookmarks = run.bookmarks("messages", "channel_id")
+    assert bookmarks[channel["id"]] == str(ids[-1])
+    # Channels without messages (categories, voice) are not asked for any.
+    read = {e.path.split("/")[4] for e in log if e.path.endswith("/messages")}
+    assert read == {
+        c["id"]
+        for c in emulator.data.channels.values()
+        if c.get("last_message_id") and c["type"] == 0
+    }
+    # Members page by user id, a thousand at a time.
+    members = [e for e in log if e.path.endswith("/members")]
+    assert {e.query["limit"][0] for e in members} == {"1000"}
+    assert {r["user_id"] for r in run.records["members"]} == {
+        uid for guild in emulator.data.members.values() for uid in guild
+    }
+    # Every answer carried its route's bucket; messages' ids are text and grow with time.
+    assert all(isinstance(m["id"], str) for m in run.records["messages"])
+
+
+def test_second_run_after_a_generation_reads_only_new_messages(
+    emulator: DiscordEmulator, capsys: Any
+) -> None:
+    first = _sync(emulator, capsys)
+    emulator.set_generation(1)
+    second = _sync(emulator, capsys, first.state)
+    texts = [c for g in emulator.data.guilds for c in emulator.data.text_channels(g)]
+    assert len(second.records["messages"]) == 2 * len(texts)  # two new per text channel
+    pages = [e for e in emulator.request_log if e.path.endswith("/messages")]
+    assert len(pages) == len(texts), "one request per channel"
+    before = first.bookmarks("messages", "channel_id")
+    for entry in pages:
+        channel_id = entry.path.split("/")[4]
+        assert entry.query["after"] == [before[channel_id]]
+    after = second.bookmarks("messages", "channel_id")
+    assert all(int(after[c]) > int(before[c]) for c in before)
+    assert second.counts()["members"] == emulator.counts()["members"]
+
+
+def test_guild_ids_setting_reads_only_those_guilds(emulator: DiscordEmulator, capsys: Any) -> None:
+    chosen = sorted(emulator.data.guilds, key=int)[1]
+    run = _sync(emulator, capsys, guild_ids=[chosen])
+    assert [g["id"] for g in run.records["guilds"]] == [chosen]
+    assert {r["guild_id"] for r in run.records["members"]} == {chosen}
+
+
+def test_learned_route_buckets_keep_a_tight_limit_from_answering_429(capsys: Any) -> None:
+    # One request per 0.1 s per route and channel: each channel's second page of messages
+    # waits for its bucket's Reset-After instead of being refused.
+    emulator = DiscordEmulator(size="demo", seed=1, generation=0, rate_limit="1/0.1")
+    run = _sync(emulator, capsys)
+    assert run.counts() == emulator.counts()
+    assert [e for e in emulator.request_log if e.status == 429] == []
+    buckets = {
+        e.path for e in emulator.request_log if "after" in e.query and e.query["after"] != ["0"]
+    }
+    assert buckets, "second pages were read"
+
+
+def test_a_429_is_waited_out_as_its_body_says_and_retried(capsys: Any) -> None:
+    emulator = DiscordEmulator(
+        size="tiny", seed=1, generation=0, faults="429", fault_rate=0.15, fault_seed=3
+    )
+    run = _sync(emulator, capsys)
+    assert run.counts() == emulator.counts()
+    log = emulator.request_log
+    throttled = [n for n, e in enumerate(log) if e.status == 429]
+    assert throttled, "the fault seed throttles at least one request"
+    for n in throttled:
+        again = next(e for e in log[n + 1 :] if e.path == log[n].path and e.status == 200)
+        assert again.query == log[n].query
