@@ -101,4 +101,4 @@ def _route(method: str, path: str) -> str:
 
 def _major(path: str) -> str:
     """The first numeric segment of a path: the resource a vendor keys route limits by."""
-    return next((part for part in path.split("/") if part.isdigit()), "")
+    return next((part for part in path.split("/") if part.isascii() and part.isdigit()), "")

@@ -26,7 +26,7 @@ def id_number(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     text = str(value).strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def largest_id(values: Iterable[Any]) -> str | None:

@@ -123,7 +123,7 @@ def test_snowflake_arithmetic() -> None:
     assert id_time(discord_example, EPOCH_MS, 22).isoformat() == "2016-04-30T11:18:25.796000+00:00"
     assert int(id_at("2016-04-30T11:18:25.796Z", EPOCH_MS, 22)) >> 22 == 41944705796
     assert id_before("5", 10, 22) == "0"
-    assert largest_id(["99", "100", None, "x"]) == "100"
+    assert largest_id(["99", "100", None, "x", "²"]) == "100"  # "²" is a digit to str.isdigit
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ members, messages, invites and webhooks, for a seed, a size and a generation.
 Every id is a snowflake made from its object's creation time (:mod:`.snowflakes`), so a
 message's ``timestamp`` and its id agree and ``after=<id>`` reads what came later. Each
 generation is one hour later than the last: every text channel gets two new messages, every
-guild one new member, the latest message of each guild's first channel is edited, and the
+guild one new member while its longest-standing member leaves, the latest message of each guild's first channel is edited, and the
 oldest message of each guild's last text channel is deleted (Discord keeps no tombstones).
 """
 
@@ -64,6 +64,7 @@ class Counters:
     messages_edited: int = 0
     messages_deleted: int = 0
     members_joined: int = 0
+    members_left: int = 0
 
 
 @dataclass
@@ -458,6 +459,11 @@ def _generation(data: Dataset, rng: random.Random, step: int) -> None:
                 at = moment + (g * 10 + c) * 60_000 + k * 1000
                 post(data, channel["id"], people[rng.randrange(len(people))], _text(rng), at)
                 data.counters.messages_created += 1
+        owner = data.guilds[guild_id]["owner_id"]
+        leavers = [p for p in people if p["id"] != owner]
+        if leavers:  # the owner cannot leave
+            del data.members[guild_id][leavers[0]["id"]]
+            data.counters.members_left += 1
         newcomer = _user(data.next_id(moment - DAY_MS + g * 60_000), f"newcomer{step}g{g}")
         data.users[newcomer["id"]] = newcomer
         _join(data, guild_id, newcomer, moment + g * 60_000, [])

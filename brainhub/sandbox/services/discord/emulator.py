@@ -123,6 +123,7 @@ class DiscordEmulator(KitEmulator):
             "messages_edited": now.messages_edited - before.messages_edited,
             "messages_deleted": now.messages_deleted - before.messages_deleted,
             "members_joined": now.members_joined - before.members_joined,
+            "members_deleted": now.members_left - before.members_left,
         }
 
     def shape_base_ms(self) -> int:
@@ -151,7 +152,7 @@ class DiscordEmulator(KitEmulator):
             template = request.path
         digest = hashlib.sha1(f"{request.method} {template}".encode(), usedforsecurity=False)
         segments = request.path.split("/")
-        major = next((s for s in segments if s.isdigit()), "")
+        major = next((s for s in segments if s.isascii() and s.isdigit()), "")
         return digest.hexdigest()[:16], major
 
     def rate_limit_headers(self, decision: RateLimitDecision) -> dict[str, str]:
@@ -616,7 +617,7 @@ def _limit(request: Request, name: str, default: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
         errors.invalid_form(
             {name: ("NUMBER_TYPE_MAX", f"int value should be between 1 and {maximum}.")}
         )

@@ -34,4 +34,9 @@ def iso(ms: int) -> str:
 
 def is_snowflake(text: str) -> bool:
     """Whether ``text`` is written as a snowflake (digits, no leading zero, 64 bits)."""
-    return text.isdigit() and (text == "0" or not text.startswith("0")) and int(text) < 1 << 64
+    return (
+        text.isascii()
+        and text.isdigit()
+        and (text == "0" or not text.startswith("0"))
+        and int(text) < 1 << 64
+    )
