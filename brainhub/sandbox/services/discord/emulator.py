@@ -252,7 +252,7 @@ class DiscordEmulator(KitEmulator):
 
     def list_my_guilds(self, request: Request) -> list[dict[str, Any]]:
         limit = _limit(request, "limit", 200, 200)
-        counts = request.args.get("with_counts", "false").lower() == "true"
+        counts = _flag(request, "with_counts")
         chosen = _keyset(sorted(self.data.guilds.values(), key=_id), request, limit)
         return [self._my_guild(guild, counts) for guild in chosen]
 
@@ -283,7 +283,7 @@ class DiscordEmulator(KitEmulator):
     def get_guild(self, request: Request, guild_id: str) -> dict[str, Any]:
         guild = self._guild(guild_id)
         answer = {**guild, "roles": self.data.roles[guild_id], "emojis": self.data.emojis[guild_id]}
-        if request.args.get("with_counts", "false").lower() == "true":
+        if _flag(request, "with_counts"):
             members = len(self.data.members[guild_id])
             answer["approximate_member_count"] = members
             answer["approximate_presence_count"] = members // 3
@@ -518,6 +518,26 @@ class DiscordEmulator(KitEmulator):
         self._webhook(webhook_id, webhook_token)
         return errors.response("UNKNOWN_MESSAGE")  # only interaction webhooks have one
 
+    def get_my_application(self, request: Request) -> dict[str, Any]:
+        """The bot's application (clients fetch it on login for its id)."""
+        bot = self.data.bot
+        return {
+            "id": bot["id"],
+            "name": bot["username"],
+            "icon": None,
+            "description": "The sandbox's bot",
+            "type": None,
+            "bot": bot,
+            "bot_public": False,
+            "bot_require_code_grant": False,
+            "summary": "",
+            "verify_key": hashlib.sha256(bot["id"].encode()).hexdigest(),
+            "flags": 0,
+            "owner": next(iter(self.data.members[min(self.data.guilds, key=int)].values()))["user"],
+            "team": None,
+            "redirect_uris": [],
+        }
+
     def get_gateway(self, request: Request) -> dict[str, Any]:
         return {"url": "wss://gateway.discord.gg"}
 
@@ -560,7 +580,7 @@ class DiscordEmulator(KitEmulator):
         }
         draft = self._message_draft(hook["channel_id"], content, embeds, author, webhook_id)
         change = self.record_change(lambda: draft)
-        if request.args.get("wait", "false").lower() != "true":
+        if not _flag(request, "wait"):
             return Response(status=204)
         return self.json_response(self.data.messages[hook["channel_id"]][change.id])
 
@@ -611,6 +631,11 @@ def _id(item: dict[str, Any]) -> int:
 def _webhook_path(path: str) -> bool:
     parts = path.strip("/").split("/")
     return len(parts) >= 5 and parts[2] == "webhooks"
+
+
+def _flag(request: Request, name: str) -> bool:
+    """A boolean query parameter as Discord reads it (``true``/``1`` or ``false``/``0``)."""
+    return request.args.get(name, "false").strip().lower() in ("true", "1")
 
 
 def _limit(request: Request, name: str, default: int, maximum: int) -> int:

@@ -70,6 +70,7 @@ SERVED = [
     _get("/webhooks/{webhook_id}/{webhook_token}", "get_webhook_with_token"),
     _get("/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}", "get_webhook_message"),
     _get("/webhooks/{webhook_id}/{webhook_token}/messages/@original", "get_webhook_original"),
+    _get("/oauth2/applications/@me", "get_my_application"),
     _get("/gateway", "get_gateway"),
     _get("/gateway/bot", "get_gateway_bot"),
 ]
@@ -120,7 +121,8 @@ REASONS: list[tuple[str, str]] = [
     ),
     (
         r"^/oauth2/",
-        "OAuth2 introspection of a user's bearer token; the sandbox authenticates a bot token",
+        "OAuth2 introspection of a user's bearer token (the bot's own application is "
+        "served); the sandbox authenticates a bot token",
     ),
     (r"^/lobbies/", "lobbies belong to the Social SDK for games, not to guilds"),
     (
