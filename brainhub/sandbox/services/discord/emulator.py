@@ -245,7 +245,7 @@ class DiscordEmulator(KitEmulator):
     # ------------------------------------------------------------------ users
 
     def get_me(self, request: Request) -> dict[str, Any]:
-        return {**self.data.bot, "verified": True, "mfa_enabled": False}
+        return {**self.data.bot, "verified": True, "mfa_enabled": False, "locale": "en-US"}
 
     def get_user(self, request: Request, user_id: str) -> dict[str, Any]:
         return self._user(user_id)
@@ -282,7 +282,12 @@ class DiscordEmulator(KitEmulator):
 
     def get_guild(self, request: Request, guild_id: str) -> dict[str, Any]:
         guild = self._guild(guild_id)
-        answer = {**guild, "roles": self.data.roles[guild_id], "emojis": self.data.emojis[guild_id]}
+        answer = {
+            **guild,
+            "roles": self.data.roles[guild_id],
+            "emojis": self.data.emojis[guild_id],
+            "stickers": [],
+        }
         if _flag(request, "with_counts"):
             members = len(self.data.members[guild_id])
             answer["approximate_member_count"] = members
@@ -302,6 +307,7 @@ class DiscordEmulator(KitEmulator):
             "approximate_member_count": members,
             "approximate_presence_count": members // 3,
             "description": guild["description"],
+            "home_header": None,
             "emojis": self.data.emojis[guild_id],
             "stickers": [],
         }
@@ -369,14 +375,20 @@ class DiscordEmulator(KitEmulator):
     def _invite(self, invite: dict[str, Any]) -> dict[str, Any]:
         guild = self.data.guilds[invite["guild_id"]]
         channel = self.data.channels[invite["channel_id"]]
-        shown = {k: v for k, v in invite.items() if k not in ("guild_id", "channel_id")}
-        shown["guild"] = {k: guild[k] for k in ("id", "name", "icon", "features")}
+        shown = {k: v for k, v in invite.items() if k != "channel_id"}
+        fields = ("id", "name", "splash", "banner", "description", "icon", "features")
+        shown["guild"] = {
+            **{k: guild[k] for k in fields},
+            **{k: guild[k] for k in ("verification_level", "vanity_url_code", "nsfw_level")},
+            "nsfw": guild["nsfw"],
+            "premium_subscription_count": guild["premium_subscription_count"],
+        }
         shown["channel"] = {k: channel[k] for k in ("id", "type", "name")}
         return shown
 
     def list_active_threads(self, request: Request, guild_id: str) -> dict[str, Any]:
         threads = self.data.threads(self._guild(guild_id)["id"], archived=False)
-        return {"threads": sorted(threads, key=_id), "members": []}
+        return {"threads": sorted(threads, key=_id), "members": [], "has_more": False}
 
     def list_guild_webhooks(self, request: Request, guild_id: str) -> list[dict[str, Any]]:
         self._guild(guild_id)
@@ -536,6 +548,14 @@ class DiscordEmulator(KitEmulator):
             "owner": next(iter(self.data.members[min(self.data.guilds, key=int)].values()))["user"],
             "team": None,
             "redirect_uris": [],
+            "flags_new": "0",
+            "interactions_endpoint_url": None,
+            "role_connections_verification_url": None,
+            "approximate_guild_count": len(self.data.guilds),
+            "approximate_user_install_count": 0,
+            "approximate_user_authorization_count": 0,
+            "explicit_content_filter": 0,
+            "eligible_oauth2_scopes": ["bot", "applications.commands"],
         }
 
     def get_gateway(self, request: Request) -> dict[str, Any]:
