@@ -477,6 +477,13 @@ class SpecStream(RESTStream[Any]):
         assert incremental is not None
         epoch, shift = incremental.id_epoch_ms, incremental.id_time_shift
         candidates = []
+        if bookmark is not None and id_number(bookmark) is None:
+            self.logger.warning(
+                "stream %s: the bookmark %r is not an id (a whole number); reading from the "
+                "start (or start_date) instead",
+                self.name,
+                bookmark,
+            )
         if id_number(bookmark) is not None:
             lookback = incremental.lookback
             earlier = id_before(bookmark, lookback, shift) if lookback and epoch else bookmark

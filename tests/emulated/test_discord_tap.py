@@ -22,14 +22,22 @@ def _sync(
     emulator: DiscordEmulator,
     capsys: Any,
     state: dict[str, Any] | None = None,
+    only: set[str] | None = None,
     **settings: Any,
 ) -> Run:
+    """One sync; ``only`` selects some streams (the others, children too, are not read)."""
     tap = tap_class(load_connector("discord"))
     emulator.clear_request_log()
     capsys.readouterr()
     with serve(emulator) as served:
         config = {"base_url": served.base_url, **served.credentials, **settings}
-        tap(config=config, state=copy.deepcopy(state)).sync_all()
+        catalog = None
+        if only is not None:
+            catalog = tap(config=config).catalog_dict
+            for entry in catalog["streams"]:
+                root = next(m for m in entry["metadata"] if m["breadcrumb"] == [])
+                root["metadata"]["selected"] = entry["tap_stream_id"] in only
+        tap(config=config, state=copy.deepcopy(state), catalog=catalog).sync_all()
     return Run(capsys.readouterr().out)
 
 
@@ -89,6 +97,18 @@ def test_second_run_after_a_generation_reads_only_new_messages(
     after = second.bookmarks("messages", "channel_id")
     assert all(int(after[c]) > int(before[c]) for c in before)
     assert second.counts()["members"] == emulator.counts()["members"]
+
+
+def test_members_page_by_user_id_a_thousand_at_a_time(capsys: Any) -> None:
+    emulator = DiscordEmulator(size="large", seed=1, generation=0)
+    run = _sync(emulator, capsys, only={"guilds", "members"})
+    guild = min(emulator.data.guilds, key=int)
+    ids = sorted(int(uid) for uid in emulator.data.members[guild])
+    pages = [e for e in emulator.request_log if e.path == f"{API}/guilds/{guild}/members"]
+    assert [e.query.get("after") for e in pages] == [None, [str(ids[999])], [str(ids[1999])]]
+    assert {e.query["limit"][0] for e in pages} == {"1000"}
+    assert len(run.records["members"]) == emulator.counts()["members"]
+    assert {e.path.split("/")[-1] for e in emulator.request_log} == {"guilds", "members"}
 
 
 def test_guild_ids_setting_reads_only_those_guilds(emulator: DiscordEmulator, capsys: Any) -> None:

@@ -118,6 +118,19 @@ def test_lookback_and_start_date_become_ids_when_ids_tell_time(tmp_path: Path, c
     assert _afters(api)[0] == id_at(start, EPOCH_MS, 22)
 
 
+def test_a_bookmark_that_is_no_id_is_named_and_the_stream_read_from_the_start(
+    tmp_path: Path, capsys: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    api = ToyIds(generation=0)
+    state = {
+        "bookmarks": {"items": {"replication_key": "id", "replication_key_value": "2024-01-01"}}
+    }
+    out = _sync(api, _spec(tmp_path), capsys, state)
+    assert len(out.records["items"]) == len(api.ids)
+    assert _afters(api)[0] == "0"
+    assert "the bookmark '2024-01-01' is not an id" in caplog.text
+
+
 def test_snowflake_arithmetic() -> None:
     discord_example = "175928847299117063"  # Discord's documented example snowflake
     assert id_time(discord_example, EPOCH_MS, 22).isoformat() == "2016-04-30T11:18:25.796000+00:00"
