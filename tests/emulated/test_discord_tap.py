@@ -97,6 +97,13 @@ def test_second_run_after_a_generation_reads_only_new_messages(
     after = second.bookmarks("messages", "channel_id")
     assert all(int(after[c]) > int(before[c]) for c in before)
     assert second.counts()["members"] == emulator.counts()["members"]
+    # Nothing new: only the channel holding the highest last message id seen is asked again
+    # (parents at the mark are read, in case more arrived in the same instant); none has news.
+    third = _sync(emulator, capsys, second.state)
+    assert third.records.get("messages", []) == []
+    latest = max(texts, key=lambda c: int(c["last_message_id"]))
+    asked = [e.path for e in emulator.request_log if e.path.endswith("/messages")]
+    assert asked == [f"{API}/channels/{latest['id']}/messages"]
 
 
 def test_members_page_by_user_id_a_thousand_at_a_time(capsys: Any) -> None:

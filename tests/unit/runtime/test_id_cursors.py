@@ -20,6 +20,7 @@ from werkzeug.wrappers import Request
 from brainhub.errors import SpecError
 from brainhub.sandbox import Emulator, serve
 from brainhub.spec.loader import load_spec
+from taps.runtime.changes import ChangedParents
 from taps.runtime.ids import id_at, id_before, id_time, largest_id
 from taps.runtime.tap import tap_class
 from tests.support.taps import SyncOutput
@@ -129,6 +130,14 @@ def test_a_bookmark_that_is_no_id_is_named_and_the_stream_read_from_the_start(
     assert len(out.records["items"]) == len(api.ids)
     assert _afters(api)[0] == "0"
     assert "the bookmark '2024-01-01' is not an id" in caplog.text
+
+
+def test_changed_parents_compare_time_ordered_ids_as_numbers() -> None:
+    # A parent's last message id crossing from 18 to 19 digits is news; as text it is not.
+    marks = ChangedParents("last_message_id", str(FIRST + 9))
+    assert marks.changed({"last_message_id": str(FIRST + 10)})
+    assert not marks.changed({"last_message_id": str(FIRST + 8)})
+    assert marks.highest == str(FIRST + 10)
 
 
 def test_snowflake_arithmetic() -> None:
