@@ -26,6 +26,7 @@ PREFIXES = {
     "bitbucket": "",
     "clickup": "/v2",
     "confluence": "",
+    "discord": "",
     "github": "",
     "gitlab": "/api/v4",
     "notion": "/v1",

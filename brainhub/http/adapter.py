@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import json
 import logging
 import random
@@ -60,7 +61,8 @@ from brainhub.http.messages import (
     status_text,
 )
 from brainhub.http.policy import RESPONSE_LIMIT_VARIABLE, HttpPolicy
-from brainhub.http.ratelimit import RateLimitBucket, bucket_for
+from brainhub.http.ratelimit import Permit, RateLimitBucket, bucket_for
+from brainhub.http.routes import RouteBudgets
 from brainhub.http.rules import ResponseClassifier, Verdict, is_json
 from brainhub.http.stats import RequestStats
 
@@ -135,6 +137,9 @@ class PolicyAdapter(HTTPAdapter):
             connector, credential_fingerprint, policy, clock=clock, sleep=sleep
         )
         self.breaker = breaker or breaker_for(connector, policy.circuit_breaker, clock=clock)
+        self.routes = RouteBudgets(
+            policy, connector, credential_fingerprint, clock=clock, sleep=sleep
+        )
         self.classifier = ResponseClassifier(policy)
         self._clock = clock
         self._sleep = sleep
@@ -195,11 +200,39 @@ class PolicyAdapter(HTTPAdapter):
                 wait,
             )
             if verdict.action == "throttle":
-                self.bucket.block_until(self._clock() + wait)
+                self._hold(request, verdict, self._clock() + wait)
             self.stats.add_retry()
             self.stats.add_wait(wait)
             reason = "the rate limit" if verdict.action == "throttle" else "a retry"
             self._wait(wait, reason)
+
+    def _hold(self, request: requests.PreparedRequest, verdict: Verdict, until: float) -> None:
+        """After a 429: hold the route's bucket, or every request when the limit was global
+        (or the API names no route buckets)."""
+        if self.routes.learns_routes and not verdict.global_limit:
+            self.routes.hold_route(_method(request), path_of(request.url), until)
+        else:
+            self.bucket.block_until(until)
+
+    def _acquire(self, request: requests.PreparedRequest) -> tuple[list[Permit], float]:
+        """Permits of every bucket the request spends (endpoint, route, connector)."""
+        buckets = [*self.routes.buckets_for(_method(request), path_of(request.url)), self.bucket]
+        permits: list[Permit] = []
+        try:
+            for bucket in buckets:
+                try:
+                    permits.append(
+                        bucket.acquire(
+                            on_wait=lambda seconds: self.stats.begin_wait(seconds, "the rate limit")
+                        )
+                    )
+                finally:
+                    self.stats.end_wait()
+        except BaseException:
+            for permit in permits:
+                permit.release()
+            raise
+        return permits, sum(permit.waited for permit in permits)
 
     def _log_opening(self) -> None:
         retry = self.policy.retry
@@ -252,13 +285,8 @@ class PolicyAdapter(HTTPAdapter):
         cert: Any,
         proxies: Any,
     ) -> _Attempt:
-        try:
-            permit = self.bucket.acquire(
-                on_wait=lambda seconds: self.stats.begin_wait(seconds, "the rate limit")
-            )
-        finally:
-            self.stats.end_wait()
-        self.stats.add_wait(permit.waited)
+        permits, waited = self._acquire(request)
+        self.stats.add_wait(waited)
         self.stats.add_request()
         began = time.perf_counter()
         response: requests.Response | None = None
@@ -294,12 +322,17 @@ class PolicyAdapter(HTTPAdapter):
         else:
             outcome = self._judge(response, content)
         finally:
-            permit.release()
+            for permit in permits:
+                permit.release()
             duration = time.perf_counter() - began
         if outcome.response is not None:
             headers = outcome.response.headers
             snapshot = read_rate_limit(headers, self.policy.rate_limit_headers, self._clock())
-            self.bucket.observe(snapshot.remaining, snapshot.reset_at)
+            if self.routes.learns_routes:
+                method, path = _method(request), path_of(request.url)
+                self.routes.observe(method, path, headers, snapshot)
+            else:
+                self.bucket.observe(snapshot.remaining, snapshot.reset_at)
         self._log_metric(endpoint_name, outcome, attempt, duration)
         return outcome
 
@@ -348,7 +381,7 @@ class PolicyAdapter(HTTPAdapter):
             verdict = self.classifier.classify(response, self._clock(), body=parsed)
         if verdict.message:
             secrets = request_secrets(response.request)
-            verdict = Verdict(verdict.action, redact(verdict.message, secrets), verdict.wait)
+            verdict = dataclasses.replace(verdict, message=redact(verdict.message, secrets))
         description = status_text(response)
         if verdict.message:
             description = f"{description} ({verdict.message})"

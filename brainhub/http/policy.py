@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from typing import Any
 
 from brainhub.errors import SettingsError, SpecError
@@ -59,6 +60,21 @@ class RateLimitHeaders:
     remaining: str = "X-RateLimit-Remaining"
     reset: str = "X-RateLimit-Reset"
     reset_format: str = "epoch_seconds"
+    #: The header naming the server's bucket of a route (Discord's ``X-RateLimit-Bucket``):
+    #: when declared, the budget headers describe that bucket, not the connector's budget.
+    bucket: str | None = None
+    #: The header that says (``true``) a 429 hit the API-wide limit, not the route's.
+    global_limit: str | None = None
+
+
+@dataclass(frozen=True)
+class ThrottleBody:
+    """Where a throttled answer's JSON body says how long to wait and how wide the limit is."""
+
+    #: Dotted path of the seconds to wait (a fraction allowed), e.g. Discord's ``retry_after``.
+    retry_after: str | None = None
+    #: Dotted path of a boolean that is true when the API-wide limit was hit.
+    global_limit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,30 @@ class RateLimit:
     def bucket_size(self) -> int:
         """How many requests may leave back to back (``burst``, or ``requests`` by default)."""
         return self.burst if self.burst is not None else self.requests
+
+
+@dataclass(frozen=True)
+class EndpointLimit:
+    """A budget of its own for requests whose path ends like ``path`` (``*`` is any text):
+    a vendor's per-method tier (Slack) or per-route limit (Discord), spent besides the
+    connector's."""
+
+    path: str
+    requests: int
+    per: float
+    method: str | None = None
+    burst: int | None = None
+
+    @property
+    def limit(self) -> RateLimit:
+        """The budget as a rate limit."""
+        return RateLimit(self.requests, self.per, self.burst)
+
+    def matches(self, method: str, path: str) -> bool:
+        """Whether a request (``GET``, ``/api/v10/channels/1/messages``) spends this budget."""
+        if self.method is not None and self.method != method.upper():
+            return False
+        return fnmatchcase(path, "*" + self.path)
 
 
 @dataclass(frozen=True)
@@ -145,6 +185,10 @@ class HttpPolicy:
     #: A second budget only writes (POST, PUT, PATCH, DELETE) spend, on top of
     #: ``rate_limit`` (``http.rate_limit.writes``): e.g. a content-creation limit.
     write_rate_limit: RateLimit | None = None
+    #: Where a throttled answer's body says how long to wait (``http.rate_limit.body``).
+    throttle_body: ThrottleBody = field(default_factory=ThrottleBody)
+    #: Budgets of their own for some endpoints (``http.rate_limit.endpoints``).
+    endpoint_limits: tuple[EndpointLimit, ...] = ()
     #: The largest response body read into memory; a larger one is refused, counted as it
     #: arrives (see :func:`response_limit`).
     max_response_bytes: int = field(default_factory=response_limit)
@@ -185,7 +229,19 @@ class HttpPolicy:
         breaker = _parse_breaker(http.get("circuit_breaker"), "http.circuit_breaker")
         rules = parse_error_rules(errors, "errors")
         writes = _parse_write_rate_limit(http.get("rate_limit"), "http.rate_limit.writes")
-        return cls(timeout, retry, rate_limit, headers, breaker, rules, write_rate_limit=writes)
+        raw_limit = http.get("rate_limit")
+        block: dict[str, Any] = raw_limit if isinstance(raw_limit, dict) else {}
+        return cls(
+            timeout,
+            retry,
+            rate_limit,
+            headers,
+            breaker,
+            rules,
+            write_rate_limit=writes,
+            throttle_body=_parse_throttle_body(block.get("body"), "http.rate_limit.body"),
+            endpoint_limits=_parse_endpoints(block.get("endpoints"), "http.rate_limit.endpoints"),
+        )
 
     def with_overrides(self, settings: dict[str, Any] | None) -> HttpPolicy:
         """Return a copy with the user's settings applied (unrelated or ``None`` ones are ignored).
@@ -298,7 +354,7 @@ def _parse_backoff(value: Any, path: str) -> Backoff:
 def _parse_rate_limit(value: Any, path: str) -> tuple[RateLimit | None, RateLimitHeaders]:
     if value is None:
         return None, RateLimitHeaders()
-    keys = ("requests", "per", "burst", "scope", "headers", "writes")
+    keys = ("requests", "per", "burst", "scope", "headers", "writes", "body", "endpoints")
     block = _check.mapping(value, path, keys, required=("requests", "per"))
     limit = _parse_limit(block, path)
     return limit, _parse_headers(block.get("headers"), f"{path}.headers")
@@ -335,11 +391,53 @@ def _parse_limit(block: dict[str, Any], path: str) -> RateLimit:
     )
 
 
+def _parse_throttle_body(value: Any, path: str) -> ThrottleBody:
+    block = _check.mapping(value, path, ("retry_after", "global_limit"), optional=True)
+    return ThrottleBody(
+        retry_after=_optional_text(block, "retry_after", path),
+        global_limit=_optional_text(block, "global_limit", path),
+    )
+
+
+def _parse_endpoints(value: Any, path: str) -> tuple[EndpointLimit, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise SpecError(
+            f"expected a list of {{path, requests, per}} budgets, got {value!r}", path=path
+        )
+    limits = []
+    for index, item in enumerate(value):
+        where = f"{path}[{index}]"
+        keys = ("path", "method", "requests", "per", "burst")
+        block = _check.mapping(item, where, keys, required=("path", "requests", "per"))
+        budget: dict[str, Any] = {k: block[k] for k in ("requests", "per", "burst") if k in block}
+        limit = _parse_limit(budget, where)
+        method = _optional_text(block, "method", where)
+        limits.append(
+            EndpointLimit(
+                path=_check.text(block["path"], f"{where}.path"),
+                requests=limit.requests,
+                per=limit.per,
+                method=method.upper() if method else None,
+                burst=limit.burst,
+            )
+        )
+    return tuple(limits)
+
+
+def _optional_text(block: dict[str, Any], key: str, path: str) -> str | None:
+    value = block.get(key)
+    return None if value is None else _check.text(value, f"{path}.{key}")
+
+
 def _parse_headers(value: Any, path: str) -> RateLimitHeaders:
-    keys = ("limit", "remaining", "reset", "reset_format")
+    keys = ("limit", "remaining", "reset", "reset_format", "bucket", "global_limit")
     block = _check.mapping(value, path, keys, optional=True)
     d = RateLimitHeaders()
     return RateLimitHeaders(
+        bucket=_optional_text(block, "bucket", path),
+        global_limit=_optional_text(block, "global_limit", path),
         limit=_check.text(block.get("limit", d.limit), f"{path}.limit"),
         remaining=_check.text(block.get("remaining", d.remaining), f"{path}.remaining"),
         reset=_check.text(block.get("reset", d.reset), f"{path}.reset"),

@@ -172,7 +172,7 @@ class RateLimitBucket:
                 self._completed.append(self._clock())
 
 
-_buckets: dict[tuple[str, str], RateLimitBucket] = {}
+_buckets: dict[tuple[str, ...], RateLimitBucket] = {}
 _buckets_lock = threading.Lock()
 
 
@@ -199,10 +199,37 @@ def bucket_for(
         return bucket
 
 
+def shared_bucket(
+    key: tuple[str, ...],
+    limit: RateLimit | None,
+    *,
+    clock: Clock = time.time,
+    sleep: Sleep = stop.pause,
+) -> RateLimitBucket:
+    """The process-wide bucket named ``key`` (an endpoint's budget, a server bucket of a
+    route), created with ``limit`` on first use."""
+    with _buckets_lock:
+        bucket = _buckets.get(key)
+        if bucket is None:
+            bucket = _buckets[key] = RateLimitBucket(limit, clock=clock, sleep=sleep)
+        return bucket
+
+
+_route_maps: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def shared_route_map(connector: str, credential_fingerprint: str) -> dict[str, str]:
+    """The process-wide map of routes to the server buckets learned for them."""
+    with _buckets_lock:
+        return _route_maps.setdefault((connector, credential_fingerprint), {})
+
+
 def forget_buckets() -> None:
-    """Drop every shared bucket (for tests and long-lived processes that reload specs)."""
+    """Drop every shared bucket and learned route (for tests and long-lived processes that
+    reload specs)."""
     with _buckets_lock:
         _buckets.clear()
+        _route_maps.clear()
 
 
 def credential_fingerprint(*secrets: str | None) -> str:

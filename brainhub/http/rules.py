@@ -19,6 +19,7 @@ JSON.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -78,14 +79,17 @@ class ErrorRule:
 class Verdict:
     """What to do with a response.
 
-    ``action`` is ``ok``, ``retry``, ``throttle``, ``skip``, ``fail``, ``reject`` or ``auth``; ``message``
-    is the user-facing text of a matching rule (or empty); ``wait`` is the delay in seconds
-    the server asked for, if it said.
+        ``action`` is ``ok``, ``retry``, ``throttle``, ``skip``, ``fail``, ``reject`` or ``auth``; ``message``
+        is the user-facing text of a matching rule (or empty); ``wait`` is the delay in seconds
+        the server asked for, if it said (the body's ``http.rate_limit.body.retry_after`` first,
+    then ``Retry-After``, then the reset header).
     """
 
     action: str
     message: str = ""
     wait: float | None = None
+    #: A throttle that hit the API-wide limit rather than one route's (Discord's ``global``).
+    global_limit: bool = False
 
 
 def parse_error_rules(value: Any, path: str) -> tuple[ErrorRule, ...]:
@@ -153,6 +157,7 @@ class ResponseClassifier:
         self.rules = policy.errors
         self.retry_statuses = frozenset(policy.retry.statuses)
         self.headers = policy.rate_limit_headers
+        self.throttle_body = policy.throttle_body
 
     def classify(self, response: requests.Response, now: float, body: Any = _MISSING) -> Verdict:
         """Decide what ``response`` means. ``body`` may pass an already parsed JSON body."""
@@ -160,9 +165,35 @@ class ResponseClassifier:
         for rule in self.rules:
             if self._matches(rule, response, lazy):
                 message = render(rule.message, response, lazy) if rule.message else ""
-                return Verdict(rule.action, message, self._wait(rule.action, response, now))
-        action = self._default_action(response)
-        return Verdict(action, "", self._wait(action, response, now))
+                return self._verdict(rule.action, message, response, now, lazy)
+        return self._verdict(self._default_action(response), "", response, now, lazy)
+
+    def _verdict(
+        self, action: str, message: str, response: requests.Response, now: float, body: _LazyBody
+    ) -> Verdict:
+        wait = self._body_wait(action, body)
+        if wait is None:
+            wait = self._wait(action, response, now)
+        throttled = action == "throttle"
+        return Verdict(action, message, wait, throttled and self._global(response, body))
+
+    def _body_wait(self, action: str, body: _LazyBody) -> float | None:
+        """The seconds the throttled answer's body asks for, where the spec says it does."""
+        where = self.throttle_body.retry_after
+        if action not in ("throttle", "retry") or where is None:
+            return None
+        value = value_at(body.value(), tuple(where.split(".")))
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        return max(float(value), 0.0) if math.isfinite(value) else None
+
+    def _global(self, response: requests.Response, body: _LazyBody) -> bool:
+        """Whether the throttle hit the API-wide limit (a header or body flag says so)."""
+        header = self.headers.global_limit
+        if header is not None and (response.headers.get(header) or "").strip().lower() == "true":
+            return True
+        where = self.throttle_body.global_limit
+        return where is not None and value_at(body.value(), tuple(where.split("."))) is True
 
     def _matches(self, rule: ErrorRule, response: requests.Response, body: _LazyBody) -> bool:
         if rule.statuses is not None and response.status_code not in rule.statuses:

@@ -296,6 +296,41 @@ TESTED: dict[str, Tested] = {
             ),
         ),
     ),
+    "discord": Tested(
+        clients=(
+            TestedClient(
+                "discord.py (its REST half; the Gateway is out of scope)",
+                "discord-py",
+                "`discord.http.Route.BASE`",
+                "tests/emulated/test_discord_sdk.py",
+            ),
+            _tap("discord"),
+        ),
+        manners_proof="tests/emulated/test_discord_http_manners.py",
+        manners=(
+            Manner(
+                'errors are `{"message", "code"}` with Discord\'s JSON error codes',
+                "tests/emulated/test_discord_http_manners.py::"
+                "test_errors_are_message_and_code_and_a_bot_token_is_required",
+            ),
+            Manner(
+                "rate limits per route bucket (`X-RateLimit-Bucket`); 429 bodies carry "
+                "`retry_after` in seconds and `global`",
+                "tests/emulated/test_discord_http_manners.py::"
+                "test_route_buckets_are_reported_and_a_429_says_how_long_in_its_body",
+            ),
+            Manner(
+                "snowflake ids made from each object's creation time",
+                "tests/emulated/test_discord_http_manners.py::"
+                "test_every_id_is_a_snowflake_of_its_objects_moment",
+            ),
+            Manner(
+                "incoming webhooks post with their token alone (`wait=true` answers the message)",
+                "tests/emulated/test_discord_http_manners.py::"
+                "test_the_incoming_webhook_posts_with_its_token_alone_and_never_logs_it",
+            ),
+        ),
+    ),
     "trello": Tested(
         clients=(
             TestedClient(

@@ -194,6 +194,15 @@ class LastRecordPagination(PaginatorBlock, frozen=True, tag="last_record"):
     size_param: str | None = None
 
 
+class AfterIdPagination(PaginatorBlock, frozen=True, tag="after_id"):
+    """The next page starts after the largest id seen so far (``after=<id>``)."""
+
+    size: int
+    param: str = "after"
+    field: str = "id"
+    size_param: str | None = None
+
+
 Paginator = (
     NoPagination
     | PageNumberPagination
@@ -202,6 +211,7 @@ Paginator = (
     | NextUrlPagination
     | LinkHeaderPagination
     | LastRecordPagination
+    | AfterIdPagination
 )
 
 AUTH_KINDS: tuple[type[AuthBlock], ...] = Auth.__args__

@@ -297,6 +297,9 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
         incremental = stream.incremental
         if incremental and incremental.param_template and not incremental.param:
             problem((*base, "incremental"), "param_template needs param (the parameter it fills)")
+        if incremental:
+            for message in _id_cursor_problems(incremental):
+                problem((*base, "incremental"), message)
         _check_schema(spec, stream, problem)
     _check_cycles(spec, problem)
     _check_parent_fields(spec, problem)
@@ -304,6 +307,20 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
         problem(path, message)
     if problems:
         raise SpecError(_listing(problems), file=str(spec.source))
+
+
+def _id_cursor_problems(incremental: Incremental) -> list[str]:
+    """What an incremental block asks of an id cursor that the block does not give."""
+    problems = []
+    if incremental.id_epoch_ms is not None and not incremental.by_id:
+        problems.append("id_epoch_ms is only valid with format: id")
+    if incremental.by_id and incremental.lookback and incremental.id_epoch_ms is None:
+        problems.append(
+            "lookback with format: id needs id_epoch_ms (how ids tell time), or no lookback"
+        )
+    if incremental.by_id and incremental.param_format:
+        problems.append("param_format is not valid with format: id (an id is sent as it is)")
+    return problems
 
 
 def _check_schema(spec: ConnectorSpec, stream: StreamSpec, problem: Any) -> None:

@@ -13,6 +13,8 @@ from brainhub.spec.writes import WriteObject
 
 #: Settings the engine adds to every tap (besides HTTP overrides); specs may use them.
 ENGINE_SETTINGS = ("base_url", "start_date", "max_workers")
+#: The incremental ``format`` of a cursor that is a record id, compared as a whole number.
+ID_FORMAT = "id"
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,18 @@ class Incremental:
     body: dict[str, Any] | None = None
     #: Records come newest change first: paging stops at the first record older than the bookmark.
     newest_first: bool = False
+    #: Start this many seconds before the bookmark (re-reading late arrivals); id cursors
+    #: need ``id_epoch_ms`` to turn seconds into ids.
+    lookback: float | None = None
+    #: ``format: id`` with time-ordered ids: ``(id >> id_time_shift) + id_epoch_ms`` is the
+    #: record's creation time in epoch ms, so ``start_date`` and ``lookback`` become ids.
+    id_epoch_ms: int | None = None
+    id_time_shift: int = 22
+
+    @property
+    def by_id(self) -> bool:
+        """Whether the cursor is a record id compared as a whole number (``format: id``)."""
+        return self.format == ID_FORMAT
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from brainhub.spec.placeholders import dig, parse_time
+from taps.runtime.ids import id_number
 
 ETAGS_KEY = "etags"
 CHANGED_SINCE_KEY = "parents_changed_since"
@@ -92,8 +93,12 @@ class ChangedParents:
 
 
 def _later(a: Any, b: Any) -> bool:
-    """Whether change time ``a`` is after ``b`` (times in any format parse_time reads)."""
+    """Whether change time ``a`` is after ``b`` (times in any format parse_time reads;
+    time-ordered ids such as Discord's snowflakes, too large for a time, as whole numbers)."""
     try:
         return parse_time(a) > parse_time(b)
     except (TypeError, ValueError, OverflowError):
+        first, second = id_number(a), id_number(b)
+        if first is not None and second is not None:
+            return first > second
         return str(a) > str(b)

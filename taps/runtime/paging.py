@@ -14,6 +14,7 @@ import requests
 from singer_sdk.pagination import BaseAPIPaginator, SinglePagePaginator
 
 from brainhub.spec.blocks import (
+    AfterIdPagination,
     CursorPagination,
     LastRecordPagination,
     NextUrlPagination,
@@ -23,6 +24,7 @@ from brainhub.spec.blocks import (
 )
 from brainhub.spec.jsonpaths import body_value
 from brainhub.spec.placeholders import dig
+from taps.runtime.ids import id_greater, largest_id
 from taps.runtime.records import response_json
 
 
@@ -229,6 +231,40 @@ class LastRecordPaginator(_SpecPaginator):
         return {param: dig(last, field) for param, field in self.config.params.items()}
 
 
+class AfterIdPaginator(_SpecPaginator):
+    """Keyset paging on ids: ``after=<the largest id seen>``, whatever order a page is in.
+
+    Ids are compared as whole numbers even when they travel as text (Discord's snowflakes
+    exceed 2^53). The first request sends no ``after`` of its own: the stream's params or
+    its incremental bookmark say where to start. A short page is the last; so is a page
+    whose ids do not pass the last one (the API ignored ``after``).
+    """
+
+    config: AfterIdPagination
+
+    def __init__(self, config: AfterIdPagination) -> None:
+        super().__init__(config, None)
+        self._largest: str | None = None
+
+    def request_for(self, value: Any) -> PageRequest:
+        page = self._sized(PageRequest())
+        if value is not None:
+            page.params[self.config.param] = value
+        return page
+
+    def has_more(self, response: requests.Response) -> bool:
+        if len(self.last_records) < self.config.size:
+            return False
+        largest = largest_id(dig(record, self.config.field) for record in self.last_records)
+        if largest is None or not id_greater(largest, self._largest):
+            return False
+        self._largest = largest
+        return True
+
+    def get_next(self, response: requests.Response) -> Any:
+        return self._largest
+
+
 class NoPaginator(_SpecPaginator):
     """One request, one page."""
 
@@ -250,6 +286,7 @@ PAGINATORS: dict[str, Callable[[Any], _SpecPaginator]] = {
     "next_url": NextUrlPaginator,
     "link_header": LinkHeaderPaginator,
     "last_record": LastRecordPaginator,
+    "after_id": AfterIdPaginator,
 }
 
 

@@ -88,6 +88,17 @@ def _http(spec: ConnectorSpec) -> str:
             f"Writes (`target-{spec.name}`) also spend a budget of {writes.requests} per "
             f"{_window(writes.per)}{burst}.\n"
         )
+    for endpoint in spec.http.endpoint_limits:
+        method = f"{endpoint.method} " if endpoint.method else ""
+        out.append(
+            f"Requests to `{method}{endpoint.path}` also spend a budget of their own: "
+            f"{endpoint.requests} per {_window(endpoint.per)}.\n"
+        )
+    if spec.http.rate_limit_headers.bucket:
+        out.append(
+            f"Per-route buckets are learned from `{spec.http.rate_limit_headers.bucket}`: "
+            "routes of one bucket share the budget the API reports for it.\n"
+        )
     for rule in spec.http.errors:
         out.append(f"- when {_condition(rule)}: {rule.action}\n")
     return "".join(out)

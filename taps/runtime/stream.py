@@ -11,12 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import requests
 from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
+from singer_sdk.helpers._state import PROGRESS_MARKER_NOTE, PROGRESS_MARKERS
 from singer_sdk.helpers.conform import TypeConformanceLevel
 from singer_sdk.mapper import SameRecordTransform
 from singer_sdk.singerlib import RecordMessage
@@ -45,6 +46,7 @@ from taps.runtime.changes import (
     request_key,
 )
 from taps.runtime.conditions import passes
+from taps.runtime.ids import id_at, id_before, id_greater, id_number, largest_id
 from taps.runtime.paging import new_paginator
 from taps.runtime.records import record_extractor, response_json
 from taps.runtime.report import request_report
@@ -387,12 +389,36 @@ class SpecStream(RESTStream[Any]):
 
     def get_replication_key_signpost(self, context: Any = None) -> Any:
         incremental = self.spec.incremental
-        if incremental is None:
-            return None
+        if incremental is None or incremental.by_id:
+            return None  # no id stands for "now": the largest id read is the bookmark
         return self._write_cursor(self.tap_runtime.sync_started)
 
     def compare_start_date(self, value: str, start_date_value: str) -> str:
+        incremental = self.spec.incremental
+        if incremental is not None and incremental.by_id:
+            return self._starting_id(value, start_date_value) or value
         return max(value, self._write_cursor(start_date_value), key=parse_time)
+
+    def _increment_stream_state(
+        self, latest_record: dict[str, Any], *, context: Any = None
+    ) -> None:
+        # The SDK compares bookmarks as they are; ids held as text would compare as text
+        # ("99" > "100"). Id bookmarks keep the numerically largest id, as text.
+        incremental = self.spec.incremental
+        if incremental is None or not incremental.by_id:
+            super()._increment_stream_state(latest_record, context=context)
+            return
+        value = latest_record.get(incremental.cursor)
+        if id_number(value) is None:
+            return
+        state = self.get_context_state(context)
+        markers = state.setdefault(
+            PROGRESS_MARKERS, {PROGRESS_MARKER_NOTE: "Progress is not resumable if interrupted."}
+        )
+        if id_greater(value, markers.get("replication_key_value")):
+            markers["replication_key"] = incremental.cursor
+            markers["replication_key_value"] = str(id_number(value))
+            self.state_manager.is_flushed = False
 
     def get_records(self, context: Any) -> Iterator[dict[str, Any]]:
         future = self._prefetched.pop(_freeze(context), None)
@@ -433,10 +459,38 @@ class SpecStream(RESTStream[Any]):
             return None
         bookmark = self.get_context_state(context).get("replication_key_value")
         start_date = self.config.get("start_date")
+        if incremental.by_id:
+            return self._starting_id(bookmark, start_date)
         candidates = [v for v in (bookmark, start_date) if v]
         if not candidates:
             return None
-        return self._write_cursor(max(candidates, key=parse_time))
+        latest = max(candidates, key=parse_time)
+        if incremental.lookback and bookmark:
+            earlier = parse_time(bookmark) - timedelta(seconds=incremental.lookback)
+            latest = max([earlier, *([start_date] if start_date else [])], key=parse_time)
+        return self._write_cursor(latest)
+
+    def _starting_id(self, bookmark: Any, start_date: Any) -> str | None:
+        """An id cursor's start: the bookmark (less the lookback) or the first id of
+        ``start_date`` when ids tell their time, whichever is larger."""
+        incremental = self.spec.incremental
+        assert incremental is not None
+        epoch, shift = incremental.id_epoch_ms, incremental.id_time_shift
+        candidates = []
+        if bookmark is not None and id_number(bookmark) is None:
+            self.logger.warning(
+                "stream %s: the bookmark %r is not an id (a whole number); reading from the "
+                "start (or start_date) instead",
+                self.name,
+                bookmark,
+            )
+        if id_number(bookmark) is not None:
+            lookback = incremental.lookback
+            earlier = id_before(bookmark, lookback, shift) if lookback and epoch else bookmark
+            candidates.append(str(id_number(earlier)))
+        if start_date and epoch is not None:
+            candidates.append(id_at(start_date, epoch, shift))
+        return largest_id(candidates)
 
     def _fetch(self, context: Any, starting: str | None) -> Iterator[dict[str, Any]]:
         spec = self.spec
@@ -681,11 +735,15 @@ class SpecStream(RESTStream[Any]):
         if not (incremental.client_filter or incremental.newest_first):
             return True
         value = record.get(incremental.cursor)
+        if incremental.by_id:
+            return id_number(value) is None or not id_greater(starting, value)
         return value is None or parse_time(value) >= parse_time(starting)
 
     def _write_cursor(self, value: Any) -> str:
         incremental = self.spec.incremental
         assert incremental is not None
+        if incremental.by_id:
+            return str(id_number(value))
         return format_time(value, incremental.format)
 
     def _write_param(self, cursor: str) -> str:
@@ -693,7 +751,7 @@ class SpecStream(RESTStream[Any]):
         assert incremental is not None
         value = (
             parse_time(cursor).strftime(incremental.param_format)
-            if incremental.param_format
+            if incremental.param_format and not incremental.by_id
             else cursor
         )
         if incremental.param_template:

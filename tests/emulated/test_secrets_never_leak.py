@@ -31,7 +31,17 @@ from brainhub.sandbox import Emulator, emulator_class, serve
 from taps.runtime.registry import load_connector
 from tests.support.secrets import CONTROL_SECRETS, HOSTILE_SECRETS, leaks
 
-SERVICES = ("clickup", "github", "jira", "slack", "asana", "notion", "trello", "bitbucket")
+SERVICES = (
+    "clickup",
+    "github",
+    "jira",
+    "slack",
+    "asana",
+    "notion",
+    "trello",
+    "bitbucket",
+    "discord",
+)
 BIN = Path(sys.executable).parent
 #: Which paths each hostile value takes (all five for the one with every special character).
 CASES = [

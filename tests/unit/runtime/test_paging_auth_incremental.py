@@ -213,6 +213,8 @@ def test_authenticators(tmp_path: Path, capsys: Any, kind: str) -> None:
     [
         ("{cursor: updated, param: updated_after}", "2024-01-20T00:00:00Z"),
         ("{cursor: updated, client_filter: true}", None),
+        # two days of lookback: records changed since the 18th are read again
+        ("{cursor: updated, param: updated_after, lookback: 172800}", "2024-01-18T00:00:00Z"),
     ],
 )
 def test_incremental_from_a_bookmark(
@@ -228,5 +230,6 @@ def test_incremental_from_a_bookmark(
     with serve(api) as served:
         tap = tap_class(load_spec(_spec(tmp_path, streams)))
         tap(config={"base_url": served.base_url}, state=state).sync_all()
-    assert [r["id"] for r in _records(capsys)] == [i["id"] for i in ITEMS[19:]]
+    first = 17 if "lookback" in incremental else 19
+    assert [r["id"] for r in _records(capsys)] == [i["id"] for i in ITEMS[first:]]
     assert api.request_log[0].query.get("updated_after", [None])[0] == expected_param

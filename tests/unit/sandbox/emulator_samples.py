@@ -26,6 +26,8 @@ def auth(emulator: Any) -> tuple[dict[str, str], dict[str, str]]:
         return {"Authorization": _basic(creds["email"], creds["api_token"])}, {}
     if service == "trello":
         return {}, {"key": creds["api_key"], "token": creds["api_token"]}
+    if service == "discord":
+        return {"Authorization": f"Bot {creds['bot_token']}"}, {}
     token = creds.get("api_token") or creds["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     if service == "notion":
@@ -168,6 +170,40 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
         }
     if service == "asana":
         return asana_real_ids(emulator)
+    if service == "discord":
+        data = emulator.data
+        guild_id = min(data.guilds, key=int)
+        channel = data.text_channels(guild_id)[0]
+        thread = data.threads(guild_id, archived=False)[0]
+        hook = min(data.webhooks.values(), key=lambda h: int(h["id"]))
+        written = next(
+            (m for m in data.messages[hook["channel_id"]].values() if m.get("webhook_id")), None
+        )
+        member = next(m for m in data.members[guild_id].values() if not m["user"]["bot"])
+        return {
+            "guild_id": guild_id,
+            "channel_id": {"channels": channel["id"], "stage-instances": channel["id"]},
+            "thread_id": thread["id"],
+            "user_id": member["user"]["id"],
+            "message_id": (written or {}).get("id") or min(data.messages[channel["id"]], key=int),
+            "role_id": data.roles[guild_id][1]["id"],
+            "emoji_id": data.emojis[guild_id][0]["id"],
+            "emoji_name": "shipit",
+            "code": next(iter(data.invites)),
+            "webhook_id": hook["id"],
+            "webhook_token": hook["token"],
+            **dict.fromkeys(
+                (
+                    "rule_id",
+                    "guild_scheduled_event_id",
+                    "guild_scheduled_event_exception_id",
+                    "sticker_id",
+                    "sound_id",
+                    "answer_id",
+                ),
+                "1",
+            ),
+        }
     if service == "confluence":
         wiki = emulator.wiki
         page = next(iter(wiki.pages.values()))
@@ -292,6 +328,8 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
         }
     if service == "notion":
         return {"/comments": {"block_id": emulator.workspace.live_pages()[0]["id"]}}
+    if service == "discord":
+        return {"/guilds/<guild_id>/members/search": {"query": "a"}}
     if service == "trello":
         board = emulator.account.open_boards()[0]
         return {
@@ -351,6 +389,13 @@ def fill(rule: str, values: dict[str, Any], odd: tuple[str, str] | None = None) 
 #: Routes no request can answer with success on the seeded data, by service, with why. The
 #: fuzz test still sends them every odd input; their sample answer must be a 4xx.
 NO_SAMPLE: dict[str, dict[str, str]] = {
+    "discord": {
+        "/bans/<user_id>": "nobody is banned from the seeded guilds",
+        "/thread-members": "the sample channel is a text channel, not a thread",
+        "/thread-members/<user_id>": "the sample channel is a text channel, not a thread",
+        "/messages/<message_id>": "the sample message was not sent through the webhook",
+        "/messages/@original": "only interaction webhooks have an original message",
+    },
     "confluence": {
         "/blogposts/<blogpost_id>/properties/<property_id>": "content property ids are unique "
         "site-wide and the sample names a page's property",

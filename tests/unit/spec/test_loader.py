@@ -80,7 +80,7 @@ INVALID = {
             "    records: $.items[*]\n",
             "    records: $.items[*]\n    paginator: {type: pagenumber}\n",
         ),
-        "line 13: streams.items.paginator: unknown type 'pagenumber' (valid types: cursor, last_record, link_header, next_url, none, offset, page_number)",
+        "line 13: streams.items.paginator: unknown type 'pagenumber' (valid types: after_id, cursor, last_record, link_header, next_url, none, offset, page_number)",
     ),
     "auth missing its token": (
         VALID_BASE.replace(

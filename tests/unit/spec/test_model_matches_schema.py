@@ -16,10 +16,12 @@ import pytest
 from brainhub.http.policy import (
     Backoff,
     CircuitBreakerPolicy,
+    EndpointLimit,
     HttpPolicy,
     RateLimit,
     RateLimitHeaders,
     RetryPolicy,
+    ThrottleBody,
     Timeouts,
 )
 from brainhub.http.rules import BodyCondition, ErrorRule
@@ -127,6 +129,8 @@ RULE = DEFS["error_rule"]
                 "errors": None,
                 "write_rate_limit": None,
                 "max_response_bytes": None,  # $BRAINHUB_MAX_RESPONSE_BYTES, not the spec
+                "throttle_body": None,  # under rate_limit, as body
+                "endpoint_limits": None,  # under rate_limit, as endpoints
             },
         ),
         (Timeouts, HTTP["timeout"]["oneOf"][1], {}),
@@ -134,6 +138,8 @@ RULE = DEFS["error_rule"]
         (Backoff, HTTP["retry"]["properties"]["backoff"], {}),
         (RateLimit, RATE_LIMIT, {}),
         (RateLimitHeaders, RATE_LIMIT["properties"]["headers"], {}),
+        (ThrottleBody, RATE_LIMIT["properties"]["body"], {}),
+        (EndpointLimit, RATE_LIMIT["properties"]["endpoints"]["items"], {}),
         (CircuitBreakerPolicy, HTTP["circuit_breaker"], {}),
         (ErrorRule, RULE, {"statuses": "when", "headers": "when", "body": "when"}),
         (BodyCondition, RULE["properties"]["when"]["properties"]["body"], {"one_of": "in"}),
@@ -147,6 +153,8 @@ def test_http_and_error_blocks_match(cls: type, node: dict[str, Any], renamed: d
     if cls is RateLimit:
         spelled.add("headers")  # kept beside the policy as rate_limit_headers
         spelled.add("writes")  # kept beside the policy as write_rate_limit
+        spelled.add("body")  # kept beside the policy as throttle_body
+        spelled.add("endpoints")  # kept beside the policy as endpoint_limits
     assert spelled == properties, (
         f"{cls.__name__}: only in the model: {sorted(spelled - properties)}; "
         f"only in the schema: {sorted(properties - spelled)}"
