@@ -12,6 +12,7 @@ theirs in :data:`QUEUE_SETTINGS`.
 
 from __future__ import annotations
 
+import copy
 import importlib
 import json
 import os
@@ -19,6 +20,7 @@ import signal
 import sys
 import tomllib
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +71,30 @@ def _keep_signal_handlers() -> Iterator[None]:
         signal.signal(signum, handler)
 
 
+@contextmanager
+def declared_schemas_kept() -> Iterator[None]:
+    """``--about`` and a run add the SDK's built-in settings to a plugin class's own config
+    schema in place; give every loaded plugin class its schema back afterwards, so later
+    tests reading a class's schema see what it declares."""
+    from singer_sdk.plugin_base import PluginBase
+
+    classes, pending = [], list(PluginBase.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        classes.append(cls)
+        pending.extend(cls.__subclasses__())
+    kept = {
+        cls: copy.deepcopy(cls.__dict__["config_jsonschema"])
+        for cls in classes
+        if "config_jsonschema" in cls.__dict__
+    }
+    try:
+        yield
+    finally:
+        for cls, schema in kept.items():
+            cls.config_jsonschema = schema  # type: ignore[attr-defined]
+
+
 def entry_point(script: str) -> Callable[[], Any]:
     """What the console script calls (``module:attribute.attribute``)."""
     module, _, attribute = SCRIPTS[script].partition(":")
@@ -86,7 +112,8 @@ def run_script(
     call = entry_point(script)
     capfd.readouterr()
     try:
-        call()
+        with declared_schemas_kept():
+            call()
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1 if exc.code else 0
