@@ -157,6 +157,7 @@ def _build(data: dict[str, Any], source: Path) -> ConnectorSpec:
         streams=streams,
         writes=_typed(("writes",), decode_writes, data.get("writes")),
         check=_check_request(data.get("check")),
+        hosts=dict(data.get("hosts", {})),
         source=source,
     )
 
@@ -207,6 +208,7 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         only_changed_parents=_changed_parents(raw.get("only_changed_parents", False)),
         conditional_requests=raw.get("conditional_requests", False),
         deleted=_conditions(raw.get("deleted")),
+        host=raw.get("host"),
     )
 
 
@@ -246,6 +248,7 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
                 problem(("check", "path"), f"{{{scope}}} is only valid inside streams")
             elif (name or "").split(".")[0] not in known_settings:
                 problem(("check", "path"), _unknown_setting(name, known_settings))
+    _check_hosts(spec, problem)
     for stream in spec.streams.values():
         base = ("streams", stream.name)
         if stream.parent_filter is not None and not stream.parents:
@@ -304,6 +307,26 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
         problem(path, message)
     if problems:
         raise SpecError(_listing(problems), file=str(spec.source))
+
+
+def _check_hosts(spec: ConnectorSpec, problem: Any) -> None:
+    """Streams and writes name declared hosts; host URLs use only settings."""
+    declared = ", ".join(sorted(spec.hosts)) or "none declared under hosts:"
+    for name, url in spec.hosts.items():
+        for message in placeholder_problems(url):
+            problem(("hosts", name), message)
+    named: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("streams", s.name, "host"), s.host) for s in spec.streams.values()
+    ]
+    for object_name, write in spec.writes.items():
+        for operation in write.operations.declared():
+            call = getattr(write.operations, operation)
+            where: tuple[str | int, ...] = ("writes", object_name, "operations", operation)
+            named.append(((*where, "host"), call.host))
+            named += [((*where, "then", n, "host"), then.host) for n, then in enumerate(call.then)]
+    for where, host in named:
+        if host is not None and host not in spec.hosts:
+            problem(where, f"unknown host {host!r} (hosts: {declared})")
 
 
 def _check_schema(spec: ConnectorSpec, stream: StreamSpec, problem: Any) -> None:

@@ -91,6 +91,8 @@ class StreamSpec:
     conditional_requests: bool = False
     #: Records passing any of these tests are deleted at the source (``_sdc_deleted_at``).
     deleted: tuple[dict[str, Any], ...] = ()
+    #: The declared host (``hosts:``) whose URL the path is appended to; None: ``base_url``.
+    host: str | None = None
 
     @property
     def parent_names(self) -> tuple[str, ...]:
@@ -145,6 +147,8 @@ class ConnectorSpec:
     writes: dict[str, WriteObject] = field(default_factory=dict)
     #: The request ``brainhub check`` sends (the ``check:`` block), if the spec declares one.
     check: CheckRequest | None = None
+    #: Further API roots by name (``hosts:``), for streams and writes that name one.
+    hosts: dict[str, str] = field(default_factory=dict)
 
     @property
     def secret_settings(self) -> tuple[str, ...]:

@@ -55,6 +55,8 @@ class CallTemplate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     path: str
     params: dict[str, Any] = msgspec.field(default_factory=dict)
     body: dict[str, Any] | None = None
+    #: The declared host (``hosts:``) the path is appended to; None: the base URL.
+    host: str | None = None
 
 
 class ValueLookup(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -137,7 +137,7 @@ class SpecStream(RESTStream[Any]):
 
     @property
     def url_base(self) -> str:
-        return self.tap_runtime.connection.base_url
+        return self.tap_runtime.connection.url_for(self.spec.host)
 
     @property
     def http_headers(self) -> dict[str, str]:

@@ -71,7 +71,7 @@ class Sender:
                 budget.enter_context(self.write_bucket.acquire())
             response = self.session.request(
                 call.method,
-                self.connection.base_url + call.path,
+                self.connection.url_for(call.host) + call.path,
                 params=call.params or None,
                 json=call.body,
                 headers=headers,

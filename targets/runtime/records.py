@@ -45,6 +45,8 @@ class RenderedCall:
     body: dict[str, Any] | None
     #: Headers of this call only (an idempotency key), beside the connection's.
     headers: dict[str, str] = field(default_factory=dict)
+    #: The declared host the path goes to (None: the base URL).
+    host: str | None = None
 
     @property
     def label(self) -> str:
@@ -121,6 +123,7 @@ def _render_one(
         endpoint=call.path,
         params={} if params is UNSET else params,
         body={} if body is UNSET else body,
+        host=call.host,
     )
 
 
