@@ -24,6 +24,8 @@ from brainhub.spec.model import (
     ParentLink,
     Setting,
     StreamSpec,
+    SyncToken,
+    SyncTokenStart,
     Variant,
 )
 from brainhub.spec.placeholders import placeholder_problems, placeholders_in
@@ -184,6 +186,9 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         parents = (ParentLink(parent, path),) if parent else ()
     key = raw.get("primary_key", ())
     incremental = raw.get("incremental")
+    sync_token = None
+    if incremental and incremental.get("type") == "sync_token":
+        sync_token, incremental = _sync_token(incremental), None
     return StreamSpec(
         name=name,
         path=path,
@@ -209,6 +214,26 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         conditional_requests=raw.get("conditional_requests", False),
         deleted=_conditions(raw.get("deleted")),
         host=raw.get("host"),
+        sync_token=sync_token,
+    )
+
+
+def _sync_token(raw: dict[str, Any]) -> SyncToken:
+    start = raw.get("start")
+    return SyncToken(
+        param=raw["param"],
+        token_from=raw["token_from"],
+        start=SyncTokenStart(
+            path=start["path"], token_from=start["token_from"], params=dict(start.get("params", {}))
+        )
+        if start
+        else None,
+        path=raw.get("path"),
+        params=dict(raw["params"]) if "params" in raw else None,
+        records=raw.get("records"),
+        deleted_records=raw.get("deleted_records"),
+        unwrap=raw.get("unwrap"),
+        expired=tuple(raw.get("expired", (410,))),
     )
 
 
@@ -271,8 +296,10 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
                     f"unknown parent stream {parent!r} "
                     f"(streams: {', '.join(sorted(spec.streams))})",
                 )
+        sync = stream.sync_token
         parts = [
             stream.path,
+            [sync.path, sync.start.path if sync.start else None] if sync else None,
             [p.path for p in stream.parents],
             stream.filter,
             [v.when for v in stream.variants],
@@ -360,6 +387,17 @@ def _check_paths(stream: StreamSpec, problem: Any) -> None:
     records_problem = jsonpath_problem(stream.records)
     if records_problem:
         problem((*base, "records"), records_problem)
+    sync = stream.sync_token
+    if sync is not None:
+        for key in ("records", "deleted_records"):
+            path = getattr(sync, key)
+            message = jsonpath_problem(path) if path else None
+            if message:
+                problem((*base, "incremental", key), message)
+        for key, path in (("token_from", sync.token_from), ("unwrap", sync.unwrap)):
+            message = path_problem(path) if path else None
+            if message:
+                problem((*base, "incremental", key), message)
     paginator = stream.paginator
     body_paths = [("from_body", paginator.option("from_body"))]
     stop = paginator.option("stop")

@@ -55,6 +55,39 @@ class Incremental:
 
 
 @dataclass(frozen=True)
+class SyncTokenStart:
+    """The request made before a whole read for the token later reads resume from."""
+
+    path: str
+    token_from: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SyncToken:
+    """Incremental sync by a token the API hands out (``incremental: {type: sync_token}``).
+
+    A whole read saves the token its last page (or ``start``) gives; the next run sends it as
+    ``param`` and gets only what changed since, deletions included. An answer of an
+    ``expired`` status means the token is too old: the stream is read whole again.
+    """
+
+    param: str
+    token_from: str
+    start: SyncTokenStart | None = None
+    #: Path and params of a resumed read, when they differ from the stream's.
+    path: str | None = None
+    params: dict[str, Any] | None = None
+    #: Records of a resumed read (default: the stream's ``records``).
+    records: str | None = None
+    #: Records of a resumed read that are deletions (they get ``_sdc_deleted_at``).
+    deleted_records: str | None = None
+    #: A field of a resumed record holding the object itself, whose fields are merged up.
+    unwrap: str | None = None
+    expired: tuple[int, ...] = (410,)
+
+
+@dataclass(frozen=True)
 class Variant:
     """One pass of a stream's requests with extra params, enabled by a boolean setting."""
 
@@ -93,6 +126,8 @@ class StreamSpec:
     deleted: tuple[dict[str, Any], ...] = ()
     #: The declared host (``hosts:``) whose URL the path is appended to; None: ``base_url``.
     host: str | None = None
+    #: Incremental sync by the API's sync token instead of a cursor field.
+    sync_token: SyncToken | None = None
 
     @property
     def parent_names(self) -> tuple[str, ...]:
@@ -107,6 +142,8 @@ class StreamSpec:
             self.add_fields,
             [v.params for v in self.variants],
             self.incremental.body if self.incremental else None,
+            self.sync_token.params if self.sync_token else None,
+            self.sync_token.start.params if self.sync_token and self.sync_token.start else None,
         ]
 
     def parent_fields(self, link: ParentLink) -> list[str]:

@@ -184,7 +184,10 @@ class SpecTap(Tap):
 
     def session_for(self, stream: SpecStream, stats: RequestStats) -> requests.Session:
         """A session whose every request goes through the connection's HTTP policy."""
-        return self.connection.session(stats, skip_statuses=stream.spec.skip_on)
+        spec = stream.spec
+        # A sync token the API no longer accepts is read whole again (taps.runtime.sync_tokens).
+        expired = spec.sync_token.expired if spec.sync_token else ()
+        return self.connection.session(stats, skip_statuses=(*spec.skip_on, *expired))
 
     @cached_property
     def stream_classes(self) -> list[type[SpecStream]]:
