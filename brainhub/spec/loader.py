@@ -233,6 +233,7 @@ def _sync_token(raw: dict[str, Any]) -> SyncToken:
         records=raw.get("records"),
         deleted_records=raw.get("deleted_records"),
         unwrap=raw.get("unwrap"),
+        add_fields=dict(raw.get("add_fields", {})),
         expired=tuple(raw.get("expired", (410,))),
     )
 

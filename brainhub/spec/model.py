@@ -84,6 +84,8 @@ class SyncToken:
     deleted_records: str | None = None
     #: A field of a resumed record holding the object itself, whose fields are merged up.
     unwrap: str | None = None
+    #: Fields set on resumed records from their own (``{record.fileId}``), after ``unwrap``.
+    add_fields: dict[str, str] = field(default_factory=dict)
     expired: tuple[int, ...] = (410,)
 
 
@@ -186,6 +188,11 @@ class ConnectorSpec:
     check: CheckRequest | None = None
     #: Further API roots by name (``hosts:``), for streams and writes that name one.
     hosts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def service(self) -> str:
+        """The name executables and the sandbox use: ``google_workspace`` → ``google-workspace``."""
+        return self.name.replace("_", "-")
 
     @property
     def secret_settings(self) -> tuple[str, ...]:

@@ -25,7 +25,7 @@ import requests
 from brainhub.http import skip_verdict
 from brainhub.spec.jsonpaths import body_value
 from brainhub.spec.model import SyncToken
-from brainhub.spec.placeholders import render
+from brainhub.spec.placeholders import MissingValueError, render
 from taps.runtime.paging import new_paginator
 from taps.runtime.records import record_extractor, response_json
 
@@ -109,7 +109,9 @@ class SyncTokenRead:
             records = extract(body)
             paginator.observe(records)
             for record in records:
-                yield _unwrapped(record, resumed.unwrap) if resumed and resumed.unwrap else record
+                if resumed is not None:
+                    record = _resumed_record(record, resumed)
+                yield record
             for record in deletions(body) if deletions else ():
                 yield {**record, DELETED_MARK: True}
             stream.pages += 1
@@ -139,6 +141,18 @@ def _token(response: requests.Response | None, where: str) -> str | None:
         return None
     value = body_value(response_json(response), where)
     return None if value in (None, "") else str(value)
+
+
+def _resumed_record(record: dict[str, Any], sync: SyncToken) -> dict[str, Any]:
+    """A resumed read's record with its object unwrapped and ``add_fields`` filled in."""
+    if sync.unwrap:
+        record = _unwrapped(record, sync.unwrap)
+    for name, template in sync.add_fields.items():
+        try:
+            record[name] = render(template, {"record": record})
+        except MissingValueError:
+            record.setdefault(name, None)
+    return record
 
 
 def _unwrapped(record: dict[str, Any], field: str) -> dict[str, Any]:

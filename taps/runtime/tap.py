@@ -208,7 +208,7 @@ def tap_class(connector: ConnectorSpec) -> type[SpecTap]:
         (SpecTap,),
         {
             "__doc__": " ".join((connector.description or connector.title).split()),
-            "name": f"tap-{connector.name}",
+            "name": f"tap-{connector.service}",
             "package_name": "brainhub",
             "connector": connector,
             "config_jsonschema": config_schema(connector),

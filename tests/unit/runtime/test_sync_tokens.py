@@ -152,7 +152,6 @@ streams:
     records: '$.files[*]'
     primary_key: id
     deleted: {field: removed, equals: true}
-    add_fields: {id: '{record.id}'}
     incremental:
       type: sync_token
       param: pageToken
@@ -162,6 +161,7 @@ streams:
       params: {includeRemoved: true}
       records: '$.changes[*]'
       unwrap: file
+      add_fields: {id: '{record.fileId}'}
   messages:
     path: /messages
     records: '$.messages[*]'
@@ -280,7 +280,7 @@ def test_a_start_token_and_a_changes_feed_unwrap_files_and_mark_removals(
 
     api = ToySync(generation=2)
     second, state = _run(tmp_path, capsys, api, "files", state)
-    removed = {r["fileId"]: r["_sdc_deleted_at"] is not None for r in second}
+    removed = {r["id"]: r["_sdc_deleted_at"] is not None for r in second}
     assert removed == {"e2": False, "e3": True, "e4": False}
     assert next(r for r in second if r["fileId"] == "e2")["summary"] == "two, moved"
     assert api.request_log[0].query == {"includeRemoved": ["true"], "pageToken": ["s1"]}
