@@ -217,6 +217,14 @@ TESTED: dict[str, Tested] = {
     "google-workspace": Tested(
         clients=(
             TestedClient(
+                "google-api-python-client with google-auth service-account credentials "
+                "(Calendar, Gmail, Drive, Docs)",
+                "google-api-python-client",
+                "`client_options={'api_endpoint': …}` on each discovery document, and the "
+                "key's `token_uri`",
+                "tests/emulated/test_google_workspace_sdk.py",
+            ),
+            TestedClient(
                 "tap-google-workspace (this project, on singer-sdk)",
                 "",
                 "its `base_url` setting (every host under the emulator's root)",

@@ -7,7 +7,8 @@ lists every documented GET, served or left out with the reason.
 **Auth** is a service account's: ``POST /token`` takes a JWT assertion
 (``grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer``) signed with the sandbox key's
 RS256 private key, checks the signature against its public key, ``iss`` (the key's
-``client_email``), ``aud`` (the token URL), ``iat``/``exp`` (at most an hour) and a
+``client_email``), ``aud`` (the token URL, or Google's own, which google-auth always
+signs for), ``iat``/``exp`` (at most an hour) and a
 ``scope``, and answers ``{"access_token", "expires_in": 3599, "token_type": "Bearer"}`` or
 OAuth's ``{"error": "invalid_grant"}``. API requests need a bearer token it issued (else
 401 ``authError``). The key (``credentials["service_account_key"]``) is made once per seed
@@ -65,6 +66,8 @@ from brainhub.sandbox.services.google_workspace.store import (
 
 TOKEN_PATH = "/token"  # noqa: S105 - the token endpoint's path
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+#: The audience Google's own libraries sign for, whatever the key's token_uri says.
+GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"  # noqa: S105 - a URL
 SERVICE_ACCOUNT = "brainhub-sandbox@sandbox-workspace.iam.gserviceaccount.com"
 ACCESS_TTL_S = 3599
 #: Sync tokens and history ids of this many generations back are still answered.
@@ -241,8 +244,8 @@ class GoogleWorkspaceEmulator(KitEmulator):
             return "Invalid JWT: the algorithm must be RS256"
         if not isinstance(claims, dict) or claims.get("iss") != SERVICE_ACCOUNT:
             return "Invalid JWT: the issuer is not this service account"
-        if claims.get("aud") != audience:
-            return f"Invalid JWT audience: expected {audience}"
+        if claims.get("aud") not in (audience, GOOGLE_TOKEN_URL):
+            return f"Invalid JWT audience: expected {audience} or {GOOGLE_TOKEN_URL}"
         issued, expires = claims.get("iat"), claims.get("exp")
         if not isinstance(issued, int) or not isinstance(expires, int):
             return "Invalid JWT: iat and exp are required"

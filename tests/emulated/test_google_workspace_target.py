@@ -1,0 +1,64 @@
+"""target-google-workspace against the emulator: calendar events inserted on the Calendar
+host with a service account's token, once per record (a rerun finds them in the id map)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brainhub.sandbox import serve
+from brainhub.sandbox.services.google_workspace import GoogleWorkspaceEmulator
+from tests.support.targets import run_target, schema, table_rows
+
+CALENDAR = "robot@sandbox-workspace.example"
+EVENTS = schema(
+    "events",
+    {
+        "key": {"type": "string"},
+        "calendar_id": {"type": "string"},
+        "summary": {"type": "string"},
+        "start_time": {"type": "string"},
+        "end_time": {"type": "string"},
+    },
+)
+
+
+def _event(key: str, summary: str) -> dict[str, Any]:
+    record = {
+        "key": key,
+        "calendar_id": CALENDAR,
+        "summary": summary,
+        "start_time": "2026-03-02T10:00:00+01:00",
+        "end_time": "2026-03-02T10:30:00+01:00",
+    }
+    return {"type": "RECORD", "stream": "events", "record": record}
+
+
+def test_events_are_inserted_on_the_calendar_host_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulator = GoogleWorkspaceEmulator(size="tiny", generation=0)
+    warehouse = tmp_path / "warehouse.duckdb"
+    with serve(emulator) as served:
+        config = {"base_url": served.base_url, **served.credentials, "warehouse": str(warehouse)}
+        messages = [EVENTS, _event("a", "Kick-off"), _event("b", "Review")]
+        first = run_target("google-workspace", config, messages, tmp_path, capsys)
+        assert first.code == 0, first.stderr
+        again = run_target("google-workspace", config, messages, tmp_path, capsys)
+        assert again.code == 0, again.stderr
+    writes = [(e.method, e.path, e.body) for e in emulator.request_log if e.method == "POST"]
+    assert writes[0][:2] == ("POST", "/token")
+    inserts = [w for w in writes if w[1] != "/token"]
+    assert [(m, p) for m, p, _ in inserts] == [
+        ("POST", f"/calendar/v3/calendars/{CALENDAR}/events"),
+        ("POST", f"/calendar/v3/calendars/{CALENDAR}/events"),
+    ]
+    assert inserts[0][2]["summary"] == "Kick-off"
+    assert inserts[0][2]["start"] == {"dateTime": "2026-03-02T10:00:00+01:00"}
+    rows = table_rows(warehouse, "SELECT remote_id FROM writes_google_workspace._id_map")
+    stored = {e["id"] for e in emulator.space.events[CALENDAR].values()}
+    assert {remote for (remote,) in rows} <= stored
+    assert len(rows) == 2
+    assert "PRIVATE KEY" not in first.stderr + again.stderr
