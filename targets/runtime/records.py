@@ -11,20 +11,32 @@ all is unset too, so ``{title: [{text: {content: "{record.name}"}}]}`` sends not
 the record has no name). A mapping ``{$each: "{record.tags}", $as: {name: "{record.item}"}}``
 is the list of ``$as`` filled once per item of the record's list field (the item is
 ``{record.item}``; ``$as`` defaults to the item itself): ``[{name: "a"}, {name: "b"}]``.
-An empty list stays an empty list; a missing one is unset.
+An empty list stays an empty list; a missing one is unset. A mapping
+``{$rfc2822_base64url: {headers: {To: "{record.to}", Subject: …}, text: "{record.body}"}}``
+is an e-mail built from them (UTF-8, RFC 2822) and encoded base64url, as Gmail's ``raw``
+takes it.
 """
 
 from __future__ import annotations
 
+import base64
+import email.policy
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from email.message import EmailMessage
 from typing import Any
 
 from brainhub.spec.placeholders import dig, format_time, placeholders_in, render
-from brainhub.spec.writes import CallTemplate, IdempotencyKey, IdFieldIdentity, WriteObject
+from brainhub.spec.writes import (
+    MIME_MESSAGE,
+    CallTemplate,
+    IdempotencyKey,
+    IdFieldIdentity,
+    WriteObject,
+)
 
 #: Name under which a ``for_each`` call's current item is seen: ``{record.item}``.
 ITEM = "item"
@@ -136,6 +148,8 @@ def fill(template: Any, scopes: Mapping[str, Any]) -> Any:
     if isinstance(template, str):
         return _as_sent(render(template, scopes))
     if isinstance(template, Mapping):
+        if MIME_MESSAGE in template:
+            return _mime_message(template[MIME_MESSAGE], scopes)
         if EACH in template:
             return _fill_each(template, scopes)
         kept = {k: v for k, item in template.items() if (v := fill(item, scopes)) is not UNSET}
@@ -144,6 +158,19 @@ def fill(template: Any, scopes: Mapping[str, Any]) -> Any:
         items = [v for item in template if (v := fill(item, scopes)) is not UNSET]
         return items if items or not template else UNSET
     return UNSET if template is None else template
+
+
+def _mime_message(template: Mapping[str, Any], scopes: Mapping[str, Any]) -> Any:
+    """An e-mail (RFC 2822, UTF-8 text) from the filled headers and text, base64url-encoded;
+    a header whose value is unset is left out."""
+    message = EmailMessage(policy=email.policy.SMTP)
+    for name, value in (template.get("headers") or {}).items():
+        filled = fill(value, scopes)
+        if filled is not UNSET:
+            message[str(name)] = str(filled)
+    text = fill(template.get("text", ""), scopes)
+    message.set_content("" if text is UNSET else str(text))
+    return base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
 
 
 def _fill_each(template: Mapping[str, Any], scopes: Mapping[str, Any]) -> Any:

@@ -1,5 +1,6 @@
 """target-google-workspace against the emulator: calendar events inserted on the Calendar
-host with a service account's token, once per record (a rerun finds them in the id map)."""
+host with a service account's token, once per record (a rerun finds them in the id map), and
+e-mails sent through Gmail as RFC 2822 messages encoded base64url."""
 
 from __future__ import annotations
 
@@ -62,3 +63,37 @@ def test_events_are_inserted_on_the_calendar_host_once(
     assert {remote for (remote,) in rows} <= stored
     assert len(rows) == 2
     assert "PRIVATE KEY" not in first.stderr + again.stderr
+
+
+MESSAGES = schema(
+    "messages",
+    {
+        "key": {"type": "string"},
+        "to": {"type": "string"},
+        "subject": {"type": "string"},
+        "body": {"type": "string"},
+    },
+)
+
+
+def test_messages_are_sent_through_gmail_as_raw_rfc2822(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulator = GoogleWorkspaceEmulator(size="tiny", generation=0)
+    warehouse = tmp_path / "warehouse.duckdb"
+    record = {"key": "m1", "to": "ann@example.org", "subject": "Report", "body": "Numbers."}
+    with serve(emulator) as served:
+        config = {"base_url": served.base_url, **served.credentials, "warehouse": str(warehouse)}
+        messages = [MESSAGES, {"type": "RECORD", "stream": "messages", "record": record}]
+        run = run_target("google-workspace", config, messages, tmp_path, capsys)
+    assert run.code == 0, run.stderr
+    (sent,) = [e for e in emulator.request_log if e.path.endswith("/messages/send")]
+    assert sent.path == "/gmail/v1/users/me/messages/send"
+    assert set(sent.body) == {"raw"}
+    rows = table_rows(warehouse, "SELECT remote_id FROM writes_google_workspace._id_map")
+    ((remote,),) = rows
+    stored = emulator.space.messages[remote]
+    headers = {h["name"]: h["value"] for h in stored["payload"]["headers"]}
+    assert headers["To"] == "ann@example.org"
+    assert headers["Subject"] == "Report"
+    assert stored["labelIds"] == ["SENT"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import email
+import email.policy
 import json
 from datetime import UTC, date, datetime
 
@@ -144,3 +147,29 @@ def test_written_fields_include_the_list_fields_each_reads() -> None:
 
     assert {"tags", "owners"} <= set(written_field_names(obj))
     assert "item" not in written_field_names(obj)
+
+
+def test_an_rfc2822_body_value_is_the_message_encoded_base64url() -> None:
+    call = WriteCall(
+        method="POST",
+        path="/users/me/messages/send",
+        body={
+            "raw": {
+                "$rfc2822_base64url": {
+                    "headers": {"To": "{record.to}", "Cc": "{record.cc}", "Subject": "{record.s}"},
+                    "text": "{record.body}",
+                }
+            }
+        },
+    )
+    record = {"to": "ann@example.org", "s": "Grüße", "body": "Hello,\nsee you."}
+    (rendered,) = render_calls(call, record, {})
+    raw = rendered.body["raw"]
+    assert not set(raw) & {"+", "/"}  # base64url, not base64
+    parsed = email.message_from_bytes(
+        base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)), policy=email.policy.default
+    )
+    assert parsed["To"] == "ann@example.org"
+    assert parsed["Subject"] == "Grüße"
+    assert "Cc" not in parsed  # the record has no cc: the header is left out
+    assert parsed.get_content().splitlines() == ["Hello,", "see you."]  # CRLF on the wire

@@ -29,14 +29,18 @@ mimeType``) unless ``fields=`` asks for more (``files(*)``, ``files(id,name)``, 
 the rate limit (600 requests a minute per token here) the answer is 429
 ``rateLimitExceeded``.
 
-**Writes**: ``POST /calendar/v3/calendars/{calendarId}/events`` (in memory, for the
-target's tests).
+**Writes** (in memory, for the target's tests): ``POST
+/calendar/v3/calendars/{calendarId}/events`` and Gmail's ``POST
+/gmail/v1/users/{userId}/messages/send`` (``{"raw": <RFC 2822, base64url>}``; a message
+without a ``To`` header, or ``raw`` that is not base64url, is 400 ``invalidArgument``).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import email
+import email.policy
 import hashlib
 import json
 import re
@@ -492,6 +496,42 @@ class GoogleWorkspaceEmulator(KitEmulator):
         elif shown != "full":
             errors.fail("INVALID_PARAMETER", f"Invalid format: {shown}")
         return answer
+
+    def send_message(self, request: Request, userId: str) -> Any:  # noqa: N803
+        self._user(userId)
+        body = request.get_json(silent=True)
+        raw = body.get("raw") if isinstance(body, dict) else None
+        try:
+            text = _b64decode(raw).decode("utf-8") if isinstance(raw, str) else ""
+        except (ValueError, binascii.Error):
+            text = ""
+        parsed = email.message_from_string(text, policy=email.policy.default)
+        if not text or not parsed.get("To"):
+            errors.fail("INVALID_ARGUMENT", "Invalid To header")
+        with self.data_lock:
+            count = len(self.space.messages)
+            message_id = hashlib.sha256(f"sent:{count}:{text}".encode()).hexdigest()[:16]
+            content = parsed.get_content() if not parsed.is_multipart() else ""
+            data = base64.urlsafe_b64encode(str(content).encode()).decode().rstrip("=")
+            headers = [{"name": k, "value": str(v)} for k, v in parsed.items()]
+            self.space.messages[message_id] = {
+                "id": message_id,
+                "threadId": message_id,
+                "labelIds": ["SENT"],
+                "snippet": str(content)[:100],
+                "historyId": str(self.space.history_id),
+                "internalDate": "1772355600000",
+                "sizeEstimate": len(text),
+                "payload": {
+                    "partId": "",
+                    "mimeType": "text/plain",
+                    "filename": "",
+                    "headers": headers,
+                    "body": {"size": len(str(content)), "data": data},
+                },
+                "gen": self.space.generation,
+            }
+        return {"id": message_id, "threadId": message_id, "labelIds": ["SENT"]}
 
     def history(self, request: Request, userId: str) -> dict[str, Any]:  # noqa: N803
         self._user(userId)

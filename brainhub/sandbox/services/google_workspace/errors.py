@@ -19,6 +19,7 @@ ERRORS: dict[str, tuple[int, str, str, str, str]] = {
     "NOT_FOUND": (404, "NOT_FOUND", "global", "notFound", "Not Found"),
     "BAD_REQUEST": (400, "INVALID_ARGUMENT", "global", "badRequest", "Bad Request"),
     "INVALID_PARAMETER": (400, "INVALID_ARGUMENT", "global", "invalidParameter", "Invalid Value"),
+    "INVALID_ARGUMENT": (400, "INVALID_ARGUMENT", "global", "invalidArgument", "Invalid argument"),
     "FULL_SYNC_REQUIRED": (
         410,
         "GONE",

@@ -117,5 +117,6 @@ OPERATIONS = OperationTable(
     ],
     extra=[
         Operation("POST", f"{CAL}/calendars/{{calendarId}}/events", "insert_event"),
+        Operation("POST", f"{GMAIL}/messages/send", "send_message"),
     ],
 )
