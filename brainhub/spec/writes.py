@@ -52,6 +52,16 @@ MIME_MESSAGE_KEYS = ("headers", "text")
 RATE_UNITS = {"s": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hour": 3600.0}
 
 
+class MediaUpload(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A file's content sent with a call: alone (the body is the bytes), or after the JSON
+    ``body`` as a ``multipart/related`` request (Google's media uploads)."""
+
+    content: str
+    content_type: str = "application/octet-stream"
+    #: How the record holds the content: as text (sent UTF-8) or base64.
+    encoding: Literal["text", "base64"] = "text"
+
+
 class CallTemplate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """What every call of a write has: method, path template, query and body templates."""
 
@@ -61,6 +71,8 @@ class CallTemplate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     body: dict[str, Any] | None = None
     #: The declared host (``hosts:``) the path is appended to; None: the base URL.
     host: str | None = None
+    #: A file's content uploaded with the call (see :class:`MediaUpload`).
+    media: MediaUpload | None = None
 
 
 class ValueLookup(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

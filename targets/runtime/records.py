@@ -20,6 +20,7 @@ takes it.
 from __future__ import annotations
 
 import base64
+import binascii
 import email.policy
 import hashlib
 import json
@@ -29,7 +30,13 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from typing import Any
 
-from brainhub.spec.placeholders import dig, format_time, placeholders_in, render
+from brainhub.spec.placeholders import (
+    MissingValueError,
+    dig,
+    format_time,
+    placeholders_in,
+    render,
+)
 from brainhub.spec.writes import (
     MIME_MESSAGE,
     CallTemplate,
@@ -59,6 +66,8 @@ class RenderedCall:
     headers: dict[str, str] = field(default_factory=dict)
     #: The declared host the path goes to (None: the base URL).
     host: str | None = None
+    #: A file uploaded with the call: its bytes and media type.
+    media: tuple[bytes, str] | None = None
 
     @property
     def label(self) -> str:
@@ -79,6 +88,7 @@ def written_field_names(obj: WriteObject) -> tuple[str, ...]:
     for name in obj.operations.declared():
         op = getattr(obj.operations, name)
         parts += [op.path, op.params, op.body, [(c.path, c.params, c.body) for c in op.then]]
+        parts += [(m.content, m.content_type) for m in (op.media,) if m is not None]
         parts += [(c.lookup.path, c.lookup.params, c.lookup.match) for c in op.then if c.lookup]
         names |= {c.for_each for c in op.then if c.for_each}
         looked_up |= {c.lookup.into for c in op.then if c.lookup}
@@ -136,7 +146,37 @@ def _render_one(
         params={} if params is UNSET else params,
         body={} if body is UNSET else body,
         host=call.host,
+        media=_media(call, scopes),
     )
+
+
+def _media(call: CallTemplate, scopes: Mapping[str, Any]) -> tuple[bytes, str] | None:
+    """The bytes and media type of the call's upload; a record without content uploads none.
+
+    Raises:
+        MissingValueError: base64 content that does not decode (names the template).
+    """
+    media = call.media
+    if media is None:
+        return None
+    content = render(media.content, scopes)
+    if content is None:
+        return None
+    kind = render(media.content_type, scopes) or "application/octet-stream"
+    if media.encoding == "text":
+        return str(content).encode("utf-8"), str(kind)
+    try:
+        return base64.b64decode(str(content), validate=True), str(kind)
+    except (ValueError, binascii.Error):
+        raise NotBase64Error(media.content) from None
+
+
+class NotBase64Error(MissingValueError):
+    """A record's upload content, declared base64, does not decode (the record is rejected)."""
+
+    def __init__(self, template: str) -> None:
+        super().__init__("record", None)
+        self.args = (f"{template} is not base64 (media.encoding: base64)",)
 
 
 def fill(template: Any, scopes: Mapping[str, Any]) -> Any:

@@ -1,6 +1,7 @@
 """target-google-workspace against the emulator: calendar events inserted on the Calendar
 host with a service account's token, once per record (a rerun finds them in the id map), and
-e-mails sent through Gmail as RFC 2822 messages encoded base64url."""
+e-mails sent through Gmail as RFC 2822 messages encoded base64url, and files uploaded to
+Drive as multipart/related (JSON metadata, then the content)."""
 
 from __future__ import annotations
 
@@ -97,3 +98,35 @@ def test_messages_are_sent_through_gmail_as_raw_rfc2822(
     assert headers["To"] == "ann@example.org"
     assert headers["Subject"] == "Report"
     assert stored["labelIds"] == ["SENT"]
+
+
+FILES = schema(
+    "files",
+    {
+        "key": {"type": "string"},
+        "name": {"type": "string"},
+        "mime_type": {"type": "string"},
+        "content": {"type": "string"},
+    },
+)
+
+
+def test_files_are_uploaded_to_drive_as_metadata_and_content(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    emulator = GoogleWorkspaceEmulator(size="tiny", generation=0)
+    warehouse = tmp_path / "warehouse.duckdb"
+    record = {"key": "f1", "name": "notes.txt", "mime_type": "text/plain", "content": "Größe 1"}
+    with serve(emulator) as served:
+        config = {"base_url": served.base_url, **served.credentials, "warehouse": str(warehouse)}
+        messages = [FILES, {"type": "RECORD", "stream": "files", "record": record}]
+        run = run_target("google-workspace", config, messages, tmp_path, capsys)
+    assert run.code == 0, run.stderr
+    (upload,) = [e for e in emulator.request_log if e.path.startswith("/upload/")]
+    assert upload.path == "/upload/drive/v3/files"
+    assert upload.query == {"uploadType": ["multipart"]}
+    assert upload.headers["Content-Type"].startswith("multipart/related; boundary=")
+    ((remote,),) = table_rows(warehouse, "SELECT remote_id FROM writes_google_workspace._id_map")
+    assert emulator.uploads[remote] == "Größe 1".encode()
+    stored = emulator.space.files[remote]
+    assert (stored["name"], stored["mimeType"]) == ("notes.txt", "text/plain")

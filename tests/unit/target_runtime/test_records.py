@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from brainhub.spec.placeholders import MissingValueError
-from brainhub.spec.writes import WriteCall
+from brainhub.spec.writes import MediaUpload, WriteCall
+from targets.runtime.calls import media_payload
 from targets.runtime.cli import load_writer_spec
 from targets.runtime.records import (
     fields_hash,
@@ -173,3 +174,29 @@ def test_an_rfc2822_body_value_is_the_message_encoded_base64url() -> None:
     assert parsed["Subject"] == "Grüße"
     assert "Cc" not in parsed  # the record has no cc: the header is left out
     assert parsed.get_content().splitlines() == ["Hello,", "see you."]  # CRLF on the wire
+
+
+def test_an_upload_is_the_content_alone_or_json_metadata_then_the_content() -> None:
+    call = WriteCall(
+        method="POST",
+        path="/files",
+        body={"name": "{record.name}"},
+        media=MediaUpload(content="{record.data}", content_type="{record.kind}", encoding="base64"),
+    )
+    record = {"name": "a.txt", "data": base64.b64encode(b"\x00bytes").decode(), "kind": "text/x"}
+    (rendered,) = render_calls(call, record, {})
+    assert rendered.media == (b"\x00bytes", "text/x")
+    alone, kind = media_payload(None, *rendered.media)
+    assert (alone, kind) == (b"\x00bytes", "text/x")
+    both, kind = media_payload(rendered.body, *rendered.media)
+    parsed = email.message_from_bytes(
+        f"Content-Type: {kind}\r\n\r\n".encode() + both, policy=email.policy.default
+    )
+    metadata, content = parsed.iter_parts()
+    assert json.loads(metadata.get_payload(decode=True)) == {"name": "a.txt"}
+    assert (content.get_content_type(), content.get_payload(decode=True)) == (
+        "text/x",
+        b"\x00bytes",
+    )
+    with pytest.raises(MissingValueError, match=r"\{record.data\} is not base64"):
+        render_calls(call, {**record, "data": "not base64!"}, {})

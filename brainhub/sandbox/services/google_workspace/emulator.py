@@ -32,7 +32,8 @@ the rate limit (600 requests a minute per token here) the answer is 429
 **Writes** (in memory, for the target's tests): ``POST
 /calendar/v3/calendars/{calendarId}/events`` and Gmail's ``POST
 /gmail/v1/users/{userId}/messages/send`` (``{"raw": <RFC 2822, base64url>}``; a message
-without a ``To`` header, or ``raw`` that is not base64url, is 400 ``invalidArgument``).
+without a ``To`` header, or ``raw`` that is not base64url, is 400 ``invalidArgument``) and
+Drive's ``POST /upload/drive/v3/files`` (``uploadType=media`` or ``multipart``).
 """
 
 from __future__ import annotations
@@ -148,6 +149,8 @@ class GoogleWorkspaceEmulator(KitEmulator):
     def load(self) -> None:
         self.space: Workspace = build(self.seed, self.size, self.generation)
         self._issued: dict[str, float] = getattr(self, "_issued", {})
+        #: The content of files uploaded in this process, by file id.
+        self.uploads: dict[str, bytes] = {}
 
     # ------------------------------------------------------------ settings and counts
 
@@ -605,6 +608,51 @@ class GoogleWorkspaceEmulator(KitEmulator):
             errors.fail("NOT_FOUND", f"File not found: {fileId}.")
         return _select(stored, _drive_fields(request.args.get("fields"), None))
 
+    def upload_file(self, request: Request) -> dict[str, Any]:
+        """``uploadType=media`` (the body is the content) or ``multipart`` (JSON metadata,
+        then the content, as ``multipart/related``)."""
+        kind = request.args.get("uploadType")
+        metadata: dict[str, Any] = {}
+        if kind == "multipart":
+            head = f"Content-Type: {request.headers.get('Content-Type', '')}\r\n\r\n"
+            parsed = email.message_from_bytes(
+                head.encode() + request.get_data(), policy=email.policy.default
+            )
+            parts = list(parsed.iter_parts()) if parsed.is_multipart() else []
+            if parsed.get_content_type() != "multipart/related" or len(parts) != 2:
+                errors.fail("BAD_REQUEST", "Multipart upload needs metadata and media parts")
+            try:
+                metadata = json.loads(_part_bytes(parts[0]) or b"{}")
+            except ValueError:
+                errors.fail("BAD_REQUEST", "Invalid JSON in the metadata part")
+            content = _part_bytes(parts[1])
+            mime = parts[1].get_content_type()
+        elif kind == "media":
+            content, mime = request.get_data(), request.mimetype or "application/octet-stream"
+        else:
+            errors.fail("INVALID_PARAMETER", "Invalid value for uploadType")
+        if not isinstance(metadata, dict):
+            errors.fail("BAD_REQUEST", "The metadata part must be a JSON object")
+        with self.data_lock:
+            file_id = "1U" + hashlib.sha256(f"{len(self.space.files)}".encode()).hexdigest()[:20]
+            stored = {
+                "kind": "drive#file",
+                "id": file_id,
+                "name": str(metadata.get("name") or "Untitled"),
+                "mimeType": str(metadata.get("mimeType") or mime),
+                "parents": metadata.get("parents") or ["0AsandboxRootFolder"],
+                "createdTime": "2026-03-01T09:00:00.000Z",
+                "modifiedTime": "2026-03-01T09:00:00.000Z",
+                "version": "1",
+                "trashed": False,
+                "size": str(len(content)),
+                "md5Checksum": hashlib.md5(content, usedforsecurity=False).hexdigest(),
+                "gen": self.space.generation,
+            }
+            self.space.files[file_id] = stored
+            self.uploads[file_id] = content
+        return _select(stored, _drive_fields(request.args.get("fields"), None))
+
     def start_page_token(self, request: Request) -> dict[str, Any]:
         return {"kind": "drive#startPageToken", "startPageToken": str(self.space.generation)}
 
@@ -653,6 +701,12 @@ class GoogleWorkspaceEmulator(KitEmulator):
         if stored is None or stored.get("deleted") or document is None:
             errors.fail("NOT_FOUND", "Requested entity was not found.")
         return document
+
+
+def _part_bytes(part: Any) -> bytes:
+    """The decoded bytes of one part of a multipart body."""
+    payload = part.get_payload(decode=True)
+    return payload if isinstance(payload, bytes) else b""
 
 
 def _drive_fields(

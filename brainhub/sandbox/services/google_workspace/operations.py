@@ -118,5 +118,6 @@ OPERATIONS = OperationTable(
     extra=[
         Operation("POST", f"{CAL}/calendars/{{calendarId}}/events", "insert_event"),
         Operation("POST", f"{GMAIL}/messages/send", "send_message"),
+        Operation("POST", "/upload/drive/v3/files", "upload_file"),
     ],
 )
