@@ -164,3 +164,18 @@ def test_drive_answers_the_default_fields_unless_fields_asks_for_more() -> None:
         headers=headers,
     ).get_json()
     assert [f["mimeType"] for f in docs["files"]] == ["application/vnd.google-apps.document"]
+
+
+def test_gzip_when_asked_head_on_gets_and_doubled_slashes_not_merged() -> None:
+    client, emulator = _client()
+    headers = _token(client, emulator)
+    url = "/drive/v3/files"
+    fields = {"fields": "files(*)"}
+    zipped = client.get(url, query_string=fields, headers={**headers, "Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert zipped.headers["Vary"] == "Accept-Encoding"
+    assert zipped.headers["Content-Type"] == "application/json; charset=UTF-8"
+    head = client.head(url, headers=headers)
+    assert head.status_code == 200
+    assert head.get_data() == b""
+    assert client.get("/drive/v3//files", headers=headers).status_code == 404
