@@ -340,9 +340,15 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
 def _check_hosts(spec: ConnectorSpec, problem: Any) -> None:
     """Streams and writes name declared hosts; host URLs use only settings."""
     declared = ", ".join(sorted(spec.hosts)) or "none declared under hosts:"
+    known_settings = set(spec.settings) | set(ENGINE_SETTINGS)
     for name, url in spec.hosts.items():
         for message in placeholder_problems(url):
             problem(("hosts", name), message)
+        for scope, setting in placeholders_in(url):
+            if scope != "config":
+                problem(("hosts", name), f"{{{scope}}} is not valid in a host (only {{config.x}})")
+            elif (setting or "").split(".")[0] not in known_settings:
+                problem(("hosts", name), _unknown_setting(setting, known_settings))
     named: list[tuple[tuple[str | int, ...], str | None]] = [
         (("streams", s.name, "host"), s.host) for s in spec.streams.values()
     ]

@@ -116,3 +116,10 @@ def test_an_undeclared_host_is_named_with_the_declared_ones(
     message = str(caught.value)
     assert where in message
     assert "(hosts: drive, mail)" in message
+
+
+def test_a_host_url_may_use_only_declared_settings(tmp_path: Path) -> None:
+    text = SPEC.replace("https://mail.example.com/mail/v1", "https://{config.region}.example.com")
+    with pytest.raises(SpecError) as caught:
+        parse_spec(text, _spec_file(tmp_path))
+    assert "hosts.mail: {config.region} names no setting" in str(caught.value)
