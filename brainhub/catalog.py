@@ -17,7 +17,7 @@ def connector_summaries() -> list[dict[str, Any]]:
         summaries.append(
             {
                 "name": spec.name,
-                "executable": f"tap-{spec.name}",
+                "executable": f"tap-{spec.service}",
                 "title": spec.title,
                 "capabilities": ["read", *TAP_CAPABILITIES],
                 "streams": [

@@ -3,10 +3,15 @@
     python scripts/derive_surface.py clickup ../shared/apis/clickup/clickup-api-v2-reference.json
     python scripts/derive_surface.py slack ../shared/apis/slack/slack_web_openapi_v2.json
     python scripts/derive_surface.py gitlab ../shared/apis/gitlab/gitlab-openapi_v2.yaml
+    python scripts/derive_surface.py google-workspace ../shared/apis/google-calendar/calendar.v3.discovery.json \
+        ../shared/apis/gmail/gmail.v1.discovery.json ../shared/apis/google-drive/drive.v3.discovery.json \
+        ../shared/apis/google-docs/docs.v1.discovery.json
 
 writes ``brainhub/sandbox/services/<service>/surface.json``: paths, query parameters and
 response shapes (names, types, enums) of every documented GET operation. The document
-itself stays outside the repository.
+itself stays outside the repository. Google's APIs are described by discovery documents,
+not OpenAPI: a service named in ``DISCOVERY`` takes one or more of them (one emulator serves
+them all) and the surface is read by :func:`derive_discovery_surface`.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from brainhub.sandbox.kit.surface import derive_surface
+from brainhub.sandbox.kit.surface import derive_discovery_surface, derive_surface
 
 #: The prefix of the emulator's paths inside each document (an empty prefix: the document's
 #: paths already carry the version, or its server URL does).
@@ -38,9 +43,13 @@ PREFIXES = {
 #: shaped answers must follow.
 PREFIXES["slack"] = ""
 PATTERNS = {"slack"}
+#: Services described by Google API discovery documents (several, served on one root).
+DISCOVERY = {"google-workspace"}
 
 
 def main(argv: list[str]) -> int:
+    if len(argv) >= 2 and argv[0] in DISCOVERY:
+        return _discovery(argv[0], argv[1:])
     if len(argv) != 2 or argv[0] not in PREFIXES:
         print(
             f"usage: derive_surface.py <{'|'.join(PREFIXES)}> <openapi.json|openapi.yaml>",
@@ -55,7 +64,27 @@ def main(argv: list[str]) -> int:
         print(f"{source}: cannot read an OpenAPI (JSON or YAML) document: {exc}", file=sys.stderr)
         return 2
     surface = derive_surface(document, PREFIXES[service], patterns=service in PATTERNS)
-    target = Path(__file__).resolve().parents[1] / "brainhub/sandbox/services" / service
+    return _write(service, surface)
+
+
+def _discovery(service: str, sources: list[str]) -> int:
+    documents = []
+    for source in sources:
+        try:
+            document = json.loads(Path(source).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            print(f"{source}: cannot read a discovery document: {exc}", file=sys.stderr)
+            return 2
+        if not isinstance(document, dict) or "resources" not in document:
+            print(f"{source}: not a discovery document (no resources)", file=sys.stderr)
+            return 2
+        documents.append(document)
+    return _write(service, derive_discovery_surface(documents))
+
+
+def _write(service: str, surface: dict) -> int:
+    package = service.replace("-", "_")
+    target = Path(__file__).resolve().parents[1] / "brainhub/sandbox/services" / package
     out = target / "surface.json"
     out.write_text(json.dumps(surface, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"{out}: {len(surface['operations'])} operations")

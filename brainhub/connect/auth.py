@@ -18,6 +18,7 @@ import requests
 from singer_sdk.authenticators import APIAuthenticatorBase, OAuthAuthenticator
 
 from brainhub.connect.refresh_tokens import keep_rotated, newest_refresh_token
+from brainhub.connect.service_account import JWT_BEARER_GRANT, read_key, signed_assertion
 from brainhub.errors import ConfigError
 from brainhub.redaction import register_secrets
 from brainhub.spec.blocks import (
@@ -29,8 +30,9 @@ from brainhub.spec.blocks import (
     BearerAuth,
     OAuth2ClientCredentialsAuth,
     OAuth2RefreshTokenAuth,
+    ServiceAccountJwtAuth,
 )
-from brainhub.spec.placeholders import render
+from brainhub.spec.placeholders import placeholders_in, render
 
 #: ``type:`` name → the authenticator class of that kind.
 AUTHENTICATORS: dict[str, type[SpecAuthenticator]] = {}
@@ -242,6 +244,72 @@ class OAuth2ClientCredentialsAuthenticator(_OAuth2Authenticator):
         return {"grant_type": "client_credentials"}
 
 
+@register_auth("service_account_jwt")
+class ServiceAccountJwtAuthenticator(OAuthAuthenticator, SpecAuthenticator):
+    """A signed JWT assertion of a service account, exchanged for an access token.
+
+    The token is kept until it expires (the SDK asks for a new one after ``expires_in``);
+    the key, the assertion and the token are registered as secrets, so no log line shows them.
+    """
+
+    def __init__(self, block: ServiceAccountJwtAuth, config: dict[str, Any], base_url: str) -> None:
+        named = [name for scope, name in placeholders_in(block.key) if scope == "config"]
+        setting = (named[0] or "key") if named else "key"
+        raw_key = _filled(block.key, config)
+        register_secrets([raw_key])
+        key = read_key(raw_key, setting)
+        token_url = _filled(block.token_url, config) if block.token_url else key.token_uri
+        if not token_url:
+            raise ConfigError(
+                f"setting {setting!r}: the service-account key has no token_uri and the spec's "
+                "auth block no token_url; add the token endpoint to either"
+            )
+        super().__init__(
+            auth_endpoint=urljoin(base_url.rstrip("/") + "/", token_url),
+            oauth_scopes=" ".join(block.scopes) or None,
+            default_expiration=3600,
+        )
+        self._key = key
+        self._scopes = block.scopes
+        subject = render(block.subject, {"config": config}) if block.subject else None
+        self._subject = str(subject) if subject else None
+
+    @classmethod
+    def from_block(
+        cls, block: Any, config: dict[str, Any], base_url: str
+    ) -> ServiceAccountJwtAuthenticator:
+        return cls(block, config, base_url)
+
+    @property
+    def oauth_request_body(self) -> dict[str, Any]:
+        assertion = signed_assertion(
+            self._key, audience=self.auth_endpoint, scopes=self._scopes, subject=self._subject
+        )
+        register_secrets([assertion])
+        return {"grant_type": JWT_BEARER_GRANT, "assertion": assertion}
+
+    def update_access_token(self) -> None:
+        """Exchange a fresh assertion for an access token; a refusal is one secret-free line."""
+        requested_at = datetime.now(UTC)
+        response = self._session.post(self.auth_endpoint, data=self.oauth_request_body, timeout=60)
+        if response.status_code >= 400:
+            raise ConfigError(_refusal(self.auth_endpoint, response, self.kind))
+        try:
+            answer = response.json()
+        except ValueError:
+            answer = None
+        if not isinstance(answer, dict) or not isinstance(answer.get("access_token"), str):
+            raise ConfigError(
+                f"{self.auth_endpoint}: the token answer (HTTP {response.status_code}) holds no "
+                "access_token; expected a JSON object with access_token and expires_in"
+            )
+        register_secrets([answer["access_token"]])
+        self.access_token = answer["access_token"]
+        expiration = answer.get("expires_in", self._default_expiration)
+        self.expires_in = int(expiration) if expiration else None
+        self.last_refreshed = requested_at
+
+
 def build_authenticator(
     auth: AuthBlock, config: dict[str, Any], base_url: str
 ) -> APIAuthenticatorBase:
@@ -261,5 +329,10 @@ def _refusal(endpoint: str, response: requests.Response, kind: str) -> str:
         return (
             f"{message}: the refresh token was already used or revoked; authorize again and "
             "store the new refresh token (brainhub secrets set NAME)"
+        )
+    if kind == "service_account_jwt":
+        return (
+            f"{message}; check the service-account key (is it still active?), its scopes and, "
+            "for domain-wide delegation, the subject user"
         )
     return f"{message}; check the client_id and client_secret settings"

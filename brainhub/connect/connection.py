@@ -17,6 +17,7 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -63,6 +64,21 @@ class Connection:
         """The API root, settings filled in, without a trailing slash."""
         raw = self.config.get("base_url") or self.spec.base_url
         return str(render(str(raw), {"config": self.config})).rstrip("/")
+
+    def url_for(self, host: str | None) -> str:
+        """The root a stream or write of ``host`` (a ``hosts:`` name; None: the base URL) uses.
+
+        When the ``base_url`` setting replaces the spec's (an emulator serving every host on
+        one root, a proxy), each host keeps its path under it: Calendar's
+        ``https://www.googleapis.com/calendar/v3`` becomes ``<base_url>/calendar/v3``.
+        """
+        if host is None:
+            return self.base_url
+        declared = str(render(self.spec.hosts[host], {"config": self.config})).rstrip("/")
+        configured = str(self.config.get("base_url") or "").rstrip("/")
+        if configured and configured != self.spec.base_url.rstrip("/"):
+            return self.base_url + urlsplit(declared).path.rstrip("/")
+        return declared
 
     def headers(self) -> dict[str, str]:
         """The spec's headers with settings filled in; an unset optional setting drops its header.

@@ -68,19 +68,19 @@ def check_connector(spec: ConnectorSpec, config: Mapping[str, Any]) -> CheckResu
     """Check the connector of ``spec`` with ``config`` (``sandbox://`` starts its emulator)."""
     scrubber = SecretScrubber(config.get(name) for name in spec.secret_settings)
     if spec.check is None:
-        return CheckResult(spec.name, False, problem=f"{spec.source} declares no check: request")
+        return CheckResult(spec.service, False, problem=f"{spec.source} declares no check: request")
     started: StartedService | None = None
     try:
         config, started = open_base_url(config)
         scrubber.add(config.get(name) for name in spec.secret_settings)
-        guard_secrets(spec, config, f"tap-{spec.name}")
+        guard_secrets(spec, config, f"tap-{spec.service}")
         missing = missing_settings(spec, config)
         if missing:
-            result = CheckResult(spec.name, False, problem=_missing_problem(spec, missing))
+            result = CheckResult(spec.service, False, problem=_missing_problem(spec, missing))
         else:
             result = _send(spec, Connection(spec, config))
     except BrainhubError as exc:
-        result = CheckResult(spec.name, False, problem=str(exc).splitlines()[0].strip())
+        result = CheckResult(spec.service, False, problem=str(exc).splitlines()[0].strip())
     finally:
         if started is not None:
             started.stop()
@@ -94,14 +94,16 @@ def missing_settings(spec: ConnectorSpec, config: Mapping[str, Any]) -> list[str
     needed = {
         (name or "").split(".")[0] for scope, name in placeholders_in(parts) if scope == "config"
     }
-    return sorted(name for name in needed if config.get(name) in (None, ""))
+    # An optional setting (Google's delegated user) may stay unset: its part is left out.
+    optional = {name for name, setting in spec.settings.items() if not setting.required}
+    return sorted(name for name in needed - optional if config.get(name) in (None, ""))
 
 
 def _missing_problem(spec: ConnectorSpec, missing: list[str]) -> str:
-    variables = ", ".join(env_var(f"tap-{spec.name}", name) for name in missing)
+    variables = ", ".join(env_var(f"tap-{spec.service}", name) for name in missing)
     listed = ", ".join(missing)
     return (
-        f"setting{'s' if len(missing) > 1 else ''} {listed} of tap-{spec.name} "
+        f"setting{'s' if len(missing) > 1 else ''} {listed} of tap-{spec.service} "
         f"{'have' if len(missing) > 1 else 'has'} no value: set {variables} in the environment, "
         "or in the credential store with brainhub secrets set"
     )
@@ -124,7 +126,7 @@ def _send(spec: ConnectorSpec, connection: Connection) -> CheckResult:
         )
     except requests.exceptions.RequestException as exc:
         return CheckResult(
-            spec.name,
+            spec.service,
             False,
             request=request,
             host=host,
@@ -132,7 +134,7 @@ def _send(spec: ConnectorSpec, connection: Connection) -> CheckResult:
         )
     latency = (time.perf_counter() - began) * 1000
     found = CheckResult(
-        spec.name,
+        spec.service,
         True,
         request=request,
         host=host,

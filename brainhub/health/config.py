@@ -44,7 +44,7 @@ def connector_config(
 ) -> dict[str, Any]:
     """The settings ``tap-<service>`` would run with in ``environment`` (module docstring)."""
     project = load_project(project_root)
-    plugin = f"tap-{spec.name}"
+    plugin = f"tap-{spec.service}"
     config: dict[str, Any] = {}
     for entry in (project.get("plugins") or {}).get("extractors") or []:
         if isinstance(entry, dict) and entry.get("name") == plugin:

@@ -157,7 +157,7 @@ class IntegrationHub:
         """What a sync of the integration runs: the Meltano command line and its variables."""
         config, spec = self._integration(name)
         environment = config.environment or self.environment
-        tap, target = f"tap-{spec.name}", f"target-{spec.name}"
+        tap, target = f"tap-{spec.service}", f"target-{spec.service}"
         streams = list(config.streams or _selected_streams(self.project, spec))
         variables = plugin_variables(
             tap,
@@ -333,7 +333,7 @@ def _selected_streams(project: dict[str, Any], spec: ConnectorSpec) -> list[str]
     for entry in (project.get("plugins") or {}).get("extractors") or []:
         if (
             isinstance(entry, dict)
-            and entry.get("name") == f"tap-{spec.name}"
+            and entry.get("name") == f"tap-{spec.service}"
             and entry.get("select")
         ):
             chosen = {str(p).split(".")[0] for p in entry["select"] if not str(p).startswith("!")}

@@ -214,6 +214,55 @@ TESTED: dict[str, Tested] = {
             ),
         ),
     ),
+    "google-workspace": Tested(
+        clients=(
+            TestedClient(
+                "google-api-python-client with google-auth service-account credentials "
+                "(Calendar, Gmail, Drive, Docs)",
+                "google-api-python-client",
+                "`client_options={'api_endpoint': …}` on each discovery document, and the "
+                "key's `token_uri`",
+                "tests/emulated/test_google_workspace_sdk.py",
+            ),
+            TestedClient(
+                "tap-google-workspace (this project, on singer-sdk)",
+                "",
+                "its `base_url` setting (every host under the emulator's root)",
+                "tests/emulated/test_google_workspace_tap.py",
+            ),
+        ),
+        manners_proof="tests/emulated/test_google_workspace_surface.py",
+        manners=(
+            Manner(
+                "a service account's token endpoint: the RS256 JWT assertion's signature, "
+                "issuer, audience and lifetime are checked; OAuth's `invalid_grant` otherwise",
+                "tests/emulated/test_google_workspace_surface.py::"
+                "test_the_token_endpoint_checks_the_assertions_signature",
+            ),
+            Manner(
+                'Google\'s error bodies (`{"error": {"code", "message", "errors": [{"domain", '
+                '"reason", "message"}], "status"}}`)',
+                "tests/emulated/test_google_workspace_surface.py::test_errors_are_googles_error_bodies",
+            ),
+            Manner(
+                "`pageToken`/`nextPageToken` pages ending with Calendar's `nextSyncToken`; a "
+                "sync token answers only what changed, 410 `fullSyncRequired` when too old",
+                "tests/emulated/test_google_workspace_surface.py::"
+                "test_events_page_and_end_with_a_sync_token_that_refuses_filters_beside_it",
+            ),
+            Manner(
+                "Drive's default fields (`kind`, `id`, `name`, `mimeType`) unless `fields=` "
+                "asks for more; `q` on `mimeType` and `trashed`",
+                "tests/emulated/test_google_workspace_surface.py::"
+                "test_drive_answers_the_default_fields_unless_fields_asks_for_more",
+            ),
+            Manner(
+                "429 `rateLimitExceeded` over the rate limit",
+                "tests/emulated/test_google_workspace_surface.py::"
+                "test_over_the_rate_limit_the_answer_is_429_rate_limit_exceeded",
+            ),
+        ),
+    ),
     "jira": Tested(
         clients=(
             TestedClient(

@@ -1,6 +1,8 @@
 """Which emulators exist: one package per service under ``brainhub.sandbox.services``.
 
-A service package exposes its emulator class as ``EMULATOR`` in its ``__init__``.
+A service package exposes its emulator class as ``EMULATOR`` in its ``__init__``; a
+service whose name has a dash (``google-workspace``) lives in the package with an
+underscore (``google_workspace``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from brainhub.sandbox.emulator import Emulator
 def services() -> list[str]:
     """The names of every service with an emulator, sorted."""
     return sorted(
-        info.name for info in pkgutil.iter_modules(_services_package.__path__) if info.ispkg
+        info.name.replace("_", "-")
+        for info in pkgutil.iter_modules(_services_package.__path__)
+        if info.ispkg
     )
 
 
@@ -28,7 +32,8 @@ def emulator_class(service: str) -> type[Emulator]:
             f"no sandbox emulator for service {service!r}; valid services are "
             f"{', '.join(known) or '(none)'}"
         )
-    module = importlib.import_module(f"{_services_package.__name__}.{service}")
+    package = service.replace("-", "_")
+    module = importlib.import_module(f"{_services_package.__name__}.{package}")
     cls = getattr(module, "EMULATOR", None)
     if not (isinstance(cls, type) and issubclass(cls, Emulator)):
         raise EmulatorError(

@@ -73,7 +73,7 @@ def _spec_secrets(spec_file: Path) -> dict[str, str]:
         return {}  # the spec loader reports broken specs; here they only add no names
     if not isinstance(spec, dict) or not isinstance(spec.get("settings"), dict):
         return {}
-    plugin = f"tap-{spec.get('name') or spec_file.parent.name}"
+    plugin = f"tap-{str(spec.get('name') or spec_file.parent.name).replace('_', '-')}"
     return {
         env_var(plugin, setting): f"{plugin}'s {setting}"
         for setting, declared in spec["settings"].items()

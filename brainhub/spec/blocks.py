@@ -101,6 +101,15 @@ class OAuth2ClientCredentialsAuth(AuthBlock, frozen=True, tag="oauth2_client_cre
     scopes: tuple[str, ...] = ()
 
 
+class ServiceAccountJwtAuth(AuthBlock, frozen=True, tag="service_account_jwt"):
+    """A service account's signed JWT (RS256) exchanged for an access token (Google)."""
+
+    key: str
+    scopes: tuple[str, ...] = ()
+    subject: str | None = None
+    token_url: str | None = None
+
+
 Auth = (
     NoAuth
     | BearerAuth
@@ -109,6 +118,7 @@ Auth = (
     | BasicAuth
     | OAuth2RefreshTokenAuth
     | OAuth2ClientCredentialsAuth
+    | ServiceAccountJwtAuth
 )
 
 # ---- paginators ---------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from brainhub.spec.model import (
     ParentLink,
     Setting,
     StreamSpec,
+    SyncToken,
+    SyncTokenStart,
     Variant,
 )
 from brainhub.spec.placeholders import placeholder_problems, placeholders_in
@@ -157,6 +159,7 @@ def _build(data: dict[str, Any], source: Path) -> ConnectorSpec:
         streams=streams,
         writes=_typed(("writes",), decode_writes, data.get("writes")),
         check=_check_request(data.get("check")),
+        hosts=dict(data.get("hosts", {})),
         source=source,
     )
 
@@ -183,6 +186,9 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         parents = (ParentLink(parent, path),) if parent else ()
     key = raw.get("primary_key", ())
     incremental = raw.get("incremental")
+    sync_token = None
+    if incremental and incremental.get("type") == "sync_token":
+        sync_token, incremental = _sync_token(incremental), None
     return StreamSpec(
         name=name,
         path=path,
@@ -207,6 +213,28 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         only_changed_parents=_changed_parents(raw.get("only_changed_parents", False)),
         conditional_requests=raw.get("conditional_requests", False),
         deleted=_conditions(raw.get("deleted")),
+        host=raw.get("host"),
+        sync_token=sync_token,
+    )
+
+
+def _sync_token(raw: dict[str, Any]) -> SyncToken:
+    start = raw.get("start")
+    return SyncToken(
+        param=raw["param"],
+        token_from=raw["token_from"],
+        start=SyncTokenStart(
+            path=start["path"], token_from=start["token_from"], params=dict(start.get("params", {}))
+        )
+        if start
+        else None,
+        path=raw.get("path"),
+        params=dict(raw["params"]) if "params" in raw else None,
+        records=raw.get("records"),
+        deleted_records=raw.get("deleted_records"),
+        unwrap=raw.get("unwrap"),
+        add_fields=dict(raw.get("add_fields", {})),
+        expired=tuple(raw.get("expired", (410,))),
     )
 
 
@@ -246,6 +274,7 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
                 problem(("check", "path"), f"{{{scope}}} is only valid inside streams")
             elif (name or "").split(".")[0] not in known_settings:
                 problem(("check", "path"), _unknown_setting(name, known_settings))
+    _check_hosts(spec, problem)
     for stream in spec.streams.values():
         base = ("streams", stream.name)
         if stream.parent_filter is not None and not stream.parents:
@@ -268,8 +297,10 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
                     f"unknown parent stream {parent!r} "
                     f"(streams: {', '.join(sorted(spec.streams))})",
                 )
+        sync = stream.sync_token
         parts = [
             stream.path,
+            [sync.path, sync.start.path if sync.start else None] if sync else None,
             [p.path for p in stream.parents],
             stream.filter,
             [v.when for v in stream.variants],
@@ -323,6 +354,32 @@ def _id_cursor_problems(incremental: Incremental) -> list[str]:
     return problems
 
 
+def _check_hosts(spec: ConnectorSpec, problem: Any) -> None:
+    """Streams and writes name declared hosts; host URLs use only settings."""
+    declared = ", ".join(sorted(spec.hosts)) or "none declared under hosts:"
+    known_settings = set(spec.settings) | set(ENGINE_SETTINGS)
+    for name, url in spec.hosts.items():
+        for message in placeholder_problems(url):
+            problem(("hosts", name), message)
+        for scope, setting in placeholders_in(url):
+            if scope != "config":
+                problem(("hosts", name), f"{{{scope}}} is not valid in a host (only {{config.x}})")
+            elif (setting or "").split(".")[0] not in known_settings:
+                problem(("hosts", name), _unknown_setting(setting, known_settings))
+    named: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("streams", s.name, "host"), s.host) for s in spec.streams.values()
+    ]
+    for object_name, write in spec.writes.items():
+        for operation in write.operations.declared():
+            call = getattr(write.operations, operation)
+            where: tuple[str | int, ...] = ("writes", object_name, "operations", operation)
+            named.append(((*where, "host"), call.host))
+            named += [((*where, "then", n, "host"), then.host) for n, then in enumerate(call.then)]
+    for where, host in named:
+        if host is not None and host not in spec.hosts:
+            problem(where, f"unknown host {host!r} (hosts: {declared})")
+
+
 def _check_schema(spec: ConnectorSpec, stream: StreamSpec, problem: Any) -> None:
     base = ("streams", stream.name)
     if not stream.schema_file.is_file():
@@ -354,6 +411,17 @@ def _check_paths(stream: StreamSpec, problem: Any) -> None:
     records_problem = jsonpath_problem(stream.records)
     if records_problem:
         problem((*base, "records"), records_problem)
+    sync = stream.sync_token
+    if sync is not None:
+        for key in ("records", "deleted_records"):
+            path = getattr(sync, key)
+            message = jsonpath_problem(path) if path else None
+            if message:
+                problem((*base, "incremental", key), message)
+        for key, path in (("token_from", sync.token_from), ("unwrap", sync.unwrap)):
+            message = path_problem(path) if path else None
+            if message:
+                problem((*base, "incremental", key), message)
     paginator = stream.paginator
     body_paths = [("from_body", paginator.option("from_body"))]
     stop = paginator.option("stop")

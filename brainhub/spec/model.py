@@ -69,6 +69,41 @@ class Incremental:
 
 
 @dataclass(frozen=True)
+class SyncTokenStart:
+    """The request made before a whole read for the token later reads resume from."""
+
+    path: str
+    token_from: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SyncToken:
+    """Incremental sync by a token the API hands out (``incremental: {type: sync_token}``).
+
+    A whole read saves the token its last page (or ``start``) gives; the next run sends it as
+    ``param`` and gets only what changed since, deletions included. An answer of an
+    ``expired`` status means the token is too old: the stream is read whole again.
+    """
+
+    param: str
+    token_from: str
+    start: SyncTokenStart | None = None
+    #: Path and params of a resumed read, when they differ from the stream's.
+    path: str | None = None
+    params: dict[str, Any] | None = None
+    #: Records of a resumed read (default: the stream's ``records``).
+    records: str | None = None
+    #: Records of a resumed read that are deletions (they get ``_sdc_deleted_at``).
+    deleted_records: str | None = None
+    #: A field of a resumed record holding the object itself, whose fields are merged up.
+    unwrap: str | None = None
+    #: Fields set on resumed records from their own (``{record.fileId}``), after ``unwrap``.
+    add_fields: dict[str, str] = field(default_factory=dict)
+    expired: tuple[int, ...] = (410,)
+
+
+@dataclass(frozen=True)
 class Variant:
     """One pass of a stream's requests with extra params, enabled by a boolean setting."""
 
@@ -105,6 +140,10 @@ class StreamSpec:
     conditional_requests: bool = False
     #: Records passing any of these tests are deleted at the source (``_sdc_deleted_at``).
     deleted: tuple[dict[str, Any], ...] = ()
+    #: The declared host (``hosts:``) whose URL the path is appended to; None: ``base_url``.
+    host: str | None = None
+    #: Incremental sync by the API's sync token instead of a cursor field.
+    sync_token: SyncToken | None = None
 
     @property
     def parent_names(self) -> tuple[str, ...]:
@@ -119,6 +158,8 @@ class StreamSpec:
             self.add_fields,
             [v.params for v in self.variants],
             self.incremental.body if self.incremental else None,
+            self.sync_token.params if self.sync_token else None,
+            self.sync_token.start.params if self.sync_token and self.sync_token.start else None,
         ]
 
     def parent_fields(self, link: ParentLink) -> list[str]:
@@ -159,6 +200,13 @@ class ConnectorSpec:
     writes: dict[str, WriteObject] = field(default_factory=dict)
     #: The request ``brainhub check`` sends (the ``check:`` block), if the spec declares one.
     check: CheckRequest | None = None
+    #: Further API roots by name (``hosts:``), for streams and writes that name one.
+    hosts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def service(self) -> str:
+        """The name executables and the sandbox use: ``google_workspace`` → ``google-workspace``."""
+        return self.name.replace("_", "-")
 
     @property
     def secret_settings(self) -> tuple[str, ...]:

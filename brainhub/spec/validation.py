@@ -83,12 +83,17 @@ def _describe(error: ValidationError) -> tuple[Path, str]:
 def _chosen_branch(error: ValidationError) -> ValidationError | None:
     """For ``oneOf`` of typed objects, the error inside the branch whose ``type`` matched."""
     wanted = error.instance.get("type") if isinstance(error.instance, dict) else None
+    branches = error.validator_value
+    untyped = [n for n, branch in enumerate(branches) if not list(_branch_types(branch))]
     best: ValidationError | None = None
     for sub in error.context or ():
+        index = sub.schema_path[0]
         if wanted is None:
-            continue
-        branch_types = _branch_types(error.validator_value[sub.schema_path[0]])
-        if wanted in branch_types and (best is None or len(sub.path) > len(best.path)):
+            # A block without ``type`` is the one untyped branch (a cursor ``incremental``).
+            matches = len(untyped) == 1 and index == untyped[0]
+        else:
+            matches = wanted in _branch_types(branches[index])
+        if matches and (best is None or len(sub.path) > len(best.path)):
             best = sub
     return best
 
@@ -102,6 +107,9 @@ def _no_kind_message(error: ValidationError) -> str:
 
 
 def _branch_types(branch: dict[str, Any]) -> Iterable[str]:
+    reference = branch.get("$ref")
+    if isinstance(reference, str) and reference.startswith("#/$defs/"):
+        branch = spec_schema()["$defs"].get(reference.removeprefix("#/$defs/"), {})
     if "enum" in branch:
         yield from (str(v) for v in branch["enum"])
     type_schema = branch.get("properties", {}).get("type", {})

@@ -44,8 +44,22 @@ MODES = ("insert", "update", "upsert", "mirror", "append")
 WRITE_SCOPES = ("config", "record")
 #: Keys of a body template mapping that renders one value per item of a record's list field.
 EACH, EACH_AS = "$each", "$as"
+#: A body template mapping that renders an e-mail (RFC 2822) encoded base64url, as Gmail's
+#: ``raw`` takes it: ``{$rfc2822_base64url: {headers: {To: …, Subject: …}, text: …}}``.
+MIME_MESSAGE = "$rfc2822_base64url"
+MIME_MESSAGE_KEYS = ("headers", "text")
 #: Units of a budget's rate (``1/s``, ``30/min``), in seconds.
 RATE_UNITS = {"s": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hour": 3600.0}
+
+
+class MediaUpload(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    """A file's content sent with a call: alone (the body is the bytes), or after the JSON
+    ``body`` as a ``multipart/related`` request (Google's media uploads)."""
+
+    content: str
+    content_type: str = "application/octet-stream"
+    #: How the record holds the content: as text (sent UTF-8) or base64.
+    encoding: Literal["text", "base64"] = "text"
 
 
 class CallTemplate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -55,6 +69,10 @@ class CallTemplate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fie
     path: str
     params: dict[str, Any] = msgspec.field(default_factory=dict)
     body: dict[str, Any] | None = None
+    #: The declared host (``hosts:``) the path is appended to; None: the base URL.
+    host: str | None = None
+    #: A file's content uploaded with the call (see :class:`MediaUpload`).
+    media: MediaUpload | None = None
 
 
 class ValueLookup(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -452,9 +470,23 @@ def _template_problems(
             )
 
 
+def _mime_problems(template: dict[str, Any], where: Where) -> Iterator[tuple[Where, str]]:
+    message = template[MIME_MESSAGE]
+    if len(template) > 1:
+        yield where, f"a {MIME_MESSAGE} mapping takes nothing beside it"
+    keys = ", ".join(MIME_MESSAGE_KEYS)
+    if not isinstance(message, dict) or set(message) - set(MIME_MESSAGE_KEYS):
+        yield (*where, MIME_MESSAGE), f"{MIME_MESSAGE} takes a mapping of {keys}"
+    elif not isinstance(message.get("headers", {}), dict):
+        yield (*where, MIME_MESSAGE, "headers"), "headers maps header names to templates"
+
+
 def each_problems(template: Any, where: Where) -> Iterator[tuple[Where, str]]:
-    """What is wrong with the ``$each`` mappings of a body template."""
+    """What is wrong with the ``$each`` (and ``$rfc2822_base64url``) mappings of a body."""
     if isinstance(template, dict):
+        if MIME_MESSAGE in template:
+            yield from _mime_problems(template, where)
+            return
         if EACH in template:
             extra = sorted(set(template) - {EACH, EACH_AS})
             source = template[EACH]

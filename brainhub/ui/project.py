@@ -87,7 +87,7 @@ def declared_rate_limits() -> dict[str, tuple[int, float]]:
     for spec_file in sorted(SPECS.glob("*/spec.yaml")):
         limit = load_spec(spec_file).http.rate_limit
         if limit is not None:
-            limits[spec_file.parent.name] = (limit.requests, limit.per)
+            limits[spec_file.parent.name.replace("_", "-")] = (limit.requests, limit.per)
     return limits
 
 

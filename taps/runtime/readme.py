@@ -13,7 +13,7 @@ HEADER = "<!-- Generated from spec.yaml by `brainhub docs --write`. Do not edit.
 
 def render_readme(spec: ConnectorSpec) -> str:
     """The connector's README as Markdown."""
-    out = [f"# tap-{spec.name}: {spec.title}\n\n", HEADER]
+    out = [f"# tap-{spec.service}: {spec.title}\n\n", HEADER]
     if spec.description:
         out.append(" ".join(spec.description.split()) + "\n\n")
     if spec.docs_url:
@@ -31,7 +31,7 @@ def render_readme(spec: ConnectorSpec) -> str:
     overrides = ", ".join(f"`{o.name}`" for o in OVERRIDE_SETTINGS)
     out.append(
         f"\nEvery brainhub tap also takes {engine} and the HTTP overrides {overrides}; "
-        "`tap-" + spec.name + " --about` lists them with descriptions.\n\n"
+        "`tap-" + spec.service + " --about` lists them with descriptions.\n\n"
     )
     out.append(
         "## Streams\n\n| stream | endpoint | primary key | incremental | parent | paging |\n"
@@ -46,19 +46,23 @@ def render_readme(spec: ConnectorSpec) -> str:
 def _usage(spec: ConnectorSpec) -> str:
     return (
         "## Use\n\n```sh\n"
-        f"meltano run tap-{spec.name} target-duckdb        # offline, against the sandbox emulator\n"
-        f"tap-{spec.name} --config config.json --discover > catalog.json\n"
-        f"tap-{spec.name} --config config.json --catalog catalog.json --state state.json | target-duckdb\n"
-        f"brainhub sandbox serve {spec.name}   # the emulator on a free 127.0.0.1 port (printed)\n"
+        f"meltano run tap-{spec.service} target-duckdb        # offline, against the sandbox emulator\n"
+        f"tap-{spec.service} --config config.json --discover > catalog.json\n"
+        f"tap-{spec.service} --config config.json --catalog catalog.json --state state.json | target-duckdb\n"
+        f"brainhub sandbox serve {spec.service}   # the emulator on a free 127.0.0.1 port (printed)\n"
         "```\n\n"
     )
 
 
 def _stream_row(stream: StreamSpec) -> str:
-    paths = [f"`{stream.method} {link.path}`" for link in stream.parents] or [
-        f"`{stream.method} {stream.path}`"
+    host = f"{stream.host}: " if stream.host else ""
+    paths = [f"`{stream.method} {host}{link.path}`" for link in stream.parents] or [
+        f"`{stream.method} {host}{stream.path}`"
     ]
     incremental = ""
+    if stream.sync_token:
+        sync = stream.sync_token
+        incremental = f"sync token (`{sync.token_from}` sent as `{sync.param}`)"
     if stream.incremental:
         inc = stream.incremental
         incremental = f"`{inc.cursor}` ({inc.format}"
@@ -85,7 +89,7 @@ def _http(spec: ConnectorSpec) -> str:
     if writes:
         burst = f", at most {writes.burst} at once" if writes.burst else ""
         out.append(
-            f"Writes (`target-{spec.name}`) also spend a budget of {writes.requests} per "
+            f"Writes (`target-{spec.service}`) also spend a budget of {writes.requests} per "
             f"{_window(writes.per)}{burst}.\n"
         )
     for endpoint in spec.http.endpoint_limits:

@@ -14,13 +14,15 @@ SPEC_FILE = "spec.yaml"
 
 
 def services() -> list[str]:
-    """Every service with a connector spec, sorted."""
-    return sorted(p.parent.name for p in TAPS_DIR.glob(f"*/{SPEC_FILE}"))
+    """Every service with a connector spec, sorted, as executables and the sandbox name it
+    (``taps/google_workspace`` is ``google-workspace``)."""
+    return sorted(p.parent.name.replace("_", "-") for p in TAPS_DIR.glob(f"*/{SPEC_FILE}"))
 
 
 def spec_path(service: str) -> Path:
-    """The spec file of ``service``; a ConfigError lists the valid services if there is none."""
-    path = TAPS_DIR / service / SPEC_FILE
+    """The spec file of ``service`` (``google-workspace`` names ``taps/google_workspace``);
+    a ConfigError lists the valid services if there is none."""
+    path = TAPS_DIR / service.replace("-", "_") / SPEC_FILE
     if not path.is_file():
         raise ConfigError(f"no connector named {service!r} (connectors: {', '.join(services())})")
     return path

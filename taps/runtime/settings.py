@@ -130,7 +130,7 @@ def check_config(spec: ConnectorSpec, config: dict[str, Any], *, require: bool =
     if config.get("start_date") is not None:
         _check_time("start_date", config["start_date"], problems)
     if problems:
-        raise SettingsError(f"tap-{spec.name}: " + "; ".join(problems))
+        raise SettingsError(f"tap-{spec.service}: " + "; ".join(problems))
 
 
 def _missing_message(spec: ConnectorSpec, missing: list[str]) -> str:
@@ -142,7 +142,7 @@ def _missing_message(spec: ConnectorSpec, missing: list[str]) -> str:
     plural = "s" if len(missing) > 1 else ""
     return (
         f"missing required setting{plural} " + "; ".join(described) + " — set "
-        f"{'them' if plural else 'it'} in the config file, with `meltano config set tap-{spec.name} "
+        f"{'them' if plural else 'it'} in the config file, with `meltano config set tap-{spec.service} "
         "<setting> <value>`, or as environment variables (a .env file in the project works)"
     )
 

@@ -8,6 +8,7 @@ each child record, so tasks carry ``list_id`` and comments ``task_id``.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future
@@ -50,6 +51,7 @@ from taps.runtime.ids import id_at, id_before, id_greater, id_number, largest_id
 from taps.runtime.paging import new_paginator
 from taps.runtime.records import record_extractor, response_json
 from taps.runtime.report import request_report
+from taps.runtime.sync_tokens import DELETED_MARK, SYNC_TOKEN_KEY, SyncTokenRead
 from taps.runtime.timestamps import date_time_paths, normalise
 
 if TYPE_CHECKING:
@@ -92,7 +94,7 @@ class SpecStream(RESTStream[Any]):
             for field in self._parent_fields(link):
                 key = context_key(link.stream, field)
                 schema["properties"].setdefault(key, {"type": ["string", "null"]})
-        if spec.deleted:
+        if spec.deleted or (spec.sync_token and spec.sync_token.deleted_records):
             schema["properties"].setdefault(
                 DELETED_AT, {"type": ["string", "null"], "format": "date-time"}
             )
@@ -100,7 +102,7 @@ class SpecStream(RESTStream[Any]):
         self.tap_runtime = tap
         self.primary_keys = list(spec.primary_key)
         self.replication_key = spec.incremental.cursor if spec.incremental else None
-        if not spec.incremental:
+        if not spec.incremental and not spec.sync_token:
             # Full-table children keep no per-parent state: it would only grow.
             self.state_partitioning_keys = []
         # Incremental children keep a bookmark per parent (per list, per channel): a parent
@@ -134,12 +136,15 @@ class SpecStream(RESTStream[Any]):
         #: Requests of this run and of the last one (from the state), once the stream ends.
         self.requests_this_run: int | None = None
         self.requests_last_run: int | None = None
+        #: Sync tokens of partitions read to their end, saved once their records are out.
+        self._next_tokens: dict[tuple[tuple[str, Any], ...], str] = {}
+        self._token_lock = threading.Lock()
 
     # ---- what the SDK asks of a REST stream -------------------------------------------------
 
     @property
     def url_base(self) -> str:
-        return self.tap_runtime.connection.base_url
+        return self.tap_runtime.connection.url_for(self.spec.host)
 
     @property
     def http_headers(self) -> dict[str, str]:
@@ -214,6 +219,8 @@ class SpecStream(RESTStream[Any]):
             return False
         if self.spec.only_changed_parents:
             return False  # unchanged parents are not read again
+        if self.spec.sync_token is not None:
+            return False  # a resumed read returns only what changed
         return self.replication_method == REPLICATION_FULL_TABLE and self._ancestors_full_table
 
     @cached_property
@@ -224,7 +231,7 @@ class SpecStream(RESTStream[Any]):
             if name in seen:
                 continue
             seen.add(name)
-            if streams[name].incremental is not None:
+            if streams[name].incremental is not None or streams[name].sync_token is not None:
                 return False
             pending.extend(streams[name].parent_names)
         return True
@@ -435,6 +442,11 @@ class SpecStream(RESTStream[Any]):
             yield record
             if len(self._pending_children) >= window:
                 self._flush_children()
+        if self.spec.sync_token is not None:
+            with self._token_lock:
+                token = self._next_tokens.pop(_freeze(context), None)
+            if token is not None:
+                self.get_context_state(context)[SYNC_TOKEN_KEY] = token
         if not self.spec.parents:
             # A root stream drains every level below it before its sync ends.
             self._flush_children()
@@ -454,6 +466,9 @@ class SpecStream(RESTStream[Any]):
 
     def starting_cursor(self, context: Any) -> str | None:
         """The bookmark for this partition, or the start_date setting, in the cursor's format."""
+        if self.spec.sync_token is not None:
+            saved = self.get_context_state(context).get(SYNC_TOKEN_KEY)
+            return str(saved) if saved else None
         incremental = self.spec.incremental
         if incremental is None:
             return None
@@ -511,6 +526,9 @@ class SpecStream(RESTStream[Any]):
         except MissingValueError as missing:
             self._skip_partition(missing, link, context)
             return
+        if spec.sync_token is not None:
+            yield from self._fetch_by_sync_token(context, starting, scopes, path, added, keep)
+            return
         newest_first = bool(spec.incremental and spec.incremental.newest_first)
         for params, body in requests_:
             paginator = new_paginator(spec.paginator)
@@ -556,6 +574,35 @@ class SpecStream(RESTStream[Any]):
                 if done:
                     break
                 page = paginator.request_for(paginator.current_value)
+
+    def _fetch_by_sync_token(
+        self,
+        context: Any,
+        saved: str | None,
+        scopes: dict[str, Any],
+        path: str,
+        added: dict[str, Any],
+        keep: Any,
+    ) -> Iterator[dict[str, Any]]:
+        """A partition read by sync token (:mod:`taps.runtime.sync_tokens`); its next token
+        is kept for :meth:`get_records` to save once every record was emitted."""
+        read = SyncTokenRead(self, scopes, path)
+        from_record = self._record_fields
+        for record in read.records(saved):
+            removed = bool(record.pop(DELETED_MARK, False))
+            if from_record:
+                record.update(_record_fields(from_record, record))
+            if not (removed or keep(record)):
+                continue
+            record.update(added)
+            if removed:
+                record[DELETED_AT] = format_time(self.tap_runtime.sync_started, "iso8601")
+            elif self.spec.deleted or read.sync.deleted_records:
+                record[DELETED_AT] = self._deleted_at(record)
+            yield record
+        if read.token is not None:
+            with self._token_lock:
+                self._next_tokens[_freeze(context)] = read.token
 
     def _count_page(self, paginator: Any, response: requests.Response) -> None:
         """Count a page; a root stream also notes the total the API announces, if any."""
@@ -632,6 +679,14 @@ class SpecStream(RESTStream[Any]):
 
         With ``etag`` the request is conditional (``If-None-Match``): 304 if nothing changed.
         """
+        response = self.send_raw(url, params, body, etag)
+        return None if skip_verdict(response) else response
+
+    def send_raw(
+        self, url: str, params: dict[str, Any], body: Any = None, etag: str | None = None
+    ) -> requests.Response:
+        """One request through the tap's HTTP policy; a skipped answer is returned as it is
+        (:func:`~brainhub.http.skip_verdict` tells)."""
         params = {k: _param(v) for k, v in params.items() if v is not None and v != ""}
         headers = {**self.http_headers, ENDPOINT_HEADER: self.spec.path}
         if etag:
@@ -645,8 +700,7 @@ class SpecStream(RESTStream[Any]):
             auth=self.authenticator,
         )
         session = self.requests_session
-        response = session.send(session.prepare_request(request))
-        return None if skip_verdict(response) else response
+        return session.send(session.prepare_request(request))
 
     # ---- helpers ----------------------------------------------------------------------------
 

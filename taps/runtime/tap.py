@@ -186,7 +186,10 @@ class SpecTap(Tap):
 
     def session_for(self, stream: SpecStream, stats: RequestStats) -> requests.Session:
         """A session whose every request goes through the connection's HTTP policy."""
-        return self.connection.session(stats, skip_statuses=stream.spec.skip_on)
+        spec = stream.spec
+        # A sync token the API no longer accepts is read whole again (taps.runtime.sync_tokens).
+        expired = spec.sync_token.expired if spec.sync_token else ()
+        return self.connection.session(stats, skip_statuses=(*spec.skip_on, *expired))
 
     @cached_property
     def stream_classes(self) -> list[type[SpecStream]]:
@@ -207,7 +210,7 @@ def tap_class(connector: ConnectorSpec) -> type[SpecTap]:
         (SpecTap,),
         {
             "__doc__": " ".join((connector.description or connector.title).split()),
-            "name": f"tap-{connector.name}",
+            "name": f"tap-{connector.service}",
             "package_name": "brainhub",
             "connector": connector,
             "config_jsonschema": config_schema(connector),

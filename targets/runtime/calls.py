@@ -11,6 +11,7 @@ other failure (401/403, retries spent, an open circuit) stops the run.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -66,16 +67,21 @@ class Sender:
         if cost > 1 and bucket is not None:
             for _ in range(cost - 1):
                 bucket.acquire().release()  # the request itself takes the last one
+        payload: dict[str, Any] = {"json": call.body}
+        if call.media is not None:
+            data, content_type = media_payload(call.body, *call.media)
+            payload = {"data": data}
+            headers["Content-Type"] = content_type
         with contextlib.ExitStack() as budget:
             if self.write_bucket is not None and call.method != "GET":
                 budget.enter_context(self.write_bucket.acquire())
             response = self.session.request(
                 call.method,
-                self.connection.base_url + call.path,
+                self.connection.url_for(call.host) + call.path,
                 params=call.params or None,
-                json=call.body,
                 headers=headers,
                 auth=self.connection.authenticator,
+                **payload,
             )
         if getattr(response, "brainhub_skip", None) is not None:
             return Refusal(call, response.status_code, _error_text(response))
@@ -89,6 +95,23 @@ class Sender:
 
     def close(self) -> None:
         self.session.close()
+
+
+def media_payload(body: Any, content: bytes, content_type: str) -> tuple[bytes, str]:
+    """The request body and its ``Content-Type`` for an upload: the content alone, or, with
+    a JSON body, ``multipart/related`` (the JSON metadata part, then the content part)."""
+    if not body:
+        return content, content_type
+    boundary = "brainhub-" + hashlib.sha256(content).hexdigest()[:24]
+    metadata = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    parts = [
+        f"--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n".encode(),
+        metadata,
+        f"\r\n--{boundary}\r\nContent-Type: {content_type}\r\n\r\n".encode(),
+        content,
+        f"\r\n--{boundary}--\r\n".encode(),
+    ]
+    return b"".join(parts), f'multipart/related; boundary="{boundary}"'
 
 
 def answer_id(answer: Any, id_from: str | None) -> str | None:

@@ -53,9 +53,10 @@ def service_for_executable(executable: str) -> str:
 
 
 def writer_services() -> list[str]:
-    """Every service whose spec declares writes, sorted."""
+    """Every service whose spec declares writes, sorted, as executables name them
+    (``google-workspace``)."""
     return sorted(
-        path.parent.name
+        path.parent.name.replace("_", "-")
         for path in SPECS_DIR.glob(f"*/{SPEC_FILE}")
         if "\nwrites:" in path.read_text(encoding="utf-8")
     )
@@ -63,8 +64,9 @@ def writer_services() -> list[str]:
 
 @cache
 def load_writer_spec(service: str) -> ConnectorSpec:
-    """The loaded, checked spec of ``service``; a ConfigError unless it declares writes."""
-    path = SPECS_DIR / service / SPEC_FILE
+    """The loaded, checked spec of ``service`` (``google-workspace`` names
+    ``taps/google_workspace``); a ConfigError unless it declares writes."""
+    path = SPECS_DIR / service.replace("-", "_") / SPEC_FILE
     if not path.is_file():
         raise ConfigError(
             f"no connector named {service!r} (connectors with writes: "

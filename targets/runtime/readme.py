@@ -17,7 +17,7 @@ def render_write_section(spec: ConnectorSpec) -> str:
     """Markdown for the target built from ``spec``; empty when the spec declares no writes."""
     if not spec.writes:
         return ""
-    name = f"target-{spec.name}"
+    name = f"target-{spec.service}"
     out = [
         f"\n## Writing: {name}\n\n",
         f"`{name}` writes Singer streams to {spec.title or spec.name}: each stream is one "

@@ -11,20 +11,39 @@ all is unset too, so ``{title: [{text: {content: "{record.name}"}}]}`` sends not
 the record has no name). A mapping ``{$each: "{record.tags}", $as: {name: "{record.item}"}}``
 is the list of ``$as`` filled once per item of the record's list field (the item is
 ``{record.item}``; ``$as`` defaults to the item itself): ``[{name: "a"}, {name: "b"}]``.
-An empty list stays an empty list; a missing one is unset.
+An empty list stays an empty list; a missing one is unset. A mapping
+``{$rfc2822_base64url: {headers: {To: "{record.to}", Subject: …}, text: "{record.body}"}}``
+is an e-mail built from them (UTF-8, RFC 2822) and encoded base64url, as Gmail's ``raw``
+takes it.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import email.policy
 import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from email.message import EmailMessage
 from typing import Any
 
-from brainhub.spec.placeholders import dig, format_time, placeholders_in, render
-from brainhub.spec.writes import CallTemplate, IdempotencyKey, IdFieldIdentity, WriteObject
+from brainhub.spec.placeholders import (
+    MissingValueError,
+    dig,
+    format_time,
+    placeholders_in,
+    render,
+)
+from brainhub.spec.writes import (
+    MIME_MESSAGE,
+    CallTemplate,
+    IdempotencyKey,
+    IdFieldIdentity,
+    WriteObject,
+)
 
 #: Name under which a ``for_each`` call's current item is seen: ``{record.item}``.
 ITEM = "item"
@@ -45,6 +64,10 @@ class RenderedCall:
     body: dict[str, Any] | None
     #: Headers of this call only (an idempotency key), beside the connection's.
     headers: dict[str, str] = field(default_factory=dict)
+    #: The declared host the path goes to (None: the base URL).
+    host: str | None = None
+    #: A file uploaded with the call: its bytes and media type.
+    media: tuple[bytes, str] | None = None
 
     @property
     def label(self) -> str:
@@ -65,6 +88,7 @@ def written_field_names(obj: WriteObject) -> tuple[str, ...]:
     for name in obj.operations.declared():
         op = getattr(obj.operations, name)
         parts += [op.path, op.params, op.body, [(c.path, c.params, c.body) for c in op.then]]
+        parts += [(m.content, m.content_type) for m in (op.media,) if m is not None]
         parts += [(c.lookup.path, c.lookup.params, c.lookup.match) for c in op.then if c.lookup]
         names |= {c.for_each for c in op.then if c.for_each}
         looked_up |= {c.lookup.into for c in op.then if c.lookup}
@@ -121,7 +145,38 @@ def _render_one(
         endpoint=call.path,
         params={} if params is UNSET else params,
         body={} if body is UNSET else body,
+        host=call.host,
+        media=_media(call, scopes),
     )
+
+
+def _media(call: CallTemplate, scopes: Mapping[str, Any]) -> tuple[bytes, str] | None:
+    """The bytes and media type of the call's upload; a record without content uploads none.
+
+    Raises:
+        MissingValueError: base64 content that does not decode (names the template).
+    """
+    media = call.media
+    if media is None:
+        return None
+    content = render(media.content, scopes)
+    if content is None:
+        return None
+    kind = render(media.content_type, scopes) or "application/octet-stream"
+    if media.encoding == "text":
+        return str(content).encode("utf-8"), str(kind)
+    try:
+        return base64.b64decode(str(content), validate=True), str(kind)
+    except (ValueError, binascii.Error):
+        raise NotBase64Error(media.content) from None
+
+
+class NotBase64Error(MissingValueError):
+    """A record's upload content, declared base64, does not decode (the record is rejected)."""
+
+    def __init__(self, template: str) -> None:
+        super().__init__("record", None)
+        self.args = (f"{template} is not base64 (media.encoding: base64)",)
 
 
 def fill(template: Any, scopes: Mapping[str, Any]) -> Any:
@@ -133,6 +188,8 @@ def fill(template: Any, scopes: Mapping[str, Any]) -> Any:
     if isinstance(template, str):
         return _as_sent(render(template, scopes))
     if isinstance(template, Mapping):
+        if MIME_MESSAGE in template:
+            return _mime_message(template[MIME_MESSAGE], scopes)
         if EACH in template:
             return _fill_each(template, scopes)
         kept = {k: v for k, item in template.items() if (v := fill(item, scopes)) is not UNSET}
@@ -141,6 +198,19 @@ def fill(template: Any, scopes: Mapping[str, Any]) -> Any:
         items = [v for item in template if (v := fill(item, scopes)) is not UNSET]
         return items if items or not template else UNSET
     return UNSET if template is None else template
+
+
+def _mime_message(template: Mapping[str, Any], scopes: Mapping[str, Any]) -> Any:
+    """An e-mail (RFC 2822, UTF-8 text) from the filled headers and text, base64url-encoded;
+    a header whose value is unset is left out."""
+    message = EmailMessage(policy=email.policy.SMTP)
+    for name, value in (template.get("headers") or {}).items():
+        filled = fill(value, scopes)
+        if filled is not UNSET:
+            message[str(name)] = str(filled)
+    text = fill(template.get("text", ""), scopes)
+    message.set_content("" if text is UNSET else str(text))
+    return base64.urlsafe_b64encode(message.as_bytes()).decode("ascii")
 
 
 def _fill_each(template: Mapping[str, Any], scopes: Mapping[str, Any]) -> Any:

@@ -161,7 +161,7 @@ def references_setting(spec: ConnectorSpec, raw: Any) -> dict[str, dict[str, IdR
     Raises:
         SettingsError: one line naming what is wrong and what would be valid.
     """
-    where = f"target-{spec.name}: setting 'references'"
+    where = f"target-{spec.service}: setting 'references'"
     if not raw:
         return {}
     try:
@@ -179,7 +179,7 @@ def references_setting(spec: ConnectorSpec, raw: Any) -> dict[str, dict[str, IdR
             )
         for path, message in reference_problems(fields, (object_type,)):
             raise SettingsError(
-                f"target-{spec.name}: setting 'references.{'.'.join(map(str, path))}': {message}"
+                f"target-{spec.service}: setting 'references.{'.'.join(map(str, path))}': {message}"
             )
     return references
 
@@ -192,14 +192,14 @@ def check_modes(spec: ConnectorSpec, modes: dict[str, str]) -> None:
         obj = spec.writes.get(object_type)
         if obj is None:
             raise SettingsError(
-                f"target-{spec.name}: setting 'modes' names {object_type!r}, which is no "
+                f"target-{spec.service}: setting 'modes' names {object_type!r}, which is no "
                 f"object type (object types: {', '.join(spec.writes)})"
             )
         declared = set(obj.operations.declared())
         if not any(set(option) <= declared for option in NEEDED[mode]):
             options = " or ".join(" and ".join(option) for option in NEEDED[mode])
             raise SettingsError(
-                f"target-{spec.name}: setting 'modes': {object_type} cannot be written in mode "
+                f"target-{spec.service}: setting 'modes': {object_type} cannot be written in mode "
                 f"{mode} (it needs {options}; {object_type} declares "
                 f"{', '.join(sorted(declared))})"
             )

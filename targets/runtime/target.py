@@ -313,7 +313,7 @@ def target_class(connector: ConnectorSpec) -> type[SpecTarget]:
         {
             "__doc__": f"Writes {connector.title or connector.name} objects "
             f"({', '.join(connector.writes)}) from Singer streams.",
-            "name": f"target-{connector.name}",
+            "name": f"target-{connector.service}",
             "package_name": "brainhub",
             "connector": connector,
             "config_jsonschema": config_schema(connector),

@@ -18,7 +18,7 @@ def test_there_are_connectors() -> None:
 @pytest.mark.parametrize("service", SERVICES)
 def test_spec_loads_and_checks(service: str) -> None:
     spec = load_spec(spec_path(service))
-    assert spec.name == service
+    assert spec.service == service
     assert spec.streams
 
 

@@ -30,7 +30,7 @@ def _config(service: str) -> dict[str, str]:
 
 
 for _service in services():
-    _name = "TestTap" + "".join(part.title() for part in _service.split("_"))
+    _name = "TestTap" + "".join(part.title() for part in _service.replace("-", "_").split("_"))
     globals()[_name] = get_tap_test_class(
         tap_class(load_connector(_service)),
         config=_config(_service),

@@ -192,3 +192,91 @@ def _shape(
     if patterns and "pattern" in schema:
         shape["p"] = schema["pattern"]
     return shape
+
+
+def derive_discovery_surface(documents: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """Our table of the GET methods of Google API discovery documents, served on one root.
+
+    A discovery document names each method under nested ``resources`` with its
+    ``httpMethod``, ``path`` (relative to the ``servicePath``), ``parameters`` (``location``
+    ``query`` or ``path``) and ``response`` (``{"$ref": "<schema name>"}`` into
+    ``schemas``). Paths are written from the root (``/calendar/v3/calendars/{calendarId}``),
+    so the four APIs of a workspace share one emulator and one table; a reserved expansion
+    ``{+name}`` is written ``{name}``.
+    """
+    rows = []
+    for document in documents:
+        service_path = "/" + str(document.get("servicePath", "")).strip("/")
+        schemas = document.get("schemas", {})
+        shared = document.get("parameters", {})
+        for method in _discovery_methods(document.get("resources", {})):
+            if method.get("httpMethod") != "GET":
+                continue
+            path = (service_path.rstrip("/") + "/" + method["path"]).replace("{+", "{")
+            parameters = {**shared, **method.get("parameters", {})}
+            query = [
+                _discovery_parameter(name, parameter)
+                for name, parameter in parameters.items()
+                if parameter.get("location") == "query"
+            ]
+            response = method.get("response")
+            shape = _discovery_shape(schemas, response, 0) if response else {"t": "string"}
+            rows.append(
+                {
+                    "method": "GET",
+                    "path": path,
+                    "operation_id": method.get("id", ""),
+                    "query": sorted(query, key=lambda q: q["name"]),
+                    "shape": shape,
+                }
+            )
+    rows.sort(key=lambda row: (row["path"], row["method"]))
+    return {"prefix": "", "operations": rows}
+
+
+def _discovery_methods(resources: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    found: list[Mapping[str, Any]] = []
+    for resource in resources.values():
+        found.extend(resource.get("methods", {}).values())
+        found.extend(_discovery_methods(resource.get("resources", {})))
+    return found
+
+
+def _discovery_parameter(name: str, parameter: Mapping[str, Any]) -> dict[str, Any]:
+    kind = str(parameter.get("type", "string"))
+    row: dict[str, Any] = {
+        "name": name,
+        "required": bool(parameter.get("required")),
+        "type": "array" if parameter.get("repeated") else kind,
+    }
+    if parameter.get("repeated"):
+        row["items"] = kind
+    if "enum" in parameter:
+        row["enum"] = list(parameter["enum"])
+    return row
+
+
+def _discovery_shape(schemas: Mapping[str, Any], raw: Any, depth: int) -> dict[str, Any]:
+    schema = raw
+    if isinstance(schema, Mapping) and "$ref" in schema:
+        schema = schemas.get(schema["$ref"], {})
+    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
+        return {"t": "string"}
+    kind = schema.get("type")
+    if kind == "object" or (kind is None and "properties" in schema):
+        if "properties" not in schema and "additionalProperties" in schema:
+            return {"o": {}}  # a map with free keys: nothing documented to shape
+        return {
+            "o": {
+                name: _discovery_shape(schemas, sub, depth + 1)
+                for name, sub in schema.get("properties", {}).items()
+            }
+        }
+    if kind == "array":
+        return {"a": _discovery_shape(schemas, schema.get("items", {}), depth + 1)}
+    shape: dict[str, Any] = {"t": kind if kind in ("integer", "number", "boolean") else "string"}
+    if "format" in schema and shape["t"] == "string":
+        shape["f"] = schema["format"]
+    if "enum" in schema:
+        shape["e"] = list(schema["enum"])
+    return shape

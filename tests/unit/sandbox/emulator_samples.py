@@ -28,6 +28,8 @@ def auth(emulator: Any) -> tuple[dict[str, str], dict[str, str]]:
         return {}, {"key": creds["api_key"], "token": creds["api_token"]}
     if service == "discord":
         return {"Authorization": f"Bot {creds['bot_token']}"}, {}
+    if service == "google-workspace":
+        return {"Authorization": f"Bearer {emulator.access_token()}"}, {}
     token = creds.get("api_token") or creds["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     if service == "notion":
@@ -287,7 +289,27 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
                 "savedSearches": mine["savedSearches"][0]["id"],
             },
         }
+    if service == "google-workspace":
+        return _google_workspace_values(emulator)
     return {}
+
+
+def _google_workspace_values(emulator: Any) -> dict[str, Any]:
+    space = emulator.space
+    calendar_id = space.calendars[0]["id"]
+    message_id = space.live_messages()[0]["id"]
+    document_id = next(iter(space.documents))
+    return {
+        "calendarId": calendar_id,
+        "eventId": space.live_events(calendar_id)[0]["id"],
+        "userId": "me",
+        "id": {"messages": message_id, "labels": "INBOX", "threads": message_id,
+               "drafts": "r1", "attachments": "a1", "smimeInfo": "s1", "filters": "f1"},
+        "messageId": message_id,
+        "fileId": document_id,
+        "documentId": document_id,
+        **dict.fromkeys(("ruleId", "driveId", "permissionId", "commentId", "replyId", "revisionId", "proposalId", "approvalId", "name"), "1"),
+    }  # fmt: skip
 
 
 def required_query(emulator: Any) -> dict[str, dict[str, str]]:
@@ -358,6 +380,12 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
             "/statuses/byNames": {"name": "To Do", "projectId": real["projectId"]},
         }
         return {f"/rest/api/{v}{path}": query for v in (2, 3) for path, query in needs.items()}
+    if service == "google-workspace":
+        history = str(emulator.space.history_id)
+        return {
+            "/gmail/v1/users/<userId>/history": {"startHistoryId": history},
+            "/drive/v3/changes": {"pageToken": "1"},
+        }
     if service == "slack":
         channel = next(c for c in emulator.workspace.channels if c.readable and c.replies)
         thread = next(iter(channel.replies))

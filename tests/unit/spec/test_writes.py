@@ -360,3 +360,20 @@ def test_identities_are_typed(tmp_path: Path, identity: str, expected: object) -
 
 def test_a_spec_without_writes_has_none(tmp_path: Path) -> None:
     assert load_spec(write_spec(tmp_path, BASE.replace("writes:\n", ""))).writes == {}
+
+
+INVALID.update(
+    {
+        "$rfc2822_base64url with an unknown key": (
+            _object(
+                "insert",
+                [
+                    "create: {method: POST, path: /send, body: {raw: {$rfc2822_base64url: "
+                    '{headers: {To: "{record.to}"}, html: "{record.body}"}}}}'
+                ],
+            ),
+            "writes.tasks.operations.create.body.raw.$rfc2822_base64url: $rfc2822_base64url "
+            "takes a mapping of headers, text",
+        ),
+    }
+)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import email
+import email.policy
 import json
 from datetime import UTC, date, datetime
 
 import pytest
 
 from brainhub.spec.placeholders import MissingValueError
-from brainhub.spec.writes import WriteCall
+from brainhub.spec.writes import MediaUpload, WriteCall
+from targets.runtime.calls import media_payload
 from targets.runtime.cli import load_writer_spec
 from targets.runtime.records import (
     fields_hash,
@@ -144,3 +148,55 @@ def test_written_fields_include_the_list_fields_each_reads() -> None:
 
     assert {"tags", "owners"} <= set(written_field_names(obj))
     assert "item" not in written_field_names(obj)
+
+
+def test_an_rfc2822_body_value_is_the_message_encoded_base64url() -> None:
+    call = WriteCall(
+        method="POST",
+        path="/users/me/messages/send",
+        body={
+            "raw": {
+                "$rfc2822_base64url": {
+                    "headers": {"To": "{record.to}", "Cc": "{record.cc}", "Subject": "{record.s}"},
+                    "text": "{record.body}",
+                }
+            }
+        },
+    )
+    record = {"to": "ann@example.org", "s": "Grüße", "body": "Hello,\nsee you."}
+    (rendered,) = render_calls(call, record, {})
+    raw = rendered.body["raw"]
+    assert not set(raw) & {"+", "/"}  # base64url, not base64
+    parsed = email.message_from_bytes(
+        base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)), policy=email.policy.default
+    )
+    assert parsed["To"] == "ann@example.org"
+    assert parsed["Subject"] == "Grüße"
+    assert "Cc" not in parsed  # the record has no cc: the header is left out
+    assert parsed.get_content().splitlines() == ["Hello,", "see you."]  # CRLF on the wire
+
+
+def test_an_upload_is_the_content_alone_or_json_metadata_then_the_content() -> None:
+    call = WriteCall(
+        method="POST",
+        path="/files",
+        body={"name": "{record.name}"},
+        media=MediaUpload(content="{record.data}", content_type="{record.kind}", encoding="base64"),
+    )
+    record = {"name": "a.txt", "data": base64.b64encode(b"\x00bytes").decode(), "kind": "text/x"}
+    (rendered,) = render_calls(call, record, {})
+    assert rendered.media == (b"\x00bytes", "text/x")
+    alone, kind = media_payload(None, *rendered.media)
+    assert (alone, kind) == (b"\x00bytes", "text/x")
+    both, kind = media_payload(rendered.body, *rendered.media)
+    parsed = email.message_from_bytes(
+        f"Content-Type: {kind}\r\n\r\n".encode() + both, policy=email.policy.default
+    )
+    metadata, content = parsed.iter_parts()
+    assert json.loads(metadata.get_payload(decode=True)) == {"name": "a.txt"}
+    assert (content.get_content_type(), content.get_payload(decode=True)) == (
+        "text/x",
+        b"\x00bytes",
+    )
+    with pytest.raises(MissingValueError, match=r"\{record.data\} is not base64"):
+        render_calls(call, {**record, "data": "not base64!"}, {})
