@@ -172,6 +172,11 @@ class _OAuth2Authenticator(OAuthAuthenticator, SpecAuthenticator):
         """The grant-specific fields of the token request."""
         raise NotImplementedError
 
+    def expire(self) -> None:
+        """Forget the access token, so the next request gets a new one (after a 401: the
+        service stopped accepting it before it expired)."""
+        self.last_refreshed = None
+
     @property
     def oauth_request_body(self) -> dict[str, Any]:
         body: dict[str, Any] = {

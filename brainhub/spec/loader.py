@@ -20,8 +20,10 @@ from brainhub.spec.model import (
     ENGINE_SETTINGS,
     CheckRequest,
     ConnectorSpec,
+    DeltaLink,
     Incremental,
     ParentLink,
+    Resync,
     Setting,
     StreamSpec,
     Variant,
@@ -157,6 +159,7 @@ def _build(data: dict[str, Any], source: Path) -> ConnectorSpec:
         streams=streams,
         writes=_typed(("writes",), decode_writes, data.get("writes")),
         check=_check_request(data.get("check")),
+        hosts=tuple(data.get("hosts", ())),
         source=source,
     )
 
@@ -196,7 +199,8 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         paginator=_typed(
             ("streams", name, "paginator"), decode_paginator, raw.get("paginator", "none")
         ),
-        incremental=Incremental(**incremental) if incremental else None,
+        incremental=_cursor_incremental(incremental),
+        delta=_delta_link(incremental),
         parents=parents,
         add_fields=dict(raw.get("add_fields", {})),
         filter=raw.get("filter"),
@@ -207,6 +211,47 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         only_changed_parents=_changed_parents(raw.get("only_changed_parents", False)),
         conditional_requests=raw.get("conditional_requests", False),
         deleted=_conditions(raw.get("deleted")),
+    )
+
+
+def _check_delta_link(spec: ConnectorSpec, stream: StreamSpec, base: Any, problem: Any) -> None:
+    """A delta-link stream names a readable link and has no children (they would be read
+    only for the records that changed)."""
+    if stream.delta is None:
+        return
+    message = path_problem(stream.delta.from_body)
+    if message:
+        problem((*base, "incremental", "from_body"), message)
+    children = sorted(s.name for s in spec.streams.values() if stream.name in s.parent_names)
+    if children:
+        problem(
+            (*base, "incremental"),
+            f"a stream read through delta links cannot be a parent ({', '.join(children)} "
+            "would be read only for changed records); give them a full-table parent",
+        )
+
+
+def _cursor_incremental(raw: Any) -> Incremental | None:
+    """The ``incremental:`` block of kind ``cursor`` (the default), else None."""
+    if not raw or raw.get("type", "cursor") != "cursor":
+        return None
+    return Incremental(**{k: v for k, v in raw.items() if k != "type"})
+
+
+def _delta_link(raw: Any) -> DeltaLink | None:
+    """The ``incremental:`` block of kind ``delta_link``, else None."""
+    if not raw or raw.get("type") != "delta_link":
+        return None
+    resync = raw.get("resync")
+    return DeltaLink(
+        from_body=raw["from_body"],
+        resync=Resync(
+            statuses=tuple(resync["status"]),
+            code_at=resync.get("code_at"),
+            codes=tuple(resync.get("codes", ())),
+        )
+        if resync
+        else None,
     )
 
 
@@ -297,6 +342,7 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
         incremental = stream.incremental
         if incremental and incremental.param_template and not incremental.param:
             problem((*base, "incremental"), "param_template needs param (the parameter it fills)")
+        _check_delta_link(spec, stream, base, problem)
         _check_schema(spec, stream, problem)
     _check_cycles(spec, problem)
     _check_parent_fields(spec, problem)

@@ -83,6 +83,12 @@ def _describe(error: ValidationError) -> tuple[Path, str]:
 def _chosen_branch(error: ValidationError) -> ValidationError | None:
     """For ``oneOf`` of typed objects, the error inside the branch whose ``type`` matched."""
     wanted = error.instance.get("type") if isinstance(error.instance, dict) else None
+    if wanted is None and isinstance(error.instance, dict):
+        # a kind whose ``type`` has a default (``incremental``: ``cursor``) may omit it
+        defaults = [
+            _resolved(b).get("properties", {}).get("type", {}) for b in error.validator_value
+        ]
+        wanted = next((t["default"] for t in defaults if "default" in t), None)
     best: ValidationError | None = None
     for sub in error.context or ():
         if wanted is None:
@@ -101,7 +107,16 @@ def _no_kind_message(error: ValidationError) -> str:
     return f"unknown type {given!r} (valid types: {', '.join(kinds)})"
 
 
+def _resolved(branch: dict[str, Any]) -> dict[str, Any]:
+    """A ``oneOf`` branch, its local ``$ref`` (``#/$defs/x``) followed."""
+    ref = branch.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return dict(spec_schema()["$defs"][ref.rsplit("/", 1)[-1]])
+    return branch
+
+
 def _branch_types(branch: dict[str, Any]) -> Iterable[str]:
+    branch = _resolved(branch)
     if "enum" in branch:
         yield from (str(v) for v in branch["enum"])
     type_schema = branch.get("properties", {}).get("type", {})

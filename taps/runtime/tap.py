@@ -184,7 +184,10 @@ class SpecTap(Tap):
 
     def session_for(self, stream: SpecStream, stats: RequestStats) -> requests.Session:
         """A session whose every request goes through the connection's HTTP policy."""
-        return self.connection.session(stats, skip_statuses=stream.spec.skip_on)
+        delta = stream.spec.delta
+        resync = delta.resync.statuses if delta and delta.resync else ()
+        # A resync answer comes back to the stream, which reads the partition whole again.
+        return self.connection.session(stats, skip_statuses=(*stream.spec.skip_on, *resync))
 
     @cached_property
     def stream_classes(self) -> list[type[SpecStream]]:
