@@ -3,6 +3,7 @@
     python scripts/derive_surface.py clickup ../shared/apis/clickup/clickup-api-v2-reference.json
     python scripts/derive_surface.py slack ../shared/apis/slack/slack_web_openapi_v2.json
     python scripts/derive_surface.py gitlab ../shared/apis/gitlab/gitlab-openapi_v2.yaml
+    python scripts/derive_surface.py microsoft365 ../shared/apis/microsoft-graph/msgraph-v1.0-subset.openapi.json
 
 writes ``brainhub/sandbox/services/<service>/surface.json``: paths, query parameters and
 response shapes (names, types, enums) of every documented GET operation. The document
@@ -12,8 +13,10 @@ itself stays outside the repository.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -38,6 +41,22 @@ PREFIXES = {
 PREFIXES["slack"] = ""
 PATTERNS = {"slack"}
 
+#: Microsoft Graph's documents (generated from its CSDL) write functions as
+#: ``/users/microsoft.graph.delta()``; the wire form is ``/users/delta``.
+PREFIXES["microsoft365"] = ""
+#: Graph's objects nest identity sets, facets and settings many levels deep; the shapes
+#: keep the levels a client reads.
+MAX_DEPTHS = {"microsoft365": 7}
+_GRAPH_FUNCTION = re.compile(r"/microsoft\.graph\.(\w+)(?:\(\)|(?=\())")
+
+
+def wire_paths(service: str, document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with its paths in the form clients send (Graph's functions unwrapped)."""
+    if service != "microsoft365":
+        return document
+    paths = {_GRAPH_FUNCTION.sub(r"/\1", path): item for path, item in document["paths"].items()}
+    return {**document, "paths": paths}
+
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] not in PREFIXES:
@@ -53,7 +72,13 @@ def main(argv: list[str]) -> int:
     except (OSError, ValueError, yaml.YAMLError) as exc:
         print(f"{source}: cannot read an OpenAPI (JSON or YAML) document: {exc}", file=sys.stderr)
         return 2
-    surface = derive_surface(document, PREFIXES[service], patterns=service in PATTERNS)
+    document = wire_paths(service, document)
+    surface = derive_surface(
+        document,
+        PREFIXES[service],
+        patterns=service in PATTERNS,
+        max_depth=MAX_DEPTHS.get(service, 14),
+    )
     target = Path(__file__).resolve().parents[1] / "brainhub/sandbox/services" / service
     out = target / "surface.json"
     out.write_text(json.dumps(surface, indent=1, sort_keys=True) + "\n", encoding="utf-8")

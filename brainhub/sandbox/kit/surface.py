@@ -66,12 +66,14 @@ def derive_surface(
     prefix: str,
     methods: tuple[str, ...] = ("get",),
     patterns: bool = False,
+    max_depth: int = _MAX_DEPTH,
 ):
     """Our table of ``document``'s operations with ``methods`` under ``prefix``.
 
     OpenAPI 3 and Swagger 2.0 documents alike (Swagger 2 puts a parameter's type on the
     parameter and a response's schema on the response). With ``patterns`` a string's
-    documented ``pattern`` is kept as ``p`` (vendors whose ids have documented shapes)."""
+    documented ``pattern`` is kept as ``p`` (vendors whose ids have documented shapes).
+    Shapes nest at most ``max_depth`` schemas deep (deeper values are strings)."""
     rows = []
     for raw_path, item in document.get("paths", {}).items():
         if not raw_path.startswith(prefix):
@@ -92,7 +94,9 @@ def derive_surface(
                     "path": path,
                     "operation_id": operation.get("operationId", ""),
                     "query": [q for q in query if q is not None],
-                    "shape": _shape(document, _ok_schema(operation), 0, patterns),
+                    "shape": _shape(
+                        document, _ok_schema(document, operation), _MAX_DEPTH - max_depth, patterns
+                    ),
                 }
             )
     rows.sort(key=lambda row: (row["path"], row["method"]))
@@ -129,8 +133,10 @@ def _parameter(document: Mapping[str, Any], raw: Any) -> dict[str, Any] | None:
     return row
 
 
-def _ok_schema(operation: Mapping[str, Any]) -> Any:
-    response = operation.get("responses", {}).get("200", {})
+def _ok_schema(document: Mapping[str, Any], operation: Mapping[str, Any]) -> Any:
+    responses = operation.get("responses", {})
+    # Graph writes "2XX" and names shared responses by reference
+    response = _resolve(document, responses.get("200") or responses.get("2XX") or {})
     if "schema" in response:  # Swagger 2.0
         return response["schema"]
     content = response.get("content", {})
