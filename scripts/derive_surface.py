@@ -13,14 +13,13 @@ itself stays outside the repository.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from brainhub.sandbox.kit.surface import derive_surface
+from brainhub.sandbox.kit.surface import derive_surface, unwrap_odata_functions
 
 #: The prefix of the emulator's paths inside each document (an empty prefix: the document's
 #: paths already carry the version, or its server URL does).
@@ -47,15 +46,12 @@ PREFIXES["microsoft365"] = ""
 #: Graph's objects nest identity sets, facets and settings many levels deep; the shapes
 #: keep the levels a client reads.
 MAX_DEPTHS = {"microsoft365": 7}
-_GRAPH_FUNCTION = re.compile(r"/microsoft\.graph\.(\w+)(?:\(\)|(?=\())")
+ODATA_FUNCTIONS = {"microsoft365"}
 
 
 def wire_paths(service: str, document: dict[str, Any]) -> dict[str, Any]:
-    """``document`` with its paths in the form clients send (Graph's functions unwrapped)."""
-    if service != "microsoft365":
-        return document
-    paths = {_GRAPH_FUNCTION.sub(r"/\1", path): item for path, item in document["paths"].items()}
-    return {**document, "paths": paths}
+    """``document`` with its paths in the form clients send (OData functions unwrapped)."""
+    return unwrap_odata_functions(document) if service in ODATA_FUNCTIONS else document
 
 
 def main(argv: list[str]) -> int:

@@ -45,6 +45,17 @@ def normalised(path: str) -> str:
     return _PARAMETER.sub("{}", path)
 
 
+_ODATA_FUNCTION = re.compile(r"/microsoft\.graph\.(\w+)(?:\(\)|(?=\())")
+
+
+def unwrap_odata_functions(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``document`` with OData function segments in their wire form: documents generated
+    from Microsoft Graph's CSDL write ``/users/microsoft.graph.delta()`` for ``/users/delta``
+    (and ``…/microsoft.graph.delta(token='{token}')`` for ``…/delta(token='{token}')``)."""
+    paths = {_ODATA_FUNCTION.sub(r"/\1", path): item for path, item in document["paths"].items()}
+    return {**document, "paths": paths}
+
+
 def load_surface(path: Path) -> dict[str, DocumentedOperation]:
     """The derived surface in ``path``, by normalised operation key."""
     rows = json.loads(path.read_text(encoding="utf-8"))

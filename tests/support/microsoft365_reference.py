@@ -1,0 +1,33 @@
+"""Microsoft Graph's OpenAPI document (the v1.0 subset) and its documented examples, for tests.
+
+Both are vendor reference data kept next to the repository (``../shared/apis/microsoft-graph``),
+never inside it; tests that need them skip with :data:`ABSENT_REASON` when absent.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from brainhub.sandbox.kit.surface import unwrap_odata_functions
+
+FOLDER = Path(__file__).resolve().parents[2].parent / "shared" / "apis" / "microsoft-graph"
+DOCUMENT = FOLDER / "msgraph-v1.0-subset.openapi.json"
+FIXTURES = FOLDER / "fixtures"
+PREFIX = ""
+#: The shapes' depth ``scripts/derive_surface.py`` keeps for Graph.
+MAX_DEPTH = 7
+ABSENT_REASON = (
+    "the Microsoft Graph vendor reference (../shared/apis/microsoft-graph) is not present"
+)
+
+
+def load_document() -> dict[str, Any]:
+    """The document, parsed, with its paths in their wire form (``/users/delta``)."""
+    return unwrap_odata_functions(json.loads(DOCUMENT.read_text(encoding="utf-8")))
+
+
+def load_fixture(name: str) -> Any:
+    """One documented example body (``GET_users-delta.page1.json``), parsed."""
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
