@@ -136,7 +136,8 @@ def _service_section(service: str, title: str, report: Coverage) -> str:
         if oauth.client_credentials:
             scope = f" with scope `{oauth.scope}`" if oauth.scope else ""
             out.append(
-                f"\nIt also answers the client-credentials grant{scope}: an app-only access "
+                f"\nIt also answers the client-credentials grant{scope} (client "
+                f"`{CLIENT_ID}` and the `client_secret` credential): an app-only access "
                 "token, no refresh token.\n"
             )
     return "".join(out)

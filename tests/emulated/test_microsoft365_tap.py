@@ -15,7 +15,7 @@ from taps.runtime.registry import load_connector
 from taps.runtime.tap import tap_class
 
 DELTA_STREAMS = ("users", "messages", "events", "drive_items", "channel_messages")
-FULL_STREAMS = ("mail_folders", "drives", "teams", "channels")
+FULL_STREAMS = ("mailbox_owners", "mail_folders", "drives", "teams", "channels")
 TOKEN_PATH = "/2432b57b-0abd-43db-aa7b-16eadd115d34/oauth2/v2.0/token"
 
 

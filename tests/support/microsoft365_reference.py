@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from werkzeug.test import Client
+
 from brainhub.sandbox.kit.surface import unwrap_odata_functions
 
 FOLDER = Path(__file__).resolve().parents[2].parent / "shared" / "apis" / "microsoft-graph"
@@ -31,3 +33,18 @@ def load_document() -> dict[str, Any]:
 def load_fixture(name: str) -> Any:
     """One documented example body (``GET_users-delta.page1.json``), parsed."""
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def microsoft365_token(emulator: Any) -> str:
+    """An app-only access token from the emulator's identity-platform endpoint."""
+    creds = emulator.credentials
+    answer = Client(emulator).post(
+        emulator.oauth.endpoint,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": creds["client_id"],
+            "client_secret": creds["client_secret"],
+            "scope": "https://graph.microsoft.com/.default",
+        },
+    )
+    return str(answer.get_json()["access_token"])

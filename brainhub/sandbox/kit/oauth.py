@@ -22,9 +22,9 @@ and the kit serves ``POST <endpoint>`` (outside the API prefix, as the vendors d
 - a spent, unknown or missing refresh token → the vendor's ``invalid_grant`` error body;
   wrong client credentials → ``invalid_client``;
 - for a vendor whose profile accepts it (``client_credentials=True``, Microsoft's identity
-  platform), ``grant_type=client_credentials`` with the sandbox client and the profile's
-  ``scope`` → ``200`` with an access token and no refresh token (``invalid_scope`` for
-  another scope).
+  platform), ``grant_type=client_credentials`` with the sandbox client id, the dataset's
+  app secret (:meth:`TokenIssuer.app_client_secret`) and the profile's ``scope`` → ``200``
+  with an access token and no refresh token (``invalid_scope`` for another scope).
 
 The first refresh token of a dataset is :meth:`TokenIssuer.initial_refresh_token` (a
 function of the service and the seed, so tests and ``sandbox://`` credentials know it); it is
@@ -115,6 +115,12 @@ class TokenIssuer:
         digest = hashlib.sha256(f"{self.service}-oauth-{self.seed}".encode()).hexdigest()[:32]
         return f"{self.profile.prefix}rt-{digest}"
 
+    def app_client_secret(self) -> str:
+        """The client secret the client-credentials grant takes (a credential of the
+        dataset, like an app registration's secret; known from service and seed)."""
+        digest = hashlib.sha256(f"{self.service}-app-secret-{self.seed}".encode()).hexdigest()
+        return f"sandbox~{digest[:32]}"
+
     def _fresh_state(self) -> dict[str, Any]:
         return {"refresh": _digest(self.initial_refresh_token()), "spent": [], "access": {}}
 
@@ -158,11 +164,13 @@ class TokenIssuer:
         """Answer one ``POST`` to the token endpoint."""
         fields = _request_fields(request)
         client_id, client_secret = _client(request, fields)
-        if client_id != CLIENT_ID or client_secret != CLIENT_SECRET:
-            return self._error("invalid_client", "Client authentication failed.")
         grant = fields.get("grant_type")
         if grant == "client_credentials" and self.profile.client_credentials:
+            if client_id != CLIENT_ID or client_secret != self.app_client_secret():
+                return self._error("invalid_client", "Client authentication failed.")
             return self._app_token(fields, emulator)
+        if client_id != CLIENT_ID or client_secret != CLIENT_SECRET:
+            return self._error("invalid_client", "Client authentication failed.")
         if grant != "refresh_token":
             return self._error(
                 "unsupported_grant_type", "Only the refresh_token grant is supported here."

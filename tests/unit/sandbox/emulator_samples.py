@@ -6,12 +6,11 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from werkzeug.test import Client
-
 from brainhub.sandbox.services.asana.app import sync_token
 from brainhub.sandbox.services.notion.render import data_source_id as notion_data_source_id
 from tests.support.asana_conformance import real_ids as asana_real_ids
 from tests.support.jira_conformance import real_ids as jira_real_ids
+from tests.support.microsoft365_reference import microsoft365_token
 
 
 def _basic(user: str, password: str) -> str:
@@ -35,21 +34,6 @@ def auth(emulator: Any) -> tuple[dict[str, str], dict[str, str]]:
     if service == "notion":
         headers["Notion-Version"] = "2022-06-28"
     return headers, {}
-
-
-def microsoft365_token(emulator: Any) -> str:
-    """An app-only access token from the emulator's identity-platform endpoint."""
-    creds = emulator.credentials
-    answer = Client(emulator).post(
-        emulator.oauth.endpoint,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": creds["client_id"],
-            "client_secret": creds["client_secret"],
-            "scope": "https://graph.microsoft.com/.default",
-        },
-    )
-    return str(answer.get_json()["access_token"])
 
 
 #: The ids of webhook subscriptions (the seeded data has none: deleting one answers 404).
@@ -324,7 +308,16 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
         return {f"/rest/api/{v}{path}": query for v in (2, 3) for path, query in needs.items()}
     if service == "microsoft365":
         window = {"startDateTime": "2020-01-01T00:00:00Z", "endDateTime": "2030-01-01T00:00:00Z"}
-        return dict.fromkeys(("/users/<user_id>/calendarView", "/users/<user_id>/calendarView/delta", "/users/<user_id>/calendars/<calendar_id>/calendarView", "/users/<user_id>/calendars/<calendar_id>/calendarView/delta", "/users/<user_id>/events/<event_id>/instances"), window)
+        return dict.fromkeys(
+            (
+                "/users/<user_id>/calendarView",
+                "/users/<user_id>/calendarView/delta",
+                "/users/<user_id>/calendars/<calendar_id>/calendarView",
+                "/users/<user_id>/calendars/<calendar_id>/calendarView/delta",
+                "/users/<user_id>/events/<event_id>/instances",
+            ),
+            window,
+        )
     if service == "slack":
         channel = next(c for c in emulator.workspace.channels if c.readable and c.replies)
         thread = next(iter(channel.replies))

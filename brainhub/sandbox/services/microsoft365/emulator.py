@@ -35,7 +35,7 @@ from werkzeug.exceptions import abort
 from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import Change, Draft, HttpManners, KitEmulator, Replay
-from brainhub.sandbox.kit.oauth import CLIENT_ID, CLIENT_SECRET, OAuthProfile
+from brainhub.sandbox.kit.oauth import CLIENT_ID, OAuthProfile
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.server import ROOT_URL_PLACEHOLDER
 from brainhub.sandbox.services.microsoft365 import dataset, listing
@@ -93,16 +93,19 @@ class Microsoft365Emulator(KitEmulator):
 
     @property
     def credentials(self) -> dict[str, str]:
+        issuer = self.token_issuer
+        assert issuer is not None
         return {
             "tenant_id": TENANT_ID,
             "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
+            "client_secret": issuer.app_client_secret(),
             "authority_url": ROOT_URL_PLACEHOLDER,
         }
 
     def counts(self) -> dict[str, int]:
         counts = {stream: self.tenant.count(kind) for stream, kind in COUNTED.items()}
-        counts["drives"] = counts["users"]  # every user has a OneDrive
+        # every user has a OneDrive, and a mailbox read through mailbox_owners
+        counts["drives"] = counts["mailbox_owners"] = counts["users"]
         return dict(sorted(counts.items()))
 
     def changes(self, since_generation: int) -> dict[str, int]:
@@ -113,7 +116,13 @@ class Microsoft365Emulator(KitEmulator):
             new = {(k, i): v for k, items in self.tenant.of_kind(kind) for i, v in items.items()}
             out[f"{stream}_changed"] = sum(1 for key, v in new.items() if old.get(key) != v)
             out[f"{stream}_deleted"] = sum(1 for key in old if key not in new)
-        return out
+        # every user has one OneDrive, made and deleted with them
+        old_users, new_users = before.collection("users"), self.tenant.collection("users")
+        out["drives_changed"] = sum(1 for uid in new_users if uid not in old_users)
+        out["drives_deleted"] = out["users_deleted"]
+        out["mailbox_owners_changed"] = out["drives_changed"]
+        out["mailbox_owners_deleted"] = out["users_deleted"]
+        return dict(sorted(out.items()))
 
     # ------------------------------------------------------------------ manners
 
@@ -149,7 +158,8 @@ class Microsoft365Emulator(KitEmulator):
                 body = json.loads(response.get_data())
             except ValueError:
                 body = None
-            inner = body.get("error", {}).get("innerError") if isinstance(body, dict) else None
+            error = body.get("error") if isinstance(body, dict) else None
+            inner = error.get("innerError") if isinstance(error, dict) else None
             if isinstance(inner, dict):
                 inner.update(
                     {
