@@ -18,7 +18,7 @@ import requests
 from singer_sdk.authenticators import APIAuthenticatorBase, OAuthAuthenticator
 
 from brainhub.connect.refresh_tokens import keep_rotated, newest_refresh_token
-from brainhub.errors import ConfigError
+from brainhub.errors import AuthError, ConfigError
 from brainhub.redaction import register_secrets
 from brainhub.spec.blocks import (
     ApiKey,
@@ -245,6 +245,20 @@ class OAuth2ClientCredentialsAuthenticator(_OAuth2Authenticator):
 
     def grant(self) -> dict[str, Any]:
         return {"grant_type": "client_credentials"}
+
+
+def renewing_token(send: Callable[[], requests.Response], authenticator: Any) -> requests.Response:
+    """``send()``; when the service refuses an OAuth access token before it expires (401:
+    a key rollover, a revoked grant), forget the token and send once more with a new one.
+    A second refusal, or one under another kind of auth, stands."""
+    try:
+        return send()
+    except AuthError:
+        expire = getattr(authenticator, "expire", None)
+        if expire is None:
+            raise
+        expire()
+        return send()
 
 
 def build_authenticator(

@@ -24,7 +24,8 @@ from singer_sdk.singerlib import RecordMessage
 from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 from singer_sdk.streams import RESTStream
 
-from brainhub.errors import AuthError, FatalAPIError, SettingsError
+from brainhub.connect.auth import renewing_token
+from brainhub.errors import FatalAPIError, SettingsError
 from brainhub.http import ENDPOINT_HEADER, RequestStats, skip_verdict, stop
 from brainhub.spec.jsonpaths import body_value
 from brainhub.spec.model import ConnectorSpec, ParentLink, StreamSpec
@@ -693,16 +694,10 @@ class SpecStream(RESTStream[Any]):
             auth=self.authenticator,
         )
         session = self.requests_session
-        try:
-            response = session.send(session.prepare_request(request))
-        except AuthError:
-            # An OAuth access token the service stopped accepting before it expired:
-            # get a new one and try once more (a second refusal stands).
-            expire = getattr(self.authenticator, "expire", None)
-            if expire is None:
-                raise
-            expire()
-            response = session.send(session.prepare_request(request))
+        # preparing the request again after a 401 fetches a new OAuth access token
+        response = renewing_token(
+            lambda: session.send(session.prepare_request(request)), self.authenticator
+        )
         delta = self.spec.delta
         if delta and delta.resync and response.status_code in delta.resync.statuses:
             return response

@@ -19,6 +19,7 @@ import requests
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from brainhub.connect import Connection
+from brainhub.connect.auth import renewing_token
 from brainhub.http import RequestStats
 from brainhub.http.adapter import ENDPOINT_HEADER
 from brainhub.http.ratelimit import RateLimitBucket
@@ -69,13 +70,16 @@ class Sender:
         with contextlib.ExitStack() as budget:
             if self.write_bucket is not None and call.method != "GET":
                 budget.enter_context(self.write_bucket.acquire())
-            response = self.session.request(
-                call.method,
-                self.connection.base_url + call.path,
-                params=call.params or None,
-                json=call.body,
-                headers=headers,
-                auth=self.connection.authenticator,
+            response = renewing_token(
+                lambda: self.session.request(
+                    call.method,
+                    self.connection.base_url + call.path,
+                    params=call.params or None,
+                    json=call.body,
+                    headers=headers,
+                    auth=self.connection.authenticator,
+                ),
+                self.connection.authenticator,
             )
         if getattr(response, "brainhub_skip", None) is not None:
             return Refusal(call, response.status_code, _error_text(response))
