@@ -143,9 +143,10 @@ class SpecStream(RESTStream[Any]):
         self.requests_last_run: int | None = None
         #: Delta links the last pages carried, by partition, kept once its records are out.
         self._new_links: dict[tuple[tuple[str, Any], ...], str] = {}
-        #: Some partition read only changes (from a saved link), or had to be read whole
-        #: again because the service refused its saved link.
+        #: Some partition read only changes (from its saved delta link): rows it did not
+        #: see are not gone, so the run retires nothing.
         self._changes_only = False
+        #: Some partition's saved delta link was refused and it was read whole again.
         self._resynced = False
 
     # ---- what the SDK asks of a REST stream -------------------------------------------------

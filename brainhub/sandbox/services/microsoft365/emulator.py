@@ -218,8 +218,8 @@ class Microsoft365Emulator(KitEmulator):
         rows = self._rows(key, items, state.get("since"), kind)
         if options.get("window"):
             start, end = options["window"]
-            rows = [r for r in rows if "@removed" in r or _in_window(r, start, end)]
-        rows = [r for r in rows if "@removed" in r or keep(r)]
+            rows = [r for r in rows if _removed(r) or _in_window(r, start, end)]
+        rows = [r for r in rows if _removed(r) or keep(r)]
         offset = int(state["o"])
         page = listing.select(rows[offset : offset + top], options.get("select"))
         link = request.base_url
@@ -262,9 +262,8 @@ class Microsoft365Emulator(KitEmulator):
             return current
         before = {row["id"]: row for row in of(self._tenant_at(*since))}
         now = {row["id"]: row for row in current}
-        reason = "changed" if kind == "users" else "deleted"
         changed = [row for rid, row in now.items() if before.get(rid) != row]
-        removed = [{"id": rid, "@removed": {"reason": reason}} for rid in before if rid not in now]
+        removed = [_removal(kind, rid) for rid in before if rid not in now]
         return changed + removed
 
     def _tenant_at(self, generation: int, applied: int) -> Tenant:
@@ -765,6 +764,18 @@ _APPLY: dict[tuple[str, str], Callable[[Tenant, Change], None]] = {
     ("event", "create"): _create,
     ("message", "create"): _create,
 }
+
+
+def _removal(kind: str, item_id: str) -> dict[str, Any]:
+    """How a delta reports an item gone: OneDrive with the ``deleted`` facet, the others with
+    ``@removed`` (``changed`` for users: deleted users stay restorable for 30 days)."""
+    if kind == "driveItem":
+        return {"id": item_id, "deleted": {"state": "deleted"}}
+    return {"id": item_id, "@removed": {"reason": "changed" if kind == "users" else "deleted"}}
+
+
+def _removed(row: Mapping[str, Any]) -> bool:
+    return "@removed" in row or "deleted" in row
 
 
 def _in_window(event: Mapping[str, Any], start: str, end: str) -> bool:

@@ -67,10 +67,10 @@ def page_size(args: Mapping[str, Any], kind: str) -> int:
 
 
 def select(items: list[dict[str, Any]], fields: str | None) -> list[dict[str, Any]]:
-    """``$select=a,b``: only those fields (and ``id``, and a removal marker) of each item."""
+    """``$select=a,b``: only those fields (and ``id``, and a removal mark) of each item."""
     if not fields:
         return items
-    wanted = {f.strip() for f in fields.split(",") if f.strip()} | {"id", "@removed"}
+    wanted = {f.strip() for f in fields.split(",") if f.strip()} | {"id", "@removed", "deleted"}
     return [{k: v for k, v in item.items() if k in wanted} for item in items]
 
 
