@@ -31,10 +31,9 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from werkzeug.exceptions import abort
 from werkzeug.wrappers import Request, Response
 
-from brainhub.sandbox.kit import Change, Draft, HttpManners, KitEmulator, Replay
+from brainhub.sandbox.kit import Change, HttpManners, KitEmulator
 from brainhub.sandbox.kit.oauth import CLIENT_ID, OAuthProfile
 from brainhub.sandbox.ratelimit import RateLimitDecision
 from brainhub.sandbox.server import ROOT_URL_PLACEHOLDER
@@ -42,6 +41,7 @@ from brainhub.sandbox.services.microsoft365 import dataset, listing
 from brainhub.sandbox.services.microsoft365.dataset import TENANT_ID, Tenant, drive_id
 from brainhub.sandbox.services.microsoft365.errors import ERRORS
 from brainhub.sandbox.services.microsoft365.operations import OPERATIONS
+from brainhub.sandbox.services.microsoft365.writes import APPLY, GraphWrites, bad_request
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 #: The listings a default sync reads, by stream: what ``counts`` reports.
@@ -62,7 +62,7 @@ def _tenant(seed: int, size: str, generation: int) -> Tenant:
     return dataset.build(seed, size, generation)
 
 
-class Microsoft365Emulator(KitEmulator):
+class Microsoft365Emulator(GraphWrites, KitEmulator):
     """Microsoft Graph v1.0 on the kit; see the module doc."""
 
     service = "microsoft365"
@@ -214,7 +214,7 @@ class Microsoft365Emulator(KitEmulator):
                 {"$top": options.get("top")} if options.get("top") else {}, kind
             )
         except listing.QueryError as exc:
-            return _bad_request(str(exc))
+            return bad_request(str(exc))
         rows = self._rows(key, items, state.get("since"), kind)
         if options.get("window"):
             start, end = options["window"]
@@ -270,7 +270,7 @@ class Microsoft365Emulator(KitEmulator):
         """The tenant as a delta token issued at ``(generation, applied writes)`` saw it."""
         tenant = _tenant(self.seed, self.size, generation).copy()
         for change in self.applied[:applied]:
-            _APPLY[(change.object, change.op)](tenant, change)
+            APPLY[(change.object, change.op)](tenant, change)
         return tenant
 
     def _owned(self, *key: str, error: str = "NOT_FOUND") -> dict[str, dict[str, Any]]:
@@ -605,166 +605,6 @@ class Microsoft365Emulator(KitEmulator):
         key = ("children", drive_id, item_id)
         return self._listing(request, key, kind="driveItem", delta=True, items=lambda t: [])
 
-    # ------------------------------------------------------------------ writes
-
-    def change_replay(self) -> Replay:
-        def applier(kind: tuple[str, str]) -> Callable[[Change], None]:
-            def apply(change: Change) -> None:
-                _APPLY[kind](self.tenant, change)
-                self.applied.append(change)
-
-            return apply
-
-        return Replay({kind: applier(kind) for kind in _APPLY})
-
-    def _json_body(self, request: Request) -> dict[str, Any]:
-        try:
-            body = json.loads(request.get_data(as_text=True) or "null")
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
-            abort(_bad_request("Empty Payload. JSON content expected."))
-        return body
-
-    def post_channel_message(self, request: Request, team_id: str, channel_id: str) -> Any:
-        body = self._json_body(request)
-        content = body.get("body")
-        if not isinstance(content, dict) or not str(content.get("content") or "").strip():
-            return _bad_request("Missing body content")
-        key = ("channel_messages", team_id, channel_id)
-
-        def build() -> Draft:
-            self._owned(*key)
-            now = self.clock()
-            mid = str(int(now * 1000))
-            while mid in self.tenant.collections[key]:
-                mid = str(int(mid) + 1)
-            when = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-            message = {
-                "id": mid,
-                "replyToId": None,
-                "etag": mid,
-                "messageType": "message",
-                "createdDateTime": when,
-                "lastModifiedDateTime": when,
-                "lastEditedDateTime": None,
-                "deletedDateTime": None,
-                "subject": body.get("subject"),
-                "importance": body.get("importance", "normal"),
-                "locale": "en-us",
-                "from": {"application": {"id": CLIENT_ID, "displayName": "brainhub sandbox app"}},
-                "body": {
-                    "contentType": content.get("contentType", "text"),
-                    "content": content["content"],
-                },
-                "channelIdentity": {"teamId": team_id, "channelId": channel_id},
-                "attachments": [],
-                "mentions": [],
-                "reactions": [],
-            }
-            return Draft("create", "channel_message", mid, {"key": list(key), "item": message})
-
-        change = self.record_change(build)
-        return Response(
-            json.dumps(change.data["item"]), status=201, content_type="application/json"
-        )
-
-    def post_event(self, request: Request, user_id: str) -> Any:
-        body = self._json_body(request)
-        for part in ("start", "end"):
-            value = body.get(part)
-            if not isinstance(value, dict) or not value.get("dateTime"):
-                return _bad_request(f"Property '{part}' is required: dateTime and timeZone.")
-        uid = self._user(user_id)["id"]
-        owner = self.tenant.collection("users")[uid]
-
-        def build() -> Draft:
-            now = datetime.fromtimestamp(self.clock(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            eid = "AAMkAE" + hashlib.sha256(f"{uid}|{now}|{len(self.applied)}".encode()).hexdigest()
-            event = {
-                "id": eid,
-                "createdDateTime": now,
-                "lastModifiedDateTime": now,
-                "subject": body.get("subject", ""),
-                "bodyPreview": str((body.get("body") or {}).get("content", ""))[:255],
-                "body": body.get("body") or {"contentType": "html", "content": ""},
-                "start": body["start"],
-                "end": body["end"],
-                "isAllDay": bool(body.get("isAllDay", False)),
-                "isCancelled": False,
-                "isOnlineMeeting": bool(body.get("isOnlineMeeting", False)),
-                "showAs": body.get("showAs", "busy"),
-                "type": "singleInstance",
-                "location": body.get("location") or {"displayName": ""},
-                "organizer": {
-                    "emailAddress": {"name": owner["displayName"], "address": owner["mail"]}
-                },
-                "attendees": body.get("attendees") or [],
-                "webLink": f"https://outlook.office365.com/owa/?itemid={eid}",
-            }
-            return Draft("create", "event", eid, {"key": ["events", uid], "item": event})
-
-        change = self.record_change(build)
-        return Response(
-            json.dumps(change.data["item"]), status=201, content_type="application/json"
-        )
-
-    def send_mail(self, request: Request, user_id: str) -> Any:
-        body = self._json_body(request)
-        message = body.get("message")
-        if not isinstance(message, dict) or not message.get("toRecipients"):
-            return _bad_request("At least one recipient is required.")
-        uid = self._user(user_id)["id"]
-        owner = self.tenant.collection("users")[uid]
-        folders = self.tenant.collection("mail_folders", uid)
-        sent = next((f for f, v in folders.items() if v["displayName"] == "Sent Items"), None)
-        if sent is None or body.get("saveToSentItems") is False:
-            return Response(status=202)  # sent; no copy kept
-
-        def build() -> Draft:
-            now = datetime.fromtimestamp(self.clock(), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-            mid = "AAMkAG" + hashlib.sha256(f"{uid}|{now}|{len(self.applied)}".encode()).hexdigest()
-            sender = {"emailAddress": {"name": owner["displayName"], "address": owner["mail"]}}
-            item = {
-                "id": mid,
-                "createdDateTime": now,
-                "lastModifiedDateTime": now,
-                "receivedDateTime": now,
-                "sentDateTime": now,
-                "subject": message.get("subject", ""),
-                "bodyPreview": str((message.get("body") or {}).get("content", ""))[:255],
-                "body": message.get("body") or {"contentType": "text", "content": ""},
-                "importance": "normal",
-                "isRead": True,
-                "isDraft": False,
-                "hasAttachments": False,
-                "conversationId": "AAQkAD" + mid[6:26],
-                "parentFolderId": sent,
-                "from": sender,
-                "sender": sender,
-                "toRecipients": message["toRecipients"],
-                "ccRecipients": message.get("ccRecipients") or [],
-                "categories": [],
-                "webLink": f"https://outlook.office365.com/owa/?ItemID={mid}",
-            }
-            return Draft("create", "message", mid, {"key": ["messages", uid, sent], "item": item})
-
-        self.record_change(build)
-        return Response(status=202)
-
-
-def _create(tenant: Tenant, change: Change) -> None:
-    key = tuple(change.data["key"])
-    if key in tenant.collections:  # its owner may be gone in a later generation
-        tenant.collections[key][change.id] = dict(change.data["item"])
-
-
-_APPLY: dict[tuple[str, str], Callable[[Tenant, Change], None]] = {
-    ("channel_message", "create"): _create,
-    ("event", "create"): _create,
-    ("message", "create"): _create,
-}
-
 
 def _removal(kind: str, item_id: str) -> dict[str, Any]:
     """How a delta reports an item gone: OneDrive with the ``deleted`` facet, the others with
@@ -782,11 +622,3 @@ def _in_window(event: Mapping[str, Any], start: str, end: str) -> bool:
     begins = str((event.get("start") or {}).get("dateTime", ""))[:19]
     finishes = str((event.get("end") or {}).get("dateTime", ""))[:19]
     return begins < end[:19] and finishes > start[:19]
-
-
-def _bad_request(message: str) -> Response:
-    response = ERRORS.response("BAD_REQUEST")
-    body = json.loads(response.get_data())
-    body["error"]["message"] = message
-    response.set_data(json.dumps(body, separators=(",", ":")))
-    return response
