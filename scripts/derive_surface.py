@@ -6,6 +6,7 @@
     python scripts/derive_surface.py google-workspace ../shared/apis/google-calendar/calendar.v3.discovery.json \
         ../shared/apis/gmail/gmail.v1.discovery.json ../shared/apis/google-drive/drive.v3.discovery.json \
         ../shared/apis/google-docs/docs.v1.discovery.json
+    python scripts/derive_surface.py microsoft365 ../shared/apis/microsoft-graph/msgraph-v1.0-subset.openapi.json
 
 writes ``brainhub/sandbox/services/<service>/surface.json``: paths, query parameters and
 response shapes (names, types, enums) of every documented GET operation. The document
@@ -19,10 +20,15 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
-from brainhub.sandbox.kit.surface import derive_discovery_surface, derive_surface
+from brainhub.sandbox.kit.surface import (
+    derive_discovery_surface,
+    derive_surface,
+    unwrap_odata_functions,
+)
 
 #: The prefix of the emulator's paths inside each document (an empty prefix: the document's
 #: paths already carry the version, or its server URL does).
@@ -46,6 +52,19 @@ PATTERNS = {"slack"}
 #: Services described by Google API discovery documents (several, served on one root).
 DISCOVERY = {"google-workspace"}
 
+#: Microsoft Graph's documents (generated from its CSDL) write functions as
+#: ``/users/microsoft.graph.delta()``; the wire form is ``/users/delta``.
+PREFIXES["microsoft365"] = ""
+#: Graph's objects nest identity sets, facets and settings many levels deep; the shapes
+#: keep the levels a client reads.
+MAX_DEPTHS = {"microsoft365": 7}
+ODATA_FUNCTIONS = {"microsoft365"}
+
+
+def wire_paths(service: str, document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with its paths in the form clients send (OData functions unwrapped)."""
+    return unwrap_odata_functions(document) if service in ODATA_FUNCTIONS else document
+
 
 def main(argv: list[str]) -> int:
     if len(argv) >= 2 and argv[0] in DISCOVERY:
@@ -63,7 +82,13 @@ def main(argv: list[str]) -> int:
     except (OSError, ValueError, yaml.YAMLError) as exc:
         print(f"{source}: cannot read an OpenAPI (JSON or YAML) document: {exc}", file=sys.stderr)
         return 2
-    surface = derive_surface(document, PREFIXES[service], patterns=service in PATTERNS)
+    document = wire_paths(service, document)
+    surface = derive_surface(
+        document,
+        PREFIXES[service],
+        patterns=service in PATTERNS,
+        max_depth=MAX_DEPTHS.get(service, 14),
+    )
     return _write(service, surface)
 
 

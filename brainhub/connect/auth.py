@@ -19,7 +19,7 @@ from singer_sdk.authenticators import APIAuthenticatorBase, OAuthAuthenticator
 
 from brainhub.connect.refresh_tokens import keep_rotated, newest_refresh_token
 from brainhub.connect.service_account import JWT_BEARER_GRANT, read_key, signed_assertion
-from brainhub.errors import ConfigError
+from brainhub.errors import AuthError, ConfigError
 from brainhub.redaction import register_secrets
 from brainhub.spec.blocks import (
     ApiKey,
@@ -174,6 +174,11 @@ class _OAuth2Authenticator(OAuthAuthenticator, SpecAuthenticator):
         """The grant-specific fields of the token request."""
         raise NotImplementedError
 
+    def expire(self) -> None:
+        """Forget the access token, so the next request gets a new one (after a 401: the
+        service stopped accepting it before it expired)."""
+        self.last_refreshed = None
+
     @property
     def oauth_request_body(self) -> dict[str, Any]:
         body: dict[str, Any] = {
@@ -308,6 +313,20 @@ class ServiceAccountJwtAuthenticator(OAuthAuthenticator, SpecAuthenticator):
         expiration = answer.get("expires_in", self._default_expiration)
         self.expires_in = int(expiration) if expiration else None
         self.last_refreshed = requested_at
+
+
+def renewing_token(send: Callable[[], requests.Response], authenticator: Any) -> requests.Response:
+    """``send()``; when the service refuses an OAuth access token before it expires (401:
+    a key rollover, a revoked grant), forget the token and send once more with a new one.
+    A second refusal, or one under another kind of auth, stands."""
+    try:
+        return send()
+    except AuthError:
+        expire = getattr(authenticator, "expire", None)
+        if expire is None:
+            raise
+        expire()
+        return send()
 
 
 def build_authenticator(

@@ -380,6 +380,43 @@ TESTED: dict[str, Tested] = {
             ),
         ),
     ),
+    "microsoft365": Tested(
+        clients=(
+            TestedClient(
+                "`requests` following Graph's documented examples (msgraph-sdk needs "
+                "cryptography < 51, which the project's pin excludes)",
+                "requests",
+                "the served `authority_url` and base URL",
+                "tests/emulated/test_microsoft365_requests_client.py",
+            ),
+            _tap("microsoft365"),
+        ),
+        manners_proof="tests/emulated/test_microsoft365_http_manners.py",
+        manners=(
+            Manner(
+                'errors are `{"error": {"code", "message", "innerError"}}` with the '
+                "`request-id` of the response header",
+                "tests/emulated/test_microsoft365_http_manners.py::"
+                "test_errors_have_graph_s_body_with_the_request_id_of_the_header",
+            ),
+            Manner(
+                "`$top`, `$select` and `$filter`; absolute `@odata.nextLink` with `$skiptoken`",
+                "tests/emulated/test_microsoft365_http_manners.py::"
+                "test_top_select_and_filter_shape_the_listing",
+            ),
+            Manner(
+                "delta tokens expire after three generations, and foreign or damaged ones "
+                "are refused, with 410 `syncStateNotFound` (`resyncRequired` after a reset)",
+                "tests/emulated/test_microsoft365_http_manners.py::"
+                "test_delta_tokens_expire_and_foreign_ones_are_refused_with_410",
+            ),
+            Manner(
+                "over the limit: 429 `TooManyRequests` with `Retry-After`",
+                "tests/emulated/test_microsoft365_http_manners.py::"
+                "test_over_the_limit_answers_429_with_retry_after",
+            ),
+        ),
+    ),
     "trello": Tested(
         clients=(
             TestedClient(

@@ -133,6 +133,13 @@ def _service_section(service: str, title: str, report: Coverage) -> str:
             "after the `oauth_ttl_s` option (default an hour); the dataset's first refresh "
             "token is `emulator.oauth_credentials()['refresh_token']`.\n"
         )
+        if oauth.client_credentials:
+            scope = f" with scope `{oauth.scope}`" if oauth.scope else ""
+            out.append(
+                f"\nIt also answers the client-credentials grant{scope} (client "
+                f"`{CLIENT_ID}` and the `client_secret` credential): an app-only access "
+                "token, no refresh token.\n"
+            )
     return "".join(out)
 
 

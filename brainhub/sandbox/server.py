@@ -58,6 +58,10 @@ class _QuietRequestHandler(WSGIRequestHandler):
         return
 
 
+#: Stands for the served root URL in an emulator's credentials.
+ROOT_URL_PLACEHOLDER = "{root_url}"
+
+
 class ServedEmulator:
     """An emulator being served on 127.0.0.1; stop it with ``stop()`` or a ``with``."""
 
@@ -86,8 +90,13 @@ class ServedEmulator:
 
     @property
     def credentials(self) -> dict[str, str]:
-        """The settings the emulator accepts (see ``Emulator.credentials``)."""
-        return self.emulator.credentials
+        """The settings the emulator accepts (see ``Emulator.credentials``); ``{root_url}``
+        in a value is this server's root URL (a token endpoint outside the API's base path,
+        such as Microsoft's login authority)."""
+        return {
+            name: value.replace(ROOT_URL_PLACEHOLDER, self.root_url)
+            for name, value in self.emulator.credentials.items()
+        }
 
     def stop(self) -> None:
         """Stop serving and release the port (idempotent)."""

@@ -20,8 +20,10 @@ from brainhub.spec.model import (
     ENGINE_SETTINGS,
     CheckRequest,
     ConnectorSpec,
+    DeltaLink,
     Incremental,
     ParentLink,
+    Resync,
     Setting,
     StreamSpec,
     SyncToken,
@@ -160,6 +162,7 @@ def _build(data: dict[str, Any], source: Path) -> ConnectorSpec:
         writes=_typed(("writes",), decode_writes, data.get("writes")),
         check=_check_request(data.get("check")),
         hosts=dict(data.get("hosts", {})),
+        link_hosts=tuple(data.get("link_hosts", ())),
         source=source,
     )
 
@@ -202,7 +205,8 @@ def _build_stream(name: str, raw: dict[str, Any], spec_dir: Path) -> StreamSpec:
         paginator=_typed(
             ("streams", name, "paginator"), decode_paginator, raw.get("paginator", "none")
         ),
-        incremental=Incremental(**incremental) if incremental else None,
+        incremental=_cursor_incremental(incremental),
+        delta=_delta_link(incremental),
         parents=parents,
         add_fields=dict(raw.get("add_fields", {})),
         filter=raw.get("filter"),
@@ -235,6 +239,47 @@ def _sync_token(raw: dict[str, Any]) -> SyncToken:
         unwrap=raw.get("unwrap"),
         add_fields=dict(raw.get("add_fields", {})),
         expired=tuple(raw.get("expired", (410,))),
+    )
+
+
+def _check_delta_link(spec: ConnectorSpec, stream: StreamSpec, base: Any, problem: Any) -> None:
+    """A delta-link stream names a readable link and has no children (they would be read
+    only for the records that changed)."""
+    if stream.delta is None:
+        return
+    message = path_problem(stream.delta.from_body)
+    if message:
+        problem((*base, "incremental", "from_body"), message)
+    children = sorted(s.name for s in spec.streams.values() if stream.name in s.parent_names)
+    if children:
+        problem(
+            (*base, "incremental"),
+            f"a stream read through delta links cannot be a parent ({', '.join(children)} "
+            "would be read only for changed records); give them a full-table parent",
+        )
+
+
+def _cursor_incremental(raw: Any) -> Incremental | None:
+    """The ``incremental:`` block of kind ``cursor`` (the default), else None."""
+    if not raw or raw.get("type", "cursor") != "cursor":
+        return None
+    return Incremental(**{k: v for k, v in raw.items() if k != "type"})
+
+
+def _delta_link(raw: Any) -> DeltaLink | None:
+    """The ``incremental:`` block of kind ``delta_link``, else None."""
+    if not raw or raw.get("type") != "delta_link":
+        return None
+    resync = raw.get("resync")
+    return DeltaLink(
+        from_body=raw["from_body"],
+        resync=Resync(
+            statuses=tuple(resync["status"]),
+            code_at=resync.get("code_at"),
+            codes=tuple(resync.get("codes", ())),
+        )
+        if resync
+        else None,
     )
 
 
@@ -331,6 +376,7 @@ def _check(spec: ConnectorSpec, document: Any) -> None:
         if incremental:
             for message in _id_cursor_problems(incremental):
                 problem((*base, "incremental"), message)
+        _check_delta_link(spec, stream, base, problem)
         _check_schema(spec, stream, problem)
     _check_cycles(spec, problem)
     _check_parent_fields(spec, problem)

@@ -104,6 +104,29 @@ class SyncToken:
 
 
 @dataclass(frozen=True)
+class Resync:
+    """The answer that means a saved delta link expired: read the partition whole again."""
+
+    statuses: tuple[int, ...]
+    #: Dotted path of the error code in the body, and the codes that mean "resync"
+    #: (none listed: every response of ``statuses`` does).
+    code_at: str | None = None
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DeltaLink:
+    """Incremental sync by a link the API hands out after a whole read (``@odata.deltaLink``).
+
+    The link is the partition's bookmark; the next run starts from it and reads only changes.
+    """
+
+    #: Where the link is in the last page's body (dotted path or JSONPath).
+    from_body: str
+    resync: Resync | None = None
+
+
+@dataclass(frozen=True)
 class Variant:
     """One pass of a stream's requests with extra params, enabled by a boolean setting."""
 
@@ -126,6 +149,8 @@ class StreamSpec:
     primary_key: tuple[str, ...] = ()
     paginator: PaginatorBlock = field(default_factory=NoPagination)
     incremental: Incremental | None = None
+    #: Incremental sync by delta links instead of a cursor (``incremental: {type: delta_link}``).
+    delta: DeltaLink | None = None
     parents: tuple[ParentLink, ...] = ()
     add_fields: dict[str, str] = field(default_factory=dict)
     filter: dict[str, str] | None = None
@@ -202,6 +227,9 @@ class ConnectorSpec:
     check: CheckRequest | None = None
     #: Further API roots by name (``hosts:``), for streams and writes that name one.
     hosts: dict[str, str] = field(default_factory=dict)
+    #: Hosts besides the base URL's (and the ``hosts``') that next-page and delta links may
+    #: point to (``link_hosts:``).
+    link_hosts: tuple[str, ...] = ()
 
     @property
     def service(self) -> str:

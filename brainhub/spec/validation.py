@@ -85,6 +85,12 @@ def _chosen_branch(error: ValidationError) -> ValidationError | None:
     wanted = error.instance.get("type") if isinstance(error.instance, dict) else None
     branches = error.validator_value
     untyped = [n for n, branch in enumerate(branches) if not list(_branch_types(branch))]
+    if wanted is None and isinstance(error.instance, dict):
+        # a kind whose ``type`` has a default (``incremental``: ``cursor``) may omit it
+        defaults = [
+            _resolved(b).get("properties", {}).get("type", {}) for b in error.validator_value
+        ]
+        wanted = next((t["default"] for t in defaults if "default" in t), None)
     best: ValidationError | None = None
     for sub in error.context or ():
         index = sub.schema_path[0]
@@ -106,10 +112,16 @@ def _no_kind_message(error: ValidationError) -> str:
     return f"unknown type {given!r} (valid types: {', '.join(kinds)})"
 
 
+def _resolved(branch: dict[str, Any]) -> dict[str, Any]:
+    """A ``oneOf`` branch, its local ``$ref`` (``#/$defs/x``) followed."""
+    ref = branch.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/$defs/"):
+        return dict(spec_schema()["$defs"][ref.rsplit("/", 1)[-1]])
+    return branch
+
+
 def _branch_types(branch: dict[str, Any]) -> Iterable[str]:
-    reference = branch.get("$ref")
-    if isinstance(reference, str) and reference.startswith("#/$defs/"):
-        branch = spec_schema()["$defs"].get(reference.removeprefix("#/$defs/"), {})
+    branch = _resolved(branch)
     if "enum" in branch:
         yield from (str(v) for v in branch["enum"])
     type_schema = branch.get("properties", {}).get("type", {})

@@ -67,6 +67,8 @@ def _stream_row(stream: StreamSpec) -> str:
         inc = stream.incremental
         incremental = f"`{inc.cursor}` ({inc.format}"
         incremental += f", filter `{inc.param}`)" if inc.param else ", client-side)"
+    elif stream.delta:
+        incremental = "delta link"
     paging = stream.paginator.kind
     return (
         f"| `{stream.name}` | {'<br>'.join(paths)} | "

@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urljoin
 
 import requests
 from singer_sdk.helpers._batch import BaseBatchFileEncoding, BatchConfig
@@ -25,8 +26,10 @@ from singer_sdk.singerlib import RecordMessage
 from singer_sdk.singerlib.catalog import REPLICATION_FULL_TABLE
 from singer_sdk.streams import RESTStream
 
-from brainhub.errors import SettingsError
+from brainhub.connect.auth import renewing_token
+from brainhub.errors import FatalAPIError, SettingsError
 from brainhub.http import ENDPOINT_HEADER, RequestStats, skip_verdict, stop
+from brainhub.spec.jsonpaths import body_value
 from brainhub.spec.model import ConnectorSpec, ParentLink, StreamSpec
 from brainhub.spec.placeholders import (
     MissingValueError,
@@ -48,7 +51,13 @@ from taps.runtime.changes import (
 )
 from taps.runtime.conditions import passes
 from taps.runtime.ids import id_at, id_before, id_greater, id_number, largest_id
-from taps.runtime.paging import new_paginator
+from taps.runtime.links import (
+    DELTA_LINK_KEY,
+    LinkHosts,
+    absolute_from_base,
+    relative_to_base,
+)
+from taps.runtime.paging import PageRequest, new_paginator
 from taps.runtime.records import record_extractor, response_json
 from taps.runtime.report import request_report
 from taps.runtime.sync_tokens import DELETED_MARK, SYNC_TOKEN_KEY, SyncTokenRead
@@ -102,7 +111,7 @@ class SpecStream(RESTStream[Any]):
         self.tap_runtime = tap
         self.primary_keys = list(spec.primary_key)
         self.replication_key = spec.incremental.cursor if spec.incremental else None
-        if not spec.incremental and not spec.sync_token:
+        if not spec.incremental and not spec.sync_token and not spec.delta:
             # Full-table children keep no per-parent state: it would only grow.
             self.state_partitioning_keys = []
         # Incremental children keep a bookmark per parent (per list, per channel): a parent
@@ -139,6 +148,13 @@ class SpecStream(RESTStream[Any]):
         #: Sync tokens of partitions read to their end, saved once their records are out.
         self._next_tokens: dict[tuple[tuple[str, Any], ...], str] = {}
         self._token_lock = threading.Lock()
+        #: Delta links the last pages carried, by partition, kept once its records are out.
+        self._new_links: dict[tuple[tuple[str, Any], ...], str] = {}
+        #: Some partition read only changes (from its saved delta link): rows it did not
+        #: see are not gone, so the run retires nothing.
+        self._changes_only = False
+        #: Some partition's saved delta link was refused and it was read whole again.
+        self._resynced = False
 
     # ---- what the SDK asks of a REST stream -------------------------------------------------
 
@@ -256,6 +272,8 @@ class SpecStream(RESTStream[Any]):
             return
         if self._unchanged_by_etag():
             return
+        if self._changes_only:
+            return  # a delta read saw only what changed: absent rows are not gone
         self._version_activated = True
         version = self._pending_version or self._initialized_at // 1000
         self._write_schema_message()  # a stream none of whose parents remain still had one
@@ -288,10 +306,27 @@ class SpecStream(RESTStream[Any]):
             state[ETAGS_KEY] = dict(sorted(self._etags.current.items()))
         if self._changed_parents is not None and self._changed_parents.highest is not None:
             state[CHANGED_SINCE_KEY] = self._changed_parents.highest
+        if self._resynced and self._changes_only:
+            self._forget_delta_links()
         previous = state.get(REQUESTS_KEY)
         self.requests_last_run = previous if isinstance(previous, int) else None
         self.requests_this_run = self.http_stats.snapshot().requests
         state[REQUESTS_KEY] = self.requests_this_run
+
+    def _forget_delta_links(self) -> None:
+        """Drop every partition's delta link, so the next run reads the stream whole.
+
+        One partition was read whole again this run (its link expired) while others read
+        only changes, so rows deleted in the meantime cannot be retired now; the next
+        whole read ends with ``ACTIVATE_VERSION`` and retires them.
+        """
+        for partition in [self.stream_state, *self.stream_state.get("partitions", [])]:
+            partition.pop(DELTA_LINK_KEY, None)
+        self.logger.info(
+            "stream %s: a saved delta link had expired; the next run reads the stream whole "
+            "and retires rows deleted at the source",
+            self.name,
+        )
 
     def finalize_state_progress_markers(self, state: dict[str, Any] | None = None) -> None:
         # The SDK finalizes only children that are themselves selected; a selected grandchild
@@ -447,6 +482,10 @@ class SpecStream(RESTStream[Any]):
                 token = self._next_tokens.pop(_freeze(context), None)
             if token is not None:
                 self.get_context_state(context)[SYNC_TOKEN_KEY] = token
+        link = self._new_links.pop(_freeze(context), None)
+        if link is not None:
+            # Kept only now that every record the link stands for was written.
+            self.get_context_state(context)[DELTA_LINK_KEY] = link
         if not self.spec.parents:
             # A root stream drains every level below it before its sync ends.
             self._flush_children()
@@ -465,10 +504,15 @@ class SpecStream(RESTStream[Any]):
         return list(self._prefetched.values())
 
     def starting_cursor(self, context: Any) -> str | None:
-        """The bookmark for this partition, or the start_date setting, in the cursor's format."""
+        """The bookmark for this partition, or the start_date setting, in the cursor's format
+        (for a sync-token stream: its saved token; for a delta-link stream: the partition's
+        saved delta link, if any)."""
         if self.spec.sync_token is not None:
             saved = self.get_context_state(context).get(SYNC_TOKEN_KEY)
             return str(saved) if saved else None
+        if self.spec.delta is not None:
+            link = self.get_context_state(context).get(DELTA_LINK_KEY)
+            return absolute_from_base(link, self.url_base) if isinstance(link, str) else None
         incremental = self.spec.incremental
         if incremental is None:
             return None
@@ -530,11 +574,16 @@ class SpecStream(RESTStream[Any]):
             yield from self._fetch_by_sync_token(context, starting, scopes, path, added, keep)
             return
         newest_first = bool(spec.incremental and spec.incremental.newest_first)
+        delta = spec.delta
         for params, body in requests_:
             paginator = new_paginator(spec.paginator)
             page = first = paginator.first_request()
+            if delta is not None and starting:
+                page = first = PageRequest(url=starting)  # the saved link: changes only
             while True:
-                if page.url and not spec.paginator.option("keep_params", False):
+                if page.url:
+                    self._link_hosts.check(page.url, self.name, _link_kind(page, first, delta))
+                if page.url and (delta or not spec.paginator.option("keep_params", False)):
                     # A next-page URL already carries the query it needs.
                     url, page_params = page.url, dict(page.params)
                 else:
@@ -548,6 +597,20 @@ class SpecStream(RESTStream[Any]):
                 response = self._send(url, page_params, page_body, etag)
                 if response is None:
                     break
+                if delta is not None and self._resync_asked(response):
+                    if not (starting and page is first):
+                        raise FatalAPIError(
+                            f"{self.connector.name}: stream {self.name}: {url.split('?')[0]} "
+                            f"answered HTTP {response.status_code} (resync) to a request "
+                            "that carried no saved delta link"
+                        )
+                    self._log_resync(response, context)
+                    self._resynced, starting = True, None
+                    paginator = new_paginator(spec.paginator)
+                    page = first = paginator.first_request()
+                    continue
+                if delta is not None and page is first and starting:
+                    self._changes_only = True
                 if etags and key and response.status_code == 304:
                     etags.not_modified(key)  # nothing changed: no records
                     break
@@ -565,6 +628,8 @@ class SpecStream(RESTStream[Any]):
                             record[DELETED_AT] = self._deleted_at(record)
                         yield record
                 self._count_page(paginator, response)
+                if delta is not None:
+                    self._note_delta_link(response, context)
                 paginator.advance(response)
                 # Newest first: a record older than the bookmark means the rest are too.
                 done = paginator.finished or (older and newest_first)
@@ -603,6 +668,46 @@ class SpecStream(RESTStream[Any]):
         if read.token is not None:
             with self._token_lock:
                 self._next_tokens[_freeze(context)] = read.token
+
+    @cached_property
+    def _link_hosts(self) -> LinkHosts:
+        return LinkHosts(self.connector, self.url_base)
+
+    def _note_delta_link(self, response: requests.Response, context: Any) -> None:
+        """Keep the delta link a (last) page carries, to be saved once its records are out."""
+        assert self.spec.delta is not None
+        link = body_value(response_json(response), self.spec.delta.from_body)
+        if isinstance(link, str) and link:
+            absolute = urljoin(response.url, link)
+            self._link_hosts.check(absolute, self.name, "delta link")
+            self._new_links[_freeze(context)] = relative_to_base(absolute, self.url_base)
+
+    def _resync_asked(self, response: requests.Response) -> bool:
+        """Whether ``response`` says the saved delta link is no longer valid."""
+        resync = self.spec.delta.resync if self.spec.delta else None
+        if resync is None or response.status_code not in resync.statuses:
+            return False
+        if not resync.codes:
+            return True
+        code = body_value(response_json(response), resync.code_at or "error.code")
+        if code in resync.codes:
+            return True
+        raise FatalAPIError(
+            f"{self.connector.name}: stream {self.name}: HTTP {response.status_code} with "
+            f"code {code!r}, not one that asks for a resync ({', '.join(resync.codes)})"
+        )
+
+    def _log_resync(self, response: requests.Response, context: Any) -> None:
+        self.logger.warning(
+            "stream %s: the service refused the saved delta link (HTTP %d%s); reading %s "
+            "whole again",
+            self.name,
+            response.status_code,
+            _error_code_note(response),
+            "the partition " + ", ".join(f"{k}={v!r}" for k, v in sorted(context.items()))
+            if context
+            else "the stream",
+        )
 
     def _count_page(self, paginator: Any, response: requests.Response) -> None:
         """Count a page; a root stream also notes the total the API announces, if any."""
@@ -680,6 +785,9 @@ class SpecStream(RESTStream[Any]):
         With ``etag`` the request is conditional (``If-None-Match``): 304 if nothing changed.
         """
         response = self.send_raw(url, params, body, etag)
+        delta = self.spec.delta
+        if delta and delta.resync and response.status_code in delta.resync.statuses:
+            return response  # the stream reads the partition whole again
         return None if skip_verdict(response) else response
 
     def send_raw(
@@ -700,7 +808,10 @@ class SpecStream(RESTStream[Any]):
             auth=self.authenticator,
         )
         session = self.requests_session
-        return session.send(session.prepare_request(request))
+        # preparing the request again after a 401 fetches a new OAuth access token
+        return renewing_token(
+            lambda: session.send(session.prepare_request(request)), self.authenticator
+        )
 
     # ---- helpers ----------------------------------------------------------------------------
 
@@ -822,6 +933,16 @@ def _record_fields(fields: dict[str, Any], record: dict[str, Any]) -> dict[str, 
         except MissingValueError:
             added[name] = None
     return added
+
+
+def _link_kind(page: PageRequest, first: PageRequest, delta: Any) -> str:
+    return "saved delta link" if delta is not None and page is first else "next-page link"
+
+
+def _error_code_note(response: requests.Response) -> str:
+    body = response_json(response)
+    code = body_value(body, "error.code") if isinstance(body, dict) else None
+    return f", {code}" if isinstance(code, str) else ""
 
 
 def _outcome(future: Future[list[dict[str, Any]]]) -> list[dict[str, Any]]:

@@ -187,9 +187,11 @@ class SpecTap(Tap):
     def session_for(self, stream: SpecStream, stats: RequestStats) -> requests.Session:
         """A session whose every request goes through the connection's HTTP policy."""
         spec = stream.spec
-        # A sync token the API no longer accepts is read whole again (taps.runtime.sync_tokens).
+        # A sync token the API no longer accepts is read whole again (taps.runtime.sync_tokens);
+        # a refused delta link comes back to the stream, which reads the partition whole again.
         expired = spec.sync_token.expired if spec.sync_token else ()
-        return self.connection.session(stats, skip_statuses=(*spec.skip_on, *expired))
+        resync = spec.delta.resync.statuses if spec.delta and spec.delta.resync else ()
+        return self.connection.session(stats, skip_statuses=(*spec.skip_on, *expired, *resync))
 
     @cached_property
     def stream_classes(self) -> list[type[SpecStream]]:

@@ -20,6 +20,7 @@ import requests
 from singer_sdk.helpers.jsonpath import extract_jsonpath
 
 from brainhub.connect import Connection
+from brainhub.connect.auth import renewing_token
 from brainhub.http import RequestStats
 from brainhub.http.adapter import ENDPOINT_HEADER
 from brainhub.http.ratelimit import RateLimitBucket
@@ -75,13 +76,16 @@ class Sender:
         with contextlib.ExitStack() as budget:
             if self.write_bucket is not None and call.method != "GET":
                 budget.enter_context(self.write_bucket.acquire())
-            response = self.session.request(
-                call.method,
-                self.connection.url_for(call.host) + call.path,
-                params=call.params or None,
-                headers=headers,
-                auth=self.connection.authenticator,
-                **payload,
+            response = renewing_token(
+                lambda: self.session.request(
+                    call.method,
+                    self.connection.url_for(call.host) + call.path,
+                    params=call.params or None,
+                    headers=headers,
+                    auth=self.connection.authenticator,
+                    **payload,
+                ),
+                self.connection.authenticator,
             )
         if getattr(response, "brainhub_skip", None) is not None:
             return Refusal(call, response.status_code, _error_text(response))

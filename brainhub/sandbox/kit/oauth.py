@@ -20,7 +20,11 @@ and the kit serves ``POST <endpoint>`` (outside the API prefix, as the vendors d
   ``refresh_token`` (a new one), ``expires_in``, ``token_type`` and the vendor's extras; the
   refresh token given is spent;
 - a spent, unknown or missing refresh token → the vendor's ``invalid_grant`` error body;
-  wrong client credentials → ``invalid_client``.
+  wrong client credentials → ``invalid_client``;
+- for a vendor whose profile accepts it (``client_credentials=True``, Microsoft's identity
+  platform), ``grant_type=client_credentials`` with the sandbox client id, the dataset's
+  app secret (:meth:`TokenIssuer.app_client_secret`) and the profile's ``scope`` → ``200``
+  with an access token and no refresh token (``invalid_scope`` for another scope).
 
 The first refresh token of a dataset is :meth:`TokenIssuer.initial_refresh_token` (a
 function of the service and the seed, so tests and ``sandbox://`` credentials know it); it is
@@ -75,6 +79,10 @@ class OAuthProfile:
     vendor_fields: Callable[[Any], Mapping[str, Any]] = field(default=lambda emulator: {})
     #: The vendor's words for a refused refresh token.
     invalid_grant_description: str = "The refresh token is invalid, expired or already used."
+    #: Whether the client-credentials grant (app-only tokens) is accepted, and the scope
+    #: it must ask for (``None``: any).
+    client_credentials: bool = False
+    scope: str | None = None
 
 
 def _digest(token: str) -> str:
@@ -106,6 +114,12 @@ class TokenIssuer:
         """The refresh token a fresh dataset accepts first (known from service and seed)."""
         digest = hashlib.sha256(f"{self.service}-oauth-{self.seed}".encode()).hexdigest()[:32]
         return f"{self.profile.prefix}rt-{digest}"
+
+    def app_client_secret(self) -> str:
+        """The client secret the client-credentials grant takes (a credential of the
+        dataset, like an app registration's secret; known from service and seed)."""
+        digest = hashlib.sha256(f"{self.service}-app-secret-{self.seed}".encode()).hexdigest()
+        return f"sandbox~{digest[:32]}"
 
     def _fresh_state(self) -> dict[str, Any]:
         return {"refresh": _digest(self.initial_refresh_token()), "spent": [], "access": {}}
@@ -150,9 +164,14 @@ class TokenIssuer:
         """Answer one ``POST`` to the token endpoint."""
         fields = _request_fields(request)
         client_id, client_secret = _client(request, fields)
+        grant = fields.get("grant_type")
+        if grant == "client_credentials" and self.profile.client_credentials:
+            if client_id != CLIENT_ID or client_secret != self.app_client_secret():
+                return self._error("invalid_client", "Client authentication failed.")
+            return self._app_token(fields, emulator)
         if client_id != CLIENT_ID or client_secret != CLIENT_SECRET:
             return self._error("invalid_client", "Client authentication failed.")
-        if fields.get("grant_type") != "refresh_token":
+        if grant != "refresh_token":
             return self._error(
                 "unsupported_grant_type", "Only the refresh_token grant is supported here."
             )
@@ -172,6 +191,22 @@ class TokenIssuer:
             "refresh_token": refresh,
             "token_type": self.profile.type_spelling,
         }
+        if self.profile.states_expiry:
+            body["expires_in"] = int(self.access_ttl_s)
+        body.update(self.profile.vendor_fields(emulator))
+        return _json(body, 200)
+
+    def _app_token(self, fields: Mapping[str, Any], emulator: Any) -> Response:
+        """An app-only access token for the client-credentials grant (no refresh token)."""
+        wanted = self.profile.scope
+        if wanted is not None and str(fields.get("scope") or "") != wanted:
+            return self._error("invalid_scope", f"The scope must be {wanted}.")
+        access = f"{self.profile.prefix}at-{secrets.token_urlsafe(24)}"
+        with self._locked():
+            state = self._read()
+            state["access"][_digest(access)] = self.clock() + self.access_ttl_s
+            self._write(state)
+        body: dict[str, Any] = {"access_token": access, "token_type": self.profile.type_spelling}
         if self.profile.states_expiry:
             body["expires_in"] = int(self.access_ttl_s)
         body.update(self.profile.vendor_fields(emulator))

@@ -45,6 +45,17 @@ def normalised(path: str) -> str:
     return _PARAMETER.sub("{}", path)
 
 
+_ODATA_FUNCTION = re.compile(r"/microsoft\.graph\.(\w+)(?:\(\)|(?=\())")
+
+
+def unwrap_odata_functions(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``document`` with OData function segments in their wire form: documents generated
+    from Microsoft Graph's CSDL write ``/users/microsoft.graph.delta()`` for ``/users/delta``
+    (and ``…/microsoft.graph.delta(token='{token}')`` for ``…/delta(token='{token}')``)."""
+    paths = {_ODATA_FUNCTION.sub(r"/\1", path): item for path, item in document["paths"].items()}
+    return {**document, "paths": paths}
+
+
 def load_surface(path: Path) -> dict[str, DocumentedOperation]:
     """The derived surface in ``path``, by normalised operation key."""
     rows = json.loads(path.read_text(encoding="utf-8"))
@@ -66,12 +77,14 @@ def derive_surface(
     prefix: str,
     methods: tuple[str, ...] = ("get",),
     patterns: bool = False,
+    max_depth: int = _MAX_DEPTH,
 ):
     """Our table of ``document``'s operations with ``methods`` under ``prefix``.
 
     OpenAPI 3 and Swagger 2.0 documents alike (Swagger 2 puts a parameter's type on the
     parameter and a response's schema on the response). With ``patterns`` a string's
-    documented ``pattern`` is kept as ``p`` (vendors whose ids have documented shapes)."""
+    documented ``pattern`` is kept as ``p`` (vendors whose ids have documented shapes).
+    Shapes nest at most ``max_depth`` schemas deep (deeper values are strings)."""
     rows = []
     for raw_path, item in document.get("paths", {}).items():
         if not raw_path.startswith(prefix):
@@ -92,7 +105,9 @@ def derive_surface(
                     "path": path,
                     "operation_id": operation.get("operationId", ""),
                     "query": [q for q in query if q is not None],
-                    "shape": _shape(document, _ok_schema(operation), 0, patterns),
+                    "shape": _shape(
+                        document, _ok_schema(document, operation), _MAX_DEPTH - max_depth, patterns
+                    ),
                 }
             )
     rows.sort(key=lambda row: (row["path"], row["method"]))
@@ -129,8 +144,10 @@ def _parameter(document: Mapping[str, Any], raw: Any) -> dict[str, Any] | None:
     return row
 
 
-def _ok_schema(operation: Mapping[str, Any]) -> Any:
-    response = operation.get("responses", {}).get("200", {})
+def _ok_schema(document: Mapping[str, Any], operation: Mapping[str, Any]) -> Any:
+    responses = operation.get("responses", {})
+    # Graph writes "2XX" and names shared responses by reference
+    response = _resolve(document, responses.get("200") or responses.get("2XX") or {})
     if "schema" in response:  # Swagger 2.0
         return response["schema"]
     content = response.get("content", {})

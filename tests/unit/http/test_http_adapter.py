@@ -115,6 +115,18 @@ def test_retry_after_seconds_is_waited_exactly(server, clock):
     assert stats.snapshot().throttled == 1
 
 
+def test_503_retry_after_is_waited_exactly_too(server, clock):
+    # Microsoft Graph answers 503 (as well as 429) with Retry-After when it sheds load.
+    server.add(
+        "/v1.0/users", 503, {"error": {"code": "serviceNotAvailable"}}, headers={"Retry-After": "4"}
+    )
+    server.add("/v1.0/users", 200, {"value": []})
+    session, _, stats = make_session(clock)
+    assert session.get(f"{server.url}/v1.0/users").status_code == 200
+    assert clock.sleeps == [4.0]
+    assert stats.snapshot().retries == 1
+
+
 def test_clickup_429_waits_until_epoch_reset(server, clock):
     reset = int(clock.now) + 13
     headers = {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)}

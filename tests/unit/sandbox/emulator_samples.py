@@ -10,6 +10,7 @@ from brainhub.sandbox.services.asana.app import sync_token
 from brainhub.sandbox.services.notion.render import data_source_id as notion_data_source_id
 from tests.support.asana_conformance import real_ids as asana_real_ids
 from tests.support.jira_conformance import real_ids as jira_real_ids
+from tests.support.microsoft365_reference import microsoft365_token
 
 
 def _basic(user: str, password: str) -> str:
@@ -30,6 +31,8 @@ def auth(emulator: Any) -> tuple[dict[str, str], dict[str, str]]:
         return {"Authorization": f"Bot {creds['bot_token']}"}, {}
     if service == "google-workspace":
         return {"Authorization": f"Bearer {emulator.access_token()}"}, {}
+    if service == "microsoft365":
+        return {"Authorization": f"Bearer {microsoft365_token(emulator)}"}, {}
     token = creds.get("api_token") or creds["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     if service == "notion":
@@ -247,6 +250,29 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
             "block_id": page["id"],
             "property_id": "title",
         }
+    if service == "microsoft365":
+        tenant = emulator.tenant
+        uid = next(iter(tenant.collection("users")))
+        folder = next(iter(tenant.collection("mail_folders", uid)))
+        team = next(iter(tenant.collection("teams")))
+        channel = next(iter(tenant.collection("channels", team)))
+        return {
+            "user_id": uid,
+            "team_id": team,
+            "channel_id": channel,
+            "chat_message_id": next(iter(tenant.collection("channel_messages", team, channel))),
+            "folder_id": folder,
+            "message_id": next(iter(tenant.collection("messages", uid, folder))),
+            "calendar_id": emulator.get_calendar(None, uid)["id"],
+            "event_id": next(iter(tenant.collection("events", uid))),
+            "drive_id": "b!" + uid.replace("-", ""),
+            "item_id": next(iter(tenant.collection("drive_items", uid))),
+            "chat_id": "19:chat@unq.gbl.spaces",
+            "reply_id": "1",
+            "attachment_id": "1",
+            "group_id": team,
+            "subscription_id": "1",
+        }
     if service == "trello":
         store = emulator.store
         board = emulator.account.open_boards()[0]
@@ -386,6 +412,18 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
             "/gmail/v1/users/<userId>/history": {"startHistoryId": history},
             "/drive/v3/changes": {"pageToken": "1"},
         }
+    if service == "microsoft365":
+        window = {"startDateTime": "2020-01-01T00:00:00Z", "endDateTime": "2030-01-01T00:00:00Z"}
+        return dict.fromkeys(
+            (
+                "/users/<user_id>/calendarView",
+                "/users/<user_id>/calendarView/delta",
+                "/users/<user_id>/calendars/<calendar_id>/calendarView",
+                "/users/<user_id>/calendars/<calendar_id>/calendarView/delta",
+                "/users/<user_id>/events/<event_id>/instances",
+            ),
+            window,
+        )
     if service == "slack":
         channel = next(c for c in emulator.workspace.channels if c.readable and c.replies)
         thread = next(iter(channel.replies))
