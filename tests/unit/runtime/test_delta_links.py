@@ -256,11 +256,11 @@ def test_a_resync_status_with_another_code_fails_with_one_line(tmp_path, capsys)
             r"streams\.items\.incremental: a stream read through delta links cannot be a parent "
             r"\(children would be read only for changed records\)",
         ),
-        ("", r"unknown type 'sync_token' \(valid types: cursor, delta_link\)"),
+        ("", r"unknown type 'change_feed' \(valid types: cursor, delta_link, sync_token\)"),
     ],
 )
 def test_the_loader_explains_a_misused_delta_link(tmp_path, extra, message):
-    streams = STREAMS if extra else STREAMS.replace("type: delta_link", "type: sync_token")
+    streams = STREAMS if extra else STREAMS.replace("type: delta_link", "type: change_feed")
     (tmp_path / "schemas").mkdir()
     (tmp_path / "schemas" / "items.json").write_text(json.dumps(SCHEMA))
     path = tmp_path / "spec.yaml"
