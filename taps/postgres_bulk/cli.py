@@ -221,12 +221,26 @@ def fail(message: str, password: str) -> NoReturn:
     sys.exit(1)
 
 
-SETTINGS_ABOUT = [
-    {"name": "host", "kind": "string", "description": "The server's host name."},
-    {"name": "port", "kind": "integer", "description": "The server's port (5432)."},
-    {"name": "user", "kind": "string", "description": "The user to connect as."},
-    {"name": "password", "kind": "password", "description": "The user's password."},
-    {"name": "database", "kind": "string", "description": "The database to read."},
-    {"name": "filter_schemas", "kind": "array", "description": "Only these schemas' tables."},
-    {"name": "batch_path", "kind": "string", "description": "Directory of the batch files."},
-]
+#: ``--about``'s settings, as a JSON schema (the shape the Singer SDK's taps print).
+SETTINGS_ABOUT = {
+    "type": "object",
+    "properties": {
+        "host": {"type": "string", "description": "The server's host name."},
+        "port": {"type": "integer", "default": 5432, "description": "The server's port."},
+        "user": {"type": "string", "description": "The user to connect as."},
+        "password": {
+            "type": "string",
+            "secret": True,
+            "writeOnly": True,
+            "description": "The user's password.",
+        },
+        "database": {"type": "string", "description": "The database to read."},
+        "filter_schemas": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Only tables of these schemas become streams.",
+        },
+        "batch_path": {"type": "string", "description": "Directory of the JSONL batch files."},
+    },
+    "required": ["host", "user", "password", "database"],
+}
