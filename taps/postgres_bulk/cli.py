@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+import duckdb
 import psycopg2
 import psycopg2.extensions
 
@@ -22,6 +23,7 @@ from brainhub.errors import BrainhubError, SettingsError
 from brainhub.singer_messages import check_input_files
 from taps.postgres_bulk.discovery import discover
 from taps.postgres_bulk.extract import StreamPlan, copy_stream, sweep_stale_batches
+from taps.postgres_bulk.parquet import jsonl_to_parquet
 from taps.postgres_bulk.settings import Settings, parse_settings
 
 EXECUTABLE = "tap-postgres-bulk"
@@ -61,6 +63,9 @@ def main(argv: list[str] | None = None) -> None:
     except psycopg2.Error as exc:
         reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
         fail(f"PostgreSQL at {settings.where()}: {reason}", password)
+    except duckdb.Error as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        fail(f"writing a Parquet batch file: {reason} (batch_format: jsonl avoids it)", password)
 
 
 def sync(settings: Settings, catalog: dict[str, Any] | None, state: dict[str, Any]) -> None:
@@ -96,12 +101,15 @@ def sync(settings: Settings, catalog: dict[str, Any] | None, state: dict[str, An
                 bookmark = previous.get("replication_key_value")
             copied = copy_stream(connection, plan, bookmark, settings.batch_path)
             if copied.path is not None:
+                path = copied.path
+                if settings.batch_format == "parquet":
+                    path = jsonl_to_parquet(path, plan.columns)
                 write(
                     {
                         "type": "BATCH",
                         "stream": plan.name,
-                        "encoding": {"format": "jsonl", "compression": "none"},
-                        "manifest": [copied.path.resolve().as_uri()],
+                        "encoding": {"format": settings.batch_format, "compression": "none"},
+                        "manifest": [path.resolve().as_uri()],
                     }
                 )
             if plan.replication_key:
@@ -240,7 +248,13 @@ SETTINGS_ABOUT = {
             "items": {"type": "string"},
             "description": "Only tables of these schemas become streams.",
         },
-        "batch_path": {"type": "string", "description": "Directory of the JSONL batch files."},
+        "batch_path": {"type": "string", "description": "Directory of the batch files."},
+        "batch_format": {
+            "type": "string",
+            "enum": ["parquet", "jsonl"],
+            "default": "parquet",
+            "description": "Parquet (typed, loaded without per-row checks) or JSON lines.",
+        },
     },
     "required": ["host", "user", "password", "database"],
 }

@@ -126,7 +126,7 @@ def sweep_stale_batches(directory: Path, now: float | None = None) -> int:
         return 0
     cutoff = (time.time() if now is None else now) - STALE_SECONDS
     removed = 0
-    for path in directory.glob(f"{BATCH_PREFIX}*.jsonl"):
+    for path in directory.glob(f"{BATCH_PREFIX}*"):
         try:
             if path.stat().st_mtime < cutoff:
                 path.unlink()

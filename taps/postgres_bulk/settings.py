@@ -10,6 +10,7 @@ from typing import Any
 from brainhub.errors import SettingsError
 
 REQUIRED = ("host", "user", "password", "database")
+BATCH_FORMATS = ("parquet", "jsonl")
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,8 @@ class Settings:
     database: str
     filter_schemas: tuple[str, ...]
     batch_path: Path
+    batch_format: str
+    """``parquet`` (DuckDB rewrites PostgreSQL's JSON lines) or ``jsonl`` (as PostgreSQL wrote them)."""
 
     def connect_kwargs(self) -> dict[str, Any]:
         """psycopg2.connect keyword arguments (the password among them: never log this)."""
@@ -68,6 +71,11 @@ def parse_settings(config: dict[str, Any]) -> Settings:
     )
     if not isinstance(batch_path, str):
         raise SettingsError(f"setting 'batch_path': expected a directory, got {batch_path!r}")
+    batch_format = config.get("batch_format") or "parquet"
+    if batch_format not in BATCH_FORMATS:
+        raise SettingsError(
+            f"setting 'batch_format': {batch_format!r} is not one of {', '.join(BATCH_FORMATS)}"
+        )
     return Settings(
         host=config["host"],
         port=port,
@@ -76,4 +84,5 @@ def parse_settings(config: dict[str, Any]) -> Settings:
         database=config["database"],
         filter_schemas=tuple(schemas),
         batch_path=Path(batch_path),
+        batch_format=batch_format,
     )

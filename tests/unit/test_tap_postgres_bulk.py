@@ -16,6 +16,7 @@ from brainhub.errors import SettingsError
 from taps.postgres_bulk.cli import selected_streams
 from taps.postgres_bulk.discovery import catalog_entry, column_schema
 from taps.postgres_bulk.extract import BATCH_PREFIX, STALE_SECONDS, sweep_stale_batches
+from taps.postgres_bulk.parquet import duckdb_type
 from taps.postgres_bulk.settings import parse_settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -117,3 +118,22 @@ def test_meltano_yml_declares_the_settings_the_tap_reads():
     secret = [name for name, s in about["settings"]["properties"].items() if s.get("secret")]
     assert [name for name, s in declared.items() if s.get("sensitive")] == secret == ["password"]
     assert sorted(*plugin["settings_group_validation"]) == sorted(about["settings"]["required"])
+
+
+@pytest.mark.parametrize(
+    ("schema", "expected"),
+    [
+        ({"type": "integer"}, "BIGINT"),
+        ({"type": ["number", "null"], "multipleOf": 0.01}, "DECIMAL(38, 2)"),
+        ({"type": "number", "multipleOf": 1}, "DECIMAL(38, 0)"),
+        ({"type": "number", "multipleOf": 0.3}, "DOUBLE"),
+        ({"type": "number"}, "DOUBLE"),
+        ({"type": ["boolean", "null"]}, "BOOLEAN"),
+        ({}, "JSON"),
+        ({"type": ["string", "null"], "format": "date-time"}, "VARCHAR"),
+        ({"type": "array", "items": {"type": ["integer", "null"]}}, "BIGINT[]"),
+        ({"type": "array", "items": {}}, "JSON"),
+    ],
+)
+def test_parquet_column_types(schema, expected):
+    assert duckdb_type(schema) == expected
