@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
         password = settings.password
         if args.discover:
             with connected(settings) as connection, connection.cursor() as cursor:
-                write(discover(cursor, settings.filter_schemas))
+                write(discover(cursor, settings.filter_schemas, settings.stream_naming))
             return
         catalog = read_json(args.catalog, "--catalog") if args.catalog else None
         state = read_json(args.state, "--state") if args.state else {}
@@ -77,7 +77,7 @@ def sync(settings: Settings, catalog: dict[str, Any] | None, state: dict[str, An
         )
         if catalog is None:
             with connection.cursor() as cursor:
-                catalog = discover(cursor, settings.filter_schemas)
+                catalog = discover(cursor, settings.filter_schemas, settings.stream_naming)
             connection.commit()
         plans = selected_streams(catalog)
         bookmarks: dict[str, Any] = dict(state.get("bookmarks") or {})
@@ -249,6 +249,12 @@ SETTINGS_ABOUT = {
             "description": "Only tables of these schemas become streams.",
         },
         "batch_path": {"type": "string", "description": "Directory of the batch files."},
+        "stream_naming": {
+            "type": "string",
+            "enum": ["schema-table", "table"],
+            "default": "schema-table",
+            "description": "Streams named <schema>-<table>, or by the table alone.",
+        },
         "batch_format": {
             "type": "string",
             "enum": ["parquet", "jsonl"],

@@ -1,7 +1,8 @@
 """The catalog from ``information_schema``: one stream per table or view, JSON-schema types
 for its columns, key properties from its primary key.
 
-Streams are named ``<schema>-<table>`` (as the community tap-postgres names them). Types:
+Streams are named ``<schema>-<table>`` (as the community tap-postgres names them), or
+``<table>`` with ``stream_naming: table`` (the target then picks the schema). Types:
 
     smallint, integer, bigint                 integer
     numeric(p, s)                             number, multipleOf 10^-s (a DECIMAL column)
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+
+from brainhub.errors import SettingsError
 
 COLUMNS_SQL = """
 SELECT c.table_schema, c.table_name, c.column_name, c.data_type, c.udt_name,
@@ -79,14 +82,17 @@ def column_schema(
     return schema
 
 
-def stream_id(schema: str, table: str) -> str:
-    """The stream's name: ``<schema>-<table>``."""
-    return f"{schema}-{table}"
+def stream_id(schema: str, table: str, naming: str = "schema-table") -> str:
+    """The stream's name: ``<schema>-<table>``, or ``<table>`` when ``naming`` is ``table``."""
+    return table if naming == "table" else f"{schema}-{table}"
 
 
-def discover(cursor: Any, filter_schemas: tuple[str, ...]) -> dict[str, Any]:
+def discover(
+    cursor: Any, filter_schemas: tuple[str, ...], naming: str = "schema-table"
+) -> dict[str, Any]:
     """The Singer catalog of every table and view the user can read (of ``filter_schemas``
-    only, when given)."""
+    only, when given); a :class:`SettingsError` when ``naming: table`` gives two tables one
+    stream name."""
     cursor.execute(KEYS_SQL)
     keys: dict[tuple[str, str], list[str]] = {}
     for schema, table, column in cursor.fetchall():
@@ -98,20 +104,34 @@ def discover(cursor: Any, filter_schemas: tuple[str, ...]) -> dict[str, Any]:
             continue
         properties = tables.setdefault((schema, table), {})
         properties[column] = column_schema(udt, precision, scale, nullable)
+    seen: dict[str, str] = {}
+    for schema, table in tables:
+        name = stream_id(schema, table, naming)
+        if name in seen:
+            raise SettingsError(
+                f"setting 'stream_naming': tables {seen[name]}.{table} and {schema}.{table} "
+                "would both be stream "
+                f"{name!r} (valid: stream_naming schema-table, or filter_schemas naming one)"
+            )
+        seen[name] = schema
     return {
         "streams": [
-            catalog_entry(schema, table, properties, keys.get((schema, table), []))
+            catalog_entry(schema, table, properties, keys.get((schema, table), []), naming)
             for (schema, table), properties in tables.items()
         ]
     }
 
 
 def catalog_entry(
-    schema: str, table: str, properties: dict[str, Any], key_properties: list[str]
+    schema: str,
+    table: str,
+    properties: dict[str, Any],
+    key_properties: list[str],
+    naming: str = "schema-table",
 ) -> dict[str, Any]:
     """One stream of the catalog, selected by default, full table unless a
     ``replication-key`` is set in its metadata."""
-    name = stream_id(schema, table)
+    name = stream_id(schema, table, naming)
     metadata: list[dict[str, Any]] = [
         {
             "breadcrumb": [],

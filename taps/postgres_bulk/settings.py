@@ -11,6 +11,7 @@ from brainhub.errors import SettingsError
 
 REQUIRED = ("host", "user", "password", "database")
 BATCH_FORMATS = ("parquet", "jsonl")
+STREAM_NAMINGS = ("schema-table", "table")
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Settings:
     filter_schemas: tuple[str, ...]
     batch_path: Path
     batch_format: str
+    stream_naming: str
+    """``schema-table`` (streams ``<schema>-<table>``) or ``table`` (the table's name)."""
     """``parquet`` (DuckDB rewrites PostgreSQL's JSON lines) or ``jsonl`` (as PostgreSQL wrote them)."""
 
     def connect_kwargs(self) -> dict[str, Any]:
@@ -76,6 +79,11 @@ def parse_settings(config: dict[str, Any]) -> Settings:
         raise SettingsError(
             f"setting 'batch_format': {batch_format!r} is not one of {', '.join(BATCH_FORMATS)}"
         )
+    stream_naming = config.get("stream_naming") or "schema-table"
+    if stream_naming not in STREAM_NAMINGS:
+        raise SettingsError(
+            f"setting 'stream_naming': {stream_naming!r} is not one of {', '.join(STREAM_NAMINGS)}"
+        )
     return Settings(
         host=config["host"],
         port=port,
@@ -85,4 +93,5 @@ def parse_settings(config: dict[str, Any]) -> Settings:
         filter_schemas=tuple(schemas),
         batch_path=Path(batch_path),
         batch_format=batch_format,
+        stream_naming=stream_naming,
     )

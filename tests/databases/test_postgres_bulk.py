@@ -282,3 +282,18 @@ def test_bad_settings_end_in_one_line_without_the_password(
     assert expected in line
     assert "Traceback" not in done.stderr
     assert "wrong-secret-Xy9" not in done.stderr
+
+
+def test_streams_named_by_table_must_not_collide(postgres_server, tmp_path):
+    config = {**tap_config(postgres_server, "bulk_naming", tmp_path), "stream_naming": "table"}
+    execute(config, TABLE, "CREATE SCHEMA other", "CREATE TABLE other.items (id int)")
+    config.pop("filter_schemas")
+    done = run(["--discover"], tmp_path, config)
+    assert done.returncode == 1
+    assert done.stderr.strip() == (
+        "tap-postgres-bulk: setting 'stream_naming': tables other.items and public.items "
+        "would both be stream 'items' (valid: stream_naming schema-table, or filter_schemas "
+        "naming one)"
+    )
+    (stream,) = discovered({**config, "filter_schemas": ["public"]}, tmp_path)["streams"]
+    assert stream["tap_stream_id"] == "items"
