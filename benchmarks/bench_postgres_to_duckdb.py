@@ -193,6 +193,9 @@ def yardstick(server: PostgresServer, work: Path, rows: int) -> tuple[float, dic
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the table [100000]")
+    parser.add_argument(
+        "--without-community", action="store_true", help="leave the community tap out"
+    )
     args = parser.parse_args()
     if postgres_bin_dir() is None:
         raise SystemExit("PostgreSQL not installed: run scripts/install-services.sh")
@@ -210,7 +213,7 @@ def main() -> None:
             "yardstick": yardstick(server, work, args.rows),
             "bulk": bulk(server, work, args.rows),
         }
-        if TAP.exists():
+        if TAP.exists() and not args.without_community:
             results["community"] = community(server, work, args.rows)
     finally:
         server.down()

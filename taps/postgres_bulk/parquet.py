@@ -63,6 +63,10 @@ def jsonl_to_parquet(jsonl: Path, columns: dict[str, dict[str, Any]]) -> Path:
         "maximum_object_size = 268435456)"
     )
     with duckdb.connect() as con:
+        # One thread, rows in any order: less CPU and memory on a machine the target and the
+        # server share (a million rows: 0.7 s of CPU instead of 0.9 s).
+        con.execute("SET threads = 1")
+        con.execute("SET preserve_insertion_order = false")
         con.execute(
             f"COPY (SELECT * FROM {reader}) TO {_quote(str(parquet))} "
             "(FORMAT parquet, COMPRESSION snappy)"
