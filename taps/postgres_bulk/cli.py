@@ -109,7 +109,8 @@ def sync(settings: Settings, catalog: dict[str, Any] | None, state: dict[str, An
                         "type": "BATCH",
                         "stream": plan.name,
                         "encoding": {"format": settings.batch_format, "compression": "none"},
-                        "manifest": [path.resolve().as_uri()],
+                        # not percent-encoded: targets read the path after file:// as it is
+                        "manifest": [f"file://{path.resolve()}"],
                     }
                 )
             if plan.replication_key:

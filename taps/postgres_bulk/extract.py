@@ -14,6 +14,7 @@ output (which escapes every control character) writes each JSON object as it is,
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from dataclasses import dataclass
@@ -86,7 +87,8 @@ def copy_stream(connection: Any, plan: StreamPlan, bookmark: Any, directory: Pat
     ``directory``, in one snapshot."""
     directory.mkdir(parents=True, exist_ok=True)
     table = f"{quote_identifier(plan.schema)}.{quote_identifier(plan.table)}"
-    path = directory / f"{BATCH_PREFIX}{plan.name}-{int(time.time())}-{uuid.uuid4().hex[:12]}.jsonl"
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", plan.name)
+    path = directory / f"{BATCH_PREFIX}{safe}-{int(time.time())}-{uuid.uuid4().hex[:12]}.jsonl"
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL TIME ZONE 'UTC'")
         where = ""

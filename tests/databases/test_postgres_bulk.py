@@ -297,3 +297,33 @@ def test_streams_named_by_table_must_not_collide(postgres_server, tmp_path):
     )
     (stream,) = discovered({**config, "filter_schemas": ["public"]}, tmp_path)["streams"]
     assert stream["tap_stream_id"] == "items"
+
+
+def test_odd_names_empty_tables_and_views_are_copied(postgres_server, tmp_path):
+    config = tap_config(postgres_server, "bulk_odd", tmp_path)
+    config["batch_path"] = str(tmp_path / "batch files ü")
+    execute(
+        config,
+        'CREATE TABLE "Odd ""Table"" ü" ("Key Col" int PRIMARY KEY, "it\'s" text)',
+        'INSERT INTO "Odd ""Table"" ü" VALUES (1, \'one\'), (2, NULL)',
+        "CREATE TABLE empty (id int PRIMARY KEY, updated_at timestamptz)",
+        'CREATE VIEW odd_view AS SELECT "Key Col" AS k FROM "Odd ""Table"" ü"',
+    )
+    catalog = discovered(config, tmp_path)
+    for stream in catalog["streams"]:
+        if stream["tap_stream_id"] == "public-empty":
+            incremental({"streams": [stream]}, "updated_at")
+    messages = sync(config, catalog, tmp_path)
+    batches = {m["stream"]: batch_ids_of(m) for m in messages if m["type"] == "BATCH"}
+    assert batches == {
+        'public-Odd "Table" ü': [(1, "one"), (2, None)],
+        "public-odd_view": [(1,), (2,)],
+    }
+    # an empty table: no BATCH, and the bookmark stays unset
+    (state,) = [m["value"] for m in messages if m["type"] == "STATE"]
+    assert state["bookmarks"]["public-empty"]["replication_key_value"] is None
+
+
+def batch_ids_of(message: dict) -> list[tuple]:
+    rows = duckdb.sql(f"SELECT * FROM read_parquet('{batch_file(message)}') ORDER BY 1")  # noqa: S608
+    return rows.fetchall()
