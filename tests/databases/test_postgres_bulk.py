@@ -327,3 +327,21 @@ def test_odd_names_empty_tables_and_views_are_copied(postgres_server, tmp_path):
 def batch_ids_of(message: dict) -> list[tuple]:
     rows = duckdb.sql(f"SELECT * FROM read_parquet('{batch_file(message)}') ORDER BY 1")  # noqa: S608
     return rows.fetchall()
+
+
+def test_special_values_reach_the_warehouse(postgres_server, tmp_path):
+    config = tap_config(postgres_server, "bulk_special", tmp_path)
+    execute(
+        config,
+        "CREATE TABLE items (id int PRIMARY KEY, ratio double precision, created timestamptz, "
+        "price numeric(10, 2), body text)",
+        "INSERT INTO items VALUES (1, 'NaN', 'infinity', 1.5, ''), "
+        "(2, '-Infinity', '-infinity', -0.01, 'line\r\nbreak'), (3, 1e300, NULL, NULL, NULL)",
+    )
+    sync(config, discovered(config, tmp_path), tmp_path)
+    rows = warehouse_rows(tmp_path, "id, ratio::VARCHAR, created::VARCHAR, price, body")
+    assert rows == [
+        (1, "nan", "infinity", Decimal("1.50"), ""),
+        (2, "-inf", "-infinity", Decimal("-0.01"), "line\r\nbreak"),
+        (3, "1e+300", None, None, None),
+    ]
