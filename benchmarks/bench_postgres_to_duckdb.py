@@ -3,11 +3,14 @@
 Starts a private PostgreSQL server (``brainhub.services``), fills a table of app-like rows
 (integer key, text, numeric, timestamptz, boolean, jsonb, text[]), then times:
 
-* **ours** — the community ``tap-postgres`` (as meltano.yml pins it, from
-  ``.meltano/extractors``; run ``meltano install extractor tap-postgres`` first) piped into
-  our ``target-duckdb``, a full-table read; with ``--batch jsonl`` (or ``gzip``) the tap
-  writes the SDK's BATCH messages, JSONL files of 100,000 records that target-duckdb loads
-  whole, and ``--tap-settings`` adds any other tap setting;
+* **bulk** — our ``tap-postgres-bulk`` (``COPY`` of ``row_to_json`` lines, made a Parquet file
+  by DuckDB inside the tap, one BATCH message) piped into our ``target-duckdb``, a full-table
+  read;
+* **community** — the community ``tap-postgres`` (as meltano.yml pins it, from
+  ``.meltano/extractors``; run ``meltano install extractor tap-postgres`` first, else it is
+  left out) piped into our ``target-duckdb``, a full-table read; with ``--batch jsonl`` (or
+  ``gzip``) the tap writes the SDK's BATCH messages, JSONL files of 100,000 records that
+  target-duckdb loads whole, and ``--tap-settings`` adds any other tap setting;
 * **yardstick** — ``COPY (SELECT …) TO STDOUT`` through ``psql`` into a CSV file, then DuckDB's
   ``read_csv`` into a table (a fresh process each). DuckDB's own ``postgres`` extension
   would be the natural yardstick, but it is downloaded from the network on first use; it is
@@ -17,7 +20,7 @@ Prints seconds, rows/s, the ratio, and the peak RSS and CPU seconds of every pro
 shared machine wall times swing with the load; CPU seconds hardly move). Row counts are checked.
 
     python benchmarks/bench_postgres_to_duckdb.py [--rows 100000]   # --rows 1000000 for 1M
-    python benchmarks/bench_postgres_to_duckdb.py --batch jsonl    # BATCH messages
+    python benchmarks/bench_postgres_to_duckdb.py --batch jsonl    # the community tap's BATCH messages
 
 Configuration of the community tap, measured at 1,000,000 rows on 2 cores shared with other
 work (wall ratios swung from 12x to 34x with the load; CPU seconds of tap + target against
@@ -82,6 +85,11 @@ def psql(server: PostgresServer, sql: str, stdout=None) -> None:
     )  # fmt: skip
 
 
+def cpu_seconds(peaks: dict[str, str]) -> float:
+    """The CPU seconds of every process of a run (as :func:`waited` wrote them)."""
+    return sum(float(used.split(", ")[1].split(" s CPU")[0]) for used in peaks.values())
+
+
 def waited(process: subprocess.Popen) -> str:
     """Wait for ``process``; its peak RSS and CPU seconds (non-zero exit: stop the benchmark)."""
     _, status, usage = os.wait4(process.pid, 0)
@@ -91,9 +99,43 @@ def waited(process: subprocess.Popen) -> str:
     return f"{usage.ru_maxrss // 1024} MiB, {usage.ru_utime + usage.ru_stime:.1f} s CPU"
 
 
-def ours(
+def bulk(server: PostgresServer, work: Path, rows: int) -> tuple[float, dict[str, str]]:
+    """tap-postgres-bulk | target-duckdb, every table of schema public."""
+    s = server.settings
+    tap_config = work / "bulk-tap.json"
+    batches = work / "batches"
+    tap_config.write_text(
+        json.dumps({**s.as_dict(), "filter_schemas": ["public"], "batch_path": str(batches)})
+    )
+    warehouse = work / "bulk.duckdb"
+    target_config = work / "bulk-target.json"
+    target_config.write_text(json.dumps({"path": str(warehouse)}))
+    started = time.perf_counter()
+    tap = subprocess.Popen(
+        [str(BIN / "tap-postgres-bulk"), "--config", str(tap_config)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    target = subprocess.Popen(
+        [str(BIN / "target-duckdb"), "--config", str(target_config)],
+        stdin=tap.stdout,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    assert tap.stdout is not None
+    tap.stdout.close()
+    peaks = {"tap-postgres-bulk": waited(tap), "target-duckdb": waited(target)}
+    elapsed = time.perf_counter() - started
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        (count,) = con.execute("SELECT count(*) FROM public.bench").fetchone() or (0,)
+    assert count == rows, f"bulk loaded {count} rows of {rows}"
+    return elapsed, peaks
+
+
+def community(
     server: PostgresServer, work: Path, rows: int, tap_settings: dict, batch: str
 ) -> tuple[float, dict[str, str]]:
+    """The community tap-postgres | target-duckdb (``batch``: the SDK's BATCH messages)."""
     s = server.settings
     tap_config = work / "tap.json"
     if batch != "none":  # the SDK's BATCH messages: JSONL files the target loads whole
@@ -137,7 +179,7 @@ def ours(
     elapsed = time.perf_counter() - started
     with duckdb.connect(str(warehouse), read_only=True) as con:
         (count,) = con.execute("SELECT count(*) FROM public.bench").fetchone() or (0,)
-    assert count == rows, f"ours loaded {count} rows of {rows}"
+    assert count == rows, f"community loaded {count} rows of {rows}"
     return elapsed, peaks
 
 
@@ -160,7 +202,6 @@ def yardstick(server: PostgresServer, work: Path, rows: int) -> tuple[float, dic
     load = subprocess.Popen(
         [sys.executable, "-c",
          "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
-         "con.execute('SET enable_progress_bar = false'); "
          "con.execute(\"CREATE TABLE bench AS SELECT * FROM read_csv(?, header = true, "
          "types = {'payload': 'JSON', 'created': 'TIMESTAMPTZ'})\", [sys.argv[2]])",
          str(warehouse), str(csv)],
@@ -177,22 +218,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the table [100000]")
     parser.add_argument(
+        "--without-community", action="store_true", help="leave the community tap out"
+    )
+    parser.add_argument(
         "--tap-settings",
         default="{}",
-        help="extra tap-postgres settings as JSON, e.g. '{\"dates_as_string\": true}'",
+        help="extra settings of the community tap-postgres as JSON, e.g. '{\"dates_as_string\": true}'",
     )
     parser.add_argument(
         "--batch",
         choices=["none", "jsonl", "gzip"],
         default="none",
-        help="the tap writes BATCH messages of JSONL files (gzip: compressed) [none]",
+        help="the community tap writes BATCH messages of JSONL files (gzip: compressed) [none]",
     )
     args = parser.parse_args()
     tap_settings = json.loads(args.tap_settings)
     if postgres_bin_dir() is None:
         raise SystemExit("PostgreSQL not installed: run scripts/install-services.sh")
     if not TAP.exists():
-        raise SystemExit(f"{TAP} missing: run `meltano install extractor tap-postgres` first")
+        print(f"{TAP} missing (`meltano install extractor tap-postgres`): community tap left out")
     home = Path(tempfile.mkdtemp(prefix="brainhub-bench-postgres-"))
     work = Path(tempfile.mkdtemp(prefix="brainhub-bench-work-"))
     server = PostgresServer(home, free_port())
@@ -203,8 +247,10 @@ def main() -> None:
         print(f"filled {args.rows:,} rows in {time.perf_counter() - started:.1f} s")
         results = {
             "yardstick": yardstick(server, work, args.rows),
-            "ours": ours(server, work, args.rows, tap_settings, args.batch),
+            "bulk": bulk(server, work, args.rows),
         }
+        if TAP.exists() and not args.without_community:
+            results["community"] = community(server, work, args.rows, tap_settings, args.batch)
     finally:
         server.down()
         shutil.rmtree(home, ignore_errors=True)
@@ -212,8 +258,11 @@ def main() -> None:
     for name, (seconds, peaks) in results.items():
         usage = "; ".join(f"{process} {used}" for process, used in peaks.items())
         print(f"{name:<10} {seconds:7.1f} s  {args.rows / seconds:>10,.0f} rows/s  ({usage})")
-    ratio = results["ours"][0] / results["yardstick"][0]
-    print(f"ours / yardstick: {ratio:.1f}x")
+    base_wall, base_peaks = results["yardstick"]
+    for name, (seconds, peaks) in results.items():
+        if name != "yardstick":
+            cpu = cpu_seconds(peaks) / cpu_seconds(base_peaks)
+            print(f"{name} / yardstick: {seconds / base_wall:.1f}x wall, {cpu:.1f}x CPU")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,8 @@ def meltano(root: Path, server, *args: str) -> None:
         TAP_POSTGRES_PORT=port,
         TARGET_POSTGRES_PORT=port,
         TAP_POSTGRES_DATABASE="pipeline_app",
+        TAP_POSTGRES_BULK_PORT=port,
+        TAP_POSTGRES_BULK_DATABASE="pipeline_app",
         TARGET_POSTGRES_DATABASE="pipeline_app",
         TAP_MYSQL_PORT=port,
         TARGET_MYSQL_PORT=port,
@@ -148,6 +150,26 @@ def test_postgres_to_duckdb_follows_updates_and_deletes(
     assert customers[4] == (87.25, False)
     assert orders[-1] == (4, 9.5)  # inserted
     assert len(orders) == 5
+
+
+def test_postgres_bulk_to_duckdb_copies_the_app_tables(postgres_server, app_database, tmp_path):
+    root = project(tmp_path)
+    meltano(root, postgres_server, "run", "postgres-bulk-to-duckdb")
+    with duckdb.connect(str(root / "data" / "sandbox.duckdb"), read_only=True) as con:
+        customers = con.execute(
+            "SELECT id, name, balance, tags FROM raw_postgres.customers ORDER BY id"
+        ).fetchall()
+        (orders,) = con.execute("SELECT count(*) FROM raw_postgres.orders").fetchone() or (0,)
+    assert [(c[0], c[1], c[2]) for c in customers] == [
+        (1, "Ada Lovelace", 120.5),
+        (2, "Zoë Ångström", None),
+        (3, "Karel Čapek", 0.0),
+        (4, "Grace Hopper", 87.25),
+    ]
+    assert customers[0][3] == ["vip", "early"]
+    assert orders == 4
+    batches = root / ".meltano" / "run" / "tap-postgres-bulk" / "batches"
+    assert sorted(p.suffix for p in batches.iterdir()) == [".parquet", ".parquet"]
 
 
 def with_mart(root: Path) -> Path:

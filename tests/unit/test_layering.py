@@ -45,6 +45,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "taps.runtime": (1, "taps.runtime"),
     "taps.warehouse": (1, "taps.warehouse"),
     "taps.files": (1, "taps.files"),
+    "taps.postgres_bulk": (1, "taps.postgres_bulk"),
     "targets.files": (1, "targets.files"),
     "targets.ses": (1, "targets.ses"),
     "taps.queues": (1, "queues"),
