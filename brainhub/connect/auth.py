@@ -203,18 +203,12 @@ class _OAuth2Authenticator(OAuthAuthenticator, SpecAuthenticator):
             data=self.oauth_request_payload,
             timeout=60,
         )
-        if response.status_code >= 400:
-            raise ConfigError(_refusal(self.auth_endpoint, response, self.kind))
-        try:
-            answer = response.json()
-        except ValueError:
-            answer = None
-        if not isinstance(answer, dict) or not isinstance(answer.get("access_token"), str):
-            raise ConfigError(
-                f"{self.auth_endpoint}: the token answer (HTTP {response.status_code}) holds no "
-                "access_token; expected a JSON object with access_token, expires_in and, for "
-                "services that rotate it, refresh_token"
-            )
+        answer = _token_answer(
+            self.auth_endpoint,
+            response,
+            self.kind,
+            "access_token, expires_in and, for services that rotate it, refresh_token",
+        )
         register_secrets([answer.get("access_token"), answer.get("refresh_token")])
         rotated = answer.get("refresh_token")
         if isinstance(rotated, str) and rotated and self._refresh and rotated != self._refresh:
@@ -297,17 +291,9 @@ class ServiceAccountJwtAuthenticator(OAuthAuthenticator, SpecAuthenticator):
         """Exchange a fresh assertion for an access token; a refusal is one secret-free line."""
         requested_at = datetime.now(UTC)
         response = self._session.post(self.auth_endpoint, data=self.oauth_request_body, timeout=60)
-        if response.status_code >= 400:
-            raise ConfigError(_refusal(self.auth_endpoint, response, self.kind))
-        try:
-            answer = response.json()
-        except ValueError:
-            answer = None
-        if not isinstance(answer, dict) or not isinstance(answer.get("access_token"), str):
-            raise ConfigError(
-                f"{self.auth_endpoint}: the token answer (HTTP {response.status_code}) holds no "
-                "access_token; expected a JSON object with access_token and expires_in"
-            )
+        answer = _token_answer(
+            self.auth_endpoint, response, self.kind, "access_token and expires_in"
+        )
         register_secrets([answer["access_token"]])
         self.access_token = answer["access_token"]
         expiration = answer.get("expires_in", self._default_expiration)
@@ -334,6 +320,25 @@ def build_authenticator(
 ) -> APIAuthenticatorBase:
     """The registered authenticator of ``auth``'s kind, with settings filled in."""
     return AUTHENTICATORS[auth.kind].from_block(auth, config, base_url)
+
+
+def _token_answer(
+    endpoint: str, response: requests.Response, kind: str, expected: str
+) -> dict[str, Any]:
+    """The token endpoint's JSON answer holding an ``access_token``; a refusal or any other
+    answer is one :class:`ConfigError` line naming the endpoint (never a token)."""
+    if response.status_code >= 400:
+        raise ConfigError(_refusal(endpoint, response, kind))
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict) or not isinstance(answer.get("access_token"), str):
+        raise ConfigError(
+            f"{endpoint}: the token answer (HTTP {response.status_code}) holds no "
+            f"access_token; expected a JSON object with {expected}"
+        )
+    return answer
 
 
 def _refusal(endpoint: str, response: requests.Response, kind: str) -> str:
