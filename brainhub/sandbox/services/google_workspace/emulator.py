@@ -25,7 +25,9 @@ changed since, cancelled ones as ``status: cancelled`` (a token older than
 generations is 404). Drive answers the documented default fields (``kind, id, name,
 mimeType``) unless ``fields=`` asks for more (``files(*)``, ``files(id,name)``, ``*``).
 
-**Errors** are Google's ``{"error": {"code", "message", "errors": [...], "status"}}``; over
+**Errors** are Google's ``{"error": {"code", "message", "errors": [...], "status"}}``
+(404 for an unknown file, calendar, event, message, label, thread, or a message's
+attachment when the message is unknown); over
 the rate limit (600 requests a minute per token here) the answer is 429
 ``rateLimitExceeded``.
 
@@ -300,11 +302,26 @@ class GoogleWorkspaceEmulator(KitEmulator):
         calendar_id = values.get("calendarId")
         if calendar_id is not None and calendar_id not in self.space.events:
             errors.fail("NOT_FOUND")
+        message_id = values.get("messageId")
+        if message_id is not None and message_id not in self._live_message_ids():
+            errors.fail("NOT_FOUND", "Requested entity was not found.")
+
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        # a thread is the conversation of the live messages that name it
+        if key.endswith("/threads/{id}") and values.get("id") not in self._live_thread_ids():
+            errors.fail("NOT_FOUND", "Requested entity was not found.")
+        return super().shaped(request, key, values)
 
     # ------------------------------------------------------------------ helpers
 
     def _live_file_ids(self) -> set[str]:
         return {f["id"] for f in self.space.live_files()}
+
+    def _live_message_ids(self) -> set[str]:
+        return {m["id"] for m in self.space.live_messages()}
+
+    def _live_thread_ids(self) -> set[str]:
+        return {m["threadId"] for m in self.space.live_messages()}
 
     @staticmethod
     def _page(paging: CursorTokens, items: list[Any], request: Request) -> Any:
