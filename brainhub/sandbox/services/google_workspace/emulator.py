@@ -26,8 +26,9 @@ generations is 404). Drive answers the documented default fields (``kind, id, na
 mimeType``) unless ``fields=`` asks for more (``files(*)``, ``files(id,name)``, ``*``).
 
 **Errors** are Google's ``{"error": {"code", "message", "errors": [...], "status"}}``
-(404 for an unknown file, calendar, event, message, label, thread, or a message's
-attachment when the message is unknown); over
+(404 for an unknown file, calendar, event, message, label, thread, a message's
+attachment when the message is unknown, a draft or shared drive its shaped listing does not
+list, and every long-running operation: the sandbox starts none); over
 the rate limit (600 requests a minute per token here) the answer is 429
 ``rateLimitExceeded``.
 
@@ -83,6 +84,13 @@ TOKENS_KEPT = 5
 DRIVE_DEFAULT_FIELDS = ("kind", "id", "name", "mimeType")
 #: Internal fields of stored items that no API answers.
 _INTERNAL = ("gen", "deleted")
+
+#: Shaped items and the shaped listing that names them: (listing, its field, the id's
+#: path parameter). An id its listing does not give is 404.
+SHAPED_LISTINGS: dict[str, tuple[str, str, str]] = {
+    "/gmail/v1/users/{userId}/drafts/{id}": ("/gmail/v1/users/{userId}/drafts", "drafts", "id"),
+    "/drive/v3/drives/{driveId}": ("/drive/v3/drives", "drives", "driveId"),
+}
 
 _KEYS: dict[int, rsa.RSAPrivateKey] = {}
 _KEYS_LOCK = threading.Lock()
@@ -307,10 +315,27 @@ class GoogleWorkspaceEmulator(KitEmulator):
             errors.fail("NOT_FOUND", "Requested entity was not found.")
 
     def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        path = key.partition(" ")[2]
         # a thread is the conversation of the live messages that name it
-        if key.endswith("/threads/{id}") and values.get("id") not in self._live_thread_ids():
+        if path.endswith("/threads/{id}") and values.get("id") not in self._live_thread_ids():
             errors.fail("NOT_FOUND", "Requested entity was not found.")
+        if path.endswith("/operations/{name}"):
+            errors.fail("NOT_FOUND", f"Operation not found: {values.get('name')}.")
+        listed = SHAPED_LISTINGS.get(path)
+        if listed is not None:
+            listing, field, name = listed
+            known = self._listed_ids(request, listing, field, values)
+            if values.get(name) not in known:
+                errors.fail("NOT_FOUND", "Requested entity was not found.")
         return super().shaped(request, key, values)
+
+    def _listed_ids(
+        self, request: Request, listing: str, field: str, values: Mapping[str, Any]
+    ) -> set[str]:
+        """The ids the shaped answer of ``listing`` lists under ``field``."""
+        own = {k: v for k, v in values.items() if "{" + k + "}" in listing}
+        answer = super().shaped(request, f"GET {listing}", own)
+        return {str(item.get("id")) for item in answer.get(field, [])}
 
     # ------------------------------------------------------------------ helpers
 
