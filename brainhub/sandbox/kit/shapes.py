@@ -20,6 +20,7 @@ shape with plausible values that are the same on every call for the same request
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import uuid
 from collections.abc import Mapping
@@ -120,6 +121,11 @@ class Shaper:
             return "2026-03-01T09:00:00.000Z"
         if fmt == "date":
             return "2026-03-01"
+        if fmt in _DIGIT_FORMATS:  # 64-bit integers travel as strings of digits
+            return str(number % 1_000_000_000)
+        if fmt == "byte":
+            encoded = f"{name or 'value'} {number % 100}".encode()
+            return base64.urlsafe_b64encode(encoded).decode()
         if fmt == "uuid":
             return str(uuid.UUID(int=number % (1 << 128), version=4))
         if fmt == "email" or "email" in lowered:
@@ -136,6 +142,10 @@ class Shaper:
         words = (parent if lowered == "name" and parent else name).replace("_", " ").strip()
         words = words or "value"
         return f"{words[0].upper()}{words[1:]} {number % 100}"
+
+
+#: String formats of integers: their values are strings of digits.
+_DIGIT_FORMATS = ("int64", "uint64", "int32", "uint32")
 
 
 def _from_context(name: str, parent: str, context: Mapping[str, Any]) -> Any:

@@ -277,10 +277,12 @@ def _discovery_shape(schemas: Mapping[str, Any], raw: Any, depth: int) -> dict[s
     schema = raw
     if isinstance(schema, Mapping) and "$ref" in schema:
         schema = schemas.get(schema["$ref"], {})
-    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
+    if not isinstance(schema, Mapping):
         return {"t": "string"}
     kind = schema.get("type")
     if kind == "object" or (kind is None and "properties" in schema):
+        if depth > _MAX_DEPTH:
+            return {"o": {}}  # too deep to shape its fields, still an object
         if "properties" not in schema and "additionalProperties" in schema:
             return {"o": {}}  # a map with free keys: nothing documented to shape
         return {

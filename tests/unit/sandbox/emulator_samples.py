@@ -6,6 +6,9 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
 from brainhub.sandbox.services.asana.app import sync_token
 from brainhub.sandbox.services.notion.render import data_source_id as notion_data_source_id
 from tests.support.asana_conformance import real_ids as asana_real_ids
@@ -325,16 +328,24 @@ def _google_workspace_values(emulator: Any) -> dict[str, Any]:
     calendar_id = space.calendars[0]["id"]
     message_id = space.live_messages()[0]["id"]
     document_id = next(iter(space.documents))
+
+    def listed(listing: str, field: str) -> str:
+        """The first id of a shaped listing (asked directly: faults may be on)."""
+        request = Request(EnvironBuilder(path=listing.replace("{userId}", "me")).get_environ())
+        values = {"userId": "me"} if "{userId}" in listing else {}
+        return str(emulator.shaped(request, f"GET {listing}", values)[field][0]["id"])
+
     return {
         "calendarId": calendar_id,
         "eventId": space.live_events(calendar_id)[0]["id"],
         "userId": "me",
         "id": {"messages": message_id, "labels": "INBOX", "threads": message_id,
-               "drafts": "r1", "attachments": "a1", "smimeInfo": "s1", "filters": "f1"},
+               "drafts": listed("/gmail/v1/users/{userId}/drafts", "drafts"), "attachments": "a1", "smimeInfo": "s1", "filters": "f1"},
         "messageId": message_id,
         "fileId": document_id,
         "documentId": document_id,
-        **dict.fromkeys(("ruleId", "driveId", "permissionId", "commentId", "replyId", "revisionId", "proposalId", "approvalId", "name"), "1"),
+        "driveId": listed("/drive/v3/drives", "drives"),
+        **dict.fromkeys(("ruleId", "permissionId", "commentId", "replyId", "revisionId", "proposalId", "approvalId", "name"), "1"),
     }  # fmt: skip
 
 
@@ -470,6 +481,9 @@ NO_SAMPLE: dict[str, dict[str, str]] = {
         "/merge_requests/<merge_request_iid>/notes/<note_id>": (
             "the sample note id belongs to an issue (note ids are instance-wide)"
         ),
+    },
+    "google-workspace": {
+        "/operations/<name>": "the sandbox starts no long-running operations",
     },
     "jira": {
         "/properties/<propertyKey>": "entity properties are app data; the seeded site has none",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 
 from brainhub.sandbox.kit.shapes import Shaper
@@ -121,3 +122,10 @@ def test_dates_and_uuids_are_filled_in_their_documented_formats():
     filled = Shaper(1_772_323_200_000, "example.com").fill(shape, {}, "op")
     assert filled["startDate"] == "2026-03-01"
     assert uuid.UUID(filled["key"]).version == 4
+
+
+def test_strings_of_integer_and_byte_formats_are_digits_and_base64() -> None:
+    shape = {"o": {"size": {"t": "string", "f": "int64"}, "image": {"t": "string", "f": "byte"}}}
+    filled = Shaper(0, "example.com").fill(shape, {}, "seed")
+    assert filled["size"].isdigit()
+    assert base64.urlsafe_b64decode(filled["image"]).decode().startswith("image ")

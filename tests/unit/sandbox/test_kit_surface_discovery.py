@@ -87,3 +87,32 @@ def test_query_parameters_and_the_response_shape_are_kept() -> None:
     assert item["updated"] == {"t": "string", "f": "date-time"}
     assert item["extendedProperties"] == {"o": {}}
     assert events["shape"]["o"]["nextSyncToken"] == {"t": "string"}
+
+
+def test_an_object_too_deep_to_shape_is_still_an_object_and_scalars_keep_their_type() -> None:
+    document = {
+        "servicePath": "v1/",
+        "schemas": {
+            "Node": {
+                "type": "object",
+                "properties": {
+                    "child": {"$ref": "Node"},
+                    "count": {"type": "integer"},
+                },
+            }
+        },
+        "resources": {
+            "nodes": {
+                "methods": {
+                    "get": {"httpMethod": "GET", "path": "node", "response": {"$ref": "Node"}}
+                }
+            }
+        },
+    }
+    shape = derive_discovery_surface([document])["operations"][0]["shape"]
+    depth = 0
+    while shape["o"]:
+        assert shape["o"]["count"] == {"t": "integer"}
+        shape, depth = shape["o"]["child"], depth + 1
+    assert shape == {"o": {}}
+    assert depth > 10

@@ -25,7 +25,10 @@ changed since, cancelled ones as ``status: cancelled`` (a token older than
 generations is 404). Drive answers the documented default fields (``kind, id, name,
 mimeType``) unless ``fields=`` asks for more (``files(*)``, ``files(id,name)``, ``*``).
 
-**Errors** are Google's ``{"error": {"code", "message", "errors": [...], "status"}}``; over
+**Errors** are Google's ``{"error": {"code", "message", "errors": [...], "status"}}``
+(404 for an unknown file, calendar, event, message, label, thread, a message's
+attachment when the message is unknown, a draft or shared drive its shaped listing does not
+list, and every long-running operation: the sandbox starts none); over
 the rate limit (600 requests a minute per token here) the answer is 429
 ``rateLimitExceeded``.
 
@@ -81,6 +84,13 @@ TOKENS_KEPT = 5
 DRIVE_DEFAULT_FIELDS = ("kind", "id", "name", "mimeType")
 #: Internal fields of stored items that no API answers.
 _INTERNAL = ("gen", "deleted")
+
+#: Shaped items and the shaped listing that names them: (listing, its field, the id's
+#: path parameter). An id its listing does not give is 404.
+SHAPED_LISTINGS: dict[str, tuple[str, str, str]] = {
+    "/gmail/v1/users/{userId}/drafts/{id}": ("/gmail/v1/users/{userId}/drafts", "drafts", "id"),
+    "/drive/v3/drives/{driveId}": ("/drive/v3/drives", "drives", "driveId"),
+}
 
 _KEYS: dict[int, rsa.RSAPrivateKey] = {}
 _KEYS_LOCK = threading.Lock()
@@ -300,11 +310,43 @@ class GoogleWorkspaceEmulator(KitEmulator):
         calendar_id = values.get("calendarId")
         if calendar_id is not None and calendar_id not in self.space.events:
             errors.fail("NOT_FOUND")
+        message_id = values.get("messageId")
+        if message_id is not None and message_id not in self._live_message_ids():
+            errors.fail("NOT_FOUND", "Requested entity was not found.")
+
+    def shaped(self, request: Request, key: str, values: Mapping[str, Any]) -> Any:
+        path = key.partition(" ")[2]
+        # a thread is the conversation of the live messages that name it
+        if path.endswith("/threads/{id}") and values.get("id") not in self._live_thread_ids():
+            errors.fail("NOT_FOUND", "Requested entity was not found.")
+        if path.endswith("/operations/{name}"):
+            errors.fail("NOT_FOUND", f"Operation not found: {values.get('name')}.")
+        listed = SHAPED_LISTINGS.get(path)
+        if listed is not None:
+            listing, field, name = listed
+            known = self._listed_ids(request, listing, field, values)
+            if values.get(name) not in known:
+                errors.fail("NOT_FOUND", "Requested entity was not found.")
+        return super().shaped(request, key, values)
+
+    def _listed_ids(
+        self, request: Request, listing: str, field: str, values: Mapping[str, Any]
+    ) -> set[str]:
+        """The ids the shaped answer of ``listing`` lists under ``field``."""
+        own = {k: v for k, v in values.items() if "{" + k + "}" in listing}
+        answer = super().shaped(request, f"GET {listing}", own)
+        return {str(item.get("id")) for item in answer.get(field, [])}
 
     # ------------------------------------------------------------------ helpers
 
     def _live_file_ids(self) -> set[str]:
         return {f["id"] for f in self.space.live_files()}
+
+    def _live_message_ids(self) -> set[str]:
+        return {m["id"] for m in self.space.live_messages()}
+
+    def _live_thread_ids(self) -> set[str]:
+        return {m["threadId"] for m in self.space.live_messages()}
 
     @staticmethod
     def _page(paging: CursorTokens, items: list[Any], request: Request) -> Any:
