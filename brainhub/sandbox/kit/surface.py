@@ -237,7 +237,7 @@ def _constants(document: Mapping[str, Any], schema: Mapping[str, Any]) -> list[A
     """The values ``schema`` allows when it lists them: ``enum``, ``const``, or ``oneOf`` /
     ``anyOf`` branches that each list theirs (Discord's integer enums); else ``[]``."""
     if isinstance(schema.get("enum"), list):
-        return [v for v in schema["enum"] if v is not None]
+        return list(schema["enum"])
     if "const" in schema:
         return [schema["const"]]
     for combinator in ("oneOf", "anyOf"):
