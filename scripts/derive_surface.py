@@ -49,6 +49,8 @@ PREFIXES = {
 #: shaped answers must follow.
 PREFIXES["slack"] = ""
 PATTERNS = {"slack"}
+#: Discord's snowflakes (``^(0|[1-9][0-9]*)$``) and Graph's times are documented patterns too.
+PATTERNS |= {"discord", "microsoft365"}
 #: Services described by Google API discovery documents (several, served on one root).
 DISCOVERY = {"google-workspace"}
 

@@ -5,10 +5,9 @@ query parameters from the document; path ids are real ones of the seeded guilds 
 nothing). Each answer must have a documented status, the documented content type and a
 body valid against the documented schema, and never a 5xx.
 
-The operations answered from documented shapes (``SHAPED_PATHS``: audit logs, stickers,
-scheduled events…) are left to the kit's shape tests: Discord's document writes its integer
-enums as ``oneOf`` lists of constants and its snowflakes as patterns, which the kit's
-shapes do not carry, so a shaped answer's ``type`` or id can fall outside them.
+The operations answered from documented shapes (audit logs, stickers, scheduled events…)
+are checked alike: their shapes carry the document's constants (integer enums written as
+``oneOf`` lists of ``const``) and id patterns (snowflakes), which shaped values follow.
 """
 
 from __future__ import annotations
@@ -21,10 +20,8 @@ from typing import Any
 import pytest
 import requests
 
-from brainhub.sandbox.kit.surface import normalised
 from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.discord import DiscordEmulator
-from brainhub.sandbox.services.discord.operations import SHAPED_PATHS
 from tests.support.conformance import (
     CHECKS,
     EXAMPLES_PER_OPERATION,
@@ -40,21 +37,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 EMULATOR = DiscordEmulator(size="tiny", generation=1, rate_limit=1_000_000)
-SHAPED = {normalised(path) for path in SHAPED_PATHS}
-
-
-def _modelled(document: dict[str, Any]) -> dict[str, Any]:
-    """The document without the operations answered from shapes."""
-    paths = document["paths"]
-    document["paths"] = {p: item for p, item in paths.items() if normalised(p) not in SHAPED}
-    return document
-
-
 schema = (
     served_schema(
         "discord",
         DiscordEmulator,
-        _modelled(json.loads(DOCUMENT.read_text(encoding="utf-8"))),
+        json.loads(DOCUMENT.read_text(encoding="utf-8")),
         "",
         EXAMPLES_PER_OPERATION,
     )

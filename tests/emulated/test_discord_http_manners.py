@@ -44,7 +44,9 @@ def test_the_operation_table_accounts_for_every_documented_get() -> None:
 
 def test_the_surface_file_is_derived_from_the_current_document() -> None:
     surface = Path(DiscordEmulator.surface_file or "")
-    assert json.loads(surface.read_text(encoding="utf-8")) == derive_surface(_document(), "")
+    assert json.loads(surface.read_text(encoding="utf-8")) == derive_surface(
+        _document(), "", patterns=True
+    )
 
 
 def test_coverage_reports_the_served_operations_routed() -> None:

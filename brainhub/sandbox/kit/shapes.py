@@ -7,10 +7,17 @@ types, not the document itself::
     {"o": {"views": {"a": {"o": {"id": {"t": "string"}, "name": {"t": "string"}}}}}}
 
 ``o`` is an object (its fields), ``a`` an array (its item), ``t`` a scalar type with an
-optional ``f`` (format) and ``e`` (the documented enum values). :class:`Shaper` fills a
-shape with plausible values that are the same on every call for the same request:
+optional ``f`` (format), ``e`` (the documented values: an ``enum``, a ``const``, ``oneOf``
+constants), ``p`` (the documented pattern) and ``n`` (null is allowed); ``{"t": "object"}``
+and ``{"t": "array"}`` are values whose fields the shapes do not follow (they stop at a
+depth). :class:`Shaper` fills a shape with plausible values that are the same on every call
+for the same request:
 
-- every documented field is present; arrays hold one item;
+- every documented field is present; arrays hold one item; a value the shapes stop at is
+  an empty object or array, or ``null`` (``{"t": "null"}``);
+- a documented value list gives its first value; a string with a documented pattern
+  matches it (a value that does not is made from the pattern: a snowflake's digits), or is
+  ``null`` where no value can meet both its pattern and its format and null is allowed;
 - a field named like a value in the *context* takes it: ``team_id`` → the workspace id,
   ``id`` inside ``"view"`` → ``view_id`` from the path, so ids resolve to served objects;
 - an object with a ``username`` field is the context's ``user`` (the token's owner);
@@ -22,9 +29,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
+
+from jsonschema import FormatChecker
+
+from brainhub.sandbox.kit.patterns import patterned
 
 Shape = Mapping[str, Any]
 
@@ -90,6 +102,25 @@ class Shaper:
         kind = shape.get("t", "string")
         if shape.get("e"):
             return shape["e"][0]
+        if kind in _EMPTY:  # a value the shapes stop at: documented, but not its fields
+            return _EMPTY[kind]()
+        value = self._plain(shape, kind, name, parent, context, path)
+        pattern = shape.get("p")
+        if isinstance(value, str) and isinstance(pattern, str):
+            value = _matching(pattern, value, _digest(path))
+            if shape.get("n") and not _meets(shape, value):
+                return None  # no value meets both the pattern and the format: null may
+        return value
+
+    def _plain(
+        self,
+        shape: Shape,
+        kind: str,
+        name: str,
+        parent: str,
+        context: Mapping[str, Any],
+        path: str,
+    ) -> Any:
         known = _from_context(name, parent, context)
         if known is not None and _fits(shape, known):
             return known
@@ -119,10 +150,12 @@ class Shaper:
         lowered = name.lower()
         if fmt == "date-time":
             return "2026-03-01T09:00:00.000Z"
+        if fmt == "time":
+            return "09:00:00"
         if fmt == "date":
             return "2026-03-01"
-        if fmt in _DIGIT_FORMATS:  # 64-bit integers travel as strings of digits
-            return str(number % 1_000_000_000)
+        if fmt in _DIGIT_FORMATS:  # numbers a document writes as strings of digits
+            return str(900_000_000 + number % 100_000_000)
         if fmt == "byte":
             encoded = f"{name or 'value'} {number % 100}".encode()
             return base64.urlsafe_b64encode(encoded).decode()
@@ -145,7 +178,42 @@ class Shaper:
 
 
 #: String formats of integers: their values are strings of digits.
-_DIGIT_FORMATS = ("int64", "uint64", "int32", "uint32")
+_DIGIT_FORMATS = ("int64", "uint64", "int32", "uint32", "snowflake")
+_FORMATS = FormatChecker()
+_FULL_TIME = re.compile(r"\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})", re.IGNORECASE)
+
+
+@_FORMATS.checks("time")
+def _is_full_time(value: object) -> bool:
+    """RFC 3339's ``full-time``, whose offset JSON Schema's ``time`` requires."""
+    return not isinstance(value, str) or bool(_FULL_TIME.fullmatch(value))
+
+
+_EMPTY: dict[str, Any] = {"object": dict, "array": list}
+
+
+def _matching(pattern: str, value: str, number: int) -> str:
+    """``value`` if it matches ``pattern`` (a documented id pattern), else a value made from
+    the pattern itself (``^(0|[1-9][0-9]*)$`` → digits); ``value`` when the pattern is
+    beyond the simple forms documents use."""
+    try:
+        if re.search(pattern, value):  # JSON Schema patterns are unanchored searches
+            return value
+        made = patterned(pattern, number)
+    except (re.error, ValueError):
+        return value
+    return made if re.search(pattern, made) else value
+
+
+def _meets(shape: Shape, value: str) -> bool:
+    """Whether ``value`` meets the documented pattern and format of ``shape``."""
+    pattern, fmt = shape.get("p"), shape.get("f")
+    try:
+        if isinstance(pattern, str) and not re.search(pattern, value):
+            return False
+    except re.error:
+        return False
+    return not isinstance(fmt, str) or _FORMATS.conforms(value, fmt)
 
 
 def _from_context(name: str, parent: str, context: Mapping[str, Any]) -> Any:
@@ -162,6 +230,10 @@ def _from_context(name: str, parent: str, context: Mapping[str, Any]) -> Any:
 def _fits(shape: Shape, value: Any) -> bool:
     kind = shape.get("t")
     if kind is None:
+        return False
+    if shape.get("e") and value not in shape["e"]:
+        return False
+    if isinstance(shape.get("p"), str) and isinstance(value, str) and not _meets(shape, value):
         return False
     checks = {
         "string": isinstance(value, str),

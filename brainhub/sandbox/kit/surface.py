@@ -84,7 +84,10 @@ def derive_surface(
     OpenAPI 3 and Swagger 2.0 documents alike (Swagger 2 puts a parameter's type on the
     parameter and a response's schema on the response). With ``patterns`` a string's
     documented ``pattern`` is kept as ``p`` (vendors whose ids have documented shapes).
-    Shapes nest at most ``max_depth`` schemas deep (deeper values are strings)."""
+    A schema that lists its values (``enum``, ``const``, ``oneOf``/``anyOf`` of constants)
+    keeps them as ``e``. Shapes nest at most ``max_depth`` schemas deep; a value there is
+    cut to one the schema still accepts: ``null`` where it may be null, an empty array, an
+    object with only its required fields, an empty object."""
     rows = []
     for raw_path, item in document.get("paths", {}).items():
         if not raw_path.startswith(prefix):
@@ -171,15 +174,23 @@ def _shape(
     document: Mapping[str, Any], raw: Any, depth: int, patterns: bool = False
 ) -> dict[str, Any]:
     schema = _resolve(document, raw)
-    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
+    if not isinstance(schema, Mapping):
         return {"t": "string"}
+    if depth > _MAX_DEPTH:
+        return _cut(document, schema)
+    constants = _constants(document, schema)
+    if constants:
+        return _scalar_shape(document, schema, constants, patterns)
     for combinator in ("oneOf", "anyOf", "items"):
         # some documents (Slack's) write alternatives as ``items: [a, b]`` on a schema
         # that is no array; they are read as ``anyOf``
         if isinstance(schema.get(combinator), list) and schema.get("type") != "array":
             branches = [_resolve(document, b) for b in schema[combinator]]
             usable = [b for b in branches if b and _first_type(b) != "null"]
-            return _shape(document, usable[0] if usable else {}, depth + 1, patterns)
+            chosen = _shape(document, usable[0] if usable else {}, depth + 1, patterns)
+            if "p" in chosen and _nullable(document, schema):
+                chosen["n"] = True  # null, should no value meet the pattern and format
+            return chosen
     if "allOf" in schema:
         merged: dict[str, Any] = {}
         for branch in schema["allOf"]:
@@ -195,20 +206,111 @@ def _shape(
             }
         }
     if kind == "array":
+        if depth + 1 > _MAX_DEPTH:  # an item cut would be an empty object, maybe invalid
+            return {"t": "array"}
         items = schema.get("items", {})
         if isinstance(items, list):  # Slack's "an array of any of these"
             items = {"anyOf": items}
-        return {"a": _shape(document, items, depth + 1, patterns)}
+        item = _shape(document, items, depth + 1, patterns)
+        # an item cut to an empty object may lack its required fields: no item at all
+        return {"t": "array"} if item == {"t": "object"} else {"a": item}
+    return _scalar_shape(document, schema, [], patterns)
+
+
+def _scalar_shape(
+    document: Mapping[str, Any], schema: Mapping[str, Any], constants: list[Any], patterns: bool
+) -> dict[str, Any]:
+    kind = _first_type(schema) or (_json_type(constants[0]) if constants else None)
     shape: dict[str, Any] = {"t": kind or "string"}
     if "format" in schema:
         shape["f"] = schema["format"]
-    if "enum" in schema:
-        shape["e"] = list(schema["enum"])
-    elif "const" in schema:
-        shape["e"] = [schema["const"]]
+    if constants:
+        shape["e"] = constants
     if patterns and "pattern" in schema:
         shape["p"] = schema["pattern"]
+        if _nullable(document, schema):
+            shape["n"] = True
     return shape
+
+
+def _constants(document: Mapping[str, Any], schema: Mapping[str, Any]) -> list[Any]:
+    """The values ``schema`` allows when it lists them: ``enum``, ``const``, or ``oneOf`` /
+    ``anyOf`` branches that each list theirs (Discord's integer enums); else ``[]``."""
+    if isinstance(schema.get("enum"), list):
+        return list(schema["enum"])
+    if "const" in schema:
+        return [schema["const"]]
+    for combinator in ("oneOf", "anyOf"):
+        branches = schema.get(combinator)
+        if not isinstance(branches, list) or not branches:
+            continue
+        values: list[Any] = []
+        for branch in (_resolve(document, b) for b in branches):
+            if not isinstance(branch, Mapping):
+                return []
+            if _first_type(branch) == "null":
+                continue
+            listed = _constants(document, branch)
+            if not listed:
+                return []
+            values.extend(listed)
+        return values
+    return []
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return "string"
+
+
+def _nullable(document: Mapping[str, Any], schema: Mapping[str, Any]) -> bool:
+    kind = schema.get("type")
+    if schema.get("nullable") is True or kind == "null":
+        return True
+    if isinstance(kind, list) and "null" in kind:
+        return True
+    for combinator in ("oneOf", "anyOf"):
+        for branch in schema.get(combinator) or []:
+            resolved = _resolve(document, branch)
+            if isinstance(resolved, Mapping) and _first_type(resolved) == "null":
+                return True
+            if isinstance(resolved, Mapping) and resolved.get("nullable") is True:
+                return True
+    return False
+
+
+def _cut(document: Mapping[str, Any], schema: Mapping[str, Any], budget: int = 3) -> dict[str, Any]:
+    """The shape of a value where the shapes stop: ``null`` where the schema allows it, an
+    empty array where it is one, an object with only its required fields (themselves cut;
+    none after ``budget`` levels) where it is one, its own scalar shape otherwise."""
+    if _nullable(document, schema):
+        return {"t": "null"}
+    kind = _first_type(schema)
+    if kind == "array":
+        return {"t": "array"}
+    if kind is None:
+        for combinator in ("oneOf", "anyOf"):
+            branches = [_resolve(document, b) for b in schema.get(combinator) or []]
+            usable = [b for b in branches if isinstance(b, Mapping) and b]
+            if usable:
+                return _cut(document, usable[0], budget)
+    required = schema.get("required")
+    if isinstance(required, list) and required and budget > 0:
+        properties = schema.get("properties", {})
+        return {
+            "o": {
+                name: _cut(document, _resolve(document, properties.get(name, {})), budget - 1)
+                for name in required
+            }
+        }
+    if kind == "object" or kind is None:
+        return {"t": "object"}
+    return _scalar_shape(document, schema, _constants(document, schema), False)
 
 
 def derive_discovery_surface(documents: list[Mapping[str, Any]]) -> dict[str, Any]:
