@@ -167,9 +167,77 @@ def _first_type(schema: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
+def _definition_name(raw: Any) -> str | None:
+    """The name ``raw`` refers to when it is ``{"$ref": "#/definitions/<name>"}`` (Swagger
+    2.0) or ``{"$ref": "#/components/schemas/<name>"}`` (OpenAPI 3)."""
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("$ref"), str):
+        return None
+    for prefix in ("#/definitions/", "#/components/schemas/"):
+        if raw["$ref"].startswith(prefix):
+            return unquote(raw["$ref"][len(prefix) :]).replace("~1", "/").replace("~0", "~")
+    return None
+
+
+def _discriminators(document: Mapping[str, Any], schema: Any, seen: int = 0) -> dict[str, Any]:
+    """The discriminators ``schema``'s ``allOf`` inherits, by property name, with the OpenAPI
+    3 ``mapping`` (value → reference) when there is one (Swagger 2.0 names a bare property)."""
+    found: dict[str, Any] = {}
+    if not isinstance(schema, Mapping) or seen > _MAX_DEPTH:
+        return found
+    for raw in schema.get("allOf", []):
+        branch = _resolve(document, raw)
+        if not isinstance(branch, Mapping):
+            continue
+        found.update(_discriminators(document, branch, seen + 1))
+        discriminator = branch.get("discriminator")
+        if isinstance(discriminator, str):
+            found[discriminator] = {}
+        elif isinstance(discriminator, Mapping) and discriminator.get("propertyName"):
+            found[discriminator["propertyName"]] = dict(discriminator.get("mapping", {}))
+    return found
+
+
+def _discriminator_value(name: str, mapping: Mapping[str, Any]) -> str:
+    """The value a definition called ``name`` carries in its base's discriminator: the
+    mapping's key that refers to it, else (both specifications' default) its name."""
+    for value, target in mapping.items():
+        if _definition_name({"$ref": target}) == name or target == name:
+            return str(value)
+    return name
+
+
+def _all_of(
+    document: Mapping[str, Any],
+    schema: Mapping[str, Any],
+    name: str | None,
+    depth: int,
+    patterns: bool,
+) -> dict[str, Any]:
+    """One shape of a composed schema: every branch's properties (and the schema's own)
+    merged in order; a definition inheriting a discriminator carries its own value in it.
+    A composition of one non-object schema (a reference given a description) is that
+    schema's shape."""
+    parts = [_shape(document, branch, depth + 1, patterns) for branch in schema["allOf"]]
+    if "properties" in schema:
+        own = {key: value for key, value in schema.items() if key != "allOf"}
+        parts.append(_shape(document, own, depth + 1, patterns))
+    objects = [part["o"] for part in parts if "o" in part]
+    if not objects and parts:
+        return parts[0]
+    merged: dict[str, Any] = {}
+    for fields in objects:
+        merged.update(fields)
+    if name is not None:
+        for field, mapping in _discriminators(document, schema).items():
+            if merged.get(field, {}).get("t", "string") == "string":
+                merged[field] = {"t": "string", "e": [_discriminator_value(name, mapping)]}
+    return {"o": merged}
+
+
 def _shape(
     document: Mapping[str, Any], raw: Any, depth: int, patterns: bool = False
 ) -> dict[str, Any]:
+    name = _definition_name(raw)
     schema = _resolve(document, raw)
     if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
         return {"t": "string"}
@@ -180,12 +248,8 @@ def _shape(
             branches = [_resolve(document, b) for b in schema[combinator]]
             usable = [b for b in branches if b and _first_type(b) != "null"]
             return _shape(document, usable[0] if usable else {}, depth + 1, patterns)
-    if "allOf" in schema:
-        merged: dict[str, Any] = {}
-        for branch in schema["allOf"]:
-            part = _shape(document, branch, depth + 1, patterns)
-            merged.update(part.get("o", {}))
-        return {"o": merged}
+    if isinstance(schema.get("allOf"), list):
+        return _all_of(document, schema, name, depth, patterns)
     kind = _first_type(schema)
     if kind == "object" or (kind is None and "properties" in schema):
         properties = schema.get("properties", {})
