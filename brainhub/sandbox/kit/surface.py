@@ -78,13 +78,16 @@ def derive_surface(
     methods: tuple[str, ...] = ("get",),
     patterns: bool = False,
     max_depth: int = _MAX_DEPTH,
+    omit_deep: bool = False,
 ):
     """Our table of ``document``'s operations with ``methods`` under ``prefix``.
 
     OpenAPI 3 and Swagger 2.0 documents alike (Swagger 2 puts a parameter's type on the
     parameter and a response's schema on the response). With ``patterns`` a string's
     documented ``pattern`` is kept as ``p`` (vendors whose ids have documented shapes).
-    Shapes nest at most ``max_depth`` schemas deep (deeper values are strings)."""
+    Shapes nest at most ``max_depth`` schemas deep: deeper values are strings, or with
+    ``omit_deep`` deeper objects and arrays are left out (their scalars kept), so a shape
+    of recursive definitions (a comment's ``parent`` comment) stays valid to the end."""
     rows = []
     for raw_path, item in document.get("paths", {}).items():
         if not raw_path.startswith(prefix):
@@ -106,8 +109,13 @@ def derive_surface(
                     "operation_id": operation.get("operationId", ""),
                     "query": [q for q in query if q is not None],
                     "shape": _shape(
-                        document, _ok_schema(document, operation), _MAX_DEPTH - max_depth, patterns
-                    ),
+                        document,
+                        _ok_schema(document, operation),
+                        _MAX_DEPTH - max_depth,
+                        patterns,
+                        omit_deep,
+                    )
+                    or {"t": "string"},
                 }
             )
     rows.sort(key=lambda row: (row["path"], row["method"]))
@@ -212,18 +220,20 @@ def _all_of(
     name: str | None,
     depth: int,
     patterns: bool,
-) -> dict[str, Any]:
+    omit_deep: bool,
+) -> dict[str, Any] | None:
     """One shape of a composed schema: every branch's properties (and the schema's own)
     merged in order; a definition inheriting a discriminator carries its own value in it.
     A composition of one non-object schema (a reference given a description) is that
     schema's shape."""
-    parts = [_shape(document, branch, depth + 1, patterns) for branch in schema["allOf"]]
+    found = [_shape(document, branch, depth + 1, patterns, omit_deep) for branch in schema["allOf"]]
     if "properties" in schema:
         own = {key: value for key, value in schema.items() if key != "allOf"}
-        parts.append(_shape(document, own, depth + 1, patterns))
+        found.append(_shape(document, own, depth + 1, patterns, omit_deep))
+    parts = [part for part in found if part is not None]
     objects = [part["o"] for part in parts if "o" in part]
-    if not objects and parts:
-        return parts[0]
+    if not objects:
+        return parts[0] if parts else None
     merged: dict[str, Any] = {}
     for fields in objects:
         merged.update(fields)
@@ -234,35 +244,47 @@ def _all_of(
     return {"o": merged}
 
 
+def _composite(schema: Mapping[str, Any]) -> bool:
+    kinds = ("oneOf", "anyOf", "allOf", "properties", "items")
+    return _first_type(schema) in ("object", "array") or any(k in schema for k in kinds)
+
+
 def _shape(
-    document: Mapping[str, Any], raw: Any, depth: int, patterns: bool = False
-) -> dict[str, Any]:
+    document: Mapping[str, Any],
+    raw: Any,
+    depth: int,
+    patterns: bool = False,
+    omit_deep: bool = False,
+) -> dict[str, Any] | None:
     name = _definition_name(raw)
     schema = _resolve(document, raw)
-    if not isinstance(schema, Mapping) or depth > _MAX_DEPTH:
+    if not isinstance(schema, Mapping):
         return {"t": "string"}
+    if depth > _MAX_DEPTH and (not omit_deep or _composite(schema)):
+        return None if omit_deep else {"t": "string"}
     for combinator in ("oneOf", "anyOf", "items"):
         # some documents (Slack's) write alternatives as ``items: [a, b]`` on a schema
         # that is no array; they are read as ``anyOf``
         if isinstance(schema.get(combinator), list) and schema.get("type") != "array":
             branches = [_resolve(document, b) for b in schema[combinator]]
             usable = [b for b in branches if b and _first_type(b) != "null"]
-            return _shape(document, usable[0] if usable else {}, depth + 1, patterns)
+            return _shape(document, usable[0] if usable else {}, depth + 1, patterns, omit_deep)
     if isinstance(schema.get("allOf"), list):
-        return _all_of(document, schema, name, depth, patterns)
+        return _all_of(document, schema, name, depth, patterns, omit_deep)
     kind = _first_type(schema)
     if kind == "object" or (kind is None and "properties" in schema):
         properties = schema.get("properties", {})
-        return {
-            "o": {
-                name: _shape(document, sub, depth + 1, patterns) for name, sub in properties.items()
-            }
+        fields = {
+            key: _shape(document, sub, depth + 1, patterns, omit_deep)
+            for key, sub in properties.items()
         }
+        return {"o": {key: shape for key, shape in fields.items() if shape is not None}}
     if kind == "array":
         items = schema.get("items", {})
         if isinstance(items, list):  # Slack's "an array of any of these"
             items = {"anyOf": items}
-        return {"a": _shape(document, items, depth + 1, patterns)}
+        item = _shape(document, items, depth + 1, patterns, omit_deep)
+        return None if item is None else {"a": item}
     shape: dict[str, Any] = {"t": kind or "string"}
     if "format" in schema:
         shape["f"] = schema["format"]

@@ -147,6 +147,14 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
             **dict.fromkeys(
                 ("key", "component_id", "milestone_id", "version_id", "change_id", "task_id"), "1"
             ),
+            "revspec": f"{repo.commits[-1]['hash']}..{repo.commits[0]['hash']}",
+            "log_uuid": "{5" + pipeline["uuid"][2:],
+            "project_key": repo.record["project"]["key"],
+            "path": "README.md",
+            "encoded_id": "kypj",
+            "node_id": "a1b2c3d4e5f6",
+            "deployment_uuid": "{00000000-0000-4000-8000-000000000002}",
+            "environment_uuid": "{00000000-0000-4000-8000-000000000003}",
         }
     if service == "jira":
         real = jira_real_ids(emulator)
