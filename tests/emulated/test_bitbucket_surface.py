@@ -197,6 +197,8 @@ def test_files_diffs_and_patches_are_text_of_the_seeded_repository():
     readme = client.get(f"{base}/src/main/README.md", headers=AUTH)
     assert readme.mimetype == "text/plain"
     assert readme.get_data(as_text=True).startswith(f"# {values['repo_slug']}")
+    nested = client.get(f"{base}/src/main/src/{values['repo_slug']}/module_0.py", headers=AUTH)
+    assert nested.get_data(as_text=True).startswith("def main()")  # a path spans segments
     listing = client.get(f"{base}/src/{values['commit']}/src", headers=AUTH).get_json()
     assert [v["path"] for v in listing["values"]] == [f"src/{values['repo_slug']}"]
     diffstat = client.get(f"{base}/diffstat/{values['spec']}", headers=AUTH).get_json()

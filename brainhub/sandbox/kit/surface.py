@@ -232,7 +232,7 @@ def _all_of(
         found.append(_shape(document, own, depth + 1, patterns, omit_deep))
     parts = [part for part in found if part is not None]
     objects = [part["o"] for part in parts if "o" in part]
-    if not objects:
+    if not objects and (omit_deep or depth + 1 <= _MAX_DEPTH):
         return parts[0] if parts else None
     merged: dict[str, Any] = {}
     for fields in objects:

@@ -107,3 +107,35 @@ def test_openapi3_components_take_the_mapping_value_or_their_name():
         }
     }
     assert shapes["/branch"]["o"]["kind"] == {"t": "string", "e": ["branch"]}
+
+
+RECURSIVE = {
+    "swagger": "2.0",
+    "definitions": {
+        "comment": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer", "minimum": 1},
+                "parent": {"$ref": "#/definitions/comment"},
+            },
+        }
+    },
+    "paths": {"/comment": _get({"schema": {"$ref": "#/definitions/comment"}})},
+}
+
+
+def _depth(shape: dict[str, Any]) -> int:
+    parent = shape["o"].get("parent")
+    return 1 + (_depth(parent) if parent and "o" in parent else 0)
+
+
+def test_past_the_depth_limit_objects_are_left_out_when_asked_and_scalars_kept():
+    (cut,) = derive_surface(RECURSIVE, "", max_depth=3, omit_deep=True)["operations"]
+    shape = cut["shape"]
+    assert _depth(shape) == 4
+    deepest = shape["o"]["parent"]["o"]["parent"]["o"]["parent"]
+    assert deepest == {"o": {"id": {"t": "integer"}}}  # its own parent left out
+    (legacy,) = derive_surface(RECURSIVE, "", max_depth=3)["operations"]
+    assert legacy["shape"]["o"]["parent"]["o"]["parent"]["o"]["parent"]["o"]["parent"] == {
+        "t": "string"
+    }
