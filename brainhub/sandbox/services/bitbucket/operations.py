@@ -1,10 +1,14 @@
 """Bitbucket Cloud's documented GET operations: served, or left out with a reason.
 
 Paths are the document's templates under ``/2.0``; ``R`` is the repository prefix.
-The read surface the connector and its neighbours use (workspaces, repositories, refs,
-commits, pull requests with their activity, comments, commits and diffstat, issues with
-their comments, pipelines and steps, users) is served; administration, add-ons, billing
-and file content are left out, each group with its reason below.
+The read surface the connector uses (workspaces, repositories, refs, commits, pull
+requests with their activity, comments, commits and diffstat, issues with their comments,
+pipelines and steps, users) answers from the seeded data; so do projects, permissions of
+the caller, watchers, repository files, diffs, patches and step logs (text, as Bitbucket
+sends them). Neighbours the store does not keep (tags, statuses, tasks, milestones,
+snippets, deployments…) answer their documented shapes. Administration, secrets, add-ons,
+third-party reports, binary downloads and issue import/export are left out, each group
+with its reason below.
 """
 
 from __future__ import annotations
