@@ -39,8 +39,10 @@ RAW_TEXT = {
 }
 #: The document's task definitions cannot be met: a branch of their ``allOf`` forbids
 #: additional properties its base (``task``) defines, so no answer (Bitbucket's own
-#: included) validates; their status and content type are still checked.
+#: included) validates; an issue's watch documents a body for its bodiless 204.
+#: Their status and content type are still checked.
 UNSATISFIABLE = {
+    "/repositories/{workspace}/{repo_slug}/issues/{issue_id}/watch",
     "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/tasks",
     "/repositories/{workspace}/{repo_slug}/pullrequests/{pull_request_id}/tasks/{task_id}",
 }
@@ -77,6 +79,7 @@ def real_path_values() -> dict[str, Any]:
         "log_uuid": "{5" + pipeline["uuid"][2:],
         # a directory: its answer is the documented page of entries (a file's is raw text)
         "path": "src",
+        "username": repo.workspace,
     }
 
 

@@ -97,8 +97,8 @@ def test_coverage_reports_the_served_and_left_out_figures():
     report = coverage("bitbucket", BitbucketEmulator)
     assert report.described
     assert report.documented == 170
-    assert len(report.served) == 87
-    assert len(report.left_out) == 83
+    assert len(report.served) == 91
+    assert len(report.left_out) == 79
     assert report.missing == report.unrouted == report.undocumented == []
     assert report.served["GET /repositories/{workspace}/{repo_slug}/pullrequests"] == (
         "list_pull_requests"
@@ -106,7 +106,7 @@ def test_coverage_reports_the_served_and_left_out_figures():
     text = CliRunner().invoke(main, ["sandbox", "coverage", "bitbucket"])
     assert text.exit_code == 0
     assert text.output.startswith(
-        "bitbucket: 87 of 170 documented GET operations served, 83 left out"
+        "bitbucket: 91 of 170 documented GET operations served, 79 left out"
     )
 
 
@@ -140,6 +140,7 @@ def seeded_values() -> dict[str, str]:
         "project_key": repo.record["project"]["key"],
         "path": "README.md",
         "comment_id": "1",
+        "username": repo.workspace,
     }
 
 
@@ -149,7 +150,10 @@ def _url(template: str, values: dict[str, str]) -> str:
 
 @pytest.mark.parametrize("operation", OPERATIONS.served, ids=lambda op: op.path)
 def test_every_served_get_answers_for_seeded_objects(operation):
-    answer = Client(EMULATOR).get(_url(operation.path, seeded_values()), headers=AUTH)
+    url = _url(operation.path, seeded_values())
+    if operation.path.endswith("/search/code"):
+        url += "?search_query=main"
+    answer = Client(EMULATOR).get(url, headers=AUTH)
     assert answer.status_code in (200, 204, 302), answer.get_data(as_text=True)
     if answer.status_code == 200 and answer.mimetype == "application/json":
         body = answer.get_json()
@@ -171,7 +175,9 @@ UNKNOWN = {
     "revspec": "0000000deadbeef..0000000feedbee",
     "step_uuid": "{00000000-0000-0000-0000-000000000001}",
     "log_uuid": "{00000000-0000-0000-0000-000000000002}",
+    "username": "no-such-team",
 }
+
 UNKNOWN_CASES = [
     pytest.param(operation, name, id=f"{operation.path} {name}")
     for operation in OPERATIONS.served
@@ -183,7 +189,7 @@ UNKNOWN_CASES = [
 @pytest.mark.parametrize(("operation", "name"), UNKNOWN_CASES)
 def test_unknown_ids_answer_bitbuckets_404(operation, name):
     values = {**seeded_values(), name: UNKNOWN[name]}
-    answer = Client(EMULATOR).get(_url(operation.path, values), headers=AUTH)
+    answer = Client(EMULATOR).get(_url(operation.path, values) + "?search_query=x", headers=AUTH)
     assert answer.status_code == 404, answer.get_data(as_text=True)
     body = answer.get_json()
     assert body["type"] == "error"
@@ -232,3 +238,23 @@ def test_shaped_neighbours_carry_their_type_and_the_paths_ids():
     ).get_json()
     assert project["key"] == values["project_key"]
     assert project["type"] == "project"
+
+
+def test_code_search_finds_the_lines_of_the_seeded_files():
+    values = seeded_values()
+    answer = (
+        Client(EMULATOR)
+        .get(
+            f"/2.0/workspaces/{values['workspace']}/search/code?search_query=MAKE TEST",
+            headers=AUTH,
+        )
+        .get_json()
+    )
+    paths = {v["file"]["path"] for v in answer["values"]}
+    assert paths == {"bitbucket-pipelines.yml"}
+    (match,) = answer["values"][0]["content_matches"][0]["lines"]
+    assert [s["text"] for s in match["segments"] if s["match"]] == ["make test"]
+    missing = Client(EMULATOR).get(
+        f"/2.0/workspaces/{values['workspace']}/search/code", headers=AUTH
+    )
+    assert missing.status_code == 400

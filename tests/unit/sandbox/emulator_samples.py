@@ -152,6 +152,7 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
             "project_key": repo.record["project"]["key"],
             "path": "README.md",
             "encoded_id": "kypj",
+            "username": repo.workspace,
             "node_id": "a1b2c3d4e5f6",
             "deployment_uuid": "{00000000-0000-4000-8000-000000000002}",
             "environment_uuid": "{00000000-0000-4000-8000-000000000003}",
@@ -366,6 +367,11 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
             "/task/bulk_time_in_status/task_ids": {"task_ids": task.id},
             "/group": {"team_id": tree.team_id},
             "/team/<team_id>/taskTemplate": {"page": "0"},
+        }
+    if service == "bitbucket":
+        return {
+            f"/{owner}/search/code": {"search_query": "main"}
+            for owner in ("workspaces/<workspace>", "teams/<username>", "users/<selected_user>")
         }
     if service == "github":
         return {

@@ -431,7 +431,9 @@ class BitbucketEmulator(KitEmulator):
     @staticmethod
     def _page_url(request: Request, number: int) -> str:
         args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
-        return f"{request.base_url}?{urlencode([*args, ('page', str(number))])}"
+        # Bitbucket writes the braces of a UUID in a URL percent-encoded
+        base = request.base_url.replace("{", "%7B").replace("}", "%7D")
+        return f"{base}?{urlencode([*args, ('page', str(number))])}"
 
     # ---------------------------------------------------------------- users, workspaces
 
@@ -961,6 +963,60 @@ class BitbucketEmulator(KitEmulator):
         self._workspace(workspace)
         return Response(status=204, content_type="application/json")
 
+    # ---------------------------------------------------------------- issue status, search
+
+    def get_issue_watch(
+        self, request: Request, workspace: str, repo_slug: str, issue_id: str
+    ) -> Response:
+        """204: the caller watches every issue of its repositories."""
+        self._issue(workspace, repo_slug, issue_id)
+        return Response(status=204, content_type="application/json")
+
+    def search_workspace_code(self, request: Request, workspace: str) -> Any:
+        """Lines of the workspace's seeded files containing ``search_query``."""
+        found = self._workspace(workspace)
+        return self._search(request, self.data.of_workspace(found["slug"]))
+
+    def search_team_code(self, request: Request, username: str) -> Any:
+        found = self._workspace(username)
+        return self._search(request, self.data.of_workspace(found["slug"]))
+
+    def search_user_code(self, request: Request, selected_user: str) -> Any:
+        user = self._user(selected_user)
+        slugs = [slug for slug, members in self.data.members.items() if user in members]
+        return self._search(request, [r for s in slugs for r in self.data.of_workspace(s)])
+
+    def _search(self, request: Request, repos: list[seeded.Repository]) -> Any:
+        query = request.args.get("search_query", "")
+        if not query.strip():
+            return self.missing_query_response("search_query")
+        results = []
+        for repo in repos:
+            head = repo.commits[-1]["hash"]
+            for path, text in content.files(repo.slug).items():
+                lines = [
+                    {"line": n, "segments": _segments(line, query)}
+                    for n, line in enumerate(text.splitlines(), start=1)
+                    if query.lower() in line.lower()
+                ]
+                if not lines:
+                    continue
+                results.append(
+                    {
+                        "type": "code_search_result",
+                        "content_match_count": len(lines),
+                        "content_matches": [{"lines": lines}],
+                        "path_matches": [{"text": path, "match": False}],
+                        "file": {
+                            "type": "commit_file",
+                            "path": path,
+                            "commit": {"type": "commit", "hash": head},
+                        },
+                    }
+                )
+        page = self.page(request, results, filterable=False)
+        return {**page, "query_substituted": False}
+
 
 def _snippet_node(encoded_id: str) -> str:
     return hashlib.sha1(encoded_id.encode(), usedforsecurity=False).hexdigest()[:12]
@@ -994,3 +1050,17 @@ def _step(pipeline: dict[str, Any]) -> dict[str, Any]:
 def _number(text: str) -> bool:
     """Whether ``text`` is written in ASCII digits (``int`` reads it)."""
     return text.isascii() and text.isdigit()
+
+
+def _segments(line: str, query: str) -> list[dict[str, Any]]:
+    """``line`` cut into the parts that match ``query`` (any case) and the parts between."""
+    out: list[dict[str, Any]] = []
+    lowered, wanted, at = line.lower(), query.lower(), 0
+    while (found := lowered.find(wanted, at)) != -1:
+        if found > at:
+            out.append({"text": line[at:found], "match": False})
+        out.append({"text": line[found : found + len(query)], "match": True})
+        at = found + len(query)
+    if at < len(line):
+        out.append({"text": line[at:], "match": False})
+    return out

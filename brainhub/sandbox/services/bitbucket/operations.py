@@ -24,11 +24,10 @@ REASONS = {
     "PIPELINE_ADMIN": "pipeline configuration (variables, schedules, SSH keys, caches, OIDC) is administration and holds secrets",
     "ADMIN": "permissions, keys, e-mails, branch restrictions and reviewer settings are workspace administration",
     "APP_PROPERTIES": "application properties belong to installed apps, not to a workspace's data",
-    "SEARCH": "code search needs an indexed repository content the sandbox does not model",
     "DOWNLOADS": "binary downloads (repository artifacts, issue attachments) are raw bytes, not JSON or text",
     "ISSUE_TRANSFER": "issue import and export follow a job a write starts, which this emulator does not make",
     "REPORTS": "code-insight and test reports are produced by third-party tools the sandbox does not run",
-    "STATUS_ONLY": "answers only with a status (whether the caller voted or watches), no record to read",
+    "VOTE": "whether the caller voted for an issue is a bare status, and no seeded issue has votes",
     "MERGE_TASK": "follows an asynchronous merge, a write this emulator does not make",
 }
 
@@ -199,6 +198,10 @@ OPERATIONS = OperationTable(
             "GET", "/snippets/{workspace}/{encoded_id}/{revision}/patch", "get_snippet_patch"
         ),
         Operation("GET", "/snippets/{workspace}/{encoded_id}/watch", "get_snippet_watch"),
+        Operation("GET", R + "/issues/{issue_id}/watch", "get_issue_watch"),
+        Operation("GET", "/workspaces/{workspace}/search/code", "search_workspace_code"),
+        Operation("GET", "/teams/{username}/search/code", "search_team_code"),
+        Operation("GET", "/users/{selected_user}/search/code", "search_user_code"),
     ],
     left_out=[
         LeftOut("GET", "/addon/linkers", REASONS["ADDON"]),
@@ -243,8 +246,7 @@ OPERATIONS = OperationTable(
         ),
         LeftOut("GET", R + "/issues/import", REASONS["ISSUE_TRANSFER"]),
         LeftOut("GET", R + "/issues/{issue_id}/attachments/{path}", REASONS["DOWNLOADS"]),
-        LeftOut("GET", R + "/issues/{issue_id}/vote", REASONS["STATUS_ONLY"]),
-        LeftOut("GET", R + "/issues/{issue_id}/watch", REASONS["STATUS_ONLY"]),
+        LeftOut("GET", R + "/issues/{issue_id}/vote", REASONS["VOTE"]),
         LeftOut("GET", R + "/override-settings", REASONS["ADMIN"]),
         LeftOut("GET", R + "/permissions-config/groups", REASONS["ADMIN"]),
         LeftOut("GET", R + "/permissions-config/groups/{group_slug}", REASONS["ADMIN"]),
@@ -310,7 +312,6 @@ OPERATIONS = OperationTable(
             "/teams/{username}/pipelines_config/variables/{variable_uuid}",
             REASONS["PIPELINE_ADMIN"],
         ),
-        LeftOut("GET", "/teams/{username}/search/code", REASONS["SEARCH"]),
         LeftOut("GET", "/user/emails", REASONS["ADMIN"]),
         LeftOut("GET", "/user/emails/{email}", REASONS["ADMIN"]),
         LeftOut(
@@ -326,7 +327,6 @@ OPERATIONS = OperationTable(
             "/users/{selected_user}/properties/{app_key}/{property_name}",
             REASONS["APP_PROPERTIES"],
         ),
-        LeftOut("GET", "/users/{selected_user}/search/code", REASONS["SEARCH"]),
         LeftOut("GET", "/users/{selected_user}/ssh-keys", REASONS["ADMIN"]),
         LeftOut("GET", "/users/{selected_user}/ssh-keys/{key_id}", REASONS["ADMIN"]),
         LeftOut("GET", "/workspaces/{workspace}/hooks", REASONS["WEBHOOKS"]),
@@ -402,7 +402,6 @@ OPERATIONS = OperationTable(
             "/workspaces/{workspace}/projects/{project_key}/permissions-config/users/{selected_user_id}",
             REASONS["ADMIN"],
         ),
-        LeftOut("GET", "/workspaces/{workspace}/search/code", REASONS["SEARCH"]),
     ],
     extra=[
         # newer than the document: the replacement of the deprecated GET /workspaces,
