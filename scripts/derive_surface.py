@@ -60,6 +60,10 @@ PREFIXES["microsoft365"] = ""
 #: Graph's objects nest identity sets, facets and settings many levels deep; the shapes
 #: keep the levels a client reads.
 MAX_DEPTHS = {"microsoft365": 7}
+#: Bitbucket's definitions are recursive (a comment's ``parent`` is a comment, a commit's
+#: ``parents`` are commits): past the depth its shapes leave objects out rather than
+#: write them as strings, so every shaped answer stays valid against the document.
+OMIT_DEEP = {"bitbucket"}
 ODATA_FUNCTIONS = {"microsoft365"}
 
 
@@ -90,6 +94,7 @@ def main(argv: list[str]) -> int:
         PREFIXES[service],
         patterns=service in PATTERNS,
         max_depth=MAX_DEPTHS.get(service, 14),
+        omit_deep=service in OMIT_DEEP,
     )
     return _write(service, surface)
 

@@ -47,6 +47,8 @@ class Operation:
     paging: Paginator | LinkHeaderPages | None = None
     #: Add documented fields a hand-modelled answer lacks (see ``KitEmulator``).
     complete: bool = True
+    #: A parameter whose value spans segments (a file path ``a/b/c``): routed greedily.
+    greedy: str | None = None
 
     @property
     def key(self) -> str:
@@ -64,9 +66,10 @@ class Operation:
 
     def rule(self) -> Rule:
         """A werkzeug rule for this operation (``{x}`` becomes ``<x>``)."""
-        return Rule(
-            _PARAMETER.sub(r"<\1>", self.path), endpoint=self.endpoint, methods=[self.method]
-        )
+        path = self.path
+        if self.greedy is not None:
+            path = path.replace(f"{{{self.greedy}}}", f"<path:{self.greedy}>")
+        return Rule(_PARAMETER.sub(r"<\1>", path), endpoint=self.endpoint, methods=[self.method])
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,7 @@ class Shaper:
                 return 10_000_000 + number % 90_000_000
             if _is_date(lowered):
                 return self.base_ms - (number % 90) * 86_400_000
-            return number % 10
+            return 1 + number % 9  # counts, sizes, line numbers: documented minimums are 0 or 1
         if kind == "number":
             return float(number % 100)
         return self._string(shape.get("f"), name, parent, number, context)

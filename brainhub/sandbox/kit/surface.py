@@ -78,6 +78,7 @@ def derive_surface(
     methods: tuple[str, ...] = ("get",),
     patterns: bool = False,
     max_depth: int = _MAX_DEPTH,
+    omit_deep: bool = False,
 ):
     """Our table of ``document``'s operations with ``methods`` under ``prefix``.
 
@@ -87,7 +88,9 @@ def derive_surface(
     A schema that lists its values (``enum``, ``const``, ``oneOf``/``anyOf`` of constants)
     keeps them as ``e``. Shapes nest at most ``max_depth`` schemas deep; a value there is
     cut to one the schema still accepts: ``null`` where it may be null, an empty array, an
-    object with only its required fields, an empty object."""
+    object with only its required fields, an empty object; or with ``omit_deep`` deeper
+    objects and arrays are left out (their scalars kept), so a shape of recursive
+    definitions (a comment's ``parent`` comment) stays valid to the end."""
     rows = []
     for raw_path, item in document.get("paths", {}).items():
         if not raw_path.startswith(prefix):
@@ -109,8 +112,13 @@ def derive_surface(
                     "operation_id": operation.get("operationId", ""),
                     "query": [q for q in query if q is not None],
                     "shape": _shape(
-                        document, _ok_schema(document, operation), _MAX_DEPTH - max_depth, patterns
-                    ),
+                        document,
+                        _ok_schema(document, operation),
+                        _MAX_DEPTH - max_depth,
+                        patterns,
+                        omit_deep,
+                    )
+                    or {"t": "string"},
                 }
             )
     rows.sort(key=lambda row: (row["path"], row["method"]))
@@ -170,14 +178,93 @@ def _first_type(schema: Any) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
+def _definition_name(raw: Any) -> str | None:
+    """The name ``raw`` refers to when it is ``{"$ref": "#/definitions/<name>"}`` (Swagger
+    2.0) or ``{"$ref": "#/components/schemas/<name>"}`` (OpenAPI 3)."""
+    if not isinstance(raw, Mapping) or not isinstance(raw.get("$ref"), str):
+        return None
+    for prefix in ("#/definitions/", "#/components/schemas/"):
+        if raw["$ref"].startswith(prefix):
+            return unquote(raw["$ref"][len(prefix) :]).replace("~1", "/").replace("~0", "~")
+    return None
+
+
+def _discriminators(document: Mapping[str, Any], schema: Any, seen: int = 0) -> dict[str, Any]:
+    """The discriminators ``schema``'s ``allOf`` inherits, by property name, with the OpenAPI
+    3 ``mapping`` (value → reference) when there is one (Swagger 2.0 names a bare property)."""
+    found: dict[str, Any] = {}
+    if not isinstance(schema, Mapping) or seen > _MAX_DEPTH:
+        return found
+    for raw in schema.get("allOf", []):
+        branch = _resolve(document, raw)
+        if not isinstance(branch, Mapping):
+            continue
+        found.update(_discriminators(document, branch, seen + 1))
+        discriminator = branch.get("discriminator")
+        if isinstance(discriminator, str):
+            found[discriminator] = {}
+        elif isinstance(discriminator, Mapping) and discriminator.get("propertyName"):
+            found[discriminator["propertyName"]] = dict(discriminator.get("mapping", {}))
+    return found
+
+
+def _discriminator_value(name: str, mapping: Mapping[str, Any]) -> str:
+    """The value a definition called ``name`` carries in its base's discriminator: the
+    mapping's key that refers to it, else (both specifications' default) its name."""
+    for value, target in mapping.items():
+        if _definition_name({"$ref": target}) == name or target == name:
+            return str(value)
+    return name
+
+
+def _all_of(
+    document: Mapping[str, Any],
+    schema: Mapping[str, Any],
+    name: str | None,
+    depth: int,
+    patterns: bool,
+    omit_deep: bool,
+) -> dict[str, Any] | None:
+    """One shape of a composed schema: every branch's properties (and the schema's own)
+    merged in order; a definition inheriting a discriminator carries its own value in it.
+    A composition of one non-object schema (a reference given a description) is that
+    schema's shape."""
+    found = [_shape(document, branch, depth + 1, patterns, omit_deep) for branch in schema["allOf"]]
+    if "properties" in schema:
+        own = {key: value for key, value in schema.items() if key != "allOf"}
+        found.append(_shape(document, own, depth + 1, patterns, omit_deep))
+    parts = [part for part in found if part is not None]
+    objects = [part["o"] for part in parts if "o" in part]
+    if not objects and (omit_deep or depth + 1 <= _MAX_DEPTH):
+        return parts[0] if parts else None
+    merged: dict[str, Any] = {}
+    for fields in objects:
+        merged.update(fields)
+    if name is not None:
+        for field, mapping in _discriminators(document, schema).items():
+            if merged.get(field, {}).get("t", "string") == "string":
+                merged[field] = {"t": "string", "e": [_discriminator_value(name, mapping)]}
+    return {"o": merged}
+
+
+def _composite(schema: Mapping[str, Any]) -> bool:
+    kinds = ("oneOf", "anyOf", "allOf", "properties", "items")
+    return _first_type(schema) in ("object", "array") or any(k in schema for k in kinds)
+
+
 def _shape(
-    document: Mapping[str, Any], raw: Any, depth: int, patterns: bool = False
-) -> dict[str, Any]:
+    document: Mapping[str, Any],
+    raw: Any,
+    depth: int,
+    patterns: bool = False,
+    omit_deep: bool = False,
+) -> dict[str, Any] | None:
+    name = _definition_name(raw)
     schema = _resolve(document, raw)
     if not isinstance(schema, Mapping):
         return {"t": "string"}
-    if depth > _MAX_DEPTH:
-        return _cut(document, schema)
+    if depth > _MAX_DEPTH and (not omit_deep or _composite(schema)):
+        return None if omit_deep else _cut(document, schema)
     constants = _constants(document, schema)
     if constants:
         return _scalar_shape(document, schema, constants, patterns)
@@ -187,31 +274,31 @@ def _shape(
         if isinstance(schema.get(combinator), list) and schema.get("type") != "array":
             branches = [_resolve(document, b) for b in schema[combinator]]
             usable = [b for b in branches if b and _first_type(b) != "null"]
-            chosen = _shape(document, usable[0] if usable else {}, depth + 1, patterns)
-            if "p" in chosen and _nullable(document, schema):
+            chosen = _shape(
+                document, usable[0] if usable else {}, depth + 1, patterns, omit_deep
+            )
+            if chosen is not None and "p" in chosen and _nullable(document, schema):
                 chosen["n"] = True  # null, should no value meet the pattern and format
             return chosen
-    if "allOf" in schema:
-        merged: dict[str, Any] = {}
-        for branch in schema["allOf"]:
-            part = _shape(document, branch, depth + 1, patterns)
-            merged.update(part.get("o", {}))
-        return {"o": merged}
+    if isinstance(schema.get("allOf"), list):
+        return _all_of(document, schema, name, depth, patterns, omit_deep)
     kind = _first_type(schema)
     if kind == "object" or (kind is None and "properties" in schema):
         properties = schema.get("properties", {})
-        return {
-            "o": {
-                name: _shape(document, sub, depth + 1, patterns) for name, sub in properties.items()
-            }
+        fields = {
+            key: _shape(document, sub, depth + 1, patterns, omit_deep)
+            for key, sub in properties.items()
         }
+        return {"o": {key: shape for key, shape in fields.items() if shape is not None}}
     if kind == "array":
         if depth + 1 > _MAX_DEPTH:  # an item cut would be an empty object, maybe invalid
             return {"t": "array"}
         items = schema.get("items", {})
         if isinstance(items, list):  # Slack's "an array of any of these"
             items = {"anyOf": items}
-        item = _shape(document, items, depth + 1, patterns)
+        item = _shape(document, items, depth + 1, patterns, omit_deep)
+        if item is None:
+            return None
         # an item cut to an empty object may lack its required fields: no item at all
         return {"t": "array"} if item == {"t": "object"} else {"a": item}
     return _scalar_shape(document, schema, [], patterns)

@@ -150,6 +150,15 @@ def _seeded_path_values(emulator: Any) -> dict[str, Any]:
             **dict.fromkeys(
                 ("key", "component_id", "milestone_id", "version_id", "change_id", "task_id"), "1"
             ),
+            "revspec": f"{repo.commits[-1]['hash']}..{repo.commits[0]['hash']}",
+            "log_uuid": "{5" + pipeline["uuid"][2:],
+            "project_key": repo.record["project"]["key"],
+            "path": "README.md",
+            "encoded_id": "kypj",
+            "username": repo.workspace,
+            "node_id": "a1b2c3d4e5f6",
+            "deployment_uuid": "{00000000-0000-4000-8000-000000000002}",
+            "environment_uuid": "{00000000-0000-4000-8000-000000000003}",
         }
     if service == "jira":
         real = jira_real_ids(emulator)
@@ -369,6 +378,11 @@ def required_query(emulator: Any) -> dict[str, dict[str, str]]:
             "/task/bulk_time_in_status/task_ids": {"task_ids": task.id},
             "/group": {"team_id": tree.team_id},
             "/team/<team_id>/taskTemplate": {"page": "0"},
+        }
+    if service == "bitbucket":
+        return {
+            f"/{owner}/search/code": {"search_query": "main"}
+            for owner in ("workspaces/<workspace>", "teams/<username>", "users/<selected_user>")
         }
     if service == "github":
         return {

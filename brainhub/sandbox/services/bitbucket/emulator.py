@@ -18,6 +18,7 @@ written through the API and ``brainhub sandbox mutate bitbucket`` deliver them.
 from __future__ import annotations
 
 import base64
+import hashlib
 import math
 import uuid
 from collections.abc import Mapping
@@ -31,10 +32,11 @@ from werkzeug.wrappers import Request, Response
 
 from brainhub.sandbox.kit import Change, Draft, HttpManners, KitEmulator, Replay
 from brainhub.sandbox.kit.generations import Snapshot
+from brainhub.sandbox.kit.operations import path_parameters
 from brainhub.sandbox.kit.webhooks import Subscription, WebhookEvent
 from brainhub.sandbox.ratelimit import RateLimitDecision
+from brainhub.sandbox.services.bitbucket import content, webhooks
 from brainhub.sandbox.services.bitbucket import dataset as seeded
-from brainhub.sandbox.services.bitbucket import webhooks
 from brainhub.sandbox.services.bitbucket.bbql import QueryError, parse_query, sort_key
 from brainhub.sandbox.services.bitbucket.errors import ERRORS, error_body
 from brainhub.sandbox.services.bitbucket.links import linked
@@ -157,14 +159,39 @@ class BitbucketEmulator(KitEmulator):
         return int(seeded.BASE.timestamp() * 1000)
 
     def shape_context(self, request: Request, values: Mapping[str, Any]) -> dict[str, Any]:
-        return {key: value for key, value in values.items() if key != "workspace"}
+        """Path values, and a repository's name and newest commit: shaped commits and
+        repositories are the path's own (or, outside a repository, the first seeded one)."""
+        context = {key: value for key, value in values.items() if key != "workspace"}
+        repo = None
+        if "repo_slug" in values:
+            repo = self.data.repository(str(values["workspace"]), str(values["repo_slug"]))
+        repo = repo or next(iter(self.data.repositories.values()))
+        context.update(full_name=repo.full_name, hash=repo.commits[-1]["hash"])
+        return context
 
     def check_path_ids(self, values: Mapping[str, Any]) -> None:
+        """Unknown workspaces, repositories, and the objects the store keeps (pull requests,
+        issues, commits, pipelines, users, projects) answer Bitbucket's 404."""
+        if "selected_user" in values:
+            self._user(str(values["selected_user"]))
         workspace = values.get("workspace")
-        if workspace is not None:
-            self._workspace(str(workspace))
-            if "repo_slug" in values:
-                self._repo(str(workspace), str(values["repo_slug"]))
+        if workspace is None:
+            return
+        self._workspace(str(workspace))
+        if "project_key" in values:
+            self._project(str(workspace), str(values["project_key"]))
+        if "repo_slug" not in values:
+            return
+        slug = str(values["repo_slug"])
+        self._repo(str(workspace), slug)
+        if "pull_request_id" in values:
+            self._pull(str(workspace), slug, str(values["pull_request_id"]))
+        if "issue_id" in values:
+            self._issue(str(workspace), slug, str(values["issue_id"]))
+        if "commit" in values:
+            self._commit(str(workspace), slug, str(values["commit"]))
+        if "pipeline_uuid" in values:
+            self._pipeline(str(workspace), slug, str(values["pipeline_uuid"]))
 
     def dispatch(self, endpoint: str, request: Request, values: Mapping[str, Any]) -> Any:
         """Answers carry Bitbucket's ``links``, rooted at the host that asked."""
@@ -178,9 +205,24 @@ class BitbucketEmulator(KitEmulator):
         """A documented shape filled in; a shaped page is the only page (its ``next`` and
         ``previous`` would lead nowhere real)."""
         answer = super().shaped(request, key, values)
+        names = path_parameters(key)
+        last = names[-1] if names else ""
+        if isinstance(answer, dict) and last.endswith(("_id", "_uuid")):
+            # the object the path names is that object: its own id is the path's
+            field = "uuid" if last.endswith("_uuid") else "id"
+            own = str(values[last])
+            if isinstance(answer.get(field), int) and _number(own):
+                answer[field] = int(own)
+            elif isinstance(answer.get(field), str):
+                answer[field] = own
         if isinstance(answer, dict) and "values" in answer:
             answer = {k: v for k, v in answer.items() if k not in ("next", "previous")}
-            answer.update(page=1, size=len(answer["values"]))
+            pagelen = request.args.get("pagelen", "")
+            answer.update(
+                page=1,
+                size=len(answer["values"]),
+                pagelen=int(pagelen) if _number(pagelen) and int(pagelen) > 0 else DEFAULT_PAGELEN,
+            )
         return answer
 
     # ---------------------------------------------------------------- writes
@@ -389,7 +431,9 @@ class BitbucketEmulator(KitEmulator):
     @staticmethod
     def _page_url(request: Request, number: int) -> str:
         args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
-        return f"{request.base_url}?{urlencode([*args, ('page', str(number))])}"
+        # Bitbucket writes the braces of a UUID in a URL percent-encoded
+        base = request.base_url.replace("{", "%7B").replace("}", "%7D")
+        return f"{base}?{urlencode([*args, ('page', str(number))])}"
 
     # ---------------------------------------------------------------- users, workspaces
 
@@ -397,6 +441,9 @@ class BitbucketEmulator(KitEmulator):
         return self.data.users[0]
 
     def get_user(self, request: Request, selected_user: str) -> dict[str, Any]:
+        return self._user(selected_user)
+
+    def _user(self, selected_user: str) -> dict[str, Any]:
         for user in self.data.users:
             if selected_user in (user["uuid"], user["account_id"], user["nickname"]):
                 return user
@@ -481,10 +528,129 @@ class BitbucketEmulator(KitEmulator):
         return ERRORS.fail("NO_COMMIT")
 
     def get_commit(self, request: Request, workspace: str, repo_slug: str, commit: str) -> Any:
-        for found in self._repo(workspace, repo_slug).commits:
-            if len(commit) >= 7 and found["hash"].startswith(commit):
+        return self._commit(workspace, repo_slug, commit)
+
+    def _commit(self, workspace: str, repo_slug: str, revision: str) -> dict[str, Any]:
+        """The commit a hash (seven characters or more) or the branch ``main`` names."""
+        commits = self._repo(workspace, repo_slug).commits
+        if revision == "main":
+            return commits[-1]
+        for found in commits:
+            if len(revision) >= 7 and found["hash"].startswith(revision):
                 return found
         return ERRORS.fail("NO_COMMIT")
+
+    def list_commit_pull_requests(
+        self, request: Request, workspace: str, repo_slug: str, commit: str
+    ) -> Any:
+        """The pull requests whose source is ``commit``."""
+        found = self._commit(workspace, repo_slug, commit)
+        pulls = self._repo(workspace, repo_slug).pull_requests
+        mine = [p for p in pulls if found["hash"].startswith(p["source"]["commit"]["hash"])]
+        return self.page(request, mine, filterable=False)
+
+    def get_merge_base(self, request: Request, workspace: str, repo_slug: str, revspec: str) -> Any:
+        """The older of the two commits of ``revspec`` (``a..b``): history is linear."""
+        commits = self._repo(workspace, repo_slug).commits
+        found = [self._commit(workspace, repo_slug, part) for part in revspec.split("..")]
+        if len(found) != 2:
+            return abort(self.json_response(error_body("Give two commits: a..b"), 400))
+        return min(found, key=lambda c: commits.index(c))
+
+    # ---------------------------------------------------------------- source and diffs
+
+    def list_source_root(self, request: Request, workspace: str, repo_slug: str) -> Any:
+        return self.get_source(request, workspace, repo_slug, "main", "")
+
+    def get_source(
+        self, request: Request, workspace: str, repo_slug: str, commit: str, path: str
+    ) -> Any:
+        """A file's raw text, or a page of a directory's entries."""
+        repo = self._repo(workspace, repo_slug)
+        found = self._commit(workspace, repo_slug, commit)
+        text = content.files(repo.slug).get(path.strip("/"))
+        if text is not None:
+            return Response(text, content_type="text/plain; charset=utf-8")
+        entries = content.directory(repo.slug, path)
+        if not entries:
+            return abort(self.json_response(error_body(f"No such file or directory: {path}"), 404))
+        tree = content.files(repo.slug)
+        values = [
+            {
+                "type": "commit_directory" if is_directory else "commit_file",
+                "path": name,
+                "commit": {"type": "commit", "hash": found["hash"]},
+                **({} if is_directory else {"size": len(tree[name].encode()), "mimetype": None}),
+            }
+            for name, is_directory in entries
+        ]
+        return self.page(request, values, filterable=False)
+
+    def list_file_history(
+        self, request: Request, workspace: str, repo_slug: str, commit: str, path: str
+    ) -> Any:
+        """The commits that changed ``path``, newest first, up to ``commit``."""
+        repo = self._repo(workspace, repo_slug)
+        found = self._commit(workspace, repo_slug, commit)
+        tree = content.files(repo.slug)
+        if path.strip("/") not in tree:
+            return abort(self.json_response(error_body(f"No such file: {path}"), 404))
+        newest_first = list(reversed(repo.commits[: repo.commits.index(found) + 1]))
+        values = [
+            {
+                "type": "commit_file",
+                "path": path.strip("/"),
+                "size": len(tree[path.strip("/")].encode()),
+                "commit": {"type": "commit", "hash": c["hash"], "date": c["date"]},
+            }
+            for c in newest_first
+        ]
+        return self.page(request, values, filterable=False)
+
+    def _spec(self, workspace: str, repo_slug: str, spec: str) -> str:
+        """``spec`` (``a..b``, or one commit against its parent) checked against the store."""
+        parts = [self._commit(workspace, repo_slug, part)["hash"] for part in spec.split("..")]
+        if len(parts) == 1:
+            commits = self._repo(workspace, repo_slug).commits
+            index = max(0, [c["hash"] for c in commits].index(parts[0]) - 1)
+            parts = [parts[0], commits[index]["hash"]]
+        return f"{parts[0][:12]}..{parts[1][:12]}"
+
+    def get_diff(self, request: Request, workspace: str, repo_slug: str, spec: str) -> Response:
+        self._spec(workspace, repo_slug, spec)
+        text = content.diff(repo_slug, spec)
+        return Response(text, content_type="text/plain; charset=utf-8")
+
+    def get_patch(self, request: Request, workspace: str, repo_slug: str, spec: str) -> Response:
+        self._spec(workspace, repo_slug, spec)
+        head = self._commit(workspace, repo_slug, spec.split("..")[0])
+        author = head["author"]["raw"]
+        text = content.patch(repo_slug, spec, author, head["date"], head["message"])
+        return Response(text, content_type="text/plain; charset=utf-8")
+
+    def redirect_pull_request_diff(
+        self, request: Request, workspace: str, repo_slug: str, pull_request_id: str
+    ) -> Response:
+        """Bitbucket answers 302 to the repository's diff of the two commits."""
+        return self._pull_redirect(request, workspace, repo_slug, pull_request_id, "diff")
+
+    def redirect_pull_request_patch(
+        self, request: Request, workspace: str, repo_slug: str, pull_request_id: str
+    ) -> Response:
+        """Bitbucket answers 302 to the repository's patch of the two commits."""
+        return self._pull_redirect(request, workspace, repo_slug, pull_request_id, "patch")
+
+    def _pull_redirect(
+        self, request: Request, workspace: str, repo_slug: str, pull_request_id: str, kind: str
+    ) -> Response:
+        pull = self._pull(workspace, repo_slug, pull_request_id)
+        source, target = pull["source"]["commit"]["hash"], pull["destination"]["commit"]["hash"]
+        location = f"{request.host_url}2.0/repositories/{workspace}/{repo_slug}/{kind}/"
+        return Response(
+            status=302,
+            content_type="application/json",
+            headers={"Location": f"{location}{source}..{target}?from_pullrequest_id={pull['id']}"},
+        )
 
     # ---------------------------------------------------------------- pull requests
 
@@ -580,17 +746,16 @@ class BitbucketEmulator(KitEmulator):
         hashes = {c["hash"][:12] for c in repo.commits} | {c["hash"] for c in repo.commits}
         if any(part not in hashes for part in spec.split("..")):
             return ERRORS.fail("NO_COMMIT")
-        weight = sum(map(ord, spec))
         files = [
             {
                 "type": "diffstat",
                 "status": "modified",
-                "lines_added": (weight + n) % 40,
-                "lines_removed": (weight + 3 * n) % 17,
-                "old": {"type": "commit_file", "path": f"src/{repo.slug}/module_{n}.py"},
-                "new": {"type": "commit_file", "path": f"src/{repo.slug}/module_{n}.py"},
+                "lines_added": change.added,
+                "lines_removed": change.removed,
+                "old": {"type": "commit_file", "path": change.path},
+                "new": {"type": "commit_file", "path": change.path},
             }
-            for n in range(1 + weight % 3)
+            for change in content.changes(repo.slug, spec)
         ]
         return self.page(request, files, filterable=False)
 
@@ -648,6 +813,222 @@ class BitbucketEmulator(KitEmulator):
             abort(self.json_response(error_body("Step not found."), 404))
         return step
 
+    def get_step_log(
+        self, request: Request, workspace: str, repo_slug: str, pipeline_uuid: str, step_uuid: str
+    ) -> Response:
+        """The step's log: plain bytes (Bitbucket sends ``application/octet-stream``)."""
+        step = self.get_pipeline_step(request, workspace, repo_slug, pipeline_uuid, step_uuid)
+        text = (
+            f"+ make test\nRunning {step['name']} of pipeline {pipeline_uuid}\n"
+            f"Step finished: {step['state'].get('name', 'COMPLETED')}\n"
+        )
+        return Response(text, content_type="application/octet-stream")
+
+    def get_step_container_log(
+        self,
+        request: Request,
+        workspace: str,
+        repo_slug: str,
+        pipeline_uuid: str,
+        step_uuid: str,
+        log_uuid: str,
+    ) -> Response:
+        """The log of one of the step's containers: the step's own (its uuid) is the only one."""
+        if log_uuid != step_uuid:
+            return abort(self.json_response(error_body("Log not found."), 404))
+        return self.get_step_log(request, workspace, repo_slug, pipeline_uuid, step_uuid)
+
+    # ---------------------------------------------------------------- people and access
+
+    def list_user_pull_requests(self, request: Request, selected_user: str) -> Any:
+        """The pull requests ``selected_user`` authored, in every repository."""
+        user = self._user(selected_user)
+        pulls = [
+            {**pull, "destination": {**pull["destination"], "repository": repo.record}}
+            for repo in self.data.repositories.values()
+            for pull in repo.pull_requests
+            if pull["author"].get("uuid") == user["uuid"]
+        ]
+        states = {s.upper() for s in request.args.getlist("state")} or {"OPEN"}
+        return self.page(request, [p for p in pulls if p["state"] in states])
+
+    def list_my_workspace_permissions(self, request: Request) -> Any:
+        """The caller's role in each workspace (the first one it owns)."""
+        me = self.data.users[0]
+        access = [
+            {
+                "type": "workspace_membership",
+                "permission": "owner" if index == 0 else "member",
+                "user": me,
+                "workspace": workspace,
+            }
+            for index, workspace in enumerate(self.data.workspaces)
+        ]
+        return self.page(request, access)
+
+    def list_my_repository_permissions(self, request: Request) -> Any:
+        """The caller's permission on each repository."""
+        me = self.data.users[0]
+        access = [
+            {
+                "type": "repository_permission",
+                "permission": "admin",
+                "user": me,
+                "repository": {k: repo.record[k] for k in ("type", "uuid", "full_name", "name")},
+            }
+            for repo in self.data.repositories.values()
+        ]
+        return self.page(request, access, filterable=False)
+
+    def list_watchers(self, request: Request, workspace: str, repo_slug: str) -> Any:
+        """The repository's watchers: its workspace's members."""
+        repo = self._repo(workspace, repo_slug)
+        return self.page(request, list(self.data.members[repo.workspace]), filterable=False)
+
+    def list_downloads(self, request: Request, workspace: str, repo_slug: str) -> Any:
+        """The repository's download artifacts: none are uploaded in the sandbox."""
+        self._repo(workspace, repo_slug)
+        return self.page(request, [], filterable=False)
+
+    # ---------------------------------------------------------------- projects
+
+    def _projects(self, workspace: str) -> list[dict[str, Any]]:
+        found = self._workspace(workspace)
+        projects: dict[str, dict[str, Any]] = {}
+        for repo in self.data.of_workspace(found["slug"]):
+            project = repo.record["project"]
+            projects.setdefault(
+                project["key"],
+                {
+                    **project,
+                    "owner": repo.record["owner"],
+                    "workspace": repo.record["workspace"],
+                    "is_private": repo.record.get("is_private", True),
+                    "created_on": repo.record["created_on"],
+                    "updated_on": repo.record["updated_on"],
+                },
+            )
+        return list(projects.values())
+
+    def list_projects(self, request: Request, workspace: str) -> Any:
+        return self.page(request, self._projects(workspace))
+
+    def get_project(self, request: Request, workspace: str, project_key: str) -> Any:
+        return self._project(workspace, project_key)
+
+    def _project(self, workspace: str, project_key: str) -> dict[str, Any]:
+        for project in self._projects(workspace):
+            if project_key in (project["key"], project["uuid"]):
+                return project
+        return abort(self.json_response(error_body(f"Project {project_key} not found"), 404))
+
+    # ---------------------------------------------------------------- snippet contents
+
+    def redirect_snippet_file(
+        self, request: Request, workspace: str, encoded_id: str, path: str
+    ) -> Response:
+        """Bitbucket answers 302 to the file at the snippet's latest revision."""
+        self._workspace(workspace)
+        node = _snippet_node(encoded_id)
+        location = f"{request.host_url}2.0/snippets/{workspace}/{encoded_id}/{node}/files/{path}"
+        return Response(status=302, content_type="application/json", headers={"Location": location})
+
+    def get_snippet_file(
+        self, request: Request, workspace: str, encoded_id: str, node_id: str, path: str
+    ) -> Response:
+        """A snippet file's raw text."""
+        self._workspace(workspace)
+        text = f"# {path} of snippet {encoded_id} at {node_id}\nprint('{encoded_id}')\n"
+        return Response(text, content_type="text/plain; charset=utf-8")
+
+    def get_snippet_diff(
+        self, request: Request, workspace: str, encoded_id: str, revision: str
+    ) -> Response:
+        self._workspace(workspace)
+        return Response(_snippet_diff(encoded_id), content_type="text/plain; charset=utf-8")
+
+    def get_snippet_patch(
+        self, request: Request, workspace: str, encoded_id: str, revision: str
+    ) -> Response:
+        self._workspace(workspace)
+        me = self.data.users[0]
+        head = (
+            f"From {revision} Mon Sep 17 00:00:00 2001\nFrom: {me['display_name']}\n"
+            f"Subject: [PATCH] Update snippet {encoded_id}\n\n---\n"
+        )
+        return Response(head + _snippet_diff(encoded_id), content_type="text/plain; charset=utf-8")
+
+    def get_snippet_watch(self, request: Request, workspace: str, encoded_id: str) -> Response:
+        """204: the caller watches the snippets it reads (a status, no body)."""
+        self._workspace(workspace)
+        return Response(status=204, content_type="application/json")
+
+    # ---------------------------------------------------------------- issue status, search
+
+    def get_issue_watch(
+        self, request: Request, workspace: str, repo_slug: str, issue_id: str
+    ) -> Response:
+        """204: the caller watches every issue of its repositories."""
+        self._issue(workspace, repo_slug, issue_id)
+        return Response(status=204, content_type="application/json")
+
+    def search_workspace_code(self, request: Request, workspace: str) -> Any:
+        """Lines of the workspace's seeded files containing ``search_query``."""
+        found = self._workspace(workspace)
+        return self._search(request, self.data.of_workspace(found["slug"]))
+
+    def search_team_code(self, request: Request, username: str) -> Any:
+        found = self._workspace(username)
+        return self._search(request, self.data.of_workspace(found["slug"]))
+
+    def search_user_code(self, request: Request, selected_user: str) -> Any:
+        user = self._user(selected_user)
+        slugs = [slug for slug, members in self.data.members.items() if user in members]
+        return self._search(request, [r for s in slugs for r in self.data.of_workspace(s)])
+
+    def _search(self, request: Request, repos: list[seeded.Repository]) -> Any:
+        query = request.args.get("search_query", "")
+        if not query.strip():
+            return self.missing_query_response("search_query")
+        results = []
+        for repo in repos:
+            head = repo.commits[-1]["hash"]
+            for path, text in content.files(repo.slug).items():
+                lines = [
+                    {"line": n, "segments": _segments(line, query)}
+                    for n, line in enumerate(text.splitlines(), start=1)
+                    if query.lower() in line.lower()
+                ]
+                if not lines:
+                    continue
+                results.append(
+                    {
+                        "type": "code_search_result",
+                        "content_match_count": len(lines),
+                        "content_matches": [{"lines": lines}],
+                        "path_matches": [{"text": path, "match": False}],
+                        "file": {
+                            "type": "commit_file",
+                            "path": path,
+                            "commit": {"type": "commit", "hash": head},
+                        },
+                    }
+                )
+        page = self.page(request, results, filterable=False)
+        return {**page, "query_substituted": False}
+
+
+def _snippet_node(encoded_id: str) -> str:
+    return hashlib.sha1(encoded_id.encode(), usedforsecurity=False).hexdigest()[:12]
+
+
+def _snippet_diff(encoded_id: str) -> str:
+    name = "snippet.py"
+    return (
+        f"diff --git a/{name} b/{name}\n--- a/{name}\n+++ b/{name}\n"
+        f"@@ -1 +1 @@\n-print('draft')\n+print('{encoded_id}')\n"
+    )
+
 
 def _pull_ref(pull: dict[str, Any]) -> dict[str, Any]:
     return {"type": "pullrequest", "id": pull["id"], "title": pull["title"]}
@@ -664,3 +1045,22 @@ def _step(pipeline: dict[str, Any]) -> dict[str, Any]:
         "completed_on": pipeline["completed_on"],
         "duration_in_seconds": 180,
     }
+
+
+def _number(text: str) -> bool:
+    """Whether ``text`` is written in ASCII digits (``int`` reads it)."""
+    return text.isascii() and text.isdigit()
+
+
+def _segments(line: str, query: str) -> list[dict[str, Any]]:
+    """``line`` cut into the parts that match ``query`` (any case) and the parts between."""
+    out: list[dict[str, Any]] = []
+    lowered, wanted, at = line.lower(), query.lower(), 0
+    while (found := lowered.find(wanted, at)) != -1:
+        if found > at:
+            out.append({"text": line[at:found], "match": False})
+        out.append({"text": line[found : found + len(query)], "match": True})
+        at = found + len(query)
+    if at < len(line):
+        out.append({"text": line[at:], "match": False})
+    return out

@@ -1,15 +1,19 @@
 """Bitbucket Cloud's documented GET operations: served, or left out with a reason.
 
 Paths are the document's templates under ``/2.0``; ``R`` is the repository prefix.
-The read surface the connector and its neighbours use (workspaces, repositories, refs,
-commits, pull requests with their activity, comments, commits and diffstat, issues with
-their comments, pipelines and steps, users) is served; administration, add-ons, billing
-and file content are left out, each group with its reason below.
+The read surface the connector uses (workspaces, repositories, refs, commits, pull
+requests with their activity, comments, commits and diffstat, issues with their comments,
+pipelines and steps, users) answers from the seeded data; so do projects, permissions of
+the caller, watchers, repository files, diffs, patches and step logs (text, as Bitbucket
+sends them). Neighbours the store does not keep (tags, statuses, tasks, milestones,
+snippets, deployments…) answer their documented shapes. Administration, secrets, add-ons,
+third-party reports, binary downloads and issue import/export are left out, each group
+with its reason below.
 """
 
 from __future__ import annotations
 
-from brainhub.sandbox.kit import LeftOut, Operation, OperationTable
+from brainhub.sandbox.kit import SHAPED, LeftOut, Operation, OperationTable
 
 R = "/repositories/{workspace}/{repo_slug}"
 
@@ -18,20 +22,51 @@ REASONS = {
     "ADDON": "Connect add-on (linker) administration: needs an installed app, not a user's data",
     "WEBHOOKS": "webhook subscriptions and event catalogue are administration, not data a tap reads",
     "PIPELINE_ADMIN": "pipeline configuration (variables, schedules, SSH keys, caches, OIDC) is administration and holds secrets",
-    "SNIPPETS": "snippets are outside this connector's scope (no stream reads them)",
     "ADMIN": "permissions, keys, e-mails, branch restrictions and reviewer settings are workspace administration",
     "APP_PROPERTIES": "application properties belong to installed apps, not to a workspace's data",
-    "SEARCH": "code search needs an indexed repository content the sandbox does not model",
-    "CONTENT": "file content, diffs, patches, logs, downloads and issue import/export are raw files, not JSON records",
+    "DOWNLOADS": "binary downloads (repository artifacts, issue attachments) are raw bytes, not JSON or text",
+    "ISSUE_TRANSFER": "issue import and export follow a job a write starts, which this emulator does not make",
     "REPORTS": "code-insight and test reports are produced by third-party tools the sandbox does not run",
-    "DEPLOYMENTS": "deployments and environments are billed Pipelines features outside this connector's scope",
-    "PROJECTS": "projects are workspace administration outside this connector's streams",
-    "STATUS_ONLY": "answers only with a status (whether the caller voted or watches), no record to read",
-    "NEIGHBOUR": "a neighbour of the streams' objects (tags, statuses, tasks, milestones, forks, "
-    "permissions) the seeded data does not model; its documented shape (allOf of definitions) "
-    "is not one the generic shaper fills faithfully",
+    "VOTE": "whether the caller voted for an issue is a bare status, and no seeded issue has votes",
     "MERGE_TASK": "follows an asynchronous merge, a write this emulator does not make",
 }
+
+#: Neighbours of the streams' objects, snippets, deployments and environments: the
+#: documented shapes filled in (ids of the path resolve to the store, or answer 404).
+SHAPED_READS = [
+    R + "/refs/tags",
+    R + "/refs/tags/{name}",
+    R + "/commit/{commit}/statuses",
+    R + "/commit/{commit}/statuses/build/{key}",
+    R + "/commit/{commit}/comments",
+    R + "/commit/{commit}/comments/{comment_id}",
+    R + "/pullrequests/{pull_request_id}/statuses",
+    R + "/pullrequests/{pull_request_id}/tasks",
+    R + "/pullrequests/{pull_request_id}/tasks/{task_id}",
+    R + "/issues/{issue_id}/changes",
+    R + "/issues/{issue_id}/changes/{change_id}",
+    R + "/issues/{issue_id}/attachments",
+    R + "/components",
+    R + "/components/{component_id}",
+    R + "/milestones",
+    R + "/milestones/{milestone_id}",
+    R + "/versions",
+    R + "/versions/{version_id}",
+    R + "/forks",
+    R + "/deployments",
+    R + "/deployments/{deployment_uuid}",
+    R + "/environments",
+    R + "/environments/{environment_uuid}",
+    "/snippets",
+    "/snippets/{workspace}",
+    "/snippets/{workspace}/{encoded_id}",
+    "/snippets/{workspace}/{encoded_id}/comments",
+    "/snippets/{workspace}/{encoded_id}/comments/{comment_id}",
+    "/snippets/{workspace}/{encoded_id}/commits",
+    "/snippets/{workspace}/{encoded_id}/commits/{revision}",
+    "/snippets/{workspace}/{encoded_id}/watchers",
+    "/snippets/{workspace}/{encoded_id}/{node_id}",
+]
 
 OPERATIONS = OperationTable(
     served=[
@@ -111,31 +146,64 @@ OPERATIONS = OperationTable(
             "get_pipeline_step",
             complete=False,
         ),
+        *(Operation("GET", path, SHAPED) for path in SHAPED_READS),
+        Operation(
+            "GET", R + "/commit/{commit}/pullrequests", "list_commit_pull_requests", complete=False
+        ),
+        Operation(
+            "GET", "/pullrequests/{selected_user}", "list_user_pull_requests", complete=False
+        ),
+        Operation("GET", "/user/permissions/workspaces", "list_my_workspace_permissions"),
+        Operation("GET", "/user/permissions/repositories", "list_my_repository_permissions"),
+        Operation("GET", R + "/watchers", "list_watchers"),
+        Operation("GET", R + "/downloads", "list_downloads", complete=False),
+        Operation("GET", "/workspaces/{workspace}/projects", "list_projects"),
+        Operation("GET", "/workspaces/{workspace}/projects/{project_key}", "get_project"),
+        Operation("GET", R + "/merge-base/{revspec}", "get_merge_base", complete=False),
+        Operation("GET", R + "/src", "list_source_root", complete=False),
+        Operation("GET", R + "/src/{commit}/{path}", "get_source", greedy="path", complete=False),
+        Operation(
+            "GET",
+            R + "/filehistory/{commit}/{path}",
+            "list_file_history",
+            greedy="path",
+            complete=False,
+        ),
+        Operation("GET", R + "/diff/{spec}", "get_diff"),
+        Operation("GET", R + "/patch/{spec}", "get_patch"),
+        Operation("GET", R + "/pullrequests/{pull_request_id}/diff", "redirect_pull_request_diff"),
+        Operation(
+            "GET", R + "/pullrequests/{pull_request_id}/patch", "redirect_pull_request_patch"
+        ),
+        Operation("GET", R + "/pipelines/{pipeline_uuid}/steps/{step_uuid}/log", "get_step_log"),
+        Operation(
+            "GET",
+            R + "/pipelines/{pipeline_uuid}/steps/{step_uuid}/logs/{log_uuid}",
+            "get_step_container_log",
+        ),
+        Operation(
+            "GET",
+            "/snippets/{workspace}/{encoded_id}/files/{path}",
+            "redirect_snippet_file",
+            greedy="path",
+        ),
+        Operation(
+            "GET",
+            "/snippets/{workspace}/{encoded_id}/{node_id}/files/{path}",
+            "get_snippet_file",
+            greedy="path",
+        ),
+        Operation("GET", "/snippets/{workspace}/{encoded_id}/{revision}/diff", "get_snippet_diff"),
+        Operation(
+            "GET", "/snippets/{workspace}/{encoded_id}/{revision}/patch", "get_snippet_patch"
+        ),
+        Operation("GET", "/snippets/{workspace}/{encoded_id}/watch", "get_snippet_watch"),
+        Operation("GET", R + "/issues/{issue_id}/watch", "get_issue_watch"),
+        Operation("GET", "/workspaces/{workspace}/search/code", "search_workspace_code"),
+        Operation("GET", "/teams/{username}/search/code", "search_team_code"),
+        Operation("GET", "/users/{selected_user}/search/code", "search_user_code"),
     ],
     left_out=[
-        LeftOut("GET", R + "/refs/tags", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/commit/{commit}/statuses", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/commit/{commit}/comments", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/commit/{commit}/pullrequests", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/pullrequests/{pull_request_id}/statuses", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/pullrequests/{pull_request_id}/tasks", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/issues/{issue_id}/changes", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/components", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/milestones", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/versions", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", "/pullrequests/{selected_user}", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", "/user/permissions/workspaces", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", "/user/permissions/repositories", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/commit/{commit}/comments/{comment_id}", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/commit/{commit}/statuses/build/{key}", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/components/{component_id}", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/forks", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/issues/{issue_id}/changes/{change_id}", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/milestones/{milestone_id}", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/pullrequests/{pull_request_id}/tasks/{task_id}", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/refs/tags/{name}", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/versions/{version_id}", REASONS["NEIGHBOUR"]),
-        LeftOut("GET", R + "/watchers", REASONS["NEIGHBOUR"]),
         LeftOut("GET", "/addon/linkers", REASONS["ADDON"]),
         LeftOut("GET", "/addon/linkers/{linker_key}", REASONS["ADDON"]),
         LeftOut("GET", "/addon/linkers/{linker_key}/values", REASONS["ADDON"]),
@@ -163,32 +231,23 @@ OPERATIONS = OperationTable(
         LeftOut("GET", R + "/default-reviewers/{target_username}", REASONS["ADMIN"]),
         LeftOut("GET", R + "/deploy-keys", REASONS["ADMIN"]),
         LeftOut("GET", R + "/deploy-keys/{key_id}", REASONS["ADMIN"]),
-        LeftOut("GET", R + "/deployments", REASONS["DEPLOYMENTS"]),
-        LeftOut("GET", R + "/deployments/{deployment_uuid}", REASONS["DEPLOYMENTS"]),
         LeftOut(
             "GET",
             R + "/deployments_config/environments/{environment_uuid}/variables",
             REASONS["PIPELINE_ADMIN"],
         ),
-        LeftOut("GET", R + "/diff/{spec}", REASONS["CONTENT"]),
-        LeftOut("GET", R + "/downloads", REASONS["CONTENT"]),
-        LeftOut("GET", R + "/downloads/{filename}", REASONS["CONTENT"]),
+        LeftOut("GET", R + "/downloads/{filename}", REASONS["DOWNLOADS"]),
         LeftOut("GET", R + "/effective-branching-model", REASONS["ADMIN"]),
         LeftOut("GET", R + "/effective-default-reviewers", REASONS["ADMIN"]),
-        LeftOut("GET", R + "/environments", REASONS["DEPLOYMENTS"]),
-        LeftOut("GET", R + "/environments/{environment_uuid}", REASONS["DEPLOYMENTS"]),
-        LeftOut("GET", R + "/filehistory/{commit}/{path}", REASONS["CONTENT"]),
         LeftOut("GET", R + "/hooks", REASONS["WEBHOOKS"]),
         LeftOut("GET", R + "/hooks/{uid}", REASONS["WEBHOOKS"]),
-        LeftOut("GET", R + "/issues/export/{repo_name}-issues-{task_id}.zip", REASONS["CONTENT"]),
-        LeftOut("GET", R + "/issues/import", REASONS["CONTENT"]),
-        LeftOut("GET", R + "/issues/{issue_id}/attachments", REASONS["CONTENT"]),
-        LeftOut("GET", R + "/issues/{issue_id}/attachments/{path}", REASONS["CONTENT"]),
-        LeftOut("GET", R + "/issues/{issue_id}/vote", REASONS["STATUS_ONLY"]),
-        LeftOut("GET", R + "/issues/{issue_id}/watch", REASONS["STATUS_ONLY"]),
-        LeftOut("GET", R + "/merge-base/{revspec}", REASONS["CONTENT"]),
+        LeftOut(
+            "GET", R + "/issues/export/{repo_name}-issues-{task_id}.zip", REASONS["ISSUE_TRANSFER"]
+        ),
+        LeftOut("GET", R + "/issues/import", REASONS["ISSUE_TRANSFER"]),
+        LeftOut("GET", R + "/issues/{issue_id}/attachments/{path}", REASONS["DOWNLOADS"]),
+        LeftOut("GET", R + "/issues/{issue_id}/vote", REASONS["VOTE"]),
         LeftOut("GET", R + "/override-settings", REASONS["ADMIN"]),
-        LeftOut("GET", R + "/patch/{spec}", REASONS["CONTENT"]),
         LeftOut("GET", R + "/permissions-config/groups", REASONS["ADMIN"]),
         LeftOut("GET", R + "/permissions-config/groups/{group_slug}", REASONS["ADMIN"]),
         LeftOut("GET", R + "/permissions-config/users", REASONS["ADMIN"]),
@@ -198,12 +257,6 @@ OPERATIONS = OperationTable(
             "GET",
             R + "/pipelines-config/caches/{cache_uuid}/content-uri",
             REASONS["PIPELINE_ADMIN"],
-        ),
-        LeftOut("GET", R + "/pipelines/{pipeline_uuid}/steps/{step_uuid}/log", REASONS["CONTENT"]),
-        LeftOut(
-            "GET",
-            R + "/pipelines/{pipeline_uuid}/steps/{step_uuid}/logs/{log_uuid}",
-            REASONS["CONTENT"],
         ),
         LeftOut(
             "GET",
@@ -243,47 +296,22 @@ OPERATIONS = OperationTable(
             "GET", R + "/pipelines_config/variables/{variable_uuid}", REASONS["PIPELINE_ADMIN"]
         ),
         LeftOut("GET", R + "/properties/{app_key}/{property_name}", REASONS["APP_PROPERTIES"]),
-        LeftOut("GET", R + "/pullrequests/{pull_request_id}/diff", REASONS["CONTENT"]),
         LeftOut(
             "GET",
             R + "/pullrequests/{pull_request_id}/merge/task-status/{task_id}",
             REASONS["MERGE_TASK"],
         ),
-        LeftOut("GET", R + "/pullrequests/{pull_request_id}/patch", REASONS["CONTENT"]),
         LeftOut(
             "GET",
             R + "/pullrequests/{pullrequest_id}/properties/{app_key}/{property_name}",
             REASONS["APP_PROPERTIES"],
         ),
-        LeftOut("GET", R + "/src", REASONS["CONTENT"]),
-        LeftOut("GET", R + "/src/{commit}/{path}", REASONS["CONTENT"]),
-        LeftOut("GET", "/snippets", REASONS["SNIPPETS"]),
-        LeftOut("GET", "/snippets/{workspace}", REASONS["SNIPPETS"]),
-        LeftOut("GET", "/snippets/{workspace}/{encoded_id}", REASONS["SNIPPETS"]),
-        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/comments", REASONS["SNIPPETS"]),
-        LeftOut(
-            "GET", "/snippets/{workspace}/{encoded_id}/comments/{comment_id}", REASONS["SNIPPETS"]
-        ),
-        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/commits", REASONS["SNIPPETS"]),
-        LeftOut(
-            "GET", "/snippets/{workspace}/{encoded_id}/commits/{revision}", REASONS["SNIPPETS"]
-        ),
-        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/files/{path}", REASONS["SNIPPETS"]),
-        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/watch", REASONS["SNIPPETS"]),
-        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/watchers", REASONS["SNIPPETS"]),
-        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/{node_id}", REASONS["SNIPPETS"]),
-        LeftOut(
-            "GET", "/snippets/{workspace}/{encoded_id}/{node_id}/files/{path}", REASONS["SNIPPETS"]
-        ),
-        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/{revision}/diff", REASONS["SNIPPETS"]),
-        LeftOut("GET", "/snippets/{workspace}/{encoded_id}/{revision}/patch", REASONS["SNIPPETS"]),
         LeftOut("GET", "/teams/{username}/pipelines_config/variables", REASONS["PIPELINE_ADMIN"]),
         LeftOut(
             "GET",
             "/teams/{username}/pipelines_config/variables/{variable_uuid}",
             REASONS["PIPELINE_ADMIN"],
         ),
-        LeftOut("GET", "/teams/{username}/search/code", REASONS["SEARCH"]),
         LeftOut("GET", "/user/emails", REASONS["ADMIN"]),
         LeftOut("GET", "/user/emails/{email}", REASONS["ADMIN"]),
         LeftOut(
@@ -299,7 +327,6 @@ OPERATIONS = OperationTable(
             "/users/{selected_user}/properties/{app_key}/{property_name}",
             REASONS["APP_PROPERTIES"],
         ),
-        LeftOut("GET", "/users/{selected_user}/search/code", REASONS["SEARCH"]),
         LeftOut("GET", "/users/{selected_user}/ssh-keys", REASONS["ADMIN"]),
         LeftOut("GET", "/users/{selected_user}/ssh-keys/{key_id}", REASONS["ADMIN"]),
         LeftOut("GET", "/workspaces/{workspace}/hooks", REASONS["WEBHOOKS"]),
@@ -327,8 +354,6 @@ OPERATIONS = OperationTable(
             "/workspaces/{workspace}/pipelines-config/variables/{variable_uuid}",
             REASONS["PIPELINE_ADMIN"],
         ),
-        LeftOut("GET", "/workspaces/{workspace}/projects", REASONS["PROJECTS"]),
-        LeftOut("GET", "/workspaces/{workspace}/projects/{project_key}", REASONS["PROJECTS"]),
         LeftOut(
             "GET",
             "/workspaces/{workspace}/projects/{project_key}/branching-model",
@@ -377,7 +402,6 @@ OPERATIONS = OperationTable(
             "/workspaces/{workspace}/projects/{project_key}/permissions-config/users/{selected_user_id}",
             REASONS["ADMIN"],
         ),
-        LeftOut("GET", "/workspaces/{workspace}/search/code", REASONS["SEARCH"]),
     ],
     extra=[
         # newer than the document: the replacement of the deprecated GET /workspaces,
