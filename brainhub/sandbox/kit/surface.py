@@ -274,9 +274,7 @@ def _shape(
         if isinstance(schema.get(combinator), list) and schema.get("type") != "array":
             branches = [_resolve(document, b) for b in schema[combinator]]
             usable = [b for b in branches if b and _first_type(b) != "null"]
-            chosen = _shape(
-                document, usable[0] if usable else {}, depth + 1, patterns, omit_deep
-            )
+            chosen = _shape(document, usable[0] if usable else {}, depth + 1, patterns, omit_deep)
             if chosen is not None and "p" in chosen and _nullable(document, schema):
                 chosen["n"] = True  # null, should no value meet the pattern and format
             return chosen
