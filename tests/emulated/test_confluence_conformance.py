@@ -10,9 +10,7 @@ against the documented schema, and never a 5xx.
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +18,7 @@ import requests
 
 from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.confluence import ConfluenceEmulator
+from tests.support.confluence_reference import ABSENT_REASON, DOCUMENT, PREFIX, load_document
 from tests.support.conformance import (
     CHECKS,
     EXAMPLES_PER_OPERATION,
@@ -27,20 +26,15 @@ from tests.support.conformance import (
     served_schema,
 )
 
-DOCUMENT = Path(__file__).resolve().parents[2].parent / "shared" / "apis" / "confluence"
-DOCUMENT = DOCUMENT / "confluence-cloud-v2.openapi.json"
-pytestmark = pytest.mark.skipif(
-    not DOCUMENT.exists(),
-    reason="the Confluence vendor reference (../shared/apis/confluence) is not present",
-)
+pytestmark = pytest.mark.skipif(not DOCUMENT.exists(), reason=ABSENT_REASON)
 
 EMULATOR = ConfluenceEmulator(size="demo", generation=1, rate_limit=1_000_000)
 schema = (
     served_schema(
         "confluence",
         ConfluenceEmulator,
-        json.loads(DOCUMENT.read_text(encoding="utf-8")),
-        "",
+        load_document(),
+        PREFIX,
         EXAMPLES_PER_OPERATION,
     )
     if DOCUMENT.exists()

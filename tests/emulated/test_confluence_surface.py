@@ -19,18 +19,17 @@ from brainhub.sandbox.kit.coverage import coverage
 from brainhub.sandbox.kit.surface import derive_surface
 from brainhub.sandbox.services.confluence import ConfluenceEmulator
 from brainhub.sandbox.services.confluence.operations import OPERATIONS
+from tests.support.confluence_reference import ABSENT_REASON, DOCUMENT, load_document
 from tests.support.conformance import declared_operations, documented_gets
 
-DOCUMENT = Path(__file__).resolve().parents[2].parent / "shared" / "apis" / "confluence"
-DOCUMENT = DOCUMENT / "confluence-cloud-v2.openapi.json"
 API = "/wiki/api/v2"
 PARAMETER = re.compile(r"\{([^{}/]+)\}")
 
 
 def _document() -> dict[str, Any]:
     if not DOCUMENT.exists():
-        pytest.skip("the Confluence vendor reference (../shared/apis/confluence) is not present")
-    return json.loads(DOCUMENT.read_text(encoding="utf-8"))
+        pytest.skip(ABSENT_REASON)
+    return load_document()
 
 
 def _client(

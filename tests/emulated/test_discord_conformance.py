@@ -12,9 +12,7 @@ are checked alike: their shapes carry the document's constants (integer enums wr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,21 +26,17 @@ from tests.support.conformance import (
     conformance_settings,
     served_schema,
 )
+from tests.support.discord_reference import ABSENT_REASON, DOCUMENT, PREFIX, load_document
 
-DOCUMENT = Path(__file__).resolve().parents[2].parent / "shared" / "apis" / "discord"
-DOCUMENT = DOCUMENT / "discord-openapi.json"
-pytestmark = pytest.mark.skipif(
-    not DOCUMENT.exists(),
-    reason="the Discord vendor reference (../shared/apis/discord) is not present",
-)
+pytestmark = pytest.mark.skipif(not DOCUMENT.exists(), reason=ABSENT_REASON)
 
 EMULATOR = DiscordEmulator(size="tiny", generation=1, rate_limit=1_000_000)
 schema = (
     served_schema(
         "discord",
         DiscordEmulator,
-        json.loads(DOCUMENT.read_text(encoding="utf-8")),
-        "",
+        load_document(),
+        PREFIX,
         EXAMPLES_PER_OPERATION,
     )
     if DOCUMENT.exists()

@@ -20,16 +20,15 @@ from brainhub.sandbox.services.discord.errors import ERRORS
 from brainhub.sandbox.services.discord.operations import OPERATIONS
 from brainhub.sandbox.services.discord.snowflakes import created_ms, iso
 from tests.support.conformance import declared_operations, documented_gets
+from tests.support.discord_reference import ABSENT_REASON, DOCUMENT, load_document
 
-DOCUMENT = Path(__file__).resolve().parents[2].parent / "shared" / "apis" / "discord"
-DOCUMENT = DOCUMENT / "discord-openapi.json"
 API = "/api/v10"
 
 
 def _document() -> dict[str, Any]:
     if not DOCUMENT.exists():
-        pytest.skip("the Discord vendor reference (../shared/apis/discord) is not present")
-    return json.loads(DOCUMENT.read_text(encoding="utf-8"))
+        pytest.skip(ABSENT_REASON)
+    return load_document()
 
 
 def _client(**options: Any) -> tuple[Client, DiscordEmulator, dict[str, str]]:
