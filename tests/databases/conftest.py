@@ -123,3 +123,23 @@ def singer_run(
     )
     assert done.returncode == 0, done.stderr[-4000:]
     return [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+
+
+def read_tap(
+    tap: Path, config: dict, catalog: dict, tmp_path: Path, state: dict | None = None
+) -> tuple[dict[str, list[dict]], dict]:
+    """Run a tap with ``catalog`` (and ``state``); (records by stream, its last state)."""
+    catalog_file = tmp_path / "catalog.json"
+    catalog_file.write_text(json.dumps(catalog))
+    args = ["--catalog", str(catalog_file)]
+    if state is not None:
+        state_file = tmp_path / "state.json"
+        state_file.write_text(json.dumps(state))
+        args += ["--state", str(state_file)]
+    messages = singer_run(tap, config, tmp_path, *args)
+    records: dict[str, list[dict]] = {}
+    for message in messages:
+        if message["type"] == "RECORD":
+            records.setdefault(message["stream"], []).append(message["record"])
+    states = [m["value"] for m in messages if m["type"] == "STATE"]
+    return records, states[-1] if states else {}

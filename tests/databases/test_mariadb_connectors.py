@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.databases.conftest import singer_run
+from tests.databases.conftest import read_tap
 
 pymysql = pytest.importorskip("pymysql")
 
@@ -65,24 +65,6 @@ def discover(tap: Path, config: dict, tmp_path: Path, **stream_metadata: str) ->
     return catalog
 
 
-def read(tap: Path, config: dict, catalog: dict, tmp_path: Path, state: dict | None = None):
-    """Run the tap; (records by stream, last state)."""
-    catalog_file = tmp_path / "catalog.json"
-    catalog_file.write_text(json.dumps(catalog))
-    args = ["--catalog", str(catalog_file)]
-    if state is not None:
-        state_file = tmp_path / "state.json"
-        state_file.write_text(json.dumps(state))
-        args += ["--state", str(state_file)]
-    messages = singer_run(tap, config, tmp_path, *args)
-    records: dict[str, list[dict]] = {}
-    for message in messages:
-        if message["type"] == "RECORD":
-            records.setdefault(message["stream"], []).append(message["record"])
-    states = [m["value"] for m in messages if m["type"] == "STATE"]
-    return records, states[-1] if states else {}
-
-
 APP_TABLE = (
     "CREATE TABLE items (id int PRIMARY KEY, name varchar(100) NOT NULL, price decimal(10,2), "
     "ratio double, big bigint, created datetime(6), day date, done tinyint(1), doc json, "
@@ -103,7 +85,7 @@ def test_full_read_keeps_every_type(mariadb_server, tap_mysql, tmp_path):
     properties = catalog["streams"][0]["schema"]["properties"]
     assert properties["created"]["format"] == "date-time"
     assert properties["big"]["type"] == ["null", "integer"]
-    records, _ = read(tap_mysql, config, catalog, tmp_path)
+    records, _ = read_tap(tap_mysql, config, catalog, tmp_path)
     first, second = sorted(records["items"], key=lambda r: r["id"])
     assert first["name"] == "Zoë ☃ 東京"
     assert Decimal(str(first["price"])) == Decimal("12.34")
@@ -126,14 +108,14 @@ def test_incremental_read_returns_only_rows_changed_since_the_bookmark(
     catalog = discover(
         tap_mysql, config, tmp_path, replication_method="INCREMENTAL", replication_key="updated_at"
     )
-    records, state = read(tap_mysql, config, catalog, tmp_path)
+    records, state = read_tap(tap_mysql, config, catalog, tmp_path)
     assert sorted(r["id"] for r in records["items"]) == [1, 2]
     execute(
         config,
         "UPDATE items SET name = 'renamed', updated_at = '2024-07-01' WHERE id = 1",
         "INSERT INTO items (id, name, updated_at) VALUES (3, 'new', '2024-07-02')",
     )
-    records, state = read(tap_mysql, config, catalog, tmp_path, state)
+    records, state = read_tap(tap_mysql, config, catalog, tmp_path, state)
     # the bookmark's row comes again (updated_at >= bookmark), then the changes in key order
     assert [(r["id"], r["name"]) for r in records["items"]] == [
         (2, "b"),
@@ -150,7 +132,7 @@ def test_a_new_column_appears_on_the_next_discovery(mariadb_server, tap_mysql, t
     execute(config, "UPDATE items SET colour = 'red'")
     catalog = discover(tap_mysql, config, tmp_path, replication_method="FULL_TABLE")
     assert "colour" in catalog["streams"][0]["schema"]["properties"]
-    records, _ = read(tap_mysql, config, catalog, tmp_path)
+    records, _ = read_tap(tap_mysql, config, catalog, tmp_path)
     assert {r["colour"] for r in records["items"]} == {"red"}
 
 
@@ -166,5 +148,5 @@ def test_characters_beyond_the_basic_multilingual_plane_survive(
     execute(config, "CREATE TABLE notes (id int PRIMARY KEY, body varchar(20))")
     execute(config, "INSERT INTO notes VALUES (1, 'ok 😀')")
     catalog = discover(tap_mysql, config, tmp_path, replication_method="FULL_TABLE")
-    records, _ = read(tap_mysql, config, catalog, tmp_path)
+    records, _ = read_tap(tap_mysql, config, catalog, tmp_path)
     assert records["notes"][0]["body"] == "ok 😀"

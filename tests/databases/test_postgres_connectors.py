@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.databases.conftest import singer_run
+from tests.databases.conftest import read_tap, singer_run
 
 psycopg2 = pytest.importorskip("psycopg2")
 
@@ -84,24 +84,6 @@ def discover(tap: Path, config: dict, tmp_path: Path) -> dict:
     return json.loads(done.stdout)
 
 
-def read(tap: Path, config: dict, catalog: dict, tmp_path: Path, state: dict | None = None):
-    """Run the tap; (records by stream, last state)."""
-    catalog_file = tmp_path / "catalog.json"
-    catalog_file.write_text(json.dumps(catalog))
-    args = ["--catalog", str(catalog_file)]
-    if state is not None:
-        state_file = tmp_path / "state.json"
-        state_file.write_text(json.dumps(state))
-        args += ["--state", str(state_file)]
-    messages = singer_run(tap, config, tmp_path, *args)
-    records: dict[str, list[dict]] = {}
-    for message in messages:
-        if message["type"] == "RECORD":
-            records.setdefault(message["stream"], []).append(message["record"])
-    states = [m["value"] for m in messages if m["type"] == "STATE"]
-    return records, states[-1] if states else {}
-
-
 APP_TABLE = (
     "CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL, price numeric(10,2), "
     "ratio double precision, big bigint, created timestamptz, day date, done boolean, "
@@ -119,7 +101,7 @@ def test_full_read_keeps_every_type(postgres_server, tap_postgres, tmp_path):
     config = {**new_database(postgres_server, "full_read"), "filter_schemas": ["public"]}
     execute(config, APP_TABLE, APP_ROWS)
     catalog = catalog_with(discover(tap_postgres, config, tmp_path))
-    records, _ = read(tap_postgres, config, catalog, tmp_path)
+    records, _ = read_tap(tap_postgres, config, catalog, tmp_path)
     first, second = sorted(records["public-items"], key=lambda r: r["id"])
     assert first["name"] == "Zoë ☃ 東京"
     assert Decimal(str(first["price"])) == Decimal("12.34")
@@ -145,14 +127,14 @@ def test_incremental_read_returns_only_rows_changed_since_the_bookmark(
         replication_method="INCREMENTAL",
         replication_key="updated_at",
     )
-    records, state = read(tap_postgres, config, catalog, tmp_path)
+    records, state = read_tap(tap_postgres, config, catalog, tmp_path)
     assert sorted(r["id"] for r in records["public-items"]) == [1, 2]
     execute(
         config,
         "UPDATE items SET name = 'renamed', updated_at = '2024-07-01T00:00:00Z' WHERE id = 1",
         "INSERT INTO items (id, name, updated_at) VALUES (3, 'new', '2024-07-02T00:00:00Z')",
     )
-    records, state = read(tap_postgres, config, catalog, tmp_path, state)
+    records, state = read_tap(tap_postgres, config, catalog, tmp_path, state)
     # the bookmark's row comes again (the SDK reads updated_at >= bookmark), then the changes
     assert [(r["id"], r["name"]) for r in records["public-items"]] == [
         (2, "b"),
@@ -171,7 +153,7 @@ def test_a_new_column_appears_on_the_next_discovery(postgres_server, tap_postgre
     catalog = catalog_with(discover(tap_postgres, config, tmp_path))
     (stream,) = catalog["streams"]
     assert "colour" in stream["schema"]["properties"]
-    records, _ = read(tap_postgres, config, catalog, tmp_path)
+    records, _ = read_tap(tap_postgres, config, catalog, tmp_path)
     assert {r["colour"] for r in records["public-items"]} == {"red"}
 
 
@@ -188,14 +170,14 @@ def test_log_based_read_sees_updates_and_deletes(postgres_server, tap_postgres, 
     execute(config, "SELECT pg_create_logical_replication_slot('test_log_based', 'wal2json')")
     catalog = catalog_with(discover(tap_postgres, config, tmp_path), replication_method="LOG_BASED")
     try:
-        records, state = read(tap_postgres, config, catalog, tmp_path)
+        records, state = read_tap(tap_postgres, config, catalog, tmp_path)
         assert sorted(r["id"] for r in records["public-items"]) == [1, 2]  # the bootstrap
         execute(
             config,
             "UPDATE items SET name = 'changed' WHERE id = 2",
             "DELETE FROM items WHERE id = 1",
         )
-        records, _ = read(tap_postgres, config, catalog, tmp_path, state)
+        records, _ = read_tap(tap_postgres, config, catalog, tmp_path, state)
         changes = {r["id"]: r for r in records["public-items"]}
         assert changes[2]["name"] == "changed"
         assert changes[2]["_sdc_deleted_at"] is None
