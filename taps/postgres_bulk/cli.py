@@ -20,6 +20,7 @@ import psycopg2
 import psycopg2.extensions
 
 from brainhub.errors import BrainhubError, SettingsError
+from brainhub.plugin_cli import fail as end_run
 from brainhub.singer_messages import check_input_files
 from taps.postgres_bulk.discovery import discover
 from taps.postgres_bulk.extract import StreamPlan, copy_stream, sweep_stale_batches
@@ -223,11 +224,7 @@ def write(message: dict[str, Any]) -> None:
 
 def fail(message: str, password: str) -> NoReturn:
     """One line on stderr (the password, if it ever were in it, masked); exit 1."""
-    if password:
-        message = message.replace(password, "***")
-    sys.stdout.flush()
-    print(f"{EXECUTABLE}: {message}", file=sys.stderr)
-    sys.exit(1)
+    end_run(EXECUTABLE, message.replace(password, "***") if password else message)
 
 
 #: ``--about``'s settings, as a JSON schema (the shape the Singer SDK's taps print).

@@ -7,9 +7,10 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from typing import Any, NoReturn, Protocol
+from typing import Any, Protocol
 
 from brainhub.errors import BrainhubError, SettingsError
+from brainhub.plugin_cli import fail
 from taps.queues.singer_io import read_json_file, setting, write
 
 
@@ -50,7 +51,7 @@ def run_target(name: str, make_writer: Callable[[dict[str, Any]], Writer]) -> No
         finally:
             writer.close()
     except BrainhubError as exc:
-        _fail(name, str(exc))
+        fail(name, str(exc))
 
 
 def _consume(writer: Writer, batch_size: int) -> None:
@@ -85,12 +86,6 @@ def _consume(writer: Writer, batch_size: int) -> None:
             sys.stdout.write(json.dumps(message.get("value")) + "\n")
             sys.stdout.flush()
     writer.flush()
-
-
-def _fail(name: str, message: str) -> NoReturn:
-    sys.stdout.flush()
-    print(f"{name}: {message}", file=sys.stderr)
-    sys.exit(1)
 
 
 def encode_field(value: Any) -> str:

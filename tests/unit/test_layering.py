@@ -30,6 +30,7 @@ FLOORS: dict[str, tuple[int, str]] = {
     "brainhub.redaction": (0, "core"),
     "brainhub.signals": (0, "core"),
     "brainhub.singer_messages": (0, "core"),
+    "brainhub.plugin_cli": (0, "core"),
     "brainhub.sql": (0, "core"),
     "brainhub.yaml_lines": (0, "core"),
     "brainhub.warehouse_lock": (0, "core"),
