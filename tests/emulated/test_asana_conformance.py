@@ -8,13 +8,8 @@ a body valid against the documented schema, and never a 5xx.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-import requests
 
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.asana import AsanaEmulator
 from tests.support.asana_conformance import real_values
 from tests.support.asana_reference import ABSENT_REASON, DOCUMENT, PREFIX, patched_document
@@ -33,18 +28,6 @@ schema = (
     if DOCUMENT.exists()
     else None
 )
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as http:
-        yield http
 
 
 if schema is not None:

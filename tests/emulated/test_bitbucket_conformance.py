@@ -8,15 +8,12 @@ documented schema, and never a 5xx.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 from schemathesis.checks import content_type_conformance
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.bitbucket import BitbucketEmulator
 from tests.support.bitbucket_reference import ABSENT_REASON, DOCUMENT, PREFIX, load_document
 from tests.support.conformance import (
@@ -81,18 +78,6 @@ def real_path_values() -> dict[str, Any]:
         "path": "src",
         "username": repo.workspace,
     }
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as http:
-        yield http
 
 
 if schema is not None:

@@ -10,12 +10,10 @@ A few examples per operation here; ``scripts/conformance_clickup.py`` runs many 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import requests
 
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.clickup import ClickUpEmulator
 from tests.support.clickup_conformance import real_path_values, real_query_values
 from tests.support.clickup_reference import ABSENT_REASON, DOCUMENT, patched_document
@@ -34,12 +32,6 @@ schema = (
     if DOCUMENT.exists()
     else None
 )
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

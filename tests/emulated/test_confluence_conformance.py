@@ -10,13 +10,9 @@ against the documented schema, and never a 5xx.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-import requests
 
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.confluence import ConfluenceEmulator
 from tests.support.confluence_reference import ABSENT_REASON, DOCUMENT, PREFIX, load_document
 from tests.support.conformance import (
@@ -66,18 +62,6 @@ def _real_path_values(path: str) -> dict[str, str]:
         "version-number": "1",
         "property-id": owned,
     }
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as http:
-        yield http
 
 
 if schema is not None:

@@ -12,13 +12,8 @@ are checked alike: their shapes carry the document's constants (integer enums wr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-import requests
 
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.discord import DiscordEmulator
 from tests.support.conformance import (
     CHECKS,
@@ -66,18 +61,6 @@ def _real_path_values(path: str) -> dict[str, str]:
         "webhook_id": hook["id"],
         "webhook_token": hook["token"],
     }
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as http:
-        yield http
 
 
 if schema is not None:

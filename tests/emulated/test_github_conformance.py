@@ -8,13 +8,8 @@ documented content type and a body valid against the documented schema, and neve
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-import requests
 
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.github import GitHubEmulator
 from tests.support.conformance import (
     CHECKS,
@@ -39,18 +34,6 @@ schema = (
     if DOCUMENT.exists()
     else None
 )
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as http:
-        yield http
 
 
 if schema is not None:

@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 import yaml
 
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.gitlab import GitLabEmulator
 from tests.support.conformance import (
     CHECKS,
@@ -251,18 +249,6 @@ schema = (
     if DOCUMENT.exists()
     else None
 )
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as http:
-        yield http
 
 
 if schema is not None:

@@ -12,13 +12,11 @@ checked once at ``/rest/api/2``.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.jira import JiraEmulator
 from tests.support.conformance import (
     CHECKS,
@@ -51,18 +49,6 @@ def _auth() -> str:
     creds = EMULATOR.credentials
     pair = f"{creds['email']}:{creds['api_token']}".encode()
     return "Basic " + base64.b64encode(pair).decode()
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as http:
-        yield http
 
 
 def _call(case: Any, served: Any, session: requests.Session, version: int = 3) -> None:

@@ -18,7 +18,6 @@ import pytest
 import requests
 
 from brainhub.sandbox.kit.surface import normalised
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.microsoft365 import Microsoft365Emulator
 from brainhub.sandbox.services.microsoft365.operations import OPERATIONS
 from tests.support.conformance import (
@@ -84,12 +83,6 @@ def real_path_values() -> dict[str, Any]:
         "drive-id": "b!" + uid.replace("-", ""),
         "driveItem-id": next(iter(tenant.collection("drive_items", uid))),
     }
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

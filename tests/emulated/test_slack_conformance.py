@@ -9,15 +9,10 @@ schema, or for ``ok: false`` the method's documented error schema), and never a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-import requests
 from schemathesis.checks import content_type_conformance, not_a_server_error
 from schemathesis.specs.openapi.checks import status_code_conformance
 
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.slack import SlackEmulator
 from tests.support.conformance import EXAMPLES_PER_OPERATION, conformance_settings, served_schema
 from tests.support.slack_conformance import real_values, slack_envelope_conformance
@@ -37,18 +32,6 @@ schema = (
     if DOCUMENT.exists()
     else None
 )
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as http:
-        yield http
 
 
 if schema is not None:

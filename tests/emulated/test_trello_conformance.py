@@ -10,13 +10,8 @@ asks more).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
-import requests
 
-from brainhub.sandbox.server import serve
 from brainhub.sandbox.services.trello import TrelloEmulator
 from tests.support.conformance import (
     CHECKS,
@@ -35,18 +30,6 @@ schema = (
     if DOCUMENT.exists()
     else None
 )
-
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Any]:
-    with serve(EMULATOR) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def session() -> Iterator[requests.Session]:
-    with requests.Session() as http:
-        yield http
 
 
 if schema is not None:
